@@ -1,0 +1,148 @@
+/**
+ * One hardened container: image, port, env, probes, resources and mounts,
+ * checked once and rendered at synth (env can still grow through connections).
+ */
+import { k8s } from 'cdk8s-plus-28';
+import { Problems } from './_errors';
+import { containerSecurityContext } from './_pod';
+import { checkImage, checkPort, checkPortName, isDns1123Label, isEnvName } from './_rules';
+import { EnvValue } from './env';
+import { Probe } from './probe';
+
+/** Everything a container is made of. */
+export interface ContainerInput {
+  readonly name: string;
+  readonly image: string;
+  readonly port?: number;
+  readonly portName?: string;
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly env?: { [name: string]: EnvValue };
+  readonly readiness?: Probe;
+  readonly liveness?: Probe;
+  readonly startup?: Probe;
+  readonly resources: k8s.ResourceRequirements;
+  readonly volumeMounts: k8s.VolumeMount[];
+}
+
+export class ContainerBuilder {
+  /** The tag of the image (for the version label), when it has one. */
+  public readonly imageTag?: string;
+  private readonly env = new Map<string, EnvValue>();
+  private readonly mounts: k8s.VolumeMount[];
+
+  constructor(private readonly problems: Problems, private readonly prop: string, private readonly input: ContainerInput) {
+    problems.expect(isDns1123Label(input.name), {
+      prop: `${prop}name`, value: input.name, rule: 'a container name must be a DNS-1123 label (lower-case letters, digits, "-", at most 63)',
+      fix: 'use a name like "app" or "log-shipper"',
+    });
+    this.imageTag = checkImage(problems, `${prop}image`, input.image);
+    if (input.port !== undefined) checkPort(problems, `${prop}port`, input.port);
+    if (input.portName !== undefined) checkPortName(problems, `${prop}portName`, input.portName);
+    this.checkProbes();
+    for (const [name, value] of Object.entries(input.env ?? {})) this.addEnv(name, value, `${prop}env["${name}"]`);
+    this.mounts = [...input.volumeMounts];
+  }
+
+  /** The container name. */
+  public get name(): string {
+    return this.input.name;
+  }
+
+  /** The container port, if it has one. */
+  public get port(): number | undefined {
+    return this.input.port;
+  }
+
+  /** The container port name, if it has a port. */
+  public get portName(): string | undefined {
+    return this.input.port !== undefined ? this.input.portName : undefined;
+  }
+
+  /** Adds an environment variable; a name given twice is a problem. */
+  public addEnv(name: string, value: EnvValue, prop: string): void {
+    if (!this.problems.expect(isEnvName(name), {
+      prop, value: name, rule: 'an environment variable name must consist of letters, digits, "_", "-" or "." and not start with a digit',
+      fix: 'rename the variable, e.g. "DATABASE_HOST"',
+    })) return;
+    if (!this.problems.expect(!this.env.has(name), {
+      prop, value: name, rule: `container "${this.input.name}" already has an environment variable of that name`,
+      fix: 'remove one of the two definitions, or connect with another envPrefix',
+    })) return;
+    if (!this.problems.expect(value instanceof EnvValue, {
+      prop, value, rule: 'must be an EnvValue', fix: 'use EnvValue.fromValue(...), EnvValue.fromSecretKey(...) or EnvValue.fromConfigMapKey(...)',
+    })) return;
+    value._check(this.problems, prop, name);
+    this.env.set(name, value);
+  }
+
+  /** Mounts one more volume. */
+  public addMount(mount: k8s.VolumeMount): void {
+    this.mounts.push(mount);
+  }
+
+  /** The paths this container mounts volumes at. */
+  public get mountPaths(): string[] {
+    return this.mounts.map((m) => m.mountPath);
+  }
+
+  private checkProbes(): void {
+    const { readiness, liveness, startup } = this.input;
+    const probes: Array<[string, Probe | undefined, boolean]> = [['readiness', readiness, false], ['liveness', liveness, true], ['startup', startup, true]];
+    for (const [what, probe, single] of probes) {
+      if (probe === undefined) continue;
+      if (!this.problems.expect(probe instanceof Probe, {
+        prop: `${this.prop}${what}`, value: probe, rule: 'must be a Probe', fix: 'use Probe.httpGet(...), Probe.tcpSocket() or Probe.exec([...])',
+      })) continue;
+      probe._check(this.problems, `${this.prop}${what}`, single);
+      const portName = probe._portName(this.portName);
+      if (portName === undefined && probe._portName('x') !== undefined) {
+        this.problems.add({
+          prop: `${this.prop}${what}`, value: 'a port probe', rule: 'probes a port, but the container has no port',
+          fix: 'give the container a port, or use Probe.exec([...])',
+        });
+      } else if (portName !== undefined && portName !== this.portName) {
+        this.problems.add({
+          prop: `${this.prop}${what}.portName`, value: portName, rule: `names a port the container does not declare (it declares ${JSON.stringify(this.portName ?? 'none')})`,
+          fix: 'leave portName out to probe the container port',
+        });
+      }
+    }
+    for (const [what, probe] of [['readiness', readiness], ['liveness', liveness]] as const) {
+      this.problems.expect(probe !== undefined, {
+        prop: `${this.prop}${what}`, value: probe, rule: `every container needs a ${what} probe`,
+        fix: `give ${what} as Probe.httpGet(...), Probe.tcpSocket() or Probe.exec([...])`,
+      });
+    }
+    if (readiness instanceof Probe && liveness instanceof Probe) {
+      this.problems.expect(JSON.stringify(readiness._render(this.portName)) !== JSON.stringify(liveness._render(this.portName)), {
+        prop: `${this.prop}liveness`, value: 'the same probe as readiness',
+        rule: 'liveness and readiness must differ: a liveness probe that fails with readiness restarts pods that are only busy',
+        fix: 'make liveness more tolerant (a TCP check, or a longer period and higher failureThreshold)',
+      });
+    }
+  }
+
+  /** The container as Kubernetes expects it. */
+  public render(): k8s.Container {
+    const i = this.input;
+    const portName = this.portName;
+    const probe = (p: Probe | undefined) => (p instanceof Probe ? p._render(portName) : undefined);
+    return {
+      name: i.name,
+      image: i.image,
+      imagePullPolicy: 'Always',
+      ...(i.command ? { command: [...i.command] } : {}),
+      ...(i.args ? { args: [...i.args] } : {}),
+      ...(i.port !== undefined ? { ports: [{ name: portName, containerPort: i.port, protocol: 'TCP' }] } : {}),
+      ...(this.env.size ? { env: [...this.env].map(([name, value]) => value._render(name)) } : {}),
+      resources: i.resources,
+      securityContext: containerSecurityContext(),
+      ...(i.readiness ? { readinessProbe: probe(i.readiness) } : {}),
+      ...(i.liveness ? { livenessProbe: probe(i.liveness) } : {}),
+      ...(i.startup ? { startupProbe: probe(i.startup) } : {}),
+      terminationMessagePolicy: 'FallbackToLogsOnError',
+      volumeMounts: [...this.mounts],
+    };
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The label set of every object the library writes, and the selector rule:
+ * selectors use only labels that never change (name and instance).
+ */
+export const MANAGED_BY = 'cdk8s-tiers';
+
+export const LABEL_NAME = 'app.kubernetes.io/name';
+export const LABEL_INSTANCE = 'app.kubernetes.io/instance';
+export const LABEL_COMPONENT = 'app.kubernetes.io/component';
+export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
+export const LABEL_VERSION = 'app.kubernetes.io/version';
+export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+
+/** The identity of one tier, from which its labels are derived. */
+export interface TierIdentity {
+  readonly name: string;
+  readonly instance: string;
+  readonly component: string;
+  readonly partOf?: string;
+  readonly version?: string;
+}
+
+/** The labels that select the tier's pods: stable for the life of the workload. */
+export function selectorLabels(id: TierIdentity): Record<string, string> {
+  return { [LABEL_NAME]: id.name, [LABEL_INSTANCE]: id.instance };
+}
+
+/** All recommended labels, plus the user's extra labels (which cannot override the recommended ones). */
+export function tierLabels(id: TierIdentity, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...extra,
+    ...selectorLabels(id),
+    [LABEL_COMPONENT]: id.component,
+    ...(id.partOf ? { [LABEL_PART_OF]: id.partOf } : {}),
+    ...(id.version ? { [LABEL_VERSION]: id.version } : {}),
+    [LABEL_MANAGED_BY]: MANAGED_BY,
+  };
+}
+
+/** Object metadata with the library's labels; the namespace only when one is given. */
+export function objectMeta(name: string, namespace: string | undefined, labels: Record<string, string>, annotations?: Record<string, string>) {
+  return {
+    name,
+    ...(namespace !== undefined ? { namespace } : {}),
+    labels: { ...labels },
+    ...(annotations && Object.keys(annotations).length ? { annotations: { ...annotations } } : {}),
+  };
+}

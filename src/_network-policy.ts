@@ -1,0 +1,76 @@
+/**
+ * The NetworkPolicy of one tier: ingress only to its ports, egress only to
+ * DNS and to what it is connected to. Rules are added by connections and
+ * rendered at synth.
+ */
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { objectMeta } from './_labels';
+import { INetworkPeer } from './connection';
+
+export interface TierNetworkPolicyProps {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly labels: Record<string, string>;
+  readonly podSelector: Record<string, string>;
+  /** Ingress allowed while no other ingress rule was added (from pods and ports). */
+  readonly fallbackIngress?: { from: k8s.NetworkPolicyPeer[]; ports: number[] };
+}
+
+const DNS_PEER: k8s.NetworkPolicyPeer = {
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+  podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+};
+
+const tcp = (ports: number[]): k8s.NetworkPolicyPort[] => ports.map((p) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(p) }));
+
+const DNS_EGRESS: k8s.NetworkPolicyEgressRule = {
+  to: [DNS_PEER],
+  ports: [
+    { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
+    { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
+  ],
+};
+
+export class TierNetworkPolicy {
+  public readonly resource: k8s.KubeNetworkPolicy;
+  private readonly ingress = new Map<string, k8s.NetworkPolicyIngressRule>();
+  private readonly egress = new Map<string, k8s.NetworkPolicyEgressRule>();
+
+  constructor(scope: Construct, id: string, private readonly props: TierNetworkPolicyProps) {
+    this.resource = new k8s.KubeNetworkPolicy(scope, id, {
+      metadata: objectMeta(props.name, props.namespace, props.labels),
+      spec: {
+        podSelector: { matchLabels: { ...props.podSelector } },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: Lazy.any({ produce: () => this.ingressRules() }),
+        egress: Lazy.any({ produce: () => [DNS_EGRESS, ...this.egress.values()] }),
+      },
+    });
+  }
+
+  /** Lets traffic in on `ports` from `peer`, or from anywhere when no peer is given. */
+  public allowIngress(peer: INetworkPeer | undefined, ports: number[]): void {
+    const rule: k8s.NetworkPolicyIngressRule = { ...(peer ? { from: [this.peerOf(peer)] } : {}), ports: tcp(ports) };
+    this.ingress.set(JSON.stringify(rule), rule);
+  }
+
+  /** Lets traffic out on `ports` to `peer`. */
+  public allowEgress(peer: INetworkPeer, ports: number[]): void {
+    const rule: k8s.NetworkPolicyEgressRule = { to: [this.peerOf(peer)], ports: tcp(ports) };
+    this.egress.set(JSON.stringify(rule), rule);
+  }
+
+  private ingressRules(): k8s.NetworkPolicyIngressRule[] {
+    const fallback = this.props.fallbackIngress;
+    if (this.ingress.size === 0 && fallback) return [{ from: fallback.from, ports: tcp(fallback.ports) }];
+    return [...this.ingress.values()];
+  }
+
+  private peerOf(peer: INetworkPeer): k8s.NetworkPolicyPeer {
+    const podSelector = { matchLabels: { ...peer.podSelectorLabels } };
+    if (peer.namespace === this.props.namespace) return { podSelector };
+    return { podSelector, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace ?? 'default' } } };
+  }
+}

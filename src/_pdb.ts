@@ -1,0 +1,24 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { objectMeta } from './_labels';
+
+export interface TierPdbProps {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly labels: Record<string, string>;
+  readonly selector: Record<string, string>;
+  /** `AlwaysAllow` lets a node drain evict pods that are not healthy anyway; `IfHealthyBudget` protects quorum. */
+  readonly unhealthyPodEvictionPolicy: 'AlwaysAllow' | 'IfHealthyBudget';
+}
+
+/** A PodDisruptionBudget that lets voluntary evictions take one pod at a time. */
+export function tierPdb(scope: Construct, id: string, props: TierPdbProps): k8s.KubePodDisruptionBudget {
+  return new k8s.KubePodDisruptionBudget(scope, id, {
+    metadata: objectMeta(props.name, props.namespace, props.labels),
+    spec: {
+      maxUnavailable: k8s.IntOrString.fromNumber(1),
+      selector: { matchLabels: { ...props.selector } },
+      unhealthyPodEvictionPolicy: props.unhealthyPodEvictionPolicy,
+    },
+  });
+}

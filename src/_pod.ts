@@ -1,0 +1,128 @@
+/**
+ * Pod hardening shared by every workload of the library: security contexts,
+ * resources, writable paths under a read-only root, spreading over zones and nodes.
+ */
+import { k8s } from 'cdk8s-plus-28';
+import { Problems } from './_errors';
+import { checkQuantity, checkRequestWithinLimit } from './_quantity';
+import { checkInteger, isAbsolutePath } from './_rules';
+import { ResourceOptions } from './resources';
+import { PodSecurityOptions } from './security';
+
+/** The uid and gid used unless the user chooses others. */
+export const DEFAULT_UID = 10001;
+export const MIN_UID = 10000;
+
+/** Resolved identity of the pod's processes. */
+export interface ResolvedSecurity {
+  readonly runAsUser: number;
+  readonly runAsGroup: number;
+  readonly fsGroup?: number;
+}
+
+/** Checks and resolves the pod identity. */
+export function resolveSecurity(problems: Problems, given: PodSecurityOptions | undefined, defaultFsGroup: boolean): ResolvedSecurity {
+  const runAsUser = given?.runAsUser ?? DEFAULT_UID;
+  const runAsGroup = given?.runAsGroup ?? DEFAULT_UID;
+  const fix = 'use an id of 10000 or more, which no host user has (the image must not need a fixed low id)';
+  checkInteger(problems, 'security.runAsUser', runAsUser, MIN_UID, 2 ** 31 - 1, fix);
+  checkInteger(problems, 'security.runAsGroup', runAsGroup, MIN_UID, 2 ** 31 - 1, fix);
+  const fsGroup = given?.fsGroup ?? (defaultFsGroup ? runAsGroup : undefined);
+  if (given?.fsGroup !== undefined) checkInteger(problems, 'security.fsGroup', given.fsGroup, 1, 2 ** 31 - 1);
+  return { runAsUser, runAsGroup, ...(fsGroup !== undefined ? { fsGroup } : {}) };
+}
+
+/** The pod-level security context (restricted Pod Security Standard). */
+export function podSecurityContext(s: ResolvedSecurity): k8s.PodSecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: s.runAsUser,
+    runAsGroup: s.runAsGroup,
+    ...(s.fsGroup !== undefined ? { fsGroup: s.fsGroup, fsGroupChangePolicy: 'OnRootMismatch' } : {}),
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** The container-level security context, the same for every container. */
+export function containerSecurityContext(): k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+  };
+}
+
+/** Checks the resource options against the defaults of the container's role, and renders them. */
+export function resolveResources(problems: Problems, prop: string, given: ResourceOptions | undefined, defaults: Required<Omit<ResourceOptions, 'cpuLimit'>>): k8s.ResourceRequirements {
+  const r = { ...defaults, ...stripUndefined(given ?? {}) };
+  const fields: Array<[keyof ResourceOptions, string]> = [
+    ['cpuRequest', '250m'], ['cpuLimit', '1'], ['memoryRequest', '128Mi'], ['memoryLimit', '256Mi'],
+    ['ephemeralStorageRequest', '64Mi'], ['ephemeralStorageLimit', '256Mi'],
+  ];
+  let valid = true;
+  for (const [field, example] of fields) {
+    if (r[field] !== undefined) valid = checkQuantity(problems, `${prop}.${field}`, r[field], example) && valid;
+  }
+  if (valid) {
+    if (r.cpuLimit !== undefined) checkRequestWithinLimit(problems, `${prop}.cpuRequest`, r.cpuRequest, `${prop}.cpuLimit`, r.cpuLimit);
+    checkRequestWithinLimit(problems, `${prop}.memoryRequest`, r.memoryRequest, `${prop}.memoryLimit`, r.memoryLimit);
+    checkRequestWithinLimit(problems, `${prop}.ephemeralStorageRequest`, r.ephemeralStorageRequest, `${prop}.ephemeralStorageLimit`, r.ephemeralStorageLimit);
+  }
+  const q = (v: string) => k8s.Quantity.fromString(v);
+  return {
+    requests: { 'cpu': q(r.cpuRequest), 'memory': q(r.memoryRequest), 'ephemeral-storage': q(r.ephemeralStorageRequest) },
+    limits: {
+      ...(r.cpuLimit !== undefined ? { cpu: q(r.cpuLimit) } : {}),
+      'memory': q(r.memoryLimit),
+      'ephemeral-storage': q(r.ephemeralStorageLimit),
+    },
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** A volume name derived from a path: "/var/cache/nginx" becomes "var-cache-nginx". */
+export function volumeNameForPath(prefix: string | undefined, path: string): string {
+  const slug = path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'root';
+  return `${prefix ? `${prefix}-` : ''}${slug}`.slice(0, 63).replace(/-+$/, '');
+}
+
+/** Writable emptyDir volumes under a read-only root: `/tmp` always, plus the paths the user names. */
+export function writablePaths(problems: Problems, prop: string, volumePrefix: string | undefined, paths: readonly string[] | undefined): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+  const all = ['/tmp', ...(paths ?? []).filter((p) => p !== '/tmp')];
+  const volumes: k8s.Volume[] = [];
+  const mounts: k8s.VolumeMount[] = [];
+  for (const path of all) {
+    if (!problems.expect(isAbsolutePath(path), {
+      prop, value: path, rule: 'each writable path must be an absolute, normalised path other than "/"',
+      fix: 'write paths like "/var/cache/nginx" (no trailing "/", no "..")',
+    })) continue;
+    const name = volumeNameForPath(volumePrefix, path);
+    volumes.push({ name, emptyDir: {} });
+    mounts.push({ name, mountPath: path });
+  }
+  return { volumes, mounts };
+}
+
+/** Topology spread over zones and nodes, and a preferred hostname anti-affinity on the tier's own pods. */
+export function spreadAndAntiAffinity(selector: Record<string, string>, matchLabelKeys?: string[]): Pick<k8s.PodSpec, 'topologySpreadConstraints' | 'affinity'> {
+  const labelSelector = { matchLabels: { ...selector } };
+  const spread = (topologyKey: string): k8s.TopologySpreadConstraint => ({
+    maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector,
+    ...(matchLabelKeys ? { matchLabelKeys } : {}),
+  });
+  return {
+    topologySpreadConstraints: [spread('topology.kubernetes.io/zone'), spread('kubernetes.io/hostname')],
+    affinity: {
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector } },
+        ],
+      },
+    },
+  };
+}

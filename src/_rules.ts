@@ -1,0 +1,169 @@
+/**
+ * The Kubernetes format rules that props are checked against, one helper each.
+ * Every construct validates through these, so a rule lives in one place.
+ */
+import { Problems } from './_errors';
+
+const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const SECRET_LIKE_NAME = /passw|secret|token|api_?key|credential/i;
+// registry[:port]/path[:tag][@digest], after the distribution reference grammar (lower-case paths)
+const IMAGE_REF = /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
+
+export const isString = (v: unknown): v is string => typeof v === 'string';
+export const isInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+
+/** A DNS-1035 label: Service names (lower case, starts with a letter, at most 63). */
+export function isDns1035Label(v: unknown, max = 63): v is string {
+  return isString(v) && v.length <= max && DNS_1035.test(v);
+}
+
+/** A DNS-1123 label: namespaces, volume and container names (at most 63). */
+export function isDns1123Label(v: unknown, max = 63): v is string {
+  return isString(v) && v.length <= max && DNS_1123_LABEL.test(v);
+}
+
+/** A DNS-1123 subdomain: most object names, Secret and ConfigMap names (at most 253). */
+export function isDns1123Subdomain(v: unknown): v is string {
+  return isString(v) && v.length <= 253 && DNS_1123_SUBDOMAIN.test(v);
+}
+
+/** A label value: at most 63 characters of `[A-Za-z0-9_.-]`, alphanumeric at both ends. */
+export function isLabelValue(v: unknown): v is string {
+  return isString(v) && v.length <= 63 && LABEL_VALUE.test(v);
+}
+
+/** A label key: optional DNS-subdomain prefix and a name of at most 63 characters. */
+export function isLabelKey(v: unknown): v is string {
+  if (!isString(v)) return false;
+  const slash = v.indexOf('/');
+  const prefix = slash >= 0 ? v.slice(0, slash) : undefined;
+  const name = slash >= 0 ? v.slice(slash + 1) : v;
+  if (prefix !== undefined && !isDns1123Subdomain(prefix)) return false;
+  return name.length <= 63 && LABEL_NAME.test(name);
+}
+
+/** An IANA service name: container port names (at most 15, a letter, no `--`). */
+export function isPortName(v: unknown): v is string {
+  return isString(v) && v.length <= 15 && IANA_SVC_NAME.test(v) && !v.includes('--');
+}
+
+/** A TCP/UDP port number. */
+export function isPort(v: unknown): v is number {
+  return isInteger(v) && v >= 1 && v <= 65535;
+}
+
+/** The default NodePort range of the API server. */
+export const NODE_PORT_MIN = 30000;
+export const NODE_PORT_MAX = 32767;
+export function isNodePort(v: unknown): v is number {
+  return isInteger(v) && v >= NODE_PORT_MIN && v <= NODE_PORT_MAX;
+}
+
+/** A C-identifier-like environment variable name as the API server accepts it. */
+export function isEnvName(v: unknown): v is string {
+  return isString(v) && ENV_NAME.test(v);
+}
+
+/** Names that look like they hold a credential: their values must come from a Secret. */
+export function looksSecret(name: string): boolean {
+  return SECRET_LIKE_NAME.test(name);
+}
+
+/** An absolute, normalised path (no `..`, no trailing slash, not `/`). */
+export function isAbsolutePath(v: unknown): v is string {
+  return isString(v) && /^\/[^\0]*$/.test(v) && v !== '/' && !v.endsWith('/') && !v.split('/').includes('..') && !v.includes('//');
+}
+
+/** The tag and digest of an image reference, or undefined when it is not a valid reference. */
+export function parseImage(v: unknown): { tag?: string; digest?: string } | undefined {
+  if (!isString(v)) return undefined;
+  const m = IMAGE_REF.exec(v);
+  if (!m) return undefined;
+  return { tag: m[1], digest: m[2] };
+}
+
+/**
+ * Checks an image reference: valid, and pinned to a tag other than `latest` or
+ * to a digest. Returns the tag (for the version label) when the check passes.
+ */
+export function checkImage(problems: Problems, prop: string, image: unknown): string | undefined {
+  const ref = parseImage(image);
+  if (!ref) {
+    problems.add({ prop, value: image, rule: 'must be an image reference like "registry.example.com/team/app:1.4.2"', fix: 'give the full image name with a tag or a digest' });
+    return undefined;
+  }
+  if (!ref.digest && (!ref.tag || ref.tag === 'latest')) {
+    problems.add({
+      prop, value: image, rule: 'must be pinned to a version tag (not "latest") or a sha256 digest, so that every node runs the same code',
+      fix: 'add a version tag (e.g. ":1.27.2") or a digest ("@sha256:...")',
+    });
+    return undefined;
+  }
+  return ref.tag;
+}
+
+/** Checks a whole number within [min, max]; returns whether it passed. */
+export function checkInteger(problems: Problems, prop: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER, fix?: string): value is number {
+  const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+  return problems.expect(isInteger(value) && value >= min && value <= max, {
+    prop, value, rule: `must be a whole number ${range}`, fix: fix ?? `set ${prop} to a whole number ${range}, or leave it out for the default`,
+  });
+}
+
+/** Checks a container or Service port number. */
+export function checkPort(problems: Problems, prop: string, value: unknown): value is number {
+  return problems.expect(isPort(value), { prop, value, rule: 'must be a port number from 1 to 65535', fix: `set ${prop} to a whole number from 1 to 65535` });
+}
+
+/** Checks a container port name. */
+export function checkPortName(problems: Problems, prop: string, value: unknown): value is string {
+  return problems.expect(isPortName(value), {
+    prop, value, rule: 'must be an IANA service name: at most 15 lower-case letters, digits and single dashes, with at least one letter',
+    fix: `use a name like "http" or "metrics" for ${prop}`,
+  });
+}
+
+/** Checks a NodePort. */
+export function checkNodePort(problems: Problems, prop: string, value: unknown): value is number {
+  return problems.expect(isNodePort(value), {
+    prop, value, rule: `must be a node port from ${NODE_PORT_MIN} to ${NODE_PORT_MAX} (the API server's default range)`,
+    fix: `pick a free port from ${NODE_PORT_MIN} to ${NODE_PORT_MAX}, or leave ${prop} out to let the cluster choose`,
+  });
+}
+
+/** Checks labels (or annotations' keys when `valuesToo` is false). */
+export function checkLabels(problems: Problems, prop: string, labels: Record<string, unknown> | undefined, valuesToo = true): void {
+  for (const [k, v] of Object.entries(labels ?? {})) {
+    problems.expect(isLabelKey(k), {
+      prop: `${prop} key`, value: k, rule: 'must be a label key: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_", "."',
+      fix: 'use a key like "team" or "example.com/team"',
+    });
+    if (valuesToo) {
+      problems.expect(isLabelValue(v), {
+        prop: `${prop}["${k}"]`, value: v, rule: 'must be a label value: at most 63 letters, digits, "-", "_", ".", starting and ending alphanumeric',
+        fix: 'shorten the value or replace other characters with "-"',
+      });
+    } else {
+      problems.expect(isString(v), { prop: `${prop}["${k}"]`, value: v, rule: 'must be a string', fix: 'quote the value' });
+    }
+  }
+}
+
+/** Reports every value that appears more than once in `values`. */
+export function checkUnique(problems: Problems, prop: string, values: readonly unknown[], what: string): void {
+  const seen = new Set<unknown>();
+  const reported = new Set<unknown>();
+  for (const v of values) {
+    if (seen.has(v) && !reported.has(v)) {
+      problems.add({ prop, value: v, rule: `${what} must be unique within the pod`, fix: `rename or remove one of the two entries named ${JSON.stringify(v)}` });
+      reported.add(v);
+    }
+    seen.add(v);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Services of the library's tiers, and the rule that no two Services of one
+ * app ask for the same node port.
+ */
+import { k8s } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { formatProblem } from './_errors';
+import { objectMeta } from './_labels';
+
+export interface TierServicePort {
+  readonly name: string;
+  readonly port: number;
+  /** Name of the container port the traffic goes to. */
+  readonly targetPort: string;
+  readonly nodePort?: number;
+}
+
+export interface TierServiceProps {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly labels: Record<string, string>;
+  readonly annotations?: Record<string, string>;
+  readonly selector: Record<string, string>;
+  readonly type: string;
+  readonly ports: TierServicePort[];
+  /** A headless governing Service of a StatefulSet. */
+  readonly headless?: boolean;
+}
+
+export function tierService(scope: Construct, id: string, props: TierServiceProps): k8s.KubeService {
+  return new k8s.KubeService(scope, id, {
+    metadata: objectMeta(props.name, props.namespace, props.labels, props.annotations),
+    spec: {
+      type: props.type,
+      ...(props.headless ? { clusterIP: 'None', publishNotReadyAddresses: true } : {}),
+      selector: { ...props.selector },
+      ports: props.ports.map((p) => ({
+        name: p.name,
+        port: p.port,
+        targetPort: k8s.IntOrString.fromString(p.targetPort),
+        protocol: 'TCP',
+        ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}),
+      })),
+    },
+  });
+}
+
+/** Node ports claimed in each app (the root of the construct tree). */
+const claims = new WeakMap<IConstruct, Map<number, IConstruct[]>>();
+
+/**
+ * Records that `owner` asks for `nodePort`; at synth, every owner of a port
+ * that another owner in the same app asks for too gets a problem.
+ */
+export function claimNodePort(owner: IConstruct, prop: string, nodePort: number): void {
+  const root = owner.node.root;
+  const byPort = claims.get(root) ?? new Map<number, IConstruct[]>();
+  claims.set(root, byPort);
+  const owners = byPort.get(nodePort) ?? [];
+  byPort.set(nodePort, owners);
+  owners.push(owner);
+  owner.node.addValidation({
+    validate: () => {
+      const others = owners.filter((o) => o !== owner).map((o) => o.node.path);
+      return others.length === 0 ? [] : [formatProblem({
+        prop, value: nodePort, rule: `is also asked for by ${others.join(', ')}; a node port belongs to one Service in the whole cluster`,
+        fix: 'give each Service its own nodePort, or leave nodePort out to let the cluster choose',
+      })];
+    },
+  });
+}

@@ -1,0 +1,74 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Problems } from './_errors';
+import { isDns1123Subdomain, isString, looksSecret } from './_rules';
+
+enum EnvSource { VALUE, SECRET, CONFIG_MAP, FIELD }
+
+/**
+ * The value of one environment variable: a literal, a key of a Secret or
+ * ConfigMap, or a field of the pod. Credentials always come from a Secret.
+ */
+export class EnvValue {
+  /** A literal value. Rejected for names that look like credentials (password, secret, token, api key). */
+  public static fromValue(value: string): EnvValue {
+    return new EnvValue(EnvSource.VALUE, value);
+  }
+
+  /** A key of a Secret that the user creates and names (the library never writes secret values). */
+  public static fromSecretKey(secretName: string, key: string): EnvValue {
+    return new EnvValue(EnvSource.SECRET, key, secretName);
+  }
+
+  /** A key of a ConfigMap. */
+  public static fromConfigMapKey(configMapName: string, key: string): EnvValue {
+    return new EnvValue(EnvSource.CONFIG_MAP, key, configMapName);
+  }
+
+  /** A field of the pod, e.g. `metadata.name` or `status.podIP`. */
+  public static fromFieldPath(fieldPath: string): EnvValue {
+    return new EnvValue(EnvSource.FIELD, fieldPath);
+  }
+
+  private constructor(
+    private readonly source: EnvSource,
+    private readonly value: string,
+    private readonly objectName?: string,
+  ) {}
+
+  /** True for a literal value. */
+  public get isLiteral(): boolean {
+    return this.source === EnvSource.VALUE;
+  }
+
+  /** Checks the value of the variable `name`. @internal */
+  public _check(problems: Problems, prop: string, name: string): void {
+    if (this.source === EnvSource.VALUE) {
+      problems.expect(isString(this.value), { prop, value: this.value, rule: 'must be a string', fix: 'quote the value (numbers too)' });
+      problems.expect(!looksSecret(name), {
+        prop, value: '(literal value hidden)', rule: `"${name}" looks like a credential, and credentials must not be written as literal values into manifests`,
+        fix: `create a Secret and use EnvValue.fromSecretKey('<secret-name>', '<key>') for ${name}`,
+      });
+      return;
+    }
+    problems.expect(isString(this.value) && this.value.length > 0, {
+      prop, value: this.value, rule: this.source === EnvSource.FIELD ? 'needs a field path' : 'needs a key', fix: 'give a non-empty key or field path',
+    });
+    if (this.source === EnvSource.SECRET || this.source === EnvSource.CONFIG_MAP) {
+      const kind = this.source === EnvSource.SECRET ? 'Secret' : 'ConfigMap';
+      problems.expect(isDns1123Subdomain(this.objectName), {
+        prop, value: this.objectName, rule: `the ${kind} name must be a DNS-1123 subdomain (lower case letters, digits, "-" and ".")`,
+        fix: `name the ${kind} that holds ${name}, e.g. "app-credentials"`,
+      });
+    }
+  }
+
+  /** Renders the variable. @internal */
+  public _render(name: string): k8s.EnvVar {
+    switch (this.source) {
+      case EnvSource.VALUE: return { name, value: this.value };
+      case EnvSource.SECRET: return { name, valueFrom: { secretKeyRef: { name: this.objectName, key: this.value } } };
+      case EnvSource.CONFIG_MAP: return { name, valueFrom: { configMapKeyRef: { name: this.objectName, key: this.value } } };
+      default: return { name, valueFrom: { fieldRef: { fieldPath: this.value } } };
+    }
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Strict validation of manifest objects against the Kubernetes 1.28 API
+ * definitions shipped with the package (schema/k8s-1.28-definitions.json):
+ * unknown fields, wrong types and missing required fields are findings.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv, { ValidateFunction } from 'ajv';
+
+/** Where the definitions live, relative to this file (src/guardrails or lib/guardrails). */
+export const DEFINITIONS_FILE = join(__dirname, '..', '..', 'schema', 'k8s-1.28-definitions.json');
+
+/** One schema problem of one object. */
+export interface SchemaFinding {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  /** JSON pointer into the object. */
+  readonly path: string;
+  readonly message: string;
+}
+
+interface Definitions { [name: string]: Record<string, unknown> }
+
+/** Closes every object schema that lists its properties, as the API server does for built-in kinds. */
+function strictify(node: unknown): void {
+  if (Array.isArray(node)) {
+    node.forEach(strictify);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  const o = node as Record<string, unknown>;
+  if (o.properties && o.additionalProperties === undefined && !o['x-kubernetes-preserve-unknown-fields']) o.additionalProperties = false;
+  for (const v of Object.values(o)) strictify(v);
+}
+
+const isCoreGroup = (apiVersion: string): boolean => {
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  return !group.includes('.') || group.endsWith('.k8s.io');
+};
+
+/** A strict validator of Kubernetes objects; compiles one schema per kind, on first use. */
+export class SchemaValidator {
+  private static shared?: SchemaValidator;
+
+  /** The validator over the shipped definitions, loaded once per process. */
+  public static get(): SchemaValidator {
+    return (SchemaValidator.shared ??= new SchemaValidator(JSON.parse(readFileSync(DEFINITIONS_FILE, 'utf8')).definitions));
+  }
+
+  private readonly ajv: Ajv;
+  private readonly byKind = new Map<string, string>();
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  constructor(definitions: Definitions) {
+    strictify(definitions);
+    for (const [name, d] of Object.entries(definitions)) {
+      const gvks = (d['x-kubernetes-group-version-kind'] ?? []) as Array<{ group: string; version: string; kind: string }>;
+      for (const g of gvks) this.byKind.set(`${g.group ? `${g.group}/` : ''}${g.version}|${g.kind}`, name);
+    }
+    this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+    this.ajv.addSchema({ $id: 'k8s', definitions });
+  }
+
+  /** The schema problems of one object; custom resources (outside the core groups) are not checked. */
+  public validate(obj: Record<string, unknown>): SchemaFinding[] {
+    const apiVersion = String(obj.apiVersion);
+    const kind = String(obj.kind);
+    const name = String((obj.metadata as { name?: unknown } | undefined)?.name);
+    const at = (path: string, message: string): SchemaFinding => ({ apiVersion, kind, name, path, message });
+    if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') return [at('/', 'apiVersion and kind are required strings')];
+    const def = this.byKind.get(`${apiVersion}|${kind}`);
+    if (!def) return isCoreGroup(apiVersion) ? [at('/', `no such kind in Kubernetes 1.28: ${apiVersion} ${kind}`)] : [];
+    let v = this.compiled.get(def);
+    if (!v) {
+      v = this.ajv.compile({ $ref: `k8s#/definitions/${def}` });
+      this.compiled.set(def, v);
+    }
+    if (v(obj)) return [];
+    return (v.errors ?? []).map((e) => at(e.instancePath || '/',
+      `${e.message}${e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : ''}`));
+  }
+}

@@ -1,0 +1,12 @@
+export * from './autoscaling';
+export * from './connection';
+export * from './env';
+export * from './label-expression';
+export * from './probe';
+export * from './resources';
+export * from './rollout';
+export * from './security';
+export * from './service-type';
+export * from './sidecar';
+export * from './web-tier';
+export { TiersError } from './_errors';

@@ -1,0 +1,68 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Problems } from './_errors';
+import { isLabelKey, isLabelValue } from './_rules';
+
+/**
+ * A set-based selector requirement (`In`, `NotIn`, `Exists`, `DoesNotExist`).
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#set-based-requirement
+ */
+export class LabelExpression {
+  /** The label is present and its value is one of `values`. */
+  public static in(key: string, values: string[]): LabelExpression {
+    return new LabelExpression(key, 'In', values);
+  }
+
+  /** The label is absent, or its value is none of `values`. */
+  public static notIn(key: string, values: string[]): LabelExpression {
+    return new LabelExpression(key, 'NotIn', values);
+  }
+
+  /** The label is present, whatever its value. */
+  public static exists(key: string): LabelExpression {
+    return new LabelExpression(key, 'Exists');
+  }
+
+  /** The label is absent. */
+  public static doesNotExist(key: string): LabelExpression {
+    return new LabelExpression(key, 'DoesNotExist');
+  }
+
+  private constructor(
+    /** The label key. */
+    public readonly key: string,
+    /** `In`, `NotIn`, `Exists` or `DoesNotExist`. */
+    public readonly operator: string,
+    /** The values of `In` and `NotIn`. */
+    public readonly values?: string[],
+  ) {}
+
+  /** Whether a set of labels satisfies this requirement. */
+  public matches(labels: { [key: string]: string }): boolean {
+    const has = Object.prototype.hasOwnProperty.call(labels, this.key);
+    const inValues = has && (this.values ?? []).includes(labels[this.key]);
+    switch (this.operator) {
+      case 'In': return inValues;
+      case 'NotIn': return !inValues;
+      case 'Exists': return has;
+      default: return !has;
+    }
+  }
+
+  /** Checks key and values. @internal */
+  public _check(problems: Problems, prop: string): void {
+    problems.expect(isLabelKey(this.key), {
+      prop: `${prop}.key`, value: this.key, rule: 'must be a label key', fix: 'use a key like "track" or "example.com/track"',
+    });
+    if (this.operator === 'In' || this.operator === 'NotIn') {
+      problems.expect(Array.isArray(this.values) && this.values.length > 0 && this.values.every(isLabelValue), {
+        prop: `${prop}.values`, value: this.values, rule: `${this.operator} needs a non-empty list of label values`,
+        fix: 'list at least one value of at most 63 letters, digits, "-", "_" or "."',
+      });
+    }
+  }
+
+  /** @internal */
+  public _render(): k8s.LabelSelectorRequirement {
+    return { key: this.key, operator: this.operator, ...(this.values ? { values: [...this.values] } : {}) };
+  }
+}

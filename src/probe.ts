@@ -1,0 +1,109 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Problems } from './_errors';
+import { checkInteger, checkPortName, isAbsolutePath } from './_rules';
+
+/**
+ * Timings shared by every probe.
+ * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#configure-probes
+ */
+export interface ProbeOptions {
+  /** Seconds after the container starts before the first probe. @default 0 */
+  readonly initialDelaySeconds?: number;
+  /** Seconds between probes. @default 10 */
+  readonly periodSeconds?: number;
+  /** Seconds after which one probe times out. @default 2 */
+  readonly timeoutSeconds?: number;
+  /** Failures in a row before the probe gives up. @default 3 */
+  readonly failureThreshold?: number;
+  /** Successes in a row before the probe counts as passed again (must be 1 for liveness and startup). @default 1 */
+  readonly successThreshold?: number;
+}
+
+/** Options of a probe that connects to a container port. */
+export interface PortProbeOptions extends ProbeOptions {
+  /** Name of the container port to probe. @default - the container's main port */
+  readonly portName?: string;
+}
+
+enum ProbeKind { HTTP = 'httpGet', TCP = 'tcpSocket', EXEC = 'exec' }
+
+/**
+ * A readiness, liveness or startup check of a container.
+ *
+ * `Probe.httpGet('/healthz')`, `Probe.tcpSocket()`, `Probe.exec(['pg_isready'])`.
+ */
+export class Probe {
+  /** An HTTP GET on `path` that succeeds with a status from 200 to 399. */
+  public static httpGet(path: string, options: PortProbeOptions = {}): Probe {
+    return new Probe(ProbeKind.HTTP, options, path);
+  }
+
+  /** A TCP connection to a container port. */
+  public static tcpSocket(options: PortProbeOptions = {}): Probe {
+    return new Probe(ProbeKind.TCP, options);
+  }
+
+  /** A command run inside the container that succeeds with exit status 0. Never put a password in it. */
+  public static exec(command: string[], options: ProbeOptions = {}): Probe {
+    return new Probe(ProbeKind.EXEC, options, undefined, command);
+  }
+
+  private constructor(
+    private readonly kind: ProbeKind,
+    /** The timings and port of this probe. */
+    public readonly options: PortProbeOptions,
+    private readonly path?: string,
+    private readonly command?: string[],
+  ) {}
+
+  /** Checks the probe; `prop` names it in messages. @internal */
+  public _check(problems: Problems, prop: string, needsSingleSuccess: boolean): void {
+    const o = this.options ?? {};
+    if (o.initialDelaySeconds !== undefined) checkInteger(problems, `${prop}.initialDelaySeconds`, o.initialDelaySeconds, 0);
+    if (o.periodSeconds !== undefined) checkInteger(problems, `${prop}.periodSeconds`, o.periodSeconds, 1);
+    if (o.timeoutSeconds !== undefined) checkInteger(problems, `${prop}.timeoutSeconds`, o.timeoutSeconds, 1);
+    if (o.failureThreshold !== undefined) checkInteger(problems, `${prop}.failureThreshold`, o.failureThreshold, 1);
+    if (o.successThreshold !== undefined) {
+      if (needsSingleSuccess) {
+        problems.expect(o.successThreshold === 1, {
+          prop: `${prop}.successThreshold`, value: o.successThreshold, rule: 'must be 1 for liveness and startup probes (API server rule)',
+          fix: 'leave successThreshold out of liveness and startup probes',
+        });
+      } else {
+        checkInteger(problems, `${prop}.successThreshold`, o.successThreshold, 1);
+      }
+    }
+    if (o.portName !== undefined) checkPortName(problems, `${prop}.portName`, o.portName);
+    if (this.kind === ProbeKind.HTTP) {
+      problems.expect(this.path === '/' || isAbsolutePath(this.path), {
+        prop: `${prop} path`, value: this.path, rule: 'must be an absolute URL path', fix: 'start the path with "/", e.g. "/healthz"',
+      });
+    }
+    if (this.kind === ProbeKind.EXEC) {
+      problems.expect(Array.isArray(this.command) && this.command.length > 0 && this.command.every((c) => typeof c === 'string'), {
+        prop: `${prop} command`, value: this.command, rule: 'must be a non-empty list of strings', fix: 'give the command and its arguments, e.g. ["pg_isready", "-q"]',
+      });
+    }
+  }
+
+  /** The port name this probe connects to, or undefined for exec probes. @internal */
+  public _portName(defaultPortName: string | undefined): string | undefined {
+    return this.kind === ProbeKind.EXEC ? undefined : this.options?.portName ?? defaultPortName;
+  }
+
+  /** Renders the probe for a container. @internal */
+  public _render(defaultPortName: string | undefined): k8s.Probe {
+    const o = this.options ?? {};
+    const port = k8s.IntOrString.fromString(this._portName(defaultPortName) ?? '');
+    return {
+      ...(this.kind === ProbeKind.HTTP ? { httpGet: { path: this.path, port } } : {}),
+      ...(this.kind === ProbeKind.TCP ? { tcpSocket: { port } } : {}),
+      ...(this.kind === ProbeKind.EXEC ? { exec: { command: this.command } } : {}),
+      initialDelaySeconds: o.initialDelaySeconds ?? 0,
+      periodSeconds: o.periodSeconds ?? 10,
+      timeoutSeconds: o.timeoutSeconds ?? 2,
+      failureThreshold: o.failureThreshold ?? 3,
+      successThreshold: o.successThreshold ?? 1,
+    };
+  }
+}

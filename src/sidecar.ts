@@ -1,0 +1,35 @@
+import { EnvValue } from './env';
+import { Probe } from './probe';
+import { ResourceOptions } from './resources';
+
+/**
+ * One more container in the tier's pods: it shares the pod's network (reach
+ * the main container on localhost) and a shared emptyDir, and is hardened
+ * like the main container.
+ */
+export interface SidecarOptions {
+  /** Container name, unique in the pod. */
+  readonly name: string;
+  /** Image, pinned to a tag or digest. */
+  readonly image: string;
+  /** Port the sidecar listens on. @default - none */
+  readonly port?: number;
+  /** Name of that port. @default - the container name, cut to 15 characters */
+  readonly portName?: string;
+  /** Entrypoint. @default - the image's */
+  readonly command?: string[];
+  /** Arguments. @default - the image's */
+  readonly args?: string[];
+  /** Environment variables. @default - none */
+  readonly env?: { [name: string]: EnvValue };
+  /** Readiness probe. @default - a TCP check every 5s when there is a port; required otherwise */
+  readonly readiness?: Probe;
+  /** Liveness probe. @default - a TCP check every 10s after 10s when there is a port; required otherwise */
+  readonly liveness?: Probe;
+  /** Startup probe. @default - none */
+  readonly startup?: Probe;
+  /** Resources. @default - requests 50m CPU, 64Mi memory, 32Mi disk; limits 128Mi memory, 128Mi disk */
+  readonly resources?: ResourceOptions;
+  /** Writable paths besides `/tmp` (emptyDir volumes). @default - none */
+  readonly writablePaths?: string[];
+}

@@ -1,0 +1,514 @@
+import { createHash } from 'node:crypto';
+import { Chart, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ContainerBuilder } from './_container';
+import { Problems } from './_errors';
+import { LABEL_VERSION, objectMeta, selectorLabels, TierIdentity, tierLabels } from './_labels';
+import { TierNetworkPolicy } from './_network-policy';
+import { tierPdb } from './_pdb';
+import { podSecurityContext, resolveResources, resolveSecurity, spreadAndAntiAffinity, writablePaths } from './_pod';
+import { checkInteger, checkLabels, checkNodePort, checkPort, checkUnique, isAbsolutePath, isDns1035Label, isDns1123Label, isDns1123Subdomain, isLabelValue } from './_rules';
+import { claimNodePort, tierService } from './_service';
+import { AutoscalingOptions } from './autoscaling';
+import { Connection, ConnectOptions, envPrefixFor, IConnectable, INetworkPeer } from './connection';
+import { EnvValue } from './env';
+import { LabelExpression } from './label-expression';
+import { Probe } from './probe';
+import { ResourceOptions } from './resources';
+import { Rollout } from './rollout';
+import { PodSecurityOptions } from './security';
+import { ServiceType } from './service-type';
+import { SidecarOptions } from './sidecar';
+
+/** Props of {@link StatelessWebTier}. */
+export interface StatelessWebTierProps {
+  /** Container image, pinned to a tag (not `latest`) or a digest. */
+  readonly image: string;
+  /**
+   * Name of the Deployment, Service and every other object (a DNS-1035 label).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** Namespace of every object. @default - the chart's namespace */
+  readonly namespace?: string;
+  /** `app.kubernetes.io/instance` (part of the selector: never change it). @default - the name */
+  readonly instance?: string;
+  /** `app.kubernetes.io/part-of`: the application this tier belongs to. @default - no label */
+  readonly partOf?: string;
+  /** `app.kubernetes.io/version` (not part of the selector). @default - the image tag */
+  readonly version?: string;
+  /** `app.kubernetes.io/component`. @default "web" */
+  readonly component?: string;
+  /** Extra labels on every object and pod (never in the selector). @default - none */
+  readonly labels?: { [key: string]: string };
+  /** Extra annotations on every object and pod. @default - none */
+  readonly annotations?: { [key: string]: string };
+
+  /**
+   * Desired pods. Not allowed together with `autoscaling`.
+   * @default 2
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#scaling-a-deployment
+   */
+  readonly replicas?: number;
+  /** How pods are replaced. @default Rollout.rollingUpdate() (maxSurge 25%, maxUnavailable 0) */
+  readonly rollout?: Rollout;
+  /** Seconds a new pod must be ready before it counts as available. @default 5 */
+  readonly minReadySeconds?: number;
+  /** Seconds after which a stuck rollout is reported as failed. @default 600 */
+  readonly progressDeadlineSeconds?: number;
+  /** Old ReplicaSets kept for `kubectl rollout undo`. @default 10 */
+  readonly revisionHistoryLimit?: number;
+  /** Seconds a pod gets to finish requests after SIGTERM. @default 30 */
+  readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Set-based requirements added to the selector; the pod labels (with `labels`) must satisfy them.
+   * @default - none: the selector is name and instance
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#resources-that-support-set-based-requirements
+   */
+  readonly selectorExpressions?: LabelExpression[];
+
+  /** Port the container listens on. @default 8080 */
+  readonly port?: number;
+  /** Name of that port (the Service targets it by name). @default "http" */
+  readonly portName?: string;
+  /** How the Service is published. @default ServiceType.NODE_PORT */
+  readonly serviceType?: ServiceType;
+  /** Port of the Service. @default 80 */
+  readonly servicePort?: number;
+  /**
+   * Fixed node port (30000-32767), only with `ServiceType.NODE_PORT`.
+   * @default - the cluster picks a free one
+   */
+  readonly nodePort?: number;
+
+  /** Entrypoint. @default - the image's */
+  readonly command?: string[];
+  /** Arguments. @default - the image's */
+  readonly args?: string[];
+  /** Environment variables. @default - none */
+  readonly env?: { [name: string]: EnvValue };
+  /**
+   * Config files (file name → content), written into a ConfigMap `<name>-config`
+   * mounted read-only at `configMountPath`. A change rolls the pods (checksum annotation).
+   * @default - no ConfigMap
+   */
+  readonly configFiles?: { [fileName: string]: string };
+  /** Where the config files appear. @default "/config" */
+  readonly configMountPath?: string;
+  /** Paths the container may write to besides `/tmp` (each an emptyDir). @default - none */
+  readonly writablePaths?: string[];
+  /** Path shared by all containers when there are sidecars (an emptyDir). @default "/shared" */
+  readonly sharedPath?: string;
+
+  /** Readiness probe. @default Probe.httpGet('/', { periodSeconds: 5 }) */
+  readonly readiness?: Probe;
+  /** Liveness probe (must differ from readiness). @default Probe.tcpSocket({ initialDelaySeconds: 10, periodSeconds: 10 }) */
+  readonly liveness?: Probe;
+  /** Startup probe, for slow starters. @default - none */
+  readonly startup?: Probe;
+  /** Requests and limits. @default - requests 100m CPU, 128Mi memory, 64Mi disk; limits 256Mi memory, 256Mi disk */
+  readonly resources?: ResourceOptions;
+  /** Pod identity. @default - uid and gid 10001 */
+  readonly security?: PodSecurityOptions;
+  /**
+   * A ServiceAccount of yours (in the same chart). The token is never mounted.
+   * @default - the namespace's default ServiceAccount
+   */
+  readonly serviceAccountName?: string;
+  /** A HorizontalPodAutoscaler. @default - none: fixed `replicas` */
+  readonly autoscaling?: AutoscalingOptions;
+  /** More containers in the same pod. @default - none */
+  readonly sidecars?: SidecarOptions[];
+}
+
+const WEB_RESOURCES = { cpuRequest: '100m', memoryRequest: '128Mi', memoryLimit: '256Mi', ephemeralStorageRequest: '64Mi', ephemeralStorageLimit: '256Mi' };
+const SIDECAR_RESOURCES = { cpuRequest: '50m', memoryRequest: '64Mi', memoryLimit: '128Mi', ephemeralStorageRequest: '32Mi', ephemeralStorageLimit: '128Mi' };
+const CONFIG_VOLUME = 'config';
+const SHARED_VOLUME = 'shared';
+
+/**
+ * A stateless web tier: a Deployment (rolled out through ReplicaSets) behind
+ * a NodePort or ClusterIP Service, hardened, probed, budgeted and fenced by a
+ * NetworkPolicy; with a PodDisruptionBudget, spreading and anti-affinity when
+ * it runs more than one pod.
+ */
+export class StatelessWebTier extends Construct implements IConnectable {
+  /** Name of every object. */
+  public readonly name: string;
+  /** Namespace of every object (undefined: the chart's, or the one applied to). */
+  public readonly namespace?: string;
+  /** Desired pods; undefined when an autoscaler owns the count. */
+  public readonly replicas?: number;
+  /** Container port. */
+  public readonly port: number;
+  /** Container port name. */
+  public readonly portName: string;
+  /** Service port. */
+  public readonly servicePort: number;
+  /** Service type. */
+  public readonly serviceType: ServiceType;
+  /** Fixed node port, if one was asked for. */
+  public readonly nodePort?: number;
+  /** Labels on every object. */
+  public readonly labels: { [key: string]: string };
+  /** Labels that select the pods: name and instance. */
+  public readonly podSelectorLabels: { [key: string]: string };
+
+  /** The Deployment (also `node.defaultChild`). */
+  public readonly deployment: k8s.KubeDeployment;
+  /** The Service in front of the pods. */
+  public readonly service: k8s.KubeService;
+  /** The NetworkPolicy of the pods. */
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  /** The PodDisruptionBudget, when more than one pod runs. */
+  public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
+  /** The HorizontalPodAutoscaler, when `autoscaling` is set. */
+  public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  /** The ConfigMap of `configFiles`, when there are any. */
+  public readonly configMap?: k8s.KubeConfigMap;
+
+  private readonly problems: Problems;
+  private readonly policy: TierNetworkPolicy;
+  private readonly main: ContainerBuilder;
+  private readonly sidecars: ContainerBuilder[] = [];
+  private readonly volumes: k8s.Volume[] = [];
+  private readonly sharedPath: string;
+  private readonly volumeOwners = new Map<string, string>();
+  private readonly chartNamespace?: string;
+
+  constructor(scope: Construct, id: string, props: StatelessWebTierProps) {
+    super(scope, id);
+    const p = this.problems = new Problems(this);
+    props = props ?? ({} as StatelessWebTierProps);
+
+    this.name = props.name ?? id;
+    p.expect(isDns1035Label(this.name), {
+      prop: 'name', value: this.name, rule: 'must be a DNS-1035 label (it names the Service): lower-case letters, digits and "-", starting with a letter, at most 63',
+      fix: 'use a name like "shop-front"',
+    });
+    this.namespace = props.namespace;
+    if (this.namespace !== undefined) {
+      p.expect(isDns1123Label(this.namespace), { prop: 'namespace', value: this.namespace, rule: 'must be a DNS-1123 label', fix: 'use a namespace like "shop"' });
+    }
+    const chartNamespace = this.namespace ?? Chart.of(this).namespace;
+
+    // ---- identity and labels
+    this.port = props.port ?? 8080;
+    this.portName = props.portName ?? 'http';
+    const main = this.main = new ContainerBuilder(p, '', {
+      name: this.name,
+      image: props.image,
+      port: this.port,
+      portName: this.portName,
+      command: props.command,
+      args: props.args,
+      env: props.env,
+      readiness: props.readiness ?? Probe.httpGet('/', { periodSeconds: 5 }),
+      liveness: props.liveness ?? Probe.tcpSocket({ initialDelaySeconds: 10, periodSeconds: 10 }),
+      startup: props.startup,
+      resources: resolveResources(p, 'resources', props.resources, WEB_RESOURCES),
+      volumeMounts: [],
+    });
+    const identity: TierIdentity = {
+      name: this.name,
+      instance: props.instance ?? this.name,
+      component: props.component ?? 'web',
+      partOf: props.partOf,
+      version: props.version ?? (isLabelValue(main.imageTag) ? main.imageTag : undefined),
+    };
+    for (const [prop, value] of [['instance', identity.instance], ['component', identity.component], ['partOf', identity.partOf], ['version', identity.version]] as const) {
+      if (value !== undefined) p.expect(isLabelValue(value), { prop, value, rule: 'must be a label value: at most 63 letters, digits, "-", "_", "."', fix: `shorten ${prop}` });
+    }
+    checkLabels(p, 'labels', props.labels);
+    checkLabels(p, 'annotations', props.annotations, false);
+    this.labels = tierLabels(identity, props.labels);
+    this.podSelectorLabels = selectorLabels(identity);
+    const expressions = props.selectorExpressions ?? [];
+    expressions.forEach((e, i) => this.checkExpression(e, `selectorExpressions[${i}]`));
+
+    // ---- scale
+    if (props.autoscaling !== undefined) {
+      p.expect(props.replicas === undefined, {
+        prop: 'replicas', value: props.replicas, rule: 'cannot be set together with autoscaling: the autoscaler owns the replica count, and a GitOps sync would fight it',
+        fix: 'remove replicas and set autoscaling.minReplicas instead',
+      });
+    } else {
+      this.replicas = props.replicas ?? 2;
+      checkInteger(p, 'replicas', this.replicas, 0);
+    }
+    const minReplicas = props.autoscaling?.minReplicas ?? 2;
+    if (props.autoscaling) this.checkAutoscaling(props.autoscaling, minReplicas);
+    const several = props.autoscaling !== undefined || (this.replicas ?? 0) > 1;
+
+    // ---- rollout
+    const rollout = props.rollout ?? Rollout.rollingUpdate();
+    if (p.expect(rollout instanceof Rollout, { prop: 'rollout', value: rollout, rule: 'must be a Rollout', fix: 'use Rollout.rollingUpdate({...}) or Rollout.recreate()' })) {
+      rollout._check(p, 'rollout');
+    }
+    const minReadySeconds = props.minReadySeconds ?? 5;
+    const progressDeadlineSeconds = props.progressDeadlineSeconds ?? 600;
+    const revisionHistoryLimit = props.revisionHistoryLimit ?? 10;
+    const terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? 30;
+    checkInteger(p, 'minReadySeconds', minReadySeconds, 0);
+    checkInteger(p, 'revisionHistoryLimit', revisionHistoryLimit, 0);
+    checkInteger(p, 'terminationGracePeriodSeconds', terminationGracePeriodSeconds, 0);
+    if (checkInteger(p, 'progressDeadlineSeconds', progressDeadlineSeconds, 1)) {
+      p.expect(progressDeadlineSeconds > minReadySeconds, {
+        prop: 'progressDeadlineSeconds', value: progressDeadlineSeconds, rule: `must be greater than minReadySeconds (${minReadySeconds})`,
+        fix: 'raise progressDeadlineSeconds or lower minReadySeconds',
+      });
+    }
+
+    // ---- service
+    this.serviceType = props.serviceType ?? ServiceType.NODE_PORT;
+    p.expect(Object.values(ServiceType).includes(this.serviceType), {
+      prop: 'serviceType', value: this.serviceType, rule: 'must be ServiceType.NODE_PORT or ServiceType.CLUSTER_IP', fix: 'pick one of the two',
+    });
+    this.servicePort = props.servicePort ?? 80;
+    checkPort(p, 'servicePort', this.servicePort);
+    this.nodePort = props.nodePort;
+    if (this.nodePort !== undefined) {
+      p.expect(this.serviceType === ServiceType.NODE_PORT, {
+        prop: 'nodePort', value: this.nodePort, rule: `only a NodePort Service has a node port (serviceType is ${this.serviceType})`,
+        fix: 'remove nodePort, or set serviceType to ServiceType.NODE_PORT',
+      });
+      if (checkNodePort(p, 'nodePort', this.nodePort)) claimNodePort(this, 'nodePort', this.nodePort);
+    }
+
+    // ---- volumes: /tmp and writable paths, config files
+    const writable = writablePaths(p, 'writablePaths', undefined, props.writablePaths);
+    this.addVolumes(writable.volumes, main, writable.mounts, 'writablePaths');
+    let configChecksum: string | undefined;
+    if (props.configFiles !== undefined) {
+      const configMountPath = props.configMountPath ?? '/config';
+      configChecksum = this.checkConfig(props.configFiles, configMountPath);
+      this.configMap = new k8s.KubeConfigMap(this, 'config', {
+        metadata: objectMeta(`${this.name}-config`, this.namespace, this.labels),
+        data: { ...props.configFiles },
+      });
+      this.addVolumes([{ name: CONFIG_VOLUME, configMap: { name: `${this.name}-config` } }], main,
+        [{ name: CONFIG_VOLUME, mountPath: configMountPath, readOnly: true }], 'configMountPath');
+    } else if (props.configMountPath !== undefined) {
+      p.add({ prop: 'configMountPath', value: props.configMountPath, rule: 'has no effect without configFiles', fix: 'add configFiles, or remove configMountPath' });
+    }
+    this.sharedPath = props.sharedPath ?? '/shared';
+    p.expect(isAbsolutePath(this.sharedPath), { prop: 'sharedPath', value: this.sharedPath, rule: 'must be an absolute path', fix: 'use a path like "/shared"' });
+    if (props.serviceAccountName !== undefined) {
+      p.expect(isDns1123Subdomain(props.serviceAccountName), {
+        prop: 'serviceAccountName', value: props.serviceAccountName, rule: 'must be a DNS-1123 subdomain', fix: 'name an existing ServiceAccount',
+      });
+    }
+
+    // ---- the workload
+    const podAnnotations = {
+      ...props.annotations,
+      'kubectl.kubernetes.io/default-container': this.name,
+      ...(configChecksum ? { 'checksum/config': configChecksum } : {}),
+    };
+    this.deployment = new k8s.KubeDeployment(this, 'deployment', {
+      metadata: objectMeta(this.name, this.namespace, this.labels, props.annotations),
+      spec: {
+        ...(this.replicas !== undefined ? { replicas: this.replicas } : {}),
+        selector: {
+          matchLabels: { ...this.podSelectorLabels },
+          ...(expressions.length ? { matchExpressions: expressions.map((e) => e._render()) } : {}),
+        },
+        strategy: rollout instanceof Rollout ? rollout._render() : undefined,
+        minReadySeconds,
+        progressDeadlineSeconds,
+        revisionHistoryLimit,
+        template: {
+          metadata: { labels: { ...this.labels }, annotations: podAnnotations },
+          spec: {
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            ...(props.serviceAccountName ? { serviceAccountName: props.serviceAccountName } : {}),
+            securityContext: podSecurityContext(resolveSecurity(p, props.security, false)),
+            terminationGracePeriodSeconds,
+            containers: Lazy.any({ produce: () => [main, ...this.sidecars].map((c) => c.render()) }),
+            volumes: Lazy.any({ produce: () => [...this.volumes] }),
+            ...(several ? spreadAndAntiAffinity(this.podSelectorLabels, ['pod-template-hash']) : {}),
+          },
+        },
+      },
+    });
+    this.node.defaultChild = this.deployment;
+
+    this.service = tierService(this, 'service', {
+      name: this.name,
+      namespace: this.namespace,
+      labels: this.labels,
+      annotations: props.annotations,
+      selector: this.podSelectorLabels,
+      type: this.serviceType,
+      ports: [{ name: this.portName, port: this.servicePort, targetPort: this.portName, nodePort: this.nodePort }],
+    });
+
+    this.policy = new TierNetworkPolicy(this, 'network-policy', {
+      name: this.name, namespace: this.namespace, labels: this.labels, podSelector: this.podSelectorLabels,
+      // an internal tier that nobody connects to accepts its own namespace; once connected, only its clients
+      fallbackIngress: { from: [{ podSelector: {} }], ports: [this.port] },
+    });
+    this.networkPolicy = this.policy.resource;
+    if (this.serviceType === ServiceType.NODE_PORT) this.policy.allowIngress(undefined, [this.port]);
+
+    if (several) {
+      this.podDisruptionBudget = tierPdb(this, 'pdb', {
+        name: this.name, namespace: this.namespace, labels: this.labels, selector: this.podSelectorLabels, unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      });
+    }
+    if (props.autoscaling) {
+      this.autoscaler = new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
+        metadata: objectMeta(this.name, this.namespace, this.labels),
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+          minReplicas,
+          maxReplicas: props.autoscaling.maxReplicas,
+          metrics: [{
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.autoscaling.cpuUtilizationPercent ?? 70 } },
+          }],
+        },
+      });
+    }
+    this.chartNamespace = chartNamespace;
+    (props.sidecars ?? []).forEach((s, i) => this.addSidecarAt(s, `sidecars[${i}].`));
+  }
+
+  /**
+   * Adds a container to every pod: same network (localhost), a shared
+   * emptyDir at `sharedPath`, the same hardening.
+   */
+  public addSidecar(options: SidecarOptions): void {
+    this.addSidecarAt(options, `addSidecar(${JSON.stringify(options?.name)}).`);
+  }
+
+  /**
+   * Connects this tier to another: adds `<PREFIX>_HOST`, `<PREFIX>_PORT` (and
+   * whatever the target needs, such as credentials from its Secret) to the
+   * main container, lets this tier's pods out to the target's pods and the
+   * target's NetworkPolicy let them in.
+   */
+  public connectTo(target: IConnectable, options: ConnectOptions = {}): Connection {
+    const connection = target.acceptConnectionFrom(this);
+    const prefix = options.envPrefix ?? envPrefixFor(target.name);
+    const at = `connectTo(${target.node.path}).env`;
+    this.main.addEnv(`${prefix}_HOST`, EnvValue.fromValue(connection.host), at);
+    this.main.addEnv(`${prefix}_PORT`, EnvValue.fromValue(String(connection.port)), at);
+    for (const [suffix, value] of Object.entries(connection.env)) this.main.addEnv(`${prefix}_${suffix}`, value, at);
+    this.policy.allowEgress(target, [connection.podPort]);
+    return connection;
+  }
+
+  /** Lets `client`'s pods reach this tier's port, and tells the client how to connect. */
+  public acceptConnectionFrom(client: INetworkPeer): Connection {
+    this.policy.allowIngress(client, [this.port]);
+    return { host: this.host, port: this.servicePort, podPort: this.port, env: {} };
+  }
+
+  /** Lets traffic out to `peer` on `port` (a pod port) beyond DNS, for peers that are not tiers of this library. */
+  public allowEgressTo(peer: INetworkPeer, port: number): void {
+    checkPort(this.problems, `allowEgressTo(${peer.node.path}) port`, port);
+    this.policy.allowEgress(peer, [port]);
+  }
+
+  /** DNS name of the Service: fully qualified when the namespace is known. */
+  public get host(): string {
+    return this.chartNamespace ? `${this.name}.${this.chartNamespace}.svc.cluster.local` : this.name;
+  }
+
+  private addSidecarAt(options: SidecarOptions, prop: string): void {
+    const p = this.problems;
+    if (!p.expect(options !== undefined && options !== null && typeof options === 'object', {
+      prop: prop.slice(0, -1), value: options, rule: 'must be sidecar options', fix: 'give at least { name, image, readiness, liveness }',
+    })) return;
+    const name = options.name;
+    const portName = options.port !== undefined ? options.portName ?? String(name ?? '').slice(0, 15).replace(/-+$/, '') : undefined;
+    const tcpDefaults = options.port !== undefined;
+    const writable = writablePaths(p, `${prop}writablePaths`, String(name), options.writablePaths);
+    const sidecar = new ContainerBuilder(p, prop, {
+      name,
+      image: options.image,
+      port: options.port,
+      portName,
+      command: options.command,
+      args: options.args,
+      env: options.env,
+      readiness: options.readiness ?? (tcpDefaults ? Probe.tcpSocket({ periodSeconds: 5 }) : undefined),
+      liveness: options.liveness ?? (tcpDefaults ? Probe.tcpSocket({ initialDelaySeconds: 10, periodSeconds: 10 }) : undefined),
+      startup: options.startup,
+      resources: resolveResources(p, `${prop}resources`, options.resources, SIDECAR_RESOURCES),
+      volumeMounts: [],
+    });
+    const all = [this.main, ...this.sidecars, sidecar];
+    checkUnique(p, `${prop}name`, all.map((c) => c.name), 'container names');
+    checkUnique(p, `${prop}port`, all.map((c) => c.port).filter((x) => x !== undefined), 'container ports');
+    checkUnique(p, `${prop}portName`, all.map((c) => c.portName).filter((x) => x !== undefined), 'port names');
+    if (this.sidecars.length === 0) {
+      this.addVolumes([{ name: SHARED_VOLUME, emptyDir: {} }], this.main, [{ name: SHARED_VOLUME, mountPath: this.sharedPath }], 'sharedPath');
+    }
+    this.addVolumes(writable.volumes, sidecar, writable.mounts, `${prop}writablePaths`);
+    sidecar.addMount({ name: SHARED_VOLUME, mountPath: this.sharedPath });
+    this.sidecars.push(sidecar);
+  }
+
+  /** Adds pod volumes and their mounts in one container; clashing names or paths are problems. */
+  private addVolumes(volumes: k8s.Volume[], container: ContainerBuilder, mounts: k8s.VolumeMount[], prop: string): void {
+    for (const v of volumes) {
+      const owner = this.volumeOwners.get(v.name);
+      if (!this.problems.expect(owner === undefined, {
+        prop, value: v.name, rule: `volume name clashes with the volume of ${owner}`, fix: 'choose another path so that the derived volume names differ',
+      })) continue;
+      this.volumeOwners.set(v.name, prop);
+      this.volumes.push(v);
+    }
+    for (const m of mounts) {
+      if (!this.problems.expect(!container.mountPaths.includes(m.mountPath), {
+        prop, value: m.mountPath, rule: `container "${container.name}" already mounts a volume at that path`, fix: 'use a different path',
+      })) continue;
+      container.addMount(m);
+    }
+  }
+
+  private checkExpression(e: LabelExpression, prop: string): void {
+    const p = this.problems;
+    if (!p.expect(e instanceof LabelExpression, { prop, value: e, rule: 'must be a LabelExpression', fix: 'use LabelExpression.in(...), notIn, exists or doesNotExist' })) return;
+    e._check(p, prop);
+    p.expect(e.key !== LABEL_VERSION, {
+      prop: `${prop}.key`, value: e.key, rule: 'the version label changes with every release, and a selector can never change',
+      fix: 'select on a label that stays the same for the life of the tier',
+    });
+    p.expect(e.matches(this.labels), {
+      prop, value: `${e.key} ${e.operator} ${JSON.stringify(e.values ?? [])}`, rule: 'the pod labels do not satisfy it, so the Deployment would select none of its own pods',
+      fix: 'add a matching label with the labels prop, or change the expression',
+    });
+  }
+
+  private checkAutoscaling(a: AutoscalingOptions, minReplicas: number): void {
+    const p = this.problems;
+    const minOk = checkInteger(p, 'autoscaling.minReplicas', minReplicas, 1);
+    const maxOk = checkInteger(p, 'autoscaling.maxReplicas', a.maxReplicas, 1);
+    if (minOk && maxOk) {
+      p.expect(minReplicas <= a.maxReplicas, {
+        prop: 'autoscaling.minReplicas', value: minReplicas, rule: `must not exceed autoscaling.maxReplicas (${a.maxReplicas})`,
+        fix: 'lower minReplicas or raise maxReplicas',
+      });
+    }
+    if (a.cpuUtilizationPercent !== undefined) checkInteger(p, 'autoscaling.cpuUtilizationPercent', a.cpuUtilizationPercent, 1, 1000);
+  }
+
+  /** Checks the config files; returns the checksum that rolls the pods when they change. */
+  private checkConfig(files: { [fileName: string]: string }, mountPath: string): string {
+    const p = this.problems;
+    p.expect(isAbsolutePath(mountPath), { prop: 'configMountPath', value: mountPath, rule: 'must be an absolute path', fix: 'use a path like "/etc/nginx/conf.d"' });
+    for (const [file, content] of Object.entries(files)) {
+      p.expect(/^[-._a-zA-Z0-9]+$/.test(file) && file.length <= 253 && file !== '.' && file !== '..', {
+        prop: 'configFiles key', value: file, rule: 'a ConfigMap key must consist of letters, digits, "-", "_" and "."', fix: 'use a file name like "app.conf"',
+      });
+      p.expect(typeof content === 'string', { prop: `configFiles["${file}"]`, value: content, rule: 'must be the text of the file', fix: 'give the content as a string' });
+    }
+    const sorted = Object.keys(files).sort().map((k) => [k, files[k]]);
+    return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
+  }
+}

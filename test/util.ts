@@ -1,0 +1,41 @@
+import { Chart, Testing } from 'cdk8s';
+import { SchemaValidator } from '../src/guardrails/schema';
+
+/** A manifest object as synthesized. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Manifest = Record<string, any>;
+
+/**
+ * Synthesizes a chart and validates every object strictly against the
+ * Kubernetes 1.28 definitions: every test that synthesizes checks the schema.
+ */
+export function synth(chart: Chart): Manifest[] {
+  const objects = Testing.synth(chart) as Manifest[];
+  const findings = objects.flatMap((o) => SchemaValidator.get().validate(o));
+  if (findings.length) {
+    throw new Error(`schema findings:\n${findings.map((f) => `${f.kind}/${f.name} ${f.path} ${f.message}`).join('\n')}`);
+  }
+  return objects;
+}
+
+/** The one object of `kind` named `name`; fails when there is none or several. */
+export function find(objects: Manifest[], kind: string, name: string): Manifest {
+  const hits = objects.filter((o) => o.kind === kind && o.metadata?.name === name);
+  if (hits.length !== 1) throw new Error(`expected one ${kind} "${name}", found ${hits.length} (have: ${objects.map((o) => `${o.kind}/${o.metadata?.name}`).join(', ')})`);
+  return hits[0];
+}
+
+/** Every object of `kind`. */
+export function all(objects: Manifest[], kind: string): Manifest[] {
+  return objects.filter((o) => o.kind === kind);
+}
+
+/** A fresh chart in a fresh app. */
+export function chart(namespace?: string): Chart {
+  return new Chart(Testing.app(), 'test', { namespace });
+}
+
+/** The first container of the pod template of a workload. */
+export function mainContainer(workload: Manifest): Manifest {
+  return workload.spec.template.spec.containers[0];
+}
