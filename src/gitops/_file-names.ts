@@ -1,0 +1,53 @@
+/**
+ * File names of rendered objects: `<kind>-<namespace>-<name>.yaml`, or
+ * `<kind>-<name>.yaml` without a namespace, lower case, so that two objects
+ * never share a file, also on case-insensitive file systems.
+ *
+ * - Characters other than `a-z`, `0-9`, `.` and `-` become `-` (upper case is
+ *   lowered). When that changed the namespace or the name, or the result is
+ *   longer than 200 characters, or two unchanged names are still the same
+ *   (`a-b/c` and `a/b-c`, or one kind in two API groups), the name gets
+ *   `_` and the first 10 hex digits of the SHA-256 of the object's identity
+ *   (`group|kind|namespace|name`). Plain names never contain `_`, so a
+ *   suffixed name never equals a plain one.
+ * - The result depends only on the identities, never on the order of objects.
+ */
+import { createHash } from 'node:crypto';
+
+/** What identifies an object in a cluster. */
+export interface ObjectIdentity {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+const MAX_BASE = 200;
+
+/** `group|kind|namespace|name`: two objects with the same key are the same object in a cluster. */
+export function identityKey(id: ObjectIdentity): string {
+  const group = id.apiVersion.includes('/') ? id.apiVersion.split('/')[0] : '';
+  return `${group}|${id.kind}|${id.namespace ?? ''}|${id.name}`;
+}
+
+function safe(part: string): string {
+  return part.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
+}
+
+/** One file name (with `.yaml`) per identity, in the same order. Identities must be distinct. */
+export function fileNames(ids: readonly ObjectIdentity[]): string[] {
+  const plain = ids.map((id) => {
+    const parts = [safe(id.kind), ...(id.namespace !== undefined ? [id.namespace] : []), id.name];
+    const base = parts.map(safe).join('-');
+    const lossy = parts.slice(1).some((p) => safe(p) !== p) || base.length > MAX_BASE;
+    return { base: base.slice(0, MAX_BASE), lossy };
+  });
+  const count = new Map<string, number>();
+  for (const p of plain) if (!p.lossy) count.set(p.base, (count.get(p.base) ?? 0) + 1);
+  return plain.map((p, i) => {
+    const suffix = p.lossy || count.get(p.base)! > 1
+      ? `_${createHash('sha256').update(identityKey(ids[i])).digest('hex').slice(0, 10)}`
+      : '';
+    return `${p.base}${suffix}.yaml`;
+  });
+}

@@ -1,0 +1,245 @@
+/**
+ * The GitOps app: renders every Environment into `<outdir>/<environment>/`
+ * and replaces the whole tree in one step, only when every check passed.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { collectProblems, formatProblem, TiersError } from '../_errors';
+import { ArgoCdOptions } from './argo-cd';
+import { checkDrift, describeDrift, DriftReport } from './drift';
+import { Environment } from './environment';
+import { GENERATED_NOTE, multiDocument, RenderedFolder, renderFolder, sortObjects } from './_render';
+import { ARGOCD_FOLDER, countSynth, registerRoot } from './_root';
+import { Manifest } from './_serialize';
+import { topology } from './_topology';
+import { replaceFolder, unsafeTarget } from './_writer';
+
+/**
+ * A check of the rendered objects of one folder, run before anything is
+ * written (e.g. the guardrails of this library, or a team's own policy).
+ */
+export interface IManifestCheck {
+  /**
+   * Returns one message per problem (none: the objects pass). The objects are
+   * copies: changing them changes nothing.
+   * @param objects the objects of the folder, as they will be written
+   * @param folder the environment name, or "argocd"
+   */
+  check(objects: { [key: string]: unknown }[], folder: string): string[];
+}
+
+/** Props of {@link GitOpsApp}. */
+export interface GitOpsAppProps {
+  /** Folder of the GitOps tree: one sub-folder per environment. It is replaced as a whole on every synth. @default "dist" */
+  readonly outdir?: string;
+  /** Writes an Argo CD Application per environment into `<outdir>/argocd/`. @default - no Applications */
+  readonly argoCd?: ArgoCdOptions;
+  /** Checks run on every folder's objects before anything is written. @default - only the constructs' own validations */
+  readonly checks?: IManifestCheck[];
+  /**
+   * Folder that receives a copy of each folder's objects as one `<folder>.k8s.yaml`
+   * after a successful synth, for the cdk8s CLI (its listing and validation plugins).
+   * @default - the CDK8S_OUTDIR the cdk8s CLI sets, when it runs the app; else none
+   */
+  readonly cliOutdir?: string;
+}
+
+/** The files of a rendered GitOps tree. */
+export interface RenderedTree {
+  /** File content by path relative to the outdir ("dev/deployment-shop-api.yaml"), in sorted order. */
+  readonly files: { [path: string]: string };
+}
+
+/**
+ * The environment variable that switches `synth()` to a drift check
+ * (`CDK8S_TIERS_GITOPS=check`): nothing is written, and differences fail.
+ */
+export const GITOPS_MODE_VARIABLE = 'CDK8S_TIERS_GITOPS';
+
+const README = 'README.md';
+
+/**
+ * An app of Environments written as a GitOps tree:
+ * `<outdir>/<environment>/` with one YAML file per object, a
+ * kustomization.yaml in apply order and a README.md with a topology diagram,
+ * plus `<outdir>/argocd/` when Argo CD Applications are wanted.
+ *
+ * `synth()` renders in memory, runs every validation and check, and only then
+ * replaces the tree in one step: a failed synth leaves the previous tree as
+ * it was, byte for byte, and throws one TiersError listing every problem.
+ */
+export class GitOpsApp extends App {
+  /** Argo CD settings. */
+  public readonly argoCd?: ArgoCdOptions;
+  /** The chart of the Argo CD Applications, when `argoCd` is set. */
+  public readonly argoCdChart?: Chart;
+  /** Where the cdk8s CLI copy goes, if anywhere. */
+  public readonly cliOutdir?: string;
+  private readonly checks: IManifestCheck[];
+  private readonly argoCdPath?: string;
+
+  constructor(props: GitOpsAppProps = {}) {
+    super({ outdir: props.outdir ?? 'dist' });
+    this.argoCd = props.argoCd;
+    this.checks = [...(props.checks ?? [])];
+    this.cliOutdir = props.cliOutdir ?? process.env.CDK8S_OUTDIR;
+    if (props.argoCd) {
+      this.argoCdChart = new Chart(this, 'ArgoCd', { namespace: props.argoCd.namespace ?? 'argocd' });
+      const own = props.argoCd.path ?? (path.isAbsolute(this.outdir) ? undefined : this.outdir);
+      this.argoCdPath = own === undefined ? undefined : path.posix.normalize(own.split(path.sep).join('/')).replace(/\/+$/, '');
+    }
+    registerRoot(this, { argoCd: props.argoCd, argoCdChart: this.argoCdChart, argoCdPath: this.argoCdPath });
+  }
+
+  /** The environments, sorted by name. */
+  public get environments(): Environment[] {
+    return this.node.children.filter((c): c is Environment => Environment.isEnvironment(c)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** Renders the tree in memory. Throws one TiersError listing every problem. */
+  public render(): RenderedTree {
+    const files: { [path: string]: string } = {};
+    const tree = this.renderTree();
+    for (const rel of [...tree.keys()].sort()) files[rel] = tree.get(rel)!;
+    return { files };
+  }
+
+  /**
+   * Writes the tree (replacing `outdir` in one step), or with
+   * `CDK8S_TIERS_GITOPS=check` compares it with `outdir` and throws when they differ.
+   */
+  public synth(): void {
+    countSynth();
+    const mode = process.env[GITOPS_MODE_VARIABLE];
+    if (mode === 'check') {
+      const report = this.checkDrift();
+      if (!report.clean) throw new TiersError(describeDrift(report, this.outdir).map((l) => `${l}. Fix: run the synth and commit ${this.outdir}/`));
+      console.log(`${this.outdir}/ is up to date`);
+      return;
+    }
+    const unsafe = unsafeTarget(this.outdir);
+    if (unsafe) throw new TiersError([formatProblem({ prop: 'outdir', value: this.outdir, rule: `${unsafe}; the GitOps tree replaces its folder as a whole`, fix: 'use a folder of its own, like "dist"' })]);
+    const tree = this.renderTree();
+    replaceFolder(this.outdir, tree);
+    this.writeCliCopy();
+    if (mode !== undefined) console.log(`wrote ${tree.size} files to ${this.outdir}/ (${this.environments.map((e) => e.name).join(', ')})`);
+  }
+
+  /** Renders the tree and compares it with `outdir`, byte for byte. */
+  public checkDrift(): DriftReport {
+    return checkDrift(this.render().files, this.outdir);
+  }
+
+  private rendered?: { folders: RenderedFolder[]; files: Map<string, string> };
+
+  private renderTree(): Map<string, string> {
+    const problems = collectProblems(this);
+    const envs = this.environments;
+    if (envs.length === 0) problems.push(`[${this.node.path || 'app'}] has no Environment. Fix: add one with new Environment(app, 'dev', {...})`);
+    this.checkNamespaces(envs, problems);
+
+    const buckets = this.apiObjectsByFolder(problems);
+    const folders: RenderedFolder[] = [];
+    for (const env of envs) folders.push(renderFolder(env.name, sortObjects(buckets.get(env) ?? [], problems), problems));
+    if (this.argoCdChart) {
+      if (this.argoCdPath === undefined) {
+        problems.push(`[${this.argoCdChart.node.path}] ${formatProblem({ prop: 'argoCd.path', value: undefined, rule: 'is required when outdir is an absolute path', fix: 'give the path of the tree inside the repository, like "dist"' })}`);
+      }
+      folders.push(renderFolder(ARGOCD_FOLDER, sortObjects(buckets.get(this.argoCdChart) ?? [], problems), problems));
+    }
+    for (const folder of folders) {
+      for (const check of this.checks) {
+        for (const message of check.check(folder.objects.map((o) => structuredClone(o.object)), folder.folder)) problems.push(`[${folder.folder}] ${message}`);
+      }
+    }
+    if (problems.length > 0) throw new TiersError(problems);
+
+    const files = new Map<string, string>();
+    for (const folder of folders) {
+      const env = envs.find((e) => e.name === folder.folder);
+      if (env) folder.files.set(README, readme(env, folder));
+      for (const [file, content] of folder.files) files.set(`${folder.folder}/${file}`, content);
+    }
+    this.rendered = { folders, files };
+    return files;
+  }
+
+  /** Every ApiObject, by the Environment (or Argo CD chart) it belongs to; others are problems. */
+  private apiObjectsByFolder(problems: string[]): Map<IConstruct, ApiObject[]> {
+    const buckets = new Map<IConstruct, ApiObject[]>();
+    for (const c of this.node.findAll()) {
+      if (!ApiObject.isApiObject(c)) continue;
+      let owner: IConstruct = c;
+      while (owner.node.scope && owner.node.scope !== this) owner = owner.node.scope;
+      if (!Environment.isEnvironment(owner) && owner !== this.argoCdChart) {
+        problems.push(`[${c.node.path}] is not inside an Environment, so it would not be written. Fix: create it inside an Environment`);
+        continue;
+      }
+      const list = buckets.get(owner) ?? [];
+      buckets.set(owner, list);
+      list.push(c);
+    }
+    return buckets;
+  }
+
+  private checkNamespaces(envs: Environment[], problems: string[]): void {
+    const byNamespace = new Map<string, string>();
+    for (const env of envs) {
+      const other = byNamespace.get(env.namespaceName);
+      if (other !== undefined) {
+        problems.push(`[${env.node.path}] ${formatProblem({
+          prop: 'namespace', value: env.namespaceName, rule: `is also the namespace of environment "${other}"; their objects would overwrite each other in a cluster`,
+          fix: 'give each environment its own namespace, like "shop-dev" and "shop-prod"',
+        })}`);
+      }
+      byNamespace.set(env.namespaceName, env.name);
+    }
+  }
+
+  /** The copy for the cdk8s CLI, which deletes its output folder before running the app. */
+  private writeCliCopy(): void {
+    if (!this.cliOutdir || !this.rendered) return;
+    const cli = path.resolve(this.cliOutdir);
+    const tree = path.resolve(this.outdir);
+    if (cli === tree || cli.startsWith(tree + path.sep) || tree.startsWith(cli + path.sep)) {
+      console.error(`warning: the cdk8s CLI output folder "${this.cliOutdir}" overlaps the GitOps tree "${this.outdir}": the CLI deletes it before the app runs, `
+        + 'so a failed synth would lose the tree. Fix: set "output:" in cdk8s.yaml to a scratch folder such as "cdk8s.out".');
+      return;
+    }
+    fs.mkdirSync(cli, { recursive: true });
+    for (const folder of this.rendered.folders) fs.writeFileSync(path.join(cli, `${folder.folder}.k8s.yaml`), multiDocument(folder));
+  }
+}
+
+function readme(env: Environment, folder: RenderedFolder): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  const rows = folder.objects.map((o) => {
+    const meta = (o.object.metadata ?? {}) as Manifest;
+    return `| [${o.file}](${o.file}) | ${cell(String(o.object.kind))} | ${cell(String(meta.name))} |`;
+  });
+  return [
+    `# Environment \`${env.name}\``,
+    '',
+    `<!-- ${GENERATED_NOTE} -->`,
+    '',
+    `Namespace \`${env.namespaceName}\`, Pod Security Standard \`${env.podSecurity}\`. `
+      + `${folder.objects.length} objects; \`kubectl kustomize\` on this folder builds them, \`kubectl apply -k\` applies them.`,
+    '',
+    '## Topology',
+    '',
+    'Solid arrows carry traffic, dotted arrows show ownership and configuration, thick arrows show what the NetworkPolicies allow.',
+    '',
+    '```mermaid',
+    topology(folder.objects.map((o) => o.object)).trimEnd(),
+    '```',
+    '',
+    '## Objects, in apply order',
+    '',
+    '| File | Kind | Name |',
+    '| --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}

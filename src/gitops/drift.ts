@@ -1,0 +1,49 @@
+/**
+ * Drift check: does a folder hold exactly what the sources render? Used in
+ * CI so that a hand edit, a forgotten synth or a stale file fails the build.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { listFiles } from './_writer';
+
+/** How a folder differs from the rendered tree. */
+export interface DriftReport {
+  /** Files whose bytes differ. */
+  readonly changed: string[];
+  /** Files the sources render that the folder lacks. */
+  readonly missing: string[];
+  /** Files in the folder that the sources do not render. */
+  readonly extra: string[];
+  /** True when the folder holds exactly the rendered files. */
+  readonly clean: boolean;
+}
+
+/**
+ * Compares `dir` with `files` (paths relative to `dir`, with "/", to their
+ * content), byte for byte.
+ */
+export function checkDrift(files: { [path: string]: string }, dir: string): DriftReport {
+  const onDisk = new Set(listFiles(dir));
+  const changed: string[] = [];
+  const missing: string[] = [];
+  for (const rel of Object.keys(files).sort()) {
+    if (!onDisk.has(rel)) {
+      missing.push(rel);
+      continue;
+    }
+    onDisk.delete(rel);
+    if (!fs.readFileSync(path.join(dir, ...rel.split('/'))).equals(Buffer.from(files[rel], 'utf8'))) changed.push(rel);
+  }
+  const extra = [...onDisk];
+  return { changed, missing, extra, clean: changed.length + missing.length + extra.length === 0 };
+}
+
+/** One line per differing file, `<dir>/<file>: <how>`, for error messages. */
+export function describeDrift(report: DriftReport, dir: string): string[] {
+  const at = (rel: string) => path.posix.join(dir.split(path.sep).join('/'), rel);
+  return [
+    ...report.changed.map((f) => `${at(f)}: differs from what the sources render (edited by hand, or not synthesized since the sources changed)`),
+    ...report.missing.map((f) => `${at(f)}: missing (the sources render it)`),
+    ...report.extra.map((f) => `${at(f)}: not rendered by the sources (stale or added by hand)`),
+  ];
+}

@@ -1,0 +1,287 @@
+/**
+ * One environment (dev, staging, prod ...) of an application: a chart whose
+ * objects all land in one namespace and in one folder `<outdir>/<name>/`,
+ * plus the typed values in which this environment differs from the others.
+ */
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { formatProblem, Problems } from '../_errors';
+import { MANAGED_BY, LABEL_MANAGED_BY } from '../_labels';
+import { checkInteger, checkLabels, checkNodePort, isDns1123Label } from '../_rules';
+import { AutoscalingOptions } from '../autoscaling';
+import { ResourceOptions } from '../resources';
+import { ArgoCdEnvironmentOptions } from './argo-cd';
+import { ARGOCD_FOLDER, rootOf } from './_root';
+
+/**
+ * Pod Security Standard enforced on the namespace by the Pod Security admission controller.
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-admission/
+ */
+export enum PodSecurityLevel {
+  /** Hardened pods only (the level every tier of this library meets). */
+  RESTRICTED = 'restricted',
+  /** Blocks known privilege escalations only. */
+  BASELINE = 'baseline',
+  /** No restriction. */
+  PRIVILEGED = 'privileged',
+}
+
+/**
+ * How one tier differs in one environment. Each value is read by the app
+ * definition through the Environment's methods (`env.replicas('api', 2)` ...);
+ * a value that the definition never reads is a problem at synth, so a typo
+ * never passes silently.
+ */
+export interface TierOverrides {
+  /** Replicas; turns autoscaling off for this tier (`env.autoscaling()` gives undefined). @default - the definition's */
+  readonly replicas?: number;
+  /** Autoscaling; replaces fixed replicas (`env.replicas()` gives undefined). @default - the definition's */
+  readonly autoscaling?: AutoscalingOptions;
+  /** Requests and limits, field by field over the definition's. @default - the definition's */
+  readonly resources?: ResourceOptions;
+  /** Image tag (e.g. "1.27.4") or digest ("sha256:..."), replacing the definition's. @default - the definition's */
+  readonly imageTag?: string;
+  /**
+   * Node port. Node ports are unique in the whole tree (one cluster may run
+   * several environments), so environments usually differ here.
+   * @default - the definition's
+   */
+  readonly nodePort?: number;
+}
+
+/** Props of {@link Environment}. */
+export interface EnvironmentProps {
+  /** Namespace of every object of the environment (a DNS-1123 label). @default - the environment name */
+  readonly namespace?: string;
+  /** Writes the Namespace object (with Pod Security labels) into the environment. @default true */
+  readonly createNamespace?: boolean;
+  /** Extra labels on the Namespace. @default - none */
+  readonly namespaceLabels?: { [key: string]: string };
+  /** Pod Security Standard enforced, audited and warned about in the namespace. @default PodSecurityLevel.RESTRICTED */
+  readonly podSecurity?: PodSecurityLevel;
+  /** Per-tier values of this environment, by the tier names the app definition uses. @default - none */
+  readonly tiers?: { [tier: string]: TierOverrides };
+  /** Argo CD settings of this environment (used when the GitOpsApp has `argoCd`). @default - the GitOpsApp's */
+  readonly argoCd?: ArgoCdEnvironmentOptions;
+}
+
+/** The Kubernetes version whose Pod Security Standards the namespace labels pin. */
+export const POD_SECURITY_VERSION = 'v1.28';
+
+type OverrideField = keyof TierOverrides;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const ENVIRONMENT = Symbol.for('cdk8s-tiers.Environment');
+
+/**
+ * One environment of an application. Build the application's tiers inside it
+ * (`new StatelessWebTier(env, 'api', { replicas: env.replicas('api', 2), ... })`);
+ * a {@link GitOpsApp} writes it into `<outdir>/<id>/`.
+ */
+export class Environment extends Chart {
+  /** Whether `x` is an Environment (also across copies of this library). */
+  public static isEnvironment(x: unknown): x is Environment {
+    return typeof x === 'object' && x !== null && ENVIRONMENT in x;
+  }
+
+  /**
+   * `instanceof Environment` (Chart answers true for every chart otherwise).
+   * @internal
+   */
+  public static [Symbol.hasInstance](x: unknown): x is Environment {
+    return Environment.isEnvironment(x);
+  }
+
+  /** The nearest Environment above `c`. Throws when there is none. */
+  public static of(c: IConstruct): Environment {
+    for (let s: IConstruct | undefined = c; s; s = s.node.scope) {
+      if (Environment.isEnvironment(s)) return s;
+    }
+    throw new Error(`construct ${c.node.path} is not inside an Environment`);
+  }
+
+  /** Name of the environment: its construct id and its folder. */
+  public readonly name: string;
+  /** Namespace of every object of the environment. */
+  public readonly namespaceName: string;
+  /** Pod Security Standard of the namespace. */
+  public readonly podSecurity: PodSecurityLevel;
+  /** Per-tier values of the environment. */
+  public readonly tiers: { [tier: string]: TierOverrides };
+  /** The Namespace object, unless `createNamespace` is false. */
+  public readonly namespaceObject?: k8s.KubeNamespace;
+  /** The Argo CD Application of the environment, when the GitOpsApp has `argoCd`. */
+  public readonly argoCdApplication?: ApiObject;
+
+  private readonly reads = new Map<string, Set<OverrideField>>();
+
+  constructor(scope: Construct, id: string, props: EnvironmentProps = {}) {
+    const namespace = props.namespace ?? id;
+    super(scope, id, { namespace });
+    Object.defineProperty(this, ENVIRONMENT, { value: true });
+    const p = new Problems(this);
+    this.name = id;
+    this.namespaceName = namespace;
+    this.podSecurity = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
+    this.tiers = { ...props.tiers };
+
+    p.expect(isDns1123Label(id) && id !== ARGOCD_FOLDER, {
+      prop: 'id', value: id, rule: `names the folder of the environment: a DNS-1123 label other than "${ARGOCD_FOLDER}"`,
+      fix: 'use a name like "dev", "staging" or "prod"',
+    });
+    p.expect(isDns1123Label(namespace), { prop: 'namespace', value: namespace, rule: 'must be a DNS-1123 label', fix: 'use a namespace like "shop-dev"' });
+    p.expect(Object.values(PodSecurityLevel).includes(this.podSecurity), {
+      prop: 'podSecurity', value: this.podSecurity, rule: 'must be a PodSecurityLevel', fix: 'use PodSecurityLevel.RESTRICTED',
+    });
+    checkLabels(p, 'namespaceLabels', props.namespaceLabels);
+    for (const [tier, o] of Object.entries(this.tiers)) this.checkOverrides(p, tier, o);
+    this.node.addValidation({ validate: () => this.unreadOverrides() });
+
+    if (props.createNamespace ?? true) {
+      const level = this.podSecurity;
+      this.namespaceObject = new k8s.KubeNamespace(this, 'namespace', {
+        metadata: {
+          name: namespace,
+          labels: {
+            ...props.namespaceLabels,
+            [LABEL_MANAGED_BY]: MANAGED_BY,
+            'pod-security.kubernetes.io/enforce': level,
+            'pod-security.kubernetes.io/enforce-version': POD_SECURITY_VERSION,
+            'pod-security.kubernetes.io/audit': level,
+            'pod-security.kubernetes.io/audit-version': POD_SECURITY_VERSION,
+            'pod-security.kubernetes.io/warn': level,
+            'pod-security.kubernetes.io/warn-version': POD_SECURITY_VERSION,
+          },
+        },
+      });
+      // a Namespace is cluster-scoped: no metadata.namespace (the chart would give it one)
+      this.namespaceObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    }
+    this.argoCdApplication = this.addArgoCdApplication(p, props.argoCd ?? {});
+  }
+
+  /**
+   * Replicas of `tier`: this environment's, else `fallback`; undefined when
+   * this environment autoscales the tier instead.
+   */
+  public replicas(tier: string, fallback?: number): number | undefined {
+    const o = this.read(tier, 'replicas');
+    if (o.replicas !== undefined) return o.replicas;
+    return o.autoscaling !== undefined ? undefined : fallback;
+  }
+
+  /**
+   * Autoscaling of `tier`: this environment's, else `fallback`; undefined
+   * when this environment gives the tier fixed replicas instead.
+   */
+  public autoscaling(tier: string, fallback?: AutoscalingOptions): AutoscalingOptions | undefined {
+    const o = this.read(tier, 'autoscaling');
+    if (o.autoscaling !== undefined) return o.autoscaling;
+    return o.replicas !== undefined ? undefined : fallback;
+  }
+
+  /** Requests and limits of `tier`: this environment's values over `base`, field by field. */
+  public resources(tier: string, base?: ResourceOptions): ResourceOptions | undefined {
+    const o = this.read(tier, 'resources');
+    if (o.resources === undefined) return base;
+    return { ...base, ...o.resources };
+  }
+
+  /** Node port of `tier`: this environment's, else `fallback`. */
+  public nodePort(tier: string, fallback?: number): number | undefined {
+    return this.read(tier, 'nodePort').nodePort ?? fallback;
+  }
+
+  /** `image` with this environment's tag or digest for `tier`, if it has one. */
+  public image(tier: string, image: string): string {
+    const tag = this.read(tier, 'imageTag').imageTag;
+    if (tag === undefined || typeof image !== 'string') return image;
+    const at = image.indexOf('@');
+    const bare = at >= 0 ? image.slice(0, at) : image;
+    const slash = bare.lastIndexOf('/');
+    const colon = bare.lastIndexOf(':');
+    const repository = colon > slash ? bare.slice(0, colon) : bare;
+    return DIGEST.test(tag) ? `${repository}@${tag}` : `${repository}:${tag}`;
+  }
+
+  private read(tier: string, field: OverrideField): TierOverrides {
+    const fields = this.reads.get(tier) ?? new Set<OverrideField>();
+    this.reads.set(tier, fields);
+    fields.add(field);
+    return this.tiers[tier] ?? {};
+  }
+
+  private checkOverrides(p: Problems, tier: string, o: TierOverrides): void {
+    const at = `tiers.${tier}`;
+    if (!p.expect(typeof o === 'object' && o !== null, { prop: at, value: o, rule: 'must be tier overrides', fix: 'give an object like { replicas: 1 }' })) return;
+    if (o.replicas !== undefined) checkInteger(p, `${at}.replicas`, o.replicas, 0);
+    if (o.nodePort !== undefined) checkNodePort(p, `${at}.nodePort`, o.nodePort);
+    p.expect(o.replicas === undefined || o.autoscaling === undefined, {
+      prop: `${at}.replicas`, value: o.replicas, rule: 'cannot be set together with autoscaling: the tier either has fixed replicas or an autoscaler',
+      fix: 'keep one of replicas and autoscaling',
+    });
+    if (o.imageTag !== undefined) {
+      p.expect(typeof o.imageTag === 'string' && (TAG.test(o.imageTag) || DIGEST.test(o.imageTag)) && o.imageTag !== 'latest', {
+        prop: `${at}.imageTag`, value: o.imageTag, rule: 'must be a version tag (not "latest") or a "sha256:<64 hex>" digest',
+        fix: 'use a tag like "1.27.4" or a digest',
+      });
+    }
+  }
+
+  /** Overrides that the app definition never read: they would be ignored silently. */
+  private unreadOverrides(): string[] {
+    const problems: string[] = [];
+    const asked = [...this.reads.keys()].sort();
+    for (const [tier, o] of Object.entries(this.tiers)) {
+      const fields = this.reads.get(tier);
+      if (!fields) {
+        problems.push(formatProblem({
+          prop: `tiers.${tier}`, value: o, rule: `the app definition reads no value of a tier "${tier}" (it reads: ${asked.join(', ') || 'none'}), so these overrides would be ignored`,
+          fix: 'correct the tier name, or read the values with env.replicas(), env.image() ...',
+        }));
+        continue;
+      }
+      for (const field of Object.keys(o ?? {}) as OverrideField[]) {
+        if (o[field] === undefined || fields.has(field)) continue;
+        problems.push(formatProblem({
+          prop: `tiers.${tier}.${field}`, value: o[field], rule: `the app definition never reads it (env.${field === 'imageTag' ? 'image' : field}('${tier}', ...)), so it would be ignored`,
+          fix: `pass env.${field === 'imageTag' ? 'image' : field}('${tier}', ...) to the tier, or remove the override`,
+        }));
+      }
+    }
+    return problems;
+  }
+
+  private addArgoCdApplication(p: Problems, own: ArgoCdEnvironmentOptions): ApiObject | undefined {
+    const root = rootOf(this);
+    const argo = root?.argoCd;
+    if (!argo || !root?.argoCdChart) {
+      p.expect(Object.keys(own).length === 0, {
+        prop: 'argoCd', value: own, rule: 'has no effect: the GitOpsApp has no argoCd settings', fix: 'set argoCd on the GitOpsApp, or remove it here',
+      });
+      return undefined;
+    }
+    const name = own.applicationName ?? this.namespaceName;
+    p.expect(isDns1123Label(name), { prop: 'argoCd.applicationName', value: name, rule: 'must be a DNS-1123 label', fix: 'use a name like "shop-dev"' });
+    const autoSync = own.autoSync ?? argo.autoSync ?? true;
+    return new ApiObject(root.argoCdChart, this.name, {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } },
+      spec: {
+        project: argo.project ?? 'default',
+        source: {
+          repoURL: argo.repoURL,
+          targetRevision: own.targetRevision ?? argo.targetRevision ?? 'HEAD',
+          path: `${root.argoCdPath}/${this.name}`,
+        },
+        destination: {
+          server: own.destinationServer ?? argo.destinationServer ?? 'https://kubernetes.default.svc',
+          namespace: this.namespaceName,
+        },
+        ...(autoSync ? { syncPolicy: { automated: { prune: true, selfHeal: true } } } : {}),
+      },
+    });
+  }
+}

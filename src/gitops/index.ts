@@ -1,0 +1,4 @@
+export * from './app';
+export * from './argo-cd';
+export * from './drift';
+export * from './environment';
