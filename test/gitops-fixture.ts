@@ -85,12 +85,13 @@ export interface ShopAppOptions extends ShopOptions {
   readonly environments?: { [name: string]: EnvironmentProps };
   readonly checks?: IManifestCheck[];
   readonly argoCd?: ArgoCdOptions;
+  /** @default - CDK8S_OUTDIR when the cdk8s CLI runs the app, else none */
   readonly cliOutdir?: string;
 }
 
 /** The example app written into `outdir`. */
 export function shopApp(options: ShopAppOptions): GitOpsApp {
-  const app = new GitOpsApp({ outdir: options.outdir, checks: options.checks, argoCd: options.argoCd, cliOutdir: options.cliOutdir ?? '' });
+  const app = new GitOpsApp({ outdir: options.outdir, checks: options.checks, argoCd: options.argoCd, cliOutdir: options.cliOutdir ?? process.env.CDK8S_OUTDIR ?? '' });
   for (const [name, props] of Object.entries(options.environments ?? ENVIRONMENTS)) {
     new Shop(new Environment(app, name, props), 'shop', options);
   }

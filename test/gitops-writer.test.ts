@@ -1,0 +1,224 @@
+/**
+ * All or nothing: a failed synth leaves the previous tree byte for byte,
+ * removed objects disappear, the drift check catches hand edits, and both
+ * the project's command and the real cdk8s CLI go through the same path.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { GITOPS_MODE_VARIABLE, IManifestCheck } from '../src/gitops';
+import { ENVIRONMENTS, shopApp, ShopAppOptions, snapshotTree, tempDir } from './gitops-fixture';
+
+const dirs: string[] = [];
+function workdir(): string {
+  const d = tempDir();
+  dirs.push(d);
+  return d;
+}
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+const ROOT = path.resolve(__dirname, '..');
+const FIXTURE = path.resolve(__dirname, 'gitops-fixture');
+const TS_NODE = require.resolve('ts-node/register');
+const NODE_ENV = { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), CDK8S_CHECK_UPGRADE: 'false' };
+
+/** Writes an app file into `dir` that renders the example into `dir/dist`; FRONT_REPLICAS and WITHOUT_API change it. */
+function appFile(dir: string): string {
+  const file = path.join(dir, 'main.ts');
+  fs.writeFileSync(file, [
+    `import { shopApp } from ${JSON.stringify(FIXTURE)};`,
+    'shopApp({',
+    `  outdir: ${JSON.stringify(path.join(dir, 'dist'))},`,
+    '  frontReplicas: process.env.FRONT_REPLICAS ? Number(process.env.FRONT_REPLICAS) : undefined,',
+    '  withoutApi: process.env.WITHOUT_API === "1",',
+    '}).synth();',
+    '',
+  ].join('\n'));
+  return file;
+}
+
+/** Runs src/gitops/cli.ts as the project's scripts do. */
+function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(process.execPath, ['-r', TS_NODE, path.join(ROOT, 'src/gitops/cli.ts'), ...args], { env: { ...NODE_ENV, ...env }, encoding: 'utf8' });
+}
+
+const leftovers = (dir: string) => fs.readdirSync(path.dirname(dir)).filter((n) => n.startsWith('.dist.'));
+const failing: IManifestCheck = { check: (objects, folder) => (folder === 'prod' ? [`policy: ${objects.length} objects, none may pass`] : []) };
+
+describe('all or nothing', () => {
+  test('a failed synth (bad props and a failed check) leaves the previous tree byte for byte and lists every problem', () => {
+    const dist = path.join(workdir(), 'dist');
+    shopApp({ outdir: dist }).synth();
+    const before = snapshotTree(dist);
+    const bad: ShopAppOptions = { outdir: dist, frontReplicas: -1, checks: [failing] };
+    let message = '';
+    try {
+      shopApp(bad).synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    // dev and prod override the front's replicas; staging uses the definition's
+    expect(message).toMatch(/^cdk8s-tiers found \d+ problems:/);
+    expect(message).toContain('[staging/shop/front] replicas: got -1; must be a whole number >= 0');
+    expect(message).toContain('[prod] policy: 12 objects, none may pass');
+    expect(snapshotTree(dist)).toEqual(before);
+    expect(leftovers(dist)).toEqual([]);
+  });
+
+  test('a failed synth without a previous tree writes nothing', () => {
+    const dist = path.join(workdir(), 'dist');
+    expect(() => shopApp({ outdir: dist, checks: [failing] }).synth()).toThrow(/\[prod\] policy: /);
+    expect(fs.existsSync(dist)).toBe(false);
+    expect(leftovers(dist)).toEqual([]);
+  });
+
+  test('the checks see copies: changing them changes nothing', () => {
+    const a = path.join(workdir(), 'dist');
+    const b = path.join(workdir(), 'dist');
+    const vandal: IManifestCheck = { check: (objects) => { objects.forEach((o) => { o.kind = 'Changed'; }); return []; } };
+    shopApp({ outdir: a }).synth();
+    shopApp({ outdir: b, checks: [vandal] }).synth();
+    expect(snapshotTree(b)).toEqual(snapshotTree(a));
+  });
+
+  test('a removed resource\'s files are gone after the next synth, and so is a removed environment', () => {
+    const dist = path.join(workdir(), 'dist');
+    shopApp({ outdir: dist }).synth();
+    expect(fs.existsSync(path.join(dist, 'dev', 'deployment-shop-dev-api.yaml'))).toBe(true);
+    const dev = ENVIRONMENTS.dev;
+    shopApp({ outdir: dist, withoutApi: true, environments: { dev: { ...dev, tiers: { front: dev.tiers!.front } } } }).synth();
+    expect(fs.readdirSync(dist)).toEqual(['dev']);
+    const files = fs.readdirSync(path.join(dist, 'dev'));
+    expect(files.filter((f) => f.includes('-api'))).toEqual([]);
+    expect(fs.readFileSync(path.join(dist, 'dev', 'kustomization.yaml'), 'utf8')).not.toContain('-api');
+    expect(leftovers(dist)).toEqual([]);
+  });
+
+  test('a file that is not generated is removed too: the tree belongs to the writer', () => {
+    const dist = path.join(workdir(), 'dist');
+    fs.mkdirSync(path.join(dist, 'old'), { recursive: true });
+    fs.writeFileSync(path.join(dist, 'shop.k8s.yaml'), 'kind: Old\n');
+    shopApp({ outdir: dist }).synth();
+    expect(fs.readdirSync(dist).sort()).toEqual(['dev', 'prod', 'staging']);
+  });
+
+  test('rejects an outdir that holds more than generated output', () => {
+    const repo = workdir();
+    fs.mkdirSync(path.join(repo, '.git'));
+    expect(() => shopApp({ outdir: repo }).synth()).toThrow(/outdir: got ".*"; holds a \.git folder; the GitOps tree replaces its folder as a whole/);
+    expect(() => shopApp({ outdir: process.cwd() }).synth()).toThrow(/is the working folder or one of its parents/);
+    expect(() => shopApp({ outdir: path.dirname(process.cwd()) }).synth()).toThrow(/is the working folder or one of its parents/);
+    expect(fs.readdirSync(repo)).toEqual(['.git']);
+  });
+});
+
+describe('drift check', () => {
+  test('is clean right after a synth', () => {
+    const dist = path.join(workdir(), 'dist');
+    shopApp({ outdir: dist }).synth();
+    expect(shopApp({ outdir: dist }).checkDrift()).toEqual({ changed: [], missing: [], extra: [], clean: true });
+  });
+
+  test('fails on a hand-edited file, a missing file and an extra file, naming each', () => {
+    const dist = path.join(workdir(), 'dist');
+    shopApp({ outdir: dist }).synth();
+    const edited = path.join(dist, 'prod', 'deployment-shop-prod-api.yaml');
+    fs.writeFileSync(edited, fs.readFileSync(edited, 'utf8').replace('revisionHistoryLimit: 10', 'revisionHistoryLimit: 3'));
+    fs.rmSync(path.join(dist, 'dev', 'README.md'));
+    fs.writeFileSync(path.join(dist, 'staging', 'notes.txt'), 'hand-written\n');
+    const report = shopApp({ outdir: dist }).checkDrift();
+    expect(report).toEqual({ changed: ['prod/deployment-shop-prod-api.yaml'], missing: ['dev/README.md'], extra: ['staging/notes.txt'], clean: false });
+
+    process.env[GITOPS_MODE_VARIABLE] = 'check';
+    try {
+      const before = snapshotTree(dist);
+      expect(() => shopApp({ outdir: dist }).synth()).toThrow(/prod\/deployment-shop-prod-api\.yaml: differs from what the sources render[\s\S]*dev\/README\.md: missing[\s\S]*staging\/notes\.txt: not rendered/);
+      expect(snapshotTree(dist)).toEqual(before);
+    } finally {
+      delete process.env[GITOPS_MODE_VARIABLE];
+    }
+  });
+
+  test('fails when the sources changed but the tree was not synthesized', () => {
+    const dist = path.join(workdir(), 'dist');
+    shopApp({ outdir: dist }).synth();
+    expect(shopApp({ outdir: dist, frontReplicas: 4 }).checkDrift().changed).toEqual(['staging/README.md', 'staging/deployment-shop-staging-front.yaml']);
+  });
+
+  test('the CLI: writes, checks, exits 1 naming the edited file, and prints problems without a stack trace', () => {
+    const dir = workdir();
+    const app = appFile(dir);
+    const write = cli([app]);
+    expect(write.stderr).toBe('');
+    expect(write.status).toBe(0);
+    expect(write.stdout).toMatch(/wrote 40 files to .*dist\/ \(dev, prod, staging\)/);
+    expect(cli(['--check', app]).status).toBe(0);
+
+    fs.appendFileSync(path.join(dir, 'dist', 'dev', 'service-shop-dev-front.yaml'), '# edited\n');
+    const check = cli(['--check', app]);
+    expect(check.status).toBe(1);
+    expect(check.stderr).toContain('dist/dev/service-shop-dev-front.yaml: differs from what the sources render');
+
+    const before = snapshotTree(path.join(dir, 'dist'));
+    const bad = cli([app], { FRONT_REPLICAS: '1.5' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('[staging/shop/front] replicas: got 1.5; must be a whole number >= 0');
+    expect(bad.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    expect(snapshotTree(path.join(dir, 'dist'))).toEqual(before);
+  });
+
+  test('the CLI fails when the app file synthesizes no GitOpsApp', () => {
+    const dir = workdir();
+    const file = path.join(dir, 'plain.ts');
+    fs.writeFileSync(file, 'export const x = 1;\n');
+    const r = cli(['--check', file]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/did not call synth\(\) on a GitOpsApp, so nothing was checked/);
+  });
+});
+
+describe('through the cdk8s CLI', () => {
+  const CDK8S = path.join(path.dirname(require.resolve('cdk8s-cli/package.json')), 'bin', 'cdk8s');
+
+  test('with output: a scratch folder, a failed `cdk8s synth` keeps dist/ and a good one replaces it', () => {
+    const dir = workdir();
+    appFile(dir);
+    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: node -r ${TS_NODE} main.ts\noutput: cdk8s.out\n`);
+    const synth = (env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [CDK8S, 'synth'], { cwd: dir, env: { ...NODE_ENV, ...env }, encoding: 'utf8' });
+
+    const ok = synth();
+    expect(ok.status).toBe(0);
+    expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(fs.readdirSync(path.join(dir, 'cdk8s.out')).sort()).toEqual(['dev.k8s.yaml', 'prod.k8s.yaml', 'staging.k8s.yaml']);
+    expect(ok.stdout).toContain('cdk8s.out/dev.k8s.yaml');
+    const before = snapshotTree(path.join(dir, 'dist'));
+
+    const bad = synth({ FRONT_REPLICAS: '-2' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('[staging/shop/front] replicas: got -2; must be a whole number >= 0');
+    expect(snapshotTree(path.join(dir, 'dist'))).toEqual(before);
+
+    expect(synth({ WITHOUT_API: '1' }).status).not.toBe(0); // the environments still override the api tier
+    expect(snapshotTree(path.join(dir, 'dist'))).toEqual(before);
+    expect(leftovers(path.join(dir, 'dist'))).toEqual([]);
+  });
+
+  test('the multi-document copy holds the same objects as the tree', () => {
+    const dir = workdir();
+    appFile(dir);
+    execFileSync(process.execPath, ['-r', TS_NODE, path.join(dir, 'main.ts')], { env: { ...NODE_ENV, CDK8S_OUTDIR: path.join(dir, 'out') } });
+    const copy = fs.readFileSync(path.join(dir, 'out', 'dev.k8s.yaml'), 'utf8');
+    const kustomization = fs.readFileSync(path.join(dir, 'dist', 'dev', 'kustomization.yaml'), 'utf8');
+    const files = kustomization.split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
+    expect(copy).toBe(files.map((f) => `---\n${fs.readFileSync(path.join(dir, 'dist', 'dev', f), 'utf8')}`).join(''));
+  });
+
+  test('warns when output: is the GitOps tree itself, and still writes it atomically', () => {
+    const dir = workdir();
+    appFile(dir);
+    const r = spawnSync(process.execPath, ['-r', TS_NODE, path.join(dir, 'main.ts')], { env: { ...NODE_ENV, CDK8S_OUTDIR: path.join(dir, 'dist') }, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/warning: the cdk8s CLI output folder .* overlaps the GitOps tree/);
+    expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['dev', 'prod', 'staging']);
+  });
+});
