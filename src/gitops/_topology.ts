@@ -29,7 +29,7 @@ const arr = (v: unknown): Manifest[] => (Array.isArray(v) ? v.map(rec) : []);
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 const labelsOf = (v: unknown): Labels => Object.fromEntries(Object.entries(rec(v)).filter(([, x]) => typeof x === 'string')) as Labels;
 const esc = (s: string): string => s.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
-const label = (...lines: string[]): string => `"${lines.map(esc).join('<br/>')}"`;
+const label = (...lines: string[]): string => `"${lines.filter(Boolean).map(esc).join('<br/>')}"`;
 
 /** The policy types of a NetworkPolicy spec, with the API server's default when it lists none. */
 const policyTypes = (spec: Manifest): unknown[] => (Array.isArray(spec.policyTypes) ? spec.policyTypes
@@ -61,7 +61,7 @@ export function topology(objects: readonly Manifest[]): string {
 }
 
 class Diagram {
-  private readonly nodes = new Map<string, string[]>(); // namespace ('' = outside) → node lines
+  private readonly nodes = new Map<string, Array<{ rank: number; line: string }>>(); // namespace ('' = outside) → nodes
   private readonly edges: string[] = [];
   private readonly edgeIndex = new Map<string, { arrow: string; labels: Set<string>; at: number }>();
   private readonly ids = new Set<string>();
@@ -79,10 +79,11 @@ class Diagram {
     this.addNetworkPolicies();
     const lines = ['flowchart LR'];
     const outside = this.nodes.get('') ?? [];
-    lines.push(...outside.map((l) => `  ${l}`));
+    lines.push(...outside.map((n) => `  ${n.line}`));
     for (const ns of [...this.nodes.keys()].filter((k) => k !== '').sort()) {
       lines.push(`  subgraph ${this.nodeId('ns', '', ns)}[${label(`namespace ${ns}`)}]`);
-      lines.push(...this.nodes.get(ns)!.map((l) => `    ${l}`));
+      const nodes = this.nodes.get(ns)!.map((n, i) => ({ ...n, i })).sort((a, b) => a.rank - b.rank || a.i - b.i);
+      lines.push(...nodes.map((n) => `    ${n.line}`));
       lines.push('  end');
     }
     for (const e of this.edges) lines.push(`  ${e}`);
@@ -97,10 +98,11 @@ class Diagram {
     return id;
   }
 
-  private node(ns: string, line: string): void {
+  /** Declares a node; within a namespace, Services (rank 0) come first, then workloads and pods, then the rest. */
+  private node(ns: string, line: string, rank = 1): void {
     const list = this.nodes.get(ns) ?? [];
     this.nodes.set(ns, list);
-    list.push(line);
+    list.push({ rank, line });
   }
 
   private external(): string {
@@ -161,7 +163,7 @@ class Diagram {
         const claim = str(rec(t.metadata).name);
         const size = str(rec(rec(rec(t.spec).resources).requests).storage);
         const pvc = this.nodeId('pvc', ns, `${name}_${claim}`);
-        this.node(ns, `${pvc}[(${label(`PVC ${claim}-${this.ordinals(name, spec.replicas)}`, size ? `${size} each` : '')})]`);
+        this.node(ns, `${pvc}[(${label(`PVC ${this.ordinals(`${claim}-${name}`, spec.replicas)}`, size ? `${size} each` : '')})]`, 2);
         this.edge(gid, '-.->', pvc, 'claims');
       }
     }
@@ -170,7 +172,7 @@ class Diagram {
       const ns = str(meta.namespace);
       const name = str(meta.name);
       const id = this.nodeId('pvc', ns, name);
-      this.node(ns, `${id}[(${label(`PVC ${name}`, str(rec(rec(rec(c.spec).resources).requests).storage))})]`);
+      this.node(ns, `${id}[(${label(`PVC ${name}`, str(rec(rec(rec(c.spec).resources).requests).storage))})]`, 2);
       for (const g of this.groups.filter((x) => x.ns === ns)) {
         if (arr(rec(g.pod.spec).volumes).some((v) => str(rec(v.persistentVolumeClaim).claimName) === name)) this.edge(g.id, '-.->', id, 'claims');
       }
@@ -185,13 +187,14 @@ class Diagram {
     if (hpa) return `${str(rec(hpa.spec).minReplicas) || '1'} to ${str(rec(hpa.spec).maxReplicas)} replicas (autoscaled)`;
     if (kind === 'DaemonSet') return 'one per node';
     if (kind === 'Job') return 'run to completion';
-    const n = rec(w.spec).replicas;
-    return `${typeof n === 'number' ? n : 1} replicas`;
+    const n = typeof rec(w.spec).replicas === 'number' ? rec(w.spec).replicas as number : 1;
+    return `${n} replica${n === 1 ? '' : 's'}`;
   }
 
-  private ordinals(name: string, replicas: unknown): string {
+  /** `db-0 … db-2`: the names a StatefulSet gives its pods (and, with the claim's name, its claims). */
+  private ordinals(prefix: string, replicas: unknown): string {
     const n = typeof replicas === 'number' ? replicas : 1;
-    return n <= 1 ? `${name}-0` : `${name}-0 … ${name}-${n - 1}`;
+    return n <= 1 ? `${prefix}-0` : `${prefix}-0 … ${prefix}-${n - 1}`;
   }
 
   private addServices(): void {
@@ -204,7 +207,7 @@ class Diagram {
       const headless = spec.clusterIP === 'None';
       const id = this.nodeId('svc', ns, name);
       this.services.push({ id, ns, name, o: s });
-      this.node(ns, `${id}{{${label(`Service ${name}`, headless ? 'headless' : type)}}}`);
+      this.node(ns, `${id}{{${label(`Service ${name}`, headless ? 'headless' : type)}}}`, 0);
       const ports = arr(spec.ports);
       for (const p of ports) {
         if (type === 'NodePort' || type === 'LoadBalancer') this.edge(this.external(), '-->', id, `node port ${str(p.nodePort) || '(any)'}`);
@@ -228,7 +231,7 @@ class Diagram {
       const users = this.groups.filter((g) => g.ns === ns && this.usesConfigMap(g.pod, name));
       if (users.length === 0) continue;
       const id = this.nodeId('cm', ns, name);
-      this.node(ns, `${id}[/${label(`ConfigMap ${name}`)}/]`);
+      this.node(ns, `${id}[/${label(`ConfigMap ${name}`)}/]`, 2);
       for (const g of users) this.edge(id, '-.->', g.id, 'configures');
     }
   }
@@ -250,7 +253,7 @@ class Diagram {
       const target = this.groups.find((g) => g.ns === ns && g.kind === ref.kind && g.name === ref.name);
       if (!target) continue;
       const id = this.nodeId('hpa', ns, str(meta.name));
-      this.node(ns, `${id}[${label(`HPA ${str(meta.name)}`)}]`);
+      this.node(ns, `${id}[${label(`HPA ${str(meta.name)}`)}]`, 2);
       this.edge(id, '-.->', target.workloadId, `scales ${str(spec.minReplicas) || '1'} to ${str(spec.maxReplicas)}`);
     }
   }

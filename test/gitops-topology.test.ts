@@ -1,0 +1,95 @@
+/**
+ * The topology diagram in each environment's README.md.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { selects, topology } from '../src/gitops/_topology';
+import { Manifest } from './util';
+import { shopApp, tempDir } from './gitops-fixture';
+
+const meta = (name: string, extra: Manifest = {}) => ({ name, namespace: 'data', ...extra });
+const pod = (labels: Manifest, container: Manifest) => ({ metadata: { labels }, spec: { containers: [container] } });
+const WEB_LABELS = { app: 'web' };
+const DB_LABELS = { app: 'db' };
+
+/** A web Deployment connected to a PostgreSQL StatefulSet with a headless Service and claims, fenced by NetworkPolicies. */
+const STATEFUL: Manifest[] = [
+  { apiVersion: 'v1', kind: 'Service', metadata: meta('web'), spec: { type: 'NodePort', selector: WEB_LABELS, ports: [{ port: 80, targetPort: 'http', nodePort: 30090 }] } },
+  { apiVersion: 'v1', kind: 'Service', metadata: meta('db'), spec: { clusterIP: 'None', selector: DB_LABELS, ports: [{ port: 5432, targetPort: 'postgres' }] } },
+  {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('web'),
+    spec: { replicas: 2, selector: { matchLabels: WEB_LABELS }, template: pod(WEB_LABELS, { name: 'web', ports: [{ name: 'http', containerPort: 8080 }], env: [{ name: 'DB_HOST', value: 'db.data.svc.cluster.local' }, { name: 'DB_PORT', value: '5432' }] }) },
+  },
+  {
+    apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: meta('db'),
+    spec: {
+      replicas: 3, serviceName: 'db', selector: { matchLabels: DB_LABELS }, template: pod(DB_LABELS, { name: 'db', ports: [{ name: 'postgres', containerPort: 5432 }] }),
+      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { resources: { requests: { storage: '20Gi' } } } }],
+    },
+  },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('web'), spec: { podSelector: { matchLabels: WEB_LABELS }, policyTypes: ['Ingress', 'Egress'], ingress: [{ ports: [{ protocol: 'TCP', port: 8080 }] }], egress: [{ to: [{ podSelector: { matchLabels: DB_LABELS } }], ports: [{ protocol: 'TCP', port: 5432 }] }] } },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('db'), spec: { podSelector: { matchLabels: DB_LABELS }, policyTypes: ['Ingress', 'Egress'], ingress: [{ from: [{ podSelector: { matchLabels: WEB_LABELS } }], ports: [{ protocol: 'TCP', port: 5432 }] }], egress: [] } },
+];
+
+test('NodePort Service → pods ← ReplicaSet ← Deployment; headless Service → StatefulSet pods → claims; web → db', () => {
+  const diagram = topology(STATEFUL);
+  expect(diagram).toMatchSnapshot();
+  const lines = diagram.split('\n').map((l) => l.trim());
+  expect(lines).toEqual(expect.arrayContaining([
+    'ext -->|"node port 30090"| svc_data_web',
+    'svc_data_web -->|"80 → http"| pods_data_web',
+    'deployment_data_web -.->|"owns"| rs_data_web',
+    'rs_data_web -.->|"owns"| pods_data_web',
+    'svc_data_db -->|"stable DNS per pod"| pods_data_db',
+    'statefulset_data_db -.->|"owns"| pods_data_db',
+    'pods_data_db -.->|"claims"| pvc_data_db_data',
+    'pvc_data_db_data[("PVC data-db-0 … data-db-2<br/>20Gi each")]',
+    'pods_data_web -->|"DB_HOST"| svc_data_db',
+    'pods_data_web ==>|"TCP 5432"| pods_data_db',
+    'ext ==>|"TCP 8080"| pods_data_web',
+  ]));
+});
+
+test('a NetworkPolicy edge needs the egress of the source too', () => {
+  const noEgress = STATEFUL.map((o) => (o.kind === 'NetworkPolicy' && o.metadata.name === 'web' ? { ...o, spec: { ...o.spec, egress: [] } } : o));
+  expect(topology(noEgress)).not.toContain('pods_data_web ==>');
+  expect(topology(STATEFUL)).toContain('pods_data_web ==>');
+});
+
+test('is deterministic and independent of the input order of objects', () => {
+  expect(topology(STATEFUL)).toBe(topology(STATEFUL));
+  const shuffled = [...STATEFUL].reverse();
+  const edges = (d: string) => d.split('\n').filter((l) => l.includes('->') || l.includes('==>')).sort();
+  expect(edges(topology(shuffled))).toEqual(edges(topology(STATEFUL)));
+});
+
+test('escapes quotes and angle brackets in names and values', () => {
+  const odd = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('a"b<c>') }, { ...STATEFUL[2], spec: { ...STATEFUL[2].spec, template: pod(WEB_LABELS, { name: 'web', volumes: [] }) } }];
+  odd[1].spec.template.spec.volumes = [{ name: 'c', configMap: { name: 'a"b<c>' } }];
+  expect(topology(odd)).toContain('cm_data_a_b_c_[/"ConfigMap a#quot;b#lt;c#gt;"/]');
+});
+
+test('selectors: matchLabels and every operator of matchExpressions', () => {
+  const labels = { app: 'web', tier: 'front' };
+  expect(selects({}, labels)).toBe(true);
+  expect(selects({ matchLabels: { app: 'web' } }, labels)).toBe(true);
+  expect(selects({ matchLabels: { app: 'db' } }, labels)).toBe(false);
+  expect(selects({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['front', 'back'] }] }, labels)).toBe(true);
+  expect(selects({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['front'] }] }, labels)).toBe(false);
+  expect(selects({ matchExpressions: [{ key: 'zone', operator: 'Exists' }] }, labels)).toBe(false);
+  expect(selects({ matchExpressions: [{ key: 'zone', operator: 'DoesNotExist' }] }, labels)).toBe(true);
+});
+
+test('each environment README shows its diagram and lists its objects', () => {
+  const dir = path.join(tempDir(), 'dist');
+  try {
+    shopApp({ outdir: dir }).synth();
+    const readme = fs.readFileSync(path.join(dir, 'prod', 'README.md'), 'utf8');
+    expect(readme).toMatchSnapshot();
+    expect(readme).toContain('```mermaid\nflowchart LR\n');
+    expect(readme).toContain('hpa_shop_prod_api -.->|"scales 3 to 12"| deployment_shop_prod_api');
+    expect(readme).toContain('pods_shop_prod_front -->|"API_HOST"| svc_shop_prod_api');
+  } finally {
+    fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+  }
+});
