@@ -1,6 +1,7 @@
 export * from './autoscaling';
 export * from './connection';
 export * from './env';
+export * from './gitops';
 export * from './label-expression';
 export * from './probe';
 export * from './resources';
