@@ -1,0 +1,139 @@
+/**
+ * One measurement, in a fresh process: `node --expose-gc -r ts-node/register
+ * bench/child.ts '<task JSON>'`. Every module of every variant is loaded
+ * (and transpiled) before the clock starts, so loading costs the same in
+ * every variant and never counts; the timed region is the variant's work
+ * only. Prints one line `BENCH_RESULT <json>`.
+ */
+import * as fs from 'node:fs';
+import { Session } from 'node:inspector';
+import Module from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { countObjects, prepareFloor, readFloor, runFloor, runKplus, runLibrary, VariantId } from './estate';
+
+/** What the parent asks for. */
+export interface ChildTask {
+  /** measure: time it; prepare: write the floor's input; profile: write a CPU profile of the timed region. */
+  readonly mode: 'measure' | 'prepare' | 'profile';
+  readonly variant: VariantId;
+  readonly apps: number;
+  /** Empty folder the variant writes into. */
+  readonly outdir: string;
+  /** Floor data file: written by `prepare`, read (before the clock starts) by variant 3. */
+  readonly floorData: string;
+  /** Where `profile` writes the `.cpuprofile`. */
+  readonly profileFile?: string;
+}
+
+/** What the child reports. */
+export interface ChildResult {
+  readonly variant: VariantId;
+  readonly apps: number;
+  /** Wall time of the timed region. */
+  readonly ms: number;
+  /** CPU time (user + system, all threads) of the timed region. */
+  readonly cpuMs: number;
+  /** Objects written (YAML documents, kustomization excluded). */
+  readonly objects: number;
+  readonly files: number;
+  readonly bytes: number;
+  /** RSS when the clock started (after a full GC). */
+  readonly rssStartMb: number;
+  /** Peak RSS during the timed region minus rssStartMb (the kernel's high-water mark, reset at the start). */
+  readonly peakDeltaMb: number;
+  /** Peak RSS of the whole child (process.resourceUsage().maxRSS), module loading included. */
+  readonly maxRssMb: number;
+  /** Modules required inside the timed region (should be none). */
+  readonly lateModules: string[];
+}
+
+const MB = 1024 * 1024;
+
+function highWaterKb(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+/** Resets the kernel's peak-RSS mark to the current RSS (Linux >= 4.0); false when not possible. */
+function resetHighWater(): boolean {
+  try {
+    fs.writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts the V8 sampling profiler (100 µs); the returned function stops it and gives the profile. */
+function startProfiler(): () => unknown {
+  const session = new Session();
+  session.connect();
+  // posts on the main thread's own session complete synchronously
+  const post = (method: string, params?: object): unknown => {
+    let result: unknown;
+    session.post(method, params, (err, r) => {
+      if (err) throw err;
+      result = r;
+    });
+    return result;
+  };
+  post('Profiler.enable');
+  post('Profiler.setSamplingInterval', { interval: 100 });
+  post('Profiler.start');
+  return () => (post('Profiler.stop') as { profile: unknown }).profile;
+}
+
+function main(): void {
+  const task = JSON.parse(process.argv[2]) as ChildTask;
+  if (task.mode === 'prepare') {
+    prepareFloor(task.apps, task.outdir, task.floorData);
+    return;
+  }
+  // data of the floor variant is input, produced beforehand: load it before the clock
+  const floor = task.variant === 'floor' ? readFloor(task.floorData) : undefined;
+  const work = task.variant === 'library' ? () => runLibrary(task.apps, task.outdir)
+    : task.variant === 'kplus' ? () => runKplus(task.apps, task.outdir)
+      : () => runFloor(floor!, task.outdir);
+
+  const late: string[] = [];
+  const mod = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
+  const load = mod._load;
+  let timing = false;
+  mod._load = function (request: string, ...rest: unknown[]) {
+    if (timing) late.push(request);
+    return load.call(this, request, ...rest);
+  };
+
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run the child with node --expose-gc');
+  gc();
+  const rssStart = process.memoryUsage.rss();
+  const canReset = resetHighWater();
+  const profiler = task.mode === 'profile' ? startProfiler() : undefined;
+  timing = true;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  work();
+  const t1 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
+  timing = false;
+  if (profiler) fs.writeFileSync(task.profileFile!, JSON.stringify(profiler()));
+  const hwm = highWaterKb() * 1024;
+  const maxRss = process.resourceUsage().maxRSS * 1024;
+
+  const counted = countObjects(task.variant, task.outdir);
+  const result: ChildResult = {
+    variant: task.variant,
+    apps: task.apps,
+    ms: t1 - t0,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    ...counted,
+    rssStartMb: rssStart / MB,
+    peakDeltaMb: canReset ? (hwm - rssStart) / MB : NaN,
+    maxRssMb: maxRss / MB,
+    lateModules: [...new Set(late)],
+  };
+  console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
+}
+
+main();

@@ -1,0 +1,236 @@
+/**
+ * The synth benchmark: `npm run bench [-- options]`.
+ *
+ *   --sizes 10,100,1000   estate sizes (apps)
+ *   --repeats K           repeats of every variant at every size
+ *                         (default: 9 at N <= 10, 5 at N <= 100, 3 above)
+ *   --cold-repeats K      pairs of `cdk8s synth` runs for the cold start (default 5; 0 skips it)
+ *   --json FILE           also write the raw results as JSON
+ *   --check               exit 1 when a target is missed (off by default: the machine is noisy)
+ *   --profile N           instead: CPU-profile one run of a variant at N apps and print where the time goes
+ *   --variant V           the variant to profile: library (default), kplus or floor
+ *   --profile-out FILE    also keep the .cpuprofile (open it in Chrome DevTools or speedscope)
+ *
+ * Smoke mode for CI: `npm run bench -- --sizes 10 --repeats 1` (seconds).
+ * Each measurement runs in a fresh child process (bench/child.ts); the
+ * variants alternate round-robin (1, 2, 3, 1, 2, 3, ...) and the medians are reported.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ChildResult, ChildTask } from './child';
+import { coldStart, ColdStartResult } from './cold-start';
+import { VARIANTS, VariantId } from './estate';
+import { CpuProfile, summarise as summariseProfile } from './profile';
+import { fixed, median, range, table } from './stats';
+
+const ROOT = path.resolve(__dirname, '..');
+const CHILD = path.join(__dirname, 'child.ts');
+const LABELS: Record<VariantId, string> = {
+  library: '(1) cdk8s-tiers: constructs + guardrails + GitOps writer',
+  kplus: '(2) cdk8s-plus-28 by hand + app.synth()',
+  floor: '(3) floor: yaml.stringify + write of (1)\'s objects',
+};
+
+interface Options {
+  sizes: number[];
+  repeats?: number;
+  coldRepeats: number;
+  json?: string;
+  check: boolean;
+  profile?: number;
+  variant: VariantId;
+  profileOut?: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { sizes: [10, 100, 1000], coldRepeats: 5, check: false, variant: 'library' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    const int = (v: string, min: number): number => {
+      const x = Number(v);
+      if (!Number.isInteger(x) || x < min) throw new Error(`${a}: got ${JSON.stringify(v)}; must be an integer >= ${min}`);
+      return x;
+    };
+    if (a === '--sizes') o.sizes = next().split(',').map((s) => int(s, 1));
+    else if (a === '--repeats') o.repeats = int(next(), 1);
+    else if (a === '--cold-repeats') o.coldRepeats = int(next(), 0);
+    else if (a === '--json') o.json = next();
+    else if (a === '--check') o.check = true;
+    else if (a === '--profile') o.profile = int(next(), 1);
+    else if (a === '--profile-out') o.profileOut = next();
+    else if (a === '--variant') {
+      const v = next();
+      if (!(VARIANTS as readonly string[]).includes(v)) throw new Error(`--variant: got ${JSON.stringify(v)}; must be one of ${VARIANTS.join(', ')}`);
+      o.variant = v as VariantId;
+    }
+    else throw new Error(`unknown option ${a}; see bench/run.ts for the options`);
+  }
+  if (o.repeats === 1 && !argv.includes('--cold-repeats')) o.coldRepeats = 1;
+  return o;
+}
+
+const repeatsFor = (apps: number, o: Options): number => o.repeats ?? (apps <= 10 ? 9 : apps <= 100 ? 5 : 3);
+
+/** Runs one child; throws with its output when it fails. */
+function runChild(task: ChildTask): ChildResult | undefined {
+  const r = spawnSync(process.execPath, ['--expose-gc', '-r', 'ts-node/register', CHILD, JSON.stringify(task)], {
+    cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CDK8S_TIERS_GITOPS: undefined },
+  });
+  if (r.status !== 0) throw new Error(`child ${task.mode} ${task.variant} N=${task.apps} failed (${r.status ?? r.signal}):\n${r.stderr}${r.stdout}`);
+  if (task.mode === 'prepare') return undefined;
+  const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+  if (!line) throw new Error(`child ${task.variant} N=${task.apps} printed no result:\n${r.stdout}${r.stderr}`);
+  return JSON.parse(line.slice('BENCH_RESULT '.length)) as ChildResult;
+}
+
+interface Summary {
+  variant: VariantId;
+  apps: number;
+  runs: ChildResult[];
+  ms: number;
+  cpuMs: number;
+  usPerObject: number;
+  peakDeltaMb: number;
+  maxRssMb: number;
+  objects: number;
+  files: number;
+}
+
+function summarise(variant: VariantId, apps: number, runs: ChildResult[]): Summary {
+  const ms = median(runs.map((r) => r.ms));
+  const objects = runs[0].objects;
+  return {
+    variant, apps, runs, ms,
+    cpuMs: median(runs.map((r) => r.cpuMs)),
+    usPerObject: (ms * 1000) / objects,
+    peakDeltaMb: median(runs.map((r) => r.peakDeltaMb)),
+    maxRssMb: median(runs.map((r) => r.maxRssMb)),
+    objects,
+    files: runs[0].files,
+  };
+}
+
+/** Profiles one run and prints the summary. */
+function profile(o: Options, work: string): void {
+  const apps = o.profile!;
+  const floorData = path.join(work, `floor-${apps}.json`);
+  if (o.variant === 'floor') runChild({ mode: 'prepare', variant: 'library', apps, outdir: path.join(work, 'prepared'), floorData });
+  const profileFile = o.profileOut ? path.resolve(o.profileOut) : path.join(work, 'run.cpuprofile');
+  const result = runChild({ mode: 'profile', variant: o.variant, apps, outdir: path.join(work, 'out'), floorData, profileFile })!;
+  const s = summariseProfile(JSON.parse(fs.readFileSync(profileFile, 'utf8')) as CpuProfile, ROOT);
+  const pct = (ms: number) => `${fixed((100 * ms) / s.totalMs, 1)}%`;
+  console.log(`${LABELS[o.variant]}, N=${apps}: ${result.objects} objects, ${fixed(result.ms)} ms wall under the profiler (${fixed(s.totalMs)} ms sampled)\n`);
+  console.log(table(['self time by area', 'ms', 'share'], s.areas.map((a) => [a.area, fixed(a.ms), pct(a.ms)])), '\n');
+  console.log(table(['phase (inclusive time)', 'ms', 'share'], s.phases.map((p) => [p.phase, fixed(p.ms), pct(p.ms)])), '\n');
+  console.log(table(['function (self time)', 'where', 'ms', 'share'], s.top.map((f) => [f.fn, f.where, fixed(f.ms), pct(f.ms)])));
+}
+
+function main(): void {
+  const o = parseArgs(process.argv.slice(2));
+  process.env.CDK8S_CHECK_UPGRADE = 'false';
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-tiers-bench-'));
+  if (o.profile !== undefined) {
+    try {
+      profile(o, work);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+    return;
+  }
+  const summaries: Summary[] = [];
+  const problems: string[] = [];
+  const started = Date.now();
+  try {
+    for (const apps of o.sizes) {
+      const floorData = path.join(work, `floor-${apps}.json`);
+      const prepared = path.join(work, `prepared-${apps}`);
+      runChild({ mode: 'prepare', variant: 'library', apps, outdir: prepared, floorData });
+      fs.rmSync(prepared, { recursive: true, force: true });
+      const runs = new Map<VariantId, ChildResult[]>(VARIANTS.map((v) => [v, []]));
+      const repeats = repeatsFor(apps, o);
+      for (let r = 0; r < repeats; r++) {
+        for (const variant of VARIANTS) {
+          const outdir = path.join(work, `out-${variant}-${apps}-${r}`);
+          const result = runChild({ mode: 'measure', variant, apps, outdir, floorData })!;
+          fs.rmSync(outdir, { recursive: true, force: true });
+          if (result.lateModules.length) problems.push(`${variant} N=${apps} loaded modules inside the timed region: ${result.lateModules.join(', ')}`);
+          runs.get(variant)!.push(result);
+          process.stderr.write(`N=${apps} run ${r + 1}/${repeats} ${variant}: ${fixed(result.ms)} ms, peak +${fixed(result.peakDeltaMb)} MB\n`);
+        }
+      }
+      for (const variant of VARIANTS) summaries.push(summarise(variant, apps, runs.get(variant)!));
+      const lib = runs.get('library')!;
+      const floor = runs.get('floor')!;
+      if (lib[0].objects !== floor[0].objects || lib[0].files !== floor[0].files) {
+        problems.push(`N=${apps}: the floor wrote ${floor[0].objects} objects in ${floor[0].files} files, the library ${lib[0].objects} in ${lib[0].files}`);
+      }
+      fs.rmSync(floorData, { force: true });
+    }
+    const cold = o.coldRepeats > 0 ? coldStart(ROOT, work, o.coldRepeats) : undefined;
+    const report = render(summaries, cold, o, (Date.now() - started) / 1000);
+    console.log(report.text);
+    for (const p of problems) console.error(`problem: ${p}`);
+    if (o.json) fs.writeFileSync(o.json, JSON.stringify({ summaries, cold, targets: report.targets }, null, 2));
+    if (problems.length || (o.check && report.targets.some((t) => !t.met))) process.exitCode = 1;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+interface Target {
+  name: string;
+  value: number;
+  limit: number;
+  met: boolean;
+}
+
+function render(summaries: Summary[], cold: ColdStartResult | undefined, o: Options, seconds: number): { text: string; targets: Target[] } {
+  const rows = summaries.map((s) => {
+    const [lo, hi] = range(s.runs.map((r) => r.ms));
+    return [
+      String(s.apps), LABELS[s.variant], String(s.objects), String(s.files), String(s.runs.length),
+      fixed(s.ms), `${fixed(lo)}-${fixed(hi)}`, fixed(s.cpuMs), fixed(s.usPerObject, 1), fixed(s.peakDeltaMb, 1), fixed(s.maxRssMb),
+    ];
+  });
+  const lines = [
+    table(['N apps', 'variant', 'objects', 'files', 'runs', 'wall ms (median)', 'wall ms (min-max)', 'CPU ms', 'µs/object', 'peak +MB', 'maxRSS MB'], rows),
+    '',
+  ];
+  const targets: Target[] = [];
+  const ratioRows: string[][] = [];
+  for (const apps of o.sizes) {
+    const get = (v: VariantId) => summaries.find((s) => s.apps === apps && s.variant === v)!;
+    const [lib, kp, floor] = [get('library'), get('kplus'), get('floor')];
+    const r13 = lib.ms / floor.ms;
+    const r12 = lib.ms / kp.ms;
+    const m13 = lib.peakDeltaMb / floor.peakDeltaMb;
+    ratioRows.push([String(apps), fixed(r13, 2), fixed(r12, 2), fixed(m13, 2), fixed(lib.maxRssMb / floor.maxRssMb, 2)]);
+    if (apps === Math.max(...o.sizes)) {
+      targets.push({ name: `time (1)/(3) at N=${apps}`, value: r13, limit: 1.0, met: r13 <= 1.0 });
+      targets.push({ name: `time (1)/(2) at N=${apps}`, value: r12, limit: 0.5, met: r12 <= 0.5 });
+      targets.push({ name: `peak memory (1)/(3) at N=${apps}`, value: m13, limit: 1.5, met: m13 <= 1.5 });
+    }
+  }
+  lines.push(table(['N apps', 'time (1)/(3)', 'time (1)/(2)', 'peak +MB (1)/(3)', 'maxRSS (1)/(3)'], ratioRows), '');
+  if (cold) {
+    const ratio = cold.appMs / cold.emptyMs;
+    lines.push(table(['cold start', 'runs', 'wall ms (median)', 'wall ms (min-max)'], [
+      ['`cdk8s synth` (the example app)', String(cold.app.length), fixed(cold.appMs), `${fixed(Math.min(...cold.app))}-${fixed(Math.max(...cold.app))}`],
+      ['`cdk8s synth` with an empty app (`node -e 0` + mkdir)', String(cold.empty.length), fixed(cold.emptyMs), `${fixed(Math.min(...cold.empty))}-${fixed(Math.max(...cold.empty))}`],
+    ]), '', `cold start ratio: ${fixed(ratio, 2)}`, '');
+    targets.push({ name: 'cold start cdk8s synth / empty app', value: ratio, limit: 1.5, met: ratio <= 1.5 });
+  }
+  lines.push('targets:');
+  for (const t of targets) lines.push(`  ${t.met ? 'met   ' : 'MISSED'} ${t.name}: ${fixed(t.value, 2)} (target <= ${t.limit})`);
+  lines.push('', `(${fixed(seconds)} s; node ${process.version}; ${os.cpus().length} CPUs)`);
+  return { text: lines.join('\n'), targets };
+}
+
+main();
