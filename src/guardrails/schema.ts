@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { ValidateFunction } from 'ajv';
+import { check, Check } from './check';
+import { GuardrailArea } from './findings';
 
 /** Where the definitions live, relative to this file (src/guardrails or lib/guardrails). */
 export const DEFINITIONS_FILE = join(__dirname, '..', '..', 'schema', 'k8s-1.28-definitions.json');
@@ -62,15 +64,23 @@ export class SchemaValidator {
     this.ajv.addSchema({ $id: 'k8s', definitions });
   }
 
+  /** What is wrong with the apiVersion and kind of an object, if anything (custom resources are fine). */
+  public kindProblem(obj: Record<string, unknown>): string | undefined {
+    if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') return 'apiVersion and kind are required strings';
+    if (!this.byKind.has(`${obj.apiVersion}|${obj.kind}`) && isCoreGroup(obj.apiVersion)) return `no such kind in Kubernetes 1.28: ${obj.apiVersion} ${obj.kind}`;
+    return undefined;
+  }
+
   /** The schema problems of one object; custom resources (outside the core groups) are not checked. */
   public validate(obj: Record<string, unknown>): SchemaFinding[] {
     const apiVersion = String(obj.apiVersion);
     const kind = String(obj.kind);
     const name = String((obj.metadata as { name?: unknown } | undefined)?.name);
     const at = (path: string, message: string): SchemaFinding => ({ apiVersion, kind, name, path, message });
-    if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') return [at('/', 'apiVersion and kind are required strings')];
+    const kindProblem = this.kindProblem(obj);
+    if (kindProblem) return [at('/', kindProblem)];
     const def = this.byKind.get(`${apiVersion}|${kind}`);
-    if (!def) return isCoreGroup(apiVersion) ? [at('/', `no such kind in Kubernetes 1.28: ${apiVersion} ${kind}`)] : [];
+    if (!def) return [];
     let v = this.compiled.get(def);
     if (!v) {
       v = this.ajv.compile({ $ref: `k8s#/definitions/${def}` });
@@ -81,3 +91,25 @@ export class SchemaValidator {
       `${e.message}${e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : ''}`));
   }
 }
+
+/** At most this many schema findings per object: the first ones point at the cause. */
+const MAX_PER_OBJECT = 10;
+
+/** The schema area: a known kind, then the strict schema of that kind. */
+export const SCHEMA_CHECKS: readonly Check[] = [
+  check(GuardrailArea.SCHEMA, 'kind', 'apiVersion and kind name a kind of Kubernetes 1.28 (custom resources outside the *.k8s.io groups are not checked)',
+    'use an apiVersion/kind pair that Kubernetes 1.28 serves (e.g. autoscaling/v2 HorizontalPodAutoscaler)', (ctx) => {
+      for (const o of ctx.subjects) {
+        const problem = SchemaValidator.get().kindProblem(o);
+        if (problem) ctx.report(o, problem);
+      }
+    }),
+  check(GuardrailArea.SCHEMA, 'strict', 'the object matches the Kubernetes 1.28 schema of its kind: no unknown fields, right types, required fields present',
+    'correct the field at the JSON pointer shown (typed values need k8s.Quantity.fromString / k8s.IntOrString)', (ctx) => {
+      const v = SchemaValidator.get();
+      for (const o of ctx.subjects) {
+        if (v.kindProblem(o)) continue;
+        for (const f of v.validate(o).slice(0, MAX_PER_OBJECT)) ctx.report(o, `${f.path} ${f.message}`);
+      }
+    }),
+];

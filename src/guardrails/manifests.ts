@@ -1,0 +1,211 @@
+/**
+ * A read-only view of a set of manifest objects for the checks: safe accessors
+ * (a check never throws on garbage), the pods each object runs, and indexes so
+ * that cross-object rules (selectors, references) stay linear at thousands of objects.
+ */
+import { GuardrailObject } from './findings';
+
+/** A JSON object as synthesized (values not yet trusted). */
+export type JsonObject = { readonly [key: string]: unknown };
+
+const EMPTY: JsonObject = Object.freeze({});
+
+export function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `v` when it is an object, else an empty one. */
+export function obj(v: unknown): JsonObject {
+  return isObject(v) ? v : EMPTY;
+}
+
+/** `v` when it is an array, else an empty one. */
+export function list(v: unknown): readonly unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/** The objects of an array (other entries are the schema's business). */
+export function objects(v: unknown): JsonObject[] {
+  return list(v).filter(isObject);
+}
+
+/** `v` when it is a string. */
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Own property test that works for any object. */
+export function has(o: JsonObject, k: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, k);
+}
+
+/** The labels at `metadata.labels` of `o` (string values only matter for selection). */
+export function labelsOf(o: unknown): JsonObject {
+  return obj(obj(obj(o).metadata).labels);
+}
+
+/** apiVersion, kind, namespace and name of an object, for messages. */
+export function refOf(o: JsonObject): GuardrailObject {
+  const meta = obj(o.metadata);
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : `(${v === undefined || v === '' ? 'not set' : JSON.stringify(v)})`);
+  return {
+    apiVersion: text(o.apiVersion),
+    kind: text(o.kind),
+    ...(meta.namespace !== undefined ? { namespace: text(meta.namespace) } : {}),
+    name: text(meta.name),
+  };
+}
+
+/** Does a label selector (`matchLabels` and `matchExpressions`) select these labels? An absent selector selects nothing. */
+export function selectorMatches(selector: unknown, labels: JsonObject): boolean {
+  if (!isObject(selector)) return false;
+  for (const [k, v] of Object.entries(obj(selector.matchLabels))) {
+    if (labels[k] !== v) return false;
+  }
+  for (const e of objects(selector.matchExpressions)) {
+    const key = str(e.key) ?? '';
+    const present = has(labels, key);
+    const inValues = present && list(e.values).includes(labels[key]);
+    switch (e.operator) {
+      case 'In': if (!inValues) return false; break;
+      case 'NotIn': if (inValues) return false; break;
+      case 'Exists': if (!present) return false; break;
+      case 'DoesNotExist': if (present) return false; break;
+      default: return false;
+    }
+  }
+  return true;
+}
+
+/** Does a Service-style selector (a plain map) select these labels? */
+export function mapSelects(selector: JsonObject, labels: JsonObject): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+/** Kinds whose pods are kept by a controller through a label selector. */
+const CONTROLLERS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+
+/** An object that runs pods: the pods' labels and spec, and where they sit in the object. */
+export interface PodOwner {
+  readonly object: JsonObject;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** Labels of the pods. */
+  readonly labels: JsonObject;
+  /** Annotations of the pods. */
+  readonly annotations: JsonObject;
+  /** The pod spec (empty when missing). */
+  readonly spec: JsonObject;
+  /** Whether the pod spec exists at all. */
+  readonly hasSpec: boolean;
+  /** Keeps replicas alive through a selector (Deployment, StatefulSet, DaemonSet, ReplicaSet). */
+  readonly controller: boolean;
+  /** Runs to completion (Job, CronJob): no probes, restartPolicy Never or OnFailure. */
+  readonly batch: boolean;
+}
+
+function podOwnerOf(o: JsonObject, namespace: string): PodOwner | undefined {
+  const kind = o.kind;
+  const spec = obj(o.spec);
+  let template: unknown;
+  if (kind === 'Pod') template = { metadata: o.metadata, spec: o.spec };
+  else if (kind === 'CronJob') template = obj(obj(obj(spec.jobTemplate).spec).template);
+  else if (CONTROLLERS.has(String(kind)) || kind === 'Job') template = spec.template;
+  else return undefined;
+  const meta = obj(obj(template).metadata);
+  return {
+    object: o,
+    kind: String(kind),
+    namespace,
+    name: String(obj(o.metadata).name),
+    labels: obj(meta.labels),
+    annotations: obj(meta.annotations),
+    spec: obj(obj(template).spec),
+    hasSpec: isObject(obj(template).spec),
+    controller: CONTROLLERS.has(String(kind)),
+    batch: kind === 'Job' || kind === 'CronJob',
+  };
+}
+
+/** The containers of a pod spec, init containers first, each with whether it is one. */
+export function containersOf(spec: JsonObject): Array<{ readonly c: JsonObject; readonly init: boolean }> {
+  return [
+    ...objects(spec.initContainers).map((c) => ({ c, init: true })),
+    ...objects(spec.containers).map((c) => ({ c, init: false })),
+  ];
+}
+
+/** All objects of one check run, indexed by kind, namespace/name and pod label. */
+export class ManifestIndex {
+  /** Every object (context for references). */
+  public readonly all: readonly JsonObject[];
+  /** Every object that runs pods. */
+  public readonly podOwners: readonly PodOwner[];
+  private readonly kinds = new Map<string, JsonObject[]>();
+  private readonly named = new Map<string, JsonObject>();
+  private readonly owners = new Map<JsonObject, PodOwner>();
+  /** Pod owners by `namespace|label=value` of their pod labels. */
+  private readonly byLabel = new Map<string, PodOwner[]>();
+  private readonly ownersByNamespace = new Map<string, PodOwner[]>();
+
+  constructor(all: readonly JsonObject[]) {
+    this.all = all;
+    const owners: PodOwner[] = [];
+    for (const o of all) {
+      const kind = String(o.kind);
+      const ns = this.namespaceOf(o);
+      push(this.kinds, kind, o);
+      const id = `${kind}|${ns}|${String(obj(o.metadata).name)}`;
+      if (!this.named.has(id)) this.named.set(id, o);
+      const owner = podOwnerOf(o, ns);
+      if (!owner) continue;
+      owners.push(owner);
+      this.owners.set(o, owner);
+      push(this.ownersByNamespace, ns, owner);
+      for (const [k, v] of Object.entries(owner.labels)) push(this.byLabel, `${ns}|${k}=${String(v)}`, owner);
+    }
+    this.podOwners = owners;
+  }
+
+  /** The namespace of an object (`default` when the manifest has none). */
+  public namespaceOf(o: JsonObject): string {
+    return str(obj(o.metadata).namespace) ?? 'default';
+  }
+
+  /** Every object of one kind. */
+  public ofKind(kind: string): readonly JsonObject[] {
+    return this.kinds.get(kind) ?? [];
+  }
+
+  /** The (first) object of `kind` named `name` in `namespace`. */
+  public find(kind: string, namespace: string, name: unknown): JsonObject | undefined {
+    return this.named.get(`${kind}|${namespace}|${String(name)}`);
+  }
+
+  /** The pod owner view of `o`, if it runs pods. */
+  public podOwner(o: JsonObject): PodOwner | undefined {
+    return this.owners.get(o);
+  }
+
+  /** Pod owners in `namespace` whose pod labels match a Service-style map selector. */
+  public ownersSelectedByMap(namespace: string, selector: JsonObject): PodOwner[] {
+    const first = Object.entries(selector)[0];
+    const candidates = first ? this.byLabel.get(`${namespace}|${first[0]}=${String(first[1])}`) ?? [] : this.ownersByNamespace.get(namespace) ?? [];
+    return candidates.filter((w) => mapSelects(selector, w.labels));
+  }
+
+  /** Pod owners in `namespace` whose pod labels a label selector selects. */
+  public ownersSelectedBy(namespace: string, selector: unknown): PodOwner[] {
+    if (!isObject(selector)) return [];
+    const first = Object.entries(obj(selector.matchLabels))[0];
+    const candidates = first ? this.byLabel.get(`${namespace}|${first[0]}=${String(first[1])}`) ?? [] : this.ownersByNamespace.get(namespace) ?? [];
+    return candidates.filter((w) => selectorMatches(selector, w.labels));
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
