@@ -23,6 +23,11 @@ export interface ContainerInput {
   readonly startup?: Probe;
   readonly resources: k8s.ResourceRequirements;
   readonly volumeMounts: k8s.VolumeMount[];
+  /**
+   * Prop names for messages about the image, port and port name when the user
+   * gave them elsewhere (e.g. `engine.image`). @default - `<prefix>image`, `<prefix>port`, `<prefix>portName`
+   */
+  readonly propNames?: { readonly image?: string; readonly port?: string; readonly portName?: string };
 }
 
 export class ContainerBuilder {
@@ -36,9 +41,10 @@ export class ContainerBuilder {
       prop: `${prop}name`, value: input.name, rule: 'a container name must be a DNS-1123 label (lower-case letters, digits, "-", at most 63)',
       fix: 'use a name like "app" or "log-shipper"',
     });
-    this.imageTag = checkImage(problems, `${prop}image`, input.image);
-    if (input.port !== undefined) checkPort(problems, `${prop}port`, input.port);
-    if (input.portName !== undefined) checkPortName(problems, `${prop}portName`, input.portName);
+    const names = input.propNames ?? {};
+    this.imageTag = checkImage(problems, names.image ?? `${prop}image`, input.image);
+    if (input.port !== undefined) checkPort(problems, names.port ?? `${prop}port`, input.port);
+    if (input.portName !== undefined) checkPortName(problems, names.portName ?? `${prop}portName`, input.portName);
     this.checkProbes();
     for (const [name, value] of Object.entries(input.env ?? {})) this.addEnv(name, value, `${prop}env["${name}"]`);
     this.mounts = [...input.volumeMounts];

@@ -2,6 +2,9 @@
  * The label set of every object the library writes, and the selector rule:
  * selectors use only labels that never change (name and instance).
  */
+import { Problems } from './_errors';
+import { checkLabels, isLabelValue } from './_rules';
+
 export const MANAGED_BY = 'cdk8s-tiers';
 
 export const LABEL_NAME = 'app.kubernetes.io/name';
@@ -18,6 +21,35 @@ export interface TierIdentity {
   readonly component: string;
   readonly partOf?: string;
   readonly version?: string;
+}
+
+/** The identity and metadata props every tier takes. */
+export interface IdentityProps {
+  readonly instance?: string;
+  readonly component?: string;
+  readonly partOf?: string;
+  readonly version?: string;
+  readonly labels?: Record<string, string>;
+  readonly annotations?: Record<string, string>;
+}
+
+/** Checks the identity props of the tier `name` and resolves their defaults (the version defaults to the image tag). */
+export function resolveIdentity(problems: Problems, name: string, props: IdentityProps, defaultComponent: string, imageTag: string | undefined): TierIdentity {
+  const identity: TierIdentity = {
+    name,
+    instance: props.instance ?? name,
+    component: props.component ?? defaultComponent,
+    partOf: props.partOf,
+    version: props.version ?? (isLabelValue(imageTag) ? imageTag : undefined),
+  };
+  for (const key of ['instance', 'component', 'partOf', 'version'] as const) {
+    const value = identity[key];
+    if (value === undefined) continue;
+    problems.expect(isLabelValue(value), { prop: key, value, rule: 'must be a label value: at most 63 letters, digits, "-", "_", "."', fix: `shorten ${key}` });
+  }
+  checkLabels(problems, 'labels', props.labels);
+  checkLabels(problems, 'annotations', props.annotations, false);
+  return identity;
 }
 
 /** The labels that select the tier's pods: stable for the life of the workload. */

@@ -3,9 +3,9 @@
  * DNS and to what it is connected to. Rules are added by connections and
  * rendered at synth.
  */
-import { Lazy } from 'cdk8s';
+import { Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { objectMeta } from './_labels';
 import { INetworkPeer } from './connection';
 
@@ -70,7 +70,16 @@ export class TierNetworkPolicy {
 
   private peerOf(peer: INetworkPeer): k8s.NetworkPolicyPeer {
     const podSelector = { matchLabels: { ...peer.podSelectorLabels } };
-    if (peer.namespace === this.props.namespace) return { podSelector };
-    return { podSelector, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace ?? 'default' } } };
+    // compare effective namespaces: a tier without a namespace prop lives in its chart's
+    const peerNamespace = namespaceOf(peer, peer.namespace);
+    if (peerNamespace === namespaceOf(this.resource, this.props.namespace)) return { podSelector };
+    return { podSelector, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peerNamespace ?? 'default' } } };
   }
+}
+
+/** The namespace `given`, else that of the chart `c` is in (undefined when neither sets one). */
+function namespaceOf(c: IConstruct, given: string | undefined): string | undefined {
+  if (given !== undefined) return given;
+  const chart = [...c.node.scopes].reverse().find((s): s is Chart => Chart.isChart(s));
+  return chart?.namespace;
 }

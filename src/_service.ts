@@ -4,8 +4,9 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { formatProblem } from './_errors';
+import { formatProblem, Problems } from './_errors';
 import { objectMeta } from './_labels';
+import { checkNodePort } from './_rules';
 
 export interface TierServicePort {
   readonly name: string;
@@ -32,7 +33,7 @@ export function tierService(scope: Construct, id: string, props: TierServiceProp
     metadata: objectMeta(props.name, props.namespace, props.labels, props.annotations),
     spec: {
       type: props.type,
-      ...(props.headless ? { clusterIP: 'None', publishNotReadyAddresses: true } : {}),
+      ...(props.headless ? { clusterIp: 'None', publishNotReadyAddresses: true } : {}),
       selector: { ...props.selector },
       ports: props.ports.map((p) => ({
         name: p.name,
@@ -68,4 +69,18 @@ export function claimNodePort(owner: IConstruct, prop: string, nodePort: number)
       })];
     },
   });
+}
+
+/**
+ * Checks a requested node port against the Service type and the range, and
+ * claims it in the app; returns the node port when one was asked for.
+ */
+export function resolveNodePort(owner: IConstruct, problems: Problems, serviceType: string, nodePort: number | undefined): number | undefined {
+  if (nodePort === undefined) return undefined;
+  problems.expect(serviceType === 'NodePort', {
+    prop: 'nodePort', value: nodePort, rule: `only a NodePort Service has a node port (serviceType is ${serviceType})`,
+    fix: 'remove nodePort, or set serviceType to ServiceType.NODE_PORT',
+  });
+  if (checkNodePort(problems, 'nodePort', nodePort)) claimNodePort(owner, 'nodePort', nodePort);
+  return nodePort;
 }

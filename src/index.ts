@@ -1,5 +1,7 @@
 export * from './autoscaling';
 export * from './connection';
+export * from './database';
+export * from './engines';
 export * from './env';
 export * from './gitops';
 export * from './label-expression';
@@ -9,5 +11,7 @@ export * from './rollout';
 export * from './security';
 export * from './service-type';
 export * from './sidecar';
+export * from './stateful-update';
+export * from './volume-claim';
 export * from './web-tier';
 export { TiersError } from './_errors';

@@ -1,0 +1,35 @@
+/**
+ * What a database engine contributes to the StatefulSet's pod: the internal
+ * contract between `DatabaseEngine` and `StatefulDatabase`.
+ */
+import { EnvValue } from './env';
+import { Probe } from './probe';
+
+/** What the database tells its engine. */
+export interface EngineContext {
+  /** Name of the StatefulDatabase (the default database name derives from it). */
+  readonly name: string;
+  /** The Secret of credentials, when the user named one. */
+  readonly secretName?: string;
+}
+
+/** The database container as an engine wants it. */
+export interface EngineBinding {
+  readonly image: string;
+  readonly port: number;
+  readonly portName: string;
+  /** Where the data claim is mounted. */
+  readonly dataPath: string;
+  readonly command?: string[];
+  readonly args: string[];
+  readonly env: { [name: string]: EnvValue };
+  readonly readiness: Probe;
+  readonly liveness: Probe;
+  readonly startup?: Probe;
+  /** Runtime paths that need an emptyDir under the read-only root (besides `/tmp`). */
+  readonly writablePaths: string[];
+  /** What a connected client gets, by env suffix (`USER`, `PASSWORD`, `NAME`). */
+  readonly clientEnv: { [suffix: string]: EnvValue };
+  /** Most replicas the engine can run as configured (undefined: no limit). */
+  readonly maxReplicas?: number;
+}

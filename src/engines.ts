@@ -1,0 +1,348 @@
+/**
+ * Database engine presets for `StatefulDatabase`: the official Docker Hub
+ * images of PostgreSQL, MySQL and Redis set up to start under the restricted
+ * pod security context (non-root uid 10001, read-only root file system), and
+ * a custom engine for anything else.
+ */
+import { EngineBinding, EngineContext } from './_engine';
+import { Problems } from './_errors';
+import { isAbsolutePath, isString } from './_rules';
+import { EnvValue } from './env';
+import { Probe, ProbeOptions } from './probe';
+
+/** Options of every preset. */
+export interface EngineOptions {
+  /**
+   * The image tag to run, pinned: PostgreSQL `major.minor` (e.g. "16.4"), MySQL and Redis
+   * `major.minor.patch` (e.g. "8.4.3", "7.4.1"); a variant suffix ("16.4-bookworm") and a
+   * digest ("16.4@sha256:...") may follow.
+   */
+  readonly version: string;
+  /** Image repository, e.g. a mirror of the official image. @default - the Docker Hub official image ("postgres", "mysql", "redis") */
+  readonly repository?: string;
+  /** Port the server listens on. @default - the engine's standard port (5432, 3306, 6379) */
+  readonly port?: number;
+}
+
+/** Options of the PostgreSQL preset. */
+export interface PostgresOptions extends EngineOptions {
+  /** Database created on first start (`POSTGRES_DB`). @default - the database's name with "-" replaced by "_" */
+  readonly database?: string;
+  /** Key of the Secret holding the user name (a superuser, `POSTGRES_USER`). @default "username" */
+  readonly usernameKey?: string;
+  /** Key of the Secret holding that user's password. @default "password" */
+  readonly passwordKey?: string;
+}
+
+/** Options of the MySQL preset. */
+export interface MysqlOptions extends EngineOptions {
+  /** Database created on first start (`MYSQL_DATABASE`). @default - the database's name with "-" replaced by "_" */
+  readonly database?: string;
+  /** Key of the Secret holding the application user (`MYSQL_USER`, never "root"). @default "username" */
+  readonly usernameKey?: string;
+  /** Key of the Secret holding that user's password. @default "password" */
+  readonly passwordKey?: string;
+  /** Key of the Secret holding the root password. @default "root-password" */
+  readonly rootPasswordKey?: string;
+}
+
+/** Options of the Redis preset. */
+export interface RedisOptions extends EngineOptions {
+  /** Key of the Secret holding the password (`requirepass`). @default "password" */
+  readonly passwordKey?: string;
+}
+
+/** A database image of your own. */
+export interface CustomEngineOptions {
+  /** Image, pinned to a tag (not `latest`) or a digest. It must run as any non-root uid with a read-only root file system. */
+  readonly image: string;
+  /** Port the server listens on. */
+  readonly port: number;
+  /** Name of that port. @default "db" */
+  readonly portName?: string;
+  /** Where the data claim is mounted. */
+  readonly dataPath: string;
+  /** Readiness probe (never with a password on its command line). */
+  readonly readiness: Probe;
+  /** Liveness probe, different from readiness. */
+  readonly liveness: Probe;
+  /** Startup probe. @default - none */
+  readonly startup?: Probe;
+  /** Environment variables; credentials with `EnvValue.fromSecretKey(...)`. @default - none */
+  readonly env?: { [name: string]: EnvValue };
+  /** Entrypoint. @default - the image's */
+  readonly command?: string[];
+  /** Arguments. @default - the image's */
+  readonly args?: string[];
+  /** Runtime paths that need to be writable besides `/tmp` (emptyDirs). @default - none */
+  readonly writablePaths?: string[];
+  /** What connected clients get, by env suffix (e.g. `{ PASSWORD: EnvValue.fromSecretKey('cache', 'password') }`). @default - host and port only */
+  readonly clientEnv?: { [suffix: string]: EnvValue };
+}
+
+/** The fixed facts of one preset. */
+interface Preset {
+  readonly engine: string;
+  readonly repository: string;
+  readonly port: number;
+  readonly portName: string;
+  /** Version parts required: 2 (major.minor) or 3 (major.minor.patch). */
+  readonly parts: number;
+  readonly minMajor: number;
+  readonly example: string;
+}
+
+const POSTGRES: Preset = { engine: 'postgres', repository: 'postgres', port: 5432, portName: 'postgres', parts: 2, minMajor: 12, example: '16.4' };
+const MYSQL: Preset = { engine: 'mysql', repository: 'mysql', port: 3306, portName: 'mysql', parts: 3, minMajor: 8, example: '8.4.3' };
+const REDIS: Preset = { engine: 'redis', repository: 'redis', port: 6379, portName: 'redis', parts: 3, minMajor: 7, example: '7.4.1' };
+
+/** Where each preset keeps its data and runtime files. */
+const PG_MOUNT = '/var/lib/postgresql/data';
+const PG_RUN = '/var/run/postgresql';
+const MYSQL_MOUNT = '/var/lib/mysql';
+const MYSQL_RUN = '/var/run/mysqld';
+const REDIS_MOUNT = '/data';
+
+/** Probe timings of the presets: exec probes get 5s, startup allows 10 minutes (first init, crash recovery). */
+const READY: ProbeOptions = { periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 3 };
+const ALIVE: ProbeOptions = { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 };
+const STARTING: ProbeOptions = { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 };
+
+/** A PostgreSQL or MySQL database name: lower case letters, digits and "_", not starting with a digit. */
+const SQL_NAME = /^[a-z_][a-z0-9_]*$/;
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/**
+ * Redis reads its password from stdin, so it is never on a command line:
+ * `"` and `\` are escaped for the config parser, then the shell is replaced by
+ * redis-server (PID 1, so it gets SIGTERM and saves its data).
+ */
+const REDIS_START = [
+  'umask 0077',
+  'exec redis-server - "$@" <<EOF',
+  'requirepass "$(printf \'%s\' "$REDIS_PASSWORD" | sed \'s/[\\\\"]/\\\\&/g\')"',
+  'EOF',
+].join('\n');
+
+/**
+ * The database server a `StatefulDatabase` runs.
+ *
+ * `DatabaseEngine.postgres({ version: '16.4' })`, `DatabaseEngine.mysql({ version: '8.4.3' })`,
+ * `DatabaseEngine.redis({ version: '7.4.1' })`, `DatabaseEngine.custom({...})`.
+ */
+export class DatabaseEngine {
+  /**
+   * PostgreSQL from the official image (Debian or Alpine variants). Data in
+   * `PGDATA=/var/lib/postgresql/data/pgdata`, a folder inside the volume;
+   * the Secret holds `username` and `password`. Clients get USER, PASSWORD, NAME.
+   */
+  public static postgres(options: PostgresOptions): DatabaseEngine {
+    const o = options ?? ({} as PostgresOptions);
+    return new DatabaseEngine(POSTGRES, o, [o.usernameKey ?? 'username', o.passwordKey ?? 'password'], (p, ctx) => postgresBinding(p, o, ctx));
+  }
+
+  /**
+   * MySQL from the official image. Data in `--datadir=/var/lib/mysql/data`, a
+   * folder inside the volume; the Secret holds `username`, `password` and
+   * `root-password`. Clients get USER, PASSWORD, NAME.
+   */
+  public static mysql(options: MysqlOptions): DatabaseEngine {
+    const o = options ?? ({} as MysqlOptions);
+    const keys = [o.usernameKey ?? 'username', o.passwordKey ?? 'password', o.rootPasswordKey ?? 'root-password'];
+    return new DatabaseEngine(MYSQL, o, keys, (p, ctx) => mysqlBinding(p, o, ctx));
+  }
+
+  /**
+   * Redis from the official image, with append-only persistence in `/data`
+   * and a password from the Secret's `password` key. Clients get PASSWORD.
+   */
+  public static redis(options: RedisOptions): DatabaseEngine {
+    const o = options ?? ({} as RedisOptions);
+    return new DatabaseEngine(REDIS, o, [o.passwordKey ?? 'password'], (p, ctx) => redisBinding(p, o, ctx));
+  }
+
+  /** Any other image: you give the port, data path, probes and env. */
+  public static custom(options: CustomEngineOptions): DatabaseEngine {
+    const o = options ?? ({} as CustomEngineOptions);
+    const preset: Preset = { engine: 'custom', repository: '', port: o.port, portName: o.portName ?? 'db', parts: 0, minMajor: 0, example: '' };
+    return new DatabaseEngine(preset, {} as EngineOptions, [], (p) => customBinding(p, o));
+  }
+
+  /** `postgres`, `mysql`, `redis` or `custom`. */
+  public readonly engine: string;
+  /** The port the server listens on. */
+  public readonly port: number;
+  /** Keys the Secret of credentials must hold (none for a custom engine). */
+  public readonly secretKeys: string[];
+
+  private constructor(
+    preset: Preset,
+    options: EngineOptions,
+    secretKeys: string[],
+    private readonly bind: (problems: Problems, ctx: EngineContext) => EngineBinding,
+  ) {
+    this.engine = preset.engine;
+    this.port = options.port ?? preset.port;
+    this.secretKeys = secretKeys;
+  }
+
+  /** Checks the options and returns the container the engine needs. @internal */
+  public _bind(problems: Problems, ctx: EngineContext): EngineBinding {
+    return this.bind(problems, ctx);
+  }
+}
+
+/** Checks the version and returns the image reference. */
+function presetImage(p: Problems, preset: Preset, options: EngineOptions): string {
+  const version = options.version;
+  const patch = preset.parts === 3 ? '\\.\\d+' : '';
+  const m = new RegExp(`^(\\d+)\\.\\d+${patch}(-[a-z0-9][-a-z0-9._]*)?(@sha256:[a-f0-9]{64})?$`).exec(isString(version) ? version : '');
+  const shape = preset.parts === 3 ? 'major.minor.patch' : 'major.minor';
+  const repository = options.repository ?? preset.repository;
+  if (!p.expect(m !== null, {
+    prop: 'engine.version', value: version, rule: `the ${preset.engine} preset needs a pinned ${shape} version (optionally with a variant suffix or a digest), so that every restart runs the same server`,
+    fix: `give the version, e.g. DatabaseEngine.${preset.engine}({ version: '${preset.example}' })`,
+  })) {
+    // the synth fails on the problem above; a well-formed stand-in keeps the image check from repeating it
+    return `${repository}:${preset.example}`;
+  }
+  p.expect(Number(m![1]) >= preset.minMajor, {
+    prop: 'engine.version', value: version, rule: `the ${preset.engine} preset supports major version ${preset.minMajor} and later (its entrypoint, probes and start-up flags are checked against those images)`,
+    fix: `use ${preset.minMajor}.x or later, or DatabaseEngine.custom({...}) for an older server`,
+  });
+  return `${repository}:${version}`;
+}
+
+/** The name of the database created on first start, checked against the engine's identifier limit. */
+function databaseName(p: Problems, engine: string, given: string | undefined, ctx: EngineContext, maxLength: number): string {
+  const name = given ?? ctx.name.replace(/-/g, '_').slice(0, maxLength);
+  p.expect(isString(name) && name.length <= maxLength && SQL_NAME.test(name), {
+    prop: 'engine.database', value: name, rule: `a ${engine} database name here must be at most ${maxLength} lower-case letters, digits and "_", not starting with a digit (so clients never need to quote it)`,
+    fix: 'use a name like "orders"',
+  });
+  return name;
+}
+
+/** Checks the Secret keys an engine reads. */
+function checkSecretKeys(p: Problems, keys: { [prop: string]: string | undefined }): void {
+  for (const [prop, key] of Object.entries(keys)) {
+    if (key === undefined) continue;
+    p.expect(isString(key) && key.length <= 253 && SECRET_KEY.test(key), {
+      prop: `engine.${prop}`, value: key, rule: 'a Secret key consists of letters, digits, "-", "_" and "."', fix: 'use a key like "password"',
+    });
+  }
+}
+
+/** Env vars from the Secret's keys, or none when the Secret is missing (already reported by the database). */
+function fromSecret(ctx: EngineContext, vars: { [name: string]: string }): { [name: string]: EnvValue } {
+  const secretName = ctx.secretName;
+  if (secretName === undefined) return {};
+  return Object.fromEntries(Object.entries(vars).map(([name, key]) => [name, EnvValue.fromSecretKey(secretName, key)]));
+}
+
+/** Readiness, liveness and startup probes of a preset from two commands. */
+function presetProbes(ready: string[], alive: string[]): Pick<EngineBinding, 'readiness' | 'liveness' | 'startup'> {
+  return { readiness: Probe.exec(ready, READY), liveness: Probe.exec(alive, ALIVE), startup: Probe.exec(alive, STARTING) };
+}
+
+function postgresBinding(p: Problems, o: PostgresOptions, ctx: EngineContext): EngineBinding {
+  const image = presetImage(p, POSTGRES, o);
+  const port = o.port ?? POSTGRES.port;
+  const database = databaseName(p, 'PostgreSQL', o.database, ctx, 63);
+  checkSecretKeys(p, { usernameKey: o.usernameKey, passwordKey: o.passwordKey });
+  const user = o.usernameKey ?? 'username';
+  const password = o.passwordKey ?? 'password';
+  return {
+    image, port, portName: POSTGRES.portName, dataPath: PG_MOUNT, args: [],
+    env: {
+      ...fromSecret(ctx, { POSTGRES_USER: user, POSTGRES_PASSWORD: password, PGUSER: user }),
+      POSTGRES_DB: EnvValue.fromValue(database),
+      // a folder inside the volume: owned by the server's uid, away from lost+found
+      PGDATA: EnvValue.fromValue(`${PG_MOUNT}/pgdata`),
+      // read by the server and by pg_isready/psql alike
+      PGPORT: EnvValue.fromValue(String(port)),
+    },
+    // ready: accepting connections over TCP (not during first init, which listens on the socket only);
+    // alive: the server answers on its socket, even "starting up" or "in recovery" (exit 1)
+    ...presetProbes(
+      ['pg_isready', '--quiet', '--host=127.0.0.1', `--port=${port}`],
+      ['sh', '-c', `pg_isready --quiet --host=${PG_RUN} --port=${port}; test $? -le 1`],
+    ),
+    writablePaths: [PG_RUN],
+    clientEnv: { ...fromSecret(ctx, { USER: user, PASSWORD: password }), NAME: EnvValue.fromValue(database) },
+    maxReplicas: 1,
+  };
+}
+
+function mysqlBinding(p: Problems, o: MysqlOptions, ctx: EngineContext): EngineBinding {
+  const image = presetImage(p, MYSQL, o);
+  const port = o.port ?? MYSQL.port;
+  const database = databaseName(p, 'MySQL', o.database, ctx, 64);
+  checkSecretKeys(p, { usernameKey: o.usernameKey, passwordKey: o.passwordKey, rootPasswordKey: o.rootPasswordKey });
+  const user = o.usernameKey ?? 'username';
+  const password = o.passwordKey ?? 'password';
+  const socket = `${MYSQL_RUN}/mysqld.sock`;
+  return {
+    image, port, portName: MYSQL.portName, dataPath: MYSQL_MOUNT,
+    // the entrypoint prepends "mysqld"; the data directory is a folder inside the volume (initialize needs it empty)
+    args: [`--datadir=${MYSQL_MOUNT}/data`, `--port=${port}`, `--socket=${socket}`, '--secure-file-priv=NULL'],
+    env: {
+      ...fromSecret(ctx, { MYSQL_ROOT_PASSWORD: o.rootPasswordKey ?? 'root-password', MYSQL_USER: user, MYSQL_PASSWORD: password }),
+      MYSQL_DATABASE: EnvValue.fromValue(database),
+    },
+    // mysqladmin ping exits 0 whenever the server answers, even "access denied": no password needed.
+    // ready: over TCP (first init runs with --skip-networking); alive: on the socket
+    ...presetProbes(
+      ['mysqladmin', 'ping', '--silent', '--connect-timeout=3', '--protocol=TCP', '--host=127.0.0.1', `--port=${port}`],
+      ['mysqladmin', 'ping', '--silent', '--connect-timeout=3', '--protocol=SOCKET', `--socket=${socket}`],
+    ),
+    writablePaths: [MYSQL_RUN],
+    clientEnv: { ...fromSecret(ctx, { USER: user, PASSWORD: password }), NAME: EnvValue.fromValue(database) },
+    maxReplicas: 1,
+  };
+}
+
+function redisBinding(p: Problems, o: RedisOptions, ctx: EngineContext): EngineBinding {
+  const image = presetImage(p, REDIS, o);
+  const port = o.port ?? REDIS.port;
+  checkSecretKeys(p, { passwordKey: o.passwordKey });
+  const password = o.passwordKey ?? 'password';
+  return {
+    image, port, portName: REDIS.portName, dataPath: REDIS_MOUNT,
+    command: ['sh', '-c', REDIS_START, 'redis-server'],
+    args: ['--port', String(port), '--dir', REDIS_MOUNT, '--appendonly', 'yes'],
+    // REDISCLI_AUTH lets redis-cli (probes, kubectl exec) authenticate without -a on the command line
+    env: fromSecret(ctx, { REDIS_PASSWORD: password, REDISCLI_AUTH: password }),
+    // ready: PONG (not while loading the dataset); alive: any reply (redis-cli exits 0 on error replies)
+    ...presetProbes(
+      ['sh', '-c', `test "$(redis-cli -p ${port} ping)" = PONG`],
+      ['redis-cli', '-p', String(port), 'ping'],
+    ),
+    writablePaths: [],
+    clientEnv: fromSecret(ctx, { PASSWORD: password }),
+    maxReplicas: 1,
+  };
+}
+
+function customBinding(p: Problems, o: CustomEngineOptions): EngineBinding {
+  const portName = o.portName ?? 'db';
+  p.expect(isAbsolutePath(o.dataPath), {
+    prop: 'engine.dataPath', value: o.dataPath, rule: 'must be an absolute, normalised path other than "/"', fix: 'give the path where the server keeps its data, e.g. "/var/lib/db"',
+  });
+  const writablePaths = (o.writablePaths ?? []).filter((path) => p.expect(isAbsolutePath(path), {
+    prop: 'engine.writablePaths', value: path, rule: 'each writable path must be an absolute, normalised path other than "/"', fix: 'write paths like "/var/run/db"',
+  }));
+  for (const suffix of Object.keys(o.clientEnv ?? {})) {
+    p.expect(/^[A-Za-z0-9_]+$/.test(suffix), {
+      prop: 'engine.clientEnv', value: suffix, rule: 'a suffix is appended to the client\'s prefix and "_": letters, digits and "_" only', fix: 'use a suffix like "PASSWORD"',
+    });
+  }
+  return {
+    image: o.image, port: o.port, portName, dataPath: o.dataPath,
+    command: o.command, args: [...(o.args ?? [])],
+    env: { ...o.env },
+    readiness: o.readiness, liveness: o.liveness, startup: o.startup,
+    writablePaths,
+    clientEnv: { ...o.clientEnv },
+  };
+}
