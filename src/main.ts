@@ -1,14 +1,16 @@
 /**
  * The example application: a public nginx front (NodePort) forwarding to an
- * internal web API tier. `cdk8s synth` renders it into dist/.
+ * internal web API tier, which uses a PostgreSQL database. `cdk8s synth`
+ * renders it into dist/.
  */
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { EnvValue, Probe, ServiceType, StatelessWebTier } from './index';
+import { DatabaseEngine, EnvValue, Probe, ServiceType, StatefulDatabase, StatelessWebTier } from './index';
 
 export class ShopChart extends Chart {
   public readonly front: StatelessWebTier;
   public readonly api: StatelessWebTier;
+  public readonly db: StatefulDatabase;
 
   constructor(scope: Construct, id: string) {
     super(scope, id, { namespace: 'shop' });
@@ -23,6 +25,17 @@ export class ShopChart extends Chart {
       env: { PODINFO_UI_MESSAGE: EnvValue.fromValue('shop api') },
       autoscaling: { minReplicas: 2, maxReplicas: 6 },
     });
+
+    // The Secret "shop-db-credentials" (keys username, password) is created outside
+    // this repository (e.g. a sealed or external secret): no secret value is ever rendered.
+    this.db = new StatefulDatabase(this, 'db', {
+      engine: DatabaseEngine.postgres({ version: '16.4', database: 'shop' }),
+      partOf: 'shop',
+      secretName: 'shop-db-credentials',
+      storage: '20Gi',
+    });
+    // api gets DB_HOST, DB_PORT, DB_USER, DB_PASSWORD (Secret references) and DB_NAME
+    this.api.connectTo(this.db);
 
     this.front = new StatelessWebTier(this, 'front', {
       image: 'nginxinc/nginx-unprivileged:1.27.3-alpine',
