@@ -21,12 +21,22 @@ export function checkById(id: string): Check | undefined {
   return CHECKS_BY_ID.get(id);
 }
 
+/** The object each finding is about (the finding objects of one run are the keys). */
+const sources = new WeakMap<GuardrailFinding, JsonObject>();
+
+/** The manifest object a finding of {@link runChecks} is about. */
+export function sourceOf(f: GuardrailFinding): JsonObject | undefined {
+  return sources.get(f);
+}
+
 /** How to run the checks. */
 export interface RunOptions {
   /** The objects to judge; the others are only context (references, clashes). @default - all of them */
   readonly subjects?: readonly JsonObject[];
   /** The construct path of an object, for findings. @default - none */
   readonly pathOf?: (o: JsonObject) => string | undefined;
+  /** Findings found before the checks ran (e.g. objects that could not be rendered). @default - none */
+  readonly extra?: readonly GuardrailFinding[];
 }
 
 /** Checks `all` (or the `subjects` among them) and applies waivers; findings and waivers come sorted. */
@@ -45,6 +55,7 @@ export function runChecks(all: readonly JsonObject[], options: RunOptions = {}):
   const report = (check: Check, o: JsonObject, message: string) => {
     const path = options.pathOf?.(o);
     const f: GuardrailFinding = { checkId: check.id, area: check.area, object: refOf(o), ...(path !== undefined ? { constructPath: path } : {}), message, fix: check.fix };
+    sources.set(f, o);
     const l = found.get(o);
     if (l) l.push(f);
     else found.set(o, [f]);
@@ -72,6 +83,7 @@ export function runChecks(all: readonly JsonObject[], options: RunOptions = {}):
       else findings.push(f);
     }
   }
+  findings.push(...(options.extra ?? []));
   findings.sort(compareFindings);
   waivers.sort((a, b) => compareFindings(a.finding, b.finding));
   return { findings, waivers };

@@ -95,8 +95,16 @@ export class SchemaValidator {
 /** At most this many schema findings per object: the first ones point at the cause. */
 const MAX_PER_OBJECT = 10;
 
-/** The schema area: a known kind, then the strict schema of that kind. */
+/**
+ * An ApiObject whose toJson() throws (a bad JSON patch, a Lazy that fails) at synth.
+ * Reported by the synth layer: manifests read from JSON or YAML have rendered already.
+ */
+export const RENDER_CHECK: Check = check(GuardrailArea.SCHEMA, 'renders', 'the ApiObject renders to JSON (its JSON patches apply, its lazy values resolve)',
+  'correct the JSON patch or value named in the message', () => undefined);
+
+/** The schema area: the object renders, names a known kind, then matches the strict schema of that kind. */
 export const SCHEMA_CHECKS: readonly Check[] = [
+  RENDER_CHECK,
   check(GuardrailArea.SCHEMA, 'kind', 'apiVersion and kind name a kind of Kubernetes 1.28 (custom resources outside the *.k8s.io groups are not checked)',
     'use an apiVersion/kind pair that Kubernetes 1.28 serves (e.g. autoscaling/v2 HorizontalPodAutoscaler)', (ctx) => {
       for (const o of ctx.subjects) {

@@ -15,9 +15,10 @@
  */
 import { ApiObject, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { runChecks } from './engine';
+import { runChecks, sourceOf } from './engine';
 import { findingLine, findingText, GuardrailFinding, GuardrailsReport, GuardrailWaiver, waiverLine } from './findings';
 import { JsonObject } from './manifests';
+import { RENDER_CHECK } from './schema';
 
 /** One check run over a whole app. */
 interface AppRun {
@@ -89,43 +90,58 @@ function currentRun(chart: Chart): AppRun {
 /** Renders every ApiObject of the app (each once) and checks those of enabled charts. */
 function makeRun(root: IConstruct): AppRun {
   const json = new Map<ApiObject, JsonObject>();
-  const byPath = new Map<string, ApiObject>();
+  const byJson = new Map<JsonObject, ApiObject>();
   const objects = new Map<Chart, ApiObject[]>();
   const subjects: JsonObject[] = [];
   const all = root.node.findAll();
+  const unrendered = new Map<ApiObject, GuardrailFinding>();
   // Constructs whose props are wrong report that themselves; their output is judged once they are right.
   const troubled = new Set(all.filter((c) => !ApiObject.isApiObject(c) && !Chart.isChart(c) && c !== root && c.node.validate().length > 0));
+  const sizes = new Map<Chart, number>();
   for (const c of all) {
+    if (Chart.isChart(c) && enabled.has(c)) {
+      sizes.set(c, c.node.children.length);
+      objects.set(c, []);
+    }
     if (!ApiObject.isApiObject(c)) continue;
+    const subject = enabled.has(c.chart) && !c.node.scopes.some((s) => troubled.has(s));
+    if (subject) objects.get(c.chart)?.push(c);
     let j: JsonObject;
     try {
       j = c.toJson();
-    } catch {
-      continue; // the construct's own problems explain it; cdk8s reports the error if there are none
+    } catch (e) {
+      if (subject) unrendered.set(c, renderFinding(c, e));
+      continue;
     }
     json.set(c, j);
     paths.set(j, c.node.path);
-    if (!enabled.has(c.chart) || c.node.scopes.some((s) => troubled.has(s))) continue;
+    if (!subject) continue;
     subjects.push(j);
-    byPath.set(c.node.path, c);
-    const l = objects.get(c.chart);
-    if (l) l.push(c);
-    else objects.set(c.chart, [c]);
+    byJson.set(j, c);
   }
-  const report = runChecks([...json.values()], { subjects, pathOf: (j) => paths.get(j) });
-  const findings = new Map<ApiObject, GuardrailFinding[]>();
+  const report = runChecks([...json.values()], { subjects, pathOf: (j) => paths.get(j), extra: [...unrendered.values()] });
+  const findings = new Map<ApiObject, GuardrailFinding[]>([...unrendered].map(([o, f]) => [o, [f]]));
   for (const f of report.findings) {
-    const o = byPath.get(f.constructPath ?? '');
+    const source = sourceOf(f);
+    const o = source && byJson.get(source);
     if (!o) continue;
     const l = findings.get(o);
     if (l) l.push(f);
     else findings.set(o, [f]);
   }
-  const sizes = new Map<Chart, number>();
-  for (const c of objects.keys()) sizes.set(c, c.node.children.length);
   const run: AppRun = { json, findings, objects, sizes, subjects: new Set(subjects), report, root };
   for (const j of json.values()) origin.set(j, run);
   return run;
+}
+
+/** The finding of an ApiObject whose toJson() threw. */
+function renderFinding(o: ApiObject, e: unknown): GuardrailFinding {
+  const detail = (e instanceof Error ? e.message : String(e)).replace(/^Failed serializing construct at path '[^']*' with name '[^']*': /, '').replace(/^[A-Za-z]*Error: /, '');
+  return {
+    checkId: RENDER_CHECK.id, area: RENDER_CHECK.area, fix: RENDER_CHECK.fix, constructPath: o.node.path,
+    object: { apiVersion: o.apiVersion, kind: o.kind, ...(o.metadata.namespace !== undefined ? { namespace: o.metadata.namespace } : {}), name: o.name },
+    message: `cannot be rendered: ${detail}`,
+  };
 }
 
 function printWaivers(waivers: readonly GuardrailWaiver[]): void {
@@ -152,8 +168,8 @@ export function manifestsOf(chart: Chart): JsonObject[] {
 export function problemsOf(objects: readonly JsonObject[]): string[] {
   const run = objects.length ? origin.get(objects[0]) : undefined;
   if (run && runs.get(run.root) === run && objects.every((o) => run.subjects.has(o))) {
-    const wanted = new Set(objects.map((o) => paths.get(o)));
-    return run.report.findings.filter((f) => wanted.has(f.constructPath)).map(findingLine);
+    const wanted = new Set<unknown>(objects);
+    return run.report.findings.filter((f) => wanted.has(sourceOf(f))).map(findingLine);
   }
   const report = runChecks(objects, { pathOf: (j) => paths.get(j) });
   printWaivers(report.waivers);

@@ -1,0 +1,439 @@
+import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Probe, ServiceType, StatelessWebTier, TiersError } from '../src';
+import { assertNoProblems, collectProblems } from '../src/_errors';
+import { findingLine, Guardrails, GuardrailArea, GuardrailFinding } from '../src/guardrails';
+import { chart, find, Manifest } from './util';
+
+const IMAGE = 'registry.example.com/shop/web:1.4.2';
+const WAIVE = Guardrails.WAIVER_ANNOTATION;
+
+/** Everything cdk8s reports when it synthesizes `c` (fails the test when synth succeeds). */
+function synthError(c: Chart): string {
+  try {
+    Testing.synth(c);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('synth succeeded');
+}
+
+/** A Deployment written by hand that breaks a selector, a label and most of the policy. */
+function legacyDeployment(scope: Construct, annotations?: Record<string, string>): ApiObject {
+  return new ApiObject(scope, 'legacy', {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'legacy', labels: { team: 'not ok!' }, ...(annotations ? { annotations } : {}) },
+    spec: {
+      selector: { matchLabels: { app: 'legacy' } },
+      template: { metadata: { labels: { app: 'old' } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } },
+    },
+  });
+}
+
+const ids = (findings: readonly GuardrailFinding[]) => [...new Set(findings.map((f) => f.checkId))].sort();
+
+describe('the library\'s own output', () => {
+  test.each<[string, (c: Chart) => void]>([
+    ['defaults', (c) => new StatelessWebTier(c, 'web', { image: IMAGE })],
+    ['one replica', (c) => new StatelessWebTier(c, 'web', { image: IMAGE, replicas: 1 })],
+    ['autoscaling, config files, writable paths and a sidecar', (c) => new StatelessWebTier(c, 'web', {
+      image: IMAGE, autoscaling: { maxReplicas: 5 }, configFiles: { 'a.conf': 'x' }, writablePaths: ['/var/cache'],
+      sidecars: [{ name: 'metrics', image: 'registry.example.com/tools/exporter:0.9.1', port: 9113 }],
+    })],
+    ['the example app: a NodePort front connected to a ClusterIP api', (c) => {
+      const api = new StatelessWebTier(c, 'api', {
+        image: 'ghcr.io/stefanprodan/podinfo:6.7.1', serviceType: ServiceType.CLUSTER_IP, port: 9898,
+        readiness: Probe.httpGet('/readyz'), liveness: Probe.httpGet('/healthz', { initialDelaySeconds: 5 }), autoscaling: { maxReplicas: 6 },
+      });
+      const front = new StatelessWebTier(c, 'front', { image: 'nginxinc/nginx-unprivileged:1.27.3-alpine', nodePort: 30080, replicas: 3 });
+      front.connectTo(api);
+    }],
+  ])('%s: zero findings, zero waivers', (_, build) => {
+    const c = chart('shop');
+    build(c);
+    expect(Guardrails.check(c)).toEqual({ findings: [], waivers: [] });
+    expect(() => Testing.synth(c)).not.toThrow();
+  });
+});
+
+describe('at synth', () => {
+  test('a chart with a bad object fails synth, listing every finding with its construct path', () => {
+    const c = chart();
+    new StatelessWebTier(c, 'web', { image: IMAGE });
+    legacyDeployment(c);
+    const expected = Guardrails.check(c).findings;
+    expect(ids(expected)).toEqual(expect.arrayContaining(['api/labels', 'api/selector', 'policy/image-pinned', 'policy/network-policy', 'policy/read-only-root-filesystem']));
+    expect(expected.every((f) => f.constructPath === 'test/legacy')).toBe(true);
+
+    const message = synthError(c);
+    for (const f of expected) expect(message).toContain(findingLine(f));
+    expect(message).toMatch(/\[test\/legacy\] api\/selector: Deployment legacy: spec\.selector does not match the pod template labels\. Fix: /);
+    expect(message).not.toMatch(/\[test\/web/);
+    expect(message).not.toMatch(/undefined|NaN|TypeError/);
+  });
+
+  test('findings come together with the constructs\' own problems, in one TiersError', () => {
+    const c = chart();
+    new StatelessWebTier(c, 'web', { image: IMAGE, replicas: -1 });
+    legacyDeployment(c);
+    let error: unknown;
+    try {
+      assertNoProblems(c.node.root);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TiersError);
+    const problems = (error as TiersError).problems;
+    expect(problems).toContain('[test/web] replicas: got -1; must be a whole number >= 0. Fix: set replicas to a whole number >= 0, or leave it out for the default');
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^\[test\/legacy\] api\/selector: /)]));
+    // the output of a construct with wrong props is judged once its props are right: no echo of the same mistake
+    expect(problems.filter((p) => p.startsWith('[test/web/'))).toEqual([]);
+  });
+
+  test('objects added by hand after a first synth are checked at the next one', () => {
+    const c = chart();
+    new StatelessWebTier(c, 'web', { image: IMAGE });
+    expect(collectProblems(c.node.root)).toEqual([]);
+    legacyDeployment(c);
+    expect(collectProblems(c.node.root)).toEqual(expect.arrayContaining([expect.stringMatching(/^\[test\/legacy\] api\/selector: /)]));
+  });
+
+  test('charts without a construct of the library are not checked, unless enabled', () => {
+    const app = Testing.app();
+    const plain = new Chart(app, 'plain');
+    legacyDeployment(plain);
+    expect(() => app.synth()).not.toThrow();
+    Guardrails.enable(plain);
+    expect(() => app.synth()).toThrow(/\[plain\/legacy\] api\/selector: /);
+  });
+
+  test('objects of other charts are context: a Service may select the pods of a Deployment in another chart', () => {
+    const app = Testing.app();
+    const tiers = new Chart(app, 'tiers');
+    const other = new Chart(app, 'other');
+    const web = new StatelessWebTier(tiers, 'web', { image: IMAGE });
+    new ApiObject(other, 'extra', {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-extra' },
+      spec: { selector: web.podSelectorLabels, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] },
+    });
+    Guardrails.enable(other);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('node ports clashing across charts are reported on each Service', () => {
+    const app = Testing.app();
+    const a = new Chart(app, 'a');
+    new StatelessWebTier(a, 'one', { image: IMAGE });
+    new ApiObject(a, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' }, spec: { type: 'NodePort', selector: { 'app.kubernetes.io/name': 'one' }, ports: [{ port: 80, targetPort: 'http', nodePort: 30555 }] } });
+    const b = new Chart(app, 'b');
+    Guardrails.enable(b);
+    new ApiObject(b, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'y' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 30555 }] } });
+    expect(() => app.synth()).toThrow(/\[a\/svc\] api\/node-port: Service x: nodePort 30555 is also used by Service y[\s\S]*\[b\/svc\] api\/node-port: Service y: nodePort 30555 is also used by Service x/);
+  });
+
+  test('each object is rendered once for the checks, however many charts app.synth() validates', () => {
+    const app = Testing.app();
+    for (const id of ['a', 'b', 'c']) new StatelessWebTier(new Chart(app, id, { namespace: id }), 'web', { image: IMAGE, nodePort: 30000 + id.charCodeAt(0) });
+    const objects = app.node.findAll().filter((x) => x instanceof ApiObject).length;
+    const spy = jest.spyOn(ApiObject.prototype, 'toJson');
+    try {
+      app.synth();
+      expect(spy).toHaveBeenCalledTimes(2 * objects); // once for the checks, once by cdk8s to write the files
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+test('an object that cannot be rendered is a finding at synth, with the reason', () => {
+  const c = chart();
+  new StatelessWebTier(c, 'web', { image: IMAGE });
+  const legacy = legacyDeployment(c);
+  legacy.addJsonPatch(JsonPatch.remove('/spec/strategy/rollingUpdate'));
+  expect(synthError(c)).toMatch(/\[test\/legacy\] schema\/renders: Deployment legacy: cannot be rendered: .*Fix: correct the JSON patch or value named in the message/);
+});
+
+describe('for writers', () => {
+  test('manifestsOf gives what chart.toJson() gives, and problemsOf answers from the same run without rendering again', () => {
+    const c = chart('shop');
+    new StatelessWebTier(c, 'web', { image: IMAGE });
+    legacyDeployment(c);
+    const spy = jest.spyOn(ApiObject.prototype, 'toJson');
+    try {
+      const constructProblems = collectProblems(c.node.root);
+      const manifests = Guardrails.manifestsOf(c);
+      const problems = Guardrails.problemsOf(manifests);
+      expect(problems).toEqual(constructProblems);
+      expect(spy).toHaveBeenCalledTimes(manifests.length);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test('manifestsOf keeps the order and content of chart.toJson()', () => {
+    const c = chart('shop');
+    new StatelessWebTier(c, 'web', { image: IMAGE });
+    expect(Guardrails.manifestsOf(c)).toEqual(Testing.synth(c));
+  });
+
+  test('problemsOf checks objects that did not come from a synth, naming them by kind and name', () => {
+    const objects: Manifest[] = [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'Bad' }, spec: { ports: [{ port: 80 }] } }];
+    expect(Guardrails.problemsOf(objects)).toEqual(['[Service Bad] api/name: Service Bad: metadata.name "Bad" is not a DNS-1035 label. Fix: rename the object: lower-case letters, digits and "-" (Services start with a letter)']);
+  });
+
+  test('assert throws one TiersError with every finding; check returns them', () => {
+    const c = chart();
+    legacyDeployment(c);
+    expect(() => Guardrails.assert(c)).toThrow(TiersError);
+    expect(() => Guardrails.assert(c)).toThrow(/\[test\/legacy\] api\/selector: /);
+    const ok = chart();
+    new StatelessWebTier(ok, 'web', { image: IMAGE });
+    expect(() => Guardrails.assert(ok)).not.toThrow();
+  });
+});
+
+describe('waivers', () => {
+  const waivedTier = (c: Chart, waive: string) => {
+    const tier = new StatelessWebTier(c, 'web', { image: IMAGE });
+    tier.deployment.metadata.addAnnotation(WAIVE, waive);
+    tier.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/imagePullPolicy', 'IfNotPresent'));
+    return tier;
+  };
+
+  test('a policy finding is waived per object with a reason, and the waiver is printed once per synth', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'test');
+    waivedTier(c, 'policy/image-pull-policy=the registry mirror is pinned by digest upstream');
+    new StatelessWebTier(new Chart(app, 'second', { namespace: 'second' }), 'web', { image: IMAGE, nodePort: 30999 });
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      expect(() => app.synth()).not.toThrow();
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0][0]).toBe('cdk8s-tiers guardrails: 1 waived finding:\n  [test/web/deployment] waived policy/image-pull-policy on Deployment web: '
+        + 'the registry mirror is pinned by digest upstream (finding: container "web": imagePullPolicy is "IfNotPresent", not Always)');
+    } finally {
+      warn.mockRestore();
+    }
+    const { findings, waivers } = Guardrails.check(c);
+    expect(findings).toEqual([]);
+    expect(waivers.map((w) => [w.finding.checkId, w.reason])).toEqual([['policy/image-pull-policy', 'the registry mirror is pinned by digest upstream']]);
+  });
+
+  test('without the waiver the same object fails', () => {
+    const c = chart();
+    waivedTier(c, 'policy/read-only-root-filesystem=not the finding at hand');
+    expect(synthError(c)).toMatch(/\[test\/web\/deployment\] policy\/image-pull-policy: Deployment web: container "web": imagePullPolicy is "IfNotPresent", not Always/);
+  });
+
+  test('several waivers in one annotation, printed in a deterministic order', () => {
+    const c = chart();
+    legacyDeployment(c, { [WAIVE]: 'policy/image-pull-policy=vendor image; policy/probes = batch-like worker;policy/image-pinned=vendor pins it' });
+    const { waivers } = Guardrails.check(c);
+    expect(waivers.map((w) => `${w.finding.checkId}: ${w.reason}`)).toEqual([
+      'policy/image-pinned: vendor pins it',
+      'policy/image-pull-policy: vendor image',
+      'policy/probes: batch-like worker',
+      'policy/probes: batch-like worker',
+    ]);
+    expect(ids(Guardrails.check(c).findings)).not.toContain('policy/probes');
+  });
+
+  test.each([
+    ['policy/probes', /waiver "policy\/probes" has no reason \(write "policy\/probes=<why it is acceptable>"\)/],
+    ['policy/probes=   ', /waiver "policy\/probes" has no reason/],
+    ['api/selector=we know', /waiver "api\/selector": api findings cannot be waived, they must be fixed/],
+    ['schema/strict=we know', /waiver "schema\/strict": schema findings cannot be waived/],
+    ['policy/waiver=meta', /waiver "policy\/waiver": policy findings cannot be waived/],
+    ['policy/no-such-check=why', /waiver "policy\/no-such-check" names no check/],
+    ['policy/probes=a; policy/probes=b', /waiver "policy\/probes" is given twice/],
+  ])('rejects the waiver %j', (waive, message) => {
+    const c = chart();
+    const tier = new StatelessWebTier(c, 'web', { image: IMAGE });
+    tier.deployment.metadata.addAnnotation(WAIVE, waive);
+    const error = synthError(c);
+    expect(error).toMatch(/\[test\/web\/deployment\] policy\/waiver: Deployment web: /);
+    expect(error).toMatch(message);
+  });
+
+  test('schema and API findings stay even when a waiver names them', () => {
+    const c = chart();
+    legacyDeployment(c, { [WAIVE]: 'api/selector=we know' });
+    expect(ids(Guardrails.check(c).findings)).toEqual(expect.arrayContaining(['api/selector', 'policy/waiver']));
+  });
+});
+
+describe('robustness', () => {
+  test('garbage gives findings, never exceptions or "undefined"', () => {
+    const garbage = [
+      {}, { kind: 'Deployment' }, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: 'x' },
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 's', labels: 'x' }, spec: { template: { spec: { containers: [null, 3, { env: 'x', ports: [null] }] } }, volumeClaimTemplates: [{}] } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { selector: {}, ports: [{ nodePort: 'x' }] } },
+      { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'p', annotations: { [WAIVE]: 3 } }, spec: { selector: 'x' } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } },
+      { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c', image: 'x:1' }] } } } } } },
+    ] as Manifest[];
+    const { findings } = Guardrails.checkManifests(garbage);
+    expect(findings.length).toBeGreaterThan(10);
+    for (const f of findings) expect(findingLine(f)).not.toMatch(/undefined|NaN|\[object Object\]/);
+  });
+});
+
+describe('every check', () => {
+  /** Objects that pass every check: a replicated Deployment behind a Service, a StatefulSet with its headless Service. */
+  function good(): Manifest[] {
+    const labels = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name });
+    const meta = (name: string) => ({ name, namespace: 'shop', labels: labels(name) });
+    const pod = (name: string, port: number) => ({
+      metadata: { labels: labels(name) },
+      spec: {
+        automountServiceAccountToken: false,
+        securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+        containers: [{
+          name: 'app', image: 'registry.example.com/app:1.0.0', imagePullPolicy: 'Always',
+          ports: [{ name: 'http', containerPort: port }],
+          env: [{ name: 'MODE', value: 'prod' }],
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
+          resources: { requests: { 'cpu': '100m', 'memory': '128Mi', 'ephemeral-storage': '64Mi' }, limits: { 'memory': '256Mi', 'ephemeral-storage': '256Mi' } },
+          readinessProbe: { httpGet: { path: '/ready', port: 'http' } },
+          livenessProbe: { tcpSocket: { port: 'http' } },
+          volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+        }],
+        volumes: [{ name: 'tmp', emptyDir: {} }],
+        topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels(name) } }],
+        affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: labels(name) } } }] } },
+      },
+    });
+    return [
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('web'), spec: { replicas: 2, selector: { matchLabels: labels('web') }, template: pod('web', 8080) } },
+      { apiVersion: 'v1', kind: 'Service', metadata: meta('web'), spec: { type: 'NodePort', selector: labels('web'), ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }] } },
+      { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta('web'), spec: { maxUnavailable: 1, selector: { matchLabels: labels('web') }, unhealthyPodEvictionPolicy: 'AlwaysAllow' } },
+      {
+        apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: meta('web'),
+        spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 4 },
+      },
+      {
+        apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: meta('db'),
+        spec: {
+          serviceName: 'db-headless', selector: { matchLabels: labels('db') }, template: pod('db', 5432),
+          volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+        },
+      },
+      { apiVersion: 'v1', kind: 'Service', metadata: meta('db-headless'), spec: { clusterIP: 'None', selector: labels('db'), ports: [{ name: 'db', port: 5432, targetPort: 'http' }] } },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('fence'), spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('settings'), data: { a: 'b' } },
+    ];
+  }
+  const deployment = (o: Manifest[]) => find(o, 'Deployment', 'web');
+  const sts = (o: Manifest[]) => find(o, 'StatefulSet', 'db');
+  const podSpec = (o: Manifest[]) => deployment(o).spec.template.spec;
+  const container = (o: Manifest[]) => podSpec(o).containers[0];
+  const sc = (o: Manifest[]) => container(o).securityContext;
+  const without = (o: Manifest[], kind: string, name: string) => o.splice(o.indexOf(find(o, kind, name)), 1);
+
+  const triggers: Record<string, (o: Manifest[]) => void> = {
+    'schema/kind': (o) => o.push({ apiVersion: 'autoscaling/v2beta2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'old' } }),
+    'schema/strict': (o) => { deployment(o).spec.replica = 2; },
+    'api/name': (o) => { find(o, 'ConfigMap', 'settings').metadata.name = 'Settings'; },
+    'api/namespace': (o) => { find(o, 'ConfigMap', 'settings').metadata.namespace = 'Shop'; },
+    'api/labels': (o) => { deployment(o).metadata.labels.team = 'not ok!'; },
+    'api/unique': (o) => o.push(JSON.parse(JSON.stringify(find(o, 'ConfigMap', 'settings')))),
+    'api/selector': (o) => { deployment(o).spec.selector.matchLabels.track = 'stable'; },
+    'api/replicas': (o) => { deployment(o).spec.replicas = -1; },
+    'api/restart-policy': (o) => { podSpec(o).restartPolicy = 'Never'; },
+    'api/deployment-strategy': (o) => { deployment(o).spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } }; },
+    'api/statefulset-spec': (o) => { sts(o).spec.podManagementPolicy = 'Sometimes'; },
+    'api/governing-service': (o) => { find(o, 'Service', 'db-headless').spec.clusterIP = '10.0.0.9'; },
+    'api/volume-claim-templates': (o) => { sts(o).spec.volumeClaimTemplates[0].spec.accessModes = []; },
+    'api/volumes': (o) => { container(o).volumeMounts.push({ name: 'cache', mountPath: '/cache' }); },
+    'api/containers': (o) => { container(o).name = 'App'; },
+    'api/env': (o) => { container(o).env.push({ name: '1MODE', value: 'x' }); },
+    'api/container-ports': (o) => { container(o).ports.push({ name: 'metrics', containerPort: 70000 }); },
+    'api/resources': (o) => { container(o).resources.requests.memory = '1Gi'; },
+    'api/probes': (o) => { container(o).readinessProbe.tcpSocket = { port: 'http' }; },
+    'api/references': (o) => { podSpec(o).serviceAccountName = 'robot'; },
+    'api/service-ports': (o) => { find(o, 'Service', 'web').spec.ports.push({ port: 81 }); },
+    'api/node-port': (o) => { find(o, 'Service', 'web').spec.ports[0].nodePort = 40000; },
+    'api/service-selector': (o) => { find(o, 'Service', 'web').spec.ports[0].targetPort = 'metrics'; },
+    'api/pdb': (o) => { find(o, 'PodDisruptionBudget', 'web').spec.minAvailable = 1; },
+    'api/hpa': (o) => { find(o, 'HorizontalPodAutoscaler', 'web').spec.scaleTargetRef.name = 'ghost'; },
+    'policy/host-namespaces': (o) => { podSpec(o).hostNetwork = true; },
+    'policy/volume-types': (o) => { podSpec(o).volumes.push({ name: 'host', hostPath: { path: '/var/run' } }); },
+    'policy/host-ports': (o) => { container(o).ports[0].hostPort = 8080; },
+    'policy/privileged': (o) => { sc(o).privileged = true; },
+    'policy/privilege-escalation': (o) => { delete sc(o).allowPrivilegeEscalation; },
+    'policy/run-as-non-root': (o) => { sc(o).runAsNonRoot = false; },
+    'policy/capabilities': (o) => { sc(o).capabilities.add = ['NET_ADMIN']; },
+    'policy/seccomp': (o) => { sc(o).seccompProfile = { type: 'Unconfined' }; },
+    'policy/selinux': (o) => { podSpec(o).securityContext.seLinuxOptions = { user: 'system_u' }; },
+    'policy/proc-mount': (o) => { sc(o).procMount = 'Unmasked'; },
+    'policy/host-process': (o) => { sc(o).windowsOptions = { hostProcess: true }; },
+    'policy/sysctls': (o) => { podSpec(o).securityContext.sysctls = [{ name: 'kernel.msgmax', value: '1' }]; },
+    'policy/apparmor': (o) => { deployment(o).spec.template.metadata.annotations = { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' }; },
+    'policy/read-only-root-filesystem': (o) => { sc(o).readOnlyRootFilesystem = false; },
+    'policy/high-uid': (o) => { sc(o).runAsUser = 1000; },
+    'policy/automount-token': (o) => { delete podSpec(o).automountServiceAccountToken; },
+    'policy/image-pinned': (o) => { container(o).image = 'nginx:latest'; },
+    'policy/image-pull-policy': (o) => { container(o).imagePullPolicy = 'IfNotPresent'; },
+    'policy/resources': (o) => { delete container(o).resources.limits.memory; },
+    'policy/probes': (o) => { container(o).livenessProbe = container(o).readinessProbe; },
+    'policy/no-literal-secrets': (o) => { container(o).env.push({ name: 'DB_PASSWORD', value: 'hunter2' }); },
+    'policy/pdb': (o) => { without(o, 'PodDisruptionBudget', 'web'); },
+    'policy/pdb-eviction': (o) => { find(o, 'PodDisruptionBudget', 'web').spec.maxUnavailable = 0; },
+    'policy/topology-spread': (o) => { delete podSpec(o).topologySpreadConstraints; },
+    'policy/anti-affinity': (o) => { podSpec(o).affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey = 'topology.kubernetes.io/zone'; },
+    'policy/network-policy': (o) => { find(o, 'NetworkPolicy', 'fence').spec.policyTypes = ['Ingress']; },
+    'policy/retain-volumes': (o) => { sts(o).spec.persistentVolumeClaimRetentionPolicy = { whenDeleted: 'Delete', whenScaled: 'Retain' }; },
+    'policy/recommended-labels': (o) => { delete deployment(o).metadata.labels['app.kubernetes.io/instance']; },
+    'policy/waiver': (o) => { deployment(o).metadata.annotations = { [WAIVE]: 'policy/probes' }; },
+  };
+
+  test('the good objects pass every check', () => {
+    expect(Guardrails.checkManifests(good())).toEqual({ findings: [], waivers: [] });
+  });
+
+  test('every check has a trigger below (schema/renders: at synth, next block), and every trigger names a check', () => {
+    expect(Object.keys(triggers).sort()).toEqual(Guardrails.checks().map((c) => c.id).filter((id) => id !== 'schema/renders').sort());
+  });
+
+  test.each(Object.keys(triggers))('%s fires', (id) => {
+    const objects = good();
+    triggers[id](objects);
+    const { findings } = Guardrails.checkManifests(objects);
+    expect(ids(findings)).toContain(id);
+    const f = findings.find((x) => x.checkId === id)!;
+    expect(f.area).toBe(id.split('/')[0] as GuardrailArea);
+    expect(f.fix.length).toBeGreaterThan(10);
+  });
+
+  test('the checks name the object and the reason', () => {
+    const objects = good();
+    triggers['api/selector'](objects);
+    triggers['policy/image-pinned'](objects);
+    const lines = Guardrails.checkManifests(objects).findings.map(findingLine);
+    expect(lines).toContain('[Deployment shop/web] api/selector: Deployment shop/web: spec.selector does not match the pod template labels. '
+      + 'Fix: make spec.selector match the labels of spec.template.metadata.labels');
+    expect(lines).toContain('[Deployment shop/web] policy/image-pinned: Deployment shop/web: container "app": image "nginx:latest" is not pinned to a tag or digest. '
+      + 'Fix: add a version tag (":1.27.2") or a digest ("@sha256:...")');
+  });
+
+  test('every check has an id of its area, a title and a fix', () => {
+    for (const c of Guardrails.checks()) {
+      expect(c.id.startsWith(`${c.area}/`)).toBe(true);
+      expect(c.title.length).toBeGreaterThan(10);
+      expect(c.fix.length).toBeGreaterThan(10);
+    }
+  });
+});
+
+test('an App with guardrails writes nothing when a finding fails the synth', () => {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-')) });
+  const c = new Chart(app, 'c');
+  new StatelessWebTier(c, 'web', { image: IMAGE });
+  legacyDeployment(c);
+  expect(() => app.synth()).toThrow(/\[c\/legacy\] api\/selector/);
+  expect(fs.readdirSync(app.outdir)).toEqual([]);
+});
