@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerBuilder } from './_container';
 import { Problems } from './_errors';
-import { objectMeta, resolveIdentity, selectorLabels, tierLabels } from './_labels';
+import { LABEL_MANAGED_BY, MANAGED_BY, objectMeta, resolveIdentity, selectorLabels, tierLabels } from './_labels';
 import { TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
 import { podSecurityContext, resolveResources, resolveSecurity, spreadAndAntiAffinity, writablePaths } from './_pod';
@@ -278,8 +278,8 @@ export class StatefulDatabase extends Construct implements IConnectable {
     const identity = resolveIdentity(p, this.name, props, 'database', main.imageTag);
     this.labels = tierLabels(identity, props.labels);
     this.podSelectorLabels = selectorLabels(identity);
-    // claim templates cannot change after creation: only labels that never change with a release
-    const claimLabels = tierLabels({ ...identity, version: undefined });
+    // the API server refuses any change to claim templates: only labels that can never change
+    const claimLabels = { ...this.podSelectorLabels, [LABEL_MANAGED_BY]: MANAGED_BY };
 
     // ---- storage: the data claim, writable paths, more claims
     this.storage = props.storage ?? '10Gi';
@@ -313,7 +313,7 @@ export class StatefulDatabase extends Construct implements IConnectable {
     }
 
     // ---- the workload
-    this.statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
+    this.statefulSet = new TierStatefulSet(this, 'statefulset', {
       metadata: objectMeta(this.name, this.namespace, this.labels, props.annotations),
       spec: {
         replicas: this.replicas,
@@ -454,10 +454,27 @@ export class StatefulDatabase extends Construct implements IConnectable {
       metadata: { name: c.name, labels: { ...labels } },
       spec: {
         accessModes: Array.isArray(modes) ? [...modes] : [],
+        volumeMode: 'Filesystem',
         ...(c.storageClassName !== undefined ? { storageClassName: c.storageClassName } : {}),
         resources: { requests: { storage: k8s.Quantity.fromString(isString(c.storage) ? c.storage : '') } },
       },
     };
+  }
+}
+
+/**
+ * A StatefulSet whose claim templates carry `apiVersion` and `kind`, as the
+ * API server stores them, so that a GitOps diff (Argo CD) stays empty. The
+ * typed props cannot hold those two keys, so they are added to the output.
+ */
+class TierStatefulSet extends k8s.KubeStatefulSet {
+  public toJson(): ReturnType<k8s.KubeStatefulSet['toJson']> {
+    const json = super.toJson();
+    const templates = json?.spec?.volumeClaimTemplates;
+    if (Array.isArray(templates)) {
+      json.spec.volumeClaimTemplates = templates.map((t: object) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', ...t }));
+    }
+    return json;
   }
 }
 

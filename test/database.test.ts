@@ -13,6 +13,9 @@ const etcd = () => DatabaseEngine.custom({
 const STABLE_LABELS = {
   'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/component': 'database', 'app.kubernetes.io/managed-by': 'cdk8s-tiers',
 };
+/** The labels of a claim template: only those that can never change (claim templates are immutable). */
+const CLAIM_LABELS = { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/managed-by': 'cdk8s-tiers' };
+const pvc = (name: string, spec: Manifest) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, labels: CLAIM_LABELS }, spec: { volumeMode: 'Filesystem', ...spec } });
 const SELECTOR = { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db' };
 const message = (build: (c: Chart) => void, namespace?: string) => problemsOf(build, namespace).join('\n');
 
@@ -186,14 +189,11 @@ describe('name and identity', () => {
 });
 
 describe('volume claims', () => {
-  test('defaults: one 10Gi ReadWriteOnce claim "data" with stable labels only, mounted at the engine data path', () => {
+  test('defaults: one 10Gi ReadWriteOnce claim "data" with immutable labels only, written as stored (no GitOps diff), mounted at the data path', () => {
     const c = chart();
-    const db = database(c, { labels: { team: 'a' } });
+    const db = database(c, { labels: { team: 'a' }, partOf: 'shop' });
     const { sts, container } = workload(render(c));
-    expect(sts.spec.volumeClaimTemplates).toEqual([{
-      metadata: { name: 'data', labels: STABLE_LABELS },
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } },
-    }]);
+    expect(sts.spec.volumeClaimTemplates).toEqual([pvc('data', { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } })]);
     expect(container.volumeMounts[0]).toEqual({ name: 'data', mountPath: '/var/lib/postgresql/data' });
     expect([db.storage, db.storageClassName, db.accessModes]).toEqual(['10Gi', undefined, [VolumeAccessMode.READ_WRITE_ONCE]]);
   });
@@ -215,7 +215,7 @@ describe('volume claims', () => {
     const c = chart();
     database(c, { storage: '1.5Ti', storageClassName: 'fast-ssd', accessModes: [VolumeAccessMode.READ_WRITE_ONCE_POD] });
     expect(workload(render(c)).sts.spec.volumeClaimTemplates[0].spec)
-      .toEqual({ accessModes: ['ReadWriteOncePod'], storageClassName: 'fast-ssd', resources: { requests: { storage: '1.5Ti' } } });
+      .toEqual({ accessModes: ['ReadWriteOncePod'], storageClassName: 'fast-ssd', volumeMode: 'Filesystem', resources: { requests: { storage: '1.5Ti' } } });
   });
 
   test('can bind to volumes without a class with storageClassName ""', () => {
@@ -229,8 +229,8 @@ describe('volume claims', () => {
     database(c, { volumeClaims: [{ name: 'wal', mountPath: '/var/lib/postgresql/wal' }, { name: 'archive', mountPath: '/archive', storage: '100Gi', storageClassName: 'cold', accessModes: [VolumeAccessMode.READ_WRITE_MANY] }] });
     const { sts, container, pod } = workload(render(c));
     expect(sts.spec.volumeClaimTemplates.slice(1)).toEqual([
-      { metadata: { name: 'wal', labels: STABLE_LABELS }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
-      { metadata: { name: 'archive', labels: STABLE_LABELS }, spec: { accessModes: ['ReadWriteMany'], storageClassName: 'cold', resources: { requests: { storage: '100Gi' } } } },
+      pvc('wal', { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } }),
+      pvc('archive', { accessModes: ['ReadWriteMany'], storageClassName: 'cold', resources: { requests: { storage: '100Gi' } } }),
     ]);
     expect(container.volumeMounts).toEqual([
       { name: 'data', mountPath: '/var/lib/postgresql/data' },
