@@ -4,6 +4,7 @@ export * from './database';
 export * from './engines';
 export * from './env';
 export * from './gitops';
+export * from './guardrails';
 export * from './label-expression';
 export * from './probe';
 export * from './resources';
