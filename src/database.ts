@@ -16,6 +16,7 @@ import { EnvValue } from './env';
 import { Probe } from './probe';
 import { ResourceOptions } from './resources';
 import { PodSecurityOptions } from './security';
+import { WAIVER_ANNOTATION } from './guardrails/waivers';
 import { ServiceType } from './service-type';
 import { PodManagementPolicy, StatefulUpdate } from './stateful-update';
 import { ClaimRetention, ClaimRetentionPolicy, VolumeAccessMode, VolumeClaimOptions } from './volume-claim';
@@ -127,6 +128,7 @@ const DB_RESOURCES = { cpuRequest: '250m', memoryRequest: '512Mi', memoryLimit: 
 const DATA_CLAIM = 'data';
 const MIN_CLAIM_BYTES = 2 ** 20;
 const MAX_NAME = 52;
+const RETAIN_WAIVER = 'policy/retain-volumes=claimRetention asks for ClaimRetention.DELETE by name';
 
 /**
  * A database tier: a StatefulSet whose replicas keep their names, DNS entries
@@ -313,8 +315,10 @@ export class StatefulDatabase extends Construct implements IConnectable {
     }
 
     // ---- the workload
+    // ClaimRetention.DELETE is the by-name opt-in the retain-volumes guardrail asks for
+    const deletes = this.whenDeleted === ClaimRetention.DELETE || this.whenScaled === ClaimRetention.DELETE;
     this.statefulSet = new TierStatefulSet(this, 'statefulset', {
-      metadata: objectMeta(this.name, this.namespace, this.labels, props.annotations),
+      metadata: objectMeta(this.name, this.namespace, this.labels, deletes ? withWaiver(props.annotations, RETAIN_WAIVER) : props.annotations),
       spec: {
         replicas: this.replicas,
         selector: { matchLabels: { ...this.podSelectorLabels } },
@@ -460,6 +464,12 @@ export class StatefulDatabase extends Construct implements IConnectable {
       },
     };
   }
+}
+
+/** `annotations` with one more guardrails waiver entry (after the user's own). */
+function withWaiver(annotations: Record<string, string> | undefined, entry: string): Record<string, string> {
+  const own = annotations?.[WAIVER_ANNOTATION];
+  return { ...annotations, [WAIVER_ANNOTATION]: own ? `${own}; ${entry}` : entry };
 }
 
 /**

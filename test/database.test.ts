@@ -205,10 +205,22 @@ describe('volume claims', () => {
     expect([db.whenDeleted, db.whenScaled]).toEqual([ClaimRetention.RETAIN, ClaimRetention.RETAIN]);
   });
 
-  test('can ask for Delete by name, for each case separately', () => {
+  test('can ask for Delete by name, for each case separately; the choice waives the retain-volumes guardrail on the StatefulSet only', () => {
     const c = chart();
     database(c, { claimRetention: { whenScaled: ClaimRetention.DELETE } });
-    expect(workload(render(c)).sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Delete' });
+    new StatelessWebTier(c, 'web', { image: 'example/web:1.0.0' }); // its chart runs the guardrails at synth
+    const objects = render(c);
+    const { sts } = workload(objects);
+    expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Delete' });
+    expect(sts.metadata.annotations).toEqual({ 'guardrails.cdk8s-tiers.io/waive': 'policy/retain-volumes=claimRetention asks for ClaimRetention.DELETE by name' });
+    expect(find(objects, 'Service', 'db').metadata.annotations).toBeUndefined();
+  });
+
+  test('keeps the user\'s own waivers next to the Delete waiver', () => {
+    const c = chart();
+    database(c, { claimRetention: { whenDeleted: ClaimRetention.DELETE }, annotations: { 'guardrails.cdk8s-tiers.io/waive': 'policy/image-pull-policy=air-gapped mirror' } });
+    expect(workload(render(c)).sts.metadata.annotations['guardrails.cdk8s-tiers.io/waive'])
+      .toBe('policy/image-pull-policy=air-gapped mirror; policy/retain-volumes=claimRetention asks for ClaimRetention.DELETE by name');
   });
 
   test('can configure size, class and access modes of the data claim', () => {
