@@ -16,6 +16,7 @@ import { EnvValue } from './env';
 import { Probe } from './probe';
 import { ResourceOptions } from './resources';
 import { PodSecurityOptions } from './security';
+import { registerGuardrails } from './guardrails/synth';
 import { WAIVER_ANNOTATION } from './guardrails/waivers';
 import { ServiceType } from './service-type';
 import { PodManagementPolicy, StatefulUpdate } from './stateful-update';
@@ -120,7 +121,7 @@ export interface StatefulDatabaseProps {
   readonly resources?: ResourceOptions;
   /** Pod identity. @default - uid and gid 10001, fsGroup 10001 (so the volumes are writable) */
   readonly security?: PodSecurityOptions;
-  /** A ServiceAccount of yours. The token is never mounted. @default - the namespace's default ServiceAccount */
+  /** A ServiceAccount of yours (in the same chart). The token is never mounted. @default - the namespace's default ServiceAccount */
   readonly serviceAccountName?: string;
 }
 
@@ -205,6 +206,7 @@ export class StatefulDatabase extends Construct implements IConnectable {
 
   constructor(scope: Construct, id: string, props: StatefulDatabaseProps) {
     super(scope, id);
+    registerGuardrails(this);
     const p = this.problems = new Problems(this);
     props = props ?? ({} as StatefulDatabaseProps);
 

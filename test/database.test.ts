@@ -1,4 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import {
   ClaimRetention, DatabaseEngine, EnvValue, PodManagementPolicy, Probe, ServiceType, StatefulDatabase, StatefulUpdate, StatelessWebTier, VolumeAccessMode,
 } from '../src';
@@ -27,7 +28,9 @@ describe('snapshots', () => {
   });
 
   test('every prop', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     const c = chart('shop');
+    new k8s.KubeServiceAccount(c, 'sa', { metadata: { name: 'orders-store', namespace: 'orders' }, automountServiceAccountToken: false });
     new StatefulDatabase(c, 'orders', {
       engine: etcd(),
       name: 'orders-store',
@@ -63,6 +66,9 @@ describe('snapshots', () => {
       serviceAccountName: 'orders-store',
     });
     expect(render(c)).toMatchSnapshot();
+    // the guardrails run at synth and say what was waived
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/waived policy\/retain-volumes on StatefulSet orders\/orders-store/));
+    warn.mockRestore();
   });
 });
 
@@ -207,9 +213,11 @@ describe('volume claims', () => {
 
   test('can ask for Delete by name, for each case separately; the choice waives the retain-volumes guardrail on the StatefulSet only', () => {
     const c = chart();
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     database(c, { claimRetention: { whenScaled: ClaimRetention.DELETE } });
-    new StatelessWebTier(c, 'web', { image: 'example/web:1.0.0' }); // its chart runs the guardrails at synth
     const objects = render(c);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/1 waived finding:\n.*waived policy\/retain-volumes on StatefulSet db: claimRetention asks for ClaimRetention.DELETE by name/));
+    warn.mockRestore();
     const { sts } = workload(objects);
     expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Delete' });
     expect(sts.metadata.annotations).toEqual({ 'guardrails.cdk8s-tiers.io/waive': 'policy/retain-volumes=claimRetention asks for ClaimRetention.DELETE by name' });
@@ -218,6 +226,7 @@ describe('volume claims', () => {
 
   test('keeps the user\'s own waivers next to the Delete waiver', () => {
     const c = chart();
+    jest.spyOn(console, 'warn').mockImplementationOnce(() => undefined);
     database(c, { claimRetention: { whenDeleted: ClaimRetention.DELETE }, annotations: { 'guardrails.cdk8s-tiers.io/waive': 'policy/image-pull-policy=air-gapped mirror' } });
     expect(workload(render(c)).sts.metadata.annotations['guardrails.cdk8s-tiers.io/waive'])
       .toBe('policy/image-pull-policy=air-gapped mirror; policy/retain-volumes=claimRetention asks for ClaimRetention.DELETE by name');
@@ -334,6 +343,7 @@ describe('writable paths, env, args, probes, resources, security', () => {
 
   test('can configure resources and identity; rejects low ids and requests above limits', () => {
     const c = chart();
+    new k8s.KubeServiceAccount(c, 'sa', { metadata: { name: 'db-sa' }, automountServiceAccountToken: false });
     database(c, { resources: { memoryRequest: '2Gi', memoryLimit: '4Gi' }, security: { runAsUser: 20000, runAsGroup: 20001 }, serviceAccountName: 'db-sa' });
     const { container, pod } = workload(render(c));
     expect(container.resources.requests.memory).toBe('2Gi');
@@ -432,6 +442,11 @@ describe('identity helpers', () => {
     const bare = database(chart());
     expect(bare.host).toBe('db');
     expect(bare.replicaHost(0)).toBe('db-0.db-headless');
+  });
+
+  test('the database alone is checked by the guardrails at synth too', () => {
+    expect(problemsOf((c) => database(c, { serviceAccountName: 'missing' })).join('\n'))
+      .toMatch(/\[test\/db\/statefulset\] api\/references: StatefulSet db: refers to ServiceAccount "missing", which is not in the output/);
   });
 
   test('rejects a replica that does not exist', () => {
