@@ -174,6 +174,21 @@ describe('for writers', () => {
     }
   });
 
+  test('manifestOf gives the JSON of the current synth, and renders objects outside one', () => {
+    const c = chart('shop');
+    const tier = new StatelessWebTier(c, 'web', { image: IMAGE });
+    const fresh = Guardrails.manifestOf(tier.service);
+    expect(fresh).toEqual(tier.service.toJson());
+    collectProblems(c.node.root);
+    const spy = jest.spyOn(ApiObject.prototype, 'toJson');
+    try {
+      expect(Guardrails.manifestOf(tier.service)).toEqual(fresh);
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   test('manifestsOf keeps the order and content of chart.toJson()', () => {
     const c = chart('shop');
     new StatelessWebTier(c, 'web', { image: IMAGE });

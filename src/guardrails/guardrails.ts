@@ -2,13 +2,13 @@
  * The guardrails as a public API: for users' own tests, for charts without
  * any library construct, and for the GitOps writer.
  */
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { TiersError } from '../_errors';
 import { ALL_CHECKS, runChecks } from './engine';
 import { findingLine, GuardrailArea, GuardrailsReport } from './findings';
 import { JsonObject } from './manifests';
-import { checkChart, manifestsOf, problemsOf, registerGuardrails } from './synth';
+import { checkChart, manifestOf, manifestsOf, problemsOf, registerGuardrails } from './synth';
 import { WAIVER_ANNOTATION } from './waivers';
 
 /** What one check asks for. */
@@ -78,6 +78,15 @@ export class Guardrails {
    */
   public static manifestsOf(chart: Chart): JsonObject[] {
     return manifestsOf(chart);
+  }
+
+  /**
+   * The JSON of one ApiObject as rendered for the guardrails in this synth
+   * (read-only), else `apiObject.toJson()`: a writer that renders object by
+   * object uses this instead of `toJson()` to render each object once.
+   */
+  public static manifestOf(apiObject: ApiObject): JsonObject {
+    return manifestOf(apiObject);
   }
 
   private constructor() {}

@@ -68,7 +68,8 @@ function validateChart(chart: Chart): string[] {
   for (const o of run.objects.get(chart) ?? []) {
     if (reporting.has(o)) continue;
     reporting.add(o);
-    o.node.addValidation({ validate: () => (currentRun(o.chart).findings.get(o) ?? []).map(findingText) });
+    // the chart's validation (earlier in the same pass) has refreshed the run already
+    o.node.addValidation({ validate: () => ((runs.get(o.node.root) ?? currentRun(o.chart)).findings.get(o) ?? []).map(findingText) });
   }
   return [];
 }
@@ -158,6 +159,14 @@ export function manifestsOf(chart: Chart): JsonObject[] {
   return new DependencyGraph(chart.node).topology()
     .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
     .map((o) => run.json.get(o) ?? o.toJson());
+}
+
+/**
+ * The JSON of one ApiObject as rendered for the guardrails in this synth (read-only),
+ * or `o.toJson()` when no current run has it (it throws like toJson() when the object cannot be rendered).
+ */
+export function manifestOf(o: ApiObject): JsonObject {
+  return runs.get(o.node.root)?.json.get(o) ?? o.toJson();
 }
 
 /**
