@@ -37,9 +37,15 @@ export interface ChildResult {
   readonly objects: number;
   readonly files: number;
   readonly bytes: number;
-  /** RSS when the clock started (after a full GC). */
+  /** RSS with every module loaded and no data, after a full GC: the same in every variant. */
+  readonly rssBaseMb: number;
+  /** RSS when the clock started, after a full GC (the floor's input objects loaded). */
   readonly rssStartMb: number;
-  /** Peak RSS during the timed region minus rssStartMb (the kernel's high-water mark, reset at the start). */
+  /**
+   * Peak RSS during the timed region (the kernel's high-water mark, reset when
+   * the clock starts) minus rssBaseMb: the memory the variant's work needs,
+   * the floor's input objects included.
+   */
   readonly peakDeltaMb: number;
   /** Peak RSS of the whole child (process.resourceUsage().maxRSS), module loading included. */
   readonly maxRssMb: number;
@@ -64,7 +70,7 @@ function resetHighWater(): boolean {
   }
 }
 
-/** Starts the V8 sampling profiler (100 µs); the returned function stops it and gives the profile. */
+/** Starts the V8 sampling profiler (1 ms: finer sampling distorts the run); the returned function stops it and gives the profile. */
 function startProfiler(): () => unknown {
   const session = new Session();
   session.connect();
@@ -78,7 +84,7 @@ function startProfiler(): () => unknown {
     return result;
   };
   post('Profiler.enable');
-  post('Profiler.setSamplingInterval', { interval: 100 });
+  post('Profiler.setSamplingInterval', { interval: 1000 });
   post('Profiler.start');
   return () => (post('Profiler.stop') as { profile: unknown }).profile;
 }
@@ -89,7 +95,13 @@ function main(): void {
     prepareFloor(task.apps, task.outdir, task.floorData);
     return;
   }
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run the child with node --expose-gc');
+  // the baseline: every module loaded, no data
+  gc();
+  const rssBase = process.memoryUsage.rss();
   // data of the floor variant is input, produced beforehand: load it before the clock
+  // (its objects stay resident during the run, so they count in its peak above the baseline)
   const floor = task.variant === 'floor' ? readFloor(task.floorData) : undefined;
   const work = task.variant === 'library' ? () => runLibrary(task.apps, task.outdir)
     : task.variant === 'kplus' ? () => runKplus(task.apps, task.outdir)
@@ -104,8 +116,6 @@ function main(): void {
     return load.call(this, request, ...rest);
   };
 
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run the child with node --expose-gc');
   gc();
   const rssStart = process.memoryUsage.rss();
   const canReset = resetHighWater();
@@ -128,8 +138,9 @@ function main(): void {
     ms: t1 - t0,
     cpuMs: (cpu.user + cpu.system) / 1000,
     ...counted,
+    rssBaseMb: rssBase / MB,
     rssStartMb: rssStart / MB,
-    peakDeltaMb: canReset ? (hwm - rssStart) / MB : NaN,
+    peakDeltaMb: canReset ? (hwm - rssBase) / MB : NaN,
     maxRssMb: maxRss / MB,
     lateModules: [...new Set(late)],
   };

@@ -6,6 +6,9 @@
  *                         (default: 9 at N <= 10, 5 at N <= 100, 3 above)
  *   --cold-repeats K      pairs of `cdk8s synth` runs for the cold start (default 5; 0 skips it)
  *   --json FILE           also write the raw results as JSON
+ *   --tmpdir DIR          where the variants write (default: /dev/shm when it exists, else the OS temp
+ *                         folder; this VM's disk took 0.4 s to 9 s for the same 8000 small writes,
+ *                         depending on what else ran, which drowned everything else)
  *   --check               exit 1 when a target is missed (off by default: the machine is noisy)
  *   --profile N           instead: CPU-profile one run of a variant at N apps and print where the time goes
  *   --variant V           the variant to profile: library (default), kplus or floor
@@ -26,6 +29,8 @@ import { CpuProfile, summarise as summariseProfile } from './profile';
 import { fixed, median, range, table } from './stats';
 
 const ROOT = path.resolve(__dirname, '..');
+/** The estate size at which the time and memory targets apply. */
+const TARGET_SIZE = 1000;
 const CHILD = path.join(__dirname, 'child.ts');
 const LABELS: Record<VariantId, string> = {
   library: '(1) cdk8s-tiers: constructs + guardrails + GitOps writer',
@@ -38,6 +43,7 @@ interface Options {
   repeats?: number;
   coldRepeats: number;
   json?: string;
+  tmpdir?: string;
   check: boolean;
   profile?: number;
   variant: VariantId;
@@ -62,6 +68,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--repeats') o.repeats = int(next(), 1);
     else if (a === '--cold-repeats') o.coldRepeats = int(next(), 0);
     else if (a === '--json') o.json = next();
+    else if (a === '--tmpdir') o.tmpdir = next();
     else if (a === '--check') o.check = true;
     else if (a === '--profile') o.profile = int(next(), 1);
     else if (a === '--profile-out') o.profileOut = next();
@@ -117,6 +124,16 @@ function summarise(variant: VariantId, apps: number, runs: ChildResult[]): Summa
   };
 }
 
+/** A memory file system when there is one: the writes then measure the code, not the disk. */
+function defaultTmpdir(): string {
+  try {
+    fs.accessSync('/dev/shm', fs.constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return os.tmpdir();
+  }
+}
+
 /** Profiles one run and prints the summary. */
 function profile(o: Options, work: string): void {
   const apps = o.profile!;
@@ -135,7 +152,7 @@ function profile(o: Options, work: string): void {
 function main(): void {
   const o = parseArgs(process.argv.slice(2));
   process.env.CDK8S_CHECK_UPGRADE = 'false';
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-tiers-bench-'));
+  const work = fs.mkdtempSync(path.join(o.tmpdir ?? defaultTmpdir(), 'cdk8s-tiers-bench-'));
   if (o.profile !== undefined) {
     try {
       profile(o, work);
@@ -200,7 +217,7 @@ function render(summaries: Summary[], cold: ColdStartResult | undefined, o: Opti
     ];
   });
   const lines = [
-    table(['N apps', 'variant', 'objects', 'files', 'runs', 'wall ms (median)', 'wall ms (min-max)', 'CPU ms', 'µs/object', 'peak +MB', 'maxRSS MB'], rows),
+    table(['N apps', 'variant', 'objects', 'files', 'runs', 'wall ms (median)', 'wall ms (min-max)', 'CPU ms', 'µs/object', 'peak MB above baseline', 'maxRSS MB'], rows),
     '',
   ];
   const targets: Target[] = [];
@@ -211,14 +228,16 @@ function render(summaries: Summary[], cold: ColdStartResult | undefined, o: Opti
     const r13 = lib.ms / floor.ms;
     const r12 = lib.ms / kp.ms;
     const m13 = lib.peakDeltaMb / floor.peakDeltaMb;
-    ratioRows.push([String(apps), fixed(r13, 2), fixed(r12, 2), fixed(m13, 2), fixed(lib.maxRssMb / floor.maxRssMb, 2)]);
-    if (apps === Math.max(...o.sizes)) {
-      targets.push({ name: `time (1)/(3) at N=${apps}`, value: r13, limit: 1.0, met: r13 <= 1.0 });
-      targets.push({ name: `time (1)/(2) at N=${apps}`, value: r12, limit: 0.5, met: r12 <= 0.5 });
+    ratioRows.push([
+      String(apps), fixed(r13, 2), fixed(r12, 2), fixed(lib.cpuMs / floor.cpuMs, 2), fixed(lib.cpuMs / kp.cpuMs, 2), fixed(m13, 2), fixed(lib.maxRssMb / floor.maxRssMb, 2),
+    ]);
+    if (apps === TARGET_SIZE) {
+      targets.push({ name: `wall time (1)/(3) at N=${apps}`, value: r13, limit: 1.0, met: r13 <= 1.0 });
+      targets.push({ name: `wall time (1)/(2) at N=${apps}`, value: r12, limit: 0.5, met: r12 <= 0.5 });
       targets.push({ name: `peak memory (1)/(3) at N=${apps}`, value: m13, limit: 1.5, met: m13 <= 1.5 });
     }
   }
-  lines.push(table(['N apps', 'time (1)/(3)', 'time (1)/(2)', 'peak +MB (1)/(3)', 'maxRSS (1)/(3)'], ratioRows), '');
+  lines.push(table(['N apps', 'wall (1)/(3)', 'wall (1)/(2)', 'CPU (1)/(3)', 'CPU (1)/(2)', 'peak above baseline (1)/(3)', 'maxRSS (1)/(3)'], ratioRows), '');
   if (cold) {
     const ratio = cold.appMs / cold.emptyMs;
     lines.push(table(['cold start', 'runs', 'wall ms (median)', 'wall ms (min-max)'], [
@@ -228,8 +247,9 @@ function render(summaries: Summary[], cold: ColdStartResult | undefined, o: Opti
     targets.push({ name: 'cold start cdk8s synth / empty app', value: ratio, limit: 1.5, met: ratio <= 1.5 });
   }
   lines.push('targets:');
+  if (!o.sizes.includes(TARGET_SIZE)) lines.push(`  (the time and memory targets are defined at N=${TARGET_SIZE}, which this run left out)`);
   for (const t of targets) lines.push(`  ${t.met ? 'met   ' : 'MISSED'} ${t.name}: ${fixed(t.value, 2)} (target <= ${t.limit})`);
-  lines.push('', `(${fixed(seconds)} s; node ${process.version}; ${os.cpus().length} CPUs)`);
+  lines.push('', `(${fixed(seconds)} s; node ${process.version}; ${os.cpus().length} CPUs; variants wrote under ${o.tmpdir ?? defaultTmpdir()})`);
   return { text: lines.join('\n'), targets };
 }
 
