@@ -452,3 +452,8 @@ test('an App with guardrails writes nothing when a finding fails the synth', () 
   expect(() => app.synth()).toThrow(/\[c\/legacy\] api\/selector/);
   expect(fs.readdirSync(app.outdir)).toEqual([]);
 });
+
+test('docs/guardrails.md lists every check with its rule', () => {
+  const doc = fs.readFileSync(path.join(__dirname, '..', 'docs', 'guardrails.md'), 'utf8');
+  for (const c of Guardrails.checks()) expect(doc).toContain(`| \`${c.id}\` | ${c.title.replace(/\|/g, '\\|')} |`);
+});
