@@ -511,7 +511,7 @@ class PodVolumes {
     const taken = this.owners.get(m.name);
     if (!this.problems.expect(taken === undefined, {
       prop, value: m.name, rule: `the volume name is already used by ${taken} (claim templates and pod volumes share one set of names)`,
-      fix: 'give the claim another name',
+      fix: 'give the claim another name (or, for a writable path, choose a path whose derived volume name differs)',
     })) return;
     this.owners.set(m.name, owner);
     if (!this.problems.expect(!this.container.mountPaths.includes(m.mountPath), {

@@ -207,7 +207,7 @@ function presetImage(p: Problems, preset: Preset, options: EngineOptions): strin
     return `${repository}:${preset.example}`;
   }
   p.expect(Number(m![1]) >= preset.minMajor, {
-    prop: 'engine.version', value: version, rule: `the ${preset.engine} preset supports major version ${preset.minMajor} and later (its entrypoint, probes and start-up flags are checked against those images)`,
+    prop: 'engine.version', value: version, rule: `the ${preset.engine} preset supports major version ${preset.minMajor} and later (its entrypoint handling, probes and start-up flags are written for those images)`,
     fix: `use ${preset.minMajor}.x or later, or DatabaseEngine.custom({...}) for an older server`,
   });
   return `${repository}:${version}`;
@@ -325,6 +325,7 @@ function redisBinding(p: Problems, o: RedisOptions, ctx: EngineContext): EngineB
 }
 
 function customBinding(p: Problems, o: CustomEngineOptions): EngineBinding {
+  p.expect(o.port !== undefined, { prop: 'engine.port', value: o.port, rule: 'a custom engine needs the port its server listens on', fix: 'give the port, e.g. port: 2379' });
   const portName = o.portName ?? 'db';
   p.expect(isAbsolutePath(o.dataPath), {
     prop: 'engine.dataPath', value: o.dataPath, rule: 'must be an absolute, normalised path other than "/"', fix: 'give the path where the server keeps its data, e.g. "/var/lib/db"',

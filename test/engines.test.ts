@@ -377,6 +377,12 @@ describe('custom engine', () => {
     expect(problems).toMatch(/engine.clientEnv: got "PASS WORD"; a suffix is appended/);
   });
 
+  test('rejects a custom engine without a port or image', () => {
+    const problems = problemsOf((c) => new StatefulDatabase(c, 'etcd', { engine: DatabaseEngine.custom({ dataPath: '/d', readiness: Probe.exec(['a']), liveness: Probe.exec(['b']) } as never) })).join('\n');
+    expect(problems).toMatch(/engine.port: got \(not set\); a custom engine needs the port its server listens on/);
+    expect(problems).toMatch(/engine.image: got \(not set\); must be an image reference/);
+  });
+
   test('rejects identical readiness and liveness', () => {
     const same = Probe.tcpSocket({ periodSeconds: 5 });
     expect(problemsOf((c) => new StatefulDatabase(c, 'etcd', { engine: etcd({ readiness: same, liveness: same }) })).join('\n'))
