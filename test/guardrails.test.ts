@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Probe, ServiceType, StatelessWebTier, TiersError } from '../src';
 import { assertNoProblems, collectProblems } from '../src/_errors';
-import { findingLine, Guardrails, GuardrailArea, GuardrailFinding } from '../src/guardrails';
+import { Guardrails, GuardrailArea, GuardrailFinding } from '../src/guardrails';
 import { chart, find, Manifest } from './util';
 
 const IMAGE = 'registry.example.com/shop/web:1.4.2';
@@ -70,7 +70,7 @@ describe('at synth', () => {
     expect(expected.every((f) => f.constructPath === 'test/legacy')).toBe(true);
 
     const message = synthError(c);
-    for (const f of expected) expect(message).toContain(findingLine(f));
+    for (const f of expected) expect(message).toContain(Guardrails.formatFinding(f));
     expect(message).toMatch(/\[test\/legacy\] api\/selector: Deployment legacy: spec\.selector does not match the pod template labels\. Fix: /);
     expect(message).not.toMatch(/\[test\/web/);
     expect(message).not.toMatch(/undefined|NaN|TypeError/);
@@ -189,6 +189,14 @@ describe('for writers', () => {
     }
   });
 
+  test('a validation of the user\'s may ask for the manifests during synth', () => {
+    const c = chart();
+    new StatelessWebTier(c, 'web', { image: IMAGE });
+    const audit = new Construct(c, 'audit');
+    audit.node.addValidation({ validate: () => Guardrails.manifestsOf(c).filter((o) => o.kind === 'Service').map(() => 'found a Service') });
+    expect(synthError(c)).toMatch(/\[test\/audit\] found a Service/);
+  });
+
   test('manifestsOf keeps the order and content of chart.toJson()', () => {
     const c = chart('shop');
     new StatelessWebTier(c, 'web', { image: IMAGE });
@@ -293,7 +301,7 @@ describe('robustness', () => {
     ] as Manifest[];
     const { findings } = Guardrails.checkManifests(garbage);
     expect(findings.length).toBeGreaterThan(10);
-    for (const f of findings) expect(findingLine(f)).not.toMatch(/undefined|NaN|\[object Object\]/);
+    for (const f of findings) expect(Guardrails.formatFinding(f)).not.toMatch(/undefined|NaN|\[object Object\]/);
   });
 });
 
@@ -428,7 +436,7 @@ describe('every check', () => {
     const objects = good();
     triggers['api/selector'](objects);
     triggers['policy/image-pinned'](objects);
-    const lines = Guardrails.checkManifests(objects).findings.map(findingLine);
+    const lines = Guardrails.checkManifests(objects).findings.map(Guardrails.formatFinding);
     expect(lines).toContain('[Deployment shop/web] api/selector: Deployment shop/web: spec.selector does not match the pod template labels. '
       + 'Fix: make spec.selector match the labels of spec.template.metadata.labels');
     expect(lines).toContain('[Deployment shop/web] policy/image-pinned: Deployment shop/web: container "app": image "nginx:latest" is not pinned to a tag or digest. '

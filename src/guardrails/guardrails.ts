@@ -6,8 +6,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { TiersError } from '../_errors';
 import { ALL_CHECKS, runChecks } from './engine';
-import { findingLine, GuardrailArea, GuardrailsReport } from './findings';
-import { JsonObject } from './manifests';
+import { findingLine, GuardrailArea, GuardrailFinding, GuardrailsReport } from './findings';
 import { checkChart, manifestOf, manifestsOf, problemsOf, registerGuardrails } from './synth';
 import { WAIVER_ANNOTATION } from './waivers';
 
@@ -40,6 +39,11 @@ export class Guardrails {
     return ALL_CHECKS.map((c) => ({ id: c.id, area: c.area, title: c.title, fix: c.fix }));
   }
 
+  /** A finding as one problem line: `[construct/path] check-id: Kind namespace/name: message. Fix: ...`. */
+  public static formatFinding(finding: GuardrailFinding): string {
+    return findingLine(finding);
+  }
+
   /** Checks the chart of `scope` at every synth, like the library's own constructs do. */
   public static enable(scope: IConstruct): void {
     registerGuardrails(scope);
@@ -57,7 +61,7 @@ export class Guardrails {
   }
 
   /** Checks manifest objects as synthesized or read from YAML (no construct paths unless they came from {@link Guardrails.manifestsOf}). */
-  public static checkManifests(objects: JsonObject[]): GuardrailsReport {
+  public static checkManifests(objects: { [key: string]: unknown }[]): GuardrailsReport {
     return runChecks(objects);
   }
 
@@ -67,7 +71,7 @@ export class Guardrails {
    * Objects from {@link Guardrails.manifestsOf} in the same synth are answered
    * from the synth's check run, without checking them again.
    */
-  public static problemsOf(objects: JsonObject[]): string[] {
+  public static problemsOf(objects: { [key: string]: unknown }[]): string[] {
     return problemsOf(objects);
   }
 
@@ -76,7 +80,7 @@ export class Guardrails {
    * per synth and shared with the guardrails: a writer that uses these does
    * not render every object twice. Treat them as read-only.
    */
-  public static manifestsOf(chart: Chart): JsonObject[] {
+  public static manifestsOf(chart: Chart): { [key: string]: unknown }[] {
     return manifestsOf(chart);
   }
 
@@ -85,7 +89,7 @@ export class Guardrails {
    * (read-only), else `apiObject.toJson()`: a writer that renders object by
    * object uses this instead of `toJson()` to render each object once.
    */
-  public static manifestOf(apiObject: ApiObject): JsonObject {
+  public static manifestOf(apiObject: ApiObject): { [key: string]: unknown } {
     return manifestOf(apiObject);
   }
 

@@ -1,3 +1,2 @@
-export * from './findings';
-export * from './guardrails';
-export { JsonObject } from './manifests';
+export { GuardrailArea, GuardrailFinding, GuardrailObject, GuardrailsReport, GuardrailWaiver } from './findings';
+export { GuardrailCheckInfo, Guardrails } from './guardrails';

@@ -44,6 +44,8 @@ const paths = new WeakMap<JsonObject, string>();
 /** The run each JSON object came from. */
 const origin = new WeakMap<JsonObject, AppRun>();
 const reporting = new WeakSet<ApiObject>();
+/** Apps whose run is being made (a validation must not ask for it meanwhile). */
+const making = new WeakSet<IConstruct>();
 
 /** Checks the chart of `scope` at every synth (once per chart, however often it is called). */
 export function registerGuardrails(scope: IConstruct): void {
@@ -79,7 +81,14 @@ function currentRun(chart: Chart): AppRun {
   const root = chart.node.root;
   const cached = runs.get(root);
   if (cached && (!enabled.has(chart) || cached.sizes.get(chart) === chart.node.children.length)) return cached;
-  const run = makeRun(root);
+  if (making.has(root)) throw new Error(`[${chart.node.path}] the guardrails were asked for while they were being computed (by a construct's validation?)`);
+  making.add(root);
+  let run: AppRun;
+  try {
+    run = makeRun(root);
+  } finally {
+    making.delete(root);
+  }
   runs.set(root, run);
   queueMicrotask(() => {
     if (runs.get(root) === run) runs.delete(root);
@@ -97,7 +106,7 @@ function makeRun(root: IConstruct): AppRun {
   const all = root.node.findAll();
   const unrendered = new Map<ApiObject, GuardrailFinding>();
   // Constructs whose props are wrong report that themselves; their output is judged once they are right.
-  const troubled = new Set(all.filter((c) => !ApiObject.isApiObject(c) && !Chart.isChart(c) && c !== root && c.node.validate().length > 0));
+  const troubled = new Set(all.filter((c) => !ApiObject.isApiObject(c) && !Chart.isChart(c) && c !== root && hasProblems(c)));
   const sizes = new Map<Chart, number>();
   for (const c of all) {
     if (Chart.isChart(c) && enabled.has(c)) {
@@ -133,6 +142,15 @@ function makeRun(root: IConstruct): AppRun {
   const run: AppRun = { json, findings, objects, sizes, subjects: new Set(subjects), report, root };
   for (const j of json.values()) origin.set(j, run);
   return run;
+}
+
+/** Whether a construct's own validations report something (one that needs the guardrails itself counts as fine here). */
+function hasProblems(c: IConstruct): boolean {
+  try {
+    return c.node.validate().length > 0;
+  } catch {
+    return false; // it runs again in the validation pass, when the run exists
+  }
 }
 
 /** The finding of an ApiObject whose toJson() threw. */
