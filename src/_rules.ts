@@ -167,3 +167,24 @@ export function checkUnique(problems: Problems, prop: string, values: readonly u
     seen.add(v);
   }
 }
+
+/** Checks a tier name (it names the Service too, so a DNS-1035 label) of at most `max` characters. */
+export function checkTierName(problems: Problems, name: unknown, max: number, why: string, example: string): void {
+  problems.expect(isDns1035Label(name, max), {
+    prop: 'name', value: name,
+    rule: `must be a DNS-1035 label of at most ${max} characters (${why}): lower-case letters, digits and "-", starting with a letter`,
+    fix: `use a name like "${example}"`,
+  });
+}
+
+/** Checks an optional namespace and a ServiceAccount name. */
+export function checkNamespaceAndAccount(problems: Problems, namespace: unknown, serviceAccountName: unknown): void {
+  if (namespace !== undefined) {
+    problems.expect(isDns1123Label(namespace), { prop: 'namespace', value: namespace, rule: 'must be a DNS-1123 label', fix: 'use a namespace like "shop"' });
+  }
+  if (serviceAccountName !== undefined) {
+    problems.expect(isDns1123Subdomain(serviceAccountName), {
+      prop: 'serviceAccountName', value: serviceAccountName, rule: 'must be a DNS-1123 subdomain', fix: 'name an existing ServiceAccount',
+    });
+  }
+}

@@ -8,45 +8,29 @@ import { TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
 import { podSecurityContext, resolveResources, resolveSecurity, spreadAndAntiAffinity, writablePaths } from './_pod';
 import { quantityValue } from './_quantity';
-import { checkInteger, checkPort, isAbsolutePath, isDns1035Label, isDns1123Label, isDns1123Subdomain, isString } from './_rules';
+import { checkInteger, checkNamespaceAndAccount, checkPort, checkTierName, isAbsolutePath, isDns1123Label, isDns1123Subdomain, isString } from './_rules';
 import { resolveNodePort, tierService } from './_service';
 import { Connection, IConnectable, INetworkPeer } from './connection';
 import { DatabaseEngine } from './engines';
 import { EnvValue } from './env';
 import { Probe } from './probe';
-import { ResourceOptions } from './resources';
-import { PodSecurityOptions } from './security';
 import { registerGuardrails } from './guardrails/synth';
 import { WAIVER_ANNOTATION } from './guardrails/waivers';
 import { ServiceType } from './service-type';
 import { PodManagementPolicy, StatefulUpdate } from './stateful-update';
+import { TierProps } from './tier-props';
 import { ClaimRetention, ClaimRetentionPolicy, VolumeAccessMode, VolumeClaimOptions } from './volume-claim';
 
-/** Props of {@link StatefulDatabase}. */
-export interface StatefulDatabaseProps {
+/**
+ * Props of {@link StatefulDatabase}. Besides the shared {@link TierProps}, whose
+ * database defaults are: name at most 52 characters, component "database",
+ * minReadySeconds 10, terminationGracePeriodSeconds 120, `ServiceType.CLUSTER_IP`
+ * on the engine's port, the engine's exec probes, requests 250m CPU / 512Mi
+ * memory / 128Mi disk and limits 1Gi memory / 1Gi disk, fsGroup equal to the gid.
+ */
+export interface StatefulDatabaseProps extends TierProps {
   /** The server: `DatabaseEngine.postgres({ version: '16.4' })`, `.mysql(...)`, `.redis(...)` or `.custom(...)`. */
   readonly engine: DatabaseEngine;
-  /**
-   * Name of the StatefulSet, the client Service and every other object: a
-   * DNS-1035 label of at most 52 characters. Pods are `<name>-0`, `<name>-1`, ...
-   * @default - the construct id
-   */
-  readonly name?: string;
-  /** Namespace of every object. @default - the chart's namespace */
-  readonly namespace?: string;
-  /** `app.kubernetes.io/instance` (part of the selector: never change it). @default - the name */
-  readonly instance?: string;
-  /** `app.kubernetes.io/part-of`. @default - no label */
-  readonly partOf?: string;
-  /** `app.kubernetes.io/version` (not part of the selector). @default - the image tag */
-  readonly version?: string;
-  /** `app.kubernetes.io/component`. @default "database" */
-  readonly component?: string;
-  /** Extra labels on every object and pod (never in the selector or the claim templates). @default - none */
-  readonly labels?: { [key: string]: string };
-  /** Extra annotations on every object and pod. @default - none */
-  readonly annotations?: { [key: string]: string };
-
   /**
    * Name of a Secret you create in the same namespace that holds the
    * credentials; the library only references it (the keys: see the engine,
@@ -72,12 +56,6 @@ export interface StatefulDatabaseProps {
    * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#update-strategies
    */
   readonly updateStrategy?: StatefulUpdate;
-  /** Seconds a new pod must be ready before it counts as available. @default 10 */
-  readonly minReadySeconds?: number;
-  /** Old revisions kept for rollback. @default 10 */
-  readonly revisionHistoryLimit?: number;
-  /** Seconds the server gets to shut down cleanly (checkpoint, flush) before it is killed. @default 120 */
-  readonly terminationGracePeriodSeconds?: number;
 
   /**
    * Size of each replica's data claim (`data`), a Kubernetes quantity of at least 1Mi.
@@ -98,31 +76,8 @@ export interface StatefulDatabaseProps {
    */
   readonly claimRetention?: ClaimRetentionPolicy;
 
-  /** How the client Service is published. @default ServiceType.CLUSTER_IP */
-  readonly serviceType?: ServiceType;
-  /** Port of the client Service. @default - the engine's port */
-  readonly servicePort?: number;
-  /** Fixed node port (30000-32767), only with `ServiceType.NODE_PORT`. @default - the cluster picks one */
-  readonly nodePort?: number;
-
-  /** More environment variables (server settings). @default - none */
-  readonly env?: { [name: string]: EnvValue };
   /** More server arguments, after the engine's. @default - none */
   readonly args?: string[];
-  /** Paths the server may write to besides `/tmp` and the engine's runtime paths (each an emptyDir). @default - none */
-  readonly writablePaths?: string[];
-  /** Readiness probe. @default - the engine's (an exec probe) */
-  readonly readiness?: Probe;
-  /** Liveness probe (must differ from readiness). @default - the engine's (an exec probe) */
-  readonly liveness?: Probe;
-  /** Startup probe. @default - the engine's (10 minutes for first init or crash recovery) */
-  readonly startup?: Probe;
-  /** Requests and limits. @default - requests 250m CPU, 512Mi memory, 128Mi disk; limits 1Gi memory, 1Gi disk */
-  readonly resources?: ResourceOptions;
-  /** Pod identity. @default - uid and gid 10001, fsGroup 10001 (so the volumes are writable) */
-  readonly security?: PodSecurityOptions;
-  /** A ServiceAccount of yours (in the same chart). The token is never mounted. @default - the namespace's default ServiceAccount */
-  readonly serviceAccountName?: string;
 }
 
 const DB_RESOURCES = { cpuRequest: '250m', memoryRequest: '512Mi', memoryLimit: '1Gi', ephemeralStorageRequest: '128Mi', ephemeralStorageLimit: '1Gi' };
@@ -211,15 +166,9 @@ export class StatefulDatabase extends Construct implements IConnectable {
     props = props ?? ({} as StatefulDatabaseProps);
 
     this.name = props.name ?? id;
-    p.expect(isDns1035Label(this.name, MAX_NAME), {
-      prop: 'name', value: this.name,
-      rule: `must be a DNS-1035 label of at most ${MAX_NAME} characters (the StatefulSet controller adds "-<hash>" to it in a label of at most 63; it also names the Services): lower-case letters, digits and "-", starting with a letter`,
-      fix: 'use a shorter name like "orders-db"',
-    });
+    checkTierName(p, this.name, MAX_NAME, 'the StatefulSet controller adds "-<hash>" to it in a label of at most 63; it also names the Services', 'orders-db');
     this.namespace = props.namespace;
-    if (this.namespace !== undefined) {
-      p.expect(isDns1123Label(this.namespace), { prop: 'namespace', value: this.namespace, rule: 'must be a DNS-1123 label', fix: 'use a namespace like "shop"' });
-    }
+    checkNamespaceAndAccount(p, this.namespace, props.serviceAccountName);
     this.chartNamespace = this.namespace ?? Chart.of(this).namespace;
     this.headlessServiceName = `${this.name}-headless`;
 
@@ -308,11 +257,6 @@ export class StatefulDatabase extends Construct implements IConnectable {
     for (const [prop, value] of [['claimRetention.whenDeleted', this.whenDeleted], ['claimRetention.whenScaled', this.whenScaled]] as const) {
       p.expect(Object.values(ClaimRetention).includes(value), {
         prop, value, rule: 'must be ClaimRetention.RETAIN or ClaimRetention.DELETE', fix: 'leave it out to keep the data (Retain)',
-      });
-    }
-    if (props.serviceAccountName !== undefined) {
-      p.expect(isDns1123Subdomain(props.serviceAccountName), {
-        prop: 'serviceAccountName', value: props.serviceAccountName, rule: 'must be a DNS-1123 subdomain', fix: 'name an existing ServiceAccount',
       });
     }
 

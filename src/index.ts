@@ -14,5 +14,6 @@ export * from './service-type';
 export * from './sidecar';
 export * from './stateful-update';
 export * from './volume-claim';
+export * from './tier-props';
 export * from './web-tier';
 export { TiersError } from './_errors';

@@ -4,48 +4,35 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerBuilder } from './_container';
 import { Problems } from './_errors';
-import { LABEL_VERSION, objectMeta, selectorLabels, TierIdentity, tierLabels } from './_labels';
+import { LABEL_VERSION, objectMeta, resolveIdentity, selectorLabels, tierLabels } from './_labels';
 import { TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
 import { podSecurityContext, resolveResources, resolveSecurity, spreadAndAntiAffinity, writablePaths } from './_pod';
-import { checkInteger, checkLabels, checkNodePort, checkPort, checkUnique, isAbsolutePath, isDns1035Label, isDns1123Label, isDns1123Subdomain, isLabelValue } from './_rules';
-import { claimNodePort, tierService } from './_service';
+import { checkInteger, checkNamespaceAndAccount, checkPort, checkTierName, checkUnique, isAbsolutePath } from './_rules';
+import { resolveNodePort, tierService } from './_service';
 import { AutoscalingOptions } from './autoscaling';
 import { Connection, ConnectOptions, envPrefixFor, IConnectable, INetworkPeer } from './connection';
 import { EnvValue } from './env';
 import { registerGuardrails } from './guardrails/synth';
 import { LabelExpression } from './label-expression';
 import { Probe } from './probe';
-import { ResourceOptions } from './resources';
 import { Rollout } from './rollout';
-import { PodSecurityOptions } from './security';
 import { ServiceType } from './service-type';
 import { SidecarOptions } from './sidecar';
+import { TierProps } from './tier-props';
 
-/** Props of {@link StatelessWebTier}. */
-export interface StatelessWebTierProps {
+/**
+ * Props of {@link StatelessWebTier}. Besides the shared {@link TierProps}, whose
+ * web-tier defaults are: component "web", minReadySeconds 5,
+ * terminationGracePeriodSeconds 30, `ServiceType.NODE_PORT` on service port 80,
+ * readiness `Probe.httpGet('/', { periodSeconds: 5 })`, liveness
+ * `Probe.tcpSocket({ initialDelaySeconds: 10, periodSeconds: 10 })`, no startup
+ * probe, requests 100m CPU / 128Mi memory / 64Mi disk and limits 256Mi memory /
+ * 256Mi disk, no fsGroup.
+ */
+export interface StatelessWebTierProps extends TierProps {
   /** Container image, pinned to a tag (not `latest`) or a digest. */
   readonly image: string;
-  /**
-   * Name of the Deployment, Service and every other object (a DNS-1035 label).
-   * @default - the construct id
-   */
-  readonly name?: string;
-  /** Namespace of every object. @default - the chart's namespace */
-  readonly namespace?: string;
-  /** `app.kubernetes.io/instance` (part of the selector: never change it). @default - the name */
-  readonly instance?: string;
-  /** `app.kubernetes.io/part-of`: the application this tier belongs to. @default - no label */
-  readonly partOf?: string;
-  /** `app.kubernetes.io/version` (not part of the selector). @default - the image tag */
-  readonly version?: string;
-  /** `app.kubernetes.io/component`. @default "web" */
-  readonly component?: string;
-  /** Extra labels on every object and pod (never in the selector). @default - none */
-  readonly labels?: { [key: string]: string };
-  /** Extra annotations on every object and pod. @default - none */
-  readonly annotations?: { [key: string]: string };
-
   /**
    * Desired pods. Not allowed together with `autoscaling`.
    * @default 2
@@ -54,14 +41,8 @@ export interface StatelessWebTierProps {
   readonly replicas?: number;
   /** How pods are replaced. @default Rollout.rollingUpdate() (maxSurge 25%, maxUnavailable 0) */
   readonly rollout?: Rollout;
-  /** Seconds a new pod must be ready before it counts as available. @default 5 */
-  readonly minReadySeconds?: number;
   /** Seconds after which a stuck rollout is reported as failed. @default 600 */
   readonly progressDeadlineSeconds?: number;
-  /** Old ReplicaSets kept for `kubectl rollout undo`. @default 10 */
-  readonly revisionHistoryLimit?: number;
-  /** Seconds a pod gets to finish requests after SIGTERM. @default 30 */
-  readonly terminationGracePeriodSeconds?: number;
   /**
    * Set-based requirements added to the selector; the pod labels (with `labels`) must satisfy them.
    * @default - none: the selector is name and instance
@@ -73,22 +54,11 @@ export interface StatelessWebTierProps {
   readonly port?: number;
   /** Name of that port (the Service targets it by name). @default "http" */
   readonly portName?: string;
-  /** How the Service is published. @default ServiceType.NODE_PORT */
-  readonly serviceType?: ServiceType;
-  /** Port of the Service. @default 80 */
-  readonly servicePort?: number;
-  /**
-   * Fixed node port (30000-32767), only with `ServiceType.NODE_PORT`.
-   * @default - the cluster picks a free one
-   */
-  readonly nodePort?: number;
 
   /** Entrypoint. @default - the image's */
   readonly command?: string[];
   /** Arguments. @default - the image's */
   readonly args?: string[];
-  /** Environment variables. @default - none */
-  readonly env?: { [name: string]: EnvValue };
   /**
    * Config files (file name → content), written into a ConfigMap `<name>-config`
    * mounted read-only at `configMountPath`. A change rolls the pods (checksum annotation).
@@ -97,26 +67,8 @@ export interface StatelessWebTierProps {
   readonly configFiles?: { [fileName: string]: string };
   /** Where the config files appear. @default "/config" */
   readonly configMountPath?: string;
-  /** Paths the container may write to besides `/tmp` (each an emptyDir). @default - none */
-  readonly writablePaths?: string[];
   /** Path shared by all containers when there are sidecars (an emptyDir). @default "/shared" */
   readonly sharedPath?: string;
-
-  /** Readiness probe. @default Probe.httpGet('/', { periodSeconds: 5 }) */
-  readonly readiness?: Probe;
-  /** Liveness probe (must differ from readiness). @default Probe.tcpSocket({ initialDelaySeconds: 10, periodSeconds: 10 }) */
-  readonly liveness?: Probe;
-  /** Startup probe, for slow starters. @default - none */
-  readonly startup?: Probe;
-  /** Requests and limits. @default - requests 100m CPU, 128Mi memory, 64Mi disk; limits 256Mi memory, 256Mi disk */
-  readonly resources?: ResourceOptions;
-  /** Pod identity. @default - uid and gid 10001 */
-  readonly security?: PodSecurityOptions;
-  /**
-   * A ServiceAccount of yours (in the same chart). The token is never mounted.
-   * @default - the namespace's default ServiceAccount
-   */
-  readonly serviceAccountName?: string;
   /** A HorizontalPodAutoscaler. @default - none: fixed `replicas` */
   readonly autoscaling?: AutoscalingOptions;
   /** More containers in the same pod. @default - none */
@@ -185,14 +137,9 @@ export class StatelessWebTier extends Construct implements IConnectable {
     props = props ?? ({} as StatelessWebTierProps);
 
     this.name = props.name ?? id;
-    p.expect(isDns1035Label(this.name), {
-      prop: 'name', value: this.name, rule: 'must be a DNS-1035 label (it names the Service): lower-case letters, digits and "-", starting with a letter, at most 63',
-      fix: 'use a name like "shop-front"',
-    });
+    checkTierName(p, this.name, 63, 'it names the Service', 'shop-front');
     this.namespace = props.namespace;
-    if (this.namespace !== undefined) {
-      p.expect(isDns1123Label(this.namespace), { prop: 'namespace', value: this.namespace, rule: 'must be a DNS-1123 label', fix: 'use a namespace like "shop"' });
-    }
+    checkNamespaceAndAccount(p, this.namespace, props.serviceAccountName);
     const chartNamespace = this.namespace ?? Chart.of(this).namespace;
 
     // ---- identity and labels
@@ -212,18 +159,7 @@ export class StatelessWebTier extends Construct implements IConnectable {
       resources: resolveResources(p, 'resources', props.resources, WEB_RESOURCES),
       volumeMounts: [],
     });
-    const identity: TierIdentity = {
-      name: this.name,
-      instance: props.instance ?? this.name,
-      component: props.component ?? 'web',
-      partOf: props.partOf,
-      version: props.version ?? (isLabelValue(main.imageTag) ? main.imageTag : undefined),
-    };
-    for (const [prop, value] of [['instance', identity.instance], ['component', identity.component], ['partOf', identity.partOf], ['version', identity.version]] as const) {
-      if (value !== undefined) p.expect(isLabelValue(value), { prop, value, rule: 'must be a label value: at most 63 letters, digits, "-", "_", "."', fix: `shorten ${prop}` });
-    }
-    checkLabels(p, 'labels', props.labels);
-    checkLabels(p, 'annotations', props.annotations, false);
+    const identity = resolveIdentity(p, this.name, props, 'web', main.imageTag);
     this.labels = tierLabels(identity, props.labels);
     this.podSelectorLabels = selectorLabels(identity);
     const expressions = props.selectorExpressions ?? [];
@@ -269,14 +205,7 @@ export class StatelessWebTier extends Construct implements IConnectable {
     });
     this.servicePort = props.servicePort ?? 80;
     checkPort(p, 'servicePort', this.servicePort);
-    this.nodePort = props.nodePort;
-    if (this.nodePort !== undefined) {
-      p.expect(this.serviceType === ServiceType.NODE_PORT, {
-        prop: 'nodePort', value: this.nodePort, rule: `only a NodePort Service has a node port (serviceType is ${this.serviceType})`,
-        fix: 'remove nodePort, or set serviceType to ServiceType.NODE_PORT',
-      });
-      if (checkNodePort(p, 'nodePort', this.nodePort)) claimNodePort(this, 'nodePort', this.nodePort);
-    }
+    this.nodePort = resolveNodePort(this, p, this.serviceType, props.nodePort);
 
     // ---- volumes: /tmp and writable paths, config files
     const writable = writablePaths(p, 'writablePaths', undefined, props.writablePaths);
@@ -296,11 +225,6 @@ export class StatelessWebTier extends Construct implements IConnectable {
     }
     this.sharedPath = props.sharedPath ?? '/shared';
     p.expect(isAbsolutePath(this.sharedPath), { prop: 'sharedPath', value: this.sharedPath, rule: 'must be an absolute path', fix: 'use a path like "/shared"' });
-    if (props.serviceAccountName !== undefined) {
-      p.expect(isDns1123Subdomain(props.serviceAccountName), {
-        prop: 'serviceAccountName', value: props.serviceAccountName, rule: 'must be a DNS-1123 subdomain', fix: 'name an existing ServiceAccount',
-      });
-    }
 
     // ---- the workload
     const podAnnotations = {

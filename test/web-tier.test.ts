@@ -205,7 +205,7 @@ describe('labels and names', () => {
   });
 
   test('rejects names that are not DNS-1035 labels', () => {
-    expect(problemsOf({ name: 'Web_1' })).toMatch(/\[test\/web\] name: got "Web_1"; must be a DNS-1035 label \(it names the Service\).*Fix: use a name like "shop-front"/);
+    expect(problemsOf({ name: 'Web_1' })).toMatch(/\[test\/web\] name: got "Web_1"; must be a DNS-1035 label of at most 63 characters \(it names the Service\).*Fix: use a name like "shop-front"/);
     expect(problemsOf({ name: '1web' })).toMatch(/name: got "1web"; must be a DNS-1035 label/);
     expect(problemsOf({ name: 'a'.repeat(64) })).toMatch(/name: got "a{64}"; must be a DNS-1035 label/);
     expect(problemsOf({ namespace: 'Shop' })).toMatch(/namespace: got "Shop"; must be a DNS-1123 label/);

@@ -1,0 +1,67 @@
+import { EnvValue } from './env';
+import { Probe } from './probe';
+import { ResourceOptions } from './resources';
+import { PodSecurityOptions } from './security';
+import { ServiceType } from './service-type';
+
+/**
+ * Props that every tier of the library takes: identity and metadata, the
+ * Service, the main container and the pod. Each tier documents the defaults
+ * that differ (component, Service type, probes, resources).
+ */
+export interface TierProps {
+  /**
+   * Name of the workload, its Service and every other object: a DNS-1035 label
+   * (at most 63 characters; 52 for a StatefulDatabase).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** Namespace of every object. @default - the chart's namespace */
+  readonly namespace?: string;
+  /** `app.kubernetes.io/instance` (part of the selector: never change it). @default - the name */
+  readonly instance?: string;
+  /** `app.kubernetes.io/part-of`: the application this tier belongs to. @default - no label */
+  readonly partOf?: string;
+  /** `app.kubernetes.io/version` (not part of the selector). @default - the image tag */
+  readonly version?: string;
+  /** `app.kubernetes.io/component`. @default - "web" for a web tier, "database" for a database */
+  readonly component?: string;
+  /** Extra labels on every object and pod (never in the selector). @default - none */
+  readonly labels?: { [key: string]: string };
+  /** Extra annotations on every object and pod. @default - none */
+  readonly annotations?: { [key: string]: string };
+
+  /** Seconds a new pod must be ready before it counts as available. @default - 5 for a web tier, 10 for a database */
+  readonly minReadySeconds?: number;
+  /** Old revisions (ReplicaSets, StatefulSet revisions) kept for rollback. @default 10 */
+  readonly revisionHistoryLimit?: number;
+  /** Seconds a pod gets to finish its work after SIGTERM. @default - 30 for a web tier, 120 for a database */
+  readonly terminationGracePeriodSeconds?: number;
+
+  /** How the Service is published. @default - ServiceType.NODE_PORT for a web tier, ServiceType.CLUSTER_IP for a database */
+  readonly serviceType?: ServiceType;
+  /** Port of the Service. @default - 80 for a web tier, the engine's port for a database */
+  readonly servicePort?: number;
+  /**
+   * Fixed node port (30000-32767), only with `ServiceType.NODE_PORT`; unique in the app.
+   * @default - the cluster picks a free one
+   */
+  readonly nodePort?: number;
+
+  /** Environment variables of the main container. @default - none */
+  readonly env?: { [name: string]: EnvValue };
+  /** Paths the main container may write to besides `/tmp` (each an emptyDir; the root file system is read-only). @default - none */
+  readonly writablePaths?: string[];
+  /** Readiness probe. @default - per tier */
+  readonly readiness?: Probe;
+  /** Liveness probe (must differ from readiness). @default - per tier */
+  readonly liveness?: Probe;
+  /** Startup probe, for slow starters. @default - per tier */
+  readonly startup?: Probe;
+  /** Requests and limits of the main container. @default - per tier */
+  readonly resources?: ResourceOptions;
+  /** Pod identity (uid, gid, fsGroup). @default - uid and gid 10001 */
+  readonly security?: PodSecurityOptions;
+  /** A ServiceAccount of yours (in the same chart). The token is never mounted. @default - the namespace's default ServiceAccount */
+  readonly serviceAccountName?: string;
+}
