@@ -50,6 +50,16 @@ test('NodePort Service → pods ← ReplicaSet ← Deployment; headless Service 
   ]));
 });
 
+test('a peer that selects every pod becomes one "any pod" node, not an edge from each pod', () => {
+  const open = STATEFUL.map((o) => (o.kind === 'NetworkPolicy' && o.metadata.name === 'db'
+    ? { ...o, spec: { ...o.spec, ingress: [{ from: [{ podSelector: {} }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 9187 }] }] } } : o));
+  const diagram = topology(open);
+  expect(diagram).toContain('any_any_pod_in_data(["any pod in data"])');
+  expect(diagram).toContain('any_any_pod_in_data ==>|"TCP 9187"| pods_data_db');
+  expect(diagram).toContain('any_any_pod_in_monitoring ==>|"TCP 9187"| pods_data_db');
+  expect(diagram).not.toContain('pods_data_web ==>|"TCP 9187"|');
+});
+
 test('a NetworkPolicy edge needs the egress of the source too', () => {
   const noEgress = STATEFUL.map((o) => (o.kind === 'NetworkPolicy' && o.metadata.name === 'web' ? { ...o, spec: { ...o.spec, egress: [] } } : o));
   expect(topology(noEgress)).not.toContain('pods_data_web ==>');
@@ -64,8 +74,8 @@ test('is deterministic and independent of the input order of objects', () => {
 });
 
 test('escapes quotes and angle brackets in names and values', () => {
-  const odd = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('a"b<c>') }, { ...STATEFUL[2], spec: { ...STATEFUL[2].spec, template: pod(WEB_LABELS, { name: 'web', volumes: [] }) } }];
-  odd[1].spec.template.spec.volumes = [{ name: 'c', configMap: { name: 'a"b<c>' } }];
+  const template = { metadata: { labels: WEB_LABELS }, spec: { containers: [{ name: 'web' }], volumes: [{ name: 'c', configMap: { name: 'a"b<c>' } }] } };
+  const odd: Manifest[] = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('a"b<c>') }, { ...STATEFUL[2], spec: { ...STATEFUL[2].spec, template } }];
   expect(topology(odd)).toContain('cm_data_a_b_c_[/"ConfigMap a#quot;b#lt;c#gt;"/]');
 });
 

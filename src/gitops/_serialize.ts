@@ -37,15 +37,16 @@ export function canonical(object: Manifest, bad: string[]): Manifest {
 }
 
 /**
- * Plain scalars that Go YAML parsers (kubectl, kustomize, Argo CD, Flux)
- * read as numbers although js-yaml's YAML 1.2 schema reads them as strings:
- * digits with `_` (`1_000`), `0b`/`0o` prefixes, sexagesimal (`1:30`). Any
- * string shaped like a number is matched (quoting a string never changes
- * its value), so js-yaml quotes them.
+ * Plain scalars that Go YAML parsers (kubectl, kustomize, Argo CD, Flux) read
+ * as numbers although js-yaml's YAML 1.2 schema reads them as strings: digits
+ * with `_` (`1_000`), `0b`/`0o` prefixes, YAML 1.1 sexagesimal (`1:30`). The
+ * dumper quotes every string an implicit type resolves, so this type makes
+ * js-yaml quote them (it never represents a value itself).
  */
+const GO_NUMBER = /^[-+]?(?:0[bB][01_]+|0[oO]?[0-7_]+|0[xX][0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9_]+)?|\.[0-9_]+(?:[eE][-+]?[0-9_]+)?)$/;
 const GO_NUMBER_LIKE = new Type('tag:cdk8s-tiers,2024:go-number-like', {
   kind: 'scalar',
-  resolve: (data: unknown) => typeof data === 'string' && /^[-+]?\.?[0-9][0-9a-fA-FxXoObB_.:+-]*$/.test(data),
+  resolve: (data: unknown) => typeof data === 'string' && GO_NUMBER.test(data),
 });
 const SCHEMA = DEFAULT_SCHEMA.extend({ implicit: [GO_NUMBER_LIKE] });
 

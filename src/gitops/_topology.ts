@@ -22,6 +22,14 @@ interface Group {
   readonly pod: Manifest;
   /** Node of the Deployment, StatefulSet ... */
   readonly workloadId: string;
+  /** Egress rules of the NetworkPolicies that select the pods (undefined: egress is not restricted). */
+  egress?: Manifest[];
+}
+
+interface Policy {
+  readonly ns: string;
+  readonly spec: Manifest;
+  readonly types: unknown[];
 }
 
 const rec = (v: unknown): Manifest => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Manifest : {});
@@ -37,6 +45,9 @@ const policyTypes = (spec: Manifest): unknown[] => (Array.isArray(spec.policyTyp
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
 const EXTERNAL = 'ext';
+
+/** Whether a selector is absent or empty, i.e. selects everything. */
+const selectsAll = (selector: unknown): boolean => Object.keys(rec(rec(selector).matchLabels)).length === 0 && arr(rec(selector).matchExpressions).length === 0;
 
 /** Whether a label selector (matchLabels and matchExpressions) selects `labels`; an empty selector selects all. */
 export function selects(selector: unknown, labels: Labels): boolean {
@@ -60,15 +71,32 @@ export function topology(objects: readonly Manifest[]): string {
   return new Diagram(objects).render();
 }
 
+/**
+ * Builds the diagram in a few passes over the objects; pods are found
+ * through an index of their labels, so the work grows with the number of
+ * objects, not with its square.
+ */
 class Diagram {
   private readonly nodes = new Map<string, Array<{ rank: number; line: string }>>(); // namespace ('' = outside) → nodes
   private readonly edges: string[] = [];
-  private readonly edgeIndex = new Map<string, { arrow: string; labels: Set<string>; at: number }>();
+  private readonly edgeIndex = new Map<string, { labels: Set<string>; at: number }>();
   private readonly ids = new Set<string>();
   private readonly groups: Group[] = [];
-  private readonly services: Array<{ id: string; ns: string; name: string; o: Manifest }> = [];
+  /** Pod groups by `namespace`, and by `namespace|key=value` of each pod label. */
+  private readonly groupIndex = new Map<string, Group[]>();
+  /** Service node by every host name a client may use for it. */
+  private readonly serviceHosts = new Map<string, { id: string; ns: string }>();
+  private readonly byKind = new Map<string, Manifest[]>();
+  private readonly policies: Policy[] = [];
 
-  constructor(private readonly objects: readonly Manifest[]) {}
+  constructor(objects: readonly Manifest[]) {
+    for (const o of objects) {
+      const kind = str(o.kind);
+      const list = this.byKind.get(kind) ?? [];
+      this.byKind.set(kind, list);
+      list.push(o);
+    }
+  }
 
   public render(): string {
     this.addWorkloads();
@@ -123,7 +151,7 @@ class Diagram {
       return;
     }
     const labels = new Set<string>(text ? [text] : []);
-    this.edgeIndex.set(key, { arrow, labels, at: this.edges.length });
+    this.edgeIndex.set(key, { labels, at: this.edges.length });
     this.edges.push(this.edgeLine(from, arrow, to, labels));
   }
 
@@ -132,40 +160,39 @@ class Diagram {
   }
 
   private of(kind: string): Manifest[] {
-    return this.objects.filter((o) => o.kind === kind);
+    return this.byKind.get(kind) ?? [];
+  }
+
+  private index(key: string, g: Group): void {
+    const list = this.groupIndex.get(key) ?? [];
+    this.groupIndex.set(key, list);
+    list.push(g);
+  }
+
+  /** The pod groups in `ns` that `selector` selects (an undefined selector selects none). */
+  private selected(ns: string, selector: unknown): Group[] {
+    if (selector === undefined) return [];
+    const first = Object.entries(labelsOf(rec(selector).matchLabels))[0];
+    const candidates = this.groupIndex.get(first ? `${ns}|${first[0]}=${first[1]}` : ns) ?? [];
+    return candidates.filter((g) => selects(selector, g.labels));
+  }
+
+  /** The pod groups a NetworkPolicy peer names, seen from a policy in `ns`. */
+  private peerGroups(peer: Manifest, ns: string): Group[] {
+    const namespaces = peer.namespaceSelector === undefined ? [ns]
+      : [...new Set(this.groups.map((g) => g.ns))].filter((n) => selects(peer.namespaceSelector, { 'kubernetes.io/metadata.name': n }));
+    return namespaces.flatMap((n) => this.selected(n, peer.podSelector ?? {}));
+  }
+
+  private peerSelects(peer: Manifest, policyNs: string, g: Group): boolean {
+    if (peer.ipBlock !== undefined) return false;
+    if (peer.namespaceSelector === undefined ? g.ns !== policyNs : !selects(peer.namespaceSelector, { 'kubernetes.io/metadata.name': g.ns })) return false;
+    return peer.podSelector === undefined || selects(peer.podSelector, g.labels);
   }
 
   private addWorkloads(): void {
-    for (const w of this.objects.filter((o) => WORKLOADS.has(str(o.kind)))) {
-      const meta = rec(w.metadata);
-      const ns = str(meta.namespace);
-      const name = str(meta.name);
-      const kind = str(w.kind);
-      const spec = rec(w.spec);
-      const pod = rec(spec.template);
-      const wid = this.nodeId(kind.toLowerCase(), ns, name);
-      this.node(ns, `${wid}[${label(`${kind} ${name}`)}]`);
-      const gid = this.nodeId('pods', ns, name);
-      const group: Group = { id: gid, ns, name, kind, labels: labelsOf(rec(pod.metadata).labels), pod, workloadId: wid };
-      this.groups.push(group);
-      const replicas = this.replicaText(w, kind, name);
-      if (kind === 'Deployment') {
-        const rs = this.nodeId('rs', ns, name);
-        this.node(ns, `${rs}[${label(`ReplicaSet ${name}-*`)}]`);
-        this.node(ns, `${gid}([${label(`pods ${name}-*`, replicas)}])`);
-        this.edge(wid, '-.->', rs, 'owns');
-        this.edge(rs, '-.->', gid, 'owns');
-      } else {
-        this.node(ns, `${gid}([${label(kind === 'StatefulSet' ? `pods ${this.ordinals(name, spec.replicas)}` : `pods ${name}-*`, replicas)}])`);
-        this.edge(wid, '-.->', gid, 'owns');
-      }
-      for (const t of arr(spec.volumeClaimTemplates)) {
-        const claim = str(rec(t.metadata).name);
-        const size = str(rec(rec(rec(t.spec).resources).requests).storage);
-        const pvc = this.nodeId('pvc', ns, `${name}_${claim}`);
-        this.node(ns, `${pvc}[(${label(`PVC ${this.ordinals(`${claim}-${name}`, spec.replicas)}`, size ? `${size} each` : '')})]`, 2);
-        this.edge(gid, '-.->', pvc, 'claims');
-      }
+    for (const kind of [...WORKLOADS]) {
+      for (const w of this.of(kind)) this.addWorkload(w, kind);
     }
     for (const c of this.of('PersistentVolumeClaim')) {
       const meta = rec(c.metadata);
@@ -173,17 +200,53 @@ class Diagram {
       const name = str(meta.name);
       const id = this.nodeId('pvc', ns, name);
       this.node(ns, `${id}[(${label(`PVC ${name}`, str(rec(rec(rec(c.spec).resources).requests).storage))})]`, 2);
-      for (const g of this.groups.filter((x) => x.ns === ns)) {
+      for (const g of this.groupIndex.get(ns) ?? []) {
         if (arr(rec(g.pod.spec).volumes).some((v) => str(rec(v.persistentVolumeClaim).claimName) === name)) this.edge(g.id, '-.->', id, 'claims');
       }
     }
   }
 
+  private addWorkload(w: Manifest, kind: string): void {
+    const meta = rec(w.metadata);
+    const ns = str(meta.namespace);
+    const name = str(meta.name);
+    const spec = rec(w.spec);
+    const pod = rec(spec.template);
+    const wid = this.nodeId(kind.toLowerCase(), ns, name);
+    this.node(ns, `${wid}[${label(`${kind} ${name}`)}]`);
+    const gid = this.nodeId('pods', ns, name);
+    const group: Group = { id: gid, ns, name, kind, labels: labelsOf(rec(pod.metadata).labels), pod, workloadId: wid };
+    this.groups.push(group);
+    this.index(ns, group);
+    for (const [k, v] of Object.entries(group.labels)) this.index(`${ns}|${k}=${v}`, group);
+    const replicas = this.replicaText(w, kind, name);
+    if (kind === 'Deployment') {
+      const rs = this.nodeId('rs', ns, name);
+      this.node(ns, `${rs}[${label(`ReplicaSet ${name}-*`)}]`);
+      this.node(ns, `${gid}([${label(`pods ${name}-*`, replicas)}])`);
+      this.edge(wid, '-.->', rs, 'owns');
+      this.edge(rs, '-.->', gid, 'owns');
+    } else {
+      this.node(ns, `${gid}([${label(kind === 'StatefulSet' ? `pods ${this.ordinals(name, spec.replicas)}` : `pods ${name}-*`, replicas)}])`);
+      this.edge(wid, '-.->', gid, 'owns');
+    }
+    for (const t of arr(spec.volumeClaimTemplates)) {
+      const claim = str(rec(t.metadata).name);
+      const size = str(rec(rec(rec(t.spec).resources).requests).storage);
+      const pvc = this.nodeId('pvc', ns, `${name}_${claim}`);
+      this.node(ns, `${pvc}[(${label(`PVC ${this.ordinals(`${claim}-${name}`, spec.replicas)}`, size ? `${size} each` : '')})]`, 2);
+      this.edge(gid, '-.->', pvc, 'claims');
+    }
+  }
+
+  private autoscalerOf?: Map<string, Manifest>;
+
   private replicaText(w: Manifest, kind: string, name: string): string {
-    const hpa = this.of('HorizontalPodAutoscaler').find((h) => {
+    this.autoscalerOf ??= new Map(this.of('HorizontalPodAutoscaler').map((h) => {
       const ref = rec(rec(h.spec).scaleTargetRef);
-      return ref.kind === kind && ref.name === name && str(rec(h.metadata).namespace) === str(rec(w.metadata).namespace);
-    });
+      return [`${str(rec(h.metadata).namespace)}|${str(ref.kind)}|${str(ref.name)}`, h];
+    }));
+    const hpa = this.autoscalerOf.get(`${str(rec(w.metadata).namespace)}|${kind}|${name}`);
     if (hpa) return `${str(rec(hpa.spec).minReplicas) || '1'} to ${str(rec(hpa.spec).maxReplicas)} replicas (autoscaled)`;
     if (kind === 'DaemonSet') return 'one per node';
     if (kind === 'Job') return 'run to completion';
@@ -206,51 +269,50 @@ class Diagram {
       const type = str(spec.type) || 'ClusterIP';
       const headless = spec.clusterIP === 'None';
       const id = this.nodeId('svc', ns, name);
-      this.services.push({ id, ns, name, o: s });
+      for (const host of [`${name}.${ns}`, `${name}.${ns}.svc`, `${name}.${ns}.svc.cluster.local`]) this.serviceHosts.set(host, { id, ns });
+      if (!this.serviceHosts.has(`${ns}/${name}`)) this.serviceHosts.set(`${ns}/${name}`, { id, ns });
       this.node(ns, `${id}{{${label(`Service ${name}`, headless ? 'headless' : type)}}}`, 0);
       const ports = arr(spec.ports);
       for (const p of ports) {
         if (type === 'NodePort' || type === 'LoadBalancer') this.edge(this.external(), '-->', id, `node port ${str(p.nodePort) || '(any)'}`);
       }
       if (spec.selector === undefined) continue;
-      const selector = labelsOf(spec.selector);
-      for (const g of this.groups.filter((x) => x.ns === ns && Object.entries(selector).every(([k, v]) => x.labels[k] === v))) {
+      for (const g of this.selected(ns, { matchLabels: spec.selector })) {
         if (headless) this.edge(id, '-->', g.id, 'stable DNS per pod');
-        for (const p of ports) {
-          if (!headless) this.edge(id, '-->', g.id, `${str(p.port)} → ${str(p.targetPort ?? p.port)}`);
-        }
+        else for (const p of ports) this.edge(id, '-->', g.id, `${str(p.port)} → ${str(p.targetPort ?? p.port)}`);
       }
     }
   }
 
   private addConfig(): void {
+    const users = new Map<string, Group[]>();
+    for (const g of this.groups) {
+      for (const name of configMapsOf(g.pod)) {
+        const list = users.get(`${g.ns}|${name}`) ?? [];
+        users.set(`${g.ns}|${name}`, list);
+        list.push(g);
+      }
+    }
     for (const cm of this.of('ConfigMap')) {
       const meta = rec(cm.metadata);
       const ns = str(meta.namespace);
       const name = str(meta.name);
-      const users = this.groups.filter((g) => g.ns === ns && this.usesConfigMap(g.pod, name));
-      if (users.length === 0) continue;
+      const groups = users.get(`${ns}|${name}`) ?? [];
+      if (groups.length === 0) continue;
       const id = this.nodeId('cm', ns, name);
       this.node(ns, `${id}[/${label(`ConfigMap ${name}`)}/]`, 2);
-      for (const g of users) this.edge(id, '-.->', g.id, 'configures');
+      for (const g of groups) this.edge(id, '-.->', g.id, 'configures');
     }
   }
 
-  private usesConfigMap(pod: Manifest, name: string): boolean {
-    const spec = rec(pod.spec);
-    if (arr(spec.volumes).some((v) => str(rec(v.configMap).name) === name)) return true;
-    const containers = [...arr(spec.initContainers), ...arr(spec.containers)];
-    return containers.some((c) => arr(c.envFrom).some((e) => str(rec(e.configMapRef).name) === name)
-      || arr(c.env).some((e) => str(rec(rec(e.valueFrom).configMapKeyRef).name) === name));
-  }
-
   private addAutoscalers(): void {
+    const workloads = new Map(this.groups.map((g) => [`${g.ns}|${g.kind}|${g.name}`, g]));
     for (const h of this.of('HorizontalPodAutoscaler')) {
       const meta = rec(h.metadata);
       const ns = str(meta.namespace);
       const spec = rec(h.spec);
       const ref = rec(spec.scaleTargetRef);
-      const target = this.groups.find((g) => g.ns === ns && g.kind === ref.kind && g.name === ref.name);
+      const target = workloads.get(`${ns}|${str(ref.kind)}|${str(ref.name)}`);
       if (!target) continue;
       const id = this.nodeId('hpa', ns, str(meta.name));
       this.node(ns, `${id}[${label(`HPA ${str(meta.name)}`)}]`, 2);
@@ -258,7 +320,7 @@ class Diagram {
     }
   }
 
-  /** Edges from pods to the Services their env values name. */
+  /** Edges from pods to the Services their env values name (`api`, `api.shop`, `api.shop.svc.cluster.local`). */
   private addConnections(): void {
     for (const g of this.groups) {
       const containers = [...arr(rec(g.pod.spec).initContainers), ...arr(rec(g.pod.spec).containers)];
@@ -266,8 +328,7 @@ class Diagram {
         for (const e of arr(c.env)) {
           const value = str(e.value);
           if (!value) continue;
-          const target = this.services.find((s) => [s.name, `${s.name}.${s.ns}`, `${s.name}.${s.ns}.svc`, `${s.name}.${s.ns}.svc.cluster.local`].includes(value)
-            && (value.includes('.') || s.ns === g.ns));
+          const target = this.serviceHosts.get(value.includes('.') ? value : `${g.ns}/${value}`);
           if (target) this.edge(g.id, '-->', target.id, str(e.name));
         }
       }
@@ -276,23 +337,34 @@ class Diagram {
 
   private addNetworkPolicies(): void {
     for (const np of this.of('NetworkPolicy')) {
-      const ns = str(rec(np.metadata).namespace);
       const spec = rec(np.spec);
-      if (!policyTypes(spec).includes('Ingress')) continue;
-      const targets = this.groups.filter((g) => g.ns === ns && selects(spec.podSelector, g.labels));
-      for (const rule of arr(spec.ingress)) {
+      this.policies.push({ ns: str(rec(np.metadata).namespace), spec, types: policyTypes(spec) });
+    }
+    for (const p of this.policies.filter((x) => x.types.includes('Egress'))) {
+      for (const g of this.selected(p.ns, p.spec.podSelector ?? {})) (g.egress ??= []).push(...arr(p.spec.egress).map((rule) => ({ ...rule, policyNs: p.ns })));
+    }
+    for (const p of this.policies.filter((x) => x.types.includes('Ingress'))) {
+      const targets = this.selected(p.ns, p.spec.podSelector ?? {});
+      for (const rule of arr(p.spec.ingress)) {
         const ports = arr(rule.ports);
-        const text = ports.length ? ports.map((p) => `${str(p.protocol) || 'TCP'} ${str(p.port) || 'all'}`).join(', ') : 'all ports';
+        const text = ports.length ? ports.map((x) => `${str(x.protocol) || 'TCP'} ${str(x.port) || 'all'}`).join(', ') : 'all ports';
         const from = arr(rule.from);
-        for (const t of targets) {
-          if (from.length === 0) this.edge(this.external(), '==>', t.id, text);
-          for (const peer of from) {
-            if (peer.ipBlock !== undefined) {
-              this.edge(this.external(), '==>', t.id, `${text} from ${str(rec(peer.ipBlock).cidr)}`);
-              continue;
-            }
-            for (const s of this.groups.filter((g) => this.peerSelects(peer, ns, g))) {
-              if (ports.length === 0 ? this.egressAllows(s, t, undefined) : ports.some((p) => this.egressAllows(s, t, p))) this.edge(s.id, '==>', t.id, text);
+        if (from.length === 0) {
+          for (const t of targets) this.edge(this.external(), '==>', t.id, text);
+          continue;
+        }
+        for (const peer of from) {
+          if (peer.ipBlock !== undefined) {
+            for (const t of targets) this.edge(this.external(), '==>', t.id, `${text} from ${str(rec(peer.ipBlock).cidr)}`);
+          } else if (selectsAll(peer.podSelector)) {
+            const any = this.anyPod(peer, p.ns);
+            for (const t of targets) this.edge(any, '==>', t.id, text);
+          } else {
+            const sources = this.peerGroups(peer, p.ns);
+            for (const t of targets) {
+              for (const src of sources) {
+                if (ports.length === 0 ? this.egressAllows(src, t, undefined) : ports.some((x) => this.egressAllows(src, t, x))) this.edge(src.id, '==>', t.id, text);
+              }
             }
           }
         }
@@ -300,32 +372,42 @@ class Diagram {
     }
   }
 
-  private peerSelects(peer: Manifest, policyNs: string, g: Group): boolean {
-    if (peer.namespaceSelector === undefined) {
-      if (g.ns !== policyNs) return false;
-    } else if (!selects(peer.namespaceSelector, { 'kubernetes.io/metadata.name': g.ns })) {
-      return false;
+  /** One node for "every pod of a namespace" (or of the namespaces a selector picks), instead of an edge from each. */
+  private anyPod(peer: Manifest, ns: string): string {
+    const named = peer.namespaceSelector === undefined ? ns : labelsOf(rec(peer.namespaceSelector).matchLabels)['kubernetes.io/metadata.name'];
+    const inside = peer.namespaceSelector === undefined || (named !== undefined && this.nodes.has(named));
+    const text = named !== undefined ? `any pod in ${named}` : selectsAll(peer.namespaceSelector) ? 'any pod in the cluster' : 'any pod in the selected namespaces';
+    const key = `any_${text}`.replace(/[^A-Za-z0-9]+/g, '_');
+    if (!this.ids.has(key)) {
+      this.ids.add(key);
+      this.node(inside && named !== undefined ? named : '', `${key}([${label(text)}])`, 2);
     }
-    return peer.podSelector === undefined || selects(peer.podSelector, g.labels);
+    return key;
   }
 
-  /** Whether the egress policies of `s` let it reach `t` on `port` (any port when undefined). */
+  /** Whether the egress rules of `s` let it reach `t` on `port` (any port when undefined). */
   private egressAllows(s: Group, t: Group, port: Manifest | undefined): boolean {
-    const policies = this.of('NetworkPolicy').filter((np) => str(rec(np.metadata).namespace) === s.ns
-      && policyTypes(rec(np.spec)).includes('Egress')
-      && selects(rec(np.spec).podSelector, s.labels));
-    if (policies.length === 0) return true;
+    if (s.egress === undefined) return true;
     const targetPorts = arr(rec(t.pod.spec).containers).flatMap((c) => arr(c.ports));
-    const same = (a: Manifest, b: Manifest): boolean => {
-      if ((str(a.protocol) || 'TCP') !== (str(b.protocol) || 'TCP')) return false;
-      const resolve = (v: unknown) => (typeof v === 'string' ? str(targetPorts.find((cp) => cp.name === v)?.containerPort) || v : str(v));
-      return resolve(a.port) === resolve(b.port);
-    };
-    return policies.some((np) => arr(rec(np.spec).egress).some((rule) => {
+    const resolve = (v: unknown) => (typeof v === 'string' ? str(targetPorts.find((cp) => cp.name === v)?.containerPort) || v : str(v));
+    const same = (a: Manifest, b: Manifest): boolean => (str(a.protocol) || 'TCP') === (str(b.protocol) || 'TCP') && resolve(a.port) === resolve(b.port);
+    return s.egress.some((rule) => {
       const to = arr(rule.to);
-      const reaches = to.length === 0 || to.some((peer) => peer.ipBlock === undefined && this.peerSelects(peer, s.ns, t));
+      const reaches = to.length === 0 || to.some((peer) => this.peerSelects(peer, str(rule.policyNs), t));
       const ports = arr(rule.ports);
-      return reaches && (ports.length === 0 || port === undefined || ports.some((p) => same(p, port)));
-    }));
+      return reaches && (ports.length === 0 || port === undefined || ports.some((x) => same(x, port)));
+    });
   }
+}
+
+/** Names of the ConfigMaps a pod mounts or reads env from. */
+function configMapsOf(pod: Manifest): Set<string> {
+  const spec = rec(pod.spec);
+  const names = new Set<string>();
+  for (const v of arr(spec.volumes)) if (rec(v.configMap).name) names.add(str(rec(v.configMap).name));
+  for (const c of [...arr(spec.initContainers), ...arr(spec.containers)]) {
+    for (const e of arr(c.envFrom)) if (rec(e.configMapRef).name) names.add(str(rec(e.configMapRef).name));
+    for (const e of arr(c.env)) if (rec(rec(e.valueFrom).configMapKeyRef).name) names.add(str(rec(rec(e.valueFrom).configMapKeyRef).name));
+  }
+  return names;
 }
