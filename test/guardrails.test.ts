@@ -154,7 +154,7 @@ test('an object that cannot be rendered is a finding at synth, with the reason',
   new StatelessWebTier(c, 'web', { image: IMAGE });
   const legacy = legacyDeployment(c);
   legacy.addJsonPatch(JsonPatch.remove('/spec/strategy/rollingUpdate'));
-  expect(synthError(c)).toMatch(/\[test\/legacy\] schema\/renders: Deployment legacy: cannot be rendered: .*Fix: correct the JSON patch or value named in the message/);
+  expect(synthError(c)).toMatch(/\[test\/legacy\] schema\/renders: Deployment legacy: cannot be rendered: .*Fix: correct the JSON patch or value named in the message/);  expect(Guardrails.check(c).findings.map((f) => f.checkId)).toContain('schema/renders');
 });
 
 describe('for writers', () => {

@@ -55,11 +55,6 @@ export function registerGuardrails(scope: IConstruct): void {
   chart.node.addValidation({ validate: () => validateChart(chart) });
 }
 
-/** Whether synth-time guardrails run on `chart`. */
-export function guardrailsEnabled(chart: Chart): boolean {
-  return enabled.has(chart);
-}
-
 /**
  * Runs (or reuses) the app's check run and makes every ApiObject of the chart
  * report its own findings. A chart is validated before its descendants, so
@@ -207,12 +202,19 @@ export function problemsOf(objects: readonly JsonObject[]): string[] {
 export function checkChart(chart: Chart): GuardrailsReport {
   const all: JsonObject[] = [];
   const subjects: JsonObject[] = [];
+  const unrendered: GuardrailFinding[] = [];
   for (const c of chart.node.root.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
-    const j: JsonObject = c.toJson();
+    let j: JsonObject;
+    try {
+      j = c.toJson();
+    } catch (e) {
+      if (c.chart === chart) unrendered.push(renderFinding(c, e));
+      continue;
+    }
     paths.set(j, c.node.path);
     all.push(j);
     if (c.chart === chart) subjects.push(j);
   }
-  return runChecks(all, { subjects, pathOf: (j) => paths.get(j) });
+  return runChecks(all, { subjects, pathOf: (j) => paths.get(j), extra: unrendered });
 }
