@@ -60,13 +60,17 @@ function compare(a: Manifest, b: Manifest): number {
   return 0;
 }
 
-/** ApiObjects as canonical JSON, in apply order; problems are appended to `problems`. */
-export function sortObjects(apiObjects: readonly ApiObject[], problems: string[]): Array<{ path: string; object: Manifest }> {
+/**
+ * ApiObjects as canonical JSON, in apply order; problems are appended to
+ * `problems`. `render` gives the JSON of an object (read only; default
+ * `toJson()`), so a caller can reuse JSON rendered earlier in the same synth.
+ */
+export function sortObjects(apiObjects: readonly ApiObject[], problems: string[], render: (o: ApiObject) => unknown = (o) => o.toJson()): Array<{ path: string; object: Manifest }> {
   const out: Array<{ path: string; object: Manifest }> = [];
   for (const c of apiObjects) {
     let json: Manifest;
     try {
-      json = c.toJson() as Manifest;
+      json = render(c) as Manifest;
     } catch (e) {
       problems.push(`[${c.node.path}] cannot be rendered: ${(e as Error).message}`);
       continue;

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { collectProblems, formatProblem, TiersError } from '../_errors';
+import { Guardrails } from '../guardrails';
 import { ArgoCdOptions } from './argo-cd';
 import { checkDrift, describeDrift, DriftReport } from './drift';
 import { Environment } from './environment';
@@ -141,13 +142,15 @@ export class GitOpsApp extends App {
     this.checkNamespaces(envs, problems);
 
     const buckets = this.apiObjectsByFolder(problems);
+    // the guardrails rendered every object while validating (collectProblems): reuse that JSON
+    const json = (o: ApiObject) => Guardrails.manifestOf(o);
     const folders: RenderedFolder[] = [];
-    for (const env of envs) folders.push(renderFolder(env.name, sortObjects(buckets.get(env) ?? [], problems), problems));
+    for (const env of envs) folders.push(renderFolder(env.name, sortObjects(buckets.get(env) ?? [], problems, json), problems));
     if (this.argoCdChart) {
       if (this.argoCdPath === undefined) {
         problems.push(`[${this.argoCdChart.node.path}] ${formatProblem({ prop: 'argoCd.path', value: undefined, rule: 'is required when outdir is an absolute path', fix: 'give the path of the tree inside the repository, like "dist"' })}`);
       }
-      folders.push(renderFolder(ARGOCD_FOLDER, sortObjects(buckets.get(this.argoCdChart) ?? [], problems), problems));
+      folders.push(renderFolder(ARGOCD_FOLDER, sortObjects(buckets.get(this.argoCdChart) ?? [], problems, json), problems));
     }
     for (const folder of folders) {
       for (const check of this.checks) {
