@@ -60,7 +60,8 @@ export class SchemaValidator {
       const gvks = (d['x-kubernetes-group-version-kind'] ?? []) as Array<{ group: string; version: string; kind: string }>;
       for (const g of gvks) this.byKind.set(`${g.group ? `${g.group}/` : ''}${g.version}|${g.kind}`, name);
     }
-    this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, validateSchema: false });
+    // the definitions are trusted (no meta-schema check) and the generated code is not optimised: both only cost compile time
+    this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, validateSchema: false, code: { optimize: false } });
     this.ajv.addSchema({ $id: 'k8s', definitions });
   }
 
