@@ -83,7 +83,7 @@ describe('environment', () => {
 
 describe('overrides', () => {
   const tiers = {
-    one: { replicas: 1, nodePort: 30001, imageTag: '1.2.4', resources: { memoryLimit: '1Gi' } },
+    one: { replicas: 1, nodePort: 30001, imageTag: '1.2.4', resources: { memoryLimit: '1Gi' }, storage: '5Gi' },
     auto: { autoscaling: { minReplicas: 2, maxReplicas: 5 }, imageTag: `sha256:${'a'.repeat(64)}` },
   };
 
@@ -95,6 +95,7 @@ describe('overrides', () => {
     expect(env.resources('web', { cpuRequest: '1' })).toEqual({ cpuRequest: '1' });
     expect(env.resources('web')).toBeUndefined();
     expect(env.nodePort('web', 30000)).toBe(30000);
+    expect(env.storage('db', '20Gi')).toBe('20Gi');
     expect(env.image('web', 'nginx:1.27.2')).toBe('nginx:1.27.2');
   });
 
@@ -103,6 +104,7 @@ describe('overrides', () => {
     expect(env.replicas('one', 3)).toBe(1);
     expect(env.autoscaling('one', { maxReplicas: 4 })).toBeUndefined(); // fixed replicas turn autoscaling off
     expect(env.nodePort('one', 30000)).toBe(30001);
+    expect(env.storage('one', '20Gi')).toBe('5Gi');
     expect(env.resources('one', { cpuRequest: '1', memoryLimit: '256Mi' })).toEqual({ cpuRequest: '1', memoryLimit: '1Gi' });
     expect(env.image('one', 'nginx:1.27.2')).toBe('nginx:1.2.4');
     expect(env.image('one', 'registry.local:5000/team/app@sha256:' + 'b'.repeat(64))).toBe('registry.local:5000/team/app:1.2.4');
@@ -123,6 +125,7 @@ describe('overrides', () => {
         web: { replicas: -1, nodePort: 80, imageTag: 'latest' },
         both: { replicas: 2, autoscaling: { maxReplicas: 3 } },
         tag: { imageTag: 'no spaces' },
+        db: { storage: '20 GB' },
       },
     });
     expect(() => a.render()).toThrow(new RegExp([
@@ -131,6 +134,7 @@ describe('overrides', () => {
       /\[dev\] tiers\.web\.imageTag: got "latest"; must be a version tag \(not "latest"\)/,
       /\[dev\] tiers\.both\.replicas: got 2; cannot be set together with autoscaling/,
       /\[dev\] tiers\.tag\.imageTag: got "no spaces"/,
+      /\[dev\] tiers\.db\.storage: got "20 GB"/,
     ].map((r) => r.source).join('[\\s\\S]*')));
   });
 

@@ -234,7 +234,7 @@ class Diagram {
       const claim = str(rec(t.metadata).name);
       const size = str(rec(rec(rec(t.spec).resources).requests).storage);
       const pvc = this.nodeId('pvc', ns, `${name}_${claim}`);
-      this.node(ns, `${pvc}[(${label(`PVC ${this.ordinals(`${claim}-${name}`, spec.replicas)}`, size ? `${size} each` : '')})]`, 2);
+      this.node(ns, `${pvc}[(${label(`PVC ${this.ordinals(`${claim}-${name}`, spec.replicas)}`, size && typeof spec.replicas === 'number' && spec.replicas > 1 ? `${size} each` : size)})]`, 2);
       this.edge(gid, '-.->', pvc, 'claims');
     }
   }

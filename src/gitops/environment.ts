@@ -8,6 +8,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { formatProblem, Problems } from '../_errors';
 import { MANAGED_BY, LABEL_MANAGED_BY } from '../_labels';
+import { checkQuantity } from '../_quantity';
 import { checkInteger, checkLabels, checkNodePort, isDns1123Label } from '../_rules';
 import { AutoscalingOptions } from '../autoscaling';
 import { ResourceOptions } from '../resources';
@@ -48,6 +49,8 @@ export interface TierOverrides {
    * @default - the definition's
    */
   readonly nodePort?: number;
+  /** Size of each data volume (a quantity like "50Gi"), e.g. of a database. @default - the definition's */
+  readonly storage?: string;
 }
 
 /** Props of {@link Environment}. */
@@ -193,6 +196,11 @@ export class Environment extends Chart {
     return this.read(tier, 'nodePort').nodePort ?? fallback;
   }
 
+  /** Size of each data volume of `tier`: this environment's, else `fallback`. */
+  public storage(tier: string, fallback?: string): string | undefined {
+    return this.read(tier, 'storage').storage ?? fallback;
+  }
+
   /** `image` with this environment's tag or digest for `tier`, if it has one. */
   public image(tier: string, image: string): string {
     const tag = this.read(tier, 'imageTag').imageTag;
@@ -217,6 +225,7 @@ export class Environment extends Chart {
     if (!p.expect(typeof o === 'object' && o !== null, { prop: at, value: o, rule: 'must be tier overrides', fix: 'give an object like { replicas: 1 }' })) return;
     if (o.replicas !== undefined) checkInteger(p, `${at}.replicas`, o.replicas, 0);
     if (o.nodePort !== undefined) checkNodePort(p, `${at}.nodePort`, o.nodePort);
+    if (o.storage !== undefined) checkQuantity(p, `${at}.storage`, o.storage, '50Gi');
     p.expect(o.replicas === undefined || o.autoscaling === undefined, {
       prop: `${at}.replicas`, value: o.replicas, rule: 'cannot be set together with autoscaling: the tier either has fixed replicas or an autoscaler',
       fix: 'keep one of replicas and autoscaling',
