@@ -298,6 +298,8 @@ describe('robustness', () => {
       { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'p', annotations: { [WAIVE]: 3 } }, spec: { selector: 'x' } },
       { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } },
       { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c', image: 'x:1' }] } } } } } },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: Object.create(null), labels: [] } },
+      { kind: 'Service', spec: { selector: {}, ports: [{}, {}] } },
     ] as Manifest[];
     const { findings } = Guardrails.checkManifests(garbage);
     expect(findings.length).toBeGreaterThan(10);

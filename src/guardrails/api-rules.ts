@@ -12,7 +12,7 @@ import {
 } from '../_rules';
 import { check, Check, CheckContext } from './check';
 import { GuardrailArea } from './findings';
-import { containersOf, has, isObject, JsonObject, list, mapSelects, obj, objects, PodOwner, refOf, selectorMatches, str } from './manifests';
+import { containersOf, has, isObject, JsonObject, list, mapSelects, obj, objects, PodOwner, refOf, selectorMatches, str, text } from './manifests';
 
 const API = GuardrailArea.API;
 /** The longest StatefulSet name: its pods get a `controller-revision-hash` label of name + 11 characters. */
@@ -82,7 +82,7 @@ export const API_CHECKS: readonly Check[] = [
   }),
   check(API, 'unique', 'each object (apiVersion, kind, namespace, name) is written once', 'rename or remove one of the two objects', (ctx) => {
     const count = new Map<string, number>();
-    const id = (o: JsonObject) => `${String(o.apiVersion)}|${String(o.kind)}|${ctx.index.namespaceOf(o)}|${String(obj(o.metadata).name)}`;
+    const id = (o: JsonObject) => `${text(o.apiVersion)}|${text(o.kind)}|${ctx.index.namespaceOf(o)}|${text(obj(o.metadata).name)}`;
     for (const o of ctx.index.all) count.set(id(o), (count.get(id(o)) ?? 0) + 1);
     for (const o of ctx.subjects) {
       if ((count.get(id(o)) ?? 0) > 1) ctx.report(o, 'the same object is written more than once (a later one would overwrite it)');
@@ -138,7 +138,7 @@ export const API_CHECKS: readonly Check[] = [
   check(API, 'statefulset-spec', 'a StatefulSet\'s pod management, update strategy and claim retention use legal values', 'use OrderedReady or Parallel; no rollingUpdate with OnDelete; Retain or Delete', (ctx) => {
     for (const o of ctx.subjectsOfKind('StatefulSet')) {
       const s = obj(o.spec);
-      if (s.podManagementPolicy !== undefined && !['OrderedReady', 'Parallel'].includes(String(s.podManagementPolicy))) {
+      if (s.podManagementPolicy !== undefined && !['OrderedReady', 'Parallel'].includes(text(s.podManagementPolicy))) {
         ctx.report(o, `podManagementPolicy ${show(s.podManagementPolicy)} must be OrderedReady or Parallel`);
       }
       const us = obj(s.updateStrategy);
@@ -236,7 +236,7 @@ export const API_CHECKS: readonly Check[] = [
               podNames.push(p.name);
             }
           }
-          for (const k of repeated(ports.map((p) => `${String(p.containerPort)}/${String(p.protocol ?? 'TCP')}`))) report(`${nameOf(c)} repeats port ${k}`);
+          for (const k of repeated(ports.map((p) => `${text(p.containerPort)}/${text(p.protocol ?? 'TCP')}`))) report(`${nameOf(c)} repeats port ${k}`);
         }
         for (const n of repeated(podNames)) report(`port name ${show(n)} is used twice in the pod`);
       });
@@ -298,7 +298,7 @@ export const API_CHECKS: readonly Check[] = [
         if (type !== 'ExternalName' && !ports.length) ctx.report(svc, 'a Service needs at least one port');
         if (ports.length > 1 && ports.some((p) => !p.name)) ctx.report(svc, 'every port needs a name when a Service has several');
         for (const n of repeated(ports.map((p) => p.name).filter((n) => n !== undefined))) ctx.report(svc, `port name ${show(n)} is used twice`);
-        for (const k of repeated(ports.map((p) => `${String(p.port)}/${String(p.protocol ?? 'TCP')}`))) ctx.report(svc, `port ${k} is listed twice`);
+        for (const k of repeated(ports.map((p) => `${text(p.port)}/${text(p.protocol ?? 'TCP')}`))) ctx.report(svc, `port ${k} is listed twice`);
         if (s.clusterIP === 'None' && type !== 'ClusterIP') ctx.report(svc, `only a ClusterIP Service can be headless (type is ${show(type)})`);
         for (const p of ports) {
           if (!isPort(p.port)) ctx.report(svc, `port ${show(p.port)} is not from 1 to 65535`);
@@ -312,7 +312,7 @@ export const API_CHECKS: readonly Check[] = [
       for (const svc of ctx.index.ofKind('Service')) {
         for (const p of objects(obj(svc.spec).ports)) {
           if (p.nodePort === undefined) continue;
-          const k = `${String(p.nodePort)}/${String(p.protocol ?? 'TCP')}`;
+          const k = `${text(p.nodePort)}/${text(p.protocol ?? 'TCP')}`;
           const l = users.get(k);
           if (l) l.push(svc);
           else users.set(k, [svc]);
@@ -320,12 +320,12 @@ export const API_CHECKS: readonly Check[] = [
       }
       for (const svc of ctx.subjectsOfKind('Service')) {
         const s = obj(svc.spec);
-        const type = String(s.type ?? 'ClusterIP');
+        const type = text(s.type ?? 'ClusterIP');
         for (const p of objects(s.ports)) {
           if (p.nodePort === undefined) continue;
           if (type !== 'NodePort' && type !== 'LoadBalancer') ctx.report(svc, `nodePort ${show(p.nodePort)} is set on a ${type} Service`);
           if (!isNodePort(p.nodePort)) ctx.report(svc, `nodePort ${show(p.nodePort)} is outside the default range ${NODE_PORT_MIN}-${NODE_PORT_MAX}`);
-          const others = (users.get(`${String(p.nodePort)}/${String(p.protocol ?? 'TCP')}`) ?? []).filter((o) => o !== svc).map((o) => refOf(o));
+          const others = (users.get(`${text(p.nodePort)}/${text(p.protocol ?? 'TCP')}`) ?? []).filter((o) => o !== svc).map((o) => refOf(o));
           if (others.length) ctx.report(svc, `nodePort ${show(p.nodePort)} is also used by ${others.map((o) => `Service ${o.namespace ? `${o.namespace}/` : ''}${o.name}`).join(', ')}`);
         }
       }

@@ -6,7 +6,7 @@
 import { API_CHECKS } from './api-rules';
 import { Check, CheckContext } from './check';
 import { compareFindings, GuardrailArea, GuardrailFinding, GuardrailsReport, GuardrailWaiver } from './findings';
-import { JsonObject, ManifestIndex, PodOwner, refOf } from './manifests';
+import { JsonObject, ManifestIndex, PodOwner, refOf, text } from './manifests';
 import { POLICY_CHECKS } from './policy';
 import { SCHEMA_CHECKS } from './schema';
 import { parseWaivers, WAIVER_CHECK } from './waivers';
@@ -45,7 +45,7 @@ export function runChecks(all: readonly JsonObject[], options: RunOptions = {}):
   const subjects = options.subjects ?? all;
   const byKind = new Map<string, JsonObject[]>();
   for (const o of subjects) {
-    const k = String(o.kind);
+    const k = text(o.kind);
     const l = byKind.get(k);
     if (l) l.push(o);
     else byKind.set(k, [o]);

@@ -29,6 +29,17 @@ export function objects(v: unknown): JsonObject[] {
   return list(v).filter(isObject);
 }
 
+/** A value as text for keys and messages; never throws (null-prototype objects, BigInts, symbols). */
+export function text(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === undefined) return '(not set)';
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
+
 /** `v` when it is a string. */
 export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
@@ -111,19 +122,19 @@ function podOwnerOf(o: JsonObject, namespace: string): PodOwner | undefined {
   let template: unknown;
   if (kind === 'Pod') template = { metadata: o.metadata, spec: o.spec };
   else if (kind === 'CronJob') template = obj(obj(obj(spec.jobTemplate).spec).template);
-  else if (CONTROLLERS.has(String(kind)) || kind === 'Job') template = spec.template;
+  else if (CONTROLLERS.has(text(kind)) || kind === 'Job') template = spec.template;
   else return undefined;
   const meta = obj(obj(template).metadata);
   return {
     object: o,
-    kind: String(kind),
+    kind: text(kind),
     namespace,
-    name: String(obj(o.metadata).name),
+    name: text(obj(o.metadata).name),
     labels: obj(meta.labels),
     annotations: obj(meta.annotations),
     spec: obj(obj(template).spec),
     hasSpec: isObject(obj(template).spec),
-    controller: CONTROLLERS.has(String(kind)),
+    controller: CONTROLLERS.has(text(kind)),
     batch: kind === 'Job' || kind === 'CronJob',
   };
 }
@@ -153,17 +164,17 @@ export class ManifestIndex {
     this.all = all;
     const owners: PodOwner[] = [];
     for (const o of all) {
-      const kind = String(o.kind);
+      const kind = text(o.kind);
       const ns = this.namespaceOf(o);
       push(this.kinds, kind, o);
-      const id = `${kind}|${ns}|${String(obj(o.metadata).name)}`;
+      const id = `${kind}|${ns}|${text(obj(o.metadata).name)}`;
       if (!this.named.has(id)) this.named.set(id, o);
       const owner = podOwnerOf(o, ns);
       if (!owner) continue;
       owners.push(owner);
       this.owners.set(o, owner);
       push(this.ownersByNamespace, ns, owner);
-      for (const [k, v] of Object.entries(owner.labels)) push(this.byLabel, `${ns}|${k}=${String(v)}`, owner);
+      for (const [k, v] of Object.entries(owner.labels)) push(this.byLabel, `${ns}|${k}=${text(v)}`, owner);
     }
     this.podOwners = owners;
   }
@@ -180,7 +191,7 @@ export class ManifestIndex {
 
   /** The (first) object of `kind` named `name` in `namespace`. */
   public find(kind: string, namespace: string, name: unknown): JsonObject | undefined {
-    return this.named.get(`${kind}|${namespace}|${String(name)}`);
+    return this.named.get(`${kind}|${namespace}|${text(name)}`);
   }
 
   /** The pod owner view of `o`, if it runs pods. */
@@ -191,7 +202,7 @@ export class ManifestIndex {
   /** Pod owners in `namespace` whose pod labels match a Service-style map selector. */
   public ownersSelectedByMap(namespace: string, selector: JsonObject): PodOwner[] {
     const first = Object.entries(selector)[0];
-    const candidates = first ? this.byLabel.get(`${namespace}|${first[0]}=${String(first[1])}`) ?? [] : this.ownersByNamespace.get(namespace) ?? [];
+    const candidates = first ? this.byLabel.get(`${namespace}|${first[0]}=${text(first[1])}`) ?? [] : this.ownersByNamespace.get(namespace) ?? [];
     return candidates.filter((w) => mapSelects(selector, w.labels));
   }
 
@@ -199,7 +210,7 @@ export class ManifestIndex {
   public ownersSelectedBy(namespace: string, selector: unknown): PodOwner[] {
     if (!isObject(selector)) return [];
     const first = Object.entries(obj(selector.matchLabels))[0];
-    const candidates = first ? this.byLabel.get(`${namespace}|${first[0]}=${String(first[1])}`) ?? [] : this.ownersByNamespace.get(namespace) ?? [];
+    const candidates = first ? this.byLabel.get(`${namespace}|${first[0]}=${text(first[1])}`) ?? [] : this.ownersByNamespace.get(namespace) ?? [];
     return candidates.filter((w) => selectorMatches(selector, w.labels));
   }
 }

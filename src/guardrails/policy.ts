@@ -10,7 +10,7 @@ import { MIN_UID } from '../_pod';
 import { looksSecret, parseImage } from '../_rules';
 import { check, Check, CheckContext } from './check';
 import { GuardrailArea } from './findings';
-import { containersOf, has, JsonObject, obj, objects, PodOwner, selectorMatches } from './manifests';
+import { containersOf, has, JsonObject, obj, objects, PodOwner, selectorMatches, text } from './manifests';
 
 const POLICY = GuardrailArea.POLICY;
 const HOSTNAME = 'kubernetes.io/hostname';
@@ -54,7 +54,7 @@ function replicated(ctx: CheckContext): PodOwner[] {
   for (const hpa of ctx.index.ofKind('HorizontalPodAutoscaler')) {
     const s = obj(hpa.spec);
     const ref = obj(s.scaleTargetRef);
-    const k = `${ctx.index.namespaceOf(hpa)}|${String(ref.kind)}|${String(ref.name)}`;
+    const k = `${ctx.index.namespaceOf(hpa)}|${text(ref.kind)}|${text(ref.name)}`;
     if (typeof s.maxReplicas === 'number') hpaMax.set(k, Math.max(hpaMax.get(k) ?? 0, s.maxReplicas));
   }
   return ctx.podSubjects.filter((w) => {
@@ -120,7 +120,7 @@ export const POLICY_CHECKS: readonly Check[] = [
     'remove seLinuxOptions.user and .role and use an allowed type', (v) => {
       for (const [where, ctxt] of [['pod', v.psc], ['container', v.sc]] as const) {
         const se = obj(ctxt.seLinuxOptions);
-        if (se.type !== undefined && !SELINUX_TYPES.has(String(se.type))) v.report(`${v.at}: ${where} seLinuxOptions.type ${show(se.type)} is not allowed`);
+        if (se.type !== undefined && !SELINUX_TYPES.has(text(se.type))) v.report(`${v.at}: ${where} seLinuxOptions.type ${show(se.type)} is not allowed`);
         if (se.user !== undefined || se.role !== undefined) v.report(`${v.at}: ${where} seLinuxOptions sets a user or role`);
       }
     }),
@@ -133,14 +133,14 @@ export const POLICY_CHECKS: readonly Check[] = [
   check(POLICY, 'sysctls', 'pods only set the safe sysctls of the baseline standard', 'remove the sysctl, or set it on the nodes', (ctx) => {
     for (const w of ctx.podSubjects) {
       for (const s of objects(obj(w.spec.securityContext).sysctls)) {
-        if (!SAFE_SYSCTLS.has(String(s.name))) ctx.report(w.object, `sysctl ${show(s.name)} is not a safe sysctl`);
+        if (!SAFE_SYSCTLS.has(text(s.name))) ctx.report(w.object, `sysctl ${show(s.name)} is not a safe sysctl`);
       }
     }
   }),
   check(POLICY, 'apparmor', 'AppArmor profiles are runtime/default or localhost/*', 'remove the AppArmor annotation or use runtime/default', (ctx) => {
     for (const w of ctx.podSubjects) {
       for (const [k, v] of Object.entries(w.annotations)) {
-        if (k.startsWith(APPARMOR_PREFIX) && v !== 'runtime/default' && !String(v).startsWith('localhost/')) ctx.report(w.object, `AppArmor profile ${show(v)} of ${show(k.slice(APPARMOR_PREFIX.length))}`);
+        if (k.startsWith(APPARMOR_PREFIX) && v !== 'runtime/default' && !text(v).startsWith('localhost/')) ctx.report(w.object, `AppArmor profile ${show(v)} of ${show(k.slice(APPARMOR_PREFIX.length))}`);
       }
     }
   }),
@@ -186,7 +186,7 @@ export const POLICY_CHECKS: readonly Check[] = [
     'use valueFrom.secretKeyRef and create the Secret outside the manifests (sealed-secrets, external-secrets)', (ctx) => {
       eachContainer(ctx, (v) => {
         for (const e of objects(v.c.env)) {
-          if (e.value !== undefined && looksSecret(String(e.name))) v.report(`${v.at}: env ${show(e.name)} carries a literal value`);
+          if (e.value !== undefined && looksSecret(text(e.name))) v.report(`${v.at}: env ${show(e.name)} carries a literal value`);
         }
       });
       for (const s of ctx.subjectsOfKind('Secret')) {

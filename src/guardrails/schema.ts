@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import Ajv, { ValidateFunction } from 'ajv';
 import { check, Check } from './check';
 import { GuardrailArea } from './findings';
+import { text } from './manifests';
 
 /** Where the definitions live, relative to this file (src/guardrails or lib/guardrails). */
 export const DEFINITIONS_FILE = join(__dirname, '..', '..', 'schema', 'k8s-1.28-definitions.json');
@@ -74,9 +75,9 @@ export class SchemaValidator {
 
   /** The schema problems of one object; custom resources (outside the core groups) are not checked. */
   public validate(obj: Record<string, unknown>): SchemaFinding[] {
-    const apiVersion = String(obj.apiVersion);
-    const kind = String(obj.kind);
-    const name = String((obj.metadata as { name?: unknown } | undefined)?.name);
+    const apiVersion = text(obj.apiVersion);
+    const kind = text(obj.kind);
+    const name = text((obj.metadata as { name?: unknown } | undefined)?.name);
     const at = (path: string, message: string): SchemaFinding => ({ apiVersion, kind, name, path, message });
     const kindProblem = this.kindProblem(obj);
     if (kindProblem) return [at('/', kindProblem)];
