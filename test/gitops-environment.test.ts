@@ -41,15 +41,15 @@ describe('environment', () => {
     expect(new Set(objectsOf(env).filter((o) => o.kind !== 'Namespace').map((o) => o.metadata.namespace))).toEqual(new Set(['shop-dev']));
   });
 
-  test('Environment.of finds the environment; instanceof tells it from other charts', () => {
+  test('Environment.containing finds the environment; instanceof tells it from other charts', () => {
     const a = app();
     const env = new Environment(a, 'dev');
     const tier = new StatelessWebTier(env, 'web', { image: 'nginx:1.27.2' });
-    expect(Environment.of(tier.deployment)).toBe(env);
+    expect(Environment.containing(tier.deployment)).toBe(env);
     const chart = new Chart(Testing.app(), 'plain');
     expect(chart instanceof Environment).toBe(false);
     expect(env instanceof Environment).toBe(true);
-    expect(() => Environment.of(chart)).toThrow(/construct plain is not inside an Environment/);
+    expect(() => Environment.containing(chart)).toThrow(/construct plain is not inside an Environment/);
   });
 
   test('rejects a bad name, a bad namespace and bad namespace labels', () => {

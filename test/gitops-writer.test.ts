@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GITOPS_MODE_VARIABLE, IManifestCheck } from '../src/gitops';
+import { DriftCheck, GitOpsApp, IManifestCheck } from '../src/gitops';
 import { ENVIRONMENTS, shopApp, ShopAppOptions, snapshotTree, tempDir } from './gitops-fixture';
 
 const dirs: string[] = [];
@@ -129,14 +129,27 @@ describe('drift check', () => {
     const report = shopApp({ outdir: dist }).checkDrift();
     expect(report).toEqual({ changed: ['prod/deployment-shop-prod-api.yaml'], missing: ['dev/README.md'], extra: ['staging/notes.txt'], clean: false });
 
-    process.env[GITOPS_MODE_VARIABLE] = 'check';
+    process.env[GitOpsApp.MODE_VARIABLE] = 'check';
     try {
       const before = snapshotTree(dist);
       expect(() => shopApp({ outdir: dist }).synth()).toThrow(/prod\/deployment-shop-prod-api\.yaml: differs from what the sources render[\s\S]*dev\/README\.md: missing[\s\S]*staging\/notes\.txt: not rendered/);
       expect(snapshotTree(dist)).toEqual(before);
     } finally {
-      delete process.env[GITOPS_MODE_VARIABLE];
+      delete process.env[GitOpsApp.MODE_VARIABLE];
     }
+  });
+
+  test('DriftCheck compares any folder with rendered files', () => {
+    const dir = workdir();
+    fs.mkdirSync(path.join(dir, 'a'));
+    fs.writeFileSync(path.join(dir, 'a', 'x.yaml'), 'kind: X\n');
+    expect(DriftCheck.compare({ 'a/x.yaml': 'kind: X\n' }, dir).clean).toBe(true);
+    const report = DriftCheck.compare({ 'a/x.yaml': 'kind: Y\n', 'b.yaml': '' }, dir);
+    expect(DriftCheck.describe(report, 'dist')).toEqual([
+      'dist/a/x.yaml: differs from what the sources render (edited by hand, or not synthesized since the sources changed)',
+      'dist/b.yaml: missing (the sources render it)',
+    ]);
+    expect(DriftCheck.compare({}, path.join(dir, 'none')).clean).toBe(true);
   });
 
   test('fails when the sources changed but the tree was not synthesized', () => {

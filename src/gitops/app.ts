@@ -9,7 +9,7 @@ import { IConstruct } from 'constructs';
 import { collectProblems, formatProblem, TiersError } from '../_errors';
 import { Guardrails } from '../guardrails';
 import { ArgoCdOptions } from './argo-cd';
-import { checkDrift, describeDrift, DriftReport } from './drift';
+import { DriftCheck, DriftReport } from './drift';
 import { Environment } from './environment';
 import { GENERATED_NOTE, multiDocument, RenderedFolder, renderFolder, sortObjects } from './_render';
 import { ARGOCD_FOLDER, countSynth, registerRoot } from './_root';
@@ -53,12 +53,6 @@ export interface RenderedTree {
   readonly files: { [path: string]: string };
 }
 
-/**
- * The environment variable that switches `synth()` to a drift check
- * (`CDK8S_TIERS_GITOPS=check`): nothing is written, and differences fail.
- */
-export const GITOPS_MODE_VARIABLE = 'CDK8S_TIERS_GITOPS';
-
 const README = 'README.md';
 
 /**
@@ -72,6 +66,12 @@ const README = 'README.md';
  * it was, byte for byte, and throws one TiersError listing every problem.
  */
 export class GitOpsApp extends App {
+  /**
+   * The environment variable that switches `synth()` to a drift check
+   * (`CDK8S_TIERS_GITOPS=check`): nothing is written, and differences fail.
+   */
+  public static readonly MODE_VARIABLE = 'CDK8S_TIERS_GITOPS';
+
   /** Argo CD settings. */
   public readonly argoCd?: ArgoCdOptions;
   /** The chart of the Argo CD Applications, when `argoCd` is set. */
@@ -113,10 +113,10 @@ export class GitOpsApp extends App {
    */
   public synth(): void {
     countSynth();
-    const mode = process.env[GITOPS_MODE_VARIABLE];
+    const mode = process.env[GitOpsApp.MODE_VARIABLE];
     if (mode === 'check') {
       const report = this.checkDrift();
-      if (!report.clean) throw new TiersError(describeDrift(report, this.outdir).map((l) => `${l}. Fix: run the synth and commit ${this.outdir}/`));
+      if (!report.clean) throw new TiersError(DriftCheck.describe(report, this.outdir).map((l) => `${l}. Fix: run the synth and commit ${this.outdir}/`));
       console.log(`${this.outdir}/ is up to date`);
       return;
     }
@@ -130,7 +130,7 @@ export class GitOpsApp extends App {
 
   /** Renders the tree and compares it with `outdir`, byte for byte. */
   public checkDrift(): DriftReport {
-    return checkDrift(this.render().files, this.outdir);
+    return DriftCheck.compare(this.render().files, this.outdir);
   }
 
   private rendered?: { folders: RenderedFolder[]; files: Map<string, string> };

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { TiersError } from '../_errors';
-import { GITOPS_MODE_VARIABLE } from './app';
+import { GitOpsApp } from './app';
 import { synthCount } from './_root';
 
 const USAGE = 'usage: cli.ts [--check] [APP_FILE]   (APP_FILE defaults to src/main.ts)';
@@ -20,7 +20,7 @@ export function main(args: string[]): number {
     return 2;
   }
   const appFile = path.resolve(rest[0] ?? 'src/main.ts');
-  process.env[GITOPS_MODE_VARIABLE] = check ? 'check' : 'write';
+  process.env[GitOpsApp.MODE_VARIABLE] = check ? 'check' : 'write';
   try {
     // the app file runs (and synthesizes) when loaded, like `cdk8s synth` runs it
     // eslint-disable-next-line @typescript-eslint/no-require-imports

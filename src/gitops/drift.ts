@@ -18,11 +18,25 @@ export interface DriftReport {
   readonly clean: boolean;
 }
 
-/**
- * Compares `dir` with `files` (paths relative to `dir`, with "/", to their
- * content), byte for byte.
- */
-export function checkDrift(files: { [path: string]: string }, dir: string): DriftReport {
+/** Compares a folder with the files the sources render. */
+export class DriftCheck {
+  /**
+   * Compares `dir` with `files` (paths relative to `dir`, with "/", to their
+   * content), byte for byte.
+   */
+  public static compare(files: { [path: string]: string }, dir: string): DriftReport {
+    return compare(files, dir);
+  }
+
+  /** One line per differing file, `<dir>/<file>: <how>`, for messages. */
+  public static describe(report: DriftReport, dir: string): string[] {
+    return describe(report, dir);
+  }
+
+  private constructor() {}
+}
+
+function compare(files: { [path: string]: string }, dir: string): DriftReport {
   const onDisk = new Set(listFiles(dir));
   const changed: string[] = [];
   const missing: string[] = [];
@@ -38,8 +52,7 @@ export function checkDrift(files: { [path: string]: string }, dir: string): Drif
   return { changed, missing, extra, clean: changed.length + missing.length + extra.length === 0 };
 }
 
-/** One line per differing file, `<dir>/<file>: <how>`, for error messages. */
-export function describeDrift(report: DriftReport, dir: string): string[] {
+function describe(report: DriftReport, dir: string): string[] {
   const at = (rel: string) => path.posix.join(dir.split(path.sep).join('/'), rel);
   return [
     ...report.changed.map((f) => `${at(f)}: differs from what the sources render (edited by hand, or not synthesized since the sources changed)`),

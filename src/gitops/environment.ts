@@ -69,9 +69,6 @@ export interface EnvironmentProps {
   readonly argoCd?: ArgoCdEnvironmentOptions;
 }
 
-/** The Kubernetes version whose Pod Security Standards the namespace labels pin. */
-export const POD_SECURITY_VERSION = 'v1.28';
-
 type OverrideField = keyof TierOverrides;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
@@ -83,6 +80,9 @@ const ENVIRONMENT = Symbol.for('cdk8s-tiers.Environment');
  * a {@link GitOpsApp} writes it into `<outdir>/<id>/`.
  */
 export class Environment extends Chart {
+  /** The Kubernetes version whose Pod Security Standards the namespace labels pin. */
+  public static readonly POD_SECURITY_VERSION = 'v1.28';
+
   /** Whether `x` is an Environment (also across copies of this library). */
   public static isEnvironment(x: unknown): x is Environment {
     return typeof x === 'object' && x !== null && ENVIRONMENT in x;
@@ -96,8 +96,11 @@ export class Environment extends Chart {
     return Environment.isEnvironment(x);
   }
 
-  /** The nearest Environment above `c`. Throws when there is none. */
-  public static of(c: IConstruct): Environment {
+  /**
+   * The Environment `c` is in (the nearest one above it). Throws when there is
+   * none. (Not `of`: jsii forbids a static that narrows Chart.of's return type.)
+   */
+  public static containing(c: IConstruct): Environment {
     for (let s: IConstruct | undefined = c; s; s = s.node.scope) {
       if (Environment.isEnvironment(s)) return s;
     }
@@ -150,11 +153,11 @@ export class Environment extends Chart {
             ...props.namespaceLabels,
             [LABEL_MANAGED_BY]: MANAGED_BY,
             'pod-security.kubernetes.io/enforce': level,
-            'pod-security.kubernetes.io/enforce-version': POD_SECURITY_VERSION,
+            'pod-security.kubernetes.io/enforce-version': Environment.POD_SECURITY_VERSION,
             'pod-security.kubernetes.io/audit': level,
-            'pod-security.kubernetes.io/audit-version': POD_SECURITY_VERSION,
+            'pod-security.kubernetes.io/audit-version': Environment.POD_SECURITY_VERSION,
             'pod-security.kubernetes.io/warn': level,
-            'pod-security.kubernetes.io/warn-version': POD_SECURITY_VERSION,
+            'pod-security.kubernetes.io/warn-version': Environment.POD_SECURITY_VERSION,
           },
         },
       });
