@@ -78,3 +78,28 @@ function checkThroughCli(dir: string): void {
   expect(report.summary.metadata).toEqual({ objects: '3', findings: String(expected.length), waived: '1' });
   expect(r.stdout).toContain('cdk8s-tiers guardrails: [handmade/deployment] waived policy/image-pull-policy on Deployment shop/legacy: nodes pull through a caching mirror');
 }
+
+test('the plugin passes clean manifests and reports each check once, with every object that breaks it', async () => {
+  const { GuardrailsValidation } = await import('../src/guardrails/plugin');
+  const run = async (docs: unknown[]) => {
+    const violations: Array<{ ruleName: string; violatingResources: readonly { resourceName: string; manifestPath: string }[] }> = [];
+    const submitted: string[] = [];
+    await new GuardrailsValidation({}).validate({
+      manifests: ['a.yaml'],
+      metadata: {},
+      parseManifest: () => docs,
+      logger: { log: () => undefined },
+      report: { addViolation: (v) => violations.push(v), submit: (status) => submitted.push(status) },
+    });
+    return { violations, submitted };
+  };
+  const configMap = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { a: 'b' } });
+
+  expect(await run([configMap('one'), null])).toEqual({ violations: [], submitted: ['success'] });
+  const bad = await run([configMap('One'), configMap('Two'), { ...configMap('three'), extra: 1 }]);
+  expect(bad.submitted).toEqual(['failure']);
+  expect(bad.violations.map((v) => [v.ruleName, v.violatingResources.map((r) => `${r.resourceName}@${r.manifestPath}`)])).toEqual([
+    ['api/name', ['One@a.yaml', 'Two@a.yaml']],
+    ['schema/strict', ['three@a.yaml']],
+  ]);
+});

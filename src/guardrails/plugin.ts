@@ -65,7 +65,11 @@ export class GuardrailsValidation {
     for (const w of waivers) context.logger.log(`cdk8s-tiers guardrails: ${waiverLine(w)}`);
 
     const byCheck = new Map<string, GuardrailFinding[]>();
-    for (const f of findings) byCheck.set(f.checkId, [...(byCheck.get(f.checkId) ?? []), f]);
+    for (const f of findings) {
+      const l = byCheck.get(f.checkId);
+      if (l) l.push(f);
+      else byCheck.set(f.checkId, [f]);
+    }
     for (const [id, found] of [...byCheck].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const check = checkById(id);
       context.report.addViolation({
