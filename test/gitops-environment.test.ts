@@ -74,6 +74,12 @@ describe('environment', () => {
     expect(() => a.render()).toThrow(/\[stray\/cm\] is not inside an Environment, so it would not be written/);
   });
 
+  test('rejects an environment that is not a direct child of the GitOpsApp', () => {
+    const a = app();
+    new Environment(new Chart(a, 'group'), 'dev');
+    expect(() => a.render()).toThrow(/\[group\/dev\] scope: got "group"; an Environment of a GitOpsApp must be one of its direct children/);
+  });
+
   test('node ports are unique across environments (one cluster may run several)', () => {
     const a = app();
     for (const name of ['dev', 'prod']) new StatelessWebTier(new Environment(a, name), 'web', { image: 'nginx:1.27.2', nodePort: 30080 });

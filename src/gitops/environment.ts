@@ -164,6 +164,10 @@ export class Environment extends Chart {
       // a Namespace is cluster-scoped: no metadata.namespace (the chart would give it one)
       this.namespaceObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }
+    p.expect(rootOf(this) === undefined || this.node.scope === this.node.root, {
+      prop: 'scope', value: this.node.scope?.node.path, rule: 'an Environment of a GitOpsApp must be one of its direct children (it names a folder of the tree)',
+      fix: 'create it with new Environment(app, ...)',
+    });
     this.argoCdApplication = this.addArgoCdApplication(p, props.argoCd ?? {});
   }
 
