@@ -434,6 +434,13 @@ describe('every check', () => {
     expect(f.fix.length).toBeGreaterThan(10);
   });
 
+  test('one object in two API versions is written twice', () => {
+    const objects = good();
+    const hpa = find(objects, 'HorizontalPodAutoscaler', 'web');
+    objects.push({ ...hpa, apiVersion: 'autoscaling/v1', spec: { scaleTargetRef: hpa.spec.scaleTargetRef, maxReplicas: 4 } });
+    expect(Guardrails.checkManifests(objects).findings.filter((f) => f.checkId === 'api/unique').map((f) => f.object.apiVersion)).toEqual(['autoscaling/v1', 'autoscaling/v2']);
+  });
+
   test('the checks name the object and the reason', () => {
     const objects = good();
     triggers['api/selector'](objects);

@@ -80,9 +80,11 @@ export const API_CHECKS: readonly Check[] = [
       if (w.kind !== 'Pod') checkLabelMap(w.labels, 'pod template labels', report);
     });
   }),
-  check(API, 'unique', 'each object (apiVersion, kind, namespace, name) is written once', 'rename or remove one of the two objects', (ctx) => {
+  check(API, 'unique', 'each object (API group, kind, namespace, name) is written once', 'rename or remove one of the two objects', (ctx) => {
     const count = new Map<string, number>();
-    const id = (o: JsonObject) => `${text(o.apiVersion)}|${text(o.kind)}|${ctx.index.namespaceOf(o)}|${text(obj(o.metadata).name)}`;
+    // the API group, not the version, identifies an object: autoscaling/v1 and /v2 HPAs of one name are one object
+    const group = (apiVersion: unknown) => text(apiVersion).split('/').slice(0, -1).join('/');
+    const id = (o: JsonObject) => `${group(o.apiVersion)}|${text(o.kind)}|${ctx.index.namespaceOf(o)}|${text(obj(o.metadata).name)}`;
     for (const o of ctx.index.all) count.set(id(o), (count.get(id(o)) ?? 0) + 1);
     for (const o of ctx.subjects) {
       if ((count.get(id(o)) ?? 0) > 1) ctx.report(o, 'the same object is written more than once (a later one would overwrite it)');

@@ -78,10 +78,10 @@ export function waiverLine(w: GuardrailWaiver): string {
 }
 
 const key = (f: GuardrailFinding): string[] => [
-  f.constructPath ?? '', f.object.kind, f.object.namespace ?? '', f.object.name, f.checkId, f.message,
+  f.constructPath ?? '', f.object.kind, f.object.namespace ?? '', f.object.name, f.object.apiVersion, f.checkId, f.message,
 ];
 
-/** Deterministic order: by construct path, object, check id, message. */
+/** Deterministic order: by construct path, object (kind, namespace, name, apiVersion), check id, message. */
 export function compareFindings(a: GuardrailFinding, b: GuardrailFinding): number {
   const ka = key(a);
   const kb = key(b);
