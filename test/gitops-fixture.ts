@@ -46,16 +46,8 @@ export class Shop extends Construct {
       readiness: Probe.httpGet('/healthz', { periodSeconds: 5 }),
       writablePaths: ['/var/cache/nginx'],
       configMountPath: '/etc/nginx/conf.d',
-      configFiles: {
-        'default.conf': [
-          'server {',
-          '  listen 8080;',
-          '  location = /healthz { access_log off; return 200 "ok\\n"; }',
-          ...(api ? [`  location / { proxy_pass http://${api.host}:${api.servicePort}; }`] : []),
-          '}',
-          '',
-        ].join('\n'),
-      },
+      // a multi-line file: the YAML must keep it as a literal block, byte for byte
+      configFiles: { 'default.conf': `server { listen 8080; location / { proxy_pass http://${api?.host ?? 'localhost'}:80; } }\n# ${env.name}\n` },
     });
     if (api) this.front.connectTo(api);
   }
