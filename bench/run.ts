@@ -3,8 +3,8 @@
  *
  *   --sizes 10,100,1000   estate sizes (apps)
  *   --repeats K           repeats of every variant at every size
- *                         (default: 9 at N <= 10, 5 at N <= 100, 3 above)
- *   --cold-repeats K      pairs of `cdk8s synth` runs for the cold start (default 5; 0 skips it)
+ *                         (default: 11 at N <= 10, 7 at N <= 100, 5 above)
+ *   --cold-repeats K      pairs of `cdk8s synth` runs for the cold start (default 7; 0 skips it)
  *   --json FILE           also write the raw results as JSON
  *   --tmpdir DIR          where the variants write (default: /dev/shm when it exists, else the OS temp
  *                         folder; this VM's disk took 0.4 s to 9 s for the same 8000 small writes,
@@ -51,7 +51,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { sizes: [10, 100, 1000], coldRepeats: 5, check: false, variant: 'library' };
+  const o: Options = { sizes: [10, 100, 1000], coldRepeats: 7, check: false, variant: 'library' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): string => {
@@ -83,7 +83,7 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-const repeatsFor = (apps: number, o: Options): number => o.repeats ?? (apps <= 10 ? 9 : apps <= 100 ? 5 : 3);
+const repeatsFor = (apps: number, o: Options): number => o.repeats ?? (apps <= 10 ? 11 : apps <= 100 ? 7 : 5);
 
 /** Runs one child; throws with its output when it fails. */
 function runChild(task: ChildTask): ChildResult | undefined {
