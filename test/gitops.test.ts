@@ -12,6 +12,7 @@ import { load, loadAll } from 'js-yaml';
 import { Environment, GitOpsApp } from '../src/gitops';
 import { fileNames } from '../src/gitops/_file-names';
 import { APPLY_ORDER } from '../src/gitops/_render';
+import { canonical } from '../src/gitops/_serialize';
 import { Manifest } from './util';
 import { shopApp, snapshotTree, tempDir } from './gitops-fixture';
 
@@ -144,6 +145,23 @@ describe('serialisation', () => {
     expect(template.indexOf('      labels:')).toBeLessThan(template.indexOf('      annotations:'));
     const spec = text.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(':')[0]).slice(4);
     expect(spec).toEqual([...spec].sort());
+  });
+
+  test('canonical form: reorders what is out of order (also deep), shares what is already canonical', () => {
+    const spec = { a: 1, b: { c: [1, { d: 'x', e: true }] } };
+    const template = { metadata: { annotations: { z: '1' }, labels: { a: 'b' } }, spec: { y: 1, x: 2 } };
+    const o: Manifest = { metadata: { labels: { x: 'y' }, name: 'n', finalizers: ['f'] }, kind: 'K', apiVersion: 'v1', spec, status: {}, data: { k: 'v' }, template };
+    const c = canonical(o, []);
+    expect(Object.keys(c)).toEqual(['apiVersion', 'kind', 'metadata', 'spec', 'data', 'status', 'template']);
+    expect(Object.keys(c.metadata as Manifest)).toEqual(['name', 'labels', 'finalizers']);
+    expect(c.spec).toBe(spec);
+    const t = c.template as Manifest;
+    expect(Object.keys(t.metadata)).toEqual(['labels', 'annotations']);
+    expect(Object.keys(t.spec)).toEqual(['x', 'y']);
+    expect(o.template).toBe(template);
+    expect(Object.keys(template.spec)).toEqual(['y', 'x']);
+    const clean: Manifest = { apiVersion: 'v1', kind: 'K', metadata: { name: 'n' }, spec };
+    expect(canonical(clean, [])).toBe(clean);
   });
 
   test('data keys follow type in Secrets and ConfigMaps', () => {

@@ -22,18 +22,14 @@ const NONE: readonly string[] = [];
 const SUSPICIOUS_STRINGS = new Set(['undefined', 'NaN', '[object Object]']);
 
 /**
- * A canonical copy of `object`: keys in the documented order. Values that
- * must never reach the output (null, undefined, NaN, Infinity, the strings
+ * `object` in canonical form: keys in the documented order. Values that must
+ * never reach the output (null, undefined, NaN, Infinity, the strings
  * "undefined", "NaN" and "[object Object]") are reported in `bad` as
- * `path: value` and left out.
+ * `path: value` and left out. Parts that are already canonical are shared
+ * with `object`, not copied (nothing here ever changes an object).
  */
 export function canonical(object: Manifest, bad: string[]): Manifest {
-  const out: Manifest = {};
-  for (const key of orderedKeys(object, TOP_KEYS)) {
-    const v = copy(object[key], key, bad, key === 'metadata');
-    if (v !== undefined) out[key] = v;
-  }
-  return out;
+  return mapping(object, TOP_KEYS, [], bad);
 }
 
 /**
@@ -55,53 +51,82 @@ export function toYaml(object: Manifest): string {
   return dump(object, { schema: SCHEMA, noRefs: true, lineWidth: -1, sortKeys: false });
 }
 
-function orderedKeys(o: Manifest, first: readonly string[]): string[] {
-  const keys = Object.keys(o);
+function orderedKeys(o: Manifest, keys: string[], first: readonly string[]): string[] {
   const head = first.filter((k) => Object.prototype.hasOwnProperty.call(o, k));
-  if (head.length === 0) return keys.sort();
+  if (head.length === 0) return [...keys].sort();
   const set = new Set(head);
   return [...head, ...keys.filter((k) => !set.has(k)).sort()];
 }
 
-function copyMapping(o: Manifest, path: string, bad: string[], first: readonly string[]): Manifest {
-  const out: Manifest = {};
-  for (const key of orderedKeys(o, first)) {
-    const v = copy(o[key], `${path}.${key}`, bad, key === 'metadata');
-    if (v !== undefined) out[key] = v;
+/** Whether `keys` (of `o`) already are in canonical order: the present `first` keys, then the rest sorted. */
+function isOrdered(o: Manifest, keys: string[], first: readonly string[]): boolean {
+  let i = 0;
+  for (const f of first) {
+    if (keys[i] === f) i++;
+    else if (Object.prototype.hasOwnProperty.call(o, f)) return false;
   }
-  return out;
+  for (let j = i + 1; j < keys.length; j++) if (!(keys[j - 1] < keys[j])) return false;
+  return true;
 }
 
-function copy(value: unknown, path: string, bad: string[], isMetadata = false): unknown {
+function mapping(o: Manifest, first: readonly string[], at: Array<string | number>, bad: string[]): Manifest {
+  const keys = Object.keys(o);
+  const ordered = isOrdered(o, keys, first);
+  const order = ordered ? keys : orderedKeys(o, keys, first);
+  let out: Manifest | undefined = ordered ? undefined : {};
+  for (let i = 0; i < order.length; i++) {
+    const key = order[i];
+    const value = o[key];
+    at.push(key);
+    const v = canonicalValue(value, at, bad, key === 'metadata');
+    at.pop();
+    if (out === undefined && v !== value) {
+      out = {};
+      for (let j = 0; j < i; j++) out[order[j]] = o[order[j]];
+    }
+    if (out !== undefined && v !== undefined) out[key] = v;
+  }
+  return out ?? o;
+}
+
+function sequence(a: unknown[], at: Array<string | number>, bad: string[]): unknown[] {
+  let out: unknown[] | undefined;
+  for (let i = 0; i < a.length; i++) {
+    at.push(i);
+    const v = canonicalValue(a[i], at, bad, false);
+    at.pop();
+    if (out === undefined && v !== a[i]) out = a.slice(0, i);
+    if (out !== undefined && v !== undefined) out.push(v);
+  }
+  return out ?? a;
+}
+
+function pathOf(at: Array<string | number>): string {
+  return at.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+/** The canonical form of a value, or undefined (reported in `bad`) when it must not be written. */
+function canonicalValue(value: unknown, at: Array<string | number>, bad: string[], isMetadata: boolean): unknown {
   switch (typeof value) {
     case 'string':
-      if (SUSPICIOUS_STRINGS.has(value)) bad.push(`${path}: got ${JSON.stringify(value)}`);
+      if (SUSPICIOUS_STRINGS.has(value)) bad.push(`${pathOf(at)}: got ${JSON.stringify(value)}`);
       return value;
     case 'boolean':
       return value;
     case 'number':
-      if (!Number.isFinite(value)) {
-        bad.push(`${path}: got ${value}`);
-        return undefined;
-      }
-      return value;
+      if (Number.isFinite(value)) return value;
+      bad.push(`${pathOf(at)}: got ${value}`);
+      return undefined;
     case 'object':
       if (value === null) break;
-      if (Array.isArray(value)) {
-        const items: unknown[] = [];
-        value.forEach((item, i) => {
-          const v = copy(item, `${path}[${i}]`, bad);
-          if (v !== undefined) items.push(v);
-        });
-        return items;
-      }
-      if (isMapping(value)) return copyMapping(value, path, bad, isMetadata ? METADATA_KEYS : NONE);
-      bad.push(`${path}: got an object of type ${(value as object).constructor?.name}`);
+      if (Array.isArray(value)) return sequence(value, at, bad);
+      if (isMapping(value)) return mapping(value, isMetadata ? METADATA_KEYS : NONE, at, bad);
+      bad.push(`${pathOf(at)}: got an object of type ${(value as object).constructor?.name}`);
       return undefined;
     default:
       break;
   }
-  bad.push(`${path}: got ${value === null ? 'null' : typeof value}`);
+  bad.push(`${pathOf(at)}: got ${value === null ? 'null' : typeof value}`);
   return undefined;
 }
 

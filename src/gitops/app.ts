@@ -102,7 +102,7 @@ export class GitOpsApp extends App {
   /** Renders the tree in memory. Throws one TiersError listing every problem. */
   public render(): RenderedTree {
     const files: { [path: string]: string } = {};
-    const tree = this.renderTree();
+    const tree = this.renderTree().files;
     for (const rel of [...tree.keys()].sort()) files[rel] = tree.get(rel)!;
     return { files };
   }
@@ -122,10 +122,10 @@ export class GitOpsApp extends App {
     }
     const unsafe = unsafeTarget(this.outdir);
     if (unsafe) throw new TiersError([formatProblem({ prop: 'outdir', value: this.outdir, rule: `${unsafe}; the GitOps tree replaces its folder as a whole`, fix: 'use a folder of its own, like "dist"' })]);
-    const tree = this.renderTree();
-    replaceFolder(this.outdir, tree);
-    this.writeCliCopy();
-    if (mode !== undefined) console.log(`wrote ${tree.size} files to ${this.outdir}/ (${this.environments.map((e) => e.name).join(', ')})`);
+    const { folders, files } = this.renderTree();
+    replaceFolder(this.outdir, files);
+    this.writeCliCopy(folders);
+    if (mode !== undefined) console.log(`wrote ${files.size} files to ${this.outdir}/ (${this.environments.map((e) => e.name).join(', ')})`);
   }
 
   /** Renders the tree and compares it with `outdir`, byte for byte. */
@@ -133,9 +133,8 @@ export class GitOpsApp extends App {
     return DriftCheck.compare(this.render().files, this.outdir);
   }
 
-  private rendered?: { folders: RenderedFolder[]; files: Map<string, string> };
-
-  private renderTree(): Map<string, string> {
+  /** Every folder rendered and checked, and the files of the tree; throws one TiersError listing every problem. */
+  private renderTree(): { folders: RenderedFolder[]; files: Map<string, string> } {
     const problems = collectProblems(this);
     const envs = this.environments;
     if (envs.length === 0) problems.push(`[${this.node.path || 'app'}] has no Environment. Fix: add one with new Environment(app, 'dev', {...})`);
@@ -165,8 +164,7 @@ export class GitOpsApp extends App {
       if (env) folder.files.set(README, readme(env, folder));
       for (const [file, content] of folder.files) files.set(`${folder.folder}/${file}`, content);
     }
-    this.rendered = { folders, files };
-    return files;
+    return { folders, files };
   }
 
   /** Every ApiObject, by the Environment (or Argo CD chart) it belongs to; others are problems. */
@@ -202,8 +200,8 @@ export class GitOpsApp extends App {
   }
 
   /** The copy for the cdk8s CLI, which deletes its output folder before running the app. */
-  private writeCliCopy(): void {
-    if (!this.cliOutdir || !this.rendered) return;
+  private writeCliCopy(folders: RenderedFolder[]): void {
+    if (!this.cliOutdir) return;
     const cli = path.resolve(this.cliOutdir);
     const tree = path.resolve(this.outdir);
     if (cli === tree || cli.startsWith(tree + path.sep) || tree.startsWith(cli + path.sep)) {
@@ -212,7 +210,7 @@ export class GitOpsApp extends App {
       return;
     }
     fs.mkdirSync(cli, { recursive: true });
-    for (const folder of this.rendered.folders) fs.writeFileSync(path.join(cli, `${folder.folder}.k8s.yaml`), multiDocument(folder));
+    for (const folder of folders) fs.writeFileSync(path.join(cli, `${folder.folder}.k8s.yaml`), multiDocument(folder));
   }
 }
 
