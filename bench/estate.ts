@@ -37,8 +37,8 @@ export function appNames(i: number): { web: string; db: string; prefix: string }
 
 // ---------------------------------------------------------------- 1. library
 
-/** Builds the estate with this library and writes it through the GitOps writer. */
-export function runLibrary(apps: number, outdir: string): void {
+/** The estate as this library's constructs (nothing rendered yet). */
+export function buildLibrary(apps: number, outdir: string): GitOpsApp {
   const app = new GitOpsApp({ outdir });
   const env = new Environment(app, NAMESPACE);
   for (let i = 0; i < apps; i++) {
@@ -49,7 +49,12 @@ export function runLibrary(apps: number, outdir: string): void {
     });
     web.connectTo(db, { envPrefix: n.prefix });
   }
-  app.synth();
+  return app;
+}
+
+/** Builds the estate with this library and writes it through the GitOps writer (guardrails run during its synth). */
+export function runLibrary(apps: number, outdir: string): void {
+  buildLibrary(apps, outdir).synth();
 }
 
 // ---------------------------------------------------------------- 2. cdk8s-plus
