@@ -108,9 +108,15 @@ export function checkImage(problems: Problems, prop: string, image: unknown): st
   return ref.tag;
 }
 
-/** Checks a whole number within [min, max]; returns whether it passed. */
-export function checkInteger(problems: Problems, prop: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER, fix?: string): value is number {
-  const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+/** The largest value of an int32 field (most counts and durations of the Kubernetes API). */
+export const INT32_MAX = 2 ** 31 - 1;
+
+/** Checks a whole number within [min, max] (by default an int32 >= min); returns whether it passed. */
+export function checkInteger(problems: Problems, prop: string, value: unknown, min: number, maxGiven?: number, fix?: string): value is number {
+  const max = maxGiven ?? INT32_MAX;
+  // without a given max, the int32 bound is named only to a value above it
+  const unbounded = maxGiven === Number.MAX_SAFE_INTEGER || (maxGiven === undefined && !(isInteger(value) && value > max));
+  const range = unbounded ? `>= ${min}` : `from ${min} to ${max}`;
   return problems.expect(isInteger(value) && value >= min && value <= max, {
     prop, value, rule: `must be a whole number ${range}`, fix: fix ?? `set ${prop} to a whole number ${range}, or leave it out for the default`,
   });

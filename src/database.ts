@@ -205,7 +205,7 @@ export class StatefulDatabase extends Construct implements IConnectable {
     this.terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? 120;
     checkInteger(p, 'minReadySeconds', this.minReadySeconds, 0);
     checkInteger(p, 'revisionHistoryLimit', this.revisionHistoryLimit, 0);
-    checkInteger(p, 'terminationGracePeriodSeconds', this.terminationGracePeriodSeconds, 0);
+    checkInteger(p, 'terminationGracePeriodSeconds', this.terminationGracePeriodSeconds, 0, Number.MAX_SAFE_INTEGER); // an int64
 
     // ---- the container
     const main = new ContainerBuilder(p, '', {

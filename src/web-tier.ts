@@ -190,7 +190,7 @@ export class StatelessWebTier extends Construct implements IConnectable {
     const terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? 30;
     checkInteger(p, 'minReadySeconds', minReadySeconds, 0);
     checkInteger(p, 'revisionHistoryLimit', revisionHistoryLimit, 0);
-    checkInteger(p, 'terminationGracePeriodSeconds', terminationGracePeriodSeconds, 0);
+    checkInteger(p, 'terminationGracePeriodSeconds', terminationGracePeriodSeconds, 0, Number.MAX_SAFE_INTEGER); // an int64
     if (checkInteger(p, 'progressDeadlineSeconds', progressDeadlineSeconds, 1)) {
       p.expect(progressDeadlineSeconds > minReadySeconds, {
         prop: 'progressDeadlineSeconds', value: progressDeadlineSeconds, rule: `must be greater than minReadySeconds (${minReadySeconds})`,

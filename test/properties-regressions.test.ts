@@ -1,0 +1,38 @@
+/**
+ * Regressions found by the property tests (test/properties-*.test.ts): each
+ * problem a generated prop set ran into, pinned as a targeted test.
+ */
+import { Testing } from 'cdk8s';
+import { Probe, StatelessWebTier, StatelessWebTierProps } from '../src';
+import { chart, find, synth } from './util';
+
+const IMAGE = 'registry.example.com/shop/web:1.4.2';
+
+/** Synthesizes and returns the error message (fails the test when synth succeeds). */
+function problemsOf(props: Partial<StatelessWebTierProps>): string {
+  const c = chart();
+  new StatelessWebTier(c, 'web', { image: IMAGE, ...props });
+  try {
+    Testing.synth(c);
+  } catch (e) {
+    expect(e).not.toBeInstanceOf(TypeError);
+    return (e as Error).message;
+  }
+  throw new Error('synth succeeded');
+}
+
+describe('int32 fields', () => {
+  test('rejects counts and durations above the int32 range of the API', () => {
+    expect(problemsOf({ replicas: 2 ** 31 })).toMatch(/\[test\/web\] replicas: got 2147483648; must be a whole number from 0 to 2147483647\. Fix: set replicas to a whole number from 0 to 2147483647/);
+    expect(problemsOf({ revisionHistoryLimit: Number.MAX_SAFE_INTEGER })).toMatch(/revisionHistoryLimit: got 9007199254740991; must be a whole number from 0 to 2147483647/);
+    expect(problemsOf({ readiness: Probe.httpGet('/', { timeoutSeconds: 2 ** 40 }) })).toMatch(/readiness\.timeoutSeconds: got 1099511627776; must be a whole number from 1 to 2147483647/);
+  });
+
+  test('can configure the largest int32 values, and a grace period beyond them (an int64)', () => {
+    const c = chart();
+    new StatelessWebTier(c, 'web', { image: IMAGE, replicas: 2 ** 31 - 1, terminationGracePeriodSeconds: 2 ** 40 });
+    const d = find(synth(c), 'Deployment', 'web');
+    expect(d.spec.replicas).toBe(2 ** 31 - 1);
+    expect(d.spec.template.spec.terminationGracePeriodSeconds).toBe(2 ** 40);
+  });
+});
