@@ -45,7 +45,11 @@ export function resolveIdentity(problems: Problems, name: string, props: Identit
   for (const key of ['instance', 'component', 'partOf', 'version'] as const) {
     const value = identity[key];
     if (value === undefined) continue;
-    problems.expect(isLabelValue(value), { prop: key, value, rule: 'must be a label value: at most 63 letters, digits, "-", "_", "."', fix: `shorten ${key}` });
+    // the instance selects the pods, and an empty one counts as missing (policy/recommended-labels)
+    const empty = key === 'instance' && value === '';
+    problems.expect(isLabelValue(value) && !empty, {
+      prop: key, value, rule: `must be a ${empty ? 'non-empty ' : ''}label value: at most 63 letters, digits, "-", "_", "."`, fix: empty ? 'leave instance out for the name' : `shorten ${key}`,
+    });
   }
   checkLabels(problems, 'labels', props.labels);
   checkLabels(problems, 'annotations', props.annotations, false);

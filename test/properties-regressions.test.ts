@@ -36,3 +36,9 @@ describe('int32 fields', () => {
     expect(d.spec.template.spec.terminationGracePeriodSeconds).toBe(2 ** 40);
   });
 });
+
+describe('instance', () => {
+  test('rejects an empty instance (it selects the pods, and counts as missing)', () => {
+    expect(problemsOf({ instance: '' })).toMatch(/\[test\/web\] instance: got ""; must be a non-empty label value.*\. Fix: leave instance out for the name/);
+  });
+});
