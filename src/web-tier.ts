@@ -238,7 +238,8 @@ export class StatelessWebTier extends Construct implements IConnectable {
         ...(this.replicas !== undefined ? { replicas: this.replicas } : {}),
         selector: {
           matchLabels: { ...this.podSelectorLabels },
-          ...(expressions.length ? { matchExpressions: expressions.map((e) => e._render()) } : {}),
+          // a value that is not a LabelExpression is reported above; it cannot be rendered
+          ...(expressions.length ? { matchExpressions: expressions.filter((e) => e instanceof LabelExpression).map((e) => e._render()) } : {}),
         },
         strategy: rollout instanceof Rollout ? rollout._render() : undefined,
         minReadySeconds,

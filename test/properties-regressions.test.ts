@@ -3,7 +3,7 @@
  * problem a generated prop set ran into, pinned as a targeted test.
  */
 import { Testing } from 'cdk8s';
-import { Probe, StatelessWebTier, StatelessWebTierProps } from '../src';
+import { LabelExpression, Probe, StatelessWebTier, StatelessWebTierProps } from '../src';
 import { chart, find, synth } from './util';
 
 const IMAGE = 'registry.example.com/shop/web:1.4.2';
@@ -20,6 +20,9 @@ function problemsOf(props: Partial<StatelessWebTierProps>): string {
   }
   throw new Error('synth succeeded');
 }
+
+/** Props from a JavaScript caller, who can pass anything. */
+const js = <T>(value: unknown): T => value as T;
 
 describe('int32 fields', () => {
   test('rejects counts and durations above the int32 range of the API', () => {
@@ -40,5 +43,12 @@ describe('int32 fields', () => {
 describe('instance', () => {
   test('rejects an empty instance (it selects the pods, and counts as missing)', () => {
     expect(problemsOf({ instance: '' })).toMatch(/\[test\/web\] instance: got ""; must be a non-empty label value.*\. Fix: leave instance out for the name/);
+  });
+});
+
+describe('selectorExpressions from JavaScript', () => {
+  test('rejects a value that is not a LabelExpression with a message, not a TypeError', () => {
+    expect(problemsOf({ selectorExpressions: [js<LabelExpression>({ key: 'track', operator: 'Exists' })] }))
+      .toMatch(/\[test\/web\] selectorExpressions\[0\]: got \{"key":"track","operator":"Exists"\}; must be a LabelExpression/);
   });
 });
