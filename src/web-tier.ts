@@ -429,6 +429,9 @@ export class StatelessWebTier extends Construct implements IConnectable {
   private checkConfig(files: { [fileName: string]: string }, mountPath: string): string {
     const p = this.problems;
     p.expect(isAbsolutePath(mountPath), { prop: 'configMountPath', value: mountPath, rule: 'must be an absolute path', fix: 'use a path like "/etc/nginx/conf.d"' });
+    if (!p.expect(files !== null && typeof files === 'object' && !Array.isArray(files), {
+      prop: 'configFiles', value: files, rule: 'must be a map of file names to file contents', fix: 'give an object like { "app.conf": "..." }, or leave configFiles out',
+    })) return '';
     for (const [file, content] of Object.entries(files)) {
       p.expect(/^[-._a-zA-Z0-9]+$/.test(file) && file.length <= 253 && file !== '.' && file !== '..', {
         prop: 'configFiles key', value: file, rule: 'a ConfigMap key must consist of letters, digits, "-", "_" and "."', fix: 'use a file name like "app.conf"',

@@ -52,3 +52,10 @@ describe('selectorExpressions from JavaScript', () => {
       .toMatch(/\[test\/web\] selectorExpressions\[0\]: got \{"key":"track","operator":"Exists"\}; must be a LabelExpression/);
   });
 });
+
+describe('configFiles from JavaScript', () => {
+  test('rejects configFiles that are not a map, with a message, not a TypeError', () => {
+    expect(problemsOf({ configFiles: js(null) })).toMatch(/\[test\/web\] configFiles: got null; must be a map of file names to file contents/);
+    expect(problemsOf({ configFiles: js('app.conf') })).toMatch(/configFiles: got "app.conf"; must be a map of file names to file contents/);
+  });
+});
