@@ -5,7 +5,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Problems } from './_errors';
 import { containerSecurityContext } from './_pod';
-import { checkImage, checkPort, checkPortName, isDns1123Label, isEnvName } from './_rules';
+import { checkImage, checkPort, checkPortName, checkStringList, isDns1123Label, isEnvName } from './_rules';
 import { EnvValue } from './env';
 import { Probe } from './probe';
 
@@ -45,6 +45,9 @@ export class ContainerBuilder {
     this.imageTag = checkImage(problems, names.image ?? `${prop}image`, input.image);
     if (input.port !== undefined) checkPort(problems, names.port ?? `${prop}port`, input.port);
     if (input.portName !== undefined) checkPortName(problems, names.portName ?? `${prop}portName`, input.portName);
+    for (const [what, words] of [['command', input.command], ['args', input.args]] as const) {
+      if (words !== undefined && words !== null) checkStringList(problems, `${prop}${what}`, words);
+    }
     this.checkProbes();
     for (const [name, value] of Object.entries(input.env ?? {})) this.addEnv(name, value, `${prop}env["${name}"]`);
     this.mounts = [...input.volumeMounts];

@@ -161,6 +161,13 @@ export function checkLabels(problems: Problems, prop: string, labels: Record<str
   }
 }
 
+/** Checks a command or argument list: an array of strings. */
+export function checkStringList(problems: Problems, prop: string, value: unknown): value is string[] {
+  return problems.expect(Array.isArray(value) && value.every(isString), {
+    prop, value, rule: 'must be a list of strings', fix: `write ${prop} as a list, one string per word, e.g. ["node", "server.js"]`,
+  });
+}
+
 /** Reports every value that appears more than once in `values`. */
 export function checkUnique(problems: Problems, prop: string, values: readonly unknown[], what: string): void {
   const seen = new Set<unknown>();

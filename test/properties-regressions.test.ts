@@ -4,7 +4,7 @@
  */
 import { Testing } from 'cdk8s';
 import { LabelExpression, Probe, StatelessWebTier, StatelessWebTierProps } from '../src';
-import { chart, find, synth } from './util';
+import { chart, find, mainContainer, synth } from './util';
 
 const IMAGE = 'registry.example.com/shop/web:1.4.2';
 
@@ -57,5 +57,21 @@ describe('configFiles from JavaScript', () => {
   test('rejects configFiles that are not a map, with a message, not a TypeError', () => {
     expect(problemsOf({ configFiles: js(null) })).toMatch(/\[test\/web\] configFiles: got null; must be a map of file names to file contents/);
     expect(problemsOf({ configFiles: js('app.conf') })).toMatch(/configFiles: got "app.conf"; must be a map of file names to file contents/);
+  });
+});
+
+describe('command and args', () => {
+  test('rejects a command or args that are not lists of strings', () => {
+    expect(problemsOf({ command: js('node server.js') })).toMatch(/\[test\/web\] command: got "node server.js"; must be a list of strings\. Fix: write command as a list/);
+    expect(problemsOf({ args: js([8080]) })).toMatch(/args: got \[8080\]; must be a list of strings/);
+    expect(problemsOf({ sidecars: [{ name: 'proxy', image: IMAGE, port: 9000, command: js(5) }] })).toMatch(/sidecars\[0\]\.command: got 5; must be a list of strings/);
+  });
+
+  test('a null command or args is left out, like undefined', () => {
+    const c = chart();
+    new StatelessWebTier(c, 'web', { image: IMAGE, command: js(null), args: js(null) });
+    const container = mainContainer(find(synth(c), 'Deployment', 'web'));
+    expect(container.command).toBeUndefined();
+    expect(container.args).toBeUndefined();
   });
 });
