@@ -4,6 +4,12 @@ import { isDns1123Subdomain, isString, looksSecret } from './_rules';
 
 enum EnvSource { VALUE, SECRET, CONFIG_MAP, FIELD }
 
+/** A key of a Secret or ConfigMap. */
+const KEY = /^[-._a-zA-Z0-9]+$/;
+/** The pod fields an env var can read (the downward API). */
+const FIELD_PATHS = "metadata.name, metadata.namespace, metadata.uid, metadata.labels['<key>'], metadata.annotations['<key>'], spec.nodeName, spec.serviceAccountName, status.hostIP, status.hostIPs, status.podIP, status.podIPs";
+const FIELD_PATH = /^(metadata\.(name|namespace|uid)|metadata\.(labels|annotations)\['[^']+'\]|spec\.(nodeName|serviceAccountName)|status\.(hostIPs?|podIPs?))$/;
+
 /**
  * The value of one environment variable: a literal, a key of a Secret or
  * ConfigMap, or a field of the pod. Credentials always come from a Secret.
@@ -50,8 +56,11 @@ export class EnvValue {
       });
       return;
     }
-    problems.expect(isString(this.value) && this.value.length > 0, {
-      prop, value: this.value, rule: this.source === EnvSource.FIELD ? 'needs a field path' : 'needs a key', fix: 'give a non-empty key or field path',
+    const field = this.source === EnvSource.FIELD;
+    problems.expect(isString(this.value) && (field ? FIELD_PATH.test(this.value) : this.value.length <= 253 && KEY.test(this.value)), {
+      prop, value: this.value,
+      rule: field ? `needs a field path the API server supports (${FIELD_PATHS})` : 'needs a key: letters, digits, "-", "_" and "."',
+      fix: field ? 'use a field path like "metadata.name" or "status.podIP"' : 'give the key as it is written in the object, e.g. "password"',
     });
     if (this.source === EnvSource.SECRET || this.source === EnvSource.CONFIG_MAP) {
       const kind = this.source === EnvSource.SECRET ? 'Secret' : 'ConfigMap';

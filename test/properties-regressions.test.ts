@@ -3,7 +3,7 @@
  * problem a generated prop set ran into, pinned as a targeted test.
  */
 import { Testing } from 'cdk8s';
-import { LabelExpression, Probe, StatelessWebTier, StatelessWebTierProps } from '../src';
+import { EnvValue, LabelExpression, Probe, StatelessWebTier, StatelessWebTierProps } from '../src';
 import { chart, find, mainContainer, synth } from './util';
 
 const IMAGE = 'registry.example.com/shop/web:1.4.2';
@@ -73,5 +73,27 @@ describe('command and args', () => {
     const container = mainContainer(find(synth(c), 'Deployment', 'web'));
     expect(container.command).toBeUndefined();
     expect(container.args).toBeUndefined();
+  });
+});
+
+describe('env references', () => {
+  test('rejects a Secret or ConfigMap key that the API server would refuse', () => {
+    expect(problemsOf({ env: { API_TOKEN: EnvValue.fromSecretKey('creds', 'api token') } }))
+      .toMatch(/\[test\/web\] env\["API_TOKEN"\]: got "api token"; needs a key: letters, digits, "-", "_" and "."/);
+    expect(problemsOf({ env: { FLAGS: EnvValue.fromConfigMapKey('flags', '') } })).toMatch(/env\["FLAGS"\]: got ""; needs a key/);
+  });
+
+  test('rejects a field path that the downward API does not offer', () => {
+    expect(problemsOf({ env: { NODE: EnvValue.fromFieldPath('spec.bogus') } }))
+      .toMatch(/env\["NODE"\]: got "spec.bogus"; needs a field path the API server supports \(metadata.name, .*status.podIPs\)\. Fix: use a field path like "metadata.name"/);
+  });
+
+  test('can read the downward API fields, labels and annotations included', () => {
+    const paths = ['metadata.name', 'metadata.namespace', 'metadata.uid', "metadata.labels['team']", "metadata.annotations['example.com/x']",
+      'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'];
+    const c = chart();
+    new StatelessWebTier(c, 'web', { image: IMAGE, env: Object.fromEntries(paths.map((p, i) => [`F${i}`, EnvValue.fromFieldPath(p)])) });
+    const env = mainContainer(find(synth(c), 'Deployment', 'web')).env;
+    expect(env.map((e: { valueFrom: { fieldRef: { fieldPath: string } } }) => e.valueFrom.fieldRef.fieldPath)).toEqual(paths);
   });
 });
