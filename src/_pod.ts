@@ -2,6 +2,7 @@
  * Pod hardening shared by every workload of the library: security contexts,
  * resources, writable paths under a read-only root, spreading over zones and nodes.
  */
+import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Problems } from './_errors';
 import { checkQuantity, checkRequestWithinLimit } from './_quantity';
@@ -85,10 +86,16 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** A volume name derived from a path: "/var/cache/nginx" becomes "var-cache-nginx". */
+/**
+ * A volume name derived from a path: "/var/cache/nginx" becomes "var-cache-nginx".
+ * A name longer than 63 characters is cut and ends in a hash of the whole name,
+ * so that two long names never become the same.
+ */
 export function volumeNameForPath(prefix: string | undefined, path: string): string {
   const slug = path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'root';
-  return `${prefix ? `${prefix}-` : ''}${slug}`.slice(0, 63).replace(/-+$/, '');
+  const name = `${prefix ? `${prefix}-` : ''}${slug}`;
+  if (name.length <= 63) return name;
+  return `${name.slice(0, 54).replace(/-+$/, '')}-${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
 }
 
 /** Writable emptyDir volumes under a read-only root: `/tmp` always, plus the paths the user names. */

@@ -97,3 +97,21 @@ describe('env references', () => {
     expect(env.map((e: { valueFrom: { fieldRef: { fieldPath: string } } }) => e.valueFrom.fieldRef.fieldPath)).toEqual(paths);
   });
 });
+
+describe('derived volume names', () => {
+  test('a long sidecar name with writable paths gets distinct volume names of at most 63 characters', () => {
+    const name = `log-${'x'.repeat(56)}`;
+    const c = chart();
+    new StatelessWebTier(c, 'web', {
+      image: IMAGE,
+      sidecars: [{ name, image: IMAGE, port: 9000, portName: 'logs', writablePaths: ['/var/cache/side', '/var/log/side'] }],
+    });
+    const pod = find(synth(c), 'Deployment', 'web').spec.template.spec;
+    const mounts = pod.containers[1].volumeMounts as Array<{ name: string; mountPath: string }>;
+    expect(mounts.map((m) => m.mountPath)).toEqual(['/tmp', '/var/cache/side', '/var/log/side', '/shared']);
+    const names = mounts.map((m) => m.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const n of names) expect(n).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+    expect(names[0]).toMatch(/^log-x+-[0-9a-f]{8}$/);
+  });
+});
