@@ -41,6 +41,8 @@ export class TiersError extends Error {
     super(`cdk8s-tiers found ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n  ${problems.join('\n  ')}`);
     this.name = 'TiersError';
     this.problems = problems;
+    // not enumerable: Node prints an uncaught error's own enumerable fields after the stack
+    Object.defineProperty(this, 'problems', { enumerable: false });
   }
 }
 

@@ -1,29 +1,37 @@
 /**
  * The example application: a public nginx front (NodePort) forwarding to an
- * internal web API tier, which uses a PostgreSQL database. `cdk8s synth`
- * renders it into dist/.
+ * internal web API tier, which uses a PostgreSQL database. It is defined
+ * once and rendered for dev, staging and prod into dist/<environment>/
+ * (one file per object, a kustomization.yaml and a README.md with the
+ * topology each), all or nothing.
+ *
+ *   npm run synth    write dist/        npm run drift    check dist/ (CI)
  */
-import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DatabaseEngine, EnvValue, Probe, ServiceType, StatefulDatabase, StatelessWebTier } from './index';
+import {
+  DatabaseEngine, Environment, EnvironmentProps, EnvValue, GitOpsApp, Probe, ServiceType, StatefulDatabase, StatelessWebTier,
+} from './index';
 
-export class ShopChart extends Chart {
+/** The shop, defined once; `env` supplies what differs between environments. */
+export class Shop extends Construct {
   public readonly front: StatelessWebTier;
   public readonly api: StatelessWebTier;
   public readonly db: StatefulDatabase;
 
-  constructor(scope: Construct, id: string) {
-    super(scope, id, { namespace: 'shop' });
+  constructor(env: Environment, id: string) {
+    super(env, id);
 
     this.api = new StatelessWebTier(this, 'api', {
-      image: 'ghcr.io/stefanprodan/podinfo:6.7.1',
+      image: env.image('api', 'ghcr.io/stefanprodan/podinfo:6.7.1'),
       partOf: 'shop',
       serviceType: ServiceType.CLUSTER_IP,
       port: 9898,
       readiness: Probe.httpGet('/readyz', { periodSeconds: 5 }),
       liveness: Probe.httpGet('/healthz', { initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 5 }),
-      env: { PODINFO_UI_MESSAGE: EnvValue.fromValue('shop api') },
-      autoscaling: { minReplicas: 2, maxReplicas: 6 },
+      env: { PODINFO_UI_MESSAGE: EnvValue.fromValue(`shop api (${env.name})`) },
+      replicas: env.replicas('api'),
+      autoscaling: env.autoscaling('api', { minReplicas: 2, maxReplicas: 6 }),
+      resources: env.resources('api'),
     });
 
     // The Secret "shop-db-credentials" (keys username, password) is created outside
@@ -32,16 +40,19 @@ export class ShopChart extends Chart {
       engine: DatabaseEngine.postgres({ version: '16.4', database: 'shop' }),
       partOf: 'shop',
       secretName: 'shop-db-credentials',
-      storage: '20Gi',
+      storage: env.storage('db', '20Gi'),
+      resources: env.resources('db'),
     });
     // api gets DB_HOST, DB_PORT, DB_USER, DB_PASSWORD (Secret references) and DB_NAME
     this.api.connectTo(this.db);
 
     this.front = new StatelessWebTier(this, 'front', {
-      image: 'nginxinc/nginx-unprivileged:1.27.3-alpine',
+      image: env.image('front', 'nginxinc/nginx-unprivileged:1.27.3-alpine'),
       partOf: 'shop',
-      nodePort: 30080,
-      replicas: 3,
+      nodePort: env.nodePort('front'),
+      replicas: env.replicas('front', 3),
+      autoscaling: env.autoscaling('front'),
+      resources: env.resources('front'),
       readiness: Probe.httpGet('/healthz', { periodSeconds: 5 }),
       writablePaths: ['/var/cache/nginx'],
       configMountPath: '/etc/nginx/conf.d',
@@ -60,6 +71,34 @@ export class ShopChart extends Chart {
   }
 }
 
-const app = new App();
-new ShopChart(app, 'shop');
+/**
+ * What differs per environment, by tier. Node ports are unique in the whole
+ * tree (one cluster may run several environments). A value the definition
+ * does not read (a typo) fails the synth.
+ */
+export const ENVIRONMENTS: { [name: string]: EnvironmentProps } = {
+  dev: {
+    namespace: 'shop-dev',
+    tiers: {
+      front: { nodePort: 30080, replicas: 2, resources: { memoryLimit: '192Mi' } },
+      api: { imageTag: '6.7.2', autoscaling: { minReplicas: 2, maxReplicas: 3 } },
+      db: { storage: '5Gi' },
+    },
+  },
+  staging: {
+    namespace: 'shop-staging',
+    tiers: { front: { nodePort: 30081 } },
+  },
+  prod: {
+    namespace: 'shop-prod',
+    tiers: {
+      front: { nodePort: 30082, autoscaling: { minReplicas: 3, maxReplicas: 10 }, resources: { memoryLimit: '512Mi' } },
+      api: { autoscaling: { minReplicas: 3, maxReplicas: 12 }, resources: { cpuRequest: '250m', memoryRequest: '256Mi', memoryLimit: '512Mi' } },
+      db: { storage: '100Gi', resources: { cpuRequest: '1', memoryRequest: '2Gi', memoryLimit: '2Gi' } },
+    },
+  },
+};
+
+const app = new GitOpsApp({ outdir: 'dist' });
+for (const [name, props] of Object.entries(ENVIRONMENTS)) new Shop(new Environment(app, name, props), 'shop');
 app.synth();
