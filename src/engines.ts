@@ -215,7 +215,8 @@ function presetImage(p: Problems, preset: Preset, options: EngineOptions): strin
 
 /** The name of the database created on first start, checked against the engine's identifier limit. */
 function databaseName(p: Problems, engine: string, given: string | undefined, ctx: EngineContext, maxLength: number): string {
-  const name = given ?? ctx.name.replace(/-/g, '_').slice(0, maxLength);
+  // a name that is not a string is reported by the database; derive from a stand-in so this stays quiet
+  const name = given ?? (isString(ctx.name) ? ctx.name : 'db').replace(/-/g, '_').slice(0, maxLength);
   p.expect(isString(name) && name.length <= maxLength && SQL_NAME.test(name), {
     prop: 'engine.database', value: name, rule: `a ${engine} database name here must be at most ${maxLength} lower-case letters, digits and "_", not starting with a digit (so clients never need to quote it)`,
     fix: 'use a name like "orders"',

@@ -3,7 +3,8 @@
  * problem a generated prop set ran into, pinned as a targeted test.
  */
 import { Testing } from 'cdk8s';
-import { EnvValue, LabelExpression, Probe, StatelessWebTier, StatelessWebTierProps } from '../src';
+import { DatabaseEngine, EnvValue, LabelExpression, Probe, StatefulDatabase, StatelessWebTier, StatelessWebTierProps } from '../src';
+import { database, problemsOf as dbProblemsOf } from './database-fixture';
 import { chart, find, mainContainer, synth } from './util';
 
 const IMAGE = 'registry.example.com/shop/web:1.4.2';
@@ -113,5 +114,15 @@ describe('derived volume names', () => {
     expect(new Set(names).size).toBe(names.length);
     for (const n of names) expect(n).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
     expect(names[0]).toMatch(/^log-x+-[0-9a-f]{8}$/);
+  });
+});
+
+describe('StatefulDatabase name from JavaScript', () => {
+  test('a name that is not a string is reported, not a TypeError while deriving the database name', () => {
+    for (const engine of [DatabaseEngine.postgres({ version: '16.4' }), DatabaseEngine.mysql({ version: '8.4.3' })]) {
+      const problems = dbProblemsOf((c) => database(c, { engine, name: js(42) }));
+      expect(problems[0]).toMatch(/^\[test\/db\] name: got 42; must be a DNS-1035 label of at most 52 characters/);
+      expect(problems.join('\n')).not.toMatch(/engine\.database/);
+    }
   });
 });
