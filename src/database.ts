@@ -8,7 +8,7 @@ import { TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
 import { podSecurityContext, resolveResources, resolveSecurity, spreadAndAntiAffinity, writablePaths } from './_pod';
 import { quantityValue } from './_quantity';
-import { checkInteger, checkNamespaceAndAccount, checkPort, checkTierName, isAbsolutePath, isDns1123Label, isDns1123Subdomain, isString } from './_rules';
+import { checkInteger, checkNamespaceAndAccount, checkPort, checkStringList, checkTierName, isAbsolutePath, isDns1123Label, isDns1123Subdomain, isString } from './_rules';
 import { resolveNodePort, tierService } from './_service';
 import { Connection, IConnectable, INetworkPeer } from './connection';
 import { DatabaseEngine } from './engines';
@@ -208,13 +208,14 @@ export class StatefulDatabase extends Construct implements IConnectable {
     checkInteger(p, 'terminationGracePeriodSeconds', this.terminationGracePeriodSeconds, 0, Number.MAX_SAFE_INTEGER); // an int64
 
     // ---- the container
+    const userArgs = props.args === undefined || props.args === null || checkStringList(p, 'args', props.args) ? props.args ?? [] : [];
     const main = new ContainerBuilder(p, '', {
       name: this.name,
       image: b.image,
       port: b.port,
       portName: b.portName,
       command: b.command,
-      args: b.args.length || props.args?.length ? [...b.args, ...(props.args ?? [])] : undefined,
+      args: b.args.length || userArgs.length ? [...b.args, ...userArgs] : undefined,
       readiness: props.readiness ?? b.readiness,
       liveness: props.liveness ?? b.liveness,
       startup: props.startup ?? b.startup,

@@ -6,7 +6,7 @@
  */
 import { EngineBinding, EngineContext } from './_engine';
 import { Problems } from './_errors';
-import { isAbsolutePath, isString } from './_rules';
+import { checkStringList, isAbsolutePath, isString } from './_rules';
 import { EnvValue } from './env';
 import { Probe, ProbeOptions } from './probe';
 
@@ -341,7 +341,7 @@ function customBinding(p: Problems, o: CustomEngineOptions): EngineBinding {
   }
   return {
     image: o.image, port: o.port, portName, dataPath: o.dataPath,
-    command: o.command, args: [...(o.args ?? [])],
+    command: o.command, args: o.args === undefined || o.args === null || checkStringList(p, 'engine.args', o.args) ? [...(o.args ?? [])] : [],
     env: { ...o.env },
     readiness: o.readiness, liveness: o.liveness, startup: o.startup,
     writablePaths,

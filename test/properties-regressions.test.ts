@@ -126,3 +126,15 @@ describe('StatefulDatabase name from JavaScript', () => {
     }
   });
 });
+
+describe('StatefulDatabase args', () => {
+  test('rejects args that are not a list of strings, also in a custom engine', () => {
+    expect(dbProblemsOf((c) => database(c, { args: js('-c max_connections=200') })))
+      .toEqual([expect.stringMatching(/^\[test\/db\] args: got "-c max_connections=200"; must be a list of strings/)]);
+    expect(dbProblemsOf((c) => database(c, { engine: DatabaseEngine.mysql({ version: '8.4.3' }), args: js(5) })))
+      .toEqual([expect.stringMatching(/args: got 5; must be a list of strings/)]);
+    const custom = DatabaseEngine.custom({ image: IMAGE, port: 2379, dataPath: '/data', readiness: Probe.exec(['true']), liveness: Probe.tcpSocket(), args: js(5) });
+    expect(dbProblemsOf((c) => new StatefulDatabase(c, 'db', { engine: custom })))
+      .toEqual([expect.stringMatching(/^\[test\/db\] engine\.args: got 5; must be a list of strings/)]);
+  });
+});
