@@ -138,3 +138,19 @@ describe('StatefulDatabase args', () => {
       .toEqual([expect.stringMatching(/^\[test\/db\] engine\.args: got 5; must be a list of strings/)]);
   });
 });
+
+describe('image references', () => {
+  test('rejects an upper-case first path component that is not a registry (no "." or ":")', () => {
+    expect(problemsOf({ image: 'Shop/web:1.4.2' })).toMatch(/\[test\/web\] image: got "Shop\/web:1.4.2"; must be an image reference/);
+    expect(dbProblemsOf((c) => database(c, { engine: DatabaseEngine.postgres({ version: '16.4', repository: 'MIRROR/postgres' }) })))
+      .toEqual([expect.stringMatching(/engine\.image: got "MIRROR\/postgres:16.4"; must be an image reference/)]);
+  });
+
+  test('can name a registry with a dot, a port or localhost (any case), and a lower-case path without one', () => {
+    for (const image of ['Registry.Example.com/shop/web:1.4.2', 'localhost:5000/web:1', 'localhost/web:1', 'myteam/web:1']) {
+      const c = chart();
+      new StatelessWebTier(c, 'web', { image });
+      expect(mainContainer(find(synth(c), 'Deployment', 'web')).image).toBe(image);
+    }
+  });
+});
