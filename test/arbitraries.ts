@@ -286,9 +286,9 @@ export function envValue(secretLike: boolean): fc.Arbitrary<EnvValue> {
 const SECRET_LIKE = /passw|secret|token|api_?key|credential/i;
 
 /** An env map, with (rarely) a bad name, a literal credential or a bad reference. */
-export function env(propName = 'env'): fc.Arbitrary<Gen<{ [name: string]: EnvValue } | undefined>> {
+export function env(propName = 'env', names: readonly string[] = ENV_NAMES): fc.Arbitrary<Gen<{ [name: string]: EnvValue } | undefined>> {
   const entry: fc.Arbitrary<{ k: string; v: unknown; fault?: Fault }> = fc.oneof(
-    { weight: VALID_WEIGHT / 4, arbitrary: fc.constantFrom(...ENV_NAMES).chain((k) => envValue(SECRET_LIKE.test(k)).map((v) => ({ k, v }))) },
+    { weight: VALID_WEIGHT / 4, arbitrary: fc.constantFrom(...names).chain((k) => envValue(SECRET_LIKE.test(k)).map((v) => ({ k, v }))) },
     {
       weight: 1, arbitrary: fc.oneof(
         fc.constantFrom('1X', 'A B', '', 'a=b').map((k) => ({ k, v: EnvValue.fromValue('x') as unknown, fault: faulty(k, `${propName}["${k}"]`).faults[0] })),
