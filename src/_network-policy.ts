@@ -7,6 +7,8 @@ import { Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { objectMeta } from './_labels';
+import { Problems } from './_errors';
+import { isDns1123Label, isLabelKey, isLabelValue, isPort } from './_rules';
 import { INetworkPeer } from './connection';
 
 export interface TierNetworkPolicyProps {
@@ -16,6 +18,8 @@ export interface TierNetworkPolicyProps {
   readonly podSelector: Record<string, string>;
   /** Ingress allowed while no other ingress rule was added (from pods and ports). */
   readonly fallbackIngress?: { from: k8s.NetworkPolicyPeer[]; ports: number[] };
+  /** Where a peer that cannot be named in a rule is reported. @default - not reported */
+  readonly problems?: Problems;
 }
 
 const DNS_PEER: k8s.NetworkPolicyPeer = {
@@ -50,14 +54,22 @@ export class TierNetworkPolicy {
     });
   }
 
-  /** Lets traffic in on `ports` from `peer`, or from anywhere when no peer is given. */
+  /**
+   * Lets traffic in on `ports` from `peer`, or from anywhere when no peer is given.
+   * Ports that are not port numbers are left out (their tier reports them); a rule
+   * left without ports is not added, since a rule without ports allows every port.
+   */
   public allowIngress(peer: INetworkPeer | undefined, ports: number[]): void {
+    ports = ports.filter(isPort);
+    if (ports.length === 0 || (peer && !this.nameable(peer))) return;
     const rule: k8s.NetworkPolicyIngressRule = { ...(peer ? { from: [this.peerOf(peer)] } : {}), ports: tcp(ports) };
     this.ingress.set(JSON.stringify(rule), rule);
   }
 
-  /** Lets traffic out on `ports` to `peer`. */
+  /** Lets traffic out on `ports` to `peer` (ports that are not port numbers are left out, as for ingress). */
   public allowEgress(peer: INetworkPeer, ports: number[]): void {
+    ports = ports.filter(isPort);
+    if (ports.length === 0 || !this.nameable(peer)) return;
     const rule: k8s.NetworkPolicyEgressRule = { to: [this.peerOf(peer)], ports: tcp(ports) };
     this.egress.set(JSON.stringify(rule), rule);
   }
@@ -66,6 +78,24 @@ export class TierNetworkPolicy {
     const fallback = this.props.fallbackIngress;
     if (this.ingress.size === 0 && fallback) return [{ from: fallback.from, ports: tcp(fallback.ports) }];
     return [...this.ingress.values()];
+  }
+
+  /**
+   * Whether a rule can name the peer's pods: a namespace and selector labels
+   * of the right form. A peer of this library with bad props reports them
+   * itself; the problem recorded here keeps this policy from being judged (and
+   * rendered with them) meanwhile, and names a foreign peer's mistake.
+   */
+  private nameable(peer: INetworkPeer): boolean {
+    const namespace = namespaceOf(peer, peer.namespace);
+    const labels = peer.podSelectorLabels;
+    const ok = (namespace === undefined || isDns1123Label(namespace))
+      && labels !== null && typeof labels === 'object' && Object.entries(labels).every(([k, v]) => isLabelKey(k) && isLabelValue(v));
+    return this.props.problems?.expect(ok, {
+      prop: `network peer ${peer.node.path}`, value: { namespace, labels },
+      rule: 'a NetworkPolicy rule needs the peer\'s namespace (a DNS-1123 label) and pod labels (label keys and values)',
+      fix: 'correct the namespace and labels of the peer (a tier of this library reports its own)',
+    }) ?? ok;
   }
 
   private peerOf(peer: INetworkPeer): k8s.NetworkPolicyPeer {

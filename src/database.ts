@@ -313,7 +313,7 @@ export class StatefulDatabase extends Construct implements IConnectable {
 
     // ---- network policy and disruption budget
     this.policy = new TierNetworkPolicy(this, 'network-policy', {
-      name: this.name, namespace: this.namespace, labels: this.labels, podSelector: this.podSelectorLabels,
+      name: this.name, namespace: this.namespace, labels: this.labels, podSelector: this.podSelectorLabels, problems: p,
     });
     this.networkPolicy = this.policy.resource;
     if (this.serviceType === ServiceType.NODE_PORT) this.policy.allowIngress(undefined, [this.port]);

@@ -273,7 +273,7 @@ export class StatelessWebTier extends Construct implements IConnectable {
     });
 
     this.policy = new TierNetworkPolicy(this, 'network-policy', {
-      name: this.name, namespace: this.namespace, labels: this.labels, podSelector: this.podSelectorLabels,
+      name: this.name, namespace: this.namespace, labels: this.labels, podSelector: this.podSelectorLabels, problems: p,
       // an internal tier that nobody connects to accepts its own namespace; once connected, only its clients
       fallbackIngress: { from: [{ podSelector: {} }], ports: [this.port] },
     });

@@ -154,3 +154,32 @@ describe('image references', () => {
     }
   });
 });
+
+describe('web.connectTo(db) with a database whose props are wrong', () => {
+  /** The lines of the synth error of a web tier connected to a database built with `props`. */
+  function connectedProblems(props: Parameters<typeof database>[1]): string[] {
+    const c = chart();
+    new StatelessWebTier(c, 'web', { image: IMAGE }).connectTo(database(c, props));
+    try {
+      Testing.synth(c);
+    } catch (e) {
+      expect(e).not.toBeInstanceOf(TypeError);
+      return (e as Error).message.split('\n').slice(1).map((l) => l.trim());
+    }
+    throw new Error('synth succeeded');
+  }
+
+  test('a database without a port leaves no port-less rule in the web tier\'s NetworkPolicy (no render failure at synth)', () => {
+    const engine = DatabaseEngine.custom({ image: IMAGE, port: js(undefined), dataPath: '/data', readiness: Probe.exec(['true']), liveness: Probe.exec(['true'], { failureThreshold: 5 }) });
+    const problems = connectedProblems({ engine, secretName: undefined });
+    expect(problems).toContain('[test/db] engine.port: got (not set); a custom engine needs the port its server listens on. Fix: give the port, e.g. port: 2379');
+    expect(problems.filter((l) => /schema\/|policy\//.test(l))).toEqual([]);
+  });
+
+  test('a database namespace that is not a label is reported by both tiers, not as a schema finding of the web tier', () => {
+    const problems = connectedProblems({ namespace: js(true) });
+    expect(problems).toContain('[test/db] namespace: got true; must be a DNS-1123 label. Fix: use a namespace like "shop"');
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^\[test\/web\] network peer test\/db: got \{"namespace":true,.*\}; a NetworkPolicy rule needs the peer's namespace/)]));
+    expect(problems.filter((l) => /schema\/|policy\//.test(l))).toEqual([]);
+  });
+});
