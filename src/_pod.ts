@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Problems } from './_errors';
 import { checkQuantity, checkRequestWithinLimit } from './_quantity';
-import { checkInteger, isAbsolutePath } from './_rules';
+import { checkInteger, isAbsolutePath, listOf } from './_rules';
 import { ResourceOptions } from './resources';
 import { PodSecurityOptions } from './security';
 
@@ -100,7 +100,7 @@ export function volumeNameForPath(prefix: string | undefined, path: string): str
 
 /** Writable emptyDir volumes under a read-only root: `/tmp` always, plus the paths the user names. */
 export function writablePaths(problems: Problems, prop: string, volumePrefix: string | undefined, paths: readonly string[] | undefined): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
-  const all = ['/tmp', ...(paths ?? []).filter((p) => p !== '/tmp')];
+  const all = ['/tmp', ...listOf(problems, prop, paths).filter((p) => p !== '/tmp')];
   const volumes: k8s.Volume[] = [];
   const mounts: k8s.VolumeMount[] = [];
   for (const path of all) {

@@ -146,7 +146,11 @@ export function checkNodePort(problems: Problems, prop: string, value: unknown):
 
 /** Checks labels (or annotations' keys when `valuesToo` is false). */
 export function checkLabels(problems: Problems, prop: string, labels: Record<string, unknown> | undefined, valuesToo = true): void {
-  for (const [k, v] of Object.entries(labels ?? {})) {
+  if (labels === undefined || labels === null) return;
+  if (!problems.expect(typeof labels === 'object' && !Array.isArray(labels), {
+    prop, value: labels, rule: 'must be a map of keys to values', fix: `write ${prop} like { "team": "checkout" }`,
+  })) return;
+  for (const [k, v] of Object.entries(labels)) {
     problems.expect(isLabelKey(k), {
       prop: `${prop} key`, value: k, rule: 'must be a label key: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_", "."',
       fix: 'use a key like "team" or "example.com/team"',
@@ -160,6 +164,12 @@ export function checkLabels(problems: Problems, prop: string, labels: Record<str
       problems.expect(isString(v), { prop: `${prop}["${k}"]`, value: v, rule: 'must be a string', fix: 'quote the value' });
     }
   }
+}
+
+/** A list prop: the array, or [] when it is not set (undefined or null) or is not an array (then reported). */
+export function listOf<T>(problems: Problems, prop: string, value: readonly T[] | undefined | null): readonly T[] {
+  if (value === undefined || value === null) return [];
+  return problems.expect(Array.isArray(value), { prop, value, rule: 'must be a list', fix: `write ${prop} as a list [...], or leave it out` }) ? value : [];
 }
 
 /** Checks a command or argument list: an array of strings. */

@@ -8,7 +8,7 @@ import { TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
 import { podSecurityContext, resolveResources, resolveSecurity, spreadAndAntiAffinity, writablePaths } from './_pod';
 import { quantityValue } from './_quantity';
-import { checkInteger, checkNamespaceAndAccount, checkPort, checkStringList, checkTierName, isAbsolutePath, isDns1123Label, isDns1123Subdomain, isString } from './_rules';
+import { checkInteger, checkNamespaceAndAccount, checkPort, checkStringList, checkTierName, isAbsolutePath, listOf, isDns1123Label, isDns1123Subdomain, isString } from './_rules';
 import { resolveNodePort, tierService } from './_service';
 import { Connection, IConnectable, INetworkPeer } from './connection';
 import { DatabaseEngine } from './engines';
@@ -243,9 +243,9 @@ export class StatefulDatabase extends Construct implements IConnectable {
     const volumes = new PodVolumes(p, main);
     const claims = [this.claimTemplate('', { name: DATA_CLAIM, mountPath: b.dataPath, storage: this.storage, storageClassName: this.storageClassName, accessModes: this.accessModes }, claimLabels)];
     volumes.add({ name: DATA_CLAIM, mountPath: b.dataPath }, 'the data claim', 'engine.dataPath');
-    const writable = writablePaths(p, 'writablePaths', undefined, [...b.writablePaths, ...(props.writablePaths ?? []).filter((x) => !b.writablePaths.includes(x))]);
+    const writable = writablePaths(p, 'writablePaths', undefined, [...b.writablePaths, ...listOf(p, 'writablePaths', props.writablePaths).filter((x) => !b.writablePaths.includes(x))]);
     writable.mounts.forEach((m) => volumes.add(m, 'writablePaths', 'writablePaths'));
-    (props.volumeClaims ?? []).forEach((c, i) => {
+    listOf(p, 'volumeClaims', props.volumeClaims).forEach((c, i) => {
       const prop = `volumeClaims[${i}]`;
       if (!p.expect(c !== null && typeof c === 'object', { prop, value: c, rule: 'must be claim options', fix: 'give at least { name, mountPath }' })) return;
       claims.push(this.claimTemplate(`${prop}.`, { ...c, storage: c.storage ?? '1Gi' }, claimLabels));

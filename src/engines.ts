@@ -6,7 +6,7 @@
  */
 import { EngineBinding, EngineContext } from './_engine';
 import { Problems } from './_errors';
-import { checkStringList, isAbsolutePath, isString } from './_rules';
+import { checkStringList, isAbsolutePath, isString, listOf } from './_rules';
 import { EnvValue } from './env';
 import { Probe, ProbeOptions } from './probe';
 
@@ -331,7 +331,7 @@ function customBinding(p: Problems, o: CustomEngineOptions): EngineBinding {
   p.expect(isAbsolutePath(o.dataPath), {
     prop: 'engine.dataPath', value: o.dataPath, rule: 'must be an absolute, normalised path other than "/"', fix: 'give the path where the server keeps its data, e.g. "/var/lib/db"',
   });
-  const writablePaths = (o.writablePaths ?? []).filter((path) => p.expect(isAbsolutePath(path), {
+  const writablePaths = listOf(p, 'engine.writablePaths', o.writablePaths).filter((path) => p.expect(isAbsolutePath(path), {
     prop: 'engine.writablePaths', value: path, rule: 'each writable path must be an absolute, normalised path other than "/"', fix: 'write paths like "/var/run/db"',
   }));
   for (const suffix of Object.keys(o.clientEnv ?? {})) {

@@ -8,7 +8,7 @@ import { LABEL_VERSION, objectMeta, resolveIdentity, selectorLabels, tierLabels 
 import { TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
 import { podSecurityContext, resolveResources, resolveSecurity, spreadAndAntiAffinity, writablePaths } from './_pod';
-import { checkInteger, checkNamespaceAndAccount, checkPort, checkTierName, checkUnique, isAbsolutePath } from './_rules';
+import { checkInteger, checkNamespaceAndAccount, checkPort, checkTierName, checkUnique, isAbsolutePath, listOf } from './_rules';
 import { resolveNodePort, tierService } from './_service';
 import { AutoscalingOptions } from './autoscaling';
 import { Connection, ConnectOptions, envPrefixFor, IConnectable, INetworkPeer } from './connection';
@@ -162,7 +162,7 @@ export class StatelessWebTier extends Construct implements IConnectable {
     const identity = resolveIdentity(p, this.name, props, 'web', main.imageTag);
     this.labels = tierLabels(identity, props.labels);
     this.podSelectorLabels = selectorLabels(identity);
-    const expressions = props.selectorExpressions ?? [];
+    const expressions = listOf(p, 'selectorExpressions', props.selectorExpressions);
     expressions.forEach((e, i) => this.checkExpression(e, `selectorExpressions[${i}]`));
 
     // ---- scale
@@ -300,7 +300,7 @@ export class StatelessWebTier extends Construct implements IConnectable {
       });
     }
     this.chartNamespace = chartNamespace;
-    (props.sidecars ?? []).forEach((s, i) => this.addSidecarAt(s, `sidecars[${i}].`));
+    listOf(p, 'sidecars', props.sidecars).forEach((s, i) => this.addSidecarAt(s, `sidecars[${i}].`));
   }
 
   /**

@@ -183,3 +183,26 @@ describe('web.connectTo(db) with a database whose props are wrong', () => {
     expect(problems.filter((l) => /schema\/|policy\//.test(l))).toEqual([]);
   });
 });
+
+describe('list and map props from JavaScript', () => {
+  test('rejects list props that are not lists, with a message, not a TypeError', () => {
+    expect(problemsOf({ writablePaths: js('/var/cache/app') })).toMatch(/\[test\/web\] writablePaths: got "\/var\/cache\/app"; must be a list\. Fix: write writablePaths as a list/);
+    expect(problemsOf({ sidecars: js({ name: 'proxy' }) })).toMatch(/\[test\/web\] sidecars: got \{"name":"proxy"\}; must be a list/);
+    expect(problemsOf({ selectorExpressions: js('track') })).toMatch(/\[test\/web\] selectorExpressions: got "track"; must be a list/);
+    expect(dbProblemsOf((c) => database(c, { writablePaths: js('/scratch'), volumeClaims: js(5) }))).toEqual([
+      expect.stringMatching(/^\[test\/db\] writablePaths: got "\/scratch"; must be a list/),
+      expect.stringMatching(/^\[test\/db\] volumeClaims: got 5; must be a list/),
+    ]);
+  });
+
+  test('rejects labels and annotations that are not maps (a string became one label per character)', () => {
+    expect(problemsOf({ labels: js('team') })).toMatch(/\[test\/web\] labels: got "team"; must be a map of keys to values/);
+    expect(problemsOf({ annotations: js(['a']) })).toMatch(/\[test\/web\] annotations: got \["a"\]; must be a map of keys to values/);
+  });
+
+  test('null list props are left out, like undefined', () => {
+    const c = chart();
+    new StatelessWebTier(c, 'web', { image: IMAGE, writablePaths: js(null), sidecars: js(null), selectorExpressions: js(null), labels: js(null) });
+    expect(find(synth(c), 'Deployment', 'web').spec.template.spec.containers).toHaveLength(1);
+  });
+});
