@@ -8,7 +8,7 @@ import { LABEL_VERSION, objectMeta, resolveIdentity, selectorLabels, tierLabels 
 import { TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
 import { podSecurityContext, resolveResources, resolveSecurity, spreadAndAntiAffinity, writablePaths } from './_pod';
-import { checkInteger, checkNamespaceAndAccount, checkPort, checkTierName, checkUnique, isAbsolutePath, listOf } from './_rules';
+import { checkInteger, checkNamespaceAndAccount, checkPort, checkTierName, checkUnique, isAbsolutePath, isPortName, listOf } from './_rules';
 import { resolveNodePort, tierService } from './_service';
 import { AutoscalingOptions } from './autoscaling';
 import { Connection, ConnectOptions, envPrefixFor, IConnectable, INetworkPeer } from './connection';
@@ -351,7 +351,8 @@ export class StatelessWebTier extends Construct implements IConnectable {
       prop: prop.slice(0, -1), value: options, rule: 'must be sidecar options', fix: 'give at least { name, image, readiness, liveness }',
     })) return;
     const name = options.name;
-    const portName = options.port !== undefined ? options.portName ?? String(name ?? '').slice(0, 15).replace(/-+$/, '') : undefined;
+    const taken = [this.main, ...this.sidecars].map((c) => c.portName);
+    const portName = options.port !== undefined ? options.portName ?? defaultPortName(name, taken) : undefined;
     const tcpDefaults = options.port !== undefined;
     const writable = writablePaths(p, `${prop}writablePaths`, String(name), options.writablePaths);
     const sidecar = new ContainerBuilder(p, prop, {
@@ -440,5 +441,24 @@ export class StatelessWebTier extends Construct implements IConnectable {
     }
     const sorted = Object.keys(files).sort().map((k) => [k, files[k]]);
     return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
+  }
+}
+
+/**
+ * The port name of a sidecar that gave none: its container name cut to 15
+ * characters; made legal (single dashes, a letter) and free in the pod when
+ * that name is not.
+ */
+function defaultPortName(name: unknown, taken: ReadonlyArray<string | undefined>): string {
+  const cut = String(name ?? '').slice(0, 15).replace(/-+$/, '');
+  if (isPortName(cut) && !taken.includes(cut)) return cut;
+  // (a name that is not a container name is reported as such; its port name only has to be legal)
+  let base = cut.toLowerCase().replace(/[^a-z0-9-]+/g, '').replace(/-+/g, '-').replace(/^-+|-+$/g, '');
+  if (!/[a-z]/.test(base)) base = `p${base}`.slice(0, 15).replace(/-+$/, '');
+  if (!taken.includes(base)) return base;
+  for (let i = 2; ; i++) {
+    const numbered = `${base.slice(0, 14 - String(i).length).replace(/-+$/, '')}-${i}`;
+    const candidate = isPortName(numbered) ? numbered : `p-${i}`;
+    if (!taken.includes(candidate)) return candidate;
   }
 }

@@ -206,3 +206,21 @@ describe('list and map props from JavaScript', () => {
     expect(find(synth(c), 'Deployment', 'web').spec.template.spec.containers).toHaveLength(1);
   });
 });
+
+describe('derived sidecar port names', () => {
+  test('a sidecar that gives no port name gets a legal one that is free in the pod', () => {
+    const c = chart();
+    new StatelessWebTier(c, 'web', {
+      image: IMAGE,
+      sidecars: ['log--shipper', '12345', 'http', 'metrics-exporter-a', 'metrics-exporter-b'].map((name, i) => ({ name, image: IMAGE, port: 9000 + i })),
+    });
+    const containers = find(synth(c), 'Deployment', 'web').spec.template.spec.containers as Array<{ ports: Array<{ name: string }> }>;
+    expect(containers.map((x) => x.ports[0].name)).toEqual(['http', 'log-shipper', 'p12345', 'http-2', 'metrics-exporte', 'metrics-expor-2']);
+  });
+
+  test('keeps the container name (cut to 15) when it is a legal, free port name', () => {
+    const c = chart();
+    new StatelessWebTier(c, 'web', { image: IMAGE, sidecars: [{ name: 'metrics-exporter-x', image: IMAGE, port: 9113 }] });
+    expect(find(synth(c), 'Deployment', 'web').spec.template.spec.containers[1].ports[0].name).toBe('metrics-exporte');
+  });
+});
