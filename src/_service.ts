@@ -2,6 +2,7 @@
  * Services of the library's tiers, and the rule that no two Services of one
  * app ask for the same node port.
  */
+import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { formatProblem, Problems } from './_errors';
@@ -29,6 +30,7 @@ export interface TierServiceProps {
 }
 
 export function tierService(scope: Construct, id: string, props: TierServiceProps): k8s.KubeService {
+  claimServiceName(scope, props.namespace ?? Chart.of(scope).namespace, props.name);
   return new k8s.KubeService(scope, id, {
     metadata: objectMeta(props.name, props.namespace, props.labels, props.annotations),
     spec: {
@@ -42,6 +44,33 @@ export function tierService(scope: Construct, id: string, props: TierServiceProp
         protocol: 'TCP',
         ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}),
       })),
+    },
+  });
+}
+
+/** Service names claimed in each app (the root of the construct tree), by namespace and name. */
+const serviceNames = new WeakMap<IConstruct, Map<string, IConstruct[]>>();
+
+/**
+ * Records that `owner` writes a Service `name` in `namespace`; at synth, every
+ * owner of a Service that another owner writes too gets a problem (two tiers
+ * of one name in one namespace would overwrite each other's objects).
+ */
+function claimServiceName(owner: IConstruct, namespace: string | undefined, name: string): void {
+  const root = owner.node.root;
+  const byName = serviceNames.get(root) ?? new Map<string, IConstruct[]>();
+  serviceNames.set(root, byName);
+  const key = JSON.stringify([namespace ?? null, name]);
+  const owners = byName.get(key) ?? [];
+  byName.set(key, owners);
+  owners.push(owner);
+  owner.node.addValidation({
+    validate: () => {
+      const others = owners.filter((o) => o !== owner).map((o) => o.node.path);
+      return others.length === 0 ? [] : [formatProblem({
+        prop: 'name', value: name, rule: `names a Service that ${others.join(', ')} writes too${namespace !== undefined ? ` in namespace "${namespace}"` : ''}; one would overwrite the other`,
+        fix: 'give each tier its own name in a namespace',
+      })];
     },
   });
 }

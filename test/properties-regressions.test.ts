@@ -224,3 +224,28 @@ describe('derived sidecar port names', () => {
     expect(find(synth(c), 'Deployment', 'web').spec.template.spec.containers[1].ports[0].name).toBe('metrics-exporte');
   });
 });
+
+describe('tier names in one namespace', () => {
+  test('rejects two tiers that would write Services of one name in one namespace', () => {
+    expect(dbProblemsOf((c) => {
+      new StatelessWebTier(c, 'web', { image: IMAGE, name: 'shop' });
+      database(c, { name: 'shop' });
+    })).toEqual([
+      '[test/web] name: got "shop"; names a Service that test/db writes too; one would overwrite the other. Fix: give each tier its own name in a namespace',
+      '[test/db] name: got "shop"; names a Service that test/web writes too; one would overwrite the other. Fix: give each tier its own name in a namespace',
+    ]);
+    expect(dbProblemsOf((c) => {
+      new StatelessWebTier(c, 'web', { image: IMAGE, name: 'orders-headless' });
+      database(c, { name: 'orders' });
+    }, 'shop')).toEqual(expect.arrayContaining([
+      '[test/web] name: got "orders-headless"; names a Service that test/db writes too in namespace "shop"; one would overwrite the other. Fix: give each tier its own name in a namespace',
+    ]));
+  });
+
+  test('can give two tiers one name in different namespaces', () => {
+    const c = chart();
+    new StatelessWebTier(c, 'web', { image: IMAGE, name: 'shop', namespace: 'a' });
+    new StatelessWebTier(c, 'web2', { image: IMAGE, name: 'shop', namespace: 'b' });
+    expect(synth(c).filter((o) => o.kind === 'Service').map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['a/shop', 'b/shop']);
+  });
+});
