@@ -334,9 +334,16 @@ function customBinding(p: Problems, o: CustomEngineOptions): EngineBinding {
   const writablePaths = listOf(p, 'engine.writablePaths', o.writablePaths).filter((path) => p.expect(isAbsolutePath(path), {
     prop: 'engine.writablePaths', value: path, rule: 'each writable path must be an absolute, normalised path other than "/"', fix: 'write paths like "/var/run/db"',
   }));
-  for (const suffix of Object.keys(o.clientEnv ?? {})) {
+  const clientEnv = o.clientEnv ?? {};
+  const clientEnvOk = p.expect(typeof clientEnv === 'object' && !Array.isArray(clientEnv), {
+    prop: 'engine.clientEnv', value: clientEnv, rule: 'must be a map of env suffixes to EnvValues', fix: "write it like { PASSWORD: EnvValue.fromSecretKey('cache', 'password') }",
+  });
+  for (const [suffix, value] of Object.entries(clientEnvOk ? clientEnv : {})) {
     p.expect(/^[A-Za-z0-9_]+$/.test(suffix), {
       prop: 'engine.clientEnv', value: suffix, rule: 'a suffix is appended to the client\'s prefix and "_": letters, digits and "_" only', fix: 'use a suffix like "PASSWORD"',
+    });
+    p.expect(value instanceof EnvValue, {
+      prop: `engine.clientEnv["${suffix}"]`, value, rule: 'must be an EnvValue', fix: "use EnvValue.fromSecretKey(...) or EnvValue.fromValue(...)",
     });
   }
   return {
@@ -345,6 +352,6 @@ function customBinding(p: Problems, o: CustomEngineOptions): EngineBinding {
     env: { ...o.env },
     readiness: o.readiness, liveness: o.liveness, startup: o.startup,
     writablePaths,
-    clientEnv: { ...o.clientEnv },
+    clientEnv: clientEnvOk ? { ...clientEnv } : {},
   };
 }

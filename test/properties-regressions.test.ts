@@ -249,3 +249,15 @@ describe('tier names in one namespace', () => {
     expect(synth(c).filter((o) => o.kind === 'Service').map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['a/shop', 'b/shop']);
   });
 });
+
+describe('custom engine clientEnv', () => {
+  test('rejects a clientEnv that is not a map of EnvValues', () => {
+    const custom = (clientEnv: unknown) => DatabaseEngine.custom({
+      image: IMAGE, port: 2379, dataPath: '/data', readiness: Probe.exec(['true']), liveness: Probe.tcpSocket(), clientEnv: js(clientEnv),
+    });
+    expect(dbProblemsOf((c) => new StatefulDatabase(c, 'db', { engine: custom('PASSWORD') })))
+      .toEqual([expect.stringMatching(/^\[test\/db\] engine\.clientEnv: got "PASSWORD"; must be a map of env suffixes to EnvValues/)]);
+    expect(dbProblemsOf((c) => new StatefulDatabase(c, 'db', { engine: custom({ PASSWORD: 'hunter2' }) })))
+      .toEqual([expect.stringMatching(/^\[test\/db\] engine\.clientEnv\["PASSWORD"\]: got "hunter2"; must be an EnvValue/)]);
+  });
+});
