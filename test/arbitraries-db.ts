@@ -101,7 +101,7 @@ const custom: fc.Arbitrary<EngineGen> = fc.record({
   env: env('engine.env', ['SERVER_MODE', 'DB_PASSWORD', 'data.dir', 'CACHE_MB']),
   writablePaths: writable('engine.writablePaths', ENGINE_WRITABLE_POOL),
   clientEnv: mapOf('engine.clientEnv', fc.constantFrom('PASSWORD', 'USER', 'TLS_MODE', 'a_1'), envValue(true), {
-    badKeys: fc.constantFrom('A-B', 'A B', ''), keyProp: 'engine.clientEnv',
+    badKeys: fc.constantFrom('A-B', 'A B', ''), badValues: fc.constantFrom<unknown>('plain', 5, {}), keyProp: 'engine.clientEnv',
   }),
 }).chain((r) => {
   const pn = typeof r.portName.value === 'string' ? r.portName.value : 'db';

@@ -27,7 +27,7 @@ export const pairCase: fc.Arbitrary<PairCase> = fc.record({
   envPrefix: fc.option(fc.tuple(word('ABCDEFGHIJKLMNOPQRSTUVWXYZ', 1, 1), word('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_', 0, 10)).map(([a, b]) => `${a}${b}`), { nil: undefined }),
   fault: fc.oneof(
     { weight: VALID_WEIGHT / 4, arbitrary: fc.constant(undefined) },
-    { weight: 1, arbitrary: fc.constantFrom('prefix', 'env-clash', 'node-port') },
+    { weight: 1, arbitrary: fc.constantFrom('prefix', 'env-clash', 'node-port', 'same-name') },
   ),
   badPrefix: fc.constantFrom('1X', 'A B', 'X=Y'),
 }).map((r): PairCase => {
@@ -55,6 +55,14 @@ export const pairCase: fc.Arbitrary<PairCase> = fc.record({
       }
       break;
     }
+    case 'same-name':
+      // both tiers named alike in one namespace: their Services (and more) would overwrite each other
+      if (web !== undefined) {
+        web = { ...web, name: 'shop', namespace: 'shop' };
+        db = { ...db, name: 'shop', namespace: 'shop' };
+        faults.push(...faulty('shop', 'name', true, 'two tiers of one name').faults);
+      }
+      break;
     case 'node-port':
       if (web !== undefined && (web.serviceType ?? ServiceType.NODE_PORT) === ServiceType.NODE_PORT) {
         web = { ...web, nodePort: 30500 };

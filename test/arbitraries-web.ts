@@ -189,13 +189,17 @@ function sidecars(mainPort: number, mainPortName: string): fc.Arbitrary<Gen<Side
     { weight: VALID_WEIGHT, arbitrary: fc.constant(undefined) },
     { weight: 1, arbitrary: fc.constantFrom('duplicate-name', 'duplicate-port', 'duplicate-port-name', 'no-probes', 'bad-name', 'null', 'main-name') },
   );
-  return fc.tuple(fc.array(fc.tuple(one, fault, fc.boolean()), { maxLength: 3 }), fc.boolean()).chain(([specs, omit]) => {
+  // names whose derived port name is not a legal or not a free one as it stands
+  const awkward = fc.constantFrom('log--shipper', '12345', 'http', 'metrics-exporter-a', 'metrics-exporter-b', 'a--b--c', 'x-');
+  const notList = fc.constantFrom<unknown>('proxy', { name: 'proxy' }, 5).map((v) => faulty(v as SidecarOptions[], 'sidecars', true, 'not a list'));
+  const list = fc.tuple(fc.array(fc.tuple(one, fault, fc.boolean(), fc.option(awkward, { nil: undefined, freq: 4 })), { maxLength: 3 }), fc.boolean()).chain(([specs, omit]) => {
     if (specs.length === 0) return fc.constant(clean<SidecarOptions[] | undefined>(omit ? undefined : []));
     const usedNames = new Set<string>();
     const usedPorts = new Set<number>([mainPort]);
     const usedPortNames = new Set<string>([mainPortName]);
-    const out: Array<fc.Arbitrary<Gen<SidecarOptions>>> = specs.map(([s, f], i) => {
-      let n = s.long ? `side-${s.longName}`.slice(0, 63).replace(/-+$/, '') : `side-${s.short}`;
+    const out: Array<fc.Arbitrary<Gen<SidecarOptions>>> = specs.map(([s, f, , odd], i) => {
+      let n = odd !== undefined && !usedNames.has(odd) ? odd : s.long ? `side-${s.longName}`.slice(0, 63).replace(/-+$/, '') : `side-${s.short}`;
+      if (odd === 'x-') n = 'x'; // (a name cannot end in "-")
       while (usedNames.has(n)) n = `${n.slice(0, 60)}${usedNames.size}`;
       usedNames.add(n);
       let p = s.port;
@@ -203,10 +207,13 @@ function sidecars(mainPort: number, mainPortName: string): fc.Arbitrary<Gen<Side
         while (usedPorts.has(p)) p = (p % 65535) + 1;
         usedPorts.add(p);
       }
-      let pn = s.long && p !== undefined ? `sp${i}` : s.portName;
+      let pn = odd !== undefined ? undefined : s.long && p !== undefined ? `sp${i}` : s.portName;
       if (p === undefined) pn = undefined;
       if (pn !== undefined && usedPortNames.has(pn)) pn = `sp${i}`;
-      if (p !== undefined) usedPortNames.add(pn ?? n.slice(0, 15));
+      if (p !== undefined && pn !== undefined) usedPortNames.add(pn);
+      else if (p !== undefined && odd === undefined) usedPortNames.add(n.slice(0, 15));
+      // the port name derived from an awkward name is the library's to choose: the default TCP probes find it
+      const explicitProbes = s.probes && !(odd !== undefined && p !== undefined);
       const portNameOf = p === undefined ? undefined : pn ?? n.slice(0, 15).replace(/-+$/, '');
       const probes = fc.record({
         readiness: probe('readiness', portNameOf, false, [1, 3]),
@@ -219,11 +226,11 @@ function sidecars(mainPort: number, mainPortName: string): fc.Arbitrary<Gen<Side
         const liveness = p === undefined && pr.liveness.value === undefined && pr.liveness.faults.length === 0 ? Probe.exec(['true'], { failureThreshold: 5 }) : pr.liveness.value;
         let value: SidecarOptions = strip({
           name: n, image: s.image.value as string, port: p, portName: pn, command: s.command.value, args: s.args.value, env: s.env.value,
-          readiness: s.probes || p === undefined ? readiness : undefined, liveness: s.probes || p === undefined ? liveness : undefined,
-          startup: pr.startup.value, resources: s.resources.value, writablePaths: s.writablePaths.value,
+          readiness: explicitProbes || p === undefined ? readiness : undefined, liveness: explicitProbes || p === undefined ? liveness : undefined,
+          startup: explicitProbes || p === undefined ? pr.startup.value : undefined, resources: s.resources.value, writablePaths: s.writablePaths.value,
         });
-        const faults = [...faultsOf(s.image, s.command, s.args, s.env, pr.startup, s.resources, s.writablePaths),
-          ...(s.probes || p === undefined ? faultsOf(pr.readiness, pr.liveness) : [])];
+        const faults = [...faultsOf(s.image, s.command, s.args, s.env, s.resources, s.writablePaths),
+          ...(explicitProbes || p === undefined ? faultsOf(pr.readiness, pr.liveness, pr.startup) : [])];
         const at = (x: string) => `sidecars[${i}].${x}`;
         if (s.badPort.faults.length) {
           value = { ...value, port: s.badPort.value as unknown as number, portName: 'bad' };
@@ -243,6 +250,7 @@ function sidecars(mainPort: number, mainPortName: string): fc.Arbitrary<Gen<Side
     });
     return fc.tuple(...out).map((gens) => ({ value: gens.map((g) => g.value), faults: gens.flatMap((g) => g.faults) }));
   });
+  return fc.oneof({ weight: VALID_WEIGHT, arbitrary: list }, { weight: 1, arbitrary: notList as fc.Arbitrary<Gen<SidecarOptions[] | undefined>> });
 }
 
 /** One web tier: props and what was injected. */
@@ -295,7 +303,11 @@ export const webCase: fc.Arbitrary<WebCase> = fc.record({
       r.metadata.version, r.metadata.component, r.metadata.labels, r.metadata.annotations, r.scale, r.rollout, r.timings, r.service, r.port, r.portName,
       r.command, r.args, r.env, r.configFiles, r.configMountPath, r.sharedPath, r.writablePaths, r.resources, r.security, q.readiness, q.liveness, q.startup, q.sidecars);
     const tierName = r.identity.name.value ?? 'web';
-    const sidecarList = q.sidecars.value?.map((s) => (s && s.name === '__MAIN__' ? { ...s, name: tierName } : s));
+    // '__MAIN__' asks for the main container's name (a fault); any other sidecar keeps clear of it
+    const sidecarList = Array.isArray(q.sidecars.value) ? q.sidecars.value.map((s) => {
+      if (s && s.name === '__MAIN__') return { ...s, name: tierName };
+      return s && s.name === tierName ? { ...s, name: `${s.name.slice(0, 58)}-side` } : s;
+    }) : q.sidecars.value;
     let liveness = q.liveness.value;
     if (q.sameProbes) {
       liveness = q.readiness.value ?? Probe.httpGet('/', { periodSeconds: 5 });

@@ -137,10 +137,13 @@ export function mapOf<T>(propName: string, keys: fc.Arbitrary<string>, values: f
     ...(opts.badKeys ? [{ weight: 1, arbitrary: fc.tuple(opts.badKeys, values).map(([k, v]) => ({ k, v: v as unknown, fault: faulty(k, opts.keyProp ?? `${propName} key`).faults[0] })) }] : []),
     ...(opts.badValues ? [{ weight: 1, arbitrary: fc.tuple(keys, opts.badValues).map(([k, v]) => ({ k, v, fault: faulty(v, [`${propName}["${k}"]`, propName]).faults[0] })) }] : []),
   );
-  return fc.uniqueArray(entry, { maxLength: opts.maxKeys ?? 3, selector: (e) => e.k }).map((es) => ({
+  const entries = fc.uniqueArray(entry, { maxLength: opts.maxKeys ?? 3, selector: (e) => e.k }).map((es) => ({
     value: record(es.map((e) => [e.k, e.v as T])),
     faults: es.flatMap((e) => (e.fault ? [e.fault] : [])),
   }));
+  // not a map at all (a JavaScript caller)
+  const notMap = fc.constantFrom<unknown>('team', ['a'], 5).map((v) => faulty(v as { [key: string]: T }, [propName, `${propName} key`], true, 'not a map'));
+  return fc.oneof({ weight: VALID_WEIGHT, arbitrary: entries }, { weight: 1, arbitrary: notMap });
 }
 
 /** A pinned image reference. */
@@ -327,7 +330,7 @@ export function words(propName: string): fc.Arbitrary<Gen<string[] | undefined>>
 export function writable(propName: string, pool: readonly string[]): fc.Arbitrary<Gen<string[] | undefined>> {
   return prop(propName, fc.subarray([...pool]), {
     optional: true,
-    invalid: fc.oneof(badPaths.map((p) => [p]), fc.constant(['/var/cache', '/var-cache'])),
+    invalid: fc.oneof(badPaths.map((p) => [p]), fc.constant(['/var/cache', '/var-cache']), fc.constantFrom<unknown>('/var/cache/app', 5, {})),
     lenient: fc.constant(null),
   });
 }
