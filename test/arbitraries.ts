@@ -3,7 +3,9 @@
  * mostly valid, with a controlled chance of an invalid value in each prop, and
  * a record of which props were made invalid.
  */
-import { Chart, Testing } from 'cdk8s';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { EnvValue, Guardrails, Probe, ResourceOptions } from '../src';
 import { quantityValue } from '../src/_quantity';
@@ -444,7 +446,16 @@ export class Tally {
   }
 }
 
+/**
+ * A fresh app for one run. Its output folder is never written (runs call
+ * Testing.synth, not app.synth), so it is not a new temporary folder each
+ * time as with Testing.app(): that left tens of thousands of folders behind.
+ */
+export function app(): App {
+  return Testing.app({ outdir: path.join(os.tmpdir(), 'cdk8s-tiers-properties') });
+}
+
 /** The seed of every property run (fast-check prints it, and the path, on failure). */
 export const SEED = Number(process.env.PROPERTY_SEED ?? 20261122);
 /** Runs per construct; `PROPERTY_RUNS` overrides (e.g. 100000 for a long soak). */
-export const RUNS = Number(process.env.PROPERTY_RUNS ?? 2000);
+export const RUNS = Number(process.env.PROPERTY_RUNS ?? 10000);

@@ -5,11 +5,11 @@
  * the bad props; never in a raw JS failure. And the same props give the same
  * output twice.
  */
-import { Chart, Testing } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { StatefulDatabase } from '../src';
-import { deepFreeze, dns1123, judge, RUNS, SEED, strip, Tally } from './arbitraries';
+import { app, deepFreeze, dns1123, judge, RUNS, SEED, strip, Tally } from './arbitraries';
 import { DbCase, dbCase } from './arbitraries-db';
 
 jest.setTimeout(10 * 60 * 1000);
@@ -21,7 +21,7 @@ afterAll(() => jest.restoreAllMocks());
 const chartNamespace = fc.option(dns1123(20), { nil: undefined });
 
 function build(c: DbCase, namespace: string | undefined): Chart {
-  const chart = new Chart(Testing.app(), 'test', { namespace });
+  const chart = new Chart(app(), 'test', { namespace });
   new StatefulDatabase(chart, 'db', deepFreeze(c.props));
   if (c.serviceAccount) new k8s.KubeServiceAccount(chart, 'sa', { metadata: strip({ ...c.serviceAccount }) });
   return chart;

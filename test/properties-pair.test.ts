@@ -3,11 +3,11 @@
  * invalid on purpose, plus bad wiring) synthesizes cleanly or fails with the
  * library's error naming a bad prop; the same pair gives the same JSON twice.
  */
-import { Chart, Testing } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { StatefulDatabase, StatelessWebTier } from '../src';
-import { deepFreeze, dns1123, judge, RUNS, SEED, strip, Tally } from './arbitraries';
+import { app, deepFreeze, dns1123, judge, RUNS, SEED, strip, Tally } from './arbitraries';
 import { PairCase, pairCase } from './arbitraries-pair';
 
 jest.setTimeout(10 * 60 * 1000);
@@ -20,7 +20,7 @@ const PAIR_RUNS = Math.ceil(RUNS / 4);
 const chartNamespace = fc.option(dns1123(20), { nil: undefined });
 
 function build(c: PairCase, namespace: string | undefined): Chart {
-  const chart = new Chart(Testing.app(), 'test', { namespace });
+  const chart = new Chart(app(), 'test', { namespace });
   const web = new StatelessWebTier(chart, 'web', deepFreeze(c.web.props));
   const db = new StatefulDatabase(chart, 'db', deepFreeze(c.db.props));
   web.connectTo(db, strip({ envPrefix: c.envPrefix }));

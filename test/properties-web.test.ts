@@ -4,11 +4,11 @@
  * undefined/NaN/null) or in the library's error naming the bad props; never
  * in a raw JS failure. And the same props give the same output twice.
  */
-import { Chart, Testing } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { StatelessWebTier } from '../src';
-import { deepFreeze, dns1123, judge, strip, RUNS, SEED, Tally } from './arbitraries';
+import { app, deepFreeze, dns1123, judge, strip, RUNS, SEED, Tally } from './arbitraries';
 import { WebCase, webCase } from './arbitraries-web';
 
 jest.setTimeout(10 * 60 * 1000);
@@ -16,7 +16,7 @@ jest.setTimeout(10 * 60 * 1000);
 const chartNamespace = fc.option(dns1123(20), { nil: undefined });
 
 function build(c: WebCase, namespace: string | undefined): Chart {
-  const chart = new Chart(Testing.app(), 'test', { namespace });
+  const chart = new Chart(app(), 'test', { namespace });
   new StatelessWebTier(chart, 'web', deepFreeze(c.props));
   if (c.serviceAccount) new k8s.KubeServiceAccount(chart, 'sa', { metadata: strip({ ...c.serviceAccount }) });
   return chart;
