@@ -31,6 +31,7 @@ import { fixed, median, range, table } from './stats';
 const ROOT = path.resolve(__dirname, '..');
 /** The estate size at which the time and memory targets apply. */
 const TARGET_SIZE = 1000;
+const MAX_APPS = 32767 - 30000 + 1;
 const CHILD = path.join(__dirname, 'child.ts');
 const LABELS: Record<VariantId, string> = {
   library: '(1) cdk8s-tiers: constructs + guardrails + GitOps writer',
@@ -64,7 +65,11 @@ function parseArgs(argv: string[]): Options {
       if (!Number.isInteger(x) || x < min) throw new Error(`${a}: got ${JSON.stringify(v)}; must be an integer >= ${min}`);
       return x;
     };
-    if (a === '--sizes') o.sizes = next().split(',').map((s) => int(s, 1));
+    if (a === '--sizes') {
+      o.sizes = next().split(',').map((s) => int(s, 1));
+      // app i gets node port 30000 + i, and node ports end at 32767
+      if (o.sizes.some((n) => n > MAX_APPS)) throw new Error(`--sizes: at most ${MAX_APPS} apps (one node port each, 30000-32767)`);
+    }
     else if (a === '--repeats') o.repeats = int(next(), 1);
     else if (a === '--cold-repeats') o.coldRepeats = int(next(), 0);
     else if (a === '--json') o.json = next();
