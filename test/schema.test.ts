@@ -1,4 +1,5 @@
-import { SchemaValidator } from '../src/guardrails/schema';
+import * as fs from 'node:fs';
+import { DEFINITIONS_FILE, PRECOMPILED_FILE, SchemaValidator } from '../src/guardrails/schema';
 
 // The strict schema check that test/util.ts synth() applies to every object the tests render.
 const v = () => SchemaValidator.get();
@@ -26,4 +27,27 @@ test('rejects wrong types and missing required fields', () => {
 test('rejects kinds that do not exist in 1.28 and skips custom resources', () => {
   expect(v().validate({ apiVersion: 'autoscaling/v2beta2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h' } })[0].message).toMatch(/no such kind in Kubernetes 1.28/);
   expect(v().validate({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'a' }, spec: { anything: 1 } })).toEqual([]);
+});
+
+describe('validators compiled ahead of time', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { generateValidators } = require('../scripts/gen-validators');
+
+  test('the committed schema/k8s-validators.js is what scripts/gen-validators.ts generates', () => {
+    const committed = fs.readFileSync(PRECOMPILED_FILE, 'utf8');
+    expect(committed === generateValidators()).toBe(true);
+  });
+
+  test('give the same findings as validators compiled at run time', () => {
+    const definitions = JSON.parse(fs.readFileSync(DEFINITIONS_FILE, 'utf8')).definitions;
+    const atRunTime = new SchemaValidator(definitions);
+    const bad = deployment({ ...validSpec, replicas: '2', surprise: true, template: { spec: { containers: [{ name: 1 }] } } });
+    const expected = atRunTime.validate(bad);
+    expect(expected.length).toBeGreaterThan(2);
+    expect(v().validate(bad)).toEqual(expected);
+    expect(v().validate(deployment(validSpec))).toEqual([]);
+    const compiled = (v() as unknown as { compiled: Map<string, unknown> }).compiled;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(compiled.get('io.k8s.api.apps.v1.Deployment')).toBe(require(PRECOMPILED_FILE).byDefinition['io.k8s.api.apps.v1.Deployment']);
+  });
 });
