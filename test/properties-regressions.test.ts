@@ -261,3 +261,10 @@ describe('custom engine clientEnv', () => {
       .toEqual([expect.stringMatching(/^\[test\/db\] engine\.clientEnv\["PASSWORD"\]: got "hunter2"; must be an EnvValue/)]);
   });
 });
+
+describe('connectTo a target whose name is not a string', () => {
+  test('is reported by the target, not a TypeError while deriving the env prefix', () => {
+    const problems = dbProblemsOf((c) => new StatelessWebTier(c, 'web', { image: IMAGE }).connectTo(database(c, { name: js(42) })));
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^\[test\/db\] name: got 42; must be a DNS-1035 label/)]));
+  });
+});
