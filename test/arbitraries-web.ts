@@ -197,6 +197,7 @@ function sidecars(mainPort: number, mainPortName: string): fc.Arbitrary<Gen<Side
     const usedNames = new Set<string>();
     const usedPorts = new Set<number>([mainPort]);
     const usedPortNames = new Set<string>([mainPortName]);
+    let derived = false;
     const out: Array<fc.Arbitrary<Gen<SidecarOptions>>> = specs.map(([s, f, , odd], i) => {
       let n = odd !== undefined && !usedNames.has(odd) ? odd : s.long ? `side-${s.longName}`.slice(0, 63).replace(/-+$/, '') : `side-${s.short}`;
       if (odd === 'x-') n = 'x'; // (a name cannot end in "-")
@@ -209,7 +210,9 @@ function sidecars(mainPort: number, mainPortName: string): fc.Arbitrary<Gen<Side
       }
       let pn = odd !== undefined ? undefined : s.long && p !== undefined ? `sp${i}` : s.portName;
       if (p === undefined) pn = undefined;
-      if (pn !== undefined && usedPortNames.has(pn)) pn = `sp${i}`;
+      // after an awkward name, whose port name the library derives, explicit names keep to "sp<i>"
+      if (pn !== undefined && (usedPortNames.has(pn) || derived)) pn = `sp${i}`;
+      if (odd !== undefined && p !== undefined) derived = true;
       if (p !== undefined && pn !== undefined) usedPortNames.add(pn);
       else if (p !== undefined && odd === undefined) usedPortNames.add(n.slice(0, 15));
       // the port name derived from an awkward name is the library's to choose: the default TCP probes find it
