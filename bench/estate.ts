@@ -11,6 +11,7 @@
  *    with the `yaml` package as cdk8s does and written to the same files.
  */
 import * as fs from 'node:fs';
+import { listFiles } from '../src/gitops/_writer';
 import * as path from 'node:path';
 import { ApiObject, App, Chart, Duration, JsonPatch, Size, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -257,19 +258,6 @@ export function runFloor(data: FloorData, outdir: string): void {
 
 // ---------------------------------------------------------------- counting (outside the clock)
 
-/** Every file below `dir`, relative, sorted. */
-export function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string): void => {
-    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const child = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(child);
-      else out.push(child);
-    }
-  };
-  if (fs.existsSync(dir)) walk('');
-  return out.sort();
-}
 
 /** Files, bytes and objects (YAML documents other than kustomizations) below `outdir`. */
 export function countObjects(_variant: VariantId, outdir: string): { objects: number; files: number; bytes: number } {
