@@ -13,7 +13,7 @@ import { resolveNodePort, tierService } from './_service';
 import { AutoscalingOptions } from './autoscaling';
 import { Connection, ConnectOptions, envPrefixFor, IConnectable, INetworkPeer } from './connection';
 import { EnvValue } from './env';
-import { registerGuardrails } from './guardrails/synth';
+import { AppGuardrails } from './guardrails/synth';
 import { LabelExpression } from './label-expression';
 import { Probe } from './probe';
 import { Rollout } from './rollout';
@@ -132,7 +132,7 @@ export class StatelessWebTier extends Construct implements IConnectable {
 
   constructor(scope: Construct, id: string, props: StatelessWebTierProps) {
     super(scope, id);
-    registerGuardrails(this);
+    AppGuardrails.enable(this);
     const p = this.problems = new Problems(this);
     props = props ?? ({} as StatelessWebTierProps);
 

@@ -4,9 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Probe, ServiceType, StatelessWebTier, TiersError } from '../src';
-import { assertNoProblems, collectProblems } from '../src/_errors';
+import { assertNoProblems } from '../src/_errors';
 import { Guardrails, GuardrailArea, GuardrailFinding } from '../src/guardrails';
-import { chart, find, Manifest } from './util';
+import { SchemaValidator } from '../src/guardrails/schema';
+import { appProblems, chart, find, Manifest } from './util';
 
 const IMAGE = 'registry.example.com/shop/web:1.4.2';
 const WAIVE = Guardrails.WAIVER_ANNOTATION;
@@ -97,18 +98,46 @@ describe('at synth', () => {
   test('objects added by hand after a first synth are checked at the next one', () => {
     const c = chart();
     new StatelessWebTier(c, 'web', { image: IMAGE });
-    expect(collectProblems(c.node.root)).toEqual([]);
+    expect(appProblems(c)).toEqual([]);
     legacyDeployment(c);
-    expect(collectProblems(c.node.root)).toEqual(expect.arrayContaining([expect.stringMatching(/^\[test\/legacy\] api\/selector: /)]));
+    expect(appProblems(c)).toEqual(expect.arrayContaining([expect.stringMatching(/^\[test\/legacy\] api\/selector: /)]));
   });
 
-  test('charts without a construct of the library are not checked, unless enabled', () => {
+  test('an app without a construct of the library is not checked, unless enabled; then every chart of it is', () => {
     const app = Testing.app();
     const plain = new Chart(app, 'plain');
     legacyDeployment(plain);
     expect(() => app.synth()).not.toThrow();
     Guardrails.enable(plain);
     expect(() => app.synth()).toThrow(/\[plain\/legacy\] api\/selector: /);
+  });
+
+  test('an app that holds a construct of the library checks every chart, also charts without one', () => {
+    const app = Testing.app();
+    new StatelessWebTier(new Chart(app, 'tiers', { namespace: 'shop' }), 'web', { image: IMAGE });
+    legacyDeployment(new Chart(app, 'plain', { namespace: 'shop' }));
+    expect(() => app.synth()).toThrow(/\[plain\/legacy\] api\/selector: /);
+  });
+
+  test('plain app.synth() throws the library\'s TiersError with every problem of the app, not cdk8s\'s generic error', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-')) });
+    const c = new Chart(app, 'c', { namespace: 'shop' });
+    new StatelessWebTier(c, 'web', { image: IMAGE, replicas: -1 });
+    legacyDeployment(c);
+    let error: unknown;
+    try {
+      app.synth();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TiersError);
+    const message = (error as Error).message;
+    expect(message).not.toMatch(/Validation failed/);
+    expect(message).toMatch(/^cdk8s-tiers found \d+ problems:\n {2}\[c\/web\] replicas: got -1; /);
+    expect((error as TiersError).problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^\[c\/web\] replicas: got -1; /), expect.stringMatching(/^\[c\/legacy\] api\/selector: /),
+    ]));
+    expect(fs.readdirSync(app.outdir)).toEqual([]);
   });
 
   test('objects of other charts are context: a Service may select the pods of a Deployment in another chart', () => {
@@ -135,16 +164,20 @@ describe('at synth', () => {
     expect(() => app.synth()).toThrow(/\[a\/svc\] api\/node-port: Service x: nodePort 30555 is also used by Service y[\s\S]*\[b\/svc\] api\/node-port: Service y: nodePort 30555 is also used by Service x/);
   });
 
-  test('each object is rendered once for the checks, however many charts app.synth() validates', () => {
+  test('app.synth() validates the app once and again per chart: every validation renders the tree, the checks run once', () => {
     const app = Testing.app();
     for (const id of ['a', 'b', 'c']) new StatelessWebTier(new Chart(app, id, { namespace: id }), 'web', { image: IMAGE, nodePort: 30000 + id.charCodeAt(0) });
     const objects = app.node.findAll().filter((x) => x instanceof ApiObject).length;
-    const spy = jest.spyOn(ApiObject.prototype, 'toJson');
+    const render = jest.spyOn(ApiObject.prototype, 'toJson');
+    const checks = jest.spyOn(SchemaValidator.get(), 'validate');
     try {
       app.synth();
-      expect(spy).toHaveBeenCalledTimes(2 * objects); // once for the checks, once by cdk8s to write the files
+      // 1 + 3 validations render every object, and cdk8s renders each once more to write it
+      expect(render).toHaveBeenCalledTimes((1 + 3 + 1) * objects);
+      expect(checks).toHaveBeenCalledTimes(objects);
     } finally {
-      spy.mockRestore();
+      render.mockRestore();
+      checks.mockRestore();
     }
   });
 });
@@ -158,35 +191,54 @@ test('an object that cannot be rendered is a finding at synth, with the reason',
 });
 
 describe('for writers', () => {
-  test('manifestsOf gives what chart.toJson() gives, and problemsOf answers from the same run without rendering again', () => {
+  test('manifestsOf and problemsOf report the findings of synth, by object', () => {
     const c = chart('shop');
     new StatelessWebTier(c, 'web', { image: IMAGE });
     legacyDeployment(c);
-    const spy = jest.spyOn(ApiObject.prototype, 'toJson');
-    try {
-      const constructProblems = collectProblems(c.node.root);
-      const manifests = Guardrails.manifestsOf(c);
-      const problems = Guardrails.problemsOf(manifests);
-      expect(problems).toEqual(constructProblems);
-      expect(spy).toHaveBeenCalledTimes(manifests.length);
-    } finally {
-      spy.mockRestore();
-    }
+    const atSynth = appProblems(c);
+    const problems = Guardrails.problemsOf(Guardrails.manifestsOf(c));
+    // the same findings; without construct paths, each names its object
+    expect(problems).toEqual(atSynth.map((l) => l.replace('[test/legacy]', '[Deployment shop/legacy]')));
   });
 
-  test('manifestOf gives the JSON of the current synth, and renders objects outside one', () => {
+  test('manifestsOf, manifestOf and problemsOf see every change made after them', () => {
     const c = chart('shop');
     const tier = new StatelessWebTier(c, 'web', { image: IMAGE });
-    const fresh = Guardrails.manifestOf(tier.service);
-    expect(fresh).toEqual(tier.service.toJson());
-    collectProblems(c.node.root);
-    const spy = jest.spyOn(ApiObject.prototype, 'toJson');
-    try {
-      expect(Guardrails.manifestOf(tier.service)).toEqual(fresh);
-      expect(spy).not.toHaveBeenCalled();
-    } finally {
-      spy.mockRestore();
-    }
+    expect(Guardrails.problemsOf(Guardrails.manifestsOf(c))).toEqual([]);
+    expect(Guardrails.manifestOf(tier.deployment)).toEqual(tier.deployment.toJson());
+    tier.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', 'nginx:latest'));
+    tier.deployment.metadata.addLabel('team', 'not ok!');
+    expect(Guardrails.manifestOf(tier.deployment).spec).toMatchObject({ template: { spec: { containers: [{ image: 'nginx:latest' }] } } });
+    const after = Guardrails.problemsOf(Guardrails.manifestsOf(c));
+    expect(after).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^\[Deployment shop\/web\] policy\/image-pinned: /), expect.stringMatching(/^\[Deployment shop\/web\] api\/labels: /),
+    ]));
+    legacyDeployment(c);
+    expect(Guardrails.manifestsOf(c).map((o) => (o.metadata as Manifest).name)).toContain('legacy');
+  });
+
+  test('check and assert see every change made after them and after a synth', () => {
+    const c = chart('shop');
+    const tier = new StatelessWebTier(c, 'web', { image: IMAGE });
+    expect(Guardrails.check(c).findings).toEqual([]);
+    Testing.synth(c);
+    tier.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/imagePullPolicy', 'IfNotPresent'));
+    expect(Guardrails.check(c).findings.map((f) => `${f.constructPath} ${f.checkId}`)).toEqual(['test/web/deployment policy/image-pull-policy']);
+    expect(() => Guardrails.assert(c)).toThrow(/\[test\/web\/deployment\] policy\/image-pull-policy: /);
+    expect(() => Testing.synth(c)).toThrow(/\[test\/web\/deployment\] policy\/image-pull-policy: /);
+  });
+
+  test('repeated synths see changes in between: a fixed object passes, a new one is judged', () => {
+    const c = chart('shop');
+    new StatelessWebTier(c, 'web', { image: IMAGE });
+    const legacy = legacyDeployment(c);
+    expect(() => Testing.synth(c)).toThrow(/\[test\/legacy\] api\/selector: /);
+    c.node.tryRemoveChild(legacy.node.id);
+    expect(() => Testing.synth(c)).not.toThrow();
+    const svc = new ApiObject(c, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'lb' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 40000 }] } });
+    expect(() => Testing.synth(c)).toThrow(/\[test\/svc\] api\/node-port: Service shop\/lb: nodePort 40000 is outside/);
+    svc.addJsonPatch(JsonPatch.remove('/spec/ports/0/nodePort'));
+    expect(() => Testing.synth(c)).not.toThrow();
   });
 
   test('a validation of the user\'s may ask for the manifests during synth', () => {

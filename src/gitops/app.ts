@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { collectProblems, formatProblem, TiersError } from '../_errors';
-import { Guardrails } from '../guardrails';
+import { AppGuardrails, checkWritten } from '../guardrails/synth';
 import { ArgoCdOptions } from './argo-cd';
 import { DriftCheck, DriftReport } from './drift';
 import { Environment } from './environment';
@@ -83,6 +83,8 @@ export class GitOpsApp extends App {
 
   constructor(props: GitOpsAppProps = {}) {
     super({ outdir: props.outdir ?? 'dist' });
+    // the guardrails check what renderTree() writes, once per synth (not at every validation)
+    AppGuardrails.forWriter(this);
     this.argoCd = props.argoCd;
     this.checks = [...(props.checks ?? [])];
     this.cliOutdir = props.cliOutdir ?? process.env.CDK8S_OUTDIR;
@@ -140,17 +142,18 @@ export class GitOpsApp extends App {
     if (envs.length === 0) problems.push(`[${this.node.path || 'app'}] has no Environment. Fix: add one with new Environment(app, 'dev', {...})`);
     this.checkNamespaces(envs, problems);
 
+    const constructProblems = [...problems];
     const buckets = this.apiObjectsByFolder(problems);
-    // the guardrails rendered every object while validating (collectProblems): reuse that JSON
-    const json = (o: ApiObject) => Guardrails.manifestOf(o);
     const folders: RenderedFolder[] = [];
-    for (const env of envs) folders.push(renderFolder(env.name, sortObjects(buckets.get(env) ?? [], problems, json), problems));
+    for (const env of envs) folders.push(renderFolder(env.name, sortObjects(buckets.get(env) ?? [], problems), problems));
     if (this.argoCdChart) {
       if (this.argoCdPath === undefined) {
         problems.push(`[${this.argoCdChart.node.path}] ${formatProblem({ prop: 'argoCd.path', value: undefined, rule: 'is required when outdir is an absolute path', fix: 'give the path of the tree inside the repository, like "dist"' })}`);
       }
-      folders.push(renderFolder(ARGOCD_FOLDER, sortObjects(buckets.get(this.argoCdChart) ?? [], problems, json), problems));
+      folders.push(renderFolder(ARGOCD_FOLDER, sortObjects(buckets.get(this.argoCdChart) ?? [], problems), problems));
     }
+    // the guardrails: one pass over every object exactly as it will be written
+    problems.push(...checkWritten(this, folders.flatMap((f) => f.objects), constructProblems));
     for (const folder of folders) {
       for (const check of this.checks) {
         for (const message of check.check(folder.objects.map((o) => structuredClone(o.object)), folder.folder)) problems.push(`[${folder.folder}] ${message}`);
