@@ -23,7 +23,7 @@
  *   to write.
  */
 import { createHash } from 'node:crypto';
-import { ApiObject, Chart, DependencyGraph } from 'cdk8s';
+import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { collectProblems, TiersError } from '../_errors';
 import { runChecks } from './engine';
@@ -96,8 +96,11 @@ export class AppGuardrails extends Construct {
       printWaivers(report.waivers);
       this.last = { input: input ?? '', problems: [...own, ...report.findings.map(findingLine)] };
     }
-    if (this.last.problems.length) throw new TiersError([...this.last.problems]);
-    return [];
+    if (!this.last.problems.length) return [];
+    const error = new TiersError([...this.last.problems]);
+    // a user's stack trace starts where the app is synthesized (none of the library's, constructs' or cdk8s's frames)
+    Error.captureStackTrace(error, App.prototype.synth);
+    throw error;
   }
 }
 
