@@ -11,7 +11,16 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const SECRET_LIKE_NAME = /passw|secret|token|api_?key|credential/i;
+/** Parts of a name that hold a credential wherever they occur ("dbPassword", "GITHUB_TOKEN"). */
+const SECRET_PART = /passw|secret|token|api_?key|credential|private_?key|passphrase/;
+/** Words of a name that hold a credential as whole words ("DB_PASS", "pwd", "REDIS_AUTH"). */
+const SECRET_WORDS = new Set(['pass', 'pw', 'pwd', 'auth', 'creds', 'apikey']);
+/** A last word that says the value is about a credential, not one ("PASSWORD_FILE", "AUTH_URL", "SECRET_NAME"). */
+const DESCRIPTOR_WORDS = new Set([
+  'url', 'uri', 'host', 'hostname', 'port', 'path', 'file', 'dir', 'endpoint', 'name', 'ref', 'enabled', 'enable', 'disabled',
+  'type', 'mode', 'method', 'provider', 'header', 'length', 'ttl', 'timeout', 'expiry', 'issuer', 'realm', 'scope', 'user', 'username',
+  'encryption', 'algorithm', 'policy', 'format', 'hash', 'version',
+]);
 // registry[:port]/path[:tag][@digest], after the distribution reference grammar (lower-case paths;
 // a first component is a registry only with a "." or ":" in it, or as "localhost")
 const IMAGE_REF = /^(?:(?=localhost[:/]|[^/]*[.:][^/]*\/)(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
@@ -71,9 +80,21 @@ export function isEnvName(v: unknown): v is string {
   return isString(v) && ENV_NAME.test(v);
 }
 
-/** Names that look like they hold a credential: their values must come from a Secret. */
+/** The words of a name: split at "_", "-", ".", "/", spaces and camelCase, lower case. */
+function wordsOf(name: string): string[] {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== '');
+}
+
+/**
+ * Names that look like they hold a credential (env names, ConfigMap keys,
+ * annotation keys, settings in a config file): their values must come from a
+ * Secret. A name whose last word describes the credential (`_FILE`, `_URL`,
+ * `_NAME` ...) does not hold one.
+ */
 export function looksSecret(name: string): boolean {
-  return SECRET_LIKE_NAME.test(name);
+  const words = wordsOf(name);
+  if (!words.length || DESCRIPTOR_WORDS.has(words[words.length - 1])) return false;
+  return SECRET_PART.test(words.join('_')) || words.some((w) => SECRET_WORDS.has(w));
 }
 
 /** An absolute, normalised path (no `..`, no trailing slash, not `/`). */
@@ -211,4 +232,15 @@ export function checkNamespaceAndAccount(problems: Problems, namespace: unknown,
       prop: 'serviceAccountName', value: serviceAccountName, rule: 'must be a DNS-1123 subdomain', fix: 'name an existing ServiceAccount',
     });
   }
+}
+
+/**
+ * The handler of a rendered probe without its timings (`httpGet {"path":"/","port":"http"}`),
+ * if it has one: readiness and liveness of one container must never share one.
+ */
+export function probeHandler(probe: unknown): string | undefined {
+  if (typeof probe !== 'object' || probe === null) return undefined;
+  const p = probe as { [k: string]: unknown };
+  const kind = ['exec', 'httpGet', 'tcpSocket', 'grpc'].find((h) => p[h] !== undefined);
+  return kind === undefined ? undefined : `${kind} ${JSON.stringify(p[kind])}`;
 }

@@ -363,7 +363,8 @@ export class StatelessWebTier extends Construct implements IConnectable {
       command: options.command,
       args: options.args,
       env: options.env,
-      readiness: options.readiness ?? (tcpDefaults ? Probe.tcpSocket({ periodSeconds: 5 }) : undefined),
+      // readiness has no default: only the sidecar knows when it can serve, and a TCP readiness would share its handler with the TCP liveness
+      readiness: options.readiness,
       liveness: options.liveness ?? (tcpDefaults ? Probe.tcpSocket({ initialDelaySeconds: 10, periodSeconds: 10 }) : undefined),
       startup: options.startup,
       resources: resolveResources(p, `${prop}resources`, options.resources, SIDECAR_RESOURCES),

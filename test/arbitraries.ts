@@ -238,8 +238,11 @@ export function probeOptions(failure: [number, number], single: boolean) {
   }).map(strip);
 }
 
-const HTTP_PATHS = ['/', '/healthz', '/ready', '/api/v1/health', '/status?full=1', '/a b'];
-const COMMANDS = [['true'], ['sh', '-c', 'test -f /tmp/ready'], ['/bin/check', '--quiet'], ['pg_isready']];
+// readiness and liveness of one container never share a handler (the library rejects that, and its defaults keep to it:
+// readiness httpGet "/" or exec, liveness tcpSocket): each draws from its own handlers
+const HTTP_PATHS: Record<string, string[]> = { readiness: ['/', '/ready', '/api/v1/health', '/status?full=1', '/a b'], liveness: ['/healthz', '/livez'] };
+const COMMANDS: Record<string, string[][]> = { readiness: [['true'], ['sh', '-c', 'test -f /tmp/ready'], ['pg_isready']], liveness: [['/bin/check', '--quiet'], ['sh', '-c', 'kill -0 1']] };
+const TCP: Record<string, boolean> = { readiness: false, liveness: true };
 
 /**
  * A probe of the container whose port is named `portName` (undefined: no port, so only exec).
@@ -247,11 +250,13 @@ const COMMANDS = [['true'], ['sh', '-c', 'test -f /tmp/ready'], ['/bin/check', '
  */
 export function probe(propName: string, portNameOf: string | undefined, single: boolean, failure: [number, number]): fc.Arbitrary<Gen<Probe | undefined>> {
   const opts = probeOptions(failure, single);
+  const paths = HTTP_PATHS[propName] ?? [...HTTP_PATHS.readiness, ...HTTP_PATHS.liveness];
+  const commands = COMMANDS[propName] ?? [...COMMANDS.readiness, ...COMMANDS.liveness];
   const withPort = portNameOf === undefined ? [] : [
-    fc.tuple(fc.constantFrom(...HTTP_PATHS), opts, fc.boolean()).map(([path, o, named]) => Probe.httpGet(path, named ? { ...o, portName: portNameOf } : o)),
-    fc.tuple(opts, fc.boolean()).map(([o, named]) => Probe.tcpSocket(named ? { ...o, portName: portNameOf } : o)),
+    fc.tuple(fc.constantFrom(...paths), opts, fc.boolean()).map(([path, o, named]) => Probe.httpGet(path, named ? { ...o, portName: portNameOf } : o)),
+    ...(TCP[propName] ?? true ? [fc.tuple(opts, fc.boolean()).map(([o, named]) => Probe.tcpSocket(named ? { ...o, portName: portNameOf } : o))] : []),
   ];
-  const valid = fc.oneof(...withPort, fc.tuple(fc.constantFrom(...COMMANDS), opts).map(([c, o]) => Probe.exec([...c], o)));
+  const valid = fc.oneof(...withPort, fc.tuple(fc.constantFrom(...commands), opts).map(([c, o]) => Probe.exec([...c], o)));
   const badOption = fc.tuple(
     fc.constantFrom('initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold'),
     fc.oneof(wrongNumbers, fc.constantFrom(-1, 0, -5), int32Overflow),

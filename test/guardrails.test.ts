@@ -43,7 +43,7 @@ describe('the library\'s own output', () => {
     ['one replica', (c) => new StatelessWebTier(c, 'web', { image: IMAGE, replicas: 1 })],
     ['autoscaling, config files, writable paths and a sidecar', (c) => new StatelessWebTier(c, 'web', {
       image: IMAGE, autoscaling: { maxReplicas: 5 }, configFiles: { 'a.conf': 'x' }, writablePaths: ['/var/cache'],
-      sidecars: [{ name: 'metrics', image: 'registry.example.com/tools/exporter:0.9.1', port: 9113 }],
+      sidecars: [{ name: 'metrics', image: 'registry.example.com/tools/exporter:0.9.1', port: 9113, readiness: Probe.httpGet('/metrics') }],
     })],
     ['the example app: a NodePort front connected to a ClusterIP api', (c) => {
       const api = new StatelessWebTier(c, 'api', {
@@ -411,6 +411,9 @@ describe('every check', () => {
   const container = (o: Manifest[]) => podSpec(o).containers[0];
   const sc = (o: Manifest[]) => container(o).securityContext;
   const without = (o: Manifest[], kind: string, name: string) => o.splice(o.indexOf(find(o, kind, name)), 1);
+  const rbac = (kind: string, name: string, body: Manifest): Manifest => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: { name, ...(kind.startsWith('Cluster') ? {} : { namespace: 'shop' }) }, ...body,
+  });
 
   const triggers: Record<string, (o: Manifest[]) => void> = {
     'schema/kind': (o) => o.push({ apiVersion: 'autoscaling/v2beta2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'old' } }),
@@ -467,6 +470,13 @@ describe('every check', () => {
     'policy/retain-volumes': (o) => { sts(o).spec.persistentVolumeClaimRetentionPolicy = { whenDeleted: 'Delete', whenScaled: 'Retain' }; },
     'policy/recommended-labels': (o) => { delete deployment(o).metadata.labels['app.kubernetes.io/instance']; },
     'policy/waiver': (o) => { deployment(o).metadata.annotations = { [WAIVE]: 'policy/probes' }; },
+    'api/cluster-scoped': (o) => o.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader', namespace: 'shop' }, rules: [] }),
+    'api/size-limits': (o) => { find(o, 'ConfigMap', 'settings').data.big = 'x'.repeat(1024 * 1024); },
+    'policy/exposure': (o) => { find(o, 'Service', 'web').spec.type = 'LoadBalancer'; },
+    'policy/rbac-binding': (o) => o.push(rbac('ClusterRoleBinding', 'all', { roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [] })),
+    'policy/rbac-wildcard': (o) => o.push(rbac('Role', 'any', { rules: [{ apiGroups: [''], resources: ['*'], verbs: ['get'] }] })),
+    'policy/rbac-escalation': (o) => o.push(rbac('Role', 'binder', { rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['bind'] }] })),
+    'policy/rbac-secrets': (o) => o.push(rbac('ClusterRole', 'secret-reader', { rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }] })),
   };
 
   test('the good objects pass every check', () => {

@@ -8,11 +8,13 @@ import { Check, CheckContext } from './check';
 import { compareFindings, GuardrailArea, GuardrailFinding, GuardrailsReport, GuardrailWaiver } from './findings';
 import { JsonObject, ManifestIndex, PodOwner, refOf, text } from './manifests';
 import { POLICY_CHECKS } from './policy';
+import { RBAC_CHECKS } from './rbac';
 import { SCHEMA_CHECKS } from './schema';
+import { SECRET_CHECKS } from './secrets';
 import { parseWaivers, WAIVER_CHECK } from './waivers';
 
 /** Every check, in the order they run. */
-export const ALL_CHECKS: readonly Check[] = [...SCHEMA_CHECKS, ...API_CHECKS, ...POLICY_CHECKS, WAIVER_CHECK];
+export const ALL_CHECKS: readonly Check[] = [...SCHEMA_CHECKS, ...API_CHECKS, ...POLICY_CHECKS, ...SECRET_CHECKS, ...RBAC_CHECKS, WAIVER_CHECK];
 
 const CHECKS_BY_ID: ReadonlyMap<string, Check> = new Map(ALL_CHECKS.map((c) => [c.id, c]));
 
