@@ -8,10 +8,10 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EnvValue, StatelessWebTier, TiersError } from '../src';
+import { EnvValue, ServiceType, StatelessWebTier, TiersError } from '../src';
 import { Environment, GitOpsApp } from '../src/gitops';
 import { Guardrails } from '../src/guardrails';
-import { Manifest } from './util';
+import { find, Manifest, synth } from './util';
 
 const IMAGE = 'registry.example.com/shop/web:1.4.2';
 
@@ -280,5 +280,32 @@ describe('API-server limits and cluster-scoped objects', () => {
     crb.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     app.synth();
     expect(fs.readdirSync(path.join(outdir, 'dev'))).toContain('clusterrolebinding-view-web.yaml');
+  });
+});
+
+describe('charts without a namespace', () => {
+  const ingressPeers = (objects: Manifest[], name: string) => find(objects, 'NetworkPolicy', name).spec.ingress.flatMap((r: Manifest) => r.from ?? []);
+  const egressPeers = (objects: Manifest[], name: string) => find(objects, 'NetworkPolicy', name).spec.egress.flatMap((r: Manifest) => r.to ?? []).slice(1);
+
+  test('connected tiers that both have no namespace get rules that name pods only: they work in whatever namespace they are applied to', () => {
+    const c = new Chart(Testing.app(), 'shop');
+    const api = new StatelessWebTier(c, 'api', { image: IMAGE, serviceType: ServiceType.CLUSTER_IP });
+    const front = new StatelessWebTier(c, 'front', { image: IMAGE });
+    front.connectTo(api);
+    const objects = synth(c);
+    expect(ingressPeers(objects, 'api')).toEqual([{ podSelector: { matchLabels: front.podSelectorLabels } }]);
+    expect(egressPeers(objects, 'front')).toEqual([{ podSelector: { matchLabels: api.podSelectorLabels } }]);
+    expect(JSON.stringify(objects)).not.toContain('"default"');
+  });
+
+  test('a tier in a namespace connected to one without a namespace is reported: its rule cannot name where the other runs', () => {
+    const app = Testing.app();
+    const api = new StatelessWebTier(new Chart(app, 'somewhere'), 'api', { image: IMAGE, serviceType: ServiceType.CLUSTER_IP });
+    const front = new StatelessWebTier(new Chart(app, 'shop', { namespace: 'shop' }), 'front', { image: IMAGE });
+    front.connectTo(api);
+    expect(failure(() => app.synth())).toEqual([
+      '[shop/front] network peer somewhere/api: got (not set); the NetworkPolicy "front" is in namespace "shop", but the peer has no namespace (neither its namespace prop nor its chart\'s), so a rule cannot name where its pods run. '
+        + 'Fix: give the chart of the peer a namespace (new Chart(app, id, { namespace })) or the peer its namespace prop; or leave both without one',
+    ]);
   });
 });
