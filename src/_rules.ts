@@ -166,12 +166,26 @@ export function checkNodePort(problems: Problems, prop: string, value: unknown):
 }
 
 /** Checks labels (or annotations' keys when `valuesToo` is false). */
+/** Map keys that are legal in Kubernetes but that cdk8s cannot render as written: its serializer reads `constructor` as the object's class and drops `__proto__`. */
+const UNRENDERABLE_KEYS = new Set(['constructor', '__proto__']);
+
+/** Checks that a key of a map prop renders as written (`prop` names the map, e.g. `labels`); returns whether it does. */
+export function checkRenderableKey(problems: Problems, prop: string, key: string): boolean {
+  return problems.expect(!UNRENDERABLE_KEYS.has(key), {
+    prop: `${prop} key`, value: key, rule: 'is a key that cdk8s cannot render as written (it reads "constructor" as the class of the map and drops "__proto__")',
+    fix: key === 'constructor'
+      ? 'rename the key, or add it to the rendered object with a JSON patch (ApiObject.of(x).addJsonPatch(JsonPatch.add("/path/to/map/constructor", value)))'
+      : 'rename the key: cdk8s cannot write it at all',
+  });
+}
+
 export function checkLabels(problems: Problems, prop: string, labels: Record<string, unknown> | undefined, valuesToo = true): void {
   if (labels === undefined || labels === null) return;
   if (!problems.expect(typeof labels === 'object' && !Array.isArray(labels), {
     prop, value: labels, rule: 'must be a map of keys to values', fix: `write ${prop} like { "team": "checkout" }`,
   })) return;
   for (const [k, v] of Object.entries(labels)) {
+    if (!checkRenderableKey(problems, prop, k)) continue;
     problems.expect(isLabelKey(k), {
       prop: `${prop} key`, value: k, rule: 'must be a label key: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_", "."',
       fix: 'use a key like "team" or "example.com/team"',

@@ -8,7 +8,7 @@ import { LABEL_VERSION, objectMeta, resolveIdentity, selectorLabels, tierLabels 
 import { TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
 import { podSecurityContext, resolveResources, resolveSecurity, spreadAndAntiAffinity, writablePaths } from './_pod';
-import { checkInteger, checkNamespaceAndAccount, checkPort, checkTierName, checkUnique, isAbsolutePath, isPortName, listOf } from './_rules';
+import { checkInteger, checkNamespaceAndAccount, checkPort, checkRenderableKey, checkTierName, checkUnique, isAbsolutePath, isPortName, listOf } from './_rules';
 import { resolveNodePort, tierService } from './_service';
 import { AutoscalingOptions } from './autoscaling';
 import { Connection, ConnectOptions, envPrefixFor, IConnectable, INetworkPeer } from './connection';
@@ -435,6 +435,7 @@ export class StatelessWebTier extends Construct implements IConnectable {
       prop: 'configFiles', value: files, rule: 'must be a map of file names to file contents', fix: 'give an object like { "app.conf": "..." }, or leave configFiles out',
     })) return '';
     for (const [file, content] of Object.entries(files)) {
+      if (!checkRenderableKey(p, 'configFiles', file)) continue;
       p.expect(/^[-._a-zA-Z0-9]+$/.test(file) && file.length <= 253 && file !== '.' && file !== '..', {
         prop: 'configFiles key', value: file, rule: 'a ConfigMap key must consist of letters, digits, "-", "_" and "."', fix: 'use a file name like "app.conf"',
       });

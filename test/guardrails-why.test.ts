@@ -309,3 +309,28 @@ describe('charts without a namespace', () => {
     ]);
   });
 });
+
+describe('keys that are legal in Kubernetes but special in JavaScript', () => {
+  test.each(['toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'])('%s renders as written in labels, annotations and configFiles', (key) => {
+    const c = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const map = JSON.parse(`{"${key}": "v1"}`);
+    new StatelessWebTier(c, 'web', { image: IMAGE, labels: map, annotations: map, configFiles: map });
+    const objects = synth(c);
+    const d = find(objects, 'Deployment', 'web');
+    for (const m of [d.metadata.labels, d.metadata.annotations, d.spec.template.metadata.labels, find(objects, 'ConfigMap', 'web-config').data]) {
+      expect(Object.prototype.hasOwnProperty.call(m, key)).toBe(true);
+      expect(m[key]).toBe('v1');
+    }
+  });
+
+  test.each(['labels', 'annotations', 'configFiles'])('constructor and __proto__ in %s are reported by prop, with a fix', (prop) => {
+    for (const [key, fix] of [['constructor', /Fix: rename the key, or add it to the rendered object with a JSON patch/], ['__proto__', /Fix: rename the key: cdk8s cannot write it at all/]] as const) {
+      const c = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+      new StatelessWebTier(c, 'web', { image: IMAGE, [prop]: JSON.parse(`{"${key}": "v1"}`) });
+      const problems = failure(() => Testing.synth(c));
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(new RegExp(`^\\[shop/web\\] ${prop} key: got "${key}"; is a key that cdk8s cannot render as written`));
+      expect(problems[0]).toMatch(fix);
+    }
+  });
+});
