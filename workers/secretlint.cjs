@@ -8,11 +8,12 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { runAsWorker } = require('synckit');
 
-let rules;
+// loaded as the worker starts, while the app is still being built
+const loaded = Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')]);
 
 runAsWorker(async (content) => {
-  const { lintSource } = await import('@secretlint/core');
-  rules ??= [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: (await import('@secretlint/secretlint-rule-preset-recommend')).creator }];
+  const [{ lintSource }, { creator }] = await loaded;
+  const rules = [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator }];
   const result = await lintSource({
     source: { content, filePath: 'manifests.txt', ext: '.txt', contentType: 'text' },
     options: { config: { rules }, maskSecrets: true, noPhysicFilePath: true },

@@ -28,12 +28,18 @@ interface ScanHit {
   readonly messageId: string;
 }
 
+/** The one secretlint worker of the process, started by {@link startSecretScanner} or on first use. */
 let scanSync: ((content: string) => ScanHit[]) | undefined;
 
-/** Runs secretlint over `content`, synchronously (the worker starts on first use and serves the process). */
-function secretlint(content: string): ScanHit[] {
+/** Starts the secretlint worker (it loads secretlint meanwhile); later calls do nothing. */
+export function startSecretScanner(): void {
   scanSync ??= createSyncFn(SECRETLINT_WORKER) as (content: string) => ScanHit[];
-  return scanSync(content);
+}
+
+/** Runs secretlint over `content`, synchronously. */
+function secretlint(content: string): ScanHit[] {
+  startSecretScanner();
+  return scanSync!(content);
 }
 
 /** A string of an object and where it sits (`spec.template.spec.containers[0].args[1]`). */
@@ -58,9 +64,13 @@ const REFERENCE = /^(?:|\$\{.*\}|\$\(.*\)|\$[A-Za-z_]\w*|\{\{.*\}\}|<.*>|\*+|tru
 /** `name=value` or `name: value` in text (also `--name=value`, `"name": "value"`). */
 const ASSIGNMENT = /(?:^|[\s;,&?{("'])-{0,2}([A-Za-z][\w.-]*)["']?[ \t]*[=:][ \t]*("[^"\n]*"|'[^'\n]*'|[^\s"',;&}]+)/g;
 
+/** Text that may name a credential at all (a quick test before the assignment pattern). */
+const MAY_NAME_SECRET = /pass|pw|secret|token|auth|api.?key|private.?key|credential|creds/i;
+
 /** The secret-looking names assigned a literal value in `text`. */
 function assignedSecrets(text: string): string[] {
   const names: string[] = [];
+  if (!MAY_NAME_SECRET.test(text)) return names;
   for (const m of text.matchAll(ASSIGNMENT)) {
     const value = m[2].replace(/^["']|["']$/g, '');
     if (looksSecret(m[1]) && !REFERENCE.test(value) && !value.startsWith('//')) names.push(m[1]);

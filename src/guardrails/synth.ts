@@ -30,6 +30,7 @@ import { runChecks } from './engine';
 import { findingLine, GuardrailFinding, GuardrailsReport, GuardrailWaiver, waiverLine } from './findings';
 import { JsonObject } from './manifests';
 import { RENDER_CHECK } from './schema';
+import { startSecretScanner } from './secrets';
 
 const ID = 'cdk8s-tiers-guardrails';
 const MARK = Symbol.for('cdk8s-tiers.AppGuardrails');
@@ -79,6 +80,8 @@ export class AppGuardrails extends Construct {
     Object.defineProperty(this, MARK, { value: true });
     this.writer = writer;
     if (!writer) this.node.addValidation({ validate: () => this.validateApp() });
+    // the secret scanner's worker loads while the app is built
+    startSecretScanner();
   }
 
   /** Every problem of the app (its constructs' own and the findings of one pass), thrown as one TiersError. */
