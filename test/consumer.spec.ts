@@ -180,7 +180,7 @@ describe.each(['tarball', 'path'])('installed from the %s', (kind) => {
     expect(snapshotTree(out)).toEqual(snapshotTree(path.join(project, 'out')));
   });
 
-  test("the README's GitOps app through the bin: the summary README shows, drift clean, the tree the project renders", () => {
+  test("the README's GitOps app through the bin and through cdk8s synth with the README's cdk8s.yaml: the summary README shows, drift clean, the tree the project renders", () => {
     const bin = path.join(dir(), 'node_modules', '.bin', 'cdk8s-tiers');
     const synth = run(bin, ['synth', 'main.ts'], { cwd: dir() });
     expect(synth.stderr).toBe('');
@@ -191,6 +191,13 @@ describe.each(['tarball', 'path'])('installed from the %s', (kind) => {
     expect(drift.stdout).toBe(`${DRIFT_LINE}\n`);
 
     const project = projectRender('main.ts', GITOPS_APP, [path.join(ROOT, 'src', 'gitops', 'cli.ts'), 'synth']);
+    expect(snapshotTree(path.join(dir(), 'dist'))).toEqual(snapshotTree(path.join(project, 'dist')));
+
+    // `cdk8s synth` with the README's cdk8s.yaml: the same tree, and the CLI's copy in its own folder
+    const cdk8s = run(process.execPath, [path.join(path.dirname(require.resolve('cdk8s-cli/package.json')), 'bin', 'cdk8s'), 'synth'], { cwd: dir() });
+    expect(cdk8s.stderr).toBe('');
+    expect(cdk8s.status).toBe(0);
+    expect(fs.readdirSync(path.join(dir(), 'cdk8s.out')).sort()).toEqual(['dev.k8s.yaml', 'prod.k8s.yaml']);
     expect(snapshotTree(path.join(dir(), 'dist'))).toEqual(snapshotTree(path.join(project, 'dist')));
 
     // a problem is printed once, in the library's format, without a stack; nothing is written
