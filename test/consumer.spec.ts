@@ -211,6 +211,13 @@ describe.each(['tarball', 'path'])('installed from the %s', (kind) => {
     expect(snapshotTree(path.join(dir(), 'dist'))).toEqual(before);
     expect(run(bin, ['--help'], { cwd: dir() }).status).toBe(0);
     expect(run(bin, ['publish'], { cwd: dir() }).status).toBe(2);
+
+    // a TypeScript app file where no ts-node can be found: a usage error that says what to install
+    const elsewhere = fs.mkdtempSync(path.join(WORK, 'no-ts-node-'));
+    fs.writeFileSync(path.join(elsewhere, 'main.ts'), 'export {};\n');
+    const noTsNode = run(bin, ['synth'], { cwd: elsewhere });
+    expect(noTsNode.stderr).toMatch(/^cdk8s-tiers: main.ts is TypeScript, and ts-node is not installed in this project. Fix: npm install --save-dev ts-node typescript, or pass the compiled .js file\n/);
+    expect(noTsNode.status).toBe(2);
   });
 
   test("the README's jest test passes in the consumer project", () => {

@@ -13,6 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { TiersError } from '../_errors';
 import { GitOpsApp } from './app';
 import { SynthTarget, synthsSoFar } from './_root';
 import { listFiles } from './_writer';
@@ -129,11 +130,12 @@ function run(command: Command, appFile: string, showStack: boolean): number {
 
 /** The library's own errors are printed as they are (every problem, once); anything else by its message. */
 function reportError(e: unknown, appFile: string, showStack: boolean): void {
-  const error = e instanceof Error ? e : undefined;
-  if (error?.name === 'TiersError') {
-    console.error(error.message);
+  // by name too: the app file may have loaded another copy of the library
+  if (e instanceof TiersError || (e as { name?: unknown } | null)?.name === 'TiersError') {
+    console.error((e as { message: string }).message);
     return;
   }
+  const error = e instanceof Error ? e : undefined;
   console.error(`cdk8s-tiers: ${display(appFile)} failed: ${error ? `${error.name}: ${error.message}` : String(e)}`);
   if (showStack && error?.stack) console.error(error.stack);
   else console.error('(an unexpected error, not a problem cdk8s-tiers found; run again with --stack to see where it happened)');
