@@ -147,6 +147,15 @@ describe('synth and drift', () => {
     expect(withStack.stderr).toMatch(/^\s+at .*broken\.js:2/m);
   });
 
+  test('a syntax error in the app file: exit 1, the message and where it is, no stack', () => {
+    const dir = workdir();
+    fs.writeFileSync(path.join(dir, 'syntax.js'), 'const a = 1;\nconst b = = 2;\n');
+    const r = cli(['synth', 'syntax.js'], dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^cdk8s-tiers: syntax.js failed: SyntaxError: Unexpected token '='\n.*syntax\.js:2\nconst b = = 2;\n/);
+    expect(r.stderr).not.toMatch(STACK_LINE);
+  });
+
   test('an app file that never synthesizes a GitOpsApp: exit 1 and the fix', () => {
     const dir = workdir();
     fs.writeFileSync(path.join(dir, 'plain.js'), 'module.exports = 1;\n');

@@ -212,6 +212,12 @@ describe.each(['tarball', 'path'])('installed from the %s', (kind) => {
     expect(run(bin, ['--help'], { cwd: dir() }).status).toBe(0);
     expect(run(bin, ['publish'], { cwd: dir() }).status).toBe(2);
 
+    // a type error: the compiler's message (file and line), no stack
+    fs.writeFileSync(path.join(dir(), 'bad-types.ts'), GITOPS_APP.replace("replicas: env.replicas('api', 2)", "replicas: 'two'"));
+    const types = run(bin, ['synth', 'bad-types.ts'], { cwd: dir() });
+    expect(types.status).toBe(1);
+    expect(types.stderr).toMatch(/^cdk8s-tiers: bad-types.ts does not compile:\nbad-types\.ts\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'\.\n$/);
+
     // a TypeScript app file where no ts-node can be found: a usage error that says what to install
     const elsewhere = fs.mkdtempSync(path.join(WORK, 'no-ts-node-'));
     fs.writeFileSync(path.join(elsewhere, 'main.ts'), 'export {};\n');

@@ -128,7 +128,11 @@ function run(command: Command, appFile: string, showStack: boolean): number {
   return 0;
 }
 
-/** The library's own errors are printed as they are (every problem, once); anything else by its message. */
+/**
+ * The library's own errors are printed as they are (every problem, once); a file that
+ * does not compile by its compiler's message (which names file and line); anything else
+ * by its message, the stack only when asked for.
+ */
 function reportError(e: unknown, appFile: string, showStack: boolean): void {
   // by name too: the app file may have loaded another copy of the library
   if (e instanceof TiersError || (e as { name?: unknown } | null)?.name === 'TiersError') {
@@ -136,9 +140,19 @@ function reportError(e: unknown, appFile: string, showStack: boolean): void {
     return;
   }
   const error = e instanceof Error ? e : undefined;
+  if (error?.name === 'TSError' && !showStack) {
+    console.error(`cdk8s-tiers: ${display(appFile)} does not compile:\n${error.message.replace(/^\S* ?Unable to compile TypeScript:\n/, '').trimEnd()}`);
+    return;
+  }
   console.error(`cdk8s-tiers: ${display(appFile)} failed: ${error ? `${error.name}: ${error.message}` : String(e)}`);
-  if (showStack && error?.stack) console.error(error.stack);
-  else console.error('(an unexpected error, not a problem cdk8s-tiers found; run again with --stack to see where it happened)');
+  if (showStack && error?.stack) {
+    console.error(error.stack);
+    return;
+  }
+  // a SyntaxError's stack starts with the place ("file.js:2", the line, a caret) before its name
+  const place = error?.stack?.split(`\n${error.name}: `)[0];
+  if (error?.name === 'SyntaxError' && place && !place.startsWith(error.name)) console.error(place.trimEnd());
+  console.error('(an unexpected error, not a problem cdk8s-tiers found; run again with --stack to see where it happened)');
 }
 
 /** "wrote 40 files to dist/: dev 13, prod 13, staging 14" */
