@@ -69,7 +69,7 @@ export function main(args: string[]): number {
 
   const appFile = app !== undefined ? path.resolve(app) : DEFAULT_APPS.map((f) => path.resolve(f)).find((f) => fs.existsSync(f));
   if (appFile === undefined) return usageError(`no app file given, and none of ${DEFAULT_APPS.join(', ')} exists in ${process.cwd()}`);
-  if (!fs.statSync(appFile, { throwIfNoEntry: false })?.isFile()) return usageError(`app file not found: ${app}`);
+  if (!fs.statSync(appFile, { throwIfNoEntry: false })?.isFile()) return usageError(`app file not found: ${app ?? display(appFile)}`);
   const cannotLoad = prepareLoader(appFile);
   if (cannotLoad) return usageError(cannotLoad);
   return run(command, appFile, parsed.values.stack === true);
