@@ -200,30 +200,6 @@ describe.each(['tarball', 'path'])('installed from the %s', (kind) => {
     expect(cdk8s.status).toBe(0);
     expect(fs.readdirSync(path.join(dir(), 'cdk8s.out')).sort()).toEqual(['dev.k8s.yaml', 'prod.k8s.yaml']);
     expect(snapshotTree(path.join(dir(), 'dist'))).toEqual(snapshotTree(path.join(project, 'dist')));
-
-    // a problem is printed once, in the library's format, without a stack; nothing is written
-    fs.writeFileSync(path.join(dir(), 'bad.ts'), GITOPS_APP.replace("replicas: env.replicas('api', 2)", 'replicas: -1'));
-    const before = snapshotTree(path.join(dir(), 'dist'));
-    const bad = run(bin, ['synth', 'bad.ts'], { cwd: dir() });
-    expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain('[dev/shop/api] replicas: got -1; must be a whole number >= 0');
-    expect(bad.stderr).not.toMatch(STACK_LINE);
-    expect(snapshotTree(path.join(dir(), 'dist'))).toEqual(before);
-    expect(run(bin, ['--help'], { cwd: dir() }).status).toBe(0);
-    expect(run(bin, ['publish'], { cwd: dir() }).status).toBe(2);
-
-    // a type error: the compiler's message (file and line), no stack
-    fs.writeFileSync(path.join(dir(), 'bad-types.ts'), GITOPS_APP.replace("replicas: env.replicas('api', 2)", "replicas: 'two'"));
-    const types = run(bin, ['synth', 'bad-types.ts'], { cwd: dir() });
-    expect(types.status).toBe(1);
-    expect(types.stderr).toMatch(/^cdk8s-tiers: bad-types.ts does not compile:\nbad-types\.ts\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'\.\n$/);
-
-    // a TypeScript app file where no ts-node can be found: a usage error that says what to install
-    const elsewhere = fs.mkdtempSync(path.join(WORK, 'no-ts-node-'));
-    fs.writeFileSync(path.join(elsewhere, 'main.ts'), 'export {};\n');
-    const noTsNode = run(bin, ['synth'], { cwd: elsewhere });
-    expect(noTsNode.stderr).toMatch(/^cdk8s-tiers: main.ts is TypeScript, and ts-node is not installed in this project. Fix: npm install --save-dev ts-node typescript, or pass the compiled .js file\n/);
-    expect(noTsNode.status).toBe(2);
   });
 
   test("the README's jest test passes in the consumer project", () => {
@@ -234,5 +210,37 @@ describe.each(['tarball', 'path'])('installed from the %s', (kind) => {
     const r = run(process.execPath, [require.resolve('jest/bin/jest'), '--config', JSON.stringify(config), '--ci'], { cwd: dir() });
     expect(r.stderr).toMatch(/Tests: +1 passed, 1 total/);
     expect(r.status).toBe(0);
+  });
+});
+
+describe('the installed bin, on failures', () => {
+  test('a bad prop once without a stack and nothing written, a type error by the compiler, usage errors exit 2', () => {
+    const dir = installs.tarball;
+    const bin = path.join(dir, 'node_modules', '.bin', 'cdk8s-tiers');
+    expect(run(bin, ['synth', 'main.ts'], { cwd: dir }).status).toBe(0);
+
+    // a problem is printed once, in the library's format, without a stack; nothing is written
+    fs.writeFileSync(path.join(dir, 'bad.ts'), GITOPS_APP.replace("replicas: env.replicas('api', 2)", 'replicas: -1'));
+    const before = snapshotTree(path.join(dir, 'dist'));
+    const bad = run(bin, ['synth', 'bad.ts'], { cwd: dir });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('[dev/shop/api] replicas: got -1; must be a whole number >= 0');
+    expect(bad.stderr).not.toMatch(STACK_LINE);
+    expect(snapshotTree(path.join(dir, 'dist'))).toEqual(before);
+    expect(run(bin, ['--help'], { cwd: dir }).status).toBe(0);
+    expect(run(bin, ['publish'], { cwd: dir }).status).toBe(2);
+
+    // a type error: the compiler's message (file and line), no stack
+    fs.writeFileSync(path.join(dir, 'bad-types.ts'), GITOPS_APP.replace("replicas: env.replicas('api', 2)", "replicas: 'two'"));
+    const types = run(bin, ['synth', 'bad-types.ts'], { cwd: dir });
+    expect(types.status).toBe(1);
+    expect(types.stderr).toMatch(/^cdk8s-tiers: bad-types.ts does not compile:\nbad-types\.ts\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'\.\n$/);
+
+    // a TypeScript app file where no ts-node can be found: a usage error that says what to install
+    const elsewhere = fs.mkdtempSync(path.join(WORK, 'no-ts-node-'));
+    fs.writeFileSync(path.join(elsewhere, 'main.ts'), 'export {};\n');
+    const noTsNode = run(bin, ['synth'], { cwd: elsewhere });
+    expect(noTsNode.stderr).toMatch(/^cdk8s-tiers: main.ts is TypeScript, and ts-node is not installed in this project. Fix: npm install --save-dev ts-node typescript, or pass the compiled .js file\n/);
+    expect(noTsNode.status).toBe(2);
   });
 });
