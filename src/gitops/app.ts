@@ -12,7 +12,7 @@ import { ArgoCdOptions } from './argo-cd';
 import { DriftCheck, DriftReport } from './drift';
 import { Environment } from './environment';
 import { GENERATED_NOTE, multiDocument, RenderedFolder, renderFolder, sortObjects } from './_render';
-import { ARGOCD_FOLDER, countSynth, registerRoot } from './_root';
+import { ARGOCD_FOLDER, recordSynth, registerRoot } from './_root';
 import { Manifest } from './_serialize';
 import { topology } from './_topology';
 import { replaceFolder, unsafeTarget } from './_writer';
@@ -114,12 +114,11 @@ export class GitOpsApp extends App {
    * `CDK8S_TIERS_GITOPS=check` compares it with `outdir` and throws when they differ.
    */
   public synth(): void {
-    countSynth();
+    recordSynth({ outdir: this.outdir, folders: [...this.environments.map((e) => e.name), ...(this.argoCdChart ? [ARGOCD_FOLDER] : [])] });
     const mode = process.env[GitOpsApp.MODE_VARIABLE];
     if (mode === 'check') {
       const report = this.checkDrift();
       if (!report.clean) throw new TiersError(DriftCheck.describe(report, this.outdir).map((l) => `${l}. Fix: run the synth and commit ${this.outdir}/`));
-      console.log(`${this.outdir}/ is up to date`);
       return;
     }
     const unsafe = unsafeTarget(this.outdir);
@@ -127,7 +126,6 @@ export class GitOpsApp extends App {
     const { folders, files } = this.renderTree();
     replaceFolder(this.outdir, files);
     this.writeCliCopy(folders);
-    if (mode !== undefined) console.log(`wrote ${files.size} files to ${this.outdir}/ (${this.environments.map((e) => e.name).join(', ')})`);
   }
 
   /** Renders the tree and compares it with `outdir`, byte for byte. */
