@@ -127,9 +127,10 @@ describe('the package', () => {
     for (const needed of [
       'package.json', 'README.md', 'lib/index.js', 'lib/index.d.ts', 'lib/gitops/cli.js',
       'schema/k8s-1.28-definitions.json', 'schema/k8s-validators.js', 'plugins/cdk8s-tiers-guardrails/index.js',
+      'workers/secretlint.cjs',
     ]) expect(files).toContain(needed);
     // .jsii: the jsii assembly, exported for jsii tools once the jsii build writes it
-    expect(files.filter((f) => !/^(lib|schema|plugins)\//.test(f) && !['package.json', 'README.md', '.jsii'].includes(f))).toEqual([]);
+    expect(files.filter((f) => !/^(lib|schema|plugins|workers)\//.test(f) && !['package.json', 'README.md', '.jsii'].includes(f))).toEqual([]);
     expect(files.filter((f) => /^lib\/main\./.test(f) || /\.ts$/.test(f) && !/\.d\.ts$/.test(f))).toEqual([]);
     for (const p of PEERS) expect(PKG.dependencies[p]).toBeUndefined();
   });
