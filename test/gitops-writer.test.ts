@@ -87,19 +87,20 @@ describe('all or nothing', () => {
     expect(fs.existsSync(path.join(dist, 'dev', 'deployment-shop-dev-api.yaml'))).toBe(true);
     const dev = ENVIRONMENTS.dev;
     shopApp({ outdir: dist, withoutApi: true, environments: { dev: { ...dev, tiers: { front: dev.tiers!.front } } } }).synth();
-    expect(fs.readdirSync(dist)).toEqual(['dev']);
+    expect(fs.readdirSync(dist).sort()).toEqual(['.cdk8s-tiers', 'dev']);
     const files = fs.readdirSync(path.join(dist, 'dev'));
     expect(files.filter((f) => f.includes('-api'))).toEqual([]);
     expect(fs.readFileSync(path.join(dist, 'dev', 'kustomization.yaml'), 'utf8')).not.toContain('-api');
     expect(leftovers(dist)).toEqual([]);
   });
 
-  test('a file that is not generated is removed too: the tree belongs to the writer', () => {
+  test('a folder the writer did not write is refused, naming what is there, and left as it was', () => {
     const dist = path.join(workdir(), 'dist');
     fs.mkdirSync(path.join(dist, 'old'), { recursive: true });
     fs.writeFileSync(path.join(dist, 'shop.k8s.yaml'), 'kind: Old\n');
-    shopApp({ outdir: dist }).synth();
-    expect(fs.readdirSync(dist).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(() => shopApp({ outdir: dist }).synth()).toThrow(/dist: holds files that cdk8s-tiers did not write \(no \.cdk8s-tiers marker; "old\/", "shop\.k8s\.yaml"\); replacing it would delete what is there, so nothing was written/);
+    expect(fs.readdirSync(dist).sort()).toEqual(['old', 'shop.k8s.yaml']);
+    expect(leftovers(dist)).toEqual([]);
   });
 
   test('rejects an outdir that holds more than generated output', () => {
@@ -201,7 +202,7 @@ describe('through the cdk8s CLI', () => {
 
     const ok = synth();
     expect(ok.status).toBe(0);
-    expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['.cdk8s-tiers', 'dev', 'prod', 'staging']);
     expect(fs.readdirSync(path.join(dir, 'cdk8s.out')).sort()).toEqual(['dev.k8s.yaml', 'prod.k8s.yaml', 'staging.k8s.yaml']);
     expect(ok.stdout).toContain('cdk8s.out/dev.k8s.yaml');
     const before = snapshotTree(path.join(dir, 'dist'));
@@ -226,12 +227,45 @@ describe('through the cdk8s CLI', () => {
     expect(copy).toBe(files.map((f) => `---\n${fs.readFileSync(path.join(dir, 'dist', 'dev', f), 'utf8')}`).join(''));
   });
 
-  test('warns when output: is the GitOps tree itself, and still writes it atomically', () => {
+  test.each([
+    ['is', 'dist', 'is the GitOps tree'],
+    ['holds', '.', 'holds the GitOps tree'],
+    ['lies inside', 'dist/cli', 'lies inside the GitOps tree'],
+  ])('an output: folder that %s the GitOps tree fails every run at once, naming the cdk8s.yaml line; the tree stays', (_how, output, rule) => {
     const dir = workdir();
     appFile(dir);
-    const r = spawnSync(process.execPath, ['-r', TS_NODE, path.join(dir, 'main.ts')], { env: { ...NODE_ENV, CDK8S_OUTDIR: path.join(dir, 'dist') }, encoding: 'utf8' });
-    expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/warning: the cdk8s CLI output folder .* overlaps the GitOps tree/);
-    expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['dev', 'prod', 'staging']);
+    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: node main.ts\noutput: ${output}\n`);
+    const run = (env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, ['-r', TS_NODE, path.join(dir, 'main.ts')], {
+      cwd: dir, env: { ...NODE_ENV, CDK8S_OUTDIR: output, ...env }, encoding: 'utf8',
+    });
+    shopApp({ outdir: path.join(dir, 'dist') }).synth();
+    const before = snapshotTree(path.join(dir, 'dist'));
+    for (const r of [run(), run({ FRONT_REPLICAS: '-2' })]) {
+      expect(r.status).not.toBe(0);
+      const shown = output === '.' ? '.' : output;
+      expect(r.stderr).toContain(`the cdk8s CLI output folder "${shown}" ${rule} "dist/": the CLI deletes that folder before it runs the app, so every synth under the CLI would lose the tree; nothing was written. `
+        + 'Fix: in cdk8s.yaml, change line 3 "output: ' + output + '" to "output: cdk8s.out"');
+      expect(r.stderr).not.toContain('replicas: got -2'); // it fails before anything else
+    }
+    expect(snapshotTree(path.join(dir, 'dist'))).toEqual(before);
+  });
+
+  test('under the real cdk8s CLI with the default output folder: fails at once, says the tree is already gone and which line to add', () => {
+    const dir = workdir();
+    appFile(dir);
+    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: node -r ${TS_NODE} main.ts\n`);
+    shopApp({ outdir: path.join(dir, 'dist') }).synth();
+    const r = spawnSync(process.execPath, [CDK8S, 'synth'], { cwd: dir, env: NODE_ENV, encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('the cdk8s CLI output folder "dist" is the GitOps tree "dist/"');
+    expect(r.stderr).toContain('(this run\'s already did: after the fix, synth again or restore it with git checkout -- dist)');
+    expect(r.stderr).toContain('Fix: cdk8s.yaml has no "output:" line, so the CLI uses "dist": add the line "output: cdk8s.out"');
+  });
+
+  test('a cliOutdir given in the props inside the tree is a problem of its own', () => {
+    const dir = workdir();
+    expect(() => shopApp({ outdir: path.join(dir, 'dist'), cliOutdir: path.join(dir, 'dist', 'cli') }).synth())
+      .toThrow(/cliOutdir: got ".*\/dist\/cli"; lies inside the GitOps tree ".*\/dist\/", and the copy for the cdk8s CLI must stay out of it\. Fix: set cliOutdir to a folder of its own, like "cdk8s\.out"/);
+    expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
   });
 });
