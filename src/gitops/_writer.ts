@@ -218,22 +218,39 @@ function cleanUp(parent: string, base: string, target: string): string[] {
 /** Deletes a backup, its marker first (so a backup with a marker is always complete); returns what is left, if anything. */
 function removeBackup(dir: string): string | undefined {
   try {
-    fs.rmSync(path.join(dir, MARKER), { force: true });
+    removeTree(path.join(dir, MARKER));
   } catch {
     // the marker stays: remove() below reports what is left
   }
   return remove(dir);
 }
 
-/** Deletes `p` (recursively); returns "<path>: <error>" when something is left. */
+/** Deletes `p` (recursively); returns "<path> (<code>), left in <p>" for the first entry that could not be deleted. */
 function remove(p: string): string | undefined {
   try {
-    fs.rmSync(p, { recursive: true, force: true });
+    removeTree(p);
     return undefined;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     return `${shown(err.path ?? p)} (${err.code ?? err.message}), left in ${shown(p)}`;
   }
+}
+
+/** fs.rmSync without its retries as a folder, so the error names the entry and its real code (EPERM, not ENOTDIR, for an immutable file). */
+function removeTree(p: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(p);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  if (!st.isDirectory()) {
+    fs.unlinkSync(p);
+    return;
+  }
+  for (const name of fs.readdirSync(p)) removeTree(path.join(p, name));
+  fs.rmdirSync(p);
 }
 
 function unchanged(target: string): string {
