@@ -42,6 +42,9 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   return spawnSync(process.execPath, ['-r', TS_NODE, path.join(ROOT, 'src/gitops/cli.ts'), ...args], { env: { ...NODE_ENV, ...env }, encoding: 'utf8' });
 }
 
+/** The modes a write gives under this process's umask (the tests run under any). */
+const FILE_MODE = `0${(0o666 & ~process.umask()).toString(8)}`;
+const FOLDER_MODE = `0${(0o777 & ~process.umask()).toString(8)}`;
 const leftovers = (dir: string) => fs.readdirSync(path.dirname(dir)).filter((n) => n.startsWith('.dist.'));
 const failing: IManifestCheck = { check: (objects, folder) => (folder === 'prod' ? [`policy: ${objects.length} objects, none may pass`] : []) };
 
@@ -117,7 +120,7 @@ describe('drift check', () => {
   test('is clean right after a synth', () => {
     const dist = path.join(workdir(), 'dist');
     shopApp({ outdir: dist }).synth();
-    expect(shopApp({ outdir: dist }).checkDrift()).toEqual({ changed: [], missing: [], extra: [], clean: true });
+    expect(shopApp({ outdir: dist }).checkDrift()).toEqual({ changed: [], missing: [], extra: [], wrongType: [], wrongMode: [], clean: true });
   });
 
   test('fails on a hand-edited file, a missing file and an extra file, naming each', () => {
@@ -128,7 +131,7 @@ describe('drift check', () => {
     fs.rmSync(path.join(dist, 'dev', 'README.md'));
     fs.writeFileSync(path.join(dist, 'staging', 'notes.txt'), 'hand-written\n');
     const report = shopApp({ outdir: dist }).checkDrift();
-    expect(report).toEqual({ changed: ['prod/deployment-shop-prod-api.yaml'], missing: ['dev/README.md'], extra: ['staging/notes.txt'], clean: false });
+    expect(report).toEqual({ changed: ['prod/deployment-shop-prod-api.yaml'], missing: ['dev/README.md'], extra: ['staging/notes.txt'], wrongType: [], wrongMode: [], clean: false });
 
     process.env[GitOpsApp.MODE_VARIABLE] = 'check';
     try {
@@ -140,8 +143,50 @@ describe('drift check', () => {
     }
   });
 
+  test('fails on a changed mode, a file replaced by a link to an identical copy, and extra folders, empty or not, naming each', () => {
+    const dir = workdir();
+    const dist = path.join(dir, 'dist');
+    shopApp({ outdir: dist }).synth();
+    fs.chmodSync(path.join(dist, 'dev', 'service-shop-dev-front.yaml'), 0o755);
+    fs.chmodSync(path.join(dist, 'prod'), 0o700);
+    const copy = path.join(dir, 'copy.yaml');
+    fs.copyFileSync(path.join(dist, 'dev', 'deployment-shop-dev-api.yaml'), copy);
+    fs.rmSync(path.join(dist, 'dev', 'deployment-shop-dev-api.yaml'));
+    fs.symlinkSync(copy, path.join(dist, 'dev', 'deployment-shop-dev-api.yaml'));
+    fs.mkdirSync(path.join(dist, 'qa'));
+    fs.mkdirSync(path.join(dist, 'notes', 'deep'), { recursive: true });
+    fs.writeFileSync(path.join(dist, 'notes', 'deep', 'a.md'), 'a\n');
+    fs.mkdirSync(path.join(dist, 'staging', 'empty'));
+    // the link is what kubectl kustomize refuses (a file outside the folder): drift must not call it up to date
+    expect(spawnSync('kubectl', ['kustomize', path.join(dist, 'dev')], { encoding: 'utf8' }).status).not.toBe(0);
+
+    const report = shopApp({ outdir: dist }).checkDrift();
+    expect(report).toEqual({
+      changed: [], missing: [], clean: false,
+      extra: ['notes/', 'qa/', 'staging/empty/'],
+      wrongType: [{ path: 'dev/deployment-shop-dev-api.yaml', found: 'symbolic link', expected: 'regular file' }],
+      wrongMode: [{ path: 'dev/service-shop-dev-front.yaml', found: '0755', expected: FILE_MODE }, { path: 'prod/', found: '0700', expected: FOLDER_MODE }],
+    });
+    expect(DriftCheck.describe(report, 'dist')).toEqual([
+      'dist/notes/: not rendered by the sources (stale or added by hand; a folder, reported once for everything in it)',
+      'dist/qa/: not rendered by the sources (stale or added by hand; a folder, reported once for everything in it)',
+      'dist/staging/empty/: not rendered by the sources (stale or added by hand; a folder, reported once for everything in it)',
+      'dist/dev/deployment-shop-dev-api.yaml: is a symbolic link, not the regular file the sources render (kubectl kustomize, Argo CD and Flux may read it differently or not at all)',
+      `dist/dev/service-shop-dev-front.yaml: has mode 0755; a synth or a git checkout gives ${FILE_MODE} under this umask`,
+      `dist/prod/: has mode 0700; a synth or a git checkout gives ${FOLDER_MODE} under this umask`,
+    ]);
+  });
+
+  test('fails on the tree itself with a wrong mode (the 0700 of a temporary folder)', () => {
+    const dist = path.join(workdir(), 'dist');
+    shopApp({ outdir: dist }).synth();
+    fs.chmodSync(dist, 0o700);
+    expect(shopApp({ outdir: dist }).checkDrift().wrongMode).toEqual([{ path: '', found: '0700', expected: FOLDER_MODE }]);
+  });
+
   test('DriftCheck compares any folder with rendered files', () => {
     const dir = workdir();
+    fs.chmodSync(dir, 0o777 & ~process.umask());
     fs.mkdirSync(path.join(dir, 'a'));
     fs.writeFileSync(path.join(dir, 'a', 'x.yaml'), 'kind: X\n');
     expect(DriftCheck.compare({ 'a/x.yaml': 'kind: X\n' }, dir).clean).toBe(true);
