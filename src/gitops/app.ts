@@ -150,10 +150,11 @@ export class GitOpsApp extends App {
 
   /** Every folder rendered and checked, and the files of the tree; throws one TiersError listing every problem. */
   private renderTree(): { folders: RenderedFolder[]; files: Map<string, string> } {
-    const problems = collectProblems(this);
     const envs = this.environments;
+    const extraNamespaces = new Map(envs.map((env) => [env, env._addUsedNamespaces()]));
+    const problems = collectProblems(this);
     if (envs.length === 0) problems.push(`[${this.node.path || 'app'}] has no Environment. Fix: add one with new Environment(app, 'dev', {...})`);
-    this.checkNamespaces(envs, problems);
+    this.checkNamespaces(envs, extraNamespaces, problems);
 
     const buckets = this.apiObjectsByFolder(problems);
     // the guardrails rendered every object while validating (collectProblems): reuse that JSON
@@ -200,7 +201,8 @@ export class GitOpsApp extends App {
     return buckets;
   }
 
-  private checkNamespaces(envs: Environment[], problems: string[]): void {
+  /** Each namespace belongs to one environment: its own, or one that only its objects use. */
+  private checkNamespaces(envs: Environment[], extra: Map<Environment, string[]>, problems: string[]): void {
     const byNamespace = new Map<string, string>();
     for (const env of envs) {
       const other = byNamespace.get(env.namespaceName);
@@ -211,6 +213,16 @@ export class GitOpsApp extends App {
         })}`);
       }
       byNamespace.set(env.namespaceName, env.name);
+    }
+    for (const env of envs) {
+      for (const ns of extra.get(env) ?? []) {
+        const other = byNamespace.get(ns);
+        if (other !== undefined && other !== env.name) {
+          problems.push(`[${env.node.path}] objects use the namespace "${ns}", which environment "${other}" also writes a Namespace for; `
+            + 'two environments would manage one Namespace in a cluster. Fix: give the tier a namespace of this environment\'s own, or leave its namespace unset');
+        }
+        byNamespace.set(ns, byNamespace.get(ns) ?? env.name);
+      }
     }
   }
 
