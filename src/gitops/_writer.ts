@@ -70,11 +70,15 @@ export function resolveTarget(outdir: string): string {
  * under its lock.
  */
 export function targetProblems(outdir: string): string[] {
+  const unsafe = unsafeProblems(outdir);
+  return unsafe.length > 0 ? unsafe : guarded('read', path.resolve(outdir), () => ownership(resolveTarget(outdir)).refusals);
+}
+
+/** The unsafe-target problem of `outdir` and of the folder it links to, if any. */
+function unsafeProblems(outdir: string): string[] {
   return guarded('read', path.resolve(outdir), () => {
-    const target = resolveTarget(outdir);
-    const unsafe = [...new Set([path.resolve(outdir), target])].map(unsafeTarget).find((u) => u !== undefined);
-    if (unsafe) return [`outdir: got ${JSON.stringify(outdir)}; ${unsafe}; the GitOps tree replaces its folder as a whole. Fix: use a folder of its own, like "dist"`];
-    return ownership(target).refusals;
+    const unsafe = [...new Set([path.resolve(outdir), resolveTarget(outdir)])].map(unsafeTarget).find((u) => u !== undefined);
+    return unsafe ? [`outdir: got ${JSON.stringify(outdir)}; ${unsafe}; the GitOps tree replaces its folder as a whole. Fix: use a folder of its own, like "dist"`] : [];
   });
 }
 
@@ -90,7 +94,7 @@ function guarded<T>(what: string, target: string, fn: () => T): T {
 
 /** Writes `files` (relative paths with "/" to content) and the marker as the new content of `outdir`, in one step. */
 export function replaceFolder(outdir: string, files: ReadonlyMap<string, string>): WriteResult {
-  const problems = targetProblems(outdir);
+  const problems = unsafeProblems(outdir); // ownership is checked under the lock
   if (problems.length > 0) throw new TiersError(problems);
   const resolved = resolveTarget(outdir);
   const base = path.basename(resolved);
