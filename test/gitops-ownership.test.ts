@@ -197,6 +197,18 @@ describe('one synth at a time', () => {
     expect(scratch(dir)).toEqual([]);
   });
 
+  test('a lock of another host is never taken over; a lock that is not one (garbage) is', () => {
+    const dir = workdir();
+    const dist = path.join(dir, 'dist');
+    const lock = path.join(dir, '.dist.cdk8s-tiers-lock');
+    fs.writeFileSync(lock, `${JSON.stringify({ pid: 1, host: 'ci-runner-7', started: '2026-12-01T09:00:00.000Z', token: 'abc' })}\n`);
+    expect(synthOf(dist)).toThrow(/\/dist\/: another synth \(pid 1 on host ci-runner-7, started 2026-12-01T09:00:00\.000Z\) is writing this tree, so nothing was written\. Fix: wait for it to finish and synth again \(if no synth runs there, delete \/.*\/\.dist\.cdk8s-tiers-lock\)$/);
+    expect(fs.existsSync(dist)).toBe(false);
+    fs.writeFileSync(lock, 'not a lock\n');
+    synthOf(dist)();
+    expect(scratch(dir)).toEqual([]);
+  });
+
   test('two synths racing for real: one writes, the other fails with one line or waits its turn; never a raw error or a leftover', async () => {
     const dir = workdir();
     const app = path.join(dir, 'main.ts');
