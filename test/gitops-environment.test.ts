@@ -6,6 +6,7 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Environment, GitOpsApp, PodSecurityLevel } from '../src/gitops';
 import { StatelessWebTier } from '../src';
+import { load } from 'js-yaml';
 import { Manifest } from './util';
 
 const app = () => new GitOpsApp({ outdir: 'never-written', cliOutdir: '' });
@@ -183,5 +184,51 @@ describe('Argo CD', () => {
     const b = new GitOpsApp({ outdir: '/abs/dist', cliOutdir: '', argoCd: { repoURL: 'https://example.com/repo.git' } });
     new Environment(b, 'dev', { argoCd: { applicationName: 'Bad_Name' } });
     expect(() => b.render()).toThrow(/argoCd\.applicationName: got "Bad_Name"[\s\S]*argoCd\.path: got \(not set\); is required when outdir is an absolute path/);
+  });
+});
+
+describe('a Namespace for every namespace the objects use', () => {
+  const restricted = {
+    'app.kubernetes.io/managed-by': 'cdk8s-tiers',
+    'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.28',
+    'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/audit-version': 'v1.28',
+    'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/warn-version': 'v1.28',
+  };
+
+  test('defaults: a tier with a namespace of its own gets a restricted Namespace, applied first, once however often the app renders', () => {
+    const a = app();
+    const env = new Environment(a, 'dev', { namespace: 'shop-dev', namespaceLabels: { team: 'shop' } });
+    new StatelessWebTier(env, 'web', { image: 'nginx:1.27.2' });
+    new StatelessWebTier(env, 'pay', { image: 'nginx:1.27.2', namespace: 'payments' });
+    new StatelessWebTier(env, 'audit', { image: 'nginx:1.27.2', namespace: 'audit' });
+    a.render();
+    const files = rendered(a);
+    expect(Object.keys(files).filter((f) => f.startsWith('dev/namespace-'))).toEqual(['dev/namespace-audit.yaml', 'dev/namespace-payments.yaml', 'dev/namespace-shop-dev.yaml']);
+    const ns = load(files['dev/namespace-payments.yaml']) as Manifest;
+    expect(ns).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'payments', labels: { team: 'shop', ...restricted } } });
+    const resources = (load(files['dev/kustomization.yaml']) as Manifest).resources as string[];
+    expect(resources.slice(0, 3)).toEqual(['namespace-audit.yaml', 'namespace-payments.yaml', 'namespace-shop-dev.yaml']);
+    expect(env.node.findAll().filter((c) => ApiObject.isApiObject(c) && c.kind === 'Namespace')).toHaveLength(3);
+  });
+
+  test('can leave them out (createNamespace: false), and a Namespace the user wrote is not written twice', () => {
+    const a = app();
+    const none = new Environment(a, 'dev', { createNamespace: false });
+    new StatelessWebTier(none, 'pay', { image: 'nginx:1.27.2', namespace: 'payments' });
+    const own = new Environment(a, 'prod');
+    new StatelessWebTier(own, 'pay', { image: 'nginx:1.27.2', namespace: 'payments-prod', nodePort: 30100 });
+    new k8s.KubeNamespace(own, 'mine', { metadata: { name: 'payments-prod', labels: { mine: 'yes' } } });
+    const files = Object.keys(rendered(a));
+    // the user's own object (the chart gives it metadata.namespace, hence its file name) and the environment's
+    expect(files.filter((f) => f.includes('namespace-'))).toEqual(['prod/namespace-prod-payments-prod.yaml', 'prod/namespace-prod.yaml']);
+    expect(rendered(a)['prod/namespace-prod-payments-prod.yaml']).toContain("mine: 'yes'");
+  });
+
+  test('rejects a namespace that another environment writes a Namespace for', () => {
+    const a = app();
+    new Environment(a, 'dev', { namespace: 'shop-dev' });
+    const prod = new Environment(a, 'prod', { namespace: 'shop-prod' });
+    new StatelessWebTier(prod, 'pay', { image: 'nginx:1.27.2', namespace: 'shop-dev' });
+    expect(() => a.render()).toThrow(/\[prod\] objects use the namespace "shop-dev", which environment "dev" also writes a Namespace for; two environments would manage one Namespace in a cluster\. Fix: give the tier a namespace of this environment's own, or leave its namespace unset/);
   });
 });

@@ -42,6 +42,9 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   return spawnSync(process.execPath, ['-r', TS_NODE, path.join(ROOT, 'src/gitops/cli.ts'), ...args], { env: { ...NODE_ENV, ...env }, encoding: 'utf8' });
 }
 
+/** The modes a write gives under this process's umask (the tests run under any). */
+const FILE_MODE = `0${(0o666 & ~process.umask()).toString(8)}`;
+const FOLDER_MODE = `0${(0o777 & ~process.umask()).toString(8)}`;
 const leftovers = (dir: string) => fs.readdirSync(path.dirname(dir)).filter((n) => n.startsWith('.dist.'));
 const failing: IManifestCheck = { check: (objects, folder) => (folder === 'prod' ? [`policy: ${objects.length} objects, none may pass`] : []) };
 
@@ -87,19 +90,20 @@ describe('all or nothing', () => {
     expect(fs.existsSync(path.join(dist, 'dev', 'deployment-shop-dev-api.yaml'))).toBe(true);
     const dev = ENVIRONMENTS.dev;
     shopApp({ outdir: dist, withoutApi: true, environments: { dev: { ...dev, tiers: { front: dev.tiers!.front } } } }).synth();
-    expect(fs.readdirSync(dist)).toEqual(['dev']);
+    expect(fs.readdirSync(dist).sort()).toEqual(['.cdk8s-tiers', 'dev']);
     const files = fs.readdirSync(path.join(dist, 'dev'));
     expect(files.filter((f) => f.includes('-api'))).toEqual([]);
     expect(fs.readFileSync(path.join(dist, 'dev', 'kustomization.yaml'), 'utf8')).not.toContain('-api');
     expect(leftovers(dist)).toEqual([]);
   });
 
-  test('a file that is not generated is removed too: the tree belongs to the writer', () => {
+  test('a folder the writer did not write is refused, naming what is there, and left as it was', () => {
     const dist = path.join(workdir(), 'dist');
     fs.mkdirSync(path.join(dist, 'old'), { recursive: true });
     fs.writeFileSync(path.join(dist, 'shop.k8s.yaml'), 'kind: Old\n');
-    shopApp({ outdir: dist }).synth();
-    expect(fs.readdirSync(dist).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(() => shopApp({ outdir: dist }).synth()).toThrow(/dist: holds files that cdk8s-tiers did not write \(no \.cdk8s-tiers marker; "old\/", "shop\.k8s\.yaml"\); replacing it would delete what is there, so nothing was written/);
+    expect(fs.readdirSync(dist).sort()).toEqual(['old', 'shop.k8s.yaml']);
+    expect(leftovers(dist)).toEqual([]);
   });
 
   test('rejects an outdir that holds more than generated output', () => {
@@ -116,7 +120,7 @@ describe('drift check', () => {
   test('is clean right after a synth', () => {
     const dist = path.join(workdir(), 'dist');
     shopApp({ outdir: dist }).synth();
-    expect(shopApp({ outdir: dist }).checkDrift()).toEqual({ changed: [], missing: [], extra: [], clean: true });
+    expect(shopApp({ outdir: dist }).checkDrift()).toEqual({ changed: [], missing: [], extra: [], wrongType: [], wrongMode: [], clean: true });
   });
 
   test('fails on a hand-edited file, a missing file and an extra file, naming each', () => {
@@ -127,7 +131,7 @@ describe('drift check', () => {
     fs.rmSync(path.join(dist, 'dev', 'README.md'));
     fs.writeFileSync(path.join(dist, 'staging', 'notes.txt'), 'hand-written\n');
     const report = shopApp({ outdir: dist }).checkDrift();
-    expect(report).toEqual({ changed: ['prod/deployment-shop-prod-api.yaml'], missing: ['dev/README.md'], extra: ['staging/notes.txt'], clean: false });
+    expect(report).toEqual({ changed: ['prod/deployment-shop-prod-api.yaml'], missing: ['dev/README.md'], extra: ['staging/notes.txt'], wrongType: [], wrongMode: [], clean: false });
 
     process.env[GitOpsApp.MODE_VARIABLE] = 'check';
     try {
@@ -139,8 +143,50 @@ describe('drift check', () => {
     }
   });
 
+  test('fails on a changed mode, a file replaced by a link to an identical copy, and extra folders, empty or not, naming each', () => {
+    const dir = workdir();
+    const dist = path.join(dir, 'dist');
+    shopApp({ outdir: dist }).synth();
+    fs.chmodSync(path.join(dist, 'dev', 'service-shop-dev-front.yaml'), 0o755);
+    fs.chmodSync(path.join(dist, 'prod'), 0o700);
+    const copy = path.join(dir, 'copy.yaml');
+    fs.copyFileSync(path.join(dist, 'dev', 'deployment-shop-dev-api.yaml'), copy);
+    fs.rmSync(path.join(dist, 'dev', 'deployment-shop-dev-api.yaml'));
+    fs.symlinkSync(copy, path.join(dist, 'dev', 'deployment-shop-dev-api.yaml'));
+    fs.mkdirSync(path.join(dist, 'qa'));
+    fs.mkdirSync(path.join(dist, 'notes', 'deep'), { recursive: true });
+    fs.writeFileSync(path.join(dist, 'notes', 'deep', 'a.md'), 'a\n');
+    fs.mkdirSync(path.join(dist, 'staging', 'empty'));
+    // the link is what kubectl kustomize refuses (a file outside the folder): drift must not call it up to date
+    expect(spawnSync('kubectl', ['kustomize', path.join(dist, 'dev')], { encoding: 'utf8' }).status).not.toBe(0);
+
+    const report = shopApp({ outdir: dist }).checkDrift();
+    expect(report).toEqual({
+      changed: [], missing: [], clean: false,
+      extra: ['notes/', 'qa/', 'staging/empty/'],
+      wrongType: [{ path: 'dev/deployment-shop-dev-api.yaml', found: 'symbolic link', expected: 'regular file' }],
+      wrongMode: [{ path: 'dev/service-shop-dev-front.yaml', found: '0755', expected: FILE_MODE }, { path: 'prod/', found: '0700', expected: FOLDER_MODE }],
+    });
+    expect(DriftCheck.describe(report, 'dist')).toEqual([
+      'dist/notes/: not rendered by the sources (stale or added by hand; a folder, reported once for everything in it)',
+      'dist/qa/: not rendered by the sources (stale or added by hand; a folder, reported once for everything in it)',
+      'dist/staging/empty/: not rendered by the sources (stale or added by hand; a folder, reported once for everything in it)',
+      'dist/dev/deployment-shop-dev-api.yaml: is a symbolic link, not the regular file the sources render (kubectl kustomize, Argo CD and Flux may read it differently or not at all)',
+      `dist/dev/service-shop-dev-front.yaml: has mode 0755; a synth or a git checkout gives ${FILE_MODE} under this umask`,
+      `dist/prod/: has mode 0700; a synth or a git checkout gives ${FOLDER_MODE} under this umask`,
+    ]);
+  });
+
+  test('fails on the tree itself with a wrong mode (the 0700 of a temporary folder)', () => {
+    const dist = path.join(workdir(), 'dist');
+    shopApp({ outdir: dist }).synth();
+    fs.chmodSync(dist, 0o700);
+    expect(shopApp({ outdir: dist }).checkDrift().wrongMode).toEqual([{ path: '', found: '0700', expected: FOLDER_MODE }]);
+  });
+
   test('DriftCheck compares any folder with rendered files', () => {
     const dir = workdir();
+    fs.chmodSync(dir, 0o777 & ~process.umask());
     fs.mkdirSync(path.join(dir, 'a'));
     fs.writeFileSync(path.join(dir, 'a', 'x.yaml'), 'kind: X\n');
     expect(DriftCheck.compare({ 'a/x.yaml': 'kind: X\n' }, dir).clean).toBe(true);
@@ -201,7 +247,7 @@ describe('through the cdk8s CLI', () => {
 
     const ok = synth();
     expect(ok.status).toBe(0);
-    expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['.cdk8s-tiers', 'dev', 'prod', 'staging']);
     expect(fs.readdirSync(path.join(dir, 'cdk8s.out')).sort()).toEqual(['dev.k8s.yaml', 'prod.k8s.yaml', 'staging.k8s.yaml']);
     expect(ok.stdout).toContain('cdk8s.out/dev.k8s.yaml');
     const before = snapshotTree(path.join(dir, 'dist'));
@@ -226,12 +272,45 @@ describe('through the cdk8s CLI', () => {
     expect(copy).toBe(files.map((f) => `---\n${fs.readFileSync(path.join(dir, 'dist', 'dev', f), 'utf8')}`).join(''));
   });
 
-  test('warns when output: is the GitOps tree itself, and still writes it atomically', () => {
+  test.each([
+    ['is', 'dist', 'is the GitOps tree'],
+    ['holds', '.', 'holds the GitOps tree'],
+    ['lies inside', 'dist/cli', 'lies inside the GitOps tree'],
+  ])('an output: folder that %s the GitOps tree fails every run at once, naming the cdk8s.yaml line; the tree stays', (_how, output, rule) => {
     const dir = workdir();
     appFile(dir);
-    const r = spawnSync(process.execPath, ['-r', TS_NODE, path.join(dir, 'main.ts')], { env: { ...NODE_ENV, CDK8S_OUTDIR: path.join(dir, 'dist') }, encoding: 'utf8' });
-    expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/warning: the cdk8s CLI output folder .* overlaps the GitOps tree/);
-    expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['dev', 'prod', 'staging']);
+    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: node main.ts\noutput: ${output}\n`);
+    const run = (env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, ['-r', TS_NODE, path.join(dir, 'main.ts')], {
+      cwd: dir, env: { ...NODE_ENV, CDK8S_OUTDIR: output, ...env }, encoding: 'utf8',
+    });
+    shopApp({ outdir: path.join(dir, 'dist') }).synth();
+    const before = snapshotTree(path.join(dir, 'dist'));
+    for (const r of [run(), run({ FRONT_REPLICAS: '-2' })]) {
+      expect(r.status).not.toBe(0);
+      const shown = output === '.' ? '.' : output;
+      expect(r.stderr).toContain(`the cdk8s CLI output folder "${shown}" ${rule} "dist/": the CLI deletes that folder before it runs the app, so every synth under the CLI would lose the tree; nothing was written. `
+        + 'Fix: in cdk8s.yaml, change line 3 "output: ' + output + '" to "output: cdk8s.out"');
+      expect(r.stderr).not.toContain('replicas: got -2'); // it fails before anything else
+    }
+    expect(snapshotTree(path.join(dir, 'dist'))).toEqual(before);
+  });
+
+  test('under the real cdk8s CLI with the default output folder: fails at once, says the tree is already gone and which line to add', () => {
+    const dir = workdir();
+    appFile(dir);
+    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: node -r ${TS_NODE} main.ts\n`);
+    shopApp({ outdir: path.join(dir, 'dist') }).synth();
+    const r = spawnSync(process.execPath, [CDK8S, 'synth'], { cwd: dir, env: NODE_ENV, encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('the cdk8s CLI output folder "dist" is the GitOps tree "dist/"');
+    expect(r.stderr).toContain('(this run\'s already did: after the fix, synth again or restore it with git checkout -- dist)');
+    expect(r.stderr).toContain('Fix: cdk8s.yaml has no "output:" line, so the CLI uses "dist": add the line "output: cdk8s.out"');
+  });
+
+  test('a cliOutdir given in the props inside the tree is a problem of its own', () => {
+    const dir = workdir();
+    expect(() => shopApp({ outdir: path.join(dir, 'dist'), cliOutdir: path.join(dir, 'dist', 'cli') }).synth())
+      .toThrow(/cliOutdir: got ".*\/dist\/cli"; lies inside the GitOps tree ".*\/dist\/", and the copy for the cdk8s CLI must stay out of it\. Fix: set cliOutdir to a folder of its own, like "cdk8s\.out"/);
+    expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
   });
 });

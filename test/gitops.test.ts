@@ -44,7 +44,7 @@ describe('layout', () => {
   test('one folder per environment, one file per object, a kustomization.yaml and a README.md', () => {
     const tree = [...snapshotTree(dir).keys()].sort();
     expect(tree).toMatchSnapshot();
-    expect(fs.readdirSync(dir).sort()).toEqual(['argocd', 'dev', 'prod', 'staging']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['.cdk8s-tiers', 'argocd', 'dev', 'prod', 'staging']);
     for (const env of ['dev', 'staging', 'prod']) {
       expect(fs.readdirSync(path.join(dir, env))).toEqual(expect.arrayContaining(['kustomization.yaml', 'README.md', `namespace-shop-${env}.yaml`]));
     }

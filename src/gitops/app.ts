@@ -15,7 +15,9 @@ import { GENERATED_NOTE, multiDocument, RenderedFolder, renderFolder, sortObject
 import { ARGOCD_FOLDER, recordSynth, registerRoot } from './_root';
 import { Manifest } from './_serialize';
 import { topology } from './_topology';
-import { replaceFolder, unsafeTarget } from './_writer';
+import { cliOverlapProblem } from './_cli-overlap';
+import { MARKER, markerContent } from './_ownership';
+import { replaceFolder, targetProblems } from './_writer';
 
 /**
  * A check of the rendered objects of one folder, run before anything is
@@ -33,7 +35,12 @@ export interface IManifestCheck {
 
 /** Props of {@link GitOpsApp}. */
 export interface GitOpsAppProps {
-  /** Folder of the GitOps tree: one sub-folder per environment. It is replaced as a whole on every synth. @default "dist" */
+  /**
+   * Folder of the GitOps tree: one sub-folder per environment. It is replaced
+   * as a whole on every synth, and only when it is missing, empty or a tree
+   * this library wrote (a symbolic link is followed: its target is replaced).
+   * @default "dist"
+   */
   readonly outdir?: string;
   /** Writes an Argo CD Application per environment into `<outdir>/argocd/`. @default - no Applications */
   readonly argoCd?: ArgoCdOptions;
@@ -42,6 +49,7 @@ export interface GitOpsAppProps {
   /**
    * Folder that receives a copy of each folder's objects as one `<folder>.k8s.yaml`
    * after a successful synth, for the cdk8s CLI (its listing and validation plugins).
+   * It must lie outside `outdir` (and not hold it).
    * @default - the CDK8S_OUTDIR the cdk8s CLI sets, when it runs the app; else none
    */
   readonly cliOutdir?: string;
@@ -80,6 +88,7 @@ export class GitOpsApp extends App {
   public readonly cliOutdir?: string;
   private readonly checks: IManifestCheck[];
   private readonly argoCdPath?: string;
+  private readonly cliOutdirFromCli: boolean;
 
   constructor(props: GitOpsAppProps = {}) {
     super({ outdir: props.outdir ?? 'dist' });
@@ -88,6 +97,7 @@ export class GitOpsApp extends App {
     this.argoCd = props.argoCd;
     this.checks = [...(props.checks ?? [])];
     this.cliOutdir = props.cliOutdir ?? process.env.CDK8S_OUTDIR;
+    this.cliOutdirFromCli = process.env.CDK8S_OUTDIR !== undefined && this.cliOutdir === process.env.CDK8S_OUTDIR;
     if (props.argoCd) {
       this.argoCdChart = new Chart(this, 'ArgoCd', { namespace: props.argoCd.namespace ?? 'argocd' });
       const own = props.argoCd.path ?? (path.isAbsolute(this.outdir) ? undefined : this.outdir);
@@ -115,30 +125,35 @@ export class GitOpsApp extends App {
    */
   public synth(): void {
     recordSynth({ outdir: this.outdir, folders: [...this.environments.map((e) => e.name), ...(this.argoCdChart ? [ARGOCD_FOLDER] : [])] });
+    const overlap = cliOverlapProblem(this.cliOutdir, this.outdir, this.cliOutdirFromCli);
+    if (overlap) throw new TiersError([overlap]);
     const mode = process.env[GitOpsApp.MODE_VARIABLE];
     if (mode === 'check') {
       const report = this.checkDrift();
       if (!report.clean) throw new TiersError(DriftCheck.describe(report, this.outdir).map((l) => `${l}. Fix: run the synth and commit ${this.outdir}/`));
       return;
     }
-    const unsafe = unsafeTarget(this.outdir);
-    if (unsafe) throw new TiersError([formatProblem({ prop: 'outdir', value: this.outdir, rule: `${unsafe}; the GitOps tree replaces its folder as a whole`, fix: 'use a folder of its own, like "dist"' })]);
+    const refused = targetProblems(this.outdir);
+    if (refused.length > 0) throw new TiersError(refused);
     const { folders, files } = this.renderTree();
-    replaceFolder(this.outdir, files);
-    this.writeCliCopy(folders);
+    const written = replaceFolder(this.outdir, files);
+    const warnings = [...written.warnings, ...this.writeCliCopy(folders)];
+    for (const w of warnings) console.error(`warning: ${w}`);
   }
 
   /** Renders the tree and compares it with `outdir`, byte for byte. */
   public checkDrift(): DriftReport {
-    return DriftCheck.compare(this.render().files, this.outdir);
+    const files = this.render().files;
+    return DriftCheck.compare({ ...files, [MARKER]: markerContent(Object.keys(files)) }, this.outdir);
   }
 
   /** Every folder rendered and checked, and the files of the tree; throws one TiersError listing every problem. */
   private renderTree(): { folders: RenderedFolder[]; files: Map<string, string> } {
-    const problems = collectProblems(this);
     const envs = this.environments;
+    const extraNamespaces = new Map(envs.map((env) => [env, env._addUsedNamespaces()]));
+    const problems = collectProblems(this);
     if (envs.length === 0) problems.push(`[${this.node.path || 'app'}] has no Environment. Fix: add one with new Environment(app, 'dev', {...})`);
-    this.checkNamespaces(envs, problems);
+    this.checkNamespaces(envs, extraNamespaces, problems);
 
     const constructProblems = [...problems];
     const buckets = this.apiObjectsByFolder(problems);
@@ -186,7 +201,8 @@ export class GitOpsApp extends App {
     return buckets;
   }
 
-  private checkNamespaces(envs: Environment[], problems: string[]): void {
+  /** Each namespace belongs to one environment: its own, or one that only its objects use. */
+  private checkNamespaces(envs: Environment[], extra: Map<Environment, string[]>, problems: string[]): void {
     const byNamespace = new Map<string, string>();
     for (const env of envs) {
       const other = byNamespace.get(env.namespaceName);
@@ -198,20 +214,34 @@ export class GitOpsApp extends App {
       }
       byNamespace.set(env.namespaceName, env.name);
     }
+    for (const env of envs) {
+      for (const ns of extra.get(env) ?? []) {
+        const other = byNamespace.get(ns);
+        if (other !== undefined && other !== env.name) {
+          problems.push(`[${env.node.path}] objects use the namespace "${ns}", which environment "${other}" also writes a Namespace for; `
+            + 'two environments would manage one Namespace in a cluster. Fix: give the tier a namespace of this environment\'s own, or leave its namespace unset');
+        }
+        byNamespace.set(ns, byNamespace.get(ns) ?? env.name);
+      }
+    }
   }
 
-  /** The copy for the cdk8s CLI, which deletes its output folder before running the app. */
-  private writeCliCopy(folders: RenderedFolder[]): void {
-    if (!this.cliOutdir) return;
+  /** The copy for the cdk8s CLI, which deletes its output folder before running the app; returns warnings (the tree is in place). */
+  private writeCliCopy(folders: RenderedFolder[]): string[] {
+    if (!this.cliOutdir) return [];
     const cli = path.resolve(this.cliOutdir);
-    const tree = path.resolve(this.outdir);
-    if (cli === tree || cli.startsWith(tree + path.sep) || tree.startsWith(cli + path.sep)) {
-      console.error(`warning: the cdk8s CLI output folder "${this.cliOutdir}" overlaps the GitOps tree "${this.outdir}": the CLI deletes it before the app runs, `
-        + 'so a failed synth would lose the tree. Fix: set "output:" in cdk8s.yaml to a scratch folder such as "cdk8s.out".');
-      return;
+    let file = cli;
+    try {
+      fs.mkdirSync(cli, { recursive: true });
+      for (const folder of folders) {
+        file = path.join(cli, `${folder.folder}.k8s.yaml`);
+        fs.writeFileSync(file, multiDocument(folder));
+      }
+      return [];
+    } catch (e) {
+      const message = (e as Error).message;
+      return [`the GitOps tree ${this.outdir}/ is written, but its copy for the cdk8s CLI is not: ${message}${message.includes(file) ? '' : ` (${file})`}`];
     }
-    fs.mkdirSync(cli, { recursive: true });
-    for (const folder of folders) fs.writeFileSync(path.join(cli, `${folder.folder}.k8s.yaml`), multiDocument(folder));
   }
 }
 

@@ -57,9 +57,14 @@ export interface TierOverrides {
 export interface EnvironmentProps {
   /** Namespace of every object of the environment (a DNS-1123 label). @default - the environment name */
   readonly namespace?: string;
-  /** Writes the Namespace object (with Pod Security labels) into the environment. @default true */
+  /**
+   * Writes a Namespace object (with Pod Security labels) into the environment
+   * for its namespace and for every other namespace its objects use (a tier
+   * with a `namespace` of its own).
+   * @default true
+   */
   readonly createNamespace?: boolean;
-  /** Extra labels on the Namespace. @default - none */
+  /** Extra labels on the Namespace objects. @default - none */
   readonly namespaceLabels?: { [key: string]: string };
   /** Pod Security Standard enforced, audited and warned about in the namespace. @default PodSecurityLevel.RESTRICTED */
   readonly podSecurity?: PodSecurityLevel;
@@ -121,6 +126,9 @@ export class Environment extends Chart {
   public readonly argoCdApplication?: ApiObject;
 
   private readonly reads = new Map<string, Set<OverrideField>>();
+  private readonly namespaceLabels: { [key: string]: string };
+  private readonly createNamespaces: boolean;
+  private readonly otherNamespaces = new Map<string, k8s.KubeNamespace>();
 
   constructor(scope: Construct, id: string, props: EnvironmentProps = {}) {
     const namespace = props.namespace ?? id;
@@ -144,26 +152,9 @@ export class Environment extends Chart {
     for (const [tier, o] of Object.entries(this.tiers)) this.checkOverrides(p, tier, o);
     this.node.addValidation({ validate: () => this.unreadOverrides() });
 
-    if (props.createNamespace ?? true) {
-      const level = this.podSecurity;
-      this.namespaceObject = new k8s.KubeNamespace(this, 'namespace', {
-        metadata: {
-          name: namespace,
-          labels: {
-            ...props.namespaceLabels,
-            [LABEL_MANAGED_BY]: MANAGED_BY,
-            'pod-security.kubernetes.io/enforce': level,
-            'pod-security.kubernetes.io/enforce-version': Environment.POD_SECURITY_VERSION,
-            'pod-security.kubernetes.io/audit': level,
-            'pod-security.kubernetes.io/audit-version': Environment.POD_SECURITY_VERSION,
-            'pod-security.kubernetes.io/warn': level,
-            'pod-security.kubernetes.io/warn-version': Environment.POD_SECURITY_VERSION,
-          },
-        },
-      });
-      // a Namespace is cluster-scoped: no metadata.namespace (the chart would give it one)
-      this.namespaceObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-    }
+    this.namespaceLabels = { ...props.namespaceLabels };
+    this.createNamespaces = props.createNamespace ?? true;
+    if (this.createNamespaces) this.namespaceObject = this.addNamespace('namespace', namespace);
     p.expect(rootOf(this) === undefined || this.node.scope === this.node.root, {
       prop: 'scope', value: this.node.scope?.node.path, rule: 'an Environment of a GitOpsApp must be one of its direct children (it names a folder of the tree)',
       fix: 'create it with new Environment(app, ...)',
@@ -218,6 +209,51 @@ export class Environment extends Chart {
     const colon = bare.lastIndexOf(':');
     const repository = colon > slash ? bare.slice(0, colon) : bare;
     return DIGEST.test(tag) ? `${repository}@${tag}` : `${repository}:${tag}`;
+  }
+
+  /**
+   * Adds a Namespace object for every namespace that objects of the
+   * environment use besides its own (called by the GitOpsApp before it
+   * renders; again is harmless). Returns those namespaces, sorted.
+   * @internal
+   */
+  public _addUsedNamespaces(): string[] {
+    if (!this.createNamespaces) return [];
+    const have = new Set<string>([this.namespaceName]);
+    const used = new Set<string>();
+    for (const c of this.node.findAll()) {
+      if (!ApiObject.isApiObject(c)) continue;
+      if (c.kind === 'Namespace' && c.metadata.name !== undefined) have.add(c.metadata.name);
+      const ns = c.metadata.namespace;
+      if (typeof ns === 'string' && isDns1123Label(ns) && ns !== this.namespaceName) used.add(ns);
+    }
+    for (const ns of [...used].sort()) {
+      if (!have.has(ns) && !this.otherNamespaces.has(ns)) this.otherNamespaces.set(ns, this.addNamespace(`namespace-${ns}`, ns));
+    }
+    return [...this.otherNamespaces.keys()].sort();
+  }
+
+  /** A Namespace object with this environment's Pod Security level and labels. */
+  private addNamespace(id: string, name: string): k8s.KubeNamespace {
+    const level = this.podSecurity;
+    const ns = new k8s.KubeNamespace(this, id, {
+      metadata: {
+        name,
+        labels: {
+          ...this.namespaceLabels,
+          [LABEL_MANAGED_BY]: MANAGED_BY,
+          'pod-security.kubernetes.io/enforce': level,
+          'pod-security.kubernetes.io/enforce-version': Environment.POD_SECURITY_VERSION,
+          'pod-security.kubernetes.io/audit': level,
+          'pod-security.kubernetes.io/audit-version': Environment.POD_SECURITY_VERSION,
+          'pod-security.kubernetes.io/warn': level,
+          'pod-security.kubernetes.io/warn-version': Environment.POD_SECURITY_VERSION,
+        },
+      },
+    });
+    // a Namespace is cluster-scoped: no metadata.namespace (the chart would give it one)
+    ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    return ns;
   }
 
   private read(tier: string, field: OverrideField): TierOverrides {
