@@ -2,7 +2,7 @@
  * Environments: namespace, Pod Security labels, typed overrides and the
  * problems that catch overrides that would be ignored.
  */
-import { ApiObject, Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Environment, GitOpsApp, PodSecurityLevel } from '../src/gitops';
 import { StatelessWebTier } from '../src';
@@ -217,11 +217,13 @@ describe('a Namespace for every namespace the objects use', () => {
     new StatelessWebTier(none, 'pay', { image: 'nginx:1.27.2', namespace: 'payments' });
     const own = new Environment(a, 'prod');
     new StatelessWebTier(own, 'pay', { image: 'nginx:1.27.2', namespace: 'payments-prod', nodePort: 30100 });
-    new k8s.KubeNamespace(own, 'mine', { metadata: { name: 'payments-prod', labels: { mine: 'yes' } } });
+    const mine = new k8s.KubeNamespace(own, 'mine', { metadata: { name: 'payments-prod', labels: { mine: 'yes' } } });
+    // the chart gives every object its namespace; a cluster-scoped one must not carry it (api/cluster-scoped)
+    mine.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     const files = Object.keys(rendered(a));
-    // the user's own object (the chart gives it metadata.namespace, hence its file name) and the environment's
-    expect(files.filter((f) => f.includes('namespace-'))).toEqual(['prod/namespace-prod-payments-prod.yaml', 'prod/namespace-prod.yaml']);
-    expect(rendered(a)['prod/namespace-prod-payments-prod.yaml']).toContain("mine: 'yes'");
+    // the user's own object and the environment's
+    expect(files.filter((f) => f.includes('namespace-'))).toEqual(['prod/namespace-payments-prod.yaml', 'prod/namespace-prod.yaml']);
+    expect(rendered(a)['prod/namespace-payments-prod.yaml']).toContain("mine: 'yes'");
   });
 
   test('rejects a namespace that another environment writes a Namespace for', () => {

@@ -59,7 +59,7 @@ function cli(outdir: string, options: { uid?: number; frontReplicas?: number } =
   const dir = workdir();
   const app = path.join(dir, 'main.ts');
   fs.writeFileSync(app, `import { shopApp } from ${JSON.stringify(FIXTURE)};\nshopApp({ outdir: ${JSON.stringify(outdir)}, frontReplicas: ${options.frontReplicas ?? 3} }).synth();\n`);
-  return spawnSync(process.execPath, ['-r', TS_NODE, path.join(ROOT, 'src/gitops/cli.ts'), app], {
+  return spawnSync(process.execPath, ['-r', TS_NODE, path.join(ROOT, 'src/gitops/cli.ts'), 'synth', app], {
     cwd: dir, env: { ...NODE_ENV, HOME: dir }, encoding: 'utf8', uid: options.uid, gid: options.uid,
   });
 }

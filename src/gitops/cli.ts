@@ -155,12 +155,13 @@ function reportError(e: unknown, appFile: string, showStack: boolean): void {
   console.error('(an unexpected error, not a problem cdk8s-tiers found; run again with --stack to see where it happened)');
 }
 
-/** "wrote 40 files to dist/: dev 13, prod 13, staging 14" */
+/** "wrote 40 files to dist/: dev 13, prod 13, staging 14" (naming the folder a linked outdir points at) */
 function summary(command: Command, target: SynthTarget): string {
   const counts = target.folders.map((f) => ({ folder: f, files: listFiles(path.join(target.outdir, f)).length }));
   const total = counts.reduce((n, c) => n + c.files, 0);
   const list = counts.map((c) => `${c.folder} ${c.files}`).join(', ');
-  const dir = `${display(target.outdir)}/`;
+  const real = fs.existsSync(target.outdir) ? fs.realpathSync(target.outdir) : path.resolve(target.outdir);
+  const dir = `${display(target.outdir)}/${real === path.resolve(target.outdir) ? '' : ` (the link's target ${real})`}`;
   return command === 'drift' ? `${dir} is up to date: ${total} files (${list})` : `wrote ${total} files to ${dir}: ${list}`;
 }
 
