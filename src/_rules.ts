@@ -2,6 +2,7 @@
  * The Kubernetes format rules that props are checked against, one helper each.
  * Every construct validates through these, so a rule lives in one place.
  */
+import { IConstruct } from 'constructs';
 import { Problems } from './_errors';
 
 const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -17,6 +18,16 @@ const SECRET_LIKE_NAME = /passw|secret|token|api_?key|credential/i;
 const IMAGE_REF = /^(?:(?=localhost[:/]|[^/]*[.:][^/]*\/)(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
 
 export const isString = (v: unknown): v is string => typeof v === 'string';
+/** A construct (of any copy of the constructs library): something with a tree node. */
+export function isConstruct(c: unknown): c is IConstruct {
+  return c !== null && typeof c === 'object' && typeof (c as IConstruct).node?.findAll === 'function';
+}
+
+/** A plain object (a props or options literal), not null, not a list. */
+export function isObject(v: unknown): v is { [key: string]: unknown } {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
 export const isInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
 /** A DNS-1035 label: Service names (lower case, starts with a letter, at most 63). */

@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Probe, ServiceType, StatelessWebTier, TiersError } from '../src';
-import { assertNoProblems, collectProblems } from '../src/_errors';
+import { Probe, ServiceType, StatelessWebTier } from '../src';
+import { assertNoProblems, collectProblems, TiersError } from '../src/_errors';
 import { Guardrails, GuardrailArea, GuardrailFinding } from '../src/guardrails';
 import { chart, find, Manifest } from './util';
 
