@@ -5,7 +5,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Problems } from './_errors';
 import { containerSecurityContext } from './_pod';
-import { checkImage, checkPort, checkPortName, checkStringList, isDns1123Label, isEnvName } from './_rules';
+import { checkImage, checkMap, checkPort, checkPortName, checkStringList, isDns1123Label, isEnvName } from './_rules';
 import { EnvValue } from './env';
 import { Probe } from './probe';
 
@@ -28,6 +28,8 @@ export interface ContainerInput {
    * gave them elsewhere (e.g. `engine.image`). @default - `<prefix>image`, `<prefix>port`, `<prefix>portName`
    */
   readonly propNames?: { readonly image?: string; readonly port?: string; readonly portName?: string };
+  /** The name was checked already, by a stricter rule (the main container is named like its tier). @default false */
+  readonly nameChecked?: boolean;
 }
 
 export class ContainerBuilder {
@@ -37,7 +39,7 @@ export class ContainerBuilder {
   private readonly mounts: k8s.VolumeMount[];
 
   constructor(private readonly problems: Problems, private readonly prop: string, private readonly input: ContainerInput) {
-    problems.expect(isDns1123Label(input.name), {
+    problems.expect(input.nameChecked || isDns1123Label(input.name), {
       prop: `${prop}name`, value: input.name, rule: 'a container name must be a DNS-1123 label (lower-case letters, digits, "-", at most 63)',
       fix: 'use a name like "app" or "log-shipper"',
     });
@@ -49,7 +51,9 @@ export class ContainerBuilder {
       if (words !== undefined && words !== null) checkStringList(problems, `${prop}${what}`, words);
     }
     this.checkProbes();
-    for (const [name, value] of Object.entries(input.env ?? {})) this.addEnv(name, value, `${prop}env["${name}"]`);
+    for (const [name, value] of Object.entries(checkMap(problems, `${prop}env`, input.env, "{ LOG_LEVEL: EnvValue.fromValue('info') }") ?? {})) {
+      this.addEnv(name, value, `${prop}env["${name}"]`);
+    }
     this.mounts = [...input.volumeMounts];
   }
 

@@ -163,15 +163,24 @@ export class Problems {
   }
 
   private readonly found: ProblemDetails[] = [];
+  private muted = false;
 
   constructor(scope: IConstruct) {
     Object.defineProperty(scope, PROBLEMS, { value: this });
     scope.node.addValidation({ validate: () => this.found.map(formatProblem) });
   }
 
-  /** Records a problem. */
+  /** Records a problem (unless muted). */
   public add(d: ProblemDetails): void {
-    this.found.push(d);
+    if (!this.muted) this.found.push(d);
+  }
+
+  /**
+   * Records nothing more: after a problem that every later check would only
+   * follow from (props that are not an object at all), so it is reported alone.
+   */
+  public mute(): void {
+    this.muted = true;
   }
 
   /** Records a problem when `ok` is false; returns `ok`. */

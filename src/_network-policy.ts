@@ -8,8 +8,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { objectMeta } from './_labels';
 import { Problems } from './_errors';
-import { isDns1123Label, isLabelKey, isLabelValue, isPort } from './_rules';
-import { INetworkPeer } from './connection';
+import { isConstruct, isDns1123Label, isLabelKey, isLabelValue, isObject, isPort } from './_rules';
+import { IConnectable, INetworkPeer } from './connection';
 
 export interface TierNetworkPolicyProps {
   readonly name: string;
@@ -91,6 +91,8 @@ export class TierNetworkPolicy {
     const labels = peer.podSelectorLabels;
     const ok = (namespace === undefined || isDns1123Label(namespace))
       && labels !== null && typeof labels === 'object' && Object.entries(labels).every(([k, v]) => isLabelKey(k) && isLabelValue(v));
+    // a tier of this library reports its own bad props; this policy only leaves the rule out meanwhile
+    if (ok || Problems.of(peer)) return ok;
     return this.props.problems?.expect(ok, {
       prop: `network peer ${peer.node.path}`, value: { namespace, labels },
       rule: 'a NetworkPolicy rule needs the peer\'s namespace (a DNS-1123 label) and pod labels (label keys and values)',
@@ -112,4 +114,24 @@ function namespaceOf(c: IConstruct, given: string | undefined): string | undefin
   if (given !== undefined) return given;
   const chart = [...c.node.scopes].reverse().find((s): s is Chart => Chart.isChart(s));
   return chart?.namespace;
+}
+
+/** Checks that `peer`, given to the method `method`, is a network peer (a construct with pod selector labels). */
+export function checkPeer(problems: Problems, method: string, peer: unknown): peer is INetworkPeer {
+  return problems.expect(isConstruct(peer) && isObject((peer as INetworkPeer).podSelectorLabels), {
+    prop: method, value: isConstruct(peer) ? peer.node.path : peer, rule: 'needs a network peer: a construct with podSelectorLabels (a tier of this library, or an INetworkPeer of yours)',
+    fix: `pass the tier or workload, e.g. ${method}(db${method === 'allowEgressTo' ? ', 5432' : ''})`,
+  });
+}
+
+/** Checks the target of `client.connectTo(target)`: a tier to connect to, and not the client itself. */
+export function checkConnectTarget(problems: Problems, client: IConnectable, target: unknown): target is IConnectable {
+  if (!problems.expect(isConstruct(target) && typeof (target as IConnectable).acceptConnectionFrom === 'function' && isObject((target as IConnectable).podSelectorLabels), {
+    prop: 'connectTo', value: isConstruct(target) ? target.node.path : target,
+    rule: 'needs a tier to connect to (an IConnectable: a StatelessWebTier or a StatefulDatabase)', fix: 'pass the tier, e.g. web.connectTo(db)',
+  })) return false;
+  return problems.expect(target !== client, {
+    prop: 'connectTo', value: client.node.path, rule: 'a tier cannot connect to itself: its pods would get their own Service as a dependency',
+    fix: 'connect it to another tier, or remove the call',
+  });
 }

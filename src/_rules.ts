@@ -157,11 +157,8 @@ export function checkNodePort(problems: Problems, prop: string, value: unknown):
 
 /** Checks labels (or annotations' keys when `valuesToo` is false). */
 export function checkLabels(problems: Problems, prop: string, labels: Record<string, unknown> | undefined, valuesToo = true): void {
-  if (labels === undefined || labels === null) return;
-  if (!problems.expect(typeof labels === 'object' && !Array.isArray(labels), {
-    prop, value: labels, rule: 'must be a map of keys to values', fix: `write ${prop} like { "team": "checkout" }`,
-  })) return;
-  for (const [k, v] of Object.entries(labels)) {
+  if (!checkMap(problems, prop, labels, '{ "team": "checkout" }')) return;
+  for (const [k, v] of Object.entries(labels!)) {
     problems.expect(isLabelKey(k), {
       prop: `${prop} key`, value: k, rule: 'must be a label key: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_", "."',
       fix: 'use a key like "team" or "example.com/team"',
@@ -175,6 +172,12 @@ export function checkLabels(problems: Problems, prop: string, labels: Record<str
       problems.expect(isString(v), { prop: `${prop}["${k}"]`, value: v, rule: 'must be a string', fix: 'quote the value' });
     }
   }
+}
+
+/** A map prop (`env`, `configFiles`, ...): the object, or undefined when it is not set (undefined or null) or is not a map (then reported). */
+export function checkMap<T>(problems: Problems, prop: string, value: { [key: string]: T } | undefined | null, example: string): { [key: string]: T } | undefined {
+  if (value === undefined || value === null) return undefined;
+  return problems.expect(isObject(value), { prop, value, rule: 'must be a map of keys to values', fix: `write ${prop} like ${example}, or leave it out` }) ? value : undefined;
 }
 
 /** A list prop: the array, or [] when it is not set (undefined or null) or is not an array (then reported). */

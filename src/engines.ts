@@ -6,7 +6,9 @@
  */
 import { EngineBinding, EngineContext } from './_engine';
 import { Problems } from './_errors';
-import { checkStringList, isAbsolutePath, isString, listOf } from './_rules';
+import { CUSTOM_ENGINE_OPTIONS, MYSQL_OPTIONS, POSTGRES_OPTIONS, REDIS_OPTIONS } from './_keys';
+import { checkProps, PropsType } from './_props';
+import { checkMap, checkStringList, isAbsolutePath, isObject, isString, listOf } from './_rules';
 import { EnvValue } from './env';
 import { Probe, ProbeOptions } from './probe';
 
@@ -137,8 +139,8 @@ export class DatabaseEngine {
    * the Secret holds `username` and `password`. Clients get USER, PASSWORD, NAME.
    */
   public static postgres(options: PostgresOptions): DatabaseEngine {
-    const o = options ?? ({} as PostgresOptions);
-    return new DatabaseEngine(POSTGRES, o, [o.usernameKey ?? 'username', o.passwordKey ?? 'password'], (p, ctx) => postgresBinding(p, o, ctx));
+    const o = optionsOf(options);
+    return new DatabaseEngine(POSTGRES, o, [o.usernameKey ?? 'username', o.passwordKey ?? 'password'], (p, ctx) => postgresBinding(p, o, ctx), options, POSTGRES_OPTIONS);
   }
 
   /**
@@ -147,9 +149,9 @@ export class DatabaseEngine {
    * `root-password`. Clients get USER, PASSWORD, NAME.
    */
   public static mysql(options: MysqlOptions): DatabaseEngine {
-    const o = options ?? ({} as MysqlOptions);
+    const o = optionsOf(options);
     const keys = [o.usernameKey ?? 'username', o.passwordKey ?? 'password', o.rootPasswordKey ?? 'root-password'];
-    return new DatabaseEngine(MYSQL, o, keys, (p, ctx) => mysqlBinding(p, o, ctx));
+    return new DatabaseEngine(MYSQL, o, keys, (p, ctx) => mysqlBinding(p, o, ctx), options, MYSQL_OPTIONS);
   }
 
   /**
@@ -157,15 +159,15 @@ export class DatabaseEngine {
    * and a password from the Secret's `password` key. Clients get PASSWORD.
    */
   public static redis(options: RedisOptions): DatabaseEngine {
-    const o = options ?? ({} as RedisOptions);
-    return new DatabaseEngine(REDIS, o, [o.passwordKey ?? 'password'], (p, ctx) => redisBinding(p, o, ctx));
+    const o = optionsOf(options);
+    return new DatabaseEngine(REDIS, o, [o.passwordKey ?? 'password'], (p, ctx) => redisBinding(p, o, ctx), options, REDIS_OPTIONS);
   }
 
   /** Any other image: you give the port, data path, probes and env. */
   public static custom(options: CustomEngineOptions): DatabaseEngine {
-    const o = options ?? ({} as CustomEngineOptions);
+    const o = optionsOf(options);
     const preset: Preset = { engine: 'custom', repository: '', port: o.port, portName: o.portName ?? 'db', parts: 0, minMajor: 0, example: '' };
-    return new DatabaseEngine(preset, {} as EngineOptions, [], (p) => customBinding(p, o));
+    return new DatabaseEngine(preset, {} as EngineOptions, [], (p) => customBinding(p, o), options, CUSTOM_ENGINE_OPTIONS);
   }
 
   /** `postgres`, `mysql`, `redis` or `custom`. */
@@ -180,6 +182,9 @@ export class DatabaseEngine {
     options: EngineOptions,
     secretKeys: string[],
     private readonly bind: (problems: Problems, ctx: EngineContext) => EngineBinding,
+    /** The options as given, checked when the engine is bound to a database. */
+    private readonly given: unknown,
+    private readonly optionsType: PropsType,
   ) {
     this.engine = preset.engine;
     this.port = options.port ?? preset.port;
@@ -188,8 +193,14 @@ export class DatabaseEngine {
 
   /** Checks the options and returns the container the engine needs. @internal */
   public _bind(problems: Problems, ctx: EngineContext): EngineBinding {
+    checkProps(problems, 'engine', this.given, this.optionsType);
     return this.bind(problems, ctx);
   }
+}
+
+/** The options of a factory, or `{}` for a value that is not an object (reported when the engine is bound). */
+function optionsOf<T extends object>(options: T | undefined | null): T {
+  return isObject(options) ? options : ({} as T);
 }
 
 /** Checks the version and returns the image reference. */
@@ -349,7 +360,7 @@ function customBinding(p: Problems, o: CustomEngineOptions): EngineBinding {
   return {
     image: o.image, port: o.port, portName, dataPath: o.dataPath,
     command: o.command, args: o.args === undefined || o.args === null || checkStringList(p, 'engine.args', o.args) ? [...(o.args ?? [])] : [],
-    env: { ...o.env },
+    env: { ...checkMap(p, 'engine.env', o.env, "{ ETCD_NAME: EnvValue.fromFieldPath('metadata.name') }") },
     readiness: o.readiness, liveness: o.liveness, startup: o.startup,
     writablePaths,
     clientEnv: clientEnvOk ? { ...clientEnv } : {},

@@ -18,7 +18,7 @@ import { IConstruct } from 'constructs';
 import { runChecks, sourceOf } from './engine';
 import { findingLine, findingText, GuardrailFinding, GuardrailsReport, GuardrailWaiver, waiverLine } from './findings';
 import { JsonObject } from './manifests';
-import { RENDER_CHECK } from './schema';
+import { RENDER_CHECK, renderFix } from './schema';
 
 /** One check run over a whole app. */
 interface AppRun {
@@ -152,7 +152,7 @@ function hasProblems(c: IConstruct): boolean {
 function renderFinding(o: ApiObject, e: unknown): GuardrailFinding {
   const detail = (e instanceof Error ? e.message : String(e)).replace(/^Failed serializing construct at path '[^']*' with name '[^']*': /, '').replace(/^[A-Za-z]*Error: /, '');
   return {
-    checkId: RENDER_CHECK.id, area: RENDER_CHECK.area, fix: RENDER_CHECK.fix, constructPath: o.node.path,
+    checkId: RENDER_CHECK.id, area: RENDER_CHECK.area, fix: renderFix(detail), constructPath: o.node.path,
     object: { apiVersion: o.apiVersion, kind: o.kind, ...(o.metadata.namespace !== undefined ? { namespace: o.metadata.namespace } : {}), name: o.name },
     message: `cannot be rendered: ${detail}`,
   };
