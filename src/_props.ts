@@ -47,6 +47,7 @@ export function checkProps<T>(problems: Problems, prop: string, value: T | undef
   for (const key of Object.keys(value as object)) {
     if (type.keys.includes(key)) continue;
     const near = nearestKey(key, type.keys);
+    if (near !== undefined && (value as Record<string, unknown>)[near] === undefined) problems.misspelling(at(near));
     problems.add({
       prop: at(key), value: (value as Record<string, unknown>)[key], rule: `not a prop of ${type.name}`,
       fix: near ? `did you mean ${near}?` : `remove it; the props of ${type.name} are ${type.keys.join(', ')}`,
