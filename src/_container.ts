@@ -3,7 +3,7 @@
  * checked once and rendered at synth (env can still grow through connections).
  */
 import { k8s } from 'cdk8s-plus-28';
-import { Problems } from './_errors';
+import { Problems, show } from './_errors';
 import { containerSecurityContext } from './_pod';
 import { checkImage, checkMap, checkPort, checkPortName, checkStringList, isDns1123Label, isEnvName } from './_rules';
 import { EnvValue } from './env';
@@ -128,7 +128,7 @@ export class ContainerBuilder {
       });
     }
     if (readiness instanceof Probe && liveness instanceof Probe) {
-      this.problems.expect(JSON.stringify(readiness._render(this.portName)) !== JSON.stringify(liveness._render(this.portName)), {
+      this.problems.expect(show(readiness._render(this.portName)) !== show(liveness._render(this.portName)), {
         prop: `${this.prop}liveness`, value: 'the same probe as readiness',
         rule: 'liveness and readiness must differ: a liveness probe that fails with readiness restarts pods that are only busy',
         fix: 'make liveness more tolerant (a TCP check, or a longer period and higher failureThreshold)',

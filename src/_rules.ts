@@ -2,8 +2,9 @@
  * The Kubernetes format rules that props are checked against, one helper each.
  * Every construct validates through these, so a rule lives in one place.
  */
-import { IConstruct } from 'constructs';
-import { Problems } from './_errors';
+import { Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { Problems, throwProblem } from './_errors';
 
 const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -18,14 +19,35 @@ const SECRET_LIKE_NAME = /passw|secret|token|api_?key|credential/i;
 const IMAGE_REF = /^(?:(?=localhost[:/]|[^/]*[.:][^/]*\/)(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
 
 export const isString = (v: unknown): v is string => typeof v === 'string';
-/** A construct (of any copy of the constructs library): something with a tree node. */
+/** A construct (of any copy of the constructs library, which marks constructs with a symbol). */
 export function isConstruct(c: unknown): c is IConstruct {
-  return c !== null && typeof c === 'object' && typeof (c as IConstruct).node?.findAll === 'function';
+  return c !== null && typeof c === 'object' && Construct.isConstruct(c);
 }
 
 /** A plain object (a props or options literal), not null, not a list. */
 export function isObject(v: unknown): v is { [key: string]: unknown } {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * Checks the scope and id of a construct of the library before it is created
+ * (a construct that cannot be created has nowhere to record a problem):
+ * throws the library's error naming `what` when the scope is not a construct
+ * inside a Chart, or the id is not a string.
+ */
+export function checkScope(what: string, scope: unknown, id: unknown, inChart = true): void {
+  if (inChart ? !isInChart(scope) : !isConstruct(scope)) {
+    throwProblem(what, {
+      prop: 'scope', value: isConstruct(scope) ? scope.node.path : scope, rule: inChart ? 'must be a Chart or a construct inside one' : 'must be a construct (the GitOpsApp)',
+      fix: inChart ? `create it in a chart: new ${what}(chart, 'id', {...})` : `create it in the app: new ${what}(app, 'dev', {...})`,
+    });
+  }
+  if (typeof id !== 'string' || id === '') throwProblem(what, { prop: 'id', value: id, rule: 'must be a non-empty string', fix: `give a construct id like 'web': new ${what}(chart, 'web', {...})` });
+}
+
+/** A construct that is a Chart or inside one (Chart.isChart recognises charts of any copy of cdk8s). */
+export function isInChart(scope: unknown): scope is IConstruct {
+  return isConstruct(scope) && scope.node.scopes.some((s) => Chart.isChart(s));
 }
 
 export const isInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);

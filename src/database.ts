@@ -10,7 +10,7 @@ import { checkPeer, TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
 import { podSecurityContext, resolveResources, resolveSecurity, spreadAndAntiAffinity, writablePaths } from './_pod';
 import { quantityValue } from './_quantity';
-import { checkInteger, checkNamespaceAndAccount, checkPort, checkMap, checkStringList, checkTierName, isAbsolutePath, listOf, isDns1123Label, isDns1123Subdomain, isString } from './_rules';
+import { checkInteger, checkNamespaceAndAccount, checkPort, checkScope, checkMap, checkStringList, checkTierName, isAbsolutePath, listOf, isDns1123Label, isDns1123Subdomain, isString } from './_rules';
 import { resolveNodePort, tierService } from './_service';
 import { Connection, IConnectable, INetworkPeer } from './connection';
 import { DatabaseEngine } from './engines';
@@ -162,13 +162,16 @@ export class StatefulDatabase extends Construct implements IConnectable {
   private readonly chartNamespace?: string;
 
   constructor(scope: Construct, id: string, props: StatefulDatabaseProps) {
+    checkScope('StatefulDatabase', scope, id);
     super(scope, id);
     registerGuardrails(this);
     const p = this.problems = new Problems(this);
     props = constructProps(p, props, DATABASE_PROPS);
 
-    this.name = props.name ?? id;
-    checkTierName(p, this.name, MAX_NAME, 'the StatefulSet controller adds "-<hash>" to it in a label of at most 63; it also names the Services', 'orders-db');
+    const name: unknown = props.name ?? id;
+    // a name that is not a string is reported as such (below); the objects are built with it as text
+    this.name = typeof name === 'string' ? name : String(name);
+    checkTierName(p, name, MAX_NAME, 'the StatefulSet controller adds "-<hash>" to it in a label of at most 63; it also names the Services', 'orders-db');
     this.namespace = props.namespace;
     checkNamespaceAndAccount(p, this.namespace, props.serviceAccountName);
     this.chartNamespace = this.namespace ?? Chart.of(this).namespace;
@@ -346,7 +349,7 @@ export class StatefulDatabase extends Construct implements IConnectable {
   public replicaHost(ordinal: number): string {
     checkInteger(this.problems, `replicaHost(${show(ordinal)})`, ordinal, 0, Math.max(this.replicas - 1, 0),
       `ask for a replica from 0 to ${Math.max(this.replicas - 1, 0)} (replicas is ${this.replicas})`);
-    const pod = `${this.name}-${ordinal}.${this.headlessServiceName}`;
+    const pod = `${this.name}-${String(ordinal)}.${this.headlessServiceName}`;
     return this.chartNamespace ? `${pod}.${this.chartNamespace}.svc.cluster.local` : pod;
   }
 
@@ -377,7 +380,7 @@ export class StatefulDatabase extends Construct implements IConnectable {
       });
       return undefined;
     }
-    const list = keys.map((k) => JSON.stringify(k)).join(', ');
+    const list = keys.map(show).join(', ');
     if (!p.expect(secretName !== undefined, {
       prop: 'secretName', value: secretName,
       rule: `the ${this.engine.engine} engine reads its credentials from a Secret you create, with the keys ${list}; the library never writes secret values`,

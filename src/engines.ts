@@ -209,7 +209,10 @@ function presetImage(p: Problems, preset: Preset, options: EngineOptions): strin
   const patch = preset.parts === 3 ? '\\.\\d+' : '';
   const m = new RegExp(`^(\\d+)\\.\\d+${patch}(-[a-z0-9][-a-z0-9._]*)?(@sha256:[a-f0-9]{64})?$`).exec(isString(version) ? version : '');
   const shape = preset.parts === 3 ? 'major.minor.patch' : 'major.minor';
-  const repository = options.repository ?? preset.repository;
+  const repository = options.repository === undefined || p.expect(isString(options.repository) && /^[a-z0-9][-a-z0-9._/:]*$/.test(options.repository), {
+    prop: 'engine.repository', value: options.repository, rule: 'must be an image repository (lower-case letters, digits, ".", "_", "-", "/" and a registry port)',
+    fix: `name a mirror of the official image, e.g. "registry.example.com/mirror/${preset.repository}", or leave it out`,
+  }) ? options.repository ?? preset.repository : preset.repository;
   if (!p.expect(m !== null, {
     prop: 'engine.version', value: version, rule: `the ${preset.engine} preset needs a pinned ${shape} version (optionally with a variant suffix or a digest), so that every restart runs the same server`,
     fix: `give the version, e.g. DatabaseEngine.${preset.engine}({ version: '${preset.example}' })`,
@@ -277,8 +280,8 @@ function postgresBinding(p: Problems, o: PostgresOptions, ctx: EngineContext): E
     // ready: accepting connections over TCP (not during first init, which listens on the socket only);
     // alive: the server answers on its socket, even "starting up" or "in recovery" (exit 1)
     ...presetProbes(
-      ['pg_isready', '--quiet', '--host=127.0.0.1', `--port=${port}`],
-      ['sh', '-c', `pg_isready --quiet --host=${PG_RUN} --port=${port}; test $? -le 1`],
+      ['pg_isready', '--quiet', '--host=127.0.0.1', `--port=${String(port)}`],
+      ['sh', '-c', `pg_isready --quiet --host=${PG_RUN} --port=${String(port)}; test $? -le 1`],
     ),
     writablePaths: [PG_RUN],
     clientEnv: { ...fromSecret(ctx, { USER: user, PASSWORD: password }), NAME: EnvValue.fromValue(database) },
@@ -297,7 +300,7 @@ function mysqlBinding(p: Problems, o: MysqlOptions, ctx: EngineContext): EngineB
   return {
     image, port, portName: MYSQL.portName, dataPath: MYSQL_MOUNT,
     // the entrypoint prepends "mysqld"; the data directory is a folder inside the volume (initialize needs it empty)
-    args: [`--datadir=${MYSQL_MOUNT}/data`, `--port=${port}`, `--socket=${socket}`, '--secure-file-priv=NULL'],
+    args: [`--datadir=${MYSQL_MOUNT}/data`, `--port=${String(port)}`, `--socket=${socket}`, '--secure-file-priv=NULL'],
     env: {
       ...fromSecret(ctx, { MYSQL_ROOT_PASSWORD: o.rootPasswordKey ?? 'root-password', MYSQL_USER: user, MYSQL_PASSWORD: password }),
       MYSQL_DATABASE: EnvValue.fromValue(database),
@@ -305,7 +308,7 @@ function mysqlBinding(p: Problems, o: MysqlOptions, ctx: EngineContext): EngineB
     // mysqladmin ping exits 0 whenever the server answers, even "access denied": no password needed.
     // ready: over TCP (first init runs with --skip-networking); alive: on the socket
     ...presetProbes(
-      ['mysqladmin', 'ping', '--silent', '--connect-timeout=3', '--protocol=TCP', '--host=127.0.0.1', `--port=${port}`],
+      ['mysqladmin', 'ping', '--silent', '--connect-timeout=3', '--protocol=TCP', '--host=127.0.0.1', `--port=${String(port)}`],
       ['mysqladmin', 'ping', '--silent', '--connect-timeout=3', '--protocol=SOCKET', `--socket=${socket}`],
     ),
     writablePaths: [MYSQL_RUN],
@@ -327,7 +330,7 @@ function redisBinding(p: Problems, o: RedisOptions, ctx: EngineContext): EngineB
     env: fromSecret(ctx, { REDIS_PASSWORD: password, REDISCLI_AUTH: password }),
     // ready: PONG (not while loading the dataset); alive: any reply (redis-cli exits 0 on error replies)
     ...presetProbes(
-      ['sh', '-c', `test "$(redis-cli -p ${port} ping)" = PONG`],
+      ['sh', '-c', `test "$(redis-cli -p ${String(port)} ping)" = PONG`],
       ['redis-cli', '-p', String(port), 'ping'],
     ),
     writablePaths: [],

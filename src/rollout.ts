@@ -30,7 +30,7 @@ export class PercentOrAbsolute {
 
   /** Renders the value as the API expects it. */
   public toString(): string {
-    return this.isPercent ? `${this.value}%` : String(this.value);
+    return this.isPercent ? `${String(this.value)}%` : String(this.value);
   }
 
   /** Checks the value. @internal */
@@ -45,7 +45,7 @@ export class PercentOrAbsolute {
 
   /** @internal */
   public _render(): k8s.IntOrString {
-    return this.isPercent ? k8s.IntOrString.fromString(`${this.value}%`) : k8s.IntOrString.fromNumber(this.value);
+    return this.isPercent ? k8s.IntOrString.fromString(this.toString()) : k8s.IntOrString.fromNumber(this.value);
   }
 }
 

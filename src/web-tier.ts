@@ -10,7 +10,7 @@ import { checkConnectTarget, checkPeer, TierNetworkPolicy } from './_network-pol
 import { tierPdb } from './_pdb';
 import { checkProps, constructProps } from './_props';
 import { podSecurityContext, resolveResources, resolveSecurity, spreadAndAntiAffinity, writablePaths } from './_pod';
-import { checkInteger, checkNamespaceAndAccount, checkPort, checkTierName, checkUnique, isAbsolutePath, isObject, isPortName, listOf } from './_rules';
+import { checkInteger, checkNamespaceAndAccount, checkPort, checkScope, checkTierName, checkUnique, isAbsolutePath, isObject, isPortName, listOf } from './_rules';
 import { resolveNodePort, tierService } from './_service';
 import { AutoscalingOptions } from './autoscaling';
 import { Connection, ConnectOptions, envPrefixFor, IConnectable, INetworkPeer } from './connection';
@@ -133,13 +133,16 @@ export class StatelessWebTier extends Construct implements IConnectable {
   private readonly chartNamespace?: string;
 
   constructor(scope: Construct, id: string, props: StatelessWebTierProps) {
+    checkScope('StatelessWebTier', scope, id);
     super(scope, id);
     registerGuardrails(this);
     const p = this.problems = new Problems(this);
     props = constructProps(p, props, WEB_TIER_PROPS);
 
-    this.name = props.name ?? id;
-    checkTierName(p, this.name, 63, 'it names the Service', 'shop-front');
+    const name: unknown = props.name ?? id;
+    // a name that is not a string is reported as such (below); the objects are built with it as text
+    this.name = typeof name === 'string' ? name : String(name);
+    checkTierName(p, name, 63, 'it names the Service', 'shop-front');
     this.namespace = props.namespace;
     checkNamespaceAndAccount(p, this.namespace, props.serviceAccountName);
     const chartNamespace = this.namespace ?? Chart.of(this).namespace;
@@ -192,10 +195,10 @@ export class StatelessWebTier extends Construct implements IConnectable {
     const progressDeadlineSeconds = props.progressDeadlineSeconds ?? 600;
     const revisionHistoryLimit = props.revisionHistoryLimit ?? 10;
     const terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? 30;
-    checkInteger(p, 'minReadySeconds', minReadySeconds, 0);
+    const minReadyOk = checkInteger(p, 'minReadySeconds', minReadySeconds, 0);
     checkInteger(p, 'revisionHistoryLimit', revisionHistoryLimit, 0);
     checkInteger(p, 'terminationGracePeriodSeconds', terminationGracePeriodSeconds, 0, Number.MAX_SAFE_INTEGER); // an int64
-    if (checkInteger(p, 'progressDeadlineSeconds', progressDeadlineSeconds, 1)) {
+    if (checkInteger(p, 'progressDeadlineSeconds', progressDeadlineSeconds, 1) && minReadyOk) {
       p.expect(progressDeadlineSeconds > minReadySeconds, {
         prop: 'progressDeadlineSeconds', value: progressDeadlineSeconds, rule: `must be greater than minReadySeconds (${minReadySeconds})`,
         fix: 'raise progressDeadlineSeconds or lower minReadySeconds',

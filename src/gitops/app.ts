@@ -82,6 +82,7 @@ export class GitOpsApp extends App {
   private readonly argoCdPath?: string;
 
   constructor(props: GitOpsAppProps = {}) {
+    props = props ?? {}; // a JavaScript null is "not set"
     super({ outdir: props.outdir ?? 'dist' });
     this.argoCd = props.argoCd;
     this.checks = [...(props.checks ?? [])];
@@ -137,7 +138,9 @@ export class GitOpsApp extends App {
   private renderTree(): { folders: RenderedFolder[]; files: Map<string, string> } {
     const problems = collectProblems(this);
     const envs = this.environments;
-    if (envs.length === 0) problems.push(`[${this.node.path || 'app'}] has no Environment. Fix: add one with new Environment(app, 'dev', {...})`);
+    if (envs.length === 0) {
+      problems.push(`[${this.node.path || 'app'}] ${formatProblem({ prop: 'environments', value: 0, rule: 'a GitOpsApp writes one folder per Environment, and has none', fix: "add one with new Environment(app, 'dev', {...})" })}`);
+    }
     this.checkNamespaces(envs, problems);
 
     const buckets = this.apiObjectsByFolder(problems);

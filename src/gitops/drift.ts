@@ -4,6 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { throwProblem } from '../_errors';
+import { isObject } from '../_rules';
 import { listFiles } from './_writer';
 
 /** How a folder differs from the rendered tree. */
@@ -25,11 +27,16 @@ export class DriftCheck {
    * content), byte for byte.
    */
   public static compare(files: { [path: string]: string }, dir: string): DriftReport {
+    checkArgs('DriftCheck.compare', dir, 'files', files);
     return compare(files, dir);
   }
 
   /** One line per differing file, `<dir>/<file>: <how>`, for messages. */
   public static describe(report: DriftReport, dir: string): string[] {
+    checkArgs('DriftCheck.describe', dir, 'report', report);
+    if (!['changed', 'missing', 'extra'].every((k) => Array.isArray((report as unknown as Record<string, unknown>)[k]))) {
+      throwProblem('DriftCheck.describe', { prop: 'report', value: report, rule: 'must be a DriftReport', fix: 'pass the report DriftCheck.compare returned' });
+    }
     return describe(report, dir);
   }
 
@@ -59,4 +66,10 @@ function describe(report: DriftReport, dir: string): string[] {
     ...report.missing.map((f) => `${at(f)}: missing (the sources render it)`),
     ...report.extra.map((f) => `${at(f)}: not rendered by the sources (stale or added by hand)`),
   ];
+}
+
+/** Throws the library's error when `dir` is not a folder name or `value` (the argument `name`) not an object. */
+function checkArgs(method: string, dir: unknown, name: string, value: unknown): void {
+  if (typeof dir !== 'string' || dir === '') throwProblem(method, { prop: 'dir', value: dir, rule: 'must be a folder path', fix: 'pass the folder to compare, e.g. "dist"' });
+  if (!isObject(value)) throwProblem(method, { prop: name, value, rule: 'must be an object', fix: name === 'files' ? 'pass the files the sources render (GitOpsApp.render().files)' : 'pass the report DriftCheck.compare returned' });
 }

@@ -6,10 +6,10 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { formatProblem, Problems } from '../_errors';
+import { formatProblem, Problems, throwProblem } from '../_errors';
 import { MANAGED_BY, LABEL_MANAGED_BY } from '../_labels';
 import { checkQuantity } from '../_quantity';
-import { checkInteger, checkLabels, checkNodePort, isDns1123Label } from '../_rules';
+import { checkInteger, checkLabels, checkNodePort, checkScope, isConstruct, isDns1123Label } from '../_rules';
 import { AutoscalingOptions } from '../autoscaling';
 import { ResourceOptions } from '../resources';
 import { ArgoCdEnvironmentOptions } from './argo-cd';
@@ -101,10 +101,12 @@ export class Environment extends Chart {
    * none. (Not `of`: jsii forbids a static that narrows Chart.of's return type.)
    */
   public static containing(c: IConstruct): Environment {
-    for (let s: IConstruct | undefined = c; s; s = s.node.scope) {
+    for (let s: IConstruct | undefined = isConstruct(c) ? c : undefined; s; s = s.node.scope) {
       if (Environment.isEnvironment(s)) return s;
     }
-    throw new Error(`construct ${c.node.path} is not inside an Environment`);
+    return throwProblem('Environment.containing', {
+      prop: 'c', value: isConstruct(c) ? c.node.path : c, rule: 'must be a construct inside an Environment', fix: 'pass a construct created in an Environment (new StatelessWebTier(env, ...))',
+    });
   }
 
   /** Name of the environment: its construct id and its folder. */
@@ -123,6 +125,8 @@ export class Environment extends Chart {
   private readonly reads = new Map<string, Set<OverrideField>>();
 
   constructor(scope: Construct, id: string, props: EnvironmentProps = {}) {
+    checkScope('Environment', scope, id, false);
+    props = props ?? {};
     const namespace = props.namespace ?? id;
     super(scope, id, { namespace });
     Object.defineProperty(this, ENVIRONMENT, { value: true });

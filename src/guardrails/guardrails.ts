@@ -5,7 +5,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { throwProblem, TiersError, toProblem } from '../_errors';
-import { isConstruct, isObject } from '../_rules';
+import { isConstruct, isInChart, isObject } from '../_rules';
 import { ALL_CHECKS, runChecks } from './engine';
 import { findingLine, GuardrailArea, GuardrailFinding, GuardrailsReport } from './findings';
 import { checkChart, manifestOf, manifestsOf, problemsOf, registerGuardrails } from './synth';
@@ -103,7 +103,10 @@ export class Guardrails {
 
 /** The argument `scope` of `method`, when it is a construct; else the library's error. */
 function constructArg(method: string, scope: IConstruct): IConstruct {
-  if (!isConstruct(scope)) throwProblem(method, { prop: 'scope', value: scope, rule: 'must be a construct', fix: 'pass a chart or a construct inside one' });
+  const s: unknown = scope;
+  if (!isInChart(s)) {
+    throwProblem(method, { prop: 'scope', value: isConstruct(s) ? s.node.path : s, rule: 'must be a Chart or a construct inside one', fix: 'pass a chart or a construct inside one' });
+  }
   return scope;
 }
 
