@@ -184,7 +184,8 @@ export class StatefulDatabase extends Construct implements IConnectable {
     });
     this.engine = engineOk ? engine : standInEngine();
     this.secretName = props.secretName;
-    const b = this.engine._bind(p, { name: this.name, secretName: engineOk ? this.checkSecret(props.secretName) : undefined });
+    // (the raw name: an engine derives nothing from a name that is not a string, which is reported above)
+    const b = this.engine._bind(p, { name: name as string, secretName: engineOk ? this.checkSecret(props.secretName) : undefined });
     this.clientEnv = b.clientEnv;
 
     // ---- scale and rollout

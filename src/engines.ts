@@ -209,8 +209,9 @@ function presetImage(p: Problems, preset: Preset, options: EngineOptions): strin
   const patch = preset.parts === 3 ? '\\.\\d+' : '';
   const m = new RegExp(`^(\\d+)\\.\\d+${patch}(-[a-z0-9][-a-z0-9._]*)?(@sha256:[a-f0-9]{64})?$`).exec(isString(version) ? version : '');
   const shape = preset.parts === 3 ? 'major.minor.patch' : 'major.minor';
-  const repository = options.repository === undefined || p.expect(isString(options.repository) && /^[a-z0-9][-a-z0-9._/:]*$/.test(options.repository), {
-    prop: 'engine.repository', value: options.repository, rule: 'must be an image repository (lower-case letters, digits, ".", "_", "-", "/" and a registry port)',
+  // (a repository of the wrong form is reported with the image reference it makes)
+  const repository = options.repository === undefined || p.expect(isString(options.repository), {
+    prop: 'engine.repository', value: options.repository, rule: 'must be the image repository as text',
     fix: `name a mirror of the official image, e.g. "registry.example.com/mirror/${preset.repository}", or leave it out`,
   }) ? options.repository ?? preset.repository : preset.repository;
   if (!p.expect(m !== null, {

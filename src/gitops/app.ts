@@ -139,7 +139,7 @@ export class GitOpsApp extends App {
     const problems = collectProblems(this);
     const envs = this.environments;
     if (envs.length === 0) {
-      problems.push(`[${this.node.path || 'app'}] ${formatProblem({ prop: 'environments', value: 0, rule: 'a GitOpsApp writes one folder per Environment, and has none', fix: "add one with new Environment(app, 'dev', {...})" })}`);
+      problems.push(`[${this.node.path || 'app'}] ${formatProblem({ prop: 'environments', value: 0, rule: 'the app has no Environment, and a GitOpsApp writes one folder per Environment', fix: "add one with new Environment(app, 'dev', {...})" })}`);
     }
     this.checkNamespaces(envs, problems);
 

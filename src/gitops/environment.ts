@@ -105,7 +105,7 @@ export class Environment extends Chart {
       if (Environment.isEnvironment(s)) return s;
     }
     return throwProblem('Environment.containing', {
-      prop: 'c', value: isConstruct(c) ? c.node.path : c, rule: 'must be a construct inside an Environment', fix: 'pass a construct created in an Environment (new StatelessWebTier(env, ...))',
+      prop: 'c', value: isConstruct(c) ? c.node.path : c, rule: 'is not inside an Environment', fix: 'pass a construct created in an Environment (new StatelessWebTier(env, ...))',
     });
   }
 
