@@ -79,7 +79,7 @@ export class ContainerBuilder {
       fix: 'rename the variable, e.g. "DATABASE_HOST"',
     })) return;
     if (!this.problems.expect(!this.env.has(name), {
-      prop, value: name, rule: `container "${this.input.name}" already has an environment variable of that name`,
+      prop, value: name, rule: `container ${show(this.input.name)} already has an environment variable of that name`,
       fix: 'remove one of the two definitions, or connect with another envPrefix',
     })) return;
     if (!this.problems.expect(value instanceof EnvValue, {
@@ -116,7 +116,7 @@ export class ContainerBuilder {
         });
       } else if (portName !== undefined && portName !== this.portName) {
         this.problems.add({
-          prop: `${this.prop}${what}.portName`, value: portName, rule: `names a port the container does not declare (it declares ${JSON.stringify(this.portName ?? 'none')})`,
+          prop: `${this.prop}${what}.portName`, value: portName, rule: `names a port the container does not declare (it declares ${show(this.portName ?? 'none')})`,
           fix: 'leave portName out to probe the container port',
         });
       }

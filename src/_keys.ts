@@ -3,6 +3,8 @@
  * type (the compiler checks each against its interface), for the known-keys rule.
  */
 import { KeyList, propsType } from './_props';
+import type { ArgoCdEnvironmentOptions } from './gitops/argo-cd';
+import type { EnvironmentProps, TierOverrides } from './gitops/environment';
 import type { AutoscalingOptions } from './autoscaling';
 import type { ConnectOptions } from './connection';
 import type { StatefulDatabaseProps } from './database';
@@ -65,3 +67,13 @@ export const STATEFUL_ROLLING_UPDATE_OPTIONS = propsType<StatefulRollingUpdateOp
 export const CLAIM_RETENTION_POLICY = propsType<ClaimRetentionPolicy>('ClaimRetentionPolicy', { whenDeleted: true, whenScaled: true }, '{ whenScaled: ClaimRetention.RETAIN }');
 export const VOLUME_CLAIM_OPTIONS = propsType<VolumeClaimOptions>('VolumeClaimOptions', { name: true, mountPath: true, storage: true, storageClassName: true, accessModes: true }, '{ name: "wal", mountPath: "/var/lib/wal" }');
 export const CONNECT_OPTIONS = propsType<ConnectOptions>('ConnectOptions', { envPrefix: true }, '{ envPrefix: "ORDERS_DB" }');
+
+export const ENVIRONMENT_PROPS = propsType<EnvironmentProps>('Environment', {
+  namespace: true, createNamespace: true, namespaceLabels: true, podSecurity: true, tiers: true, argoCd: true,
+}, '{ namespace: "shop-dev" }');
+export const TIER_OVERRIDES = propsType<TierOverrides>('TierOverrides', {
+  replicas: true, autoscaling: true, resources: true, imageTag: true, nodePort: true, storage: true,
+}, '{ replicas: 1 }');
+export const ARGOCD_ENVIRONMENT_OPTIONS = propsType<ArgoCdEnvironmentOptions>('ArgoCdEnvironmentOptions', {
+  applicationName: true, targetRevision: true, destinationServer: true, autoSync: true,
+}, '{ targetRevision: "main" }');

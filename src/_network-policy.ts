@@ -8,8 +8,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { objectMeta } from './_labels';
 import { Problems } from './_errors';
-import { isConstruct, isDns1123Label, isLabelKey, isLabelValue, isObject, isPort } from './_rules';
-import { IConnectable, INetworkPeer } from './connection';
+import { isDns1123Label, isLabelKey, isLabelValue, isPort } from './_rules';
+import { INetworkPeer } from './connection';
 
 export interface TierNetworkPolicyProps {
   readonly name: string;
@@ -116,22 +116,3 @@ function namespaceOf(c: IConstruct, given: string | undefined): string | undefin
   return chart?.namespace;
 }
 
-/** Checks that `peer`, given to the method `method`, is a network peer (a construct with pod selector labels). */
-export function checkPeer(problems: Problems, method: string, peer: unknown): peer is INetworkPeer {
-  return problems.expect(isConstruct(peer) && isObject((peer as INetworkPeer).podSelectorLabels), {
-    prop: method, value: isConstruct(peer) ? peer.node.path : peer, rule: 'needs a network peer: a construct with podSelectorLabels (a tier of this library, or an INetworkPeer of yours)',
-    fix: `pass the tier or workload, e.g. ${method}(db${method === 'allowEgressTo' ? ', 5432' : ''})`,
-  });
-}
-
-/** Checks the target of `client.connectTo(target)`: a tier to connect to, and not the client itself. */
-export function checkConnectTarget(problems: Problems, client: IConnectable, target: unknown): target is IConnectable {
-  if (!problems.expect(isConstruct(target) && typeof (target as IConnectable).acceptConnectionFrom === 'function' && isObject((target as IConnectable).podSelectorLabels), {
-    prop: 'connectTo', value: isConstruct(target) ? target.node.path : target,
-    rule: 'needs a tier to connect to (an IConnectable: a StatelessWebTier or a StatefulDatabase)', fix: 'pass the tier, e.g. web.connectTo(db)',
-  })) return false;
-  return problems.expect(target !== client, {
-    prop: 'connectTo', value: client.node.path, rule: 'a tier cannot connect to itself: its pods would get their own Service as a dependency',
-    fix: 'connect it to another tier, or remove the call',
-  });
-}

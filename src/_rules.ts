@@ -4,7 +4,7 @@
  */
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { Problems, throwProblem } from './_errors';
+import { Problems, show, throwProblem } from './_errors';
 
 const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -221,7 +221,7 @@ export function checkUnique(problems: Problems, prop: string, values: readonly u
   const reported = new Set<unknown>();
   for (const v of values) {
     if (seen.has(v) && !reported.has(v)) {
-      problems.add({ prop, value: v, rule: `${what} must be unique within the pod`, fix: `rename or remove one of the two entries named ${JSON.stringify(v)}` });
+      problems.add({ prop, value: v, rule: `${what} must be unique within the pod`, fix: `rename or remove one of the two entries named ${show(v)}` });
       reported.add(v);
     }
     seen.add(v);

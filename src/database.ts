@@ -6,7 +6,8 @@ import { Problems, show } from './_errors';
 import { CLAIM_RETENTION_POLICY, DATABASE_PROPS, VOLUME_CLAIM_OPTIONS } from './_keys';
 import { checkProps, constructProps } from './_props';
 import { LABEL_MANAGED_BY, MANAGED_BY, objectMeta, resolveIdentity, selectorLabels, tierLabels } from './_labels';
-import { checkPeer, TierNetworkPolicy } from './_network-policy';
+import { checkPeer } from './_connection';
+import { TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
 import { podSecurityContext, resolveResources, resolveSecurity, spreadAndAntiAffinity, writablePaths } from './_pod';
 import { quantityValue } from './_quantity';
@@ -198,7 +199,7 @@ export class StatefulDatabase extends Construct implements IConnectable {
         fix: 'keep replicas at 1 (0 stops the server and keeps its data), or use DatabaseEngine.custom({...}) with an image that replicates itself',
       });
     }
-    const several = this.replicas > 1;
+    const several = replicasOk && this.replicas > 1;
     this.podManagementPolicy = props.podManagementPolicy ?? PodManagementPolicy.ORDERED_READY;
     p.expect(Object.values(PodManagementPolicy).includes(this.podManagementPolicy), {
       prop: 'podManagementPolicy', value: this.podManagementPolicy, rule: 'must be PodManagementPolicy.ORDERED_READY or PodManagementPolicy.PARALLEL', fix: 'pick one of the two',

@@ -6,14 +6,15 @@ import { ContainerBuilder } from './_container';
 import { Problems, show } from './_errors';
 import { AUTOSCALING_OPTIONS, CONNECT_OPTIONS, SIDECAR_OPTIONS, WEB_TIER_PROPS } from './_keys';
 import { LABEL_VERSION, objectMeta, resolveIdentity, selectorLabels, tierLabels } from './_labels';
-import { checkConnectTarget, checkPeer, TierNetworkPolicy } from './_network-policy';
+import { checkConnectTarget, checkPeer, envPrefixFor } from './_connection';
+import { TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
 import { checkProps, constructProps } from './_props';
 import { podSecurityContext, resolveResources, resolveSecurity, spreadAndAntiAffinity, writablePaths } from './_pod';
 import { checkInteger, checkNamespaceAndAccount, checkPort, checkScope, checkTierName, checkUnique, isAbsolutePath, isObject, isPortName, listOf } from './_rules';
 import { resolveNodePort, tierService } from './_service';
 import { AutoscalingOptions } from './autoscaling';
-import { Connection, ConnectOptions, envPrefixFor, IConnectable, INetworkPeer } from './connection';
+import { Connection, ConnectOptions, IConnectable, INetworkPeer } from './connection';
 import { EnvValue } from './env';
 import { registerGuardrails } from './guardrails/synth';
 import { LabelExpression } from './label-expression';
@@ -328,7 +329,7 @@ export class StatelessWebTier extends Construct implements IConnectable {
     const at = `connectTo(${target.node.path}).env`;
     const o = checkProps(this.problems, `connectTo(${target.node.path}) options`, options, CONNECT_OPTIONS) ?? {};
     const connection = target.acceptConnectionFrom(this);
-    const prefix = o.envPrefix ?? envPrefixFor(target.name);
+    const prefix = String(o.envPrefix ?? envPrefixFor(target.name)); // a prefix that is not text gives variable names that are reported
     this.main.addEnv(`${prefix}_HOST`, EnvValue.fromValue(connection.host), at);
     this.main.addEnv(`${prefix}_PORT`, EnvValue.fromValue(String(connection.port)), at);
     for (const [suffix, value] of Object.entries(connection.env)) this.main.addEnv(`${prefix}_${suffix}`, value, at);
@@ -402,7 +403,7 @@ export class StatelessWebTier extends Construct implements IConnectable {
     }
     for (const m of mounts) {
       if (!this.problems.expect(!container.mountPaths.includes(m.mountPath), {
-        prop, value: m.mountPath, rule: `container "${container.name}" already mounts a volume at that path`, fix: 'use a different path',
+        prop, value: m.mountPath, rule: `container ${show(container.name)} already mounts a volume at that path`, fix: 'use a different path',
       })) continue;
       container.addMount(m);
     }
@@ -450,7 +451,8 @@ export class StatelessWebTier extends Construct implements IConnectable {
       p.expect(typeof content === 'string', { prop: `configFiles["${file}"]`, value: content, rule: 'must be the text of the file', fix: 'give the content as a string' });
     }
     const sorted = Object.keys(files).sort().map((k) => [k, files[k]]);
-    return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
+    // (contents that are not text are reported above; show() renders any value)
+    return createHash('sha256').update(show(sorted)).digest('hex');
   }
 }
 

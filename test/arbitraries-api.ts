@@ -40,10 +40,10 @@ export function propsOf(keys: { [key: string]: fc.Arbitrary<unknown> }, required
   const entries = { ...required, ...keys };
   const record = fc.record(Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, fc.oneof(
     { weight: required[k] ? 6 : 3, arbitrary: v }, { weight: required[k] ? 0 : 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: hostile },
-  )])), { requiredKeys: [] });
+  )])), { requiredKeys: Object.keys(required) });
   const typo = fc.option(fc.constantFrom(...Object.keys(entries)).map((k) => `${k}x`), { nil: undefined, freq: 4 });
   // all valid values: the run may well synthesize
-  const valid = fc.record(Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, required[k] ? v : fc.option(v, { nil: undefined, freq: 2 })])), { requiredKeys: [] })
+  const valid = fc.record(Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, required[k] ? v : fc.option(v, { nil: undefined, freq: 2 })])), { requiredKeys: Object.keys(required) })
     .map((r) => Object.fromEntries(Object.entries(r).filter(([, x]) => x !== undefined)));
   return fc.oneof(
     { weight: 4, arbitrary: valid },
@@ -59,20 +59,20 @@ const count = fc.integer({ min: 0, max: 5 });
 const portNumber = fc.integer({ min: 1, max: 65535 });
 const probe = fc.constantFrom(Probe.httpGet('/healthz'), Probe.tcpSocket({ periodSeconds: 7 }), Probe.exec(['true'], { failureThreshold: 5 }));
 const envValue = fc.constantFrom(EnvValue.fromValue('info'), EnvValue.fromSecretKey('creds', 'password'), EnvValue.fromFieldPath('status.podIP'));
-const envMap = fc.dictionary(fc.constantFrom('LOG_LEVEL', 'TZ', 'MODE'), arg(envValue), { maxKeys: 2 });
-const labels = fc.dictionary(fc.constantFrom('team', 'example.com/tier'), arg(fc.constantFrom('a', 'shop')), { maxKeys: 2 });
+const envMap = fc.dictionary(fc.constantFrom('LOG_LEVEL', 'TZ', 'MODE'), mostly(envValue), { maxKeys: 2 });
+const labels = fc.dictionary(fc.constantFrom('team', 'example.com/tier'), mostly(fc.constantFrom('a', 'shop')), { maxKeys: 2 });
 const resources = propsOf({ cpuRequest: fc.constantFrom('100m', '1'), memoryLimit: fc.constantFrom('256Mi', '1Gi') });
 const engine = fc.constantFrom(DatabaseEngine.postgres({ version: '16.4' }), DatabaseEngine.redis({ version: '7.4.1' }));
 
 const tierProps = {
   name, namespace: fc.constantFrom('shop', 'team-a'), labels, annotations: labels, env: envMap, resources,
-  readiness: probe, liveness: probe, security: propsOf({ runAsUser: fc.constant(10001), fsGroup: fc.constant(2000) }),
+  readiness: fc.constant(Probe.httpGet('/ready')), liveness: fc.constant(Probe.tcpSocket({ initialDelaySeconds: 10 })), security: propsOf({ runAsUser: fc.constant(10001), fsGroup: fc.constant(2000) }),
   minReadySeconds: count, writablePaths: fc.constantFrom(['/cache'], []), serviceAccountName: name, nodePort: fc.constant(30080),
 };
 export const webProps = propsOf({
   ...tierProps, replicas: count, port: portNumber, rollout: fc.constantFrom(Rollout.recreate(), Rollout.rollingUpdate()),
-  autoscaling: propsOf({ minReplicas: count, maxReplicas: fc.constant(4) }), selectorExpressions: fc.constant([LabelExpression.exists('app.kubernetes.io/name')]),
-  sidecars: fc.array(propsOf({ port: portNumber, readiness: probe }, { name: fc.constant('log'), image }), { maxLength: 1 }),
+  autoscaling: propsOf({ minReplicas: fc.constantFrom(1, 2) }, { maxReplicas: fc.constant(4) }), selectorExpressions: fc.constant([LabelExpression.exists('app.kubernetes.io/name')]),
+  sidecars: fc.array(propsOf({ readiness: fc.constant(Probe.tcpSocket()) }, { name: fc.constant('log'), image, port: fc.integer({ min: 9000, max: 9100 }) }), { maxLength: 1 }),
   configFiles: fc.constant({ 'a.conf': 'x' }),
 }, { image });
 export const dbProps = propsOf({

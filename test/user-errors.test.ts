@@ -3,8 +3,10 @@
  * it, ending in one clear message: construct path, prop, value, rule, and a fix
  * the user can act on; once, and never a raw TypeError.
  */
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { ApiObject, Chart, Testing } from 'cdk8s';
-import { DatabaseEngine, Guardrails, LabelExpression, PercentOrAbsolute, Probe, Rollout, StatefulDatabase, StatefulDatabaseProps, StatelessWebTier, StatelessWebTierProps, TiersProblems } from '../src';
+import { DatabaseEngine, Environment, GitOpsApp, Guardrails, LabelExpression, PercentOrAbsolute, Probe, Rollout, StatefulDatabase, StatefulDatabaseProps, StatelessWebTier, StatelessWebTierProps, TiersProblems } from '../src';
 
 const IMAGE = 'registry.example.com/shop/web:1.4.2';
 const js = <T>(v: unknown): T => v as T;
@@ -153,6 +155,22 @@ describe('misspelt and wrongly typed props are reported, with the nearest known 
     expect(linesOf(db({ claimRetention: js({ whenDelete: 'Delete' }) }))).toEqual([
       '[test/db] claimRetention.whenDelete: got "Delete"; not a prop of ClaimRetentionPolicy. Fix: did you mean whenDeleted?',
     ]);
+  });
+
+  test('environment props and tier overrides of a GitOpsApp', () => {
+    const render = (props: object) => {
+      const root = new GitOpsApp({ outdir: path.join(os.tmpdir(), 'cdk8s-tiers-user-errors') });
+      const env = new Environment(root, 'dev', js(props));
+      new StatelessWebTier(env, 'web', { image: IMAGE, replicas: env.replicas('web', 2) });
+      try {
+        root.render();
+      } catch (e) {
+        return TiersProblems.fromError(e).map((p) => p.message);
+      }
+      return [];
+    };
+    expect(render({ namespce: 'shop' })).toEqual(['[dev] namespce: got "shop"; not a prop of Environment. Fix: did you mean namespace?']);
+    expect(render({ tiers: { web: { replica: 2 } } })).toEqual(['[dev] tiers.web.replica: got 2; not a prop of TierOverrides. Fix: did you mean replicas?']);
   });
 });
 

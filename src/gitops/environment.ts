@@ -7,6 +7,8 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { formatProblem, Problems, throwProblem } from '../_errors';
+import { ARGOCD_ENVIRONMENT_OPTIONS, ENVIRONMENT_PROPS, TIER_OVERRIDES } from '../_keys';
+import { checkProps } from '../_props';
 import { MANAGED_BY, LABEL_MANAGED_BY } from '../_labels';
 import { checkQuantity } from '../_quantity';
 import { checkInteger, checkLabels, checkNodePort, checkScope, isConstruct, isDns1123Label } from '../_rules';
@@ -131,6 +133,7 @@ export class Environment extends Chart {
     super(scope, id, { namespace });
     Object.defineProperty(this, ENVIRONMENT, { value: true });
     const p = new Problems(this);
+    checkProps(p, '', props, ENVIRONMENT_PROPS);
     this.name = id;
     this.namespaceName = namespace;
     this.podSecurity = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
@@ -140,7 +143,7 @@ export class Environment extends Chart {
       prop: 'id', value: id, rule: `names the folder of the environment: a DNS-1123 label other than "${ARGOCD_FOLDER}"`,
       fix: 'use a name like "dev", "staging" or "prod"',
     });
-    p.expect(isDns1123Label(namespace), { prop: 'namespace', value: namespace, rule: 'must be a DNS-1123 label', fix: 'use a namespace like "shop-dev"' });
+    const namespaceOk = p.expect(isDns1123Label(namespace), { prop: 'namespace', value: namespace, rule: 'must be a DNS-1123 label', fix: 'use a namespace like "shop-dev"' });
     p.expect(Object.values(PodSecurityLevel).includes(this.podSecurity), {
       prop: 'podSecurity', value: this.podSecurity, rule: 'must be a PodSecurityLevel', fix: 'use PodSecurityLevel.RESTRICTED',
     });
@@ -148,7 +151,8 @@ export class Environment extends Chart {
     for (const [tier, o] of Object.entries(this.tiers)) this.checkOverrides(p, tier, o);
     this.node.addValidation({ validate: () => this.unreadOverrides() });
 
-    if (props.createNamespace ?? true) {
+    // (a bad namespace is the one problem: its Namespace object would only repeat it)
+    if ((props.createNamespace ?? true) && namespaceOk) {
       const level = this.podSecurity;
       this.namespaceObject = new k8s.KubeNamespace(this, 'namespace', {
         metadata: {
@@ -172,7 +176,7 @@ export class Environment extends Chart {
       prop: 'scope', value: this.node.scope?.node.path, rule: 'an Environment of a GitOpsApp must be one of its direct children (it names a folder of the tree)',
       fix: 'create it with new Environment(app, ...)',
     });
-    this.argoCdApplication = this.addArgoCdApplication(p, props.argoCd ?? {});
+    this.argoCdApplication = this.addArgoCdApplication(p, checkProps(p, 'argoCd', props.argoCd, ARGOCD_ENVIRONMENT_OPTIONS) ?? {});
   }
 
   /**
@@ -233,7 +237,8 @@ export class Environment extends Chart {
 
   private checkOverrides(p: Problems, tier: string, o: TierOverrides): void {
     const at = `tiers.${tier}`;
-    if (!p.expect(typeof o === 'object' && o !== null, { prop: at, value: o, rule: 'must be tier overrides', fix: 'give an object like { replicas: 1 }' })) return;
+    if (!p.expect(o !== null && o !== undefined, { prop: at, value: o, rule: 'must be TierOverrides', fix: 'give an object like { replicas: 1 }' })
+      || !checkProps(p, at, o, TIER_OVERRIDES)) return;
     if (o.replicas !== undefined) checkInteger(p, `${at}.replicas`, o.replicas, 0);
     if (o.nodePort !== undefined) checkNodePort(p, `${at}.nodePort`, o.nodePort);
     if (o.storage !== undefined) checkQuantity(p, `${at}.storage`, o.storage, '50Gi');
@@ -263,7 +268,8 @@ export class Environment extends Chart {
         continue;
       }
       for (const field of Object.keys(o ?? {}) as OverrideField[]) {
-        if (o[field] === undefined || fields.has(field)) continue;
+        // (a key that is no override at all is reported as such by the known-keys rule)
+        if (o[field] === undefined || fields.has(field) || !TIER_OVERRIDES.keys.includes(field)) continue;
         problems.push(formatProblem({
           prop: `tiers.${tier}.${field}`, value: o[field], rule: `the app definition never reads it (env.${field === 'imageTag' ? 'image' : field}('${tier}', ...)), so it would be ignored`,
           fix: `pass env.${field === 'imageTag' ? 'image' : field}('${tier}', ...) to the tier, or remove the override`,
