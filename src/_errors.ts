@@ -220,10 +220,11 @@ export class Problems {
 export function collectProblemDetails(root: IConstruct): TiersProblem[] {
   const problems: TiersProblem[] = [];
   for (const c of root.node.findAll()) {
-    const own = new Map((Problems.of(c)?.details(c.node.path) ?? []).map((d) => [d.message, d]));
+    const path = c.node.path || 'app'; // the root (an App) has the empty path
+    const own = new Map((Problems.of(c)?.details(path) ?? []).map((d) => [d.message, d]));
     for (const text of c.node.validate()) {
-      const line = `[${c.node.path}] ${text}`;
-      problems.push(own.get(line) ?? parseProblem(c.node.path, text));
+      const line = `[${path}] ${text}`;
+      problems.push(own.get(line) ?? parseProblem(path, text));
     }
   }
   return problems;

@@ -3,7 +3,8 @@
  * type (the compiler checks each against its interface), for the known-keys rule.
  */
 import { KeyList, propsType } from './_props';
-import type { ArgoCdEnvironmentOptions } from './gitops/argo-cd';
+import type { GitOpsAppProps } from './gitops/app';
+import type { ArgoCdEnvironmentOptions, ArgoCdOptions } from './gitops/argo-cd';
 import type { EnvironmentProps, TierOverrides } from './gitops/environment';
 import type { AutoscalingOptions } from './autoscaling';
 import type { ConnectOptions } from './connection';
@@ -77,3 +78,7 @@ export const TIER_OVERRIDES = propsType<TierOverrides>('TierOverrides', {
 export const ARGOCD_ENVIRONMENT_OPTIONS = propsType<ArgoCdEnvironmentOptions>('ArgoCdEnvironmentOptions', {
   applicationName: true, targetRevision: true, destinationServer: true, autoSync: true,
 }, '{ targetRevision: "main" }');
+export const GITOPS_APP_PROPS = propsType<GitOpsAppProps>('GitOpsApp', { outdir: true, argoCd: true, checks: true, cliOutdir: true }, '{ outdir: "dist" }');
+export const ARGOCD_OPTIONS = propsType<ArgoCdOptions>('ArgoCdOptions', {
+  repoURL: true, targetRevision: true, path: true, namespace: true, project: true, destinationServer: true, autoSync: true,
+}, '{ repoURL: "https://git.example.com/shop/deploy.git" }');

@@ -11,6 +11,16 @@ import { DatabaseEngine, Environment, GitOpsApp, Guardrails, LabelExpression, Pe
 const IMAGE = 'registry.example.com/shop/web:1.4.2';
 const js = <T>(v: unknown): T => v as T;
 
+/** The problems of the library's error that `f` throws. */
+function caughtProblems(f: () => unknown): string[] {
+  try {
+    f();
+  } catch (e) {
+    return TiersProblems.fromError(e).map((p) => p.message);
+  }
+  throw new Error('expected an error');
+}
+
 /** The problem lines a synth of `build` ends in (none when it synthesizes). */
 function linesOf(build: (c: Chart) => void): string[] {
   const c = new Chart(Testing.app(), 'test');
@@ -171,6 +181,9 @@ describe('misspelt and wrongly typed props are reported, with the nearest known 
     };
     expect(render({ namespce: 'shop' })).toEqual(['[dev] namespce: got "shop"; not a prop of Environment. Fix: did you mean namespace?']);
     expect(render({ tiers: { web: { replica: 2 } } })).toEqual(['[dev] tiers.web.replica: got 2; not a prop of TierOverrides. Fix: did you mean replicas?']);
+    expect(caughtProblems(() => new GitOpsApp(js({ outdir: path.join(os.tmpdir(), 'x'), outDir: 'dist' })).render())).toEqual(expect.arrayContaining([
+      '[app] outDir: got "dist"; not a prop of GitOpsApp. Fix: did you mean outdir?',
+    ]));
   });
 });
 

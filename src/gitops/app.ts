@@ -6,7 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { collectProblems, formatProblem, TiersError } from '../_errors';
+import { collectProblems, formatProblem, Problems, TiersError } from '../_errors';
+import { ARGOCD_OPTIONS, GITOPS_APP_PROPS } from '../_keys';
+import { checkProps } from '../_props';
 import { Guardrails } from '../guardrails';
 import { ArgoCdOptions } from './argo-cd';
 import { DriftCheck, DriftReport } from './drift';
@@ -84,6 +86,9 @@ export class GitOpsApp extends App {
   constructor(props: GitOpsAppProps = {}) {
     props = props ?? {}; // a JavaScript null is "not set"
     super({ outdir: props.outdir ?? 'dist' });
+    const p = new Problems(this);
+    checkProps(p, '', props, GITOPS_APP_PROPS);
+    checkProps(p, 'argoCd', props.argoCd, ARGOCD_OPTIONS);
     this.argoCd = props.argoCd;
     this.checks = [...(props.checks ?? [])];
     this.cliOutdir = props.cliOutdir ?? process.env.CDK8S_OUTDIR;
