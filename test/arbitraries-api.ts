@@ -27,6 +27,9 @@ export const hostile: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(
   { value: 25, isPercent: true }, { source: 0, value: 'x' }, { engine: 'postgres', port: 5432 },
   { node: { path: 'fake' } }, { podSelectorLabels: { a: 'b' } }, { node: { path: 'x', findAll: () => [] }, podSelectorLabels: 5 },
   { name: 'db', acceptConnectionFrom: 5 }, { apiVersion: 'v1', kind: 'ConfigMap' },
+  // instances of the library's other classes, where they do not belong
+  Probe.exec(['true']), Rollout.recreate(), StatefulUpdate.onDelete(), EnvValue.fromValue('x'), LabelExpression.exists('k'),
+  PercentOrAbsolute.percent(5), DatabaseEngine.redis({ version: '7.4.1' }), new Date(0), new Map(),
 );
 
 /** Mostly hostile, sometimes `valid`. */
