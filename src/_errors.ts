@@ -32,13 +32,13 @@ export interface ProblemDetails {
 export interface TiersProblem {
   /** Construct path (or the API called, e.g. `Guardrails.check`), e.g. `prod/shop/web`. */
   readonly path: string;
-  /** The prop, e.g. `replicas` or `sidecars[1].port`; for a guardrail finding the check id. @default - empty for a message of another library */
+  /** The prop, e.g. `replicas` or `sidecars[1].port`; for a guardrail finding the check id. Empty for a message of another library. */
   readonly prop: string;
-  /** The value received, as shown in the message (`"web"`, `5`, `(not set)`). @default - empty when the message has none */
+  /** The value received, as shown in the message (`"web"`, `5`, `(not set)`). Empty when the message has none. */
   readonly value: string;
   /** The rule the value breaks. */
   readonly rule: string;
-  /** What to do instead. @default - empty for a message of another library */
+  /** What to do instead. Empty for a message of another library. */
   readonly fix: string;
   /** The whole line: `[path] prop: got value; rule. Fix: fix`. */
   readonly message: string;
