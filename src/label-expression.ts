@@ -7,7 +7,7 @@ import { isLabelKey, isLabelValue, isObject } from './_rules';
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#set-based-requirement
  */
 export class LabelExpression {
-  /** The label is present and its value is one of `values`. */
+  /** The label is present and its value is one of `values` (Python: `LabelExpression.in_`, as `in` is a keyword there). */
   public static in(key: string, values: string[]): LabelExpression {
     return new LabelExpression(key, 'In', values);
   }

@@ -58,7 +58,10 @@ export class Guardrails {
     return checkChart(chartArg('Guardrails.check', chart));
   }
 
-  /** Throws one {@link TiersError} listing every finding of `chart`, each with its construct path. */
+  /**
+   * Throws the library's error (`TiersError`; its problems: {@link TiersProblems.fromError}) listing
+   * every finding of `chart`, each with its construct path. Python calls it `assert_`, Java `doAssert`.
+   */
   public static assert(chart: Chart): void {
     const { findings } = checkChart(chartArg('Guardrails.assert', chart));
     if (findings.length) throw new TiersError(findings.map(findingLine));
