@@ -91,8 +91,8 @@ export class TierNetworkPolicy {
     const labels = peer.podSelectorLabels;
     const ok = (namespace === undefined || isDns1123Label(namespace))
       && labels !== null && typeof labels === 'object' && Object.entries(labels).every(([k, v]) => isLabelKey(k) && isLabelValue(v));
-    // a tier of this library reports its own bad props; this policy only leaves the rule out meanwhile
-    if (ok || Problems.of(peer)) return ok;
+    // a tier of this library that reports problems reports these too; this policy only leaves the rule out meanwhile
+    if (ok || Problems.of(peer)?.empty === false) return ok;
     return this.props.problems?.expect(ok, {
       prop: `network peer ${peer.node.path}`, value: { namespace, labels },
       rule: 'a NetworkPolicy rule needs the peer\'s namespace (a DNS-1123 label) and pod labels (label keys and values)',

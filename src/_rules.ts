@@ -237,10 +237,19 @@ export function checkTierName(problems: Problems, name: unknown, max: number, wh
   });
 }
 
-/** Checks an optional namespace and a ServiceAccount name. */
-export function checkNamespaceAndAccount(problems: Problems, namespace: unknown, serviceAccountName: unknown): void {
+/**
+ * Checks an optional namespace (else the namespace of the chart `scope` is in,
+ * which the tier's objects get) and a ServiceAccount name.
+ */
+export function checkNamespaceAndAccount(problems: Problems, namespace: unknown, serviceAccountName: unknown, scope: IConstruct): void {
   if (namespace !== undefined) {
     problems.expect(isDns1123Label(namespace), { prop: 'namespace', value: namespace, rule: 'must be a DNS-1123 label', fix: 'use a namespace like "shop"' });
+  } else {
+    const chart = Chart.of(scope);
+    problems.expect(chart.namespace === undefined || isDns1123Label(chart.namespace), {
+      prop: 'namespace', value: chart.namespace, rule: `the namespace of chart ${chart.node.path}, which every object of the tier gets, must be a DNS-1123 label`,
+      fix: `correct the namespace of chart ${chart.node.path} (e.g. "shop"), or set namespace on the tier`,
+    });
   }
   if (serviceAccountName !== undefined) {
     problems.expect(isDns1123Subdomain(serviceAccountName), {

@@ -174,7 +174,7 @@ export class StatefulDatabase extends Construct implements IConnectable {
     this.name = typeof name === 'string' ? name : String(name);
     checkTierName(p, name, MAX_NAME, 'the StatefulSet controller adds "-<hash>" to it in a label of at most 63; it also names the Services', 'orders-db');
     this.namespace = props.namespace;
-    checkNamespaceAndAccount(p, this.namespace, props.serviceAccountName);
+    checkNamespaceAndAccount(p, this.namespace, props.serviceAccountName, this);
     this.chartNamespace = this.namespace ?? Chart.of(this).namespace;
     this.headlessServiceName = `${this.name}-headless`;
 

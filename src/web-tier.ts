@@ -145,7 +145,7 @@ export class StatelessWebTier extends Construct implements IConnectable {
     this.name = typeof name === 'string' ? name : String(name);
     checkTierName(p, name, 63, 'it names the Service', 'shop-front');
     this.namespace = props.namespace;
-    checkNamespaceAndAccount(p, this.namespace, props.serviceAccountName);
+    checkNamespaceAndAccount(p, this.namespace, props.serviceAccountName, this);
     const chartNamespace = this.namespace ?? Chart.of(this).namespace;
 
     // ---- identity and labels

@@ -6,6 +6,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiObject, Chart, Testing } from 'cdk8s';
+import { assertNoProblems } from '../src/_errors';
 import { DatabaseEngine, Environment, GitOpsApp, Guardrails, LabelExpression, PercentOrAbsolute, Probe, Rollout, StatefulDatabase, StatefulDatabaseProps, StatelessWebTier, StatelessWebTierProps, TiersProblems } from '../src';
 
 const IMAGE = 'registry.example.com/shop/web:1.4.2';
@@ -64,6 +65,16 @@ describe('one mistake, one message', () => {
   test('an engine port that is not a port: one line (the client Service port derived from it is not repeated)', () => {
     expect(linesOf(db({ engine: DatabaseEngine.postgres({ version: '16.4', port: NaN }) }))).toEqual([
       '[test/db] engine.port: got NaN; must be a port number from 1 to 65535. Fix: set engine.port to a whole number from 1 to 65535',
+    ]);
+  });
+
+  test('a chart namespace that is not a label: one line per tier (not one per object, nor on a connected tier)', () => {
+    const a = new Chart(Testing.app(), 'a', { namespace: 'Bad NS' });
+    const b = new Chart(a.node.root, 'b', { namespace: 'shop' });
+    const database = db({})(a);
+    new StatelessWebTier(b, 'web', { image: IMAGE }).connectTo(database);
+    expect(caughtProblems(() => assertNoProblems(a.node.root))).toEqual([
+      '[a/db] namespace: got "Bad NS"; the namespace of chart a, which every object of the tier gets, must be a DNS-1123 label. Fix: correct the namespace of chart a (e.g. "shop"), or set namespace on the tier',
     ]);
   });
 
