@@ -5,7 +5,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Problems, show } from './_errors';
 import { containerSecurityContext } from './_pod';
-import { checkImage, checkMap, checkPort, checkPortName, checkStringList, isDns1123Label, isEnvName } from './_rules';
+import { checkImage, checkMap, checkPort, checkPortName, checkStringList, isDns1123Label, isEnvName, probeHandler } from './_rules';
 import { EnvValue } from './env';
 import { Probe } from './probe';
 
@@ -128,10 +128,10 @@ export class ContainerBuilder {
       });
     }
     if (readiness instanceof Probe && liveness instanceof Probe) {
-      this.problems.expect(show(readiness._render(this.portName)) !== show(liveness._render(this.portName)), {
-        prop: `${this.prop}liveness`, value: 'the same probe as readiness',
-        rule: 'liveness and readiness must differ: a liveness probe that fails with readiness restarts pods that are only busy',
-        fix: 'make liveness more tolerant (a TCP check, or a longer period and higher failureThreshold)',
+      this.problems.expect(probeHandler(readiness._render(this.portName)) !== probeHandler(liveness._render(this.portName)), {
+        prop: `${this.prop}liveness`, value: 'the same handler as readiness',
+        rule: 'liveness and readiness must use different handlers: a liveness probe that fails with readiness restarts pods that are only busy',
+        fix: 'give liveness another handler than readiness (e.g. Probe.tcpSocket() against Probe.httpGet(\'/ready\'), or another path)',
       });
     }
   }

@@ -91,21 +91,36 @@ export class TierNetworkPolicy {
     const labels = peer.podSelectorLabels;
     const ok = (namespace === undefined || isDns1123Label(namespace))
       && labels !== null && typeof labels === 'object' && Object.entries(labels).every(([k, v]) => isLabelKey(k) && isLabelValue(v));
-    // a tier of this library that reports problems reports these too; this policy only leaves the rule out meanwhile
-    if (ok || Problems.of(peer)?.empty === false) return ok;
-    return this.props.problems?.expect(ok, {
-      prop: `network peer ${peer.node.path}`, value: { namespace, labels },
-      rule: 'a NetworkPolicy rule needs the peer\'s namespace (a DNS-1123 label) and pod labels (label keys and values)',
-      fix: 'correct the namespace and labels of the peer (a tier of this library reports its own)',
-    }) ?? ok;
+    const problems = this.props.problems;
+    if (!ok) {
+      // a tier of this library that reports problems reports these too; this policy only leaves the rule out meanwhile
+      if (Problems.of(peer)?.empty === false) return ok;
+      return problems?.expect(ok, {
+        prop: `network peer ${peer.node.path}`, value: { namespace, labels },
+        rule: 'a NetworkPolicy rule needs the peer\'s namespace (a DNS-1123 label) and pod labels (label keys and values)',
+        fix: 'correct the namespace and labels of the peer (a tier of this library reports its own)',
+      }) ?? ok;
+    }
+    // Without namespaces on both sides, rules name pods only and work in whatever namespace both are applied to;
+    // a rule in a known namespace cannot name the pods of a peer whose namespace is not known.
+    const own = namespaceOf(this.resource, this.props.namespace);
+    // a namespace of this policy's own tier that is not a label is reported by that tier: leave the rule out quietly
+    if (own !== undefined && !isDns1123Label(own)) return false;
+    const located = namespace !== undefined || own === undefined;
+    return problems?.expect(located, {
+      prop: `network peer ${peer.node.path}`, value: namespace,
+      rule: `the NetworkPolicy ${JSON.stringify(this.props.name)} is in namespace ${JSON.stringify(own)}, but the peer has no namespace (neither its namespace prop nor its chart's), so a rule cannot name where its pods run`,
+      fix: 'give the chart of the peer a namespace (new Chart(app, id, { namespace })) or the peer its namespace prop; or leave both without one',
+    }) ?? located;
   }
 
   private peerOf(peer: INetworkPeer): k8s.NetworkPolicyPeer {
     const podSelector = { matchLabels: { ...peer.podSelectorLabels } };
     // compare effective namespaces: a tier without a namespace prop lives in its chart's
     const peerNamespace = namespaceOf(peer, peer.namespace);
-    if (peerNamespace === namespaceOf(this.resource, this.props.namespace)) return { podSelector };
-    return { podSelector, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peerNamespace ?? 'default' } } };
+    // (a peer without a namespace is only named by a policy without one, see nameable())
+    if (peerNamespace === undefined || peerNamespace === namespaceOf(this.resource, this.props.namespace)) return { podSelector };
+    return { podSelector, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peerNamespace } } };
   }
 }
 

@@ -13,7 +13,16 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const SECRET_LIKE_NAME = /passw|secret|token|api_?key|credential/i;
+/** Parts of a name that hold a credential wherever they occur ("dbPassword", "GITHUB_TOKEN"). */
+const SECRET_PART = /passw|secret|token|api_?key|credential|private_?key|passphrase/;
+/** Words of a name that hold a credential as whole words ("DB_PASS", "pwd", "REDIS_AUTH"). */
+const SECRET_WORDS = new Set(['pass', 'pw', 'pwd', 'auth', 'creds', 'apikey']);
+/** A last word that says the value is about a credential, not one ("PASSWORD_FILE", "AUTH_URL", "SECRET_NAME"). */
+const DESCRIPTOR_WORDS = new Set([
+  'url', 'uri', 'host', 'hostname', 'port', 'path', 'file', 'dir', 'endpoint', 'name', 'ref', 'enabled', 'enable', 'disabled',
+  'type', 'mode', 'method', 'provider', 'header', 'length', 'ttl', 'timeout', 'expiry', 'issuer', 'realm', 'scope', 'user', 'username',
+  'encryption', 'algorithm', 'policy', 'format', 'hash', 'version',
+]);
 // registry[:port]/path[:tag][@digest], after the distribution reference grammar (lower-case paths;
 // a first component is a registry only with a "." or ":" in it, or as "localhost")
 const IMAGE_REF = /^(?:(?=localhost[:/]|[^/]*[.:][^/]*\/)(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
@@ -104,9 +113,21 @@ export function isEnvName(v: unknown): v is string {
   return isString(v) && ENV_NAME.test(v);
 }
 
-/** Names that look like they hold a credential: their values must come from a Secret. */
+/** The words of a name: split at "_", "-", ".", "/", spaces and camelCase, lower case. */
+function wordsOf(name: string): string[] {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== '');
+}
+
+/**
+ * Names that look like they hold a credential (env names, ConfigMap keys,
+ * annotation keys, settings in a config file): their values must come from a
+ * Secret. A name whose last word describes the credential (`_FILE`, `_URL`,
+ * `_NAME` ...) does not hold one.
+ */
 export function looksSecret(name: string): boolean {
-  return SECRET_LIKE_NAME.test(name);
+  const words = wordsOf(name);
+  if (!words.length || DESCRIPTOR_WORDS.has(words[words.length - 1])) return false;
+  return SECRET_PART.test(words.join('_')) || words.some((w) => SECRET_WORDS.has(w));
 }
 
 /** An absolute, normalised path (no `..`, no trailing slash, not `/`). */
@@ -178,9 +199,23 @@ export function checkNodePort(problems: Problems, prop: string, value: unknown):
 }
 
 /** Checks labels (or annotations' keys when `valuesToo` is false). */
+/** Map keys that are legal in Kubernetes but that cdk8s cannot render as written: its serializer reads `constructor` as the object's class and drops `__proto__`. */
+const UNRENDERABLE_KEYS = new Set(['constructor', '__proto__']);
+
+/** Checks that a key of a map prop renders as written (`prop` names the map, e.g. `labels`); returns whether it does. */
+export function checkRenderableKey(problems: Problems, prop: string, key: string): boolean {
+  return problems.expect(!UNRENDERABLE_KEYS.has(key), {
+    prop: `${prop} key`, value: key, rule: 'is a key that cdk8s cannot render as written (it reads "constructor" as the class of the map and drops "__proto__")',
+    fix: key === 'constructor'
+      ? 'rename the key, or add it to the rendered object with a JSON patch (ApiObject.of(x).addJsonPatch(JsonPatch.add("/path/to/map/constructor", value)))'
+      : 'rename the key: cdk8s cannot write it at all',
+  });
+}
+
 export function checkLabels(problems: Problems, prop: string, labels: Record<string, unknown> | undefined, valuesToo = true): void {
   if (!checkMap(problems, prop, labels, '{ "team": "checkout" }')) return;
   for (const [k, v] of Object.entries(labels!)) {
+    if (!checkRenderableKey(problems, prop, k)) continue;
     problems.expect(isLabelKey(k), {
       prop: `${prop} key`, value: k, rule: 'must be a label key: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_", "."',
       fix: 'use a key like "team" or "example.com/team"',
@@ -256,4 +291,15 @@ export function checkNamespaceAndAccount(problems: Problems, namespace: unknown,
       prop: 'serviceAccountName', value: serviceAccountName, rule: 'must be a DNS-1123 subdomain', fix: 'name an existing ServiceAccount',
     });
   }
+}
+
+/**
+ * The handler of a rendered probe without its timings (`httpGet {"path":"/","port":"http"}`),
+ * if it has one: readiness and liveness of one container must never share one.
+ */
+export function probeHandler(probe: unknown): string | undefined {
+  if (typeof probe !== 'object' || probe === null) return undefined;
+  const p = probe as { [k: string]: unknown };
+  const kind = ['exec', 'httpGet', 'tcpSocket', 'grpc'].find((h) => p[h] !== undefined);
+  return kind === undefined ? undefined : `${kind} ${show(p[kind])}`;
 }

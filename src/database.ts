@@ -17,7 +17,7 @@ import { Connection, IConnectable, INetworkPeer } from './connection';
 import { DatabaseEngine } from './engines';
 import { EnvValue } from './env';
 import { Probe } from './probe';
-import { registerGuardrails } from './guardrails/synth';
+import { AppGuardrails } from './guardrails/synth';
 import { WAIVER_ANNOTATION } from './guardrails/waivers';
 import { ServiceType } from './service-type';
 import { PodManagementPolicy, StatefulUpdate } from './stateful-update';
@@ -165,7 +165,7 @@ export class StatefulDatabase extends Construct implements IConnectable {
   constructor(scope: Construct, id: string, props: StatefulDatabaseProps) {
     checkScope('StatefulDatabase', scope, id);
     super(scope, id);
-    registerGuardrails(this);
+    AppGuardrails.enable(this);
     const p = this.problems = new Problems(this);
     props = constructProps(p, props, DATABASE_PROPS);
 

@@ -22,9 +22,12 @@ export interface SidecarOptions {
   readonly args?: string[];
   /** Environment variables. @default - none */
   readonly env?: { [name: string]: EnvValue };
-  /** Readiness probe. @default - a TCP check every 5s when there is a port; required otherwise */
+  /**
+   * Readiness probe, with another handler than liveness (kube-score rates identical handlers critical).
+   * @default - none, which is a problem at synth: only the sidecar knows when it can serve
+   */
   readonly readiness?: Probe;
-  /** Liveness probe. @default - a TCP check every 10s after 10s when there is a port; required otherwise */
+  /** Liveness probe. @default - a TCP check of the port every 10s after 10s when there is a port; required otherwise */
   readonly liveness?: Probe;
   /** Startup probe. @default - none */
   readonly startup?: Probe;

@@ -11,12 +11,12 @@ import { TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
 import { checkProps, constructProps } from './_props';
 import { podSecurityContext, resolveResources, resolveSecurity, spreadAndAntiAffinity, writablePaths } from './_pod';
-import { checkInteger, checkNamespaceAndAccount, checkPort, checkScope, checkTierName, checkUnique, isAbsolutePath, isObject, isPortName, listOf } from './_rules';
+import { checkInteger, checkNamespaceAndAccount, checkPort, checkRenderableKey, checkScope, checkTierName, checkUnique, isAbsolutePath, isObject, isPortName, listOf } from './_rules';
 import { resolveNodePort, tierService } from './_service';
 import { AutoscalingOptions } from './autoscaling';
 import { Connection, ConnectOptions, IConnectable, INetworkPeer } from './connection';
 import { EnvValue } from './env';
-import { registerGuardrails } from './guardrails/synth';
+import { AppGuardrails } from './guardrails/synth';
 import { LabelExpression } from './label-expression';
 import { Probe } from './probe';
 import { Rollout } from './rollout';
@@ -136,7 +136,7 @@ export class StatelessWebTier extends Construct implements IConnectable {
   constructor(scope: Construct, id: string, props: StatelessWebTierProps) {
     checkScope('StatelessWebTier', scope, id);
     super(scope, id);
-    registerGuardrails(this);
+    AppGuardrails.enable(this);
     const p = this.problems = new Problems(this);
     props = constructProps(p, props, WEB_TIER_PROPS);
 
@@ -373,7 +373,8 @@ export class StatelessWebTier extends Construct implements IConnectable {
       command: options.command,
       args: options.args,
       env: options.env,
-      readiness: options.readiness ?? (tcpDefaults ? Probe.tcpSocket({ periodSeconds: 5 }) : undefined),
+      // readiness has no default: only the sidecar knows when it can serve, and a TCP readiness would share its handler with the TCP liveness
+      readiness: options.readiness,
       liveness: options.liveness ?? (tcpDefaults ? Probe.tcpSocket({ initialDelaySeconds: 10, periodSeconds: 10 }) : undefined),
       startup: options.startup,
       resources: resolveResources(p, `${prop}resources`, options.resources, SIDECAR_RESOURCES),
@@ -445,6 +446,7 @@ export class StatelessWebTier extends Construct implements IConnectable {
       prop: 'configFiles', value: files, rule: 'must be a map of file names to file contents', fix: 'give an object like { "app.conf": "..." }, or leave configFiles out',
     })) return '';
     for (const [file, content] of Object.entries(files)) {
+      if (!checkRenderableKey(p, 'configFiles', file)) continue;
       p.expect(/^[-._a-zA-Z0-9]+$/.test(file) && file.length <= 253 && file !== '.' && file !== '..', {
         prop: 'configFiles key', value: file, rule: 'a ConfigMap key must consist of letters, digits, "-", "_" and "."', fix: 'use a file name like "app.conf"',
       });

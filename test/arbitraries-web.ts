@@ -224,12 +224,12 @@ function sidecars(mainPort: number, mainPortName: string): fc.Arbitrary<Gen<Side
         startup: probe('startup', portNameOf, true, [1, 60]),
       });
       return probes.map((pr): Gen<SidecarOptions> => {
-        // without a port, both probes are required
-        const readiness = p === undefined && pr.readiness.value === undefined && pr.readiness.faults.length === 0 ? Probe.exec(['true']) : pr.readiness.value;
-        const liveness = p === undefined && pr.liveness.value === undefined && pr.liveness.faults.length === 0 ? Probe.exec(['true'], { failureThreshold: 5 }) : pr.liveness.value;
+        // readiness is always required; liveness too without a port (with one it defaults to a TCP check)
+        const readiness = pr.readiness.value === undefined && pr.readiness.faults.length === 0 ? Probe.exec(['true']) : pr.readiness.value;
+        const liveness = p === undefined && pr.liveness.value === undefined && pr.liveness.faults.length === 0 ? Probe.exec(['/bin/check', '--alive'], { failureThreshold: 5 }) : pr.liveness.value;
         let value: SidecarOptions = strip({
           name: n, image: s.image.value as string, port: p, portName: pn, command: s.command.value, args: s.args.value, env: s.env.value,
-          readiness: explicitProbes || p === undefined ? readiness : undefined, liveness: explicitProbes || p === undefined ? liveness : undefined,
+          readiness: explicitProbes || p === undefined ? readiness : Probe.exec(['true']), liveness: explicitProbes || p === undefined ? liveness : undefined,
           startup: explicitProbes || p === undefined ? pr.startup.value : undefined, resources: s.resources.value, writablePaths: s.writablePaths.value,
         });
         const faults = [...faultsOf(s.image, s.command, s.args, s.env, s.resources, s.writablePaths),
@@ -244,7 +244,10 @@ function sidecars(mainPort: number, mainPortName: string): fc.Arbitrary<Gen<Side
           case 'main-name': value = { ...value, name: '__MAIN__' }; faults.push(...faulty('main name', 'name', true, 'sidecar named like the main container').faults); break;
           case 'duplicate-port': value = { ...value, port: mainPort, portName: `dp${i}` }; faults.push(...faulty(mainPort, 'port', true, 'sidecar port of the main container').faults); break;
           case 'duplicate-port-name': value = { ...value, port: p ?? 1, portName: mainPortName }; faults.push(...faulty(mainPortName, 'portName', true, 'port name of the main container').faults); break;
-          case 'no-probes': if (p === undefined) { value = strip({ ...value, readiness: undefined, liveness: undefined }); faults.push(...faulty(undefined, ['readiness', 'liveness'], true, 'no probes without a port').faults); } break;
+          case 'no-probes':
+            if (p === undefined) { value = strip({ ...value, readiness: undefined, liveness: undefined }); faults.push(...faulty(undefined, ['readiness', 'liveness'], true, 'no probes without a port').faults); }
+            else { value = strip({ ...value, readiness: undefined }); faults.push(...faulty(undefined, 'readiness', true, 'no readiness probe (it has no default)').faults); }
+            break;
           case 'bad-name': value = { ...value, name: 'Bad_Name' }; faults.push(...faulty('Bad_Name', 'name', true, 'bad sidecar name').faults); break;
           case 'null': return { value: null as unknown as SidecarOptions, faults: [{ props: [`sidecars[${i}]`], strict: true, what: 'null sidecar' }] };
         }

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { DatabaseEngine, StatefulDatabase, StatefulDatabaseProps } from '../src';
-import { assertNoProblems, collectProblems } from '../src/_errors';
-import { chart, find, mainContainer, Manifest, synth } from './util';
+import { assertNoProblems } from '../src/_errors';
+import { appProblems, chart, find, mainContainer, Manifest, synth } from './util';
 
 /** The preset most tests use. */
 export const postgres = (): DatabaseEngine => DatabaseEngine.postgres({ version: '16.4' });
@@ -21,7 +21,7 @@ export function render(c: Chart): Manifest[] {
 export function problemsOf(build: (c: Chart) => void, namespace?: string): string[] {
   const c = chart(namespace);
   build(c);
-  return collectProblems(c.node.root);
+  return appProblems(c);
 }
 
 /** The StatefulSet `name` and its (only) container. */

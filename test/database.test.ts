@@ -338,7 +338,7 @@ describe('writable paths, env, args, probes, resources, security', () => {
     expect(container.livenessProbe.exec.command).toEqual(['true']);
     expect(container.startupProbe.failureThreshold).toBe(100);
     const same = Probe.tcpSocket();
-    expect(message((c2) => database(c2, { readiness: same, liveness: same }))).toMatch(/liveness: got "the same probe as readiness"/);
+    expect(message((c2) => database(c2, { readiness: same, liveness: same }))).toMatch(/liveness: got "the same handler as readiness"/);
   });
 
   test('can configure resources and identity; rejects low ids and requests above limits', () => {

@@ -386,7 +386,7 @@ describe('custom engine', () => {
   test('rejects identical readiness and liveness', () => {
     const same = Probe.tcpSocket({ periodSeconds: 5 });
     expect(problemsOf((c) => new StatefulDatabase(c, 'etcd', { engine: etcd({ readiness: same, liveness: same }) })).join('\n'))
-      .toMatch(/liveness: got "the same probe as readiness"; liveness and readiness must differ/);
+      .toMatch(/liveness: got "the same handler as readiness"; liveness and readiness must use different handlers/);
   });
 
   test('rejects a secretName, which a custom engine would not use', () => {

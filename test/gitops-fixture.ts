@@ -59,7 +59,7 @@ export const ENVIRONMENTS: { [name: string]: EnvironmentProps } = {
     namespace: 'shop-dev',
     tiers: {
       front: { nodePort: 30080, replicas: 2, resources: { memoryLimit: '192Mi' } },
-      api: { imageTag: '6.7.2', autoscaling: { minReplicas: 2, maxReplicas: 3 } },
+      api: { imageTag: '6.8.0', autoscaling: { minReplicas: 2, maxReplicas: 3 } },
     },
   },
   staging: { namespace: 'shop-staging', tiers: { front: { nodePort: 30081 } } },

@@ -161,19 +161,19 @@ describe('drift check', () => {
   test('the CLI: writes, checks, exits 1 naming the edited file, and prints problems without a stack trace', () => {
     const dir = workdir();
     const app = appFile(dir);
-    const write = cli([app]);
+    const write = cli(['synth', app]);
     expect(write.stderr).toBe('');
     expect(write.status).toBe(0);
-    expect(write.stdout).toMatch(/wrote 40 files to .*dist\/ \(dev, prod, staging\)/);
-    expect(cli(['--check', app]).status).toBe(0);
+    expect(write.stdout).toMatch(/wrote 40 files to .*dist\/: dev 13, prod 14, staging 13\n$/);
+    expect(cli(['drift', app]).status).toBe(0);
 
     fs.appendFileSync(path.join(dir, 'dist', 'dev', 'service-shop-dev-front.yaml'), '# edited\n');
-    const check = cli(['--check', app]);
+    const check = cli(['drift', app]);
     expect(check.status).toBe(1);
     expect(check.stderr).toContain('dist/dev/service-shop-dev-front.yaml: differs from what the sources render');
 
     const before = snapshotTree(path.join(dir, 'dist'));
-    const bad = cli([app], { FRONT_REPLICAS: '1.5' });
+    const bad = cli(['synth', app], { FRONT_REPLICAS: '1.5' });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('[staging/shop/front] replicas: got 1.5; must be a whole number >= 0');
     expect(bad.stderr).not.toMatch(/\bat .*\.ts:\d+/);
@@ -184,7 +184,7 @@ describe('drift check', () => {
     const dir = workdir();
     const file = path.join(dir, 'plain.ts');
     fs.writeFileSync(file, 'export const x = 1;\n');
-    const r = cli(['--check', file]);
+    const r = cli(['drift', file]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/did not call synth\(\) on a GitOpsApp, so nothing was checked/);
   });

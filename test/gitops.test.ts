@@ -109,7 +109,7 @@ describe('layout', () => {
   test('per-environment overrides reach the objects', () => {
     const dev = readYaml(path.join(dir, 'dev', 'deployment-shop-dev-api.yaml'));
     const prod = readYaml(path.join(dir, 'prod', 'deployment-shop-prod-api.yaml'));
-    expect(dev.spec.template.spec.containers[0].image).toBe('ghcr.io/stefanprodan/podinfo:6.7.2');
+    expect(dev.spec.template.spec.containers[0].image).toBe('ghcr.io/stefanprodan/podinfo:6.8.0');
     expect(prod.spec.template.spec.containers[0].image).toBe('ghcr.io/stefanprodan/podinfo:6.7.1');
     expect(prod.spec.template.spec.containers[0].resources.limits.memory).toBe('512Mi');
     const ports = ['dev', 'staging', 'prod'].map((e) => readYaml(path.join(dir, e, `service-shop-${e}-front.yaml`)).spec.ports[0].nodePort);

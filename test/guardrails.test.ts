@@ -4,9 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Probe, ServiceType, StatelessWebTier } from '../src';
-import { assertNoProblems, collectProblems, TiersError } from '../src/_errors';
+import { assertNoProblems, TiersError } from '../src/_errors';
 import { Guardrails, GuardrailArea, GuardrailFinding } from '../src/guardrails';
-import { chart, find, Manifest } from './util';
+import { SchemaValidator } from '../src/guardrails/schema';
+import { appProblems, chart, find, Manifest } from './util';
 
 const IMAGE = 'registry.example.com/shop/web:1.4.2';
 const WAIVE = Guardrails.WAIVER_ANNOTATION;
@@ -42,7 +43,7 @@ describe('the library\'s own output', () => {
     ['one replica', (c) => new StatelessWebTier(c, 'web', { image: IMAGE, replicas: 1 })],
     ['autoscaling, config files, writable paths and a sidecar', (c) => new StatelessWebTier(c, 'web', {
       image: IMAGE, autoscaling: { maxReplicas: 5 }, configFiles: { 'a.conf': 'x' }, writablePaths: ['/var/cache'],
-      sidecars: [{ name: 'metrics', image: 'registry.example.com/tools/exporter:0.9.1', port: 9113 }],
+      sidecars: [{ name: 'metrics', image: 'registry.example.com/tools/exporter:0.9.1', port: 9113, readiness: Probe.httpGet('/metrics') }],
     })],
     ['the example app: a NodePort front connected to a ClusterIP api', (c) => {
       const api = new StatelessWebTier(c, 'api', {
@@ -97,18 +98,47 @@ describe('at synth', () => {
   test('objects added by hand after a first synth are checked at the next one', () => {
     const c = chart();
     new StatelessWebTier(c, 'web', { image: IMAGE });
-    expect(collectProblems(c.node.root)).toEqual([]);
+    expect(appProblems(c)).toEqual([]);
     legacyDeployment(c);
-    expect(collectProblems(c.node.root)).toEqual(expect.arrayContaining([expect.stringMatching(/^\[test\/legacy\] api\/selector: /)]));
+    expect(appProblems(c)).toEqual(expect.arrayContaining([expect.stringMatching(/^\[test\/legacy\] api\/selector: /)]));
   });
 
-  test('charts without a construct of the library are not checked, unless enabled', () => {
+  test('an app without a construct of the library is not checked, unless enabled; then every chart of it is', () => {
     const app = Testing.app();
     const plain = new Chart(app, 'plain');
     legacyDeployment(plain);
     expect(() => app.synth()).not.toThrow();
     Guardrails.enable(plain);
     expect(() => app.synth()).toThrow(/\[plain\/legacy\] api\/selector: /);
+  });
+
+  test('an app that holds a construct of the library checks every chart, also charts without one', () => {
+    const app = Testing.app();
+    new StatelessWebTier(new Chart(app, 'tiers', { namespace: 'shop' }), 'web', { image: IMAGE });
+    legacyDeployment(new Chart(app, 'plain', { namespace: 'shop' }));
+    expect(() => app.synth()).toThrow(/\[plain\/legacy\] api\/selector: /);
+  });
+
+  test('plain app.synth() throws the library\'s TiersError with every problem of the app, not cdk8s\'s generic error', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-')) });
+    const c = new Chart(app, 'c', { namespace: 'shop' });
+    new StatelessWebTier(c, 'web', { image: IMAGE, replicas: -1 });
+    legacyDeployment(c);
+    let error: unknown;
+    try {
+      app.synth();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TiersError);
+    const message = (error as Error).message;
+    expect(message).not.toMatch(/Validation failed/);
+    expect((error as Error).stack).not.toMatch(/src\/guardrails|node_modules\/(constructs|cdk8s)\//);
+    expect(message).toMatch(/^cdk8s-tiers found \d+ problems:\n {2}\[c\/web\] replicas: got -1; /);
+    expect((error as TiersError).problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^\[c\/web\] replicas: got -1; /), expect.stringMatching(/^\[c\/legacy\] api\/selector: /),
+    ]));
+    expect(fs.readdirSync(app.outdir)).toEqual([]);
   });
 
   test('objects of other charts are context: a Service may select the pods of a Deployment in another chart', () => {
@@ -135,16 +165,20 @@ describe('at synth', () => {
     expect(() => app.synth()).toThrow(/\[a\/svc\] api\/node-port: Service x: nodePort 30555 is also used by Service y[\s\S]*\[b\/svc\] api\/node-port: Service y: nodePort 30555 is also used by Service x/);
   });
 
-  test('each object is rendered once for the checks, however many charts app.synth() validates', () => {
+  test('app.synth() validates the app once and again per chart: every validation renders the tree, the checks run once', () => {
     const app = Testing.app();
     for (const id of ['a', 'b', 'c']) new StatelessWebTier(new Chart(app, id, { namespace: id }), 'web', { image: IMAGE, nodePort: 30000 + id.charCodeAt(0) });
     const objects = app.node.findAll().filter((x) => x instanceof ApiObject).length;
-    const spy = jest.spyOn(ApiObject.prototype, 'toJson');
+    const render = jest.spyOn(ApiObject.prototype, 'toJson');
+    const checks = jest.spyOn(SchemaValidator.get(), 'validate');
     try {
       app.synth();
-      expect(spy).toHaveBeenCalledTimes(2 * objects); // once for the checks, once by cdk8s to write the files
+      // 1 + 3 validations render every object, and cdk8s renders each once more to write it
+      expect(render).toHaveBeenCalledTimes((1 + 3 + 1) * objects);
+      expect(checks).toHaveBeenCalledTimes(objects);
     } finally {
-      spy.mockRestore();
+      render.mockRestore();
+      checks.mockRestore();
     }
   });
 });
@@ -158,35 +192,54 @@ test('an object that cannot be rendered is a finding at synth, with the reason',
 });
 
 describe('for writers', () => {
-  test('manifestsOf gives what chart.toJson() gives, and problemsOf answers from the same run without rendering again', () => {
+  test('manifestsOf and problemsOf report the findings of synth, by object', () => {
     const c = chart('shop');
     new StatelessWebTier(c, 'web', { image: IMAGE });
     legacyDeployment(c);
-    const spy = jest.spyOn(ApiObject.prototype, 'toJson');
-    try {
-      const constructProblems = collectProblems(c.node.root);
-      const manifests = Guardrails.manifestsOf(c);
-      const problems = Guardrails.problemsOf(manifests);
-      expect(problems).toEqual(constructProblems);
-      expect(spy).toHaveBeenCalledTimes(manifests.length);
-    } finally {
-      spy.mockRestore();
-    }
+    const atSynth = appProblems(c);
+    const problems = Guardrails.problemsOf(Guardrails.manifestsOf(c));
+    // the same findings; without construct paths, each names its object
+    expect(problems).toEqual(atSynth.map((l) => l.replace('[test/legacy]', '[Deployment shop/legacy]')));
   });
 
-  test('manifestOf gives the JSON of the current synth, and renders objects outside one', () => {
+  test('manifestsOf, manifestOf and problemsOf see every change made after them', () => {
     const c = chart('shop');
     const tier = new StatelessWebTier(c, 'web', { image: IMAGE });
-    const fresh = Guardrails.manifestOf(tier.service);
-    expect(fresh).toEqual(tier.service.toJson());
-    collectProblems(c.node.root);
-    const spy = jest.spyOn(ApiObject.prototype, 'toJson');
-    try {
-      expect(Guardrails.manifestOf(tier.service)).toEqual(fresh);
-      expect(spy).not.toHaveBeenCalled();
-    } finally {
-      spy.mockRestore();
-    }
+    expect(Guardrails.problemsOf(Guardrails.manifestsOf(c))).toEqual([]);
+    expect(Guardrails.manifestOf(tier.deployment)).toEqual(tier.deployment.toJson());
+    tier.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', 'nginx:latest'));
+    tier.deployment.metadata.addLabel('team', 'not ok!');
+    expect(Guardrails.manifestOf(tier.deployment).spec).toMatchObject({ template: { spec: { containers: [{ image: 'nginx:latest' }] } } });
+    const after = Guardrails.problemsOf(Guardrails.manifestsOf(c));
+    expect(after).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^\[Deployment shop\/web\] policy\/image-pinned: /), expect.stringMatching(/^\[Deployment shop\/web\] api\/labels: /),
+    ]));
+    legacyDeployment(c);
+    expect(Guardrails.manifestsOf(c).map((o) => (o.metadata as Manifest).name)).toContain('legacy');
+  });
+
+  test('check and assert see every change made after them and after a synth', () => {
+    const c = chart('shop');
+    const tier = new StatelessWebTier(c, 'web', { image: IMAGE });
+    expect(Guardrails.check(c).findings).toEqual([]);
+    Testing.synth(c);
+    tier.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/imagePullPolicy', 'IfNotPresent'));
+    expect(Guardrails.check(c).findings.map((f) => `${f.constructPath} ${f.checkId}`)).toEqual(['test/web/deployment policy/image-pull-policy']);
+    expect(() => Guardrails.assert(c)).toThrow(/\[test\/web\/deployment\] policy\/image-pull-policy: /);
+    expect(() => Testing.synth(c)).toThrow(/\[test\/web\/deployment\] policy\/image-pull-policy: /);
+  });
+
+  test('repeated synths see changes in between: a fixed object passes, a new one is judged', () => {
+    const c = chart('shop');
+    new StatelessWebTier(c, 'web', { image: IMAGE });
+    const legacy = legacyDeployment(c);
+    expect(() => Testing.synth(c)).toThrow(/\[test\/legacy\] api\/selector: /);
+    c.node.tryRemoveChild(legacy.node.id);
+    expect(() => Testing.synth(c)).not.toThrow();
+    const svc = new ApiObject(c, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'lb' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 40000 }] } });
+    expect(() => Testing.synth(c)).toThrow(/\[test\/svc\] api\/node-port: Service shop\/lb: nodePort 40000 is outside/);
+    svc.addJsonPatch(JsonPatch.remove('/spec/ports/0/nodePort'));
+    expect(() => Testing.synth(c)).not.toThrow();
   });
 
   test('a validation of the user\'s may ask for the manifests during synth', () => {
@@ -358,6 +411,9 @@ describe('every check', () => {
   const container = (o: Manifest[]) => podSpec(o).containers[0];
   const sc = (o: Manifest[]) => container(o).securityContext;
   const without = (o: Manifest[], kind: string, name: string) => o.splice(o.indexOf(find(o, kind, name)), 1);
+  const rbac = (kind: string, name: string, body: Manifest): Manifest => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: { name, ...(kind.startsWith('Cluster') ? {} : { namespace: 'shop' }) }, ...body,
+  });
 
   const triggers: Record<string, (o: Manifest[]) => void> = {
     'schema/kind': (o) => o.push({ apiVersion: 'autoscaling/v2beta2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'old' } }),
@@ -414,6 +470,13 @@ describe('every check', () => {
     'policy/retain-volumes': (o) => { sts(o).spec.persistentVolumeClaimRetentionPolicy = { whenDeleted: 'Delete', whenScaled: 'Retain' }; },
     'policy/recommended-labels': (o) => { delete deployment(o).metadata.labels['app.kubernetes.io/instance']; },
     'policy/waiver': (o) => { deployment(o).metadata.annotations = { [WAIVE]: 'policy/probes' }; },
+    'api/cluster-scoped': (o) => o.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader', namespace: 'shop' }, rules: [] }),
+    'api/size-limits': (o) => { find(o, 'ConfigMap', 'settings').data.big = 'x'.repeat(1024 * 1024); },
+    'policy/exposure': (o) => { find(o, 'Service', 'web').spec.type = 'LoadBalancer'; },
+    'policy/rbac-binding': (o) => o.push(rbac('ClusterRoleBinding', 'all', { roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [] })),
+    'policy/rbac-wildcard': (o) => o.push(rbac('Role', 'any', { rules: [{ apiGroups: [''], resources: ['*'], verbs: ['get'] }] })),
+    'policy/rbac-escalation': (o) => o.push(rbac('Role', 'binder', { rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['bind'] }] })),
+    'policy/rbac-secrets': (o) => o.push(rbac('ClusterRole', 'secret-reader', { rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }] })),
   };
 
   test('the good objects pass every check', () => {
@@ -470,7 +533,11 @@ test('an App with guardrails writes nothing when a finding fails the synth', () 
   expect(fs.readdirSync(app.outdir)).toEqual([]);
 });
 
-test('docs/guardrails.md lists every check with its rule', () => {
+test('docs/guardrails.md lists every check with its id, what it catches, the fix and how to waive it', () => {
   const doc = fs.readFileSync(path.join(__dirname, '..', 'docs', 'guardrails.md'), 'utf8');
-  for (const c of Guardrails.checks()) expect(doc).toContain(`| \`${c.id}\` | ${c.title.replace(/\|/g, '\\|')} |`);
+  const cell = (t: string) => t.replace(/\|/g, '\\|');
+  for (const c of Guardrails.checks()) {
+    const waiver = c.area === GuardrailArea.POLICY && c.id !== 'policy/waiver' ? `\`${c.id}=<reason>\`` : 'no: fix it';
+    expect(doc).toContain(`| \`${c.id}\` | ${cell(c.title)} | ${cell(c.fix)} | ${waiver} |`);
+  }
 });

@@ -105,7 +105,7 @@ describe('derived volume names', () => {
     const c = chart();
     new StatelessWebTier(c, 'web', {
       image: IMAGE,
-      sidecars: [{ name, image: IMAGE, port: 9000, portName: 'logs', writablePaths: ['/var/cache/side', '/var/log/side'] }],
+      sidecars: [{ name, image: IMAGE, port: 9000, portName: 'logs', readiness: Probe.exec(['true']), writablePaths: ['/var/cache/side', '/var/log/side'] }],
     });
     const pod = find(synth(c), 'Deployment', 'web').spec.template.spec;
     const mounts = pod.containers[1].volumeMounts as Array<{ name: string; mountPath: string }>;
@@ -209,7 +209,7 @@ describe('derived sidecar port names', () => {
     const c = chart();
     new StatelessWebTier(c, 'web', {
       image: IMAGE,
-      sidecars: ['log--shipper', '12345', 'http', 'metrics-exporter-a', 'metrics-exporter-b'].map((name, i) => ({ name, image: IMAGE, port: 9000 + i })),
+      sidecars: ['log--shipper', '12345', 'http', 'metrics-exporter-a', 'metrics-exporter-b'].map((name, i) => ({ name, image: IMAGE, port: 9000 + i, readiness: Probe.exec(['true']) })),
     });
     const containers = find(synth(c), 'Deployment', 'web').spec.template.spec.containers as Array<{ ports: Array<{ name: string }> }>;
     expect(containers.map((x) => x.ports[0].name)).toEqual(['http', 'log-shipper', 'p12345', 'http-2', 'metrics-exporte', 'metrics-expor-2']);
@@ -217,7 +217,7 @@ describe('derived sidecar port names', () => {
 
   test('keeps the container name (cut to 15) when it is a legal, free port name', () => {
     const c = chart();
-    new StatelessWebTier(c, 'web', { image: IMAGE, sidecars: [{ name: 'metrics-exporter-x', image: IMAGE, port: 9113 }] });
+    new StatelessWebTier(c, 'web', { image: IMAGE, sidecars: [{ name: 'metrics-exporter-x', image: IMAGE, port: 9113, readiness: Probe.exec(['true']) }] });
     expect(find(synth(c), 'Deployment', 'web').spec.template.spec.containers[1].ports[0].name).toBe('metrics-exporte');
   });
 });

@@ -150,7 +150,7 @@ describe('misspelt and wrongly typed props are reported, with the nearest known 
     [{ autoscaling: { maxReplicas: 4, minReplica: 2 } }, '[test/web] autoscaling.minReplica: got 2; not a prop of AutoscalingOptions. Fix: did you mean minReplicas?'],
     [{ security: { runAsUsr: 10001 } }, '[test/web] security.runAsUsr: got 10001; not a prop of PodSecurityOptions. Fix: did you mean runAsUser?'],
     [{ readiness: js(LabelExpression.exists('x')) }, '[test/web] readiness: got {"key":"x","operator":"Exists"}; must be a Probe. Fix: use Probe.httpGet(...), Probe.tcpSocket() or Probe.exec([...])'],
-    [{ sidecars: [{ name: 'log', image: IMAGE, port: 9000, imagee: 'x' }] }, '[test/web] sidecars[0].imagee: got "x"; not a prop of SidecarOptions. Fix: did you mean image?'],
+    [{ sidecars: [{ name: 'log', image: IMAGE, port: 9000, readiness: Probe.httpGet('/ready'), liveness: Probe.tcpSocket(), imagee: 'x' }] }, '[test/web] sidecars[0].imagee: got "x"; not a prop of SidecarOptions. Fix: did you mean image?'],
     [{ colour: 'blue' }, '[test/web] colour: got "blue"; not a prop of StatelessWebTier. Fix: remove it; the props of StatelessWebTier are name, namespace, instance, partOf, version, component, labels, annotations, minReadySeconds, revisionHistoryLimit, terminationGracePeriodSeconds, serviceType, servicePort, nodePort, env, writablePaths, readiness, liveness, startup, resources, security, serviceAccountName, image, replicas, rollout, progressDeadlineSeconds, selectorExpressions, port, portName, command, args, configFiles, configMountPath, sharedPath, autoscaling, sidecars'],
     [{ resources: 5 }, '[test/web] resources: got 5; must be ResourceOptions (an object with the keys cpuRequest, cpuLimit, memoryRequest, memoryLimit, ephemeralStorageRequest, ephemeralStorageLimit). Fix: write resources as an object like { cpuRequest: "250m", memoryLimit: "512Mi" }, or leave it out'],
     [{ env: 5 }, '[test/web] env: got 5; must be a map of keys to values. Fix: write env like { LOG_LEVEL: EnvValue.fromValue(\'info\') }, or leave it out'],
@@ -170,7 +170,7 @@ describe('misspelt and wrongly typed props are reported, with the nearest known 
       '[test/db] volumeClaims[0].mountpath: got "/wal"; not a prop of VolumeClaimOptions. Fix: did you mean mountPath?',
     ]);
     // a required prop written misspelt is reported once, as the misspelling
-    expect(linesOf(web({ sidecars: [js({ name: 'log', imag: IMAGE, port: 9000 })] }))).toEqual([
+    expect(linesOf(web({ sidecars: [js({ name: 'log', imag: IMAGE, port: 9000, readiness: Probe.httpGet('/ready'), liveness: Probe.tcpSocket() })] }))).toEqual([
       '[test/web] sidecars[0].imag: got "registry.example.com/shop/web:1.4.2"; not a prop of SidecarOptions. Fix: did you mean image?',
     ]);
     expect(linesOf(db({ claimRetention: js({ whenDelete: 'Delete' }) }))).toEqual([

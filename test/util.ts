@@ -1,4 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { TiersError } from '../src/_errors';
+import { assertNoProblems } from '../src/_errors';
 import { SchemaValidator } from '../src/guardrails/schema';
 
 /** A manifest object as synthesized. */
@@ -38,4 +41,18 @@ export function chart(namespace?: string): Chart {
 /** The first container of the pod template of a workload. */
 export function mainContainer(workload: Manifest): Manifest {
   return workload.spec.template.spec.containers[0];
+}
+
+/**
+ * Every problem of the app of `c` (its constructs' own and the guardrails'
+ * findings), as the one TiersError of its synth lists them; none when it is clean.
+ */
+export function appProblems(c: IConstruct): string[] {
+  try {
+    assertNoProblems(c.node.root);
+  } catch (e) {
+    if (e instanceof TiersError) return e.problems;
+    throw e;
+  }
+  return [];
 }

@@ -72,7 +72,7 @@ describe('snapshots', () => {
       security: { runAsUser: 20000, runAsGroup: 20001, fsGroup: 20002 },
       serviceAccountName: 'storefront',
       autoscaling: { minReplicas: 3, maxReplicas: 10, cpuUtilizationPercent: 60 },
-      sidecars: [{ name: 'metrics', image: 'registry.example.com/tools/exporter:0.9.1', port: 9113 }],
+      sidecars: [{ name: 'metrics', image: 'registry.example.com/tools/exporter:0.9.1', port: 9113, readiness: Probe.httpGet('/metrics', { periodSeconds: 5 }) }],
     });
     new ApiObject(c, 'sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'storefront', namespace: 'shop' } });
     expect(tier.name).toBe('storefront');
@@ -319,7 +319,10 @@ describe('probes', () => {
   });
 
   test('rejects identical probes, bad thresholds, unknown ports', () => {
-    expect(problemsOf({ readiness: Probe.tcpSocket(), liveness: Probe.tcpSocket() })).toMatch(/liveness: got "the same probe as readiness"; liveness and readiness must differ/);
+    expect(problemsOf({ readiness: Probe.tcpSocket(), liveness: Probe.tcpSocket() })).toMatch(/liveness: got "the same handler as readiness"; liveness and readiness must use different handlers/);
+    // timings do not make two probes differ: the handler does
+    expect(problemsOf({ readiness: Probe.httpGet('/ready'), liveness: Probe.httpGet('/ready', { periodSeconds: 30, failureThreshold: 10 }) }))
+      .toMatch(/liveness: got "the same handler as readiness"/);
     expect(problemsOf({ liveness: Probe.tcpSocket({ successThreshold: 2 }) })).toMatch(/liveness\.successThreshold: got 2; must be 1 for liveness and startup probes/);
     expect(problemsOf({ readiness: Probe.httpGet('/', { portName: 'admin' }) })).toMatch(/readiness\.portName: got "admin"; names a port the container does not declare/);
     expect(problemsOf({ readiness: Probe.httpGet('healthz') })).toMatch(/readiness path: got "healthz"; must be an absolute URL path/);
@@ -448,7 +451,7 @@ describe('environment and config files', () => {
 describe('sidecars', () => {
   test('share the pod network and a shared emptyDir, hardened the same way', () => {
     const c = chart();
-    const tier = new StatelessWebTier(c, 'web', { image: IMAGE, sidecars: [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31.2', port: 9901 }] });
+    const tier = new StatelessWebTier(c, 'web', { image: IMAGE, sidecars: [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31.2', port: 9901, readiness: Probe.httpGet('/ready') }] });
     tier.addSidecar({ name: 'logs', image: 'fluent/fluent-bit:3.1.9', readiness: Probe.exec(['true']), liveness: Probe.exec(['/bin/sh', '-c', 'true']) });
     const objects = synth(c);
     const spec = podSpec(objects);
@@ -459,7 +462,9 @@ describe('sidecars', () => {
     }
     const proxy = spec.containers[1];
     expect(proxy.ports).toEqual([{ name: 'proxy', containerPort: 9901, protocol: 'TCP' }]);
-    expect(proxy.readinessProbe.tcpSocket).toEqual({ port: 'proxy' });
+    // readiness as given (it has no default); liveness defaults to a TCP check of the port, another handler
+    expect(proxy.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'proxy' });
+    expect(proxy.livenessProbe).toEqual(expect.objectContaining({ tcpSocket: { port: 'proxy' }, initialDelaySeconds: 10, periodSeconds: 10 }));
     expect(proxy.resources.requests).toEqual({ 'cpu': '50m', 'memory': '64Mi', 'ephemeral-storage': '32Mi' });
     expect(proxy.volumeMounts).toContainEqual({ name: 'proxy-tmp', mountPath: '/tmp' });
     expect(spec.volumes.map((v: Manifest) => v.name)).toEqual(['tmp', 'shared', 'proxy-tmp', 'logs-tmp']);

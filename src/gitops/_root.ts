@@ -30,15 +30,23 @@ export function rootOf(c: IConstruct): GitOpsRoot | undefined {
   return (c.node.root as unknown as { [ROOT]?: GitOpsRoot })[ROOT];
 }
 
-const SYNTHS = Symbol.for('cdk8s-tiers.gitops-synths');
-const counter = globalThis as unknown as { [SYNTHS]?: number };
-
-/** Counts a GitOpsApp synth (so the CLI can tell an app file that never synthesized one). */
-export function countSynth(): void {
-  counter[SYNTHS] = (counter[SYNTHS] ?? 0) + 1;
+/** What one GitOpsApp synth writes or checks: its outdir and the folders in it. */
+export interface SynthTarget {
+  readonly outdir: string;
+  /** The environment folders, and "argocd" when Applications are written. */
+  readonly folders: readonly string[];
 }
 
-/** GitOpsApp synths so far in this process. */
-export function synthCount(): number {
-  return counter[SYNTHS] ?? 0;
+// on globalThis, so that an app file that loads another copy of the library is still seen by the CLI
+const SYNTHS = Symbol.for('cdk8s-tiers.gitops-synths');
+const registry = globalThis as unknown as { [SYNTHS]?: SynthTarget[] };
+
+/** Records a GitOpsApp synth (so the CLI can say what was written, or tell an app file that never synthesized one). */
+export function recordSynth(target: SynthTarget): void {
+  (registry[SYNTHS] ??= []).push(target);
+}
+
+/** The GitOpsApp synths of this process so far, in order. */
+export function synthsSoFar(): readonly SynthTarget[] {
+  return registry[SYNTHS] ?? [];
 }

@@ -9,12 +9,12 @@ import { IConstruct } from 'constructs';
 import { collectProblems, formatProblem, Problems, TiersError } from '../_errors';
 import { ARGOCD_OPTIONS, GITOPS_APP_PROPS } from '../_keys';
 import { checkProps } from '../_props';
-import { Guardrails } from '../guardrails';
+import { AppGuardrails, checkWritten } from '../guardrails/synth';
 import { ArgoCdOptions } from './argo-cd';
 import { DriftCheck, DriftReport } from './drift';
 import { Environment } from './environment';
 import { GENERATED_NOTE, multiDocument, RenderedFolder, renderFolder, sortObjects } from './_render';
-import { ARGOCD_FOLDER, countSynth, registerRoot } from './_root';
+import { ARGOCD_FOLDER, recordSynth, registerRoot } from './_root';
 import { Manifest } from './_serialize';
 import { topology } from './_topology';
 import { replaceFolder, unsafeTarget } from './_writer';
@@ -89,6 +89,8 @@ export class GitOpsApp extends App {
     const p = new Problems(this);
     checkProps(p, '', props, GITOPS_APP_PROPS);
     checkProps(p, 'argoCd', props.argoCd, ARGOCD_OPTIONS);
+    // the guardrails check what renderTree() writes, once per synth (not at every validation)
+    AppGuardrails.forWriter(this);
     this.argoCd = props.argoCd;
     this.checks = [...(props.checks ?? [])];
     this.cliOutdir = props.cliOutdir ?? process.env.CDK8S_OUTDIR;
@@ -118,12 +120,11 @@ export class GitOpsApp extends App {
    * `CDK8S_TIERS_GITOPS=check` compares it with `outdir` and throws when they differ.
    */
   public synth(): void {
-    countSynth();
+    recordSynth({ outdir: this.outdir, folders: [...this.environments.map((e) => e.name), ...(this.argoCdChart ? [ARGOCD_FOLDER] : [])] });
     const mode = process.env[GitOpsApp.MODE_VARIABLE];
     if (mode === 'check') {
       const report = this.checkDrift();
       if (!report.clean) throw new TiersError(DriftCheck.describe(report, this.outdir).map((l) => `${l}. Fix: run the synth and commit ${this.outdir}/`));
-      console.log(`${this.outdir}/ is up to date`);
       return;
     }
     const unsafe = unsafeTarget(this.outdir);
@@ -131,7 +132,6 @@ export class GitOpsApp extends App {
     const { folders, files } = this.renderTree();
     replaceFolder(this.outdir, files);
     this.writeCliCopy(folders);
-    if (mode !== undefined) console.log(`wrote ${files.size} files to ${this.outdir}/ (${this.environments.map((e) => e.name).join(', ')})`);
   }
 
   /** Renders the tree and compares it with `outdir`, byte for byte. */
@@ -148,17 +148,18 @@ export class GitOpsApp extends App {
     }
     this.checkNamespaces(envs, problems);
 
+    const constructProblems = [...problems];
     const buckets = this.apiObjectsByFolder(problems);
-    // the guardrails rendered every object while validating (collectProblems): reuse that JSON
-    const json = (o: ApiObject) => Guardrails.manifestOf(o);
     const folders: RenderedFolder[] = [];
-    for (const env of envs) folders.push(renderFolder(env.name, sortObjects(buckets.get(env) ?? [], problems, json), problems));
+    for (const env of envs) folders.push(renderFolder(env.name, sortObjects(buckets.get(env) ?? [], problems), problems));
     if (this.argoCdChart) {
       if (this.argoCdPath === undefined) {
         problems.push(`[${this.argoCdChart.node.path}] ${formatProblem({ prop: 'argoCd.path', value: undefined, rule: 'is required when outdir is an absolute path', fix: 'give the path of the tree inside the repository, like "dist"' })}`);
       }
-      folders.push(renderFolder(ARGOCD_FOLDER, sortObjects(buckets.get(this.argoCdChart) ?? [], problems, json), problems));
+      folders.push(renderFolder(ARGOCD_FOLDER, sortObjects(buckets.get(this.argoCdChart) ?? [], problems), problems));
     }
+    // the guardrails: one pass over every object exactly as it will be written
+    problems.push(...checkWritten(this, folders.flatMap((f) => f.objects), constructProblems));
     for (const folder of folders) {
       for (const check of this.checks) {
         for (const message of check.check(folder.objects.map((o) => structuredClone(o.object)), folder.folder)) problems.push(`[${folder.folder}] ${message}`);

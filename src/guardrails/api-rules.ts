@@ -20,6 +20,34 @@ const MAX_STATEFULSET_NAME = 52;
 const PERCENT = /^\d+%$/;
 
 const nameOf = (c: JsonObject) => `container ${show(c.name)}`;
+/** What the API server accepts at most: ConfigMap and Secret data together, and all annotations of an object. */
+const MAX_DATA_BYTES = 1024 * 1024;
+const MAX_ANNOTATION_BYTES = 256 * 1024;
+/** The cluster-scoped kinds of Kubernetes 1.28, by API group. */
+const CLUSTER_SCOPED: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['', new Set(['Namespace', 'Node', 'PersistentVolume', 'ComponentStatus'])],
+  ['rbac.authorization.k8s.io', new Set(['ClusterRole', 'ClusterRoleBinding'])],
+  ['storage.k8s.io', new Set(['StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment'])],
+  ['scheduling.k8s.io', new Set(['PriorityClass'])],
+  ['apiextensions.k8s.io', new Set(['CustomResourceDefinition'])],
+  ['apiregistration.k8s.io', new Set(['APIService'])],
+  ['admissionregistration.k8s.io', new Set(['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'])],
+  ['networking.k8s.io', new Set(['IngressClass', 'ClusterCIDR', 'IPAddress'])],
+  ['node.k8s.io', new Set(['RuntimeClass'])],
+  ['certificates.k8s.io', new Set(['CertificateSigningRequest', 'ClusterTrustBundle'])],
+  ['flowcontrol.apiserver.k8s.io', new Set(['FlowSchema', 'PriorityLevelConfiguration'])],
+  ['resource.k8s.io', new Set(['ResourceClass'])],
+]);
+const bytes = (v: unknown) => (typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : 0);
+/** The size of a map of strings as the API server counts it: keys and values. */
+const mapBytes = (m: unknown, size = bytes) => Object.entries(obj(m)).reduce((n, [k, v]) => n + bytes(k) + size(v), 0);
+/** The decoded size of a base64 value (binaryData, Secret data). */
+const decoded = (v: unknown) => (typeof v === 'string' ? Buffer.from(v, 'base64').length : 0);
+/** Whether an object of this apiVersion and kind is cluster-scoped. */
+export function isClusterScoped(o: JsonObject): boolean {
+  const v = text(o.apiVersion);
+  return CLUSTER_SCOPED.get(v.includes('/') ? v.split('/')[0] : '')?.has(text(o.kind)) ?? false;
+}
 /** The numeric value of a quantity (numbers count as themselves). */
 const amount = (q: unknown) => (typeof q === 'number' ? q : quantityValue(q));
 
@@ -74,6 +102,28 @@ export const API_CHECKS: readonly Check[] = [
       if (ns !== undefined && !isDns1123Label(ns)) ctx.report(o, `metadata.namespace ${show(ns)} is not a DNS-1123 label`);
     }
   }),
+  check(API, 'cluster-scoped', 'a cluster-scoped object (Namespace, ClusterRole, ClusterRoleBinding, StorageClass, PersistentVolume ...) has no metadata.namespace',
+    'remove it: ApiObject.of(obj).addJsonPatch(JsonPatch.remove("/metadata/namespace")) (a chart gives its namespace to every object), or create the object in a chart without a namespace', (ctx) => {
+      for (const o of ctx.subjects) {
+        const ns = obj(o.metadata).namespace;
+        if (ns !== undefined && isClusterScoped(o)) ctx.report(o, `a cluster-scoped ${text(o.kind)} carries metadata.namespace ${show(ns)}`);
+      }
+    }),
+  check(API, 'size-limits', `ConfigMap and Secret data hold at most 1 MiB together, and an object's annotations (and its pod template's) at most 256 KiB`,
+    'move large content into a volume or an image, and large annotations into a ConfigMap', (ctx) => {
+      for (const o of ctx.subjects) {
+        if (o.kind === 'ConfigMap' || o.kind === 'Secret') {
+          const size = mapBytes(o.data, o.kind === 'Secret' ? decoded : bytes) + mapBytes(o.binaryData, decoded) + mapBytes(o.stringData);
+          if (size > MAX_DATA_BYTES) ctx.report(o, `its data is ${size} bytes, above the limit of ${MAX_DATA_BYTES}`);
+        }
+        const size = mapBytes(obj(o.metadata).annotations);
+        if (size > MAX_ANNOTATION_BYTES) ctx.report(o, `metadata.annotations are ${size} bytes, above the limit of ${MAX_ANNOTATION_BYTES}`);
+      }
+      eachPod(ctx, (w, report) => {
+        const size = mapBytes(w.annotations);
+        if (w.kind !== 'Pod' && size > MAX_ANNOTATION_BYTES) report(`pod template annotations are ${size} bytes, above the limit of ${MAX_ANNOTATION_BYTES}`);
+      });
+    }),
   check(API, 'labels', 'label keys and values of objects and pod templates are legal', 'shorten the label or replace other characters with "-"', (ctx) => {
     for (const o of ctx.subjects) checkLabelMap(obj(o.metadata).labels, 'metadata.labels', (m) => ctx.report(o, m));
     eachPod(ctx, (w, report) => {

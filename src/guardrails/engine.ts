@@ -8,11 +8,13 @@ import { Check, CheckContext } from './check';
 import { compareFindings, GuardrailArea, GuardrailFinding, GuardrailsReport, GuardrailWaiver } from './findings';
 import { JsonObject, ManifestIndex, PodOwner, refOf, text } from './manifests';
 import { POLICY_CHECKS } from './policy';
+import { RBAC_CHECKS } from './rbac';
 import { SCHEMA_CHECKS } from './schema';
+import { SECRET_CHECKS } from './secrets';
 import { parseWaivers, WAIVER_CHECK } from './waivers';
 
 /** Every check, in the order they run. */
-export const ALL_CHECKS: readonly Check[] = [...SCHEMA_CHECKS, ...API_CHECKS, ...POLICY_CHECKS, WAIVER_CHECK];
+export const ALL_CHECKS: readonly Check[] = [...SCHEMA_CHECKS, ...API_CHECKS, ...POLICY_CHECKS, ...SECRET_CHECKS, ...RBAC_CHECKS, WAIVER_CHECK];
 
 const CHECKS_BY_ID: ReadonlyMap<string, Check> = new Map(ALL_CHECKS.map((c) => [c.id, c]));
 
@@ -21,12 +23,11 @@ export function checkById(id: string): Check | undefined {
   return CHECKS_BY_ID.get(id);
 }
 
-/** The object each finding is about (the finding objects of one run are the keys). */
-const sources = new WeakMap<GuardrailFinding, JsonObject>();
-
-/** The manifest object a finding of {@link runChecks} is about. */
-export function sourceOf(f: GuardrailFinding): JsonObject | undefined {
-  return sources.get(f);
+/** What one run of the checks found, and the object each finding is about. */
+export interface CheckRun {
+  readonly report: GuardrailsReport;
+  /** The manifest object of each finding (waived ones included). */
+  readonly sources: ReadonlyMap<GuardrailFinding, JsonObject>;
 }
 
 /** How to run the checks. */
@@ -40,7 +41,7 @@ export interface RunOptions {
 }
 
 /** Checks `all` (or the `subjects` among them) and applies waivers; findings and waivers come sorted. */
-export function runChecks(all: readonly JsonObject[], options: RunOptions = {}): GuardrailsReport {
+export function runChecks(all: readonly JsonObject[], options: RunOptions = {}): CheckRun {
   const index = new ManifestIndex(all);
   const subjects = options.subjects ?? all;
   const byKind = new Map<string, JsonObject[]>();
@@ -51,6 +52,7 @@ export function runChecks(all: readonly JsonObject[], options: RunOptions = {}):
     else byKind.set(k, [o]);
   }
   const found = new Map<JsonObject, GuardrailFinding[]>();
+  const sources = new Map<GuardrailFinding, JsonObject>();
   let current: Check = ALL_CHECKS[0];
   const report = (check: Check, o: JsonObject, message: string) => {
     const path = options.pathOf?.(o);
@@ -86,5 +88,5 @@ export function runChecks(all: readonly JsonObject[], options: RunOptions = {}):
   findings.push(...(options.extra ?? []));
   findings.sort(compareFindings);
   waivers.sort((a, b) => compareFindings(a.finding, b.finding));
-  return { findings, waivers };
+  return { report: { findings, waivers }, sources };
 }

@@ -8,7 +8,7 @@ import { throwProblem, TiersError, toProblem } from '../_errors';
 import { isConstruct, isInChart, isObject } from '../_rules';
 import { ALL_CHECKS, runChecks } from './engine';
 import { findingLine, GuardrailArea, GuardrailFinding, GuardrailsReport } from './findings';
-import { checkChart, manifestOf, manifestsOf, problemsOf, registerGuardrails } from './synth';
+import { AppGuardrails, checkChart, manifestsOf, problemsOf } from './synth';
 import { WAIVER_ANNOTATION } from './waivers';
 
 /** What one check asks for. */
@@ -27,9 +27,11 @@ export interface GuardrailCheckInfo {
  * Strict Kubernetes 1.28 schema, API-server rules and the security and
  * production policy, over synthesized manifests.
  *
- * Every chart that holds a construct of this library is checked at synth
- * already; use {@link Guardrails.enable} for other charts and
- * {@link Guardrails.check} / {@link Guardrails.assert} in tests.
+ * Every chart of an app that holds a construct of this library (and every
+ * chart of a GitOpsApp) is checked at synth already; use
+ * {@link Guardrails.enable} for other apps and {@link Guardrails.check} /
+ * {@link Guardrails.assert} in tests. Nothing is cached: every call renders
+ * and checks the tree as it is.
  */
 export class Guardrails {
   /** The annotation that waives policy findings of its object: `"<check-id>=<reason>; ..."`. */
@@ -48,9 +50,13 @@ export class Guardrails {
     return findingLine(finding);
   }
 
-  /** Checks the chart of `scope` at every synth, like the library's own constructs do. */
+  /**
+   * Checks every chart of the app of `scope` at every synth, like the library's
+   * own constructs do: `app.synth()` then throws one TiersError with every
+   * problem of the app. (A GitOpsApp checks everything it writes already.)
+   */
   public static enable(scope: IConstruct): void {
-    registerGuardrails(constructArg('Guardrails.enable', scope));
+    AppGuardrails.enable(constructArg('Guardrails.enable', scope));
   }
 
   /** Checks every object of `chart` now (the rest of its app is context: references, node port clashes). Prints nothing. */
@@ -67,38 +73,33 @@ export class Guardrails {
     if (findings.length) throw new TiersError(findings.map(findingLine));
   }
 
-  /** Checks manifest objects as synthesized or read from YAML (no construct paths unless they came from {@link Guardrails.manifestsOf}). */
+  /** Checks manifest objects as synthesized or read from YAML (findings name the object: there are no construct paths). */
   public static checkManifests(objects: { [key: string]: unknown }[]): GuardrailsReport {
-    return runChecks(manifestsArg('Guardrails.checkManifests', objects));
+    return runChecks(manifestsArg('Guardrails.checkManifests', objects)).report;
   }
 
   /**
-   * The findings of `objects` as problem lines `[construct/path] check-id: ...`:
-   * the hook of a writer, `(objects) => Guardrails.problemsOf(objects)`.
-   * Objects from {@link Guardrails.manifestsOf} in the same synth are answered
-   * from the synth's check run, without checking them again.
+   * The findings of `objects`, checked now, as problem lines
+   * `[Kind namespace/name] check-id: ...`; prints the waivers. The hook of a
+   * writer: `(objects) => Guardrails.problemsOf(objects)`.
    */
   public static problemsOf(objects: { [key: string]: unknown }[]): string[] {
     return problemsOf(manifestsArg('Guardrails.problemsOf', objects));
   }
 
   /**
-   * The manifests of `chart`, in the order of `chart.toJson()`, rendered once
-   * per synth and shared with the guardrails: a writer that uses these does
-   * not render every object twice. Treat them as read-only.
+   * The manifests of `chart`, rendered now, in the order of `chart.toJson()`
+   * (without validating the app). Each call renders again: later changes of
+   * the tree are always in the result.
    */
   public static manifestsOf(chart: Chart): { [key: string]: unknown }[] {
     return manifestsOf(chartArg('Guardrails.manifestsOf', chart));
   }
 
-  /**
-   * The JSON of one ApiObject as rendered for the guardrails in this synth
-   * (read-only), else `apiObject.toJson()`: a writer that renders object by
-   * object uses this instead of `toJson()` to render each object once.
-   */
+  /** The JSON of one ApiObject, rendered now (`apiObject.toJson()`). */
   public static manifestOf(apiObject: ApiObject): { [key: string]: unknown } {
     if (!ApiObject.isApiObject(apiObject)) throwProblem('Guardrails.manifestOf', { prop: 'apiObject', value: apiObject, rule: 'must be an ApiObject', fix: 'pass an ApiObject of the tree' });
-    return manifestOf(apiObject);
+    return apiObject.toJson();
   }
 
   private constructor() {}

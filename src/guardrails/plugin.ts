@@ -11,7 +11,7 @@
  * The contract (cdk8s-cli lib/plugins/validation.d.ts) is restated here as
  * structural types, so that the library does not depend on the CLI.
  */
-import { checkById, runChecks, sourceOf } from './engine';
+import { checkById, runChecks } from './engine';
 import { describeObject, GuardrailFinding, waiverLine } from './findings';
 import { isObject, JsonObject } from './manifests';
 
@@ -61,7 +61,7 @@ export class GuardrailsValidation {
       const name = (o.metadata as { name?: unknown } | undefined)?.name;
       return typeof name === 'string' ? context.metadata?.[name]?.path : undefined;
     };
-    const { findings, waivers } = runChecks(objects, { pathOf });
+    const { report: { findings, waivers }, sources } = runChecks(objects, { pathOf });
     for (const w of waivers) context.logger.log(`cdk8s-tiers guardrails: ${waiverLine(w)}`);
 
     const byCheck = new Map<string, GuardrailFinding[]>();
@@ -79,7 +79,7 @@ export class GuardrailsValidation {
         violatingResources: found.map((f) => ({
           resourceName: f.object.name,
           locations: [`${describeObject(f.object)}: ${f.message}`],
-          manifestPath: fileOf.get(sourceOf(f) ?? {}) ?? '',
+          manifestPath: fileOf.get(sources.get(f) ?? {}) ?? '',
         })),
       });
     }

@@ -7,7 +7,7 @@
 import { show } from '../_errors';
 import { LABEL_INSTANCE, LABEL_NAME } from '../_labels';
 import { MIN_UID } from '../_pod';
-import { looksSecret, parseImage } from '../_rules';
+import { parseImage, probeHandler } from '../_rules';
 import { check, Check, CheckContext } from './check';
 import { GuardrailArea } from './findings';
 import { containersOf, has, JsonObject, obj, objects, PodOwner, selectorMatches, text } from './manifests';
@@ -180,17 +180,16 @@ export const POLICY_CHECKS: readonly Check[] = [
     if (v.init || w.batch || w.kind === 'Pod') return;
     if (v.c.readinessProbe === undefined) v.report(`${v.at}: no readinessProbe`);
     if (v.c.livenessProbe === undefined) v.report(`${v.at}: no livenessProbe`);
-    if (v.c.readinessProbe !== undefined && JSON.stringify(v.c.readinessProbe) === JSON.stringify(v.c.livenessProbe)) v.report(`${v.at}: liveness and readiness probes are identical`);
+    const handler = probeHandler(v.c.readinessProbe);
+    if (handler !== undefined && handler === probeHandler(v.c.livenessProbe)) v.report(`${v.at}: liveness and readiness probes use the same handler (${handler})`);
   }),
-  check(POLICY, 'no-literal-secrets', 'no credential appears as a literal value: env values of secret-looking names come from a Secret, and no Secret with data is written',
-    'use valueFrom.secretKeyRef and create the Secret outside the manifests (sealed-secrets, external-secrets)', (ctx) => {
-      eachContainer(ctx, (v) => {
-        for (const e of objects(v.c.env)) {
-          if (e.value !== undefined && looksSecret(text(e.name))) v.report(`${v.at}: env ${show(e.name)} carries a literal value`);
-        }
-      });
-      for (const s of ctx.subjectsOfKind('Secret')) {
-        if (Object.keys(obj(s.data)).length || Object.keys(obj(s.stringData)).length) ctx.report(s, 'a Secret with literal data is written into the output');
+  check(POLICY, 'exposure', 'Services are not published outside the cluster by a cloud load balancer (type LoadBalancer) or on chosen node addresses (externalIPs); NodePort stays allowed',
+    'use a NodePort or ClusterIP Service behind the platform\'s ingress; remove externalIPs', (ctx) => {
+      for (const svc of ctx.subjectsOfKind('Service')) {
+        const s = obj(svc.spec);
+        if (s.type === 'LoadBalancer') ctx.report(svc, 'type LoadBalancer publishes it on a cloud load balancer');
+        const ips = Array.isArray(s.externalIPs) ? s.externalIPs : [];
+        if (ips.length) ctx.report(svc, `externalIPs ${ips.map((ip) => show(ip)).join(', ')} publish it on node addresses`);
       }
     }),
   check(POLICY, 'pdb', 'a Deployment or StatefulSet that may run several pods is covered by a PodDisruptionBudget', 'add a PodDisruptionBudget selecting its pods', (ctx) => {

@@ -131,7 +131,7 @@ const MAX_PER_OBJECT = 10;
  * Reported by the synth layer: manifests read from JSON or YAML have rendered already.
  */
 export const RENDER_CHECK: Check = check(GuardrailArea.SCHEMA, 'renders', 'the ApiObject renders to JSON (its JSON patches apply, its lazy values resolve)',
-  'correct the JSON patch or value named in the message', () => undefined);
+  'correct the JSON patch or value named in the message (a map key "constructor" or "__proto__" cannot be rendered by cdk8s: rename it)', () => undefined);
 
 /**
  * The fix of a render finding, by what the message says: a value of another

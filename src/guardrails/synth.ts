@@ -1,156 +1,204 @@
 /**
- * Guardrails at synth: every chart that holds a construct of the library gets
- * one validation that checks all of its objects (also those users add by hand)
- * with the rest of the app as context, and reports each finding on the
- * ApiObject that rendered it, so cdk8s prints `[construct/path] check-id: ...`
- * next to every other problem of the synth.
+ * Guardrails at synth: one explicit check pass over exactly the objects that
+ * are written. Nothing is kept between passes: every pass renders the tree as
+ * it is at that moment, so objects added or changed after an earlier synth,
+ * `Guardrails.check` or `Guardrails.manifestsOf` are always judged as written.
  *
- * Cost: one check run per app per synth. cdk8s validates the whole app once
- * per chart during `app.synth()`, so the result of a run (with each object's
- * JSON) is cached until the current synchronous job ends (a microtask clears
- * it), and also dropped when a chart gains or loses a direct child. The same
- * JSON is handed out by `manifestsOf(chart)` so that a writer does not render
- * every object a second time, and `problemsOf(objects)` answers from the cache
- * for objects that came from it.
+ * Who runs the pass is recorded in the construct tree itself, by one
+ * {@link AppGuardrails} construct at the root of the app (id
+ * `cdk8s-tiers-guardrails`):
+ *
+ * - Plain cdk8s `App` (and `Testing.app()`): the first construct of the
+ *   library, or `Guardrails.enable(app)`, adds it. Its one validation runs
+ *   every other validation of the app, then the checks over every ApiObject of
+ *   every chart (what `app.synth()` writes), and throws all problems together
+ *   as one TiersError: that is what `app.synth()`, `Testing.synth()` and
+ *   `cdk8s synth` report. cdk8s validates the whole app once when `app.synth()`
+ *   starts and once more for each chart it writes (`Chart.toJson()`
+ *   validates): each of those validations renders every object again, and
+ *   runs the checks again unless the input is exactly that of the last pass.
+ * - A writer (the GitOpsApp) adds it with `writer: true` before any other
+ *   construct exists: validations then run no pass, and the writer calls
+ *   {@link checkWritten} once per synth over the canonical objects it is about
+ *   to write.
  */
-import { ApiObject, Chart, DependencyGraph } from 'cdk8s';
-import { IConstruct } from 'constructs';
-import { runChecks, sourceOf } from './engine';
-import { findingLine, findingText, GuardrailFinding, GuardrailsReport, GuardrailWaiver, waiverLine } from './findings';
+import { createHash } from 'node:crypto';
+import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { collectProblems, TiersError } from '../_errors';
+import { runChecks } from './engine';
+import { findingLine, GuardrailFinding, GuardrailsReport, GuardrailWaiver, waiverLine } from './findings';
 import { JsonObject } from './manifests';
 import { RENDER_CHECK, renderFix } from './schema';
+import { startSecretScanner } from './secrets';
 
-/** One check run over a whole app. */
-interface AppRun {
-  /** The JSON of every ApiObject of the app that could be rendered. */
-  readonly json: ReadonlyMap<ApiObject, JsonObject>;
-  /** The findings of each checked ApiObject. */
-  readonly findings: ReadonlyMap<ApiObject, GuardrailFinding[]>;
-  /** The ApiObjects of each checked chart. */
-  readonly objects: ReadonlyMap<Chart, ApiObject[]>;
-  /** Direct children of each checked chart when the run was made (a cheap staleness test). */
-  readonly sizes: ReadonlyMap<Chart, number>;
-  /** JSON of the checked objects. */
-  readonly subjects: ReadonlySet<JsonObject>;
-  readonly report: GuardrailsReport;
-  /** The root of the app. */
-  readonly root: IConstruct;
-}
+const ID = 'cdk8s-tiers-guardrails';
+const MARK = Symbol.for('cdk8s-tiers.AppGuardrails');
 
-const enabled = new WeakSet<Chart>();
-const runs = new WeakMap<IConstruct, AppRun>();
-/** The construct path of every JSON object rendered by a run. */
-const paths = new WeakMap<JsonObject, string>();
-/** The run each JSON object came from. */
-const origin = new WeakMap<JsonObject, AppRun>();
-const reporting = new WeakSet<ApiObject>();
-/** Apps whose run is being made (a validation must not ask for it meanwhile). */
-const making = new WeakSet<IConstruct>();
-
-/** Checks the chart of `scope` at every synth (once per chart, however often it is called). */
-export function registerGuardrails(scope: IConstruct): void {
-  const chart = Chart.of(scope);
-  if (enabled.has(chart)) return;
-  enabled.add(chart);
-  chart.node.addValidation({ validate: () => validateChart(chart) });
+/** One object as a writer writes it: the construct path of its ApiObject and its JSON. */
+export interface WrittenObject {
+  readonly path: string;
+  readonly object: JsonObject;
 }
 
 /**
- * Runs (or reuses) the app's check run and makes every ApiObject of the chart
- * report its own findings. A chart is validated before its descendants, so
- * the validations added here run in the same pass.
+ * How the objects of one app are checked: at every validation (a plain App),
+ * or by the app's writer. One per app, at its root.
  */
-function validateChart(chart: Chart): string[] {
-  const run = currentRun(chart);
-  for (const o of run.objects.get(chart) ?? []) {
-    if (reporting.has(o)) continue;
-    reporting.add(o);
-    // the chart's validation (earlier in the same pass) has refreshed the run already
-    o.node.addValidation({ validate: () => ((runs.get(o.node.root) ?? currentRun(o.chart)).findings.get(o) ?? []).map(findingText) });
+export class AppGuardrails extends Construct {
+  /** The guardrails of the app of `scope`, if it has them (also those of another copy of the library). */
+  public static of(scope: IConstruct): AppGuardrails | undefined {
+    const c = scope.node.root.node.tryFindChild(ID);
+    return typeof c === 'object' && c !== null && MARK in c ? c as unknown as AppGuardrails : undefined;
   }
-  return [];
-}
 
-/** The check run of the app of `chart`, made now unless a fresh one exists. */
-function currentRun(chart: Chart): AppRun {
-  const root = chart.node.root;
-  const cached = runs.get(root);
-  if (cached && (!enabled.has(chart) || cached.sizes.get(chart) === chart.node.children.length)) return cached;
-  if (making.has(root)) throw new Error(`[${chart.node.path}] the guardrails were asked for while they were being computed (by a construct's validation?)`);
-  making.add(root);
-  let run: AppRun;
-  try {
-    run = makeRun(root);
-  } finally {
-    making.delete(root);
+  /** Checks the app of `scope` at every validation (once per app, however often it is called); a writer's app stays with its writer. */
+  public static enable(scope: IConstruct): void {
+    if (!AppGuardrails.of(scope)) new AppGuardrails(scope.node.root, false);
   }
-  runs.set(root, run);
-  queueMicrotask(() => {
-    if (runs.get(root) === run) runs.delete(root);
-  });
-  printWaivers(run.report.waivers);
-  return run;
-}
 
-/** Renders every ApiObject of the app (each once) and checks those of enabled charts. */
-function makeRun(root: IConstruct): AppRun {
-  const json = new Map<ApiObject, JsonObject>();
-  const byJson = new Map<JsonObject, ApiObject>();
-  const objects = new Map<Chart, ApiObject[]>();
-  const subjects: JsonObject[] = [];
-  const all = root.node.findAll();
-  const unrendered = new Map<ApiObject, GuardrailFinding>();
-  // Constructs whose props are wrong report that themselves; their output is judged once they are right.
-  const troubled = new Set(all.filter((c) => !ApiObject.isApiObject(c) && !Chart.isChart(c) && c !== root && hasProblems(c)));
-  const sizes = new Map<Chart, number>();
-  for (const c of all) {
-    if (Chart.isChart(c) && enabled.has(c)) {
-      sizes.set(c, c.node.children.length);
-      objects.set(c, []);
+  /** Marks `app` as checked by its writer, which calls {@link checkWritten} over what it writes. Call it before creating any construct in the app. */
+  public static forWriter(app: IConstruct): void {
+    const existing = AppGuardrails.of(app);
+    if (existing && !existing.writer) throw new Error(`[${app.node.path}] the app already checks its objects at validation: mark it for its writer before creating constructs in it`);
+    if (!existing) new AppGuardrails(app, true);
+  }
+
+  /** Whether the app's writer runs the pass (else every validation of the app does). */
+  public readonly writer: boolean;
+  /**
+   * The last pass: a SHA-256 of everything it judged (the constructs' problems
+   * and every object's path and JSON) and what it found. cdk8s validates the
+   * app again for every chart it writes; a pass over exactly the same input
+   * gives exactly the same result, so those validations reuse it (and print
+   * the waivers once). Any change of the tree changes the input.
+   */
+  private last?: { readonly input: string; readonly problems: readonly string[] };
+
+  private constructor(root: IConstruct, writer: boolean) {
+    super(root as Construct, ID);
+    Object.defineProperty(this, MARK, { value: true });
+    this.writer = writer;
+    if (!writer) this.node.addValidation({ validate: () => this.validateApp() });
+    // the secret scanner's worker loads while the app is built
+    startSecretScanner();
+  }
+
+  /** Every problem of the app (its constructs' own and the findings of one pass), thrown as one TiersError. */
+  private validateApp(): string[] {
+    const root = this.node.root;
+    const own = [
+      ...root.node.validate().map((m) => `[${root.node.path}] ${m}`),
+      ...root.node.children.filter((c) => c !== this).flatMap((c) => collectProblems(c)),
+    ];
+    const rendered = renderTree(root);
+    const input = fingerprint([own, rendered.map((r) => [r.path, r.json ?? null, r.error ?? null])]);
+    if (input === undefined || this.last?.input !== input) {
+      const troubled = troubledPaths(root, own);
+      const report = checkRendered(rendered, (r) => isJudged(r.path, troubled));
+      printWaivers(report.waivers);
+      this.last = { input: input ?? '', problems: [...own, ...report.findings.map(findingLine)] };
     }
+    if (!this.last.problems.length) return [];
+    const error = new TiersError([...this.last.problems]);
+    // a user's stack trace starts where the app is synthesized (none of the library's, constructs' or cdk8s's frames)
+    Error.captureStackTrace(error, App.prototype.synth);
+    throw error;
+  }
+}
+
+/** A SHA-256 of `input` as JSON; none when it has no JSON form (then nothing is reused). */
+function fingerprint(input: unknown): string | undefined {
+  try {
+    return createHash('sha256').update(JSON.stringify(input)).digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The construct paths whose objects are not judged in this pass: constructs
+ * (not charts or ApiObjects) that reported a problem of their own props. Their
+ * output is judged once the props are right, so a mistake is not echoed as
+ * findings. `problems` are lines `[construct/path] ...`.
+ */
+export function troubledPaths(root: IConstruct, problems: readonly string[]): ReadonlySet<string> {
+  const reported = new Set(problems.map((l) => l.slice(1, l.indexOf('] '))));
+  return new Set(root.node.findAll()
+    .filter((c) => c !== root && reported.has(c.node.path) && !ApiObject.isApiObject(c) && !Chart.isChart(c))
+    .map((c) => c.node.path));
+}
+
+/** Whether an object at `path` is judged: no construct above it is troubled (construct ids never contain "/"). */
+function isJudged(path: string, troubled: ReadonlySet<string>): boolean {
+  if (troubled.size === 0) return true;
+  const parts = path.split('/');
+  for (let i = 1; i < parts.length; i++) if (troubled.has(parts.slice(0, i).join('/'))) return false;
+  return true;
+}
+
+/** One ApiObject rendered: its JSON, or why it could not be rendered. */
+interface Rendered {
+  readonly object: ApiObject;
+  readonly path: string;
+  readonly json?: JsonObject;
+  readonly error?: string;
+}
+
+/** Renders every ApiObject of the app of `root` once, now. */
+function renderTree(root: IConstruct): Rendered[] {
+  const out: Rendered[] = [];
+  for (const c of root.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
-    const subject = enabled.has(c.chart) && !c.node.scopes.some((s) => troubled.has(s));
-    if (subject) objects.get(c.chart)?.push(c);
-    let j: JsonObject;
     try {
-      j = c.toJson();
+      out.push({ object: c, path: c.node.path, json: c.toJson() });
     } catch (e) {
-      if (subject) unrendered.set(c, renderFinding(c, e));
+      out.push({ object: c, path: c.node.path, error: renderError(e) });
+    }
+  }
+  return out;
+}
+
+/** Checks the rendered objects that `subject` picks; the others are context (references, node port clashes). */
+function checkRendered(rendered: readonly Rendered[], subject: (r: Rendered) => boolean): GuardrailsReport {
+  const all: JsonObject[] = [];
+  const subjects: JsonObject[] = [];
+  const unrendered: GuardrailFinding[] = [];
+  const paths = new Map<JsonObject, string>();
+  for (const r of rendered) {
+    if (r.json === undefined) {
+      if (subject(r)) unrendered.push(renderFinding(r.object, r.error ?? ''));
       continue;
     }
-    json.set(c, j);
-    paths.set(j, c.node.path);
-    if (!subject) continue;
-    subjects.push(j);
-    byJson.set(j, c);
+    paths.set(r.json, r.path);
+    all.push(r.json);
+    if (subject(r)) subjects.push(r.json);
   }
-  const report = runChecks([...json.values()], { subjects, pathOf: (j) => paths.get(j), extra: [...unrendered.values()] });
-  const findings = new Map<ApiObject, GuardrailFinding[]>([...unrendered].map(([o, f]) => [o, [f]]));
-  for (const f of report.findings) {
-    const source = sourceOf(f);
-    const o = source && byJson.get(source);
-    if (!o) continue;
-    const l = findings.get(o);
-    if (l) l.push(f);
-    else findings.set(o, [f]);
-  }
-  const run: AppRun = { json, findings, objects, sizes, subjects: new Set(subjects), report, root };
-  for (const j of json.values()) origin.set(j, run);
-  return run;
+  return runChecks(all, { subjects, pathOf: (j) => paths.get(j), extra: unrendered }).report;
 }
 
-/** Whether a construct's own validations report something (one that needs the guardrails itself counts as fine here). */
-function hasProblems(c: IConstruct): boolean {
-  try {
-    return c.node.validate().length > 0;
-  } catch {
-    return false; // it runs again in the validation pass, when the run exists
-  }
+/**
+ * The one pass of a writer: checks `objects`, exactly as they will be written
+ * (all of them are subjects and context), and prints the waivers. Objects of
+ * constructs that reported problems (`problems`, lines `[path] ...`) are left
+ * out. Returns the findings as problem lines.
+ */
+export function checkWritten(root: IConstruct, objects: readonly WrittenObject[], problems: readonly string[]): string[] {
+  const troubled = troubledPaths(root, problems);
+  const paths = new Map(objects.map((o) => [o.object, o.path]));
+  const subjects = objects.filter((o) => isJudged(o.path, troubled)).map((o) => o.object);
+  const { report } = runChecks(objects.map((o) => o.object), { subjects, pathOf: (j) => paths.get(j) });
+  printWaivers(report.waivers);
+  return report.findings.map(findingLine);
+}
+
+/** Why toJson() threw, without cdk8s's prefix. */
+function renderError(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).replace(/^Failed serializing construct at path '[^']*' with name '[^']*': /, '').replace(/^[A-Za-z]*Error: /, '');
 }
 
 /** The finding of an ApiObject whose toJson() threw. */
-function renderFinding(o: ApiObject, e: unknown): GuardrailFinding {
-  const detail = (e instanceof Error ? e.message : String(e)).replace(/^Failed serializing construct at path '[^']*' with name '[^']*': /, '').replace(/^[A-Za-z]*Error: /, '');
+function renderFinding(o: ApiObject, detail: string): GuardrailFinding {
   return {
     checkId: RENDER_CHECK.id, area: RENDER_CHECK.area, fix: renderFix(detail), constructPath: o.node.path,
     object: { apiVersion: o.apiVersion, kind: o.kind, ...(o.metadata.namespace !== undefined ? { namespace: o.metadata.namespace } : {}), name: o.name },
@@ -163,58 +211,21 @@ function printWaivers(waivers: readonly GuardrailWaiver[]): void {
   console.warn(`cdk8s-tiers guardrails: ${waivers.length} waived finding${waivers.length === 1 ? '' : 's'}:\n  ${waivers.map(waiverLine).join('\n  ')}`);
 }
 
-/**
- * The manifests of `chart` in the order `chart.toJson()` gives them, rendered
- * once for this synth and shared with the guardrails (do not modify them).
- */
+/** The manifests of `chart`, rendered now, in the order `chart.toJson()` gives them (without validating the app). */
 export function manifestsOf(chart: Chart): JsonObject[] {
-  const run = currentRun(chart);
   return new DependencyGraph(chart.node).topology()
     .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
-    .map((o) => run.json.get(o) ?? o.toJson());
+    .map((o) => o.toJson());
 }
 
-/**
- * The JSON of one ApiObject as rendered for the guardrails in this synth (read-only),
- * or `o.toJson()` when no current run has it (it throws like toJson() when the object cannot be rendered).
- */
-export function manifestOf(o: ApiObject): JsonObject {
-  return runs.get(o.node.root)?.json.get(o) ?? o.toJson();
-}
-
-/**
- * The findings of `objects` as problem lines (`[construct/path] check-id: ...`):
- * from the current run when they all came from it, else from a fresh run over
- * them (which prints its waivers).
- */
+/** The findings of `objects` (checked now, all of them subjects) as problem lines; prints the waivers. */
 export function problemsOf(objects: readonly JsonObject[]): string[] {
-  const run = objects.length ? origin.get(objects[0]) : undefined;
-  if (run && runs.get(run.root) === run && objects.every((o) => run.subjects.has(o))) {
-    const wanted = new Set<unknown>(objects);
-    return run.report.findings.filter((f) => wanted.has(sourceOf(f))).map(findingLine);
-  }
-  const report = runChecks(objects, { pathOf: (j) => paths.get(j) });
+  const { report } = runChecks(objects);
   printWaivers(report.waivers);
   return report.findings.map(findingLine);
 }
 
-/** A fresh check of `chart` (the other objects of its app are context); prints nothing. */
+/** A check of `chart` now (every other object of its app is context); prints nothing. */
 export function checkChart(chart: Chart): GuardrailsReport {
-  const all: JsonObject[] = [];
-  const subjects: JsonObject[] = [];
-  const unrendered: GuardrailFinding[] = [];
-  for (const c of chart.node.root.node.findAll()) {
-    if (!ApiObject.isApiObject(c)) continue;
-    let j: JsonObject;
-    try {
-      j = c.toJson();
-    } catch (e) {
-      if (c.chart === chart) unrendered.push(renderFinding(c, e));
-      continue;
-    }
-    paths.set(j, c.node.path);
-    all.push(j);
-    if (c.chart === chart) subjects.push(j);
-  }
-  return runChecks(all, { subjects, pathOf: (j) => paths.get(j), extra: unrendered });
+  return checkRendered(renderTree(chart.node.root), (r) => r.object.chart === chart);
 }

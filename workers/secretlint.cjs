@@ -1,0 +1,22 @@
+// The worker behind src/guardrails/_secret-scan.ts: runs secretlint's recommended
+// rule preset (known token formats, private keys, credentials in URLs) over one
+// text and answers with where each finding starts and which rule found it,
+// never the secret itself. secretlint is asynchronous and ESM-only; the checks
+// are synchronous, so synckit runs this in a worker thread and waits for it.
+'use strict';
+/* global require */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { runAsWorker } = require('synckit');
+
+// loaded as the worker starts, while the app is still being built
+const loaded = Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')]);
+
+runAsWorker(async (content) => {
+  const [{ lintSource }, { creator }] = await loaded;
+  const rules = [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator }];
+  const result = await lintSource({
+    source: { content, filePath: 'manifests.txt', ext: '.txt', contentType: 'text' },
+    options: { config: { rules }, maskSecrets: true, noPhysicFilePath: true },
+  });
+  return result.messages.map((m) => ({ start: m.range[0], ruleId: m.ruleId, messageId: m.messageId }));
+});
