@@ -3,9 +3,9 @@
  * checked once and rendered at synth (env can still grow through connections).
  */
 import { k8s } from 'cdk8s-plus-28';
-import { Problems } from './_errors';
+import { Problems, show } from './_errors';
 import { containerSecurityContext } from './_pod';
-import { checkImage, checkPort, checkPortName, checkStringList, isDns1123Label, isEnvName, probeHandler } from './_rules';
+import { checkImage, checkMap, checkPort, checkPortName, checkStringList, isDns1123Label, isEnvName, probeHandler } from './_rules';
 import { EnvValue } from './env';
 import { Probe } from './probe';
 
@@ -28,6 +28,8 @@ export interface ContainerInput {
    * gave them elsewhere (e.g. `engine.image`). @default - `<prefix>image`, `<prefix>port`, `<prefix>portName`
    */
   readonly propNames?: { readonly image?: string; readonly port?: string; readonly portName?: string };
+  /** The name was checked already, by a stricter rule (the main container is named like its tier). @default false */
+  readonly nameChecked?: boolean;
 }
 
 export class ContainerBuilder {
@@ -37,7 +39,7 @@ export class ContainerBuilder {
   private readonly mounts: k8s.VolumeMount[];
 
   constructor(private readonly problems: Problems, private readonly prop: string, private readonly input: ContainerInput) {
-    problems.expect(isDns1123Label(input.name), {
+    problems.expect(input.nameChecked || isDns1123Label(input.name), {
       prop: `${prop}name`, value: input.name, rule: 'a container name must be a DNS-1123 label (lower-case letters, digits, "-", at most 63)',
       fix: 'use a name like "app" or "log-shipper"',
     });
@@ -49,7 +51,9 @@ export class ContainerBuilder {
       if (words !== undefined && words !== null) checkStringList(problems, `${prop}${what}`, words);
     }
     this.checkProbes();
-    for (const [name, value] of Object.entries(input.env ?? {})) this.addEnv(name, value, `${prop}env["${name}"]`);
+    for (const [name, value] of Object.entries(checkMap(problems, `${prop}env`, input.env, "{ LOG_LEVEL: EnvValue.fromValue('info') }") ?? {})) {
+      this.addEnv(name, value, `${prop}env["${name}"]`);
+    }
     this.mounts = [...input.volumeMounts];
   }
 
@@ -75,7 +79,7 @@ export class ContainerBuilder {
       fix: 'rename the variable, e.g. "DATABASE_HOST"',
     })) return;
     if (!this.problems.expect(!this.env.has(name), {
-      prop, value: name, rule: `container "${this.input.name}" already has an environment variable of that name`,
+      prop, value: name, rule: `container ${show(this.input.name)} already has an environment variable of that name`,
       fix: 'remove one of the two definitions, or connect with another envPrefix',
     })) return;
     if (!this.problems.expect(value instanceof EnvValue, {
@@ -112,7 +116,7 @@ export class ContainerBuilder {
         });
       } else if (portName !== undefined && portName !== this.portName) {
         this.problems.add({
-          prop: `${this.prop}${what}.portName`, value: portName, rule: `names a port the container does not declare (it declares ${JSON.stringify(this.portName ?? 'none')})`,
+          prop: `${this.prop}${what}.portName`, value: portName, rule: `names a port the container does not declare (it declares ${show(this.portName ?? 'none')})`,
           fix: 'leave portName out to probe the container port',
         });
       }

@@ -42,8 +42,9 @@ export function resolveIdentity(problems: Problems, name: string, props: Identit
     partOf: props.partOf,
     version: props.version ?? (isLabelValue(imageTag) ? imageTag : undefined),
   };
+  // only what the user gave: a default derived from a bad name or tag is reported as that
   for (const key of ['instance', 'component', 'partOf', 'version'] as const) {
-    const value = identity[key];
+    const value = props[key];
     if (value === undefined) continue;
     // the instance selects the pods, and an empty one counts as missing (policy/recommended-labels)
     const empty = key === 'instance' && value === '';
@@ -53,7 +54,33 @@ export function resolveIdentity(problems: Problems, name: string, props: Identit
   }
   checkLabels(problems, 'labels', props.labels);
   checkLabels(problems, 'annotations', props.annotations, false);
+  checkOwned(problems, 'labels', props.labels, OWNED_LABELS);
+  checkOwned(problems, 'annotations', props.annotations, OWNED_ANNOTATIONS);
   return identity;
+}
+
+/** Labels the library sets on every object, and how the user sets each instead. */
+const OWNED_LABELS: Record<string, string> = {
+  [LABEL_NAME]: 'remove it and set the name prop instead', [LABEL_INSTANCE]: 'remove it and set the instance prop instead',
+  [LABEL_COMPONENT]: 'remove it and set the component prop instead', [LABEL_PART_OF]: 'remove it and set the partOf prop instead',
+  [LABEL_VERSION]: 'remove it and set the version prop instead', [LABEL_MANAGED_BY]: `remove it (the library always sets "${MANAGED_BY}")`,
+};
+/** Annotations the library sets on the pods. */
+const OWNED_ANNOTATIONS: Record<string, string> = {
+  'kubectl.kubernetes.io/default-container': 'remove it (the library names the main container there)',
+  'checksum/config': 'remove it (the library writes the checksum of configFiles there, which rolls the pods when they change)',
+};
+
+/** Reports keys of `given` that the library writes itself (the user's value would be lost). */
+function checkOwned(problems: Problems, prop: string, given: Record<string, unknown> | undefined, owned: Record<string, string>): void {
+  if (given === null || typeof given !== 'object') return;
+  for (const key of Object.keys(given)) {
+    if (!Object.prototype.hasOwnProperty.call(owned, key)) continue;
+    problems.add({
+      prop: `${prop}["${key}"]`, value: given[key], rule: `the library sets ${key} itself, so this value would be replaced`,
+      fix: owned[key],
+    });
+  }
 }
 
 /** The labels that select the tier's pods: stable for the life of the workload. */

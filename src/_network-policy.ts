@@ -93,6 +93,8 @@ export class TierNetworkPolicy {
       && labels !== null && typeof labels === 'object' && Object.entries(labels).every(([k, v]) => isLabelKey(k) && isLabelValue(v));
     const problems = this.props.problems;
     if (!ok) {
+      // a tier of this library that reports problems reports these too; this policy only leaves the rule out meanwhile
+      if (Problems.of(peer)?.empty === false) return ok;
       return problems?.expect(ok, {
         prop: `network peer ${peer.node.path}`, value: { namespace, labels },
         rule: 'a NetworkPolicy rule needs the peer\'s namespace (a DNS-1123 label) and pod labels (label keys and values)',
@@ -102,6 +104,8 @@ export class TierNetworkPolicy {
     // Without namespaces on both sides, rules name pods only and work in whatever namespace both are applied to;
     // a rule in a known namespace cannot name the pods of a peer whose namespace is not known.
     const own = namespaceOf(this.resource, this.props.namespace);
+    // a namespace of this policy's own tier that is not a label is reported by that tier: leave the rule out quietly
+    if (own !== undefined && !isDns1123Label(own)) return false;
     const located = namespace !== undefined || own === undefined;
     return problems?.expect(located, {
       prop: `network peer ${peer.node.path}`, value: namespace,
@@ -126,3 +130,4 @@ function namespaceOf(c: IConstruct, given: string | undefined): string | undefin
   const chart = [...c.node.scopes].reverse().find((s): s is Chart => Chart.isChart(s));
   return chart?.namespace;
 }
+

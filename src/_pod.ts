@@ -5,6 +5,8 @@
 import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Problems } from './_errors';
+import { POD_SECURITY_OPTIONS, RESOURCE_OPTIONS } from './_keys';
+import { checkProps } from './_props';
 import { checkQuantity, checkRequestWithinLimit } from './_quantity';
 import { checkInteger, isAbsolutePath, listOf } from './_rules';
 import { ResourceOptions } from './resources';
@@ -22,7 +24,8 @@ export interface ResolvedSecurity {
 }
 
 /** Checks and resolves the pod identity. */
-export function resolveSecurity(problems: Problems, given: PodSecurityOptions | undefined, defaultFsGroup: boolean): ResolvedSecurity {
+export function resolveSecurity(problems: Problems, givenProps: PodSecurityOptions | undefined, defaultFsGroup: boolean): ResolvedSecurity {
+  const given = checkProps(problems, 'security', givenProps, POD_SECURITY_OPTIONS);
   const runAsUser = given?.runAsUser ?? DEFAULT_UID;
   const runAsGroup = given?.runAsGroup ?? DEFAULT_UID;
   const fix = 'use an id of 10000 or more, which no host user has (the image must not need a fixed low id)';
@@ -57,7 +60,7 @@ export function containerSecurityContext(): k8s.SecurityContext {
 
 /** Checks the resource options against the defaults of the container's role, and renders them. */
 export function resolveResources(problems: Problems, prop: string, given: ResourceOptions | undefined, defaults: Required<Omit<ResourceOptions, 'cpuLimit'>>): k8s.ResourceRequirements {
-  const r = { ...defaults, ...stripUndefined(given ?? {}) };
+  const r = { ...defaults, ...stripUndefined(checkProps(problems, prop, given, RESOURCE_OPTIONS) ?? {}) };
   const fields: Array<[keyof ResourceOptions, string]> = [
     ['cpuRequest', '250m'], ['cpuLimit', '1'], ['memoryRequest', '128Mi'], ['memoryLimit', '256Mi'],
     ['ephemeralStorageRequest', '64Mi'], ['ephemeralStorageLimit', '256Mi'],

@@ -2,7 +2,9 @@
  * The Kubernetes format rules that props are checked against, one helper each.
  * Every construct validates through these, so a rule lives in one place.
  */
-import { Problems } from './_errors';
+import { Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { Problems, show, throwProblem } from './_errors';
 
 const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -26,6 +28,37 @@ const DESCRIPTOR_WORDS = new Set([
 const IMAGE_REF = /^(?:(?=localhost[:/]|[^/]*[.:][^/]*\/)(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
 
 export const isString = (v: unknown): v is string => typeof v === 'string';
+/** A construct (of any copy of the constructs library, which marks constructs with a symbol). */
+export function isConstruct(c: unknown): c is IConstruct {
+  return c !== null && typeof c === 'object' && Construct.isConstruct(c);
+}
+
+/** A plain object (a props or options literal), not null, not a list. */
+export function isObject(v: unknown): v is { [key: string]: unknown } {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * Checks the scope and id of a construct of the library before it is created
+ * (a construct that cannot be created has nowhere to record a problem):
+ * throws the library's error naming `what` when the scope is not a construct
+ * inside a Chart, or the id is not a string.
+ */
+export function checkScope(what: string, scope: unknown, id: unknown, inChart = true): void {
+  if (inChart ? !isInChart(scope) : !isConstruct(scope)) {
+    throwProblem(what, {
+      prop: 'scope', value: isConstruct(scope) ? scope.node.path : scope, rule: inChart ? 'must be a Chart or a construct inside one' : 'must be a construct (the GitOpsApp)',
+      fix: inChart ? `create it in a chart: new ${what}(chart, 'id', {...})` : `create it in the app: new ${what}(app, 'dev', {...})`,
+    });
+  }
+  if (typeof id !== 'string' || id === '') throwProblem(what, { prop: 'id', value: id, rule: 'must be a non-empty string', fix: `give a construct id like 'web': new ${what}(chart, 'web', {...})` });
+}
+
+/** A construct that is a Chart or inside one (Chart.isChart recognises charts of any copy of cdk8s). */
+export function isInChart(scope: unknown): scope is IConstruct {
+  return isConstruct(scope) && scope.node.scopes.some((s) => Chart.isChart(s));
+}
+
 export const isInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
 /** A DNS-1035 label: Service names (lower case, starts with a letter, at most 63). */
@@ -180,11 +213,8 @@ export function checkRenderableKey(problems: Problems, prop: string, key: string
 }
 
 export function checkLabels(problems: Problems, prop: string, labels: Record<string, unknown> | undefined, valuesToo = true): void {
-  if (labels === undefined || labels === null) return;
-  if (!problems.expect(typeof labels === 'object' && !Array.isArray(labels), {
-    prop, value: labels, rule: 'must be a map of keys to values', fix: `write ${prop} like { "team": "checkout" }`,
-  })) return;
-  for (const [k, v] of Object.entries(labels)) {
+  if (!checkMap(problems, prop, labels, '{ "team": "checkout" }')) return;
+  for (const [k, v] of Object.entries(labels!)) {
     if (!checkRenderableKey(problems, prop, k)) continue;
     problems.expect(isLabelKey(k), {
       prop: `${prop} key`, value: k, rule: 'must be a label key: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_", "."',
@@ -199,6 +229,12 @@ export function checkLabels(problems: Problems, prop: string, labels: Record<str
       problems.expect(isString(v), { prop: `${prop}["${k}"]`, value: v, rule: 'must be a string', fix: 'quote the value' });
     }
   }
+}
+
+/** A map prop (`env`, `configFiles`, ...): the object, or undefined when it is not set (undefined or null) or is not a map (then reported). */
+export function checkMap<T>(problems: Problems, prop: string, value: { [key: string]: T } | undefined | null, example: string): { [key: string]: T } | undefined {
+  if (value === undefined || value === null) return undefined;
+  return problems.expect(isObject(value), { prop, value, rule: 'must be a map of keys to values', fix: `write ${prop} like ${example}, or leave it out` }) ? value : undefined;
 }
 
 /** A list prop: the array, or [] when it is not set (undefined or null) or is not an array (then reported). */
@@ -220,7 +256,7 @@ export function checkUnique(problems: Problems, prop: string, values: readonly u
   const reported = new Set<unknown>();
   for (const v of values) {
     if (seen.has(v) && !reported.has(v)) {
-      problems.add({ prop, value: v, rule: `${what} must be unique within the pod`, fix: `rename or remove one of the two entries named ${JSON.stringify(v)}` });
+      problems.add({ prop, value: v, rule: `${what} must be unique within the pod`, fix: `rename or remove one of the two entries named ${show(v)}` });
       reported.add(v);
     }
     seen.add(v);
@@ -236,10 +272,19 @@ export function checkTierName(problems: Problems, name: unknown, max: number, wh
   });
 }
 
-/** Checks an optional namespace and a ServiceAccount name. */
-export function checkNamespaceAndAccount(problems: Problems, namespace: unknown, serviceAccountName: unknown): void {
+/**
+ * Checks an optional namespace (else the namespace of the chart `scope` is in,
+ * which the tier's objects get) and a ServiceAccount name.
+ */
+export function checkNamespaceAndAccount(problems: Problems, namespace: unknown, serviceAccountName: unknown, scope: IConstruct): void {
   if (namespace !== undefined) {
     problems.expect(isDns1123Label(namespace), { prop: 'namespace', value: namespace, rule: 'must be a DNS-1123 label', fix: 'use a namespace like "shop"' });
+  } else {
+    const chart = Chart.of(scope);
+    problems.expect(chart.namespace === undefined || isDns1123Label(chart.namespace), {
+      prop: 'namespace', value: chart.namespace, rule: `the namespace of chart ${chart.node.path}, which every object of the tier gets, must be a DNS-1123 label`,
+      fix: `correct the namespace of chart ${chart.node.path} (e.g. "shop"), or set namespace on the tier`,
+    });
   }
   if (serviceAccountName !== undefined) {
     problems.expect(isDns1123Subdomain(serviceAccountName), {
@@ -256,5 +301,5 @@ export function probeHandler(probe: unknown): string | undefined {
   if (typeof probe !== 'object' || probe === null) return undefined;
   const p = probe as { [k: string]: unknown };
   const kind = ['exec', 'httpGet', 'tcpSocket', 'grpc'].find((h) => p[h] !== undefined);
-  return kind === undefined ? undefined : `${kind} ${JSON.stringify(p[kind])}`;
+  return kind === undefined ? undefined : `${kind} ${show(p[kind])}`;
 }

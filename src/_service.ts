@@ -5,7 +5,7 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { formatProblem, Problems } from './_errors';
+import { formatProblem, Problems, show } from './_errors';
 import { objectMeta } from './_labels';
 import { checkNodePort } from './_rules';
 
@@ -60,7 +60,8 @@ function claimServiceName(owner: IConstruct, namespace: string | undefined, name
   const root = owner.node.root;
   const byName = serviceNames.get(root) ?? new Map<string, IConstruct[]>();
   serviceNames.set(root, byName);
-  const key = JSON.stringify([namespace ?? null, name]);
+  // (a namespace of the wrong type is reported by its tier; as text it still keys the claim)
+  const key = JSON.stringify([namespace === undefined ? null : String(namespace), name]);
   const owners = byName.get(key) ?? [];
   byName.set(key, owners);
   owners.push(owner);
@@ -68,7 +69,7 @@ function claimServiceName(owner: IConstruct, namespace: string | undefined, name
     validate: () => {
       const others = owners.filter((o) => o !== owner).map((o) => o.node.path);
       return others.length === 0 ? [] : [formatProblem({
-        prop: 'name', value: name, rule: `names a Service that ${others.join(', ')} writes too${namespace !== undefined ? ` in namespace "${namespace}"` : ''}; one would overwrite the other`,
+        prop: 'name', value: name, rule: `names a Service that ${others.join(', ')} writes too${namespace !== undefined ? ` in namespace ${show(namespace)}` : ''}; one would overwrite the other`,
         fix: 'give each tier its own name in a namespace',
       })];
     },

@@ -48,7 +48,3 @@ export interface IConnectable extends INetworkPeer {
   acceptConnectionFrom(client: INetworkPeer): Connection;
 }
 
-/** The default env prefix for a target: "orders-db" becomes "ORDERS_DB" (a name that is not a string is reported by its tier). */
-export function envPrefixFor(name: string): string {
-  return String(name).toUpperCase().replace(/[^A-Z0-9]+/g, '_');
-}

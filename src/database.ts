@@ -2,13 +2,16 @@ import { Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerBuilder } from './_container';
-import { Problems } from './_errors';
+import { Problems, show } from './_errors';
+import { CLAIM_RETENTION_POLICY, DATABASE_PROPS, VOLUME_CLAIM_OPTIONS } from './_keys';
+import { checkProps, constructProps } from './_props';
 import { LABEL_MANAGED_BY, MANAGED_BY, objectMeta, resolveIdentity, selectorLabels, tierLabels } from './_labels';
+import { checkPeer } from './_connection';
 import { TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
 import { podSecurityContext, resolveResources, resolveSecurity, spreadAndAntiAffinity, writablePaths } from './_pod';
 import { quantityValue } from './_quantity';
-import { checkInteger, checkNamespaceAndAccount, checkPort, checkStringList, checkTierName, isAbsolutePath, listOf, isDns1123Label, isDns1123Subdomain, isString } from './_rules';
+import { checkInteger, checkNamespaceAndAccount, checkPort, checkScope, checkMap, checkStringList, checkTierName, isAbsolutePath, listOf, isDns1123Label, isDns1123Subdomain, isString } from './_rules';
 import { resolveNodePort, tierService } from './_service';
 import { Connection, IConnectable, INetworkPeer } from './connection';
 import { DatabaseEngine } from './engines';
@@ -160,15 +163,18 @@ export class StatefulDatabase extends Construct implements IConnectable {
   private readonly chartNamespace?: string;
 
   constructor(scope: Construct, id: string, props: StatefulDatabaseProps) {
+    checkScope('StatefulDatabase', scope, id);
     super(scope, id);
     AppGuardrails.enable(this);
     const p = this.problems = new Problems(this);
-    props = props ?? ({} as StatefulDatabaseProps);
+    props = constructProps(p, props, DATABASE_PROPS);
 
-    this.name = props.name ?? id;
-    checkTierName(p, this.name, MAX_NAME, 'the StatefulSet controller adds "-<hash>" to it in a label of at most 63; it also names the Services', 'orders-db');
+    const name: unknown = props.name ?? id;
+    // a name that is not a string is reported as such (below); the objects are built with it as text
+    this.name = typeof name === 'string' ? name : String(name);
+    checkTierName(p, name, MAX_NAME, 'the StatefulSet controller adds "-<hash>" to it in a label of at most 63; it also names the Services', 'orders-db');
     this.namespace = props.namespace;
-    checkNamespaceAndAccount(p, this.namespace, props.serviceAccountName);
+    checkNamespaceAndAccount(p, this.namespace, props.serviceAccountName, this);
     this.chartNamespace = this.namespace ?? Chart.of(this).namespace;
     this.headlessServiceName = `${this.name}-headless`;
 
@@ -179,19 +185,21 @@ export class StatefulDatabase extends Construct implements IConnectable {
     });
     this.engine = engineOk ? engine : standInEngine();
     this.secretName = props.secretName;
-    const b = this.engine._bind(p, { name: this.name, secretName: engineOk ? this.checkSecret(props.secretName) : undefined });
+    // (the raw name: an engine derives nothing from a name that is not a string, which is reported above)
+    const b = this.engine._bind(p, { name: name as string, secretName: engineOk ? this.checkSecret(props.secretName) : undefined });
     this.clientEnv = b.clientEnv;
 
     // ---- scale and rollout
     this.replicas = props.replicas ?? 1;
-    if (checkInteger(p, 'replicas', this.replicas, 0) && b.maxReplicas !== undefined) {
+    const replicasOk = checkInteger(p, 'replicas', this.replicas, 0);
+    if (replicasOk && b.maxReplicas !== undefined) {
       p.expect(this.replicas <= b.maxReplicas, {
         prop: 'replicas', value: this.replicas,
         rule: `the ${this.engine.engine} preset runs one server without replication (at most ${b.maxReplicas}): more replicas would be independent databases behind one Service, each with part of the data`,
         fix: 'keep replicas at 1 (0 stops the server and keeps its data), or use DatabaseEngine.custom({...}) with an image that replicates itself',
       });
     }
-    const several = this.replicas > 1;
+    const several = replicasOk && this.replicas > 1;
     this.podManagementPolicy = props.podManagementPolicy ?? PodManagementPolicy.ORDERED_READY;
     p.expect(Object.values(PodManagementPolicy).includes(this.podManagementPolicy), {
       prop: 'podManagementPolicy', value: this.podManagementPolicy, rule: 'must be PodManagementPolicy.ORDERED_READY or PodManagementPolicy.PARALLEL', fix: 'pick one of the two',
@@ -199,7 +207,7 @@ export class StatefulDatabase extends Construct implements IConnectable {
     this.updateStrategy = props.updateStrategy ?? StatefulUpdate.rollingUpdate();
     if (p.expect(this.updateStrategy instanceof StatefulUpdate, {
       prop: 'updateStrategy', value: this.updateStrategy, rule: 'must be a StatefulUpdate', fix: 'use StatefulUpdate.rollingUpdate({ partition }) or StatefulUpdate.onDelete()',
-    })) this.updateStrategy._check(p, 'updateStrategy', this.replicas);
+    })) this.updateStrategy._check(p, 'updateStrategy', replicasOk ? this.replicas : undefined);
     this.minReadySeconds = props.minReadySeconds ?? 10;
     this.revisionHistoryLimit = props.revisionHistoryLimit ?? 10;
     this.terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? 120;
@@ -222,9 +230,10 @@ export class StatefulDatabase extends Construct implements IConnectable {
       resources: resolveResources(p, 'resources', props.resources, DB_RESOURCES),
       volumeMounts: [],
       propNames: { image: 'engine.image', port: 'engine.port', portName: 'engine.portName' },
+      nameChecked: true, // the database name, checked above by the stricter rule
     });
     for (const [name, value] of Object.entries(b.env)) main.addEnv(name, value, `engine.env["${name}"]`);
-    for (const [name, value] of Object.entries(props.env ?? {})) main.addEnv(name, value, `env["${name}"]`);
+    for (const [name, value] of Object.entries(checkMap(p, 'env', props.env, "{ TZ: EnvValue.fromValue('UTC') }") ?? {})) main.addEnv(name, value, `env["${name}"]`);
     this.port = b.port;
     this.portName = b.portName;
 
@@ -247,12 +256,13 @@ export class StatefulDatabase extends Construct implements IConnectable {
     writable.mounts.forEach((m) => volumes.add(m, 'writablePaths', 'writablePaths'));
     listOf(p, 'volumeClaims', props.volumeClaims).forEach((c, i) => {
       const prop = `volumeClaims[${i}]`;
-      if (!p.expect(c !== null && typeof c === 'object', { prop, value: c, rule: 'must be claim options', fix: 'give at least { name, mountPath }' })) return;
+      if (!p.expect(c !== null && c !== undefined, { prop, value: c, rule: 'must be VolumeClaimOptions', fix: 'give at least { name, mountPath }' })
+        || !checkProps(p, prop, c, VOLUME_CLAIM_OPTIONS)) return;
       claims.push(this.claimTemplate(`${prop}.`, { ...c, storage: c.storage ?? '1Gi' }, claimLabels));
       p.expect(isAbsolutePath(c.mountPath), { prop: `${prop}.mountPath`, value: c.mountPath, rule: 'must be an absolute path', fix: 'use a path like "/var/lib/postgresql/wal"' });
       volumes.add({ name: c.name, mountPath: c.mountPath }, prop, prop);
     });
-    const retention = props.claimRetention ?? {};
+    const retention = checkProps(p, 'claimRetention', props.claimRetention, CLAIM_RETENTION_POLICY) ?? {};
     this.whenDeleted = retention.whenDeleted ?? ClaimRetention.RETAIN;
     this.whenScaled = retention.whenScaled ?? ClaimRetention.RETAIN;
     for (const [prop, value] of [['claimRetention.whenDeleted', this.whenDeleted], ['claimRetention.whenScaled', this.whenScaled]] as const) {
@@ -299,7 +309,8 @@ export class StatefulDatabase extends Construct implements IConnectable {
       prop: 'serviceType', value: this.serviceType, rule: 'must be ServiceType.CLUSTER_IP or ServiceType.NODE_PORT', fix: 'pick one of the two',
     });
     this.servicePort = props.servicePort ?? this.port;
-    checkPort(p, 'servicePort', this.servicePort);
+    // (the default, the engine's port, is checked as engine.port)
+    if (props.servicePort !== undefined) checkPort(p, 'servicePort', this.servicePort);
     this.nodePort = resolveNodePort(this, p, this.serviceType, props.nodePort);
     const service = { namespace: this.namespace, labels: this.labels, annotations: props.annotations, selector: this.podSelectorLabels };
     this.headlessService = tierService(this, 'headless', {
@@ -338,9 +349,9 @@ export class StatefulDatabase extends Construct implements IConnectable {
    * that pod on the container port (`port`), ready or not.
    */
   public replicaHost(ordinal: number): string {
-    checkInteger(this.problems, `replicaHost(${ordinal})`, ordinal, 0, Math.max(this.replicas - 1, 0),
+    checkInteger(this.problems, `replicaHost(${show(ordinal)})`, ordinal, 0, Math.max(this.replicas - 1, 0),
       `ask for a replica from 0 to ${Math.max(this.replicas - 1, 0)} (replicas is ${this.replicas})`);
-    const pod = `${this.name}-${ordinal}.${this.headlessServiceName}`;
+    const pod = `${this.name}-${String(ordinal)}.${this.headlessServiceName}`;
     return this.chartNamespace ? `${pod}.${this.chartNamespace}.svc.cluster.local` : pod;
   }
 
@@ -349,12 +360,13 @@ export class StatefulDatabase extends Construct implements IConnectable {
    * to connect: the client Service and the engine's credential references.
    */
   public acceptConnectionFrom(client: INetworkPeer): Connection {
-    this.policy.allowIngress(client, [this.port]);
+    if (checkPeer(this.problems, 'acceptConnectionFrom', client)) this.policy.allowIngress(client, [this.port]);
     return { host: this.host, port: this.servicePort, podPort: this.port, env: { ...this.clientEnv } };
   }
 
   /** Lets the database out to `peer` on `port` (a pod port) beyond DNS, e.g. to a backup target. */
   public allowEgressTo(peer: INetworkPeer, port: number): void {
+    if (!checkPeer(this.problems, 'allowEgressTo', peer)) return;
     checkPort(this.problems, `allowEgressTo(${peer.node.path}) port`, port);
     this.policy.allowEgress(peer, [port]);
   }
@@ -370,7 +382,7 @@ export class StatefulDatabase extends Construct implements IConnectable {
       });
       return undefined;
     }
-    const list = keys.map((k) => JSON.stringify(k)).join(', ');
+    const list = keys.map(show).join(', ');
     if (!p.expect(secretName !== undefined, {
       prop: 'secretName', value: secretName,
       rule: `the ${this.engine.engine} engine reads its credentials from a Secret you create, with the keys ${list}; the library never writes secret values`,

@@ -6,7 +6,9 @@
  */
 import { EngineBinding, EngineContext } from './_engine';
 import { Problems } from './_errors';
-import { checkStringList, isAbsolutePath, isString, listOf } from './_rules';
+import { CUSTOM_ENGINE_OPTIONS, MYSQL_OPTIONS, POSTGRES_OPTIONS, REDIS_OPTIONS } from './_keys';
+import { checkProps, PropsType } from './_props';
+import { checkMap, checkStringList, isAbsolutePath, isObject, isString, listOf } from './_rules';
 import { EnvValue } from './env';
 import { Probe, ProbeOptions } from './probe';
 
@@ -137,8 +139,8 @@ export class DatabaseEngine {
    * the Secret holds `username` and `password`. Clients get USER, PASSWORD, NAME.
    */
   public static postgres(options: PostgresOptions): DatabaseEngine {
-    const o = options ?? ({} as PostgresOptions);
-    return new DatabaseEngine(POSTGRES, o, [o.usernameKey ?? 'username', o.passwordKey ?? 'password'], (p, ctx) => postgresBinding(p, o, ctx));
+    const o = optionsOf(options);
+    return new DatabaseEngine(POSTGRES, o, [o.usernameKey ?? 'username', o.passwordKey ?? 'password'], (p, ctx) => postgresBinding(p, o, ctx), options, POSTGRES_OPTIONS);
   }
 
   /**
@@ -147,9 +149,9 @@ export class DatabaseEngine {
    * `root-password`. Clients get USER, PASSWORD, NAME.
    */
   public static mysql(options: MysqlOptions): DatabaseEngine {
-    const o = options ?? ({} as MysqlOptions);
+    const o = optionsOf(options);
     const keys = [o.usernameKey ?? 'username', o.passwordKey ?? 'password', o.rootPasswordKey ?? 'root-password'];
-    return new DatabaseEngine(MYSQL, o, keys, (p, ctx) => mysqlBinding(p, o, ctx));
+    return new DatabaseEngine(MYSQL, o, keys, (p, ctx) => mysqlBinding(p, o, ctx), options, MYSQL_OPTIONS);
   }
 
   /**
@@ -157,15 +159,15 @@ export class DatabaseEngine {
    * and a password from the Secret's `password` key. Clients get PASSWORD.
    */
   public static redis(options: RedisOptions): DatabaseEngine {
-    const o = options ?? ({} as RedisOptions);
-    return new DatabaseEngine(REDIS, o, [o.passwordKey ?? 'password'], (p, ctx) => redisBinding(p, o, ctx));
+    const o = optionsOf(options);
+    return new DatabaseEngine(REDIS, o, [o.passwordKey ?? 'password'], (p, ctx) => redisBinding(p, o, ctx), options, REDIS_OPTIONS);
   }
 
   /** Any other image: you give the port, data path, probes and env. */
   public static custom(options: CustomEngineOptions): DatabaseEngine {
-    const o = options ?? ({} as CustomEngineOptions);
+    const o = optionsOf(options);
     const preset: Preset = { engine: 'custom', repository: '', port: o.port, portName: o.portName ?? 'db', parts: 0, minMajor: 0, example: '' };
-    return new DatabaseEngine(preset, {} as EngineOptions, [], (p) => customBinding(p, o));
+    return new DatabaseEngine(preset, {} as EngineOptions, [], (p) => customBinding(p, o), options, CUSTOM_ENGINE_OPTIONS);
   }
 
   /** `postgres`, `mysql`, `redis` or `custom`. */
@@ -180,6 +182,9 @@ export class DatabaseEngine {
     options: EngineOptions,
     secretKeys: string[],
     private readonly bind: (problems: Problems, ctx: EngineContext) => EngineBinding,
+    /** The options as given, checked when the engine is bound to a database. */
+    private readonly given: unknown,
+    private readonly optionsType: PropsType,
   ) {
     this.engine = preset.engine;
     this.port = options.port ?? preset.port;
@@ -188,8 +193,14 @@ export class DatabaseEngine {
 
   /** Checks the options and returns the container the engine needs. @internal */
   public _bind(problems: Problems, ctx: EngineContext): EngineBinding {
+    checkProps(problems, 'engine', this.given, this.optionsType);
     return this.bind(problems, ctx);
   }
+}
+
+/** The options of a factory, or `{}` for a value that is not an object (reported when the engine is bound). */
+function optionsOf<T extends object>(options: T | undefined | null): T {
+  return isObject(options) ? options : ({} as T);
 }
 
 /** Checks the version and returns the image reference. */
@@ -198,7 +209,11 @@ function presetImage(p: Problems, preset: Preset, options: EngineOptions): strin
   const patch = preset.parts === 3 ? '\\.\\d+' : '';
   const m = new RegExp(`^(\\d+)\\.\\d+${patch}(-[a-z0-9][-a-z0-9._]*)?(@sha256:[a-f0-9]{64})?$`).exec(isString(version) ? version : '');
   const shape = preset.parts === 3 ? 'major.minor.patch' : 'major.minor';
-  const repository = options.repository ?? preset.repository;
+  // (a repository of the wrong form is reported with the image reference it makes)
+  const repository = options.repository === undefined || p.expect(isString(options.repository), {
+    prop: 'engine.repository', value: options.repository, rule: 'must be the image repository as text',
+    fix: `name a mirror of the official image, e.g. "registry.example.com/mirror/${preset.repository}", or leave it out`,
+  }) ? options.repository ?? preset.repository : preset.repository;
   if (!p.expect(m !== null, {
     prop: 'engine.version', value: version, rule: `the ${preset.engine} preset needs a pinned ${shape} version (optionally with a variant suffix or a digest), so that every restart runs the same server`,
     fix: `give the version, e.g. DatabaseEngine.${preset.engine}({ version: '${preset.example}' })`,
@@ -266,8 +281,8 @@ function postgresBinding(p: Problems, o: PostgresOptions, ctx: EngineContext): E
     // ready: accepting connections over TCP (not during first init, which listens on the socket only);
     // alive: the server answers on its socket, even "starting up" or "in recovery" (exit 1)
     ...presetProbes(
-      ['pg_isready', '--quiet', '--host=127.0.0.1', `--port=${port}`],
-      ['sh', '-c', `pg_isready --quiet --host=${PG_RUN} --port=${port}; test $? -le 1`],
+      ['pg_isready', '--quiet', '--host=127.0.0.1', `--port=${String(port)}`],
+      ['sh', '-c', `pg_isready --quiet --host=${PG_RUN} --port=${String(port)}; test $? -le 1`],
     ),
     writablePaths: [PG_RUN],
     clientEnv: { ...fromSecret(ctx, { USER: user, PASSWORD: password }), NAME: EnvValue.fromValue(database) },
@@ -286,7 +301,7 @@ function mysqlBinding(p: Problems, o: MysqlOptions, ctx: EngineContext): EngineB
   return {
     image, port, portName: MYSQL.portName, dataPath: MYSQL_MOUNT,
     // the entrypoint prepends "mysqld"; the data directory is a folder inside the volume (initialize needs it empty)
-    args: [`--datadir=${MYSQL_MOUNT}/data`, `--port=${port}`, `--socket=${socket}`, '--secure-file-priv=NULL'],
+    args: [`--datadir=${MYSQL_MOUNT}/data`, `--port=${String(port)}`, `--socket=${socket}`, '--secure-file-priv=NULL'],
     env: {
       ...fromSecret(ctx, { MYSQL_ROOT_PASSWORD: o.rootPasswordKey ?? 'root-password', MYSQL_USER: user, MYSQL_PASSWORD: password }),
       MYSQL_DATABASE: EnvValue.fromValue(database),
@@ -294,7 +309,7 @@ function mysqlBinding(p: Problems, o: MysqlOptions, ctx: EngineContext): EngineB
     // mysqladmin ping exits 0 whenever the server answers, even "access denied": no password needed.
     // ready: over TCP (first init runs with --skip-networking); alive: on the socket
     ...presetProbes(
-      ['mysqladmin', 'ping', '--silent', '--connect-timeout=3', '--protocol=TCP', '--host=127.0.0.1', `--port=${port}`],
+      ['mysqladmin', 'ping', '--silent', '--connect-timeout=3', '--protocol=TCP', '--host=127.0.0.1', `--port=${String(port)}`],
       ['mysqladmin', 'ping', '--silent', '--connect-timeout=3', '--protocol=SOCKET', `--socket=${socket}`],
     ),
     writablePaths: [MYSQL_RUN],
@@ -316,7 +331,7 @@ function redisBinding(p: Problems, o: RedisOptions, ctx: EngineContext): EngineB
     env: fromSecret(ctx, { REDIS_PASSWORD: password, REDISCLI_AUTH: password }),
     // ready: PONG (not while loading the dataset); alive: any reply (redis-cli exits 0 on error replies)
     ...presetProbes(
-      ['sh', '-c', `test "$(redis-cli -p ${port} ping)" = PONG`],
+      ['sh', '-c', `test "$(redis-cli -p ${String(port)} ping)" = PONG`],
       ['redis-cli', '-p', String(port), 'ping'],
     ),
     writablePaths: [],
@@ -349,7 +364,7 @@ function customBinding(p: Problems, o: CustomEngineOptions): EngineBinding {
   return {
     image: o.image, port: o.port, portName, dataPath: o.dataPath,
     command: o.command, args: o.args === undefined || o.args === null || checkStringList(p, 'engine.args', o.args) ? [...(o.args ?? [])] : [],
-    env: { ...o.env },
+    env: { ...checkMap(p, 'engine.env', o.env, "{ ETCD_NAME: EnvValue.fromFieldPath('metadata.name') }") },
     readiness: o.readiness, liveness: o.liveness, startup: o.startup,
     writablePaths,
     clientEnv: clientEnvOk ? { ...clientEnv } : {},

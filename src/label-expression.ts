@@ -1,13 +1,13 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Problems } from './_errors';
-import { isLabelKey, isLabelValue } from './_rules';
+import { isLabelKey, isLabelValue, isObject } from './_rules';
 
 /**
  * A set-based selector requirement (`In`, `NotIn`, `Exists`, `DoesNotExist`).
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#set-based-requirement
  */
 export class LabelExpression {
-  /** The label is present and its value is one of `values`. */
+  /** The label is present and its value is one of `values` (Python: `LabelExpression.in_`, as `in` is a keyword there). */
   public static in(key: string, values: string[]): LabelExpression {
     return new LabelExpression(key, 'In', values);
   }
@@ -38,8 +38,9 @@ export class LabelExpression {
 
   /** Whether a set of labels satisfies this requirement. */
   public matches(labels: { [key: string]: string }): boolean {
+    if (!isObject(labels)) return this.operator === 'NotIn' || this.operator === 'DoesNotExist'; // no labels at all
     const has = Object.prototype.hasOwnProperty.call(labels, this.key);
-    const inValues = has && (this.values ?? []).includes(labels[this.key]);
+    const inValues = has && Array.isArray(this.values) && this.values.includes(labels[this.key] as string);
     switch (this.operator) {
       case 'In': return inValues;
       case 'NotIn': return !inValues;
@@ -48,17 +49,18 @@ export class LabelExpression {
     }
   }
 
-  /** Checks key and values. @internal */
-  public _check(problems: Problems, prop: string): void {
-    problems.expect(isLabelKey(this.key), {
+  /** Checks key and values; returns whether they are valid. @internal */
+  public _check(problems: Problems, prop: string): boolean {
+    const keyOk = problems.expect(isLabelKey(this.key), {
       prop: `${prop}.key`, value: this.key, rule: 'must be a label key', fix: 'use a key like "track" or "example.com/track"',
     });
     if (this.operator === 'In' || this.operator === 'NotIn') {
-      problems.expect(Array.isArray(this.values) && this.values.length > 0 && this.values.every(isLabelValue), {
+      return problems.expect(Array.isArray(this.values) && this.values.length > 0 && this.values.every(isLabelValue), {
         prop: `${prop}.values`, value: this.values, rule: `${this.operator} needs a non-empty list of label values`,
         fix: 'list at least one value of at most 63 letters, digits, "-", "_" or "."',
-      });
+      }) && keyOk;
     }
+    return keyOk;
   }
 
   /** @internal */

@@ -1,6 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Problems } from './_errors';
-import { checkInteger, checkPortName, isAbsolutePath } from './_rules';
+import { PORT_PROBE_OPTIONS, PROBE_OPTIONS } from './_keys';
+import { checkProps } from './_props';
+import { checkInteger, checkPortName, isAbsolutePath, isObject } from './_rules';
 
 /**
  * Timings shared by every probe.
@@ -58,7 +60,7 @@ export class Probe {
 
   /** Checks the probe; `prop` names it in messages. @internal */
   public _check(problems: Problems, prop: string, needsSingleSuccess: boolean): void {
-    const o = this.options ?? {};
+    const o: PortProbeOptions = checkProps(problems, prop, this.options, this.kind === ProbeKind.EXEC ? PROBE_OPTIONS : PORT_PROBE_OPTIONS) ?? {};
     if (o.initialDelaySeconds !== undefined) checkInteger(problems, `${prop}.initialDelaySeconds`, o.initialDelaySeconds, 0);
     if (o.periodSeconds !== undefined) checkInteger(problems, `${prop}.periodSeconds`, o.periodSeconds, 1);
     if (o.timeoutSeconds !== undefined) checkInteger(problems, `${prop}.timeoutSeconds`, o.timeoutSeconds, 1);
@@ -88,12 +90,12 @@ export class Probe {
 
   /** The port name this probe connects to, or undefined for exec probes. @internal */
   public _portName(defaultPortName: string | undefined): string | undefined {
-    return this.kind === ProbeKind.EXEC ? undefined : this.options?.portName ?? defaultPortName;
+    return this.kind === ProbeKind.EXEC ? undefined : (isObject(this.options) ? (this.options as PortProbeOptions).portName : undefined) ?? defaultPortName;
   }
 
   /** Renders the probe for a container. @internal */
   public _render(defaultPortName: string | undefined): k8s.Probe {
-    const o = this.options ?? {};
+    const o: PortProbeOptions = isObject(this.options) ? this.options as PortProbeOptions : {};
     const port = k8s.IntOrString.fromString(this._portName(defaultPortName) ?? '');
     return {
       ...(this.kind === ProbeKind.HTTP ? { httpGet: { path: this.path, port } } : {}),

@@ -1,6 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Problems } from './_errors';
-import { isInteger } from './_rules';
+import { ROLLING_UPDATE_OPTIONS } from './_keys';
+import { checkProps } from './_props';
+import { isInteger, isObject } from './_rules';
 
 /** A count of pods, absolute or as a percentage of `replicas`. */
 export class PercentOrAbsolute {
@@ -28,14 +30,14 @@ export class PercentOrAbsolute {
 
   /** Renders the value as the API expects it. */
   public toString(): string {
-    return this.isPercent ? `${this.value}%` : String(this.value);
+    return this.isPercent ? `${String(this.value)}%` : String(this.value);
   }
 
   /** Checks the value. @internal */
   public _check(problems: Problems, prop: string): void {
     const ok = isInteger(this.value) && this.value >= 0 && (!this.isPercent || this.value <= 100);
     problems.expect(ok, {
-      prop, value: this.isPercent ? `${this.value}%` : this.value,
+      prop, value: this.isPercent && typeof this.value === 'number' && !Number.isNaN(this.value) ? `${this.value}%` : this.value,
       rule: this.isPercent ? 'must be a whole percentage from 0 to 100' : 'must be a whole number of pods >= 0',
       fix: 'use PercentOrAbsolute.percent(25) or PercentOrAbsolute.absolute(1)',
     });
@@ -43,7 +45,7 @@ export class PercentOrAbsolute {
 
   /** @internal */
   public _render(): k8s.IntOrString {
-    return this.isPercent ? k8s.IntOrString.fromString(`${this.value}%`) : k8s.IntOrString.fromNumber(this.value);
+    return this.isPercent ? k8s.IntOrString.fromString(this.toString()) : k8s.IntOrString.fromNumber(this.value);
   }
 }
 
@@ -69,9 +71,11 @@ export interface RollingUpdateOptions {
 export class Rollout {
   /** A new ReplicaSet is scaled up while the old one is scaled down, within the surge and unavailability budgets. */
   public static rollingUpdate(options: RollingUpdateOptions = {}): Rollout {
+    const o = isObject(options) ? options as RollingUpdateOptions : {};
     return new Rollout('RollingUpdate',
-      options.maxSurge ?? PercentOrAbsolute.percent(25),
-      options.maxUnavailable ?? PercentOrAbsolute.absolute(0));
+      o.maxSurge ?? PercentOrAbsolute.percent(25),
+      o.maxUnavailable ?? PercentOrAbsolute.absolute(0),
+      options);
   }
 
   /** All old pods are stopped before new ones start (for apps that cannot run two versions at once). */
@@ -86,13 +90,27 @@ export class Rollout {
     public readonly maxSurge?: PercentOrAbsolute,
     /** The unavailability budget of a rolling update. */
     public readonly maxUnavailable?: PercentOrAbsolute,
+    /** The options as given (checked when the rollout is used). */
+    private readonly options?: RollingUpdateOptions,
   ) {}
 
-  /** Checks the budgets. @internal */
+  /** Checks the options and budgets. @internal */
   public _check(problems: Problems, prop: string): void {
-    if (!this.maxSurge || !this.maxUnavailable) return;
-    this.maxSurge._check(problems, `${prop}.maxSurge`);
-    this.maxUnavailable._check(problems, `${prop}.maxUnavailable`);
+    if (this.type !== 'RollingUpdate') return;
+    checkProps(problems, prop, this.options, ROLLING_UPDATE_OPTIONS);
+    const budgets = [['maxSurge', this.maxSurge], ['maxUnavailable', this.maxUnavailable]] as const;
+    let valid = true;
+    for (const [name, budget] of budgets) {
+      if (budget instanceof PercentOrAbsolute) {
+        budget._check(problems, `${prop}.${name}`);
+        continue;
+      }
+      valid = false;
+      problems.add({
+        prop: `${prop}.${name}`, value: budget, rule: 'must be a PercentOrAbsolute', fix: `use PercentOrAbsolute.percent(25) or PercentOrAbsolute.absolute(1) for ${name}`,
+      });
+    }
+    if (!valid || !this.maxSurge || !this.maxUnavailable) return;
     problems.expect(!(this.maxSurge.isZero && this.maxUnavailable.isZero), {
       prop: `${prop}.maxSurge and ${prop}.maxUnavailable`, value: '0 and 0',
       rule: 'cannot both be zero, or the rollout could never replace a pod', fix: 'allow a surge of at least 1 pod (or 25%)',
@@ -101,7 +119,8 @@ export class Rollout {
 
   /** @internal */
   public _render(): k8s.DeploymentStrategy {
-    if (!this.maxSurge || !this.maxUnavailable) return { type: this.type };
+    // (budgets that are not PercentOrAbsolute are reported by _check; they render as the type alone)
+    if (!(this.maxSurge instanceof PercentOrAbsolute) || !(this.maxUnavailable instanceof PercentOrAbsolute)) return { type: this.type };
     return { type: this.type, rollingUpdate: { maxSurge: this.maxSurge._render(), maxUnavailable: this.maxUnavailable._render() } };
   }
 }

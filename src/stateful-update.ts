@@ -1,6 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Problems } from './_errors';
-import { checkInteger } from './_rules';
+import { STATEFUL_ROLLING_UPDATE_OPTIONS } from './_keys';
+import { checkProps } from './_props';
+import { checkInteger, isObject } from './_rules';
 
 /**
  * How a StatefulSet creates and removes its pods.
@@ -30,7 +32,7 @@ export interface StatefulRollingUpdateOptions {
 export class StatefulUpdate {
   /** Pods are replaced one at a time, highest ordinal first, down to `partition`. */
   public static rollingUpdate(options: StatefulRollingUpdateOptions = {}): StatefulUpdate {
-    return new StatefulUpdate('RollingUpdate', options.partition ?? 0);
+    return new StatefulUpdate('RollingUpdate', (isObject(options) ? options.partition as number | undefined : undefined) ?? 0, options);
   }
 
   /** Pods are replaced only when you delete them (for hand-run database upgrades). */
@@ -43,12 +45,18 @@ export class StatefulUpdate {
     public readonly type: string,
     /** The partition of a rolling update. */
     public readonly partition?: number,
+    /** The options as given (checked when the strategy is used). */
+    private readonly options?: StatefulRollingUpdateOptions,
   ) {}
 
-  /** Checks the partition against the replica count. @internal */
-  public _check(problems: Problems, prop: string, replicas: number): void {
-    if (this.partition === undefined) return;
-    if (!checkInteger(problems, `${prop}.partition`, this.partition, 0)) return;
+  /**
+   * Checks the options, and the partition against the replica count
+   * (`undefined` when the count is itself wrong, and reported). @internal
+   */
+  public _check(problems: Problems, prop: string, replicas: number | undefined): void {
+    if (this.type !== 'RollingUpdate') return;
+    checkProps(problems, prop, this.options, STATEFUL_ROLLING_UPDATE_OPTIONS);
+    if (!checkInteger(problems, `${prop}.partition`, this.partition, 0) || replicas === undefined) return;
     problems.expect(this.partition <= replicas, {
       prop: `${prop}.partition`, value: this.partition, rule: `must not exceed replicas (${replicas}): pods with an ordinal at or above the partition are updated, and there is none`,
       fix: `use a partition from 0 to ${replicas}`,

@@ -26,9 +26,14 @@ export interface TierProps {
   readonly version?: string;
   /** `app.kubernetes.io/component`. @default - "web" for a web tier, "database" for a database */
   readonly component?: string;
-  /** Extra labels on every object and pod (never in the selector). @default - none */
+  /**
+   * Extra labels on every object and pod (never in the selector). The `app.kubernetes.io/*`
+   * labels are the library's (set them with `name`, `instance`, `component`, `partOf`, `version`):
+   * giving one here is reported.
+   * @default - none
+   */
   readonly labels?: { [key: string]: string };
-  /** Extra annotations on every object and pod. @default - none */
+  /** Extra annotations on every object and pod (`kubectl.kubernetes.io/default-container` and `checksum/config` are the library's). @default - none */
   readonly annotations?: { [key: string]: string };
 
   /** Seconds a new pod must be ready before it counts as available. @default - 5 for a web tier, 10 for a database */

@@ -3,15 +3,18 @@ import { Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerBuilder } from './_container';
-import { Problems } from './_errors';
+import { Problems, show } from './_errors';
+import { AUTOSCALING_OPTIONS, CONNECT_OPTIONS, SIDECAR_OPTIONS, WEB_TIER_PROPS } from './_keys';
 import { LABEL_VERSION, objectMeta, resolveIdentity, selectorLabels, tierLabels } from './_labels';
+import { checkConnectTarget, checkPeer, envPrefixFor } from './_connection';
 import { TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
+import { checkProps, constructProps } from './_props';
 import { podSecurityContext, resolveResources, resolveSecurity, spreadAndAntiAffinity, writablePaths } from './_pod';
-import { checkInteger, checkNamespaceAndAccount, checkPort, checkRenderableKey, checkTierName, checkUnique, isAbsolutePath, isPortName, listOf } from './_rules';
+import { checkInteger, checkNamespaceAndAccount, checkPort, checkRenderableKey, checkScope, checkTierName, checkUnique, isAbsolutePath, isObject, isPortName, listOf } from './_rules';
 import { resolveNodePort, tierService } from './_service';
 import { AutoscalingOptions } from './autoscaling';
-import { Connection, ConnectOptions, envPrefixFor, IConnectable, INetworkPeer } from './connection';
+import { Connection, ConnectOptions, IConnectable, INetworkPeer } from './connection';
 import { EnvValue } from './env';
 import { AppGuardrails } from './guardrails/synth';
 import { LabelExpression } from './label-expression';
@@ -131,15 +134,18 @@ export class StatelessWebTier extends Construct implements IConnectable {
   private readonly chartNamespace?: string;
 
   constructor(scope: Construct, id: string, props: StatelessWebTierProps) {
+    checkScope('StatelessWebTier', scope, id);
     super(scope, id);
     AppGuardrails.enable(this);
     const p = this.problems = new Problems(this);
-    props = props ?? ({} as StatelessWebTierProps);
+    props = constructProps(p, props, WEB_TIER_PROPS);
 
-    this.name = props.name ?? id;
-    checkTierName(p, this.name, 63, 'it names the Service', 'shop-front');
+    const name: unknown = props.name ?? id;
+    // a name that is not a string is reported as such (below); the objects are built with it as text
+    this.name = typeof name === 'string' ? name : String(name);
+    checkTierName(p, name, 63, 'it names the Service', 'shop-front');
     this.namespace = props.namespace;
-    checkNamespaceAndAccount(p, this.namespace, props.serviceAccountName);
+    checkNamespaceAndAccount(p, this.namespace, props.serviceAccountName, this);
     const chartNamespace = this.namespace ?? Chart.of(this).namespace;
 
     // ---- identity and labels
@@ -158,14 +164,16 @@ export class StatelessWebTier extends Construct implements IConnectable {
       startup: props.startup,
       resources: resolveResources(p, 'resources', props.resources, WEB_RESOURCES),
       volumeMounts: [],
+      nameChecked: true, // the tier name, checked above by the stricter rule
     });
     const identity = resolveIdentity(p, this.name, props, 'web', main.imageTag);
     this.labels = tierLabels(identity, props.labels);
     this.podSelectorLabels = selectorLabels(identity);
-    const expressions = listOf(p, 'selectorExpressions', props.selectorExpressions);
-    expressions.forEach((e, i) => this.checkExpression(e, `selectorExpressions[${i}]`));
+    // only valid expressions are rendered (the others are reported)
+    const expressions = listOf(p, 'selectorExpressions', props.selectorExpressions).filter((e, i) => this.checkExpression(e, `selectorExpressions[${i}]`));
 
     // ---- scale
+    const autoscaling = checkProps(p, 'autoscaling', props.autoscaling, AUTOSCALING_OPTIONS);
     if (props.autoscaling !== undefined) {
       p.expect(props.replicas === undefined, {
         prop: 'replicas', value: props.replicas, rule: 'cannot be set together with autoscaling: the autoscaler owns the replica count, and a GitOps sync would fight it',
@@ -175,8 +183,8 @@ export class StatelessWebTier extends Construct implements IConnectable {
       this.replicas = props.replicas ?? 2;
       checkInteger(p, 'replicas', this.replicas, 0);
     }
-    const minReplicas = props.autoscaling?.minReplicas ?? 2;
-    if (props.autoscaling) this.checkAutoscaling(props.autoscaling, minReplicas);
+    const minReplicas = autoscaling?.minReplicas ?? 2;
+    if (autoscaling) this.checkAutoscaling(autoscaling, minReplicas);
     const several = props.autoscaling !== undefined || (this.replicas ?? 0) > 1;
 
     // ---- rollout
@@ -188,10 +196,10 @@ export class StatelessWebTier extends Construct implements IConnectable {
     const progressDeadlineSeconds = props.progressDeadlineSeconds ?? 600;
     const revisionHistoryLimit = props.revisionHistoryLimit ?? 10;
     const terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? 30;
-    checkInteger(p, 'minReadySeconds', minReadySeconds, 0);
+    const minReadyOk = checkInteger(p, 'minReadySeconds', minReadySeconds, 0);
     checkInteger(p, 'revisionHistoryLimit', revisionHistoryLimit, 0);
     checkInteger(p, 'terminationGracePeriodSeconds', terminationGracePeriodSeconds, 0, Number.MAX_SAFE_INTEGER); // an int64
-    if (checkInteger(p, 'progressDeadlineSeconds', progressDeadlineSeconds, 1)) {
+    if (checkInteger(p, 'progressDeadlineSeconds', progressDeadlineSeconds, 1) && minReadyOk) {
       p.expect(progressDeadlineSeconds > minReadySeconds, {
         prop: 'progressDeadlineSeconds', value: progressDeadlineSeconds, rule: `must be greater than minReadySeconds (${minReadySeconds})`,
         fix: 'raise progressDeadlineSeconds or lower minReadySeconds',
@@ -238,8 +246,7 @@ export class StatelessWebTier extends Construct implements IConnectable {
         ...(this.replicas !== undefined ? { replicas: this.replicas } : {}),
         selector: {
           matchLabels: { ...this.podSelectorLabels },
-          // a value that is not a LabelExpression is reported above; it cannot be rendered
-          ...(expressions.length ? { matchExpressions: expressions.filter((e) => e instanceof LabelExpression).map((e) => e._render()) } : {}),
+          ...(expressions.length ? { matchExpressions: expressions.map((e) => e._render()) } : {}),
         },
         strategy: rollout instanceof Rollout ? rollout._render() : undefined,
         minReadySeconds,
@@ -285,16 +292,16 @@ export class StatelessWebTier extends Construct implements IConnectable {
         name: this.name, namespace: this.namespace, labels: this.labels, selector: this.podSelectorLabels, unhealthyPodEvictionPolicy: 'AlwaysAllow',
       });
     }
-    if (props.autoscaling) {
+    if (autoscaling) {
       this.autoscaler = new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
         metadata: objectMeta(this.name, this.namespace, this.labels),
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
           minReplicas,
-          maxReplicas: props.autoscaling.maxReplicas,
+          maxReplicas: autoscaling.maxReplicas,
           metrics: [{
             type: 'Resource',
-            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.autoscaling.cpuUtilizationPercent ?? 70 } },
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.cpuUtilizationPercent ?? 70 } },
           }],
         },
       });
@@ -308,7 +315,7 @@ export class StatelessWebTier extends Construct implements IConnectable {
    * emptyDir at `sharedPath`, the same hardening.
    */
   public addSidecar(options: SidecarOptions): void {
-    this.addSidecarAt(options, `addSidecar(${JSON.stringify(options?.name)}).`);
+    this.addSidecarAt(options, `addSidecar(${show(isObject(options) ? options.name : options)}).`);
   }
 
   /**
@@ -318,9 +325,11 @@ export class StatelessWebTier extends Construct implements IConnectable {
    * target's NetworkPolicy let them in.
    */
   public connectTo(target: IConnectable, options: ConnectOptions = {}): Connection {
-    const connection = target.acceptConnectionFrom(this);
-    const prefix = options.envPrefix ?? envPrefixFor(target.name);
+    if (!checkConnectTarget(this.problems, this, target)) return { host: '', port: 0, podPort: 0, env: {} };
     const at = `connectTo(${target.node.path}).env`;
+    const o = checkProps(this.problems, `connectTo(${target.node.path}) options`, options, CONNECT_OPTIONS) ?? {};
+    const connection = target.acceptConnectionFrom(this);
+    const prefix = String(o.envPrefix ?? envPrefixFor(target.name)); // a prefix that is not text gives variable names that are reported
     this.main.addEnv(`${prefix}_HOST`, EnvValue.fromValue(connection.host), at);
     this.main.addEnv(`${prefix}_PORT`, EnvValue.fromValue(String(connection.port)), at);
     for (const [suffix, value] of Object.entries(connection.env)) this.main.addEnv(`${prefix}_${suffix}`, value, at);
@@ -330,12 +339,13 @@ export class StatelessWebTier extends Construct implements IConnectable {
 
   /** Lets `client`'s pods reach this tier's port, and tells the client how to connect. */
   public acceptConnectionFrom(client: INetworkPeer): Connection {
-    this.policy.allowIngress(client, [this.port]);
+    if (checkPeer(this.problems, 'acceptConnectionFrom', client)) this.policy.allowIngress(client, [this.port]);
     return { host: this.host, port: this.servicePort, podPort: this.port, env: {} };
   }
 
   /** Lets traffic out to `peer` on `port` (a pod port) beyond DNS, for peers that are not tiers of this library. */
   public allowEgressTo(peer: INetworkPeer, port: number): void {
+    if (!checkPeer(this.problems, 'allowEgressTo', peer)) return;
     checkPort(this.problems, `allowEgressTo(${peer.node.path}) port`, port);
     this.policy.allowEgress(peer, [port]);
   }
@@ -347,9 +357,9 @@ export class StatelessWebTier extends Construct implements IConnectable {
 
   private addSidecarAt(options: SidecarOptions, prop: string): void {
     const p = this.problems;
-    if (!p.expect(options !== undefined && options !== null && typeof options === 'object', {
-      prop: prop.slice(0, -1), value: options, rule: 'must be sidecar options', fix: 'give at least { name, image, readiness, liveness }',
-    })) return;
+    if (!p.expect(options !== undefined && options !== null, {
+      prop: prop.slice(0, -1), value: options, rule: 'must be SidecarOptions', fix: 'give at least { name, image, readiness, liveness }, or { name, image, port }',
+    }) || !checkProps(p, prop.slice(0, -1), options, SIDECAR_OPTIONS)) return;
     const name = options.name;
     const taken = [this.main, ...this.sidecars].map((c) => c.portName);
     const portName = options.port !== undefined ? options.portName ?? defaultPortName(name, taken) : undefined;
@@ -394,21 +404,22 @@ export class StatelessWebTier extends Construct implements IConnectable {
     }
     for (const m of mounts) {
       if (!this.problems.expect(!container.mountPaths.includes(m.mountPath), {
-        prop, value: m.mountPath, rule: `container "${container.name}" already mounts a volume at that path`, fix: 'use a different path',
+        prop, value: m.mountPath, rule: `container ${show(container.name)} already mounts a volume at that path`, fix: 'use a different path',
       })) continue;
       container.addMount(m);
     }
   }
 
-  private checkExpression(e: LabelExpression, prop: string): void {
+  /** Checks one selector expression; returns whether it can be rendered. */
+  private checkExpression(e: LabelExpression, prop: string): boolean {
     const p = this.problems;
-    if (!p.expect(e instanceof LabelExpression, { prop, value: e, rule: 'must be a LabelExpression', fix: 'use LabelExpression.in(...), notIn, exists or doesNotExist' })) return;
-    e._check(p, prop);
-    p.expect(e.key !== LABEL_VERSION, {
+    if (!p.expect(e instanceof LabelExpression, { prop, value: e, rule: 'must be a LabelExpression', fix: 'use LabelExpression.in(...), notIn, exists or doesNotExist' })) return false;
+    // a key or values that are wrong are the one problem: whether the labels satisfy them follows from it
+    if (!e._check(p, prop)) return false;
+    return p.expect(e.key !== LABEL_VERSION, {
       prop: `${prop}.key`, value: e.key, rule: 'the version label changes with every release, and a selector can never change',
       fix: 'select on a label that stays the same for the life of the tier',
-    });
-    p.expect(e.matches(this.labels), {
+    }) && p.expect(e.matches(this.labels), {
       prop, value: `${e.key} ${e.operator} ${JSON.stringify(e.values ?? [])}`, rule: 'the pod labels do not satisfy it, so the Deployment would select none of its own pods',
       fix: 'add a matching label with the labels prop, or change the expression',
     });
@@ -417,7 +428,7 @@ export class StatelessWebTier extends Construct implements IConnectable {
   private checkAutoscaling(a: AutoscalingOptions, minReplicas: number): void {
     const p = this.problems;
     const minOk = checkInteger(p, 'autoscaling.minReplicas', minReplicas, 1);
-    const maxOk = checkInteger(p, 'autoscaling.maxReplicas', a.maxReplicas, 1);
+    const maxOk = checkInteger(p, 'autoscaling.maxReplicas', a.maxReplicas, 1, undefined, 'set autoscaling.maxReplicas (required) to a whole number >= 1');
     if (minOk && maxOk) {
       p.expect(minReplicas <= a.maxReplicas, {
         prop: 'autoscaling.minReplicas', value: minReplicas, rule: `must not exceed autoscaling.maxReplicas (${a.maxReplicas})`,
@@ -442,7 +453,8 @@ export class StatelessWebTier extends Construct implements IConnectable {
       p.expect(typeof content === 'string', { prop: `configFiles["${file}"]`, value: content, rule: 'must be the text of the file', fix: 'give the content as a string' });
     }
     const sorted = Object.keys(files).sort().map((k) => [k, files[k]]);
-    return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
+    // (contents that are not text are reported above; show() renders any value)
+    return createHash('sha256').update(show(sorted)).digest('hex');
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import * as fc from 'fast-check';
 import { ServiceType, StatefulDatabaseProps, StatelessWebTierProps } from '../src';
-import { envPrefixFor } from '../src/connection';
+import { envPrefixFor } from '../src/_connection';
 import { EnvValue } from '../src/env';
 import { Fault, faulty, VALID_WEIGHT, word } from './arbitraries';
 import { DbCase, dbCase } from './arbitraries-db';

@@ -304,7 +304,7 @@ export const webCase: fc.Arbitrary<WebCase> = fc.record({
     sameProbes: fc.oneof({ weight: VALID_WEIGHT, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
     sidecars: sidecars(mainPort, typeof portNameValue === 'string' ? portNameValue : 'http'),
   }).map((q): WebCase => {
-    if (r.undefinedProps) return { props: undefined as unknown as StatelessWebTierProps, faults: [{ props: ['image'], strict: true, what: 'props undefined' }] };
+    if (r.undefinedProps) return { props: undefined as unknown as StatelessWebTierProps, faults: [{ props: ['props'], strict: true, what: 'props undefined' }] };
     const faults: Fault[] = faultsOf(r.identity.name, r.identity.namespace, r.identity.serviceAccountName, r.image, r.metadata.instance, r.metadata.partOf,
       r.metadata.version, r.metadata.component, r.metadata.labels, r.metadata.annotations, r.scale, r.rollout, r.timings, r.service, r.port, r.portName,
       r.command, r.args, r.env, r.configFiles, r.configMountPath, r.sharedPath, r.writablePaths, r.resources, r.security, q.readiness, q.liveness, q.startup, q.sidecars);

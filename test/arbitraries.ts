@@ -7,7 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { EnvValue, Guardrails, Probe, ResourceOptions, TiersError } from '../src';
+import { EnvValue, Guardrails, Probe, ResourceOptions } from '../src';
+import { TiersError } from '../src/_errors';
 import { quantityValue } from '../src/_quantity';
 
 /** One prop made invalid on purpose. */

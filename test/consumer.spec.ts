@@ -129,9 +129,13 @@ describe('the package', () => {
       'schema/k8s-1.28-definitions.json', 'schema/k8s-validators.js', 'plugins/cdk8s-tiers-guardrails/index.js',
       'workers/secretlint.cjs',
     ]) expect(files).toContain(needed);
-    // .jsii: the jsii assembly, exported for jsii tools once the jsii build writes it
-    expect(files.filter((f) => !/^(lib|schema|plugins|workers)\//.test(f) && !['package.json', 'README.md', '.jsii'].includes(f))).toEqual([]);
-    expect(files.filter((f) => /^lib\/main\./.test(f) || /\.ts$/.test(f) && !/\.d\.ts$/.test(f))).toEqual([]);
+    // .jsii: the jsii assembly, exported for jsii tools once the jsii build writes it; node_modules/<dep>: the
+    // runtime dependencies, bundled as jsii requires of dependencies that are not jsii modules
+    expect(files.filter((f) => !/^(lib|schema|plugins|workers)\//.test(f) && !['package.json', 'README.md', '.jsii'].includes(f) && !/^node_modules\//.test(f))).toEqual([]);
+    // (and what those need: npm bundles each with its own dependencies)
+    for (const d of PKG.bundleDependencies as string[]) expect(files).toContain(`node_modules/${d}/package.json`);
+    expect(files.filter((f) => /^node_modules\/(cdk8s|constructs|cdk8s-plus-28)\//.test(f))).toEqual([]);
+    expect(files.filter((f) => /^lib\/main\./.test(f) || /\.ts$/.test(f) && !/\.d\.ts$/.test(f) && !/^node_modules\//.test(f))).toEqual([]);
     for (const p of PEERS) expect(PKG.dependencies[p]).toBeUndefined();
   });
 });

@@ -50,7 +50,7 @@ describe('environment', () => {
     const chart = new Chart(Testing.app(), 'plain');
     expect(chart instanceof Environment).toBe(false);
     expect(env instanceof Environment).toBe(true);
-    expect(() => Environment.containing(chart)).toThrow(/construct plain is not inside an Environment/);
+    expect(() => Environment.containing(chart)).toThrow(/\[Environment\.containing\] c: got "plain"; is not inside an Environment\. Fix: pass a construct created in an Environment/);
   });
 
   test('rejects a bad name, a bad namespace and bad namespace labels', () => {

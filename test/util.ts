@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { TiersError } from '../src';
+import { TiersError } from '../src/_errors';
 import { assertNoProblems } from '../src/_errors';
 import { SchemaValidator } from '../src/guardrails/schema';
 

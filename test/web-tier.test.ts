@@ -199,9 +199,9 @@ describe('labels and names', () => {
     for (const o of objects) expect(o.metadata.namespace).toBe('team-a');
   });
 
-  test('user labels cannot override the recommended labels', () => {
-    const { objects } = render({ labels: { 'app.kubernetes.io/name': 'other' } });
-    expect(deployment(objects).metadata.labels['app.kubernetes.io/name']).toBe('web');
+  test('user labels cannot override the recommended labels: they are reported, not dropped', () => {
+    expect(problemsOf({ labels: { 'app.kubernetes.io/name': 'other' } }).split('\n').filter((l) => l.startsWith('  ['))).toEqual([
+      '  [test/web] labels["app.kubernetes.io/name"]: got "other"; the library sets app.kubernetes.io/name itself, so this value would be replaced. Fix: remove it and set the name prop instead']);
   });
 
   test('rejects names that are not DNS-1035 labels', () => {
@@ -576,7 +576,7 @@ describe('errors', () => {
     expect(message).toMatch(/replicas: got "3"; must be a whole number/);
     expect(message).toMatch(/env\["A"\]: got "plain"; must be an EnvValue/);
     expect(message).toMatch(/resources\.memoryLimit: got 5; must be a positive Kubernetes quantity/);
-    expect(message).toMatch(/sidecars\[0\]: got null; must be sidecar options/);
+    expect(message).toMatch(/sidecars\[0\]: got null; must be SidecarOptions/);
     expect(message).not.toMatch(/TypeError|Cannot read/);
   });
 });

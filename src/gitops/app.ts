@@ -6,7 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { collectProblems, formatProblem, TiersError } from '../_errors';
+import { collectProblems, formatProblem, Problems, TiersError } from '../_errors';
+import { ARGOCD_OPTIONS, GITOPS_APP_PROPS } from '../_keys';
+import { checkProps } from '../_props';
 import { AppGuardrails, checkWritten } from '../guardrails/synth';
 import { ArgoCdOptions } from './argo-cd';
 import { DriftCheck, DriftReport } from './drift';
@@ -91,7 +93,11 @@ export class GitOpsApp extends App {
   private readonly cliOutdirFromCli: boolean;
 
   constructor(props: GitOpsAppProps = {}) {
+    props = props ?? {}; // a JavaScript null is "not set"
     super({ outdir: props.outdir ?? 'dist' });
+    const p = new Problems(this);
+    checkProps(p, '', props, GITOPS_APP_PROPS);
+    checkProps(p, 'argoCd', props.argoCd, ARGOCD_OPTIONS);
     // the guardrails check what renderTree() writes, once per synth (not at every validation)
     AppGuardrails.forWriter(this);
     this.argoCd = props.argoCd;
@@ -152,7 +158,9 @@ export class GitOpsApp extends App {
     const envs = this.environments;
     const extraNamespaces = new Map(envs.map((env) => [env, env._addUsedNamespaces()]));
     const problems = collectProblems(this);
-    if (envs.length === 0) problems.push(`[${this.node.path || 'app'}] has no Environment. Fix: add one with new Environment(app, 'dev', {...})`);
+    if (envs.length === 0) {
+      problems.push(`[${this.node.path || 'app'}] ${formatProblem({ prop: 'environments', value: 0, rule: 'the app has no Environment, and a GitOpsApp writes one folder per Environment', fix: "add one with new Environment(app, 'dev', {...})" })}`);
+    }
     this.checkNamespaces(envs, extraNamespaces, problems);
 
     const constructProblems = [...problems];

@@ -5,6 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { throwProblem } from '../_errors';
+import { isObject } from '../_rules';
 import { expectedModes, walkTree } from './_tree';
 
 /** A path whose type or mode on disk is not the one a synth writes. */
@@ -40,11 +42,16 @@ export class DriftCheck {
    * content): bytes, types, modes, and extra files and folders.
    */
   public static compare(files: { [path: string]: string }, dir: string): DriftReport {
+    checkArgs('DriftCheck.compare', dir, 'files', files);
     return compare(files, dir);
   }
 
   /** One line per difference, `<dir>/<path>: <how>`, for messages. */
   public static describe(report: DriftReport, dir: string): string[] {
+    checkArgs('DriftCheck.describe', dir, 'report', report);
+    if (!['changed', 'missing', 'extra', 'wrongType', 'wrongMode'].every((k) => Array.isArray((report as unknown as Record<string, unknown>)[k]))) {
+      throwProblem('DriftCheck.describe', { prop: 'report', value: report, rule: 'must be a DriftReport', fix: 'pass the report DriftCheck.compare returned' });
+    }
     return describe(report, dir);
   }
 
@@ -95,4 +102,10 @@ function describe(report: DriftReport, dir: string): string[] {
     ...report.wrongType.map((m) => `${at(m.path)}: is a ${m.found}, not the ${m.expected} the sources render (kubectl kustomize, Argo CD and Flux may read it differently or not at all)`),
     ...report.wrongMode.map((m) => `${at(m.path)}: has mode ${m.found}; a synth or a git checkout gives ${m.expected} under this umask`),
   ];
+}
+
+/** Throws the library's error when `dir` is not a folder name or `value` (the argument `name`) not an object. */
+function checkArgs(method: string, dir: unknown, name: string, value: unknown): void {
+  if (typeof dir !== 'string' || dir === '') throwProblem(method, { prop: 'dir', value: dir, rule: 'must be a folder path', fix: 'pass the folder to compare, e.g. "dist"' });
+  if (!isObject(value)) throwProblem(method, { prop: name, value, rule: 'must be an object', fix: name === 'files' ? 'pass the files the sources render (GitOpsApp.render().files)' : 'pass the report DriftCheck.compare returned' });
 }

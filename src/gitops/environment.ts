@@ -6,10 +6,12 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { formatProblem, Problems } from '../_errors';
+import { formatProblem, Problems, throwProblem } from '../_errors';
+import { ARGOCD_ENVIRONMENT_OPTIONS, ENVIRONMENT_PROPS, TIER_OVERRIDES } from '../_keys';
+import { checkProps } from '../_props';
 import { MANAGED_BY, LABEL_MANAGED_BY } from '../_labels';
 import { checkQuantity } from '../_quantity';
-import { checkInteger, checkLabels, checkNodePort, isDns1123Label } from '../_rules';
+import { checkInteger, checkLabels, checkNodePort, checkScope, isConstruct, isDns1123Label } from '../_rules';
 import { AutoscalingOptions } from '../autoscaling';
 import { ResourceOptions } from '../resources';
 import { ArgoCdEnvironmentOptions } from './argo-cd';
@@ -106,10 +108,12 @@ export class Environment extends Chart {
    * none. (Not `of`: jsii forbids a static that narrows Chart.of's return type.)
    */
   public static containing(c: IConstruct): Environment {
-    for (let s: IConstruct | undefined = c; s; s = s.node.scope) {
+    for (let s: IConstruct | undefined = isConstruct(c) ? c : undefined; s; s = s.node.scope) {
       if (Environment.isEnvironment(s)) return s;
     }
-    throw new Error(`construct ${c.node.path} is not inside an Environment`);
+    return throwProblem('Environment.containing', {
+      prop: 'c', value: isConstruct(c) ? c.node.path : c, rule: 'is not inside an Environment', fix: 'pass a construct created in an Environment (new StatelessWebTier(env, ...))',
+    });
   }
 
   /** Name of the environment: its construct id and its folder. */
@@ -131,10 +135,13 @@ export class Environment extends Chart {
   private readonly otherNamespaces = new Map<string, k8s.KubeNamespace>();
 
   constructor(scope: Construct, id: string, props: EnvironmentProps = {}) {
+    checkScope('Environment', scope, id, false);
+    props = props ?? {};
     const namespace = props.namespace ?? id;
     super(scope, id, { namespace });
     Object.defineProperty(this, ENVIRONMENT, { value: true });
     const p = new Problems(this);
+    checkProps(p, '', props, ENVIRONMENT_PROPS);
     this.name = id;
     this.namespaceName = namespace;
     this.podSecurity = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
@@ -144,7 +151,7 @@ export class Environment extends Chart {
       prop: 'id', value: id, rule: `names the folder of the environment: a DNS-1123 label other than "${ARGOCD_FOLDER}"`,
       fix: 'use a name like "dev", "staging" or "prod"',
     });
-    p.expect(isDns1123Label(namespace), { prop: 'namespace', value: namespace, rule: 'must be a DNS-1123 label', fix: 'use a namespace like "shop-dev"' });
+    const namespaceOk = p.expect(isDns1123Label(namespace), { prop: 'namespace', value: namespace, rule: 'must be a DNS-1123 label', fix: 'use a namespace like "shop-dev"' });
     p.expect(Object.values(PodSecurityLevel).includes(this.podSecurity), {
       prop: 'podSecurity', value: this.podSecurity, rule: 'must be a PodSecurityLevel', fix: 'use PodSecurityLevel.RESTRICTED',
     });
@@ -154,12 +161,13 @@ export class Environment extends Chart {
 
     this.namespaceLabels = { ...props.namespaceLabels };
     this.createNamespaces = props.createNamespace ?? true;
-    if (this.createNamespaces) this.namespaceObject = this.addNamespace('namespace', namespace);
+    // (a bad namespace is the one problem: its Namespace object would only repeat it)
+    if (this.createNamespaces && namespaceOk) this.namespaceObject = this.addNamespace('namespace', namespace);
     p.expect(rootOf(this) === undefined || this.node.scope === this.node.root, {
       prop: 'scope', value: this.node.scope?.node.path, rule: 'an Environment of a GitOpsApp must be one of its direct children (it names a folder of the tree)',
       fix: 'create it with new Environment(app, ...)',
     });
-    this.argoCdApplication = this.addArgoCdApplication(p, props.argoCd ?? {});
+    this.argoCdApplication = this.addArgoCdApplication(p, checkProps(p, 'argoCd', props.argoCd, ARGOCD_ENVIRONMENT_OPTIONS) ?? {});
   }
 
   /**
@@ -265,7 +273,8 @@ export class Environment extends Chart {
 
   private checkOverrides(p: Problems, tier: string, o: TierOverrides): void {
     const at = `tiers.${tier}`;
-    if (!p.expect(typeof o === 'object' && o !== null, { prop: at, value: o, rule: 'must be tier overrides', fix: 'give an object like { replicas: 1 }' })) return;
+    if (!p.expect(o !== null && o !== undefined, { prop: at, value: o, rule: 'must be TierOverrides', fix: 'give an object like { replicas: 1 }' })
+      || !checkProps(p, at, o, TIER_OVERRIDES)) return;
     if (o.replicas !== undefined) checkInteger(p, `${at}.replicas`, o.replicas, 0);
     if (o.nodePort !== undefined) checkNodePort(p, `${at}.nodePort`, o.nodePort);
     if (o.storage !== undefined) checkQuantity(p, `${at}.storage`, o.storage, '50Gi');
@@ -295,7 +304,8 @@ export class Environment extends Chart {
         continue;
       }
       for (const field of Object.keys(o ?? {}) as OverrideField[]) {
-        if (o[field] === undefined || fields.has(field)) continue;
+        // (a key that is no override at all is reported as such by the known-keys rule)
+        if (o[field] === undefined || fields.has(field) || !TIER_OVERRIDES.keys.includes(field)) continue;
         problems.push(formatProblem({
           prop: `tiers.${tier}.${field}`, value: o[field], rule: `the app definition never reads it (env.${field === 'imageTag' ? 'image' : field}('${tier}', ...)), so it would be ignored`,
           fix: `pass env.${field === 'imageTag' ? 'image' : field}('${tier}', ...) to the tier, or remove the override`,

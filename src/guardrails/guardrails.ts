@@ -4,7 +4,8 @@
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { TiersError } from '../_errors';
+import { throwProblem, TiersError, toProblem } from '../_errors';
+import { isConstruct, isInChart, isObject } from '../_rules';
 import { ALL_CHECKS, runChecks } from './engine';
 import { findingLine, GuardrailArea, GuardrailFinding, GuardrailsReport } from './findings';
 import { AppGuardrails, checkChart, manifestsOf, problemsOf } from './synth';
@@ -43,6 +44,9 @@ export class Guardrails {
 
   /** A finding as one problem line: `[construct/path] check-id: Kind namespace/name: message. Fix: ...`. */
   public static formatFinding(finding: GuardrailFinding): string {
+    if (!isObject(finding) || !isObject(finding.object)) {
+      throwProblem('Guardrails.formatFinding', { prop: 'finding', value: finding, rule: 'must be a GuardrailFinding', fix: 'pass a finding of a GuardrailsReport' });
+    }
     return findingLine(finding);
   }
 
@@ -52,23 +56,26 @@ export class Guardrails {
    * problem of the app. (A GitOpsApp checks everything it writes already.)
    */
   public static enable(scope: IConstruct): void {
-    AppGuardrails.enable(scope);
+    AppGuardrails.enable(constructArg('Guardrails.enable', scope));
   }
 
   /** Checks every object of `chart` now (the rest of its app is context: references, node port clashes). Prints nothing. */
   public static check(chart: Chart): GuardrailsReport {
-    return checkChart(chart);
+    return checkChart(chartArg('Guardrails.check', chart));
   }
 
-  /** Throws one {@link TiersError} listing every finding of `chart`, each with its construct path. */
+  /**
+   * Throws the library's error (`TiersError`; its problems: {@link TiersProblems.fromError}) listing
+   * every finding of `chart`, each with its construct path. Python calls it `assert_`, Java `doAssert`.
+   */
   public static assert(chart: Chart): void {
-    const { findings } = checkChart(chart);
+    const { findings } = checkChart(chartArg('Guardrails.assert', chart));
     if (findings.length) throw new TiersError(findings.map(findingLine));
   }
 
   /** Checks manifest objects as synthesized or read from YAML (findings name the object: there are no construct paths). */
   public static checkManifests(objects: { [key: string]: unknown }[]): GuardrailsReport {
-    return runChecks(objects).report;
+    return runChecks(manifestsArg('Guardrails.checkManifests', objects)).report;
   }
 
   /**
@@ -77,7 +84,7 @@ export class Guardrails {
    * writer: `(objects) => Guardrails.problemsOf(objects)`.
    */
   public static problemsOf(objects: { [key: string]: unknown }[]): string[] {
-    return problemsOf(objects);
+    return problemsOf(manifestsArg('Guardrails.problemsOf', objects));
   }
 
   /**
@@ -86,13 +93,42 @@ export class Guardrails {
    * the tree are always in the result.
    */
   public static manifestsOf(chart: Chart): { [key: string]: unknown }[] {
-    return manifestsOf(chart);
+    return manifestsOf(chartArg('Guardrails.manifestsOf', chart));
   }
 
   /** The JSON of one ApiObject, rendered now (`apiObject.toJson()`). */
   public static manifestOf(apiObject: ApiObject): { [key: string]: unknown } {
+    if (!ApiObject.isApiObject(apiObject)) throwProblem('Guardrails.manifestOf', { prop: 'apiObject', value: apiObject, rule: 'must be an ApiObject', fix: 'pass an ApiObject of the tree' });
     return apiObject.toJson();
   }
 
   private constructor() {}
+}
+
+/** The argument `scope` of `method`, when it is a construct; else the library's error. */
+function constructArg(method: string, scope: IConstruct): IConstruct {
+  const s: unknown = scope;
+  if (!isInChart(s)) {
+    throwProblem(method, { prop: 'scope', value: isConstruct(s) ? s.node.path : s, rule: 'must be a Chart or a construct inside one', fix: 'pass a chart or a construct inside one' });
+  }
+  return scope;
+}
+
+/** The argument `chart` of `method`, when it is a chart; else the library's error. */
+function chartArg(method: string, chart: Chart): Chart {
+  const c: unknown = chart;
+  if (!isConstruct(c) || !Chart.isChart(c)) throwProblem(method, { prop: 'chart', value: isConstruct(c) ? c.node.path : c, rule: 'must be a Chart', fix: 'pass the chart to check (Chart.of(construct) finds it)' });
+  return chart;
+}
+
+/** The argument `objects` of `method`, when it is a list of manifest objects; else the library's error naming each bad entry. */
+function manifestsArg(method: string, objects: { [key: string]: unknown }[]): { [key: string]: unknown }[] {
+  if (!Array.isArray(objects)) throwProblem(method, { prop: 'objects', value: objects, rule: 'must be a list of manifest objects', fix: 'pass the objects as synthesized or read from YAML, e.g. Testing.synth(chart)' });
+  const bad = objects.map((o, i) => [o, i] as const).filter(([o]) => !isObject(o));
+  if (bad.length) {
+    throw new TiersError(bad.map(([o, i]) => toProblem(method, {
+      prop: `objects[${i}]`, value: o, rule: 'must be a manifest object (with apiVersion, kind and metadata)', fix: 'remove it from the list; a YAML document that is empty reads as null',
+    })));
+  }
+  return objects;
 }

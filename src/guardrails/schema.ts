@@ -133,6 +133,18 @@ const MAX_PER_OBJECT = 10;
 export const RENDER_CHECK: Check = check(GuardrailArea.SCHEMA, 'renders', 'the ApiObject renders to JSON (its JSON patches apply, its lazy values resolve)',
   'correct the JSON patch or value named in the message (a map key "constructor" or "__proto__" cannot be rendered by cdk8s: rename it)', () => undefined);
 
+/**
+ * The fix of a render finding, by what the message says: a value of another
+ * copy of cdk8s (two installs: the user's and one under this library) cannot
+ * be rendered by this copy, and there is no JSON patch to correct then.
+ */
+export function renderFix(detail: string): string {
+  if (/non-simple object of type/.test(detail)) {
+    return 'install cdk8s, constructs and cdk8s-plus-28 once: `npm ls cdk8s` shows two copies (cdk8s-tiers takes them as peer dependencies, so remove its own copy with `npm dedupe` or align your versions with its ranges)';
+  }
+  return RENDER_CHECK.fix;
+}
+
 /** The schema area: the object renders, names a known kind, then matches the strict schema of that kind. */
 export const SCHEMA_CHECKS: readonly Check[] = [
   RENDER_CHECK,

@@ -29,7 +29,7 @@ import { collectProblems, TiersError } from '../_errors';
 import { runChecks } from './engine';
 import { findingLine, GuardrailFinding, GuardrailsReport, GuardrailWaiver, waiverLine } from './findings';
 import { JsonObject } from './manifests';
-import { RENDER_CHECK } from './schema';
+import { RENDER_CHECK, renderFix } from './schema';
 import { startSecretScanner } from './secrets';
 
 const ID = 'cdk8s-tiers-guardrails';
@@ -200,7 +200,7 @@ function renderError(e: unknown): string {
 /** The finding of an ApiObject whose toJson() threw. */
 function renderFinding(o: ApiObject, detail: string): GuardrailFinding {
   return {
-    checkId: RENDER_CHECK.id, area: RENDER_CHECK.area, fix: RENDER_CHECK.fix, constructPath: o.node.path,
+    checkId: RENDER_CHECK.id, area: RENDER_CHECK.area, fix: renderFix(detail), constructPath: o.node.path,
     object: { apiVersion: o.apiVersion, kind: o.kind, ...(o.metadata.namespace !== undefined ? { namespace: o.metadata.namespace } : {}), name: o.name },
     message: `cannot be rendered: ${detail}`,
   };
