@@ -1,0 +1,76 @@
+/**
+ * The postgres preset as a real server: the rendered StatefulSet runs under its
+ * restricted security context, its probes pass, a client in another namespace
+ * writes and reads a row with the Secret's credentials, and the data survives a
+ * restart of the pod on its claim folder.
+ */
+import { DatabaseEngine, StatefulDatabase } from '../../src';
+import { chart, Manifest, synth } from '../util';
+import { Client, ServerCluster } from './cluster';
+import { postgresBin } from './images';
+import { Pod } from './pod';
+import { describeServers } from './preflight';
+
+const SECRET: Manifest = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pg-credentials', namespace: 'shop' }, stringData: { username: 'shop', password: 'pa"ss \'w$rd' } };
+
+function render(): Manifest[] {
+  const c = chart('shop');
+  new StatefulDatabase(c, 'pg', { engine: DatabaseEngine.postgres({ version: '16.4' }), secretName: 'pg-credentials' });
+  return [...synth(c), SECRET];
+}
+
+describeServers('postgres preset on a real server', ['/usr/lib/postgresql', '/usr/lib/x86_64-linux-gnu/libnss_wrapper.so'], () => {
+  let cluster: ServerCluster;
+  let pod: Pod;
+  let client: Client;
+  const psql = (sql: string, password = 'pa"ss \'w$rd', host = 'pg') => client.run(
+    [`${postgresBin()}/psql`, '-X', '-v', 'ON_ERROR_STOP=1', '-tA', '-c', sql],
+    { PGHOST: host, PGPORT: '5432', PGUSER: 'shop', PGDATABASE: 'pg', PGPASSWORD: password, PGCONNECT_TIMEOUT: '5' },
+  );
+
+  beforeAll(async () => {
+    cluster = await ServerCluster.create(render());
+    [pod] = await cluster.startStatefulSet('pg');
+    client = await cluster.client('app');
+  });
+  afterAll(async () => {
+    await cluster?.dispose();
+  });
+
+  test('starts as uid/gid 10001 with fsGroup 10001, on a read-only root, PGDATA on the claim', async () => {
+    expect((await pod.exec('pg', ['id', '-u'])).stdout.trim()).toBe('10001');
+    expect((await pod.exec('pg', ['id', '-G'])).stdout.trim().split(' ')).toEqual(['10001']);
+    const touch = await pod.exec('pg', ['touch', '/var/lib/postgresql/x', '/etc/x']);
+    expect(touch.code).not.toBe(0);
+    expect(touch.stderr).toMatch(/Read-only file system/);
+    expect((await pod.exec('pg', ['stat', '-c', '%u:%g %a', '/var/lib/postgresql/data/pgdata'])).stdout.trim()).toBe('10001:10001 700');
+    expect((await pod.exec('pg', ['cat', '/proc/1/status'])).stdout).toMatch(/CapEff:\s+0{16}[\s\S]*NoNewPrivs:\s+1/);
+  });
+
+  test('readiness, liveness and startup commands succeed', async () => {
+    expect(pod.ready).toBe(true);
+    await expect(pod.probe('pg', 'readinessProbe')).resolves.toBe(true);
+    await expect(pod.probe('pg', 'livenessProbe')).resolves.toBe(true);
+    await expect(pod.probe('pg', 'startupProbe')).resolves.toBe(true);
+  });
+
+  test('a client in another namespace writes and reads a row through the Service with the Secret\'s credentials', async () => {
+    const write = await psql("CREATE TABLE orders (id int PRIMARY KEY, item text); INSERT INTO orders VALUES (1, 'book'); SELECT item FROM orders WHERE id = 1");
+    expect(write.stderr).toBe('');
+    expect(write.stdout.trim().split('\n').pop()).toBe('book');
+    // by the per-replica name too, and not with a wrong password (scram-sha-256 over TCP)
+    expect((await psql('SELECT count(*) FROM orders', undefined, 'pg-0.pg-headless.shop.svc.cluster.local')).stdout.trim()).toBe('1');
+    const denied = await psql('SELECT 1', 'wrong');
+    expect(denied.code).not.toBe(0);
+    expect(denied.stderr).toMatch(/password authentication failed for user "shop"/);
+  });
+
+  test('a restarted pod (new address, same claim) keeps the row', async () => {
+    const before = pod.address;
+    expect(await cluster.deletePod(pod)).toEqual([0]);
+    pod = await cluster.startPod('pg', 0);
+    expect(pod.address).not.toBe(before);
+    expect(pod.log('pg')).not.toMatch(/init process complete/);
+    expect((await psql('SELECT item FROM orders WHERE id = 1')).stdout.trim()).toBe('book');
+  });
+});
