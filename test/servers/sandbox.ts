@@ -152,7 +152,7 @@ export class RunningContainer {
     const c = this.spec;
     const env = Object.entries(c.env).map(([k, v]) => `${k}=${v}`);
     const priv = ['setpriv', `--reuid=${c.uid}`, `--regid=${c.gid}`, c.groups.length ? `--groups=${c.groups.join(',')}` : '--clear-groups', '--no-new-privs', '--bounding-set=-all', '--inh-caps=-all', '--'];
-    const args = ['--target', String(this.pid), '--mount', '--pid', '--uts', '--ipc', '--net', `--wd=${c.workingDir}`, '--', 'env', '-i', ...env, ...priv, ...argv];
+    const args = ['--target', String(this.pid), '--mount', '--pid', '--uts', '--ipc', '--net', '--wd', '--', 'env', '-i', ...env, ...priv, ...argv];
     return run('nsenter', args, { timeoutMs, allowFailure: true, input });
   }
 
