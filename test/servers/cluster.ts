@@ -156,8 +156,11 @@ export class ServerCluster {
       this.checkPorts(svc);
       for (const pod of this.endpoints(n, ns)) lines.push(`${pod.address}\t${n}.${ns}.svc.${DOMAIN} ${n}.${ns}.svc ${n}.${ns} ${n}`);
     }
+    const listed = new Set(lines.flatMap((l) => l.split('\t')[1].split(' ')));
     for (const { file, own } of this.hostsFiles) {
-      fs.writeFileSync(file, [`${own.address}\t${own.names.join(' ')}`, ...lines, ''].join('\n'));
+      // each name once: the kubelet's own line has the names that no other line gives
+      const names = own.names.filter((n) => !listed.has(n));
+      fs.writeFileSync(file, [...(names.length ? [`${own.address}\t${names.join(' ')}`] : []), ...lines, ''].join('\n'));
     }
   }
 

@@ -1,0 +1,73 @@
+/**
+ * The harness itself: a pod gets only what its spec gives (writable mounts, uid,
+ * groups, its own address and routes), a missing Secret key stops the pod with the
+ * kubelet's reason, and dispose() leaves no process, namespace or folder behind.
+ */
+import * as fs from 'fs';
+import { DatabaseEngine, StatefulDatabase } from '../../src';
+import { chart, Manifest, synth } from '../util';
+import { ServerCluster } from './cluster';
+import { NETNS_PREFIX } from './net';
+import { run } from './process';
+import { describeServers } from './preflight';
+
+const SECRET: Manifest = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cache-credentials', namespace: 'shop' }, stringData: { password: 'p' } };
+
+function render(): Manifest[] {
+  const c = chart('shop');
+  new StatefulDatabase(c, 'cache', { engine: DatabaseEngine.redis({ version: '7.4.1' }), secretName: 'cache-credentials', writablePaths: ['/var/run/extra'] });
+  return synth(c);
+}
+
+const namespaces = async () => (await run('ip', ['netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]).filter((n) => n.startsWith(NETNS_PREFIX));
+
+describeServers('real-server harness', ['redis-server'], () => {
+  test('a pod writes only to its volumes, runs as its uid and groups, and has a route only to the test network', async () => {
+    const cluster = await ServerCluster.create([...render(), SECRET]);
+    try {
+      const [pod] = await cluster.startStatefulSet('cache');
+      const sh = async (script: string) => (await pod.exec('cache', ['sh', '-c', script])).stdout.trim();
+      // /tmp, /data and the emptyDir of writablePaths (a mount point the host does not have) are writable, nothing else
+      expect(await sh('for d in /tmp /data /var/run/extra /var /etc /usr /root /; do touch "$d/.w" 2>/dev/null && echo "$d rw" || echo "$d ro"; done'))
+        .toBe('/tmp rw\n/data rw\n/var/run/extra rw\n/var ro\n/etc ro\n/usr ro\n/root ro\n/ ro');
+      // the claim as the kubelet leaves it with fsGroup 10001: root-owned, group 10001, setgid, and lost+found
+      expect(await sh('stat -c "%u %g %A" /data; ls -a /data | grep -c lost+found')).toBe('0 10001 drwxrwsr-x\n1');
+      expect(await sh('id -u; id -g; id -G; hostname')).toBe('10001\n10001\n10001\ncache-0');
+      const routes = (await run('ip', ['-n', pod.place.host.netns, 'route'])).stdout.trim().split('\n');
+      expect(routes).toEqual([expect.stringMatching(/^10\.231\.\d+\.0\/24 dev eth0 proto kernel scope link src 10\.231\.\d+\.\d+$/)]);
+      // the per-replica names and the Service's names resolve to the pod it selects, in the pod and in a client
+      const client = await cluster.client('app');
+      const names = ['cache-0.cache-headless.shop.svc.cluster.local', 'cache-0.cache-headless', 'cache', 'cache.shop.svc.cluster.local'];
+      for (const name of names) {
+        expect(await sh(`getent hosts ${name} | cut -d' ' -f1`)).toBe(pod.address);
+        expect((await client.run(['getent', 'hosts', name])).stdout.split(/\s/)[0]).toBe(pod.address);
+      }
+      expect(cluster.endpoints('cache', 'shop')).toEqual([pod]);
+    } finally {
+      await cluster.dispose();
+    }
+  });
+
+  test('a Secret key the pod needs and the test did not give stops it with CreateContainerConfigError', async () => {
+    const cluster = await ServerCluster.create(render());
+    try {
+      await expect(cluster.startPod('cache', 0)).rejects.toThrow(/pod cache-0: Secret "cache-credentials" is not among the objects the test gave \(the kubelet would not start the container: CreateContainerConfigError\)/);
+    } finally {
+      await cluster.dispose();
+    }
+  });
+
+  test('dispose() ends the processes and deletes the namespaces and folders it made', async () => {
+    const before = await namespaces();
+    const cluster = await ServerCluster.create([...render(), SECRET]);
+    const [pod] = await cluster.startStatefulSet('cache');
+    await cluster.client('app');
+    const pid = Number((await run('sh', ['-c', `ip netns pids ${pod.place.host.netns}`])).stdout.trim().split('\n')[0]);
+    expect(pid).toBeGreaterThan(0);
+    expect((await namespaces()).length).toBe(before.length + 3);
+    await cluster.dispose();
+    expect(await namespaces()).toEqual(before);
+    expect(fs.existsSync(cluster.dir)).toBe(false);
+    expect(fs.existsSync(`/proc/${pid}`)).toBe(false);
+  });
+});
