@@ -8,9 +8,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { find, Manifest } from '../util';
+import { find, mainContainer, Manifest } from '../util';
 import { NetHost, PodNetwork } from './net';
 import { Pod } from './pod';
+import { containerEnv } from './pod-env';
 import { RunResult } from './process';
 import { runToEnd } from './sandbox';
 
@@ -100,6 +101,13 @@ export class ServerCluster {
         logFile: path.join(dir, 'client.log'),
       }, timeoutMs),
     };
+  }
+
+  /** The env the kubelet would give the first container of workload `kind`/`name` (e.g. a connectTo client), the image's env left out. */
+  public workloadEnv(kind: string, name: string, podIP: string): { [name: string]: string } {
+    const workload = find(this.objects, kind, name);
+    const namespace = workload.metadata.namespace ?? 'default';
+    return containerEnv(mainContainer(workload), { entrypoint: [], cmd: [], env: {}, workingDir: '/' }, { objects: this.objects, namespace, podName: `${name}-0`, podIP });
   }
 
   /**

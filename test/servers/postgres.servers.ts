@@ -4,7 +4,7 @@
  * writes and reads a row with the Secret's credentials, and the data survives a
  * restart of the pod on its claim folder.
  */
-import { DatabaseEngine, StatefulDatabase } from '../../src';
+import { DatabaseEngine, ServiceType, StatefulDatabase, StatelessWebTier } from '../../src';
 import { chart, Manifest, synth } from '../util';
 import { Client, ServerCluster } from './cluster';
 import { postgresBin } from './images';
@@ -15,7 +15,8 @@ const SECRET: Manifest = { apiVersion: 'v1', kind: 'Secret', metadata: { name: '
 
 function render(): Manifest[] {
   const c = chart('shop');
-  new StatefulDatabase(c, 'pg', { engine: DatabaseEngine.postgres({ version: '16.4' }), secretName: 'pg-credentials' });
+  const db = new StatefulDatabase(c, 'pg', { engine: DatabaseEngine.postgres({ version: '16.4' }), secretName: 'pg-credentials' });
+  new StatelessWebTier(c, 'api', { image: 'ghcr.io/stefanprodan/podinfo:6.7.1', port: 9898, serviceType: ServiceType.CLUSTER_IP }).connectTo(db);
   return [...synth(c), SECRET];
 }
 
@@ -65,6 +66,16 @@ describeServers('postgres preset on a real server', ['/usr/lib/postgresql', '/us
     expect(denied.stderr).toMatch(/password authentication failed for user "shop"/);
   });
 
+  test('the env connectTo gives a client (host, port, user, password, database) connects as rendered', async () => {
+    const env = cluster.workloadEnv('Deployment', 'api', client.host.address);
+    expect(Object.keys(env).filter((k) => k.startsWith('PG_')).sort()).toEqual(['PG_HOST', 'PG_NAME', 'PG_PASSWORD', 'PG_PORT', 'PG_USER']);
+    const r = await client.run([`${postgresBin()}/psql`, '-X', '-tA', '-c', 'SELECT current_user, current_database()'], {
+      PGHOST: env.PG_HOST, PGPORT: env.PG_PORT, PGUSER: env.PG_USER, PGPASSWORD: env.PG_PASSWORD, PGDATABASE: env.PG_NAME, PGCONNECT_TIMEOUT: '5',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('shop|pg');
+  });
+
   test('a restarted pod (new address, same claim) keeps the row', async () => {
     const before = pod.address;
     expect(await cluster.deletePod(pod)).toEqual([0]);
@@ -72,5 +83,30 @@ describeServers('postgres preset on a real server', ['/usr/lib/postgresql', '/us
     expect(pod.address).not.toBe(before);
     expect(pod.log('pg')).not.toMatch(/init process complete/);
     expect((await psql('SELECT item FROM orders WHERE id = 1')).stdout.trim()).toBe('book');
+  });
+});
+
+describeServers('postgres preset on a real server, with its options set', ['/usr/lib/postgresql', '/usr/lib/x86_64-linux-gnu/libnss_wrapper.so'], () => {
+  let cluster: ServerCluster;
+  afterAll(async () => {
+    await cluster?.dispose();
+  });
+
+  test('port, database and Secret keys of the options reach the server, its probes and its clients', async () => {
+    const c = chart('shop');
+    const engine = DatabaseEngine.postgres({ version: '16.4', port: 6543, database: 'orders', usernameKey: 'user', passwordKey: 'pass' });
+    const db = new StatefulDatabase(c, 'orders-db', { engine, secretName: 'orders-credentials' });
+    new StatelessWebTier(c, 'api', { image: 'ghcr.io/stefanprodan/podinfo:6.7.1', port: 9898, serviceType: ServiceType.CLUSTER_IP }).connectTo(db);
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'orders-credentials', namespace: 'shop' }, stringData: { user: 'orders_app', pass: 'p' } };
+    cluster = await ServerCluster.create([...synth(c), secret]);
+    const [pod] = await cluster.startStatefulSet('orders-db');
+    await expect(pod.probe('orders-db', 'livenessProbe')).resolves.toBe(true);
+    const client = await cluster.client('app');
+    const env = cluster.workloadEnv('Deployment', 'api', client.host.address);
+    const r = await client.run([`${postgresBin()}/psql`, '-X', '-tA', '-c', 'SELECT current_user, current_database(), current_setting(\'port\')'], {
+      PGHOST: env.ORDERS_DB_HOST, PGPORT: env.ORDERS_DB_PORT, PGUSER: env.ORDERS_DB_USER, PGPASSWORD: env.ORDERS_DB_PASSWORD, PGDATABASE: env.ORDERS_DB_NAME, PGCONNECT_TIMEOUT: '5',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('orders_app|orders|6543');
   });
 });
