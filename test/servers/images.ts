@@ -15,6 +15,8 @@ export interface ImageRuntime {
   readonly env: { [name: string]: string };
   /** WORKDIR. */
   readonly workingDir: string;
+  /** STOPSIGNAL, which containerd and CRI-O send on stop. @default "SIGTERM" */
+  readonly stopSignal?: NodeJS.Signals;
 }
 
 const DEBIAN_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -33,8 +35,10 @@ export function imageRuntime(image: string): ImageRuntime {
   const repository = image.split('@')[0].replace(/:[^/:]+$/, '').split('/').pop();
   switch (repository) {
     case 'postgres':
-      // the official image: ENTRYPOINT ["docker-entrypoint.sh"], CMD ["postgres"], PGDATA=/var/lib/postgresql/data
+      // the official image: ENTRYPOINT ["docker-entrypoint.sh"], CMD ["postgres"], PGDATA=/var/lib/postgresql/data,
+      // STOPSIGNAL SIGINT (fast shutdown: SIGTERM's smart shutdown would wait for every client to leave)
       return {
+        stopSignal: 'SIGINT',
         entrypoint: ['bash', path.join(ENTRYPOINTS, 'postgres-entrypoint.sh')],
         cmd: ['postgres'],
         env: { PATH: `${DEBIAN_PATH}:${postgresBin()}`, PGDATA: '/var/lib/postgresql/data', LANG: 'C.UTF-8' },

@@ -70,7 +70,7 @@ export class Pod {
         mounts: volumes.mountsOf(c), uid: sc.runAsUser, gid: sc.runAsGroup ?? 0, groups,
         noNewPrivs: sc.allowPrivilegeEscalation === false, dropAllCapabilities: (sc.capabilities?.drop ?? []).includes('ALL'),
         env, argv: containerArgv(c, image, env, this.name), workingDir: c.workingDir ?? image.workingDir,
-        logFile: path.join(this.place.podDir, `${c.name}.log`),
+        logFile: path.join(this.place.podDir, `${c.name}.log`), stopSignal: image.stopSignal,
       };
     };
     for (const c of spec.initContainers ?? []) {

@@ -76,13 +76,27 @@ describeServers('postgres preset on a real server', ['/usr/lib/postgresql', '/us
     expect(r.stdout.trim()).toBe('shop|pg');
   });
 
-  test('a restarted pod (new address, same claim) keeps the row', async () => {
+  test('a restarted pod (new address, same claim) keeps the row; an open session does not hold up the stop', async () => {
     const before = pod.address;
+    const session = psql('SELECT pg_sleep(60)');
+    await new Promise((r) => setTimeout(r, 500));
+    const t0 = Date.now();
     expect(await cluster.deletePod(pod)).toEqual([0]);
+    expect(Date.now() - t0).toBeLessThan(10000);
+    expect((await session).stderr).toMatch(/terminating connection due to administrator command/);
     pod = await cluster.startPod('pg', 0);
     expect(pod.address).not.toBe(before);
     expect(pod.log('pg')).not.toMatch(/init process complete/);
     expect((await psql('SELECT item FROM orders WHERE id = 1')).stdout.trim()).toBe('book');
+  });
+
+  test('after a hard kill (a lost node), the pod recovers its data within the startup probe', async () => {
+    await psql("INSERT INTO orders VALUES (2, 'pen')");
+    pod.kill();
+    await cluster.deletePod(pod);
+    pod = await cluster.startPod('pg', 0);
+    expect(pod.log('pg')).toMatch(/database system was interrupted|not properly shut down; automatic recovery in progress/);
+    expect((await psql('SELECT string_agg(item, \',\' ORDER BY id) FROM orders')).stdout.trim()).toBe('book,pen');
   });
 });
 

@@ -37,6 +37,8 @@ export interface ContainerProcess {
   readonly workingDir: string;
   /** Where its output is written. */
   readonly logFile: string;
+  /** The image's STOPSIGNAL, which the runtime sends on stop. @default "SIGTERM" */
+  readonly stopSignal?: NodeJS.Signals;
 }
 
 /** Folders of a root that a sandbox never rebinds from the host (it mounts its own). */
@@ -156,11 +158,11 @@ export class RunningContainer {
     return run('nsenter', args, { timeoutMs, allowFailure: true, input });
   }
 
-  /** SIGTERM to its PID 1, SIGKILL after `graceMs`; resolves with the exit code. */
+  /** The image's stop signal (SIGTERM unless it says otherwise) to its PID 1, SIGKILL after `graceMs`; resolves with the exit code. */
   public async stop(graceMs: number): Promise<number> {
     if (this.exitCode !== undefined) return this.exitCode;
     try {
-      process.kill(this.pid, 'SIGTERM');
+      process.kill(this.pid, this.spec.stopSignal ?? 'SIGTERM');
     } catch {
       // already gone
     }
@@ -170,9 +172,15 @@ export class RunningContainer {
     return code;
   }
 
-  /** Kills it at once (cleanup after a failure). */
+  /** Kills it at once, as a lost node or the OOM killer does (and as cleanup after a failure). */
   public kill(): void {
-    if (this.exitCode === undefined) this.child.kill('SIGKILL');
+    if (this.exitCode !== undefined) return;
+    try {
+      process.kill(this.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    this.child.kill('SIGKILL');
   }
 }
 
