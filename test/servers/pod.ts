@@ -144,10 +144,10 @@ export class Pod {
     for (const c of this.containers) c.kill();
   }
 
-  /** What container `name` printed so far (its last 4000 characters). */
-  public log(name: string): string {
+  /** What container `name` printed so far (its last `tail` characters). */
+  public log(name: string, tail = 4000): string {
     const file = path.join(this.place.podDir, `${name}.log`);
-    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').slice(-4000) : '(no output)';
+    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').slice(-tail) : '(no output)';
   }
 
   private container(name: string): RunningContainer {
