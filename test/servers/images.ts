@@ -17,6 +17,8 @@ export interface ImageRuntime {
   readonly workingDir: string;
   /** STOPSIGNAL, which containerd and CRI-O send on stop. @default "SIGTERM" */
   readonly stopSignal?: NodeJS.Signals;
+  /** Files of the image that this machine lacks: path in the image → the stand-in in this repository. @default - none */
+  readonly files?: { [target: string]: string };
 }
 
 const DEBIAN_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -39,7 +41,8 @@ export function imageRuntime(image: string): ImageRuntime {
       // STOPSIGNAL SIGINT (fast shutdown: SIGTERM's smart shutdown would wait for every client to leave)
       return {
         stopSignal: 'SIGINT',
-        entrypoint: ['bash', path.join(ENTRYPOINTS, 'postgres-entrypoint.sh')],
+        entrypoint: ['docker-entrypoint.sh'],
+        files: { '/usr/local/bin/docker-entrypoint.sh': path.join(ENTRYPOINTS, 'postgres-entrypoint.sh') },
         cmd: ['postgres'],
         env: { PATH: `${DEBIAN_PATH}:${postgresBin()}`, PGDATA: '/var/lib/postgresql/data', LANG: 'C.UTF-8' },
         workingDir: '/',

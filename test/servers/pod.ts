@@ -6,11 +6,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Manifest } from '../util';
-import { imageRuntime } from './images';
+import { ImageRuntime, imageRuntime } from './images';
 import { NetHost } from './net';
 import { containerArgv, containerEnv, PodObjects } from './pod-env';
 import { poll, run, RunResult } from './process';
-import { ContainerProcess, RunningContainer, runToEnd } from './sandbox';
+import { ContainerProcess, Mount, RunningContainer, runToEnd } from './sandbox';
 import { makeVolumes } from './volumes';
 
 /** Most time any probe or init container is given here, whatever the spec allows (keeps the suite short). */
@@ -67,7 +67,7 @@ export class Pod {
       const groups = [spec.securityContext?.fsGroup, ...(spec.securityContext?.supplementalGroups ?? [])].filter((g): g is number => g !== undefined);
       return {
         label: `${this.name}/${c.name}`, netns: this.place.host.netns, hostname: this.name, hostsFile: this.place.hostsFile,
-        mounts: volumes.mountsOf(c), uid: sc.runAsUser, gid: sc.runAsGroup ?? 0, groups,
+        mounts: [...volumes.mountsOf(c), ...this.imageFiles(image)], uid: sc.runAsUser, gid: sc.runAsGroup ?? 0, groups,
         noNewPrivs: sc.allowPrivilegeEscalation === false, dropAllCapabilities: (sc.capabilities?.drop ?? []).includes('ALL'),
         env, argv: containerArgv(c, image, env, this.name), workingDir: c.workingDir ?? image.workingDir,
         logFile: path.join(this.place.podDir, `${c.name}.log`), stopSignal: image.stopSignal,
@@ -148,6 +148,20 @@ export class Pod {
   public log(name: string, tail = 4000): string {
     const file = path.join(this.place.podDir, `${name}.log`);
     return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').slice(-tail) : '(no output)';
+  }
+
+  /**
+   * The image's own files as read-only mounts, copied first into the pod's folder (readable
+   * by any uid, wherever the repository is checked out) with mode 0755.
+   */
+  private imageFiles(image: ImageRuntime): Mount[] {
+    return Object.entries(image.files ?? {}).map(([target, source]) => {
+      const copy = path.join(this.place.podDir, 'image', target);
+      fs.mkdirSync(path.dirname(copy), { recursive: true, mode: 0o755 });
+      fs.copyFileSync(source, copy);
+      fs.chmodSync(copy, 0o755);
+      return { source: copy, target, readOnly: true };
+    });
   }
 
   private container(name: string): RunningContainer {
