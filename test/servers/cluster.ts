@@ -59,7 +59,7 @@ export class ServerCluster {
     const podDir = path.join(this.dir, 'pods', `${podName}-${++this.podCount}`);
     fs.mkdirSync(podDir, { recursive: true, mode: 0o755 });
     const hostsFile = this.addHostsFile(podDir, host.address, this.podNames(sts, podName));
-    const pod = new Pod(sts, ordinal, { host, nodeNetns: this.network.node.netns, hostsFile, podDir, claimsDir: this.claimsDir, objects: this.objects });
+    const pod = new Pod(sts, ordinal, { host, nodeNetns: this.network.node.netns, hostsFile, podDir, claimsDir: this.claimsDir, objects: this.objects, hiddenDir: this.dir });
     this.pods.push(pod);
     this.refreshDns();
     try {
@@ -98,7 +98,7 @@ export class ServerCluster {
       run: (argv, env = {}, timeoutMs = 30000) => runToEnd({
         label: `client ${name}`, netns: host.netns, hostname: name, hostsFile, mounts: [], uid: CLIENT_UID, gid: CLIENT_UID, groups: [],
         noNewPrivs: true, dropAllCapabilities: true, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', ...env }, argv, workingDir: '/',
-        logFile: path.join(dir, 'client.log'),
+        logFile: path.join(dir, 'client.log'), hidden: [this.dir],
       }, timeoutMs),
     };
   }

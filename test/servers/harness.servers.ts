@@ -33,6 +33,9 @@ describeServers('real-server harness', ['redis-server'], () => {
       // the claim as the kubelet leaves it with fsGroup 10001: root-owned, group 10001, setgid, and lost+found
       expect(await sh('stat -c "%u %g %A" /data; ls -a /data | grep -c lost+found')).toBe('0 10001 drwxrwsr-x\n1');
       expect(await sh('id -u; id -g; id -G; hostname')).toBe('10001\n10001\n10001\ncache-0');
+      // the harness's folder (every pod's volumes and claims) is hidden from pods and clients
+      expect(fs.readdirSync(`${cluster.dir}/claims`)).toEqual(['data-cache-0']);
+      expect(await sh(`ls -A ${cluster.dir}`)).toBe('');
       const routes = (await run('ip', ['-n', pod.place.host.netns, 'route'])).stdout.trim().split('\n');
       expect(routes).toEqual([expect.stringMatching(/^10\.231\.\d+\.0\/24 dev eth0 proto kernel scope link src 10\.231\.\d+\.\d+$/)]);
       // the per-replica names and the Service's names resolve to the pod it selects, in the pod and in a client
@@ -42,6 +45,7 @@ describeServers('real-server harness', ['redis-server'], () => {
         expect(await sh(`getent hosts ${name} | cut -d' ' -f1`)).toBe(pod.address);
         expect((await client.run(['getent', 'hosts', name])).stdout.split(/\s/)[0]).toBe(pod.address);
       }
+      expect((await client.run(['ls', '-A', cluster.dir])).stdout).toBe('');
       expect(cluster.endpoints('cache', 'shop')).toEqual([pod]);
     } finally {
       await cluster.dispose();

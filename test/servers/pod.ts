@@ -32,6 +32,8 @@ export interface PodPlace {
   readonly podDir: string;
   readonly claimsDir: string;
   readonly objects: Manifest[];
+  /** The harness's folder of all pods and claims, hidden from the pod's sandbox. */
+  readonly hiddenDir: string;
 }
 
 export class Pod {
@@ -70,7 +72,7 @@ export class Pod {
         mounts: [...volumes.mountsOf(c), ...this.imageFiles(image)], uid: sc.runAsUser, gid: sc.runAsGroup ?? 0, groups,
         noNewPrivs: sc.allowPrivilegeEscalation === false, dropAllCapabilities: (sc.capabilities?.drop ?? []).includes('ALL'),
         env, argv: containerArgv(c, image, env, this.name), workingDir: c.workingDir ?? image.workingDir,
-        logFile: path.join(this.place.podDir, `${c.name}.log`), stopSignal: image.stopSignal,
+        logFile: path.join(this.place.podDir, `${c.name}.log`), stopSignal: image.stopSignal, hidden: [this.place.hiddenDir],
       };
     };
     for (const c of spec.initContainers ?? []) {

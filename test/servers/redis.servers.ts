@@ -63,4 +63,13 @@ describeServers('redis preset on a real server', ['redis-server', 'redis-cli'], 
     pod = await cluster.startPod('cache', 0);
     expect((await cli(['GET', 'cart:1'])).stdout.trim()).toBe('book');
   });
+
+  test('after a hard kill (SIGKILL, as the OOM killer does), a key written just before is loaded from the append-only file', async () => {
+    expect((await cli(['SET', 'cart:2', 'pen'])).stdout.trim()).toBe('OK');
+    pod.kill();
+    await cluster.deletePod(pod);
+    pod = await cluster.startPod('cache', 0);
+    expect(pod.log('cache')).toMatch(/DB loaded from append only file/);
+    expect((await cli(['MGET', 'cart:1', 'cart:2'])).stdout.trim().split('\n')).toEqual(['book', 'pen']);
+  });
 });

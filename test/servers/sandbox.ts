@@ -39,6 +39,8 @@ export interface ContainerProcess {
   readonly logFile: string;
   /** The image's STOPSIGNAL, which the runtime sends on stop. @default "SIGTERM" */
   readonly stopSignal?: NodeJS.Signals;
+  /** Folders of this machine hidden under an empty tmpfs (the harness's own, where other pods' volumes are). @default - none */
+  readonly hidden?: string[];
 }
 
 /** Folders of a root that a sandbox never rebinds from the host (it mounts its own). */
@@ -51,7 +53,7 @@ const OWN_MOUNTS = new Set(['/proc', '/dev']);
  * its host entries on a tmpfs, the mount point made there, and the tmpfs remounted
  * read-only after the mounts.
  */
-export function rootArgs(mounts: Mount[]): string[] {
+export function rootArgs(mounts: Mount[], hidden: string[] = []): string[] {
   const rebuilt: string[] = [];
   const ordered = mounts.map((m) => {
     // the deepest folder that exists, through symlinks (/var/run -> /run), as bwrap follows them
@@ -74,6 +76,8 @@ export function rootArgs(mounts: Mount[]): string[] {
     }
   }
   args.push('--dev', '/dev', '--proc', '/proc', '--tmpfs', '/dev/shm');
+  // bind sources are read from this machine's root, so hiding a folder does not hide them
+  for (const folder of hidden) args.push('--tmpfs', folder, '--remount-ro', folder);
   for (const m of ordered) args.push(m.readOnly ? '--ro-bind' : '--bind', m.source, m.target);
   for (const folder of [...rebuilt].reverse()) args.push('--remount-ro', folder);
   return args;
@@ -92,7 +96,7 @@ export function sandboxCommand(c: ContainerProcess, infoFd?: number): string[] {
   return [
     'ip', 'netns', 'exec', c.netns,
     'bwrap', '--die-with-parent', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--hostname', c.hostname, '--as-pid-1',
-    ...rootArgs(c.mounts), '--ro-bind', c.hostsFile, '/etc/hosts',
+    ...rootArgs(c.mounts, c.hidden), '--ro-bind', c.hostsFile, '/etc/hosts',
     '--chdir', c.workingDir, '--clearenv', ...env,
     ...(infoFd === undefined ? [] : ['--info-fd', String(infoFd)]),
     '--', ...priv, ...c.argv,
