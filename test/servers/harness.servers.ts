@@ -4,7 +4,7 @@
  * kubelet's reason, and dispose() leaves no process, namespace or folder behind.
  */
 import * as fs from 'fs';
-import { DatabaseEngine, StatefulDatabase } from '../../src';
+import { DatabaseEngine, Probe, StatefulDatabase } from '../../src';
 import { chart, Manifest, synth } from '../util';
 import { ServerCluster } from './cluster';
 import { NETNS_PREFIX } from './net';
@@ -59,6 +59,24 @@ describeServers('real-server harness', ['redis-server'], () => {
     } finally {
       await cluster.dispose();
     }
+  });
+
+  test('a pod whose readiness never passes fails the start with its log, and dispose() still ends its processes; tcpSocket probes reach the pod from the node', async () => {
+    const c = chart('shop');
+    new StatefulDatabase(c, 'cache', {
+      engine: DatabaseEngine.redis({ version: '7.4.1' }), secretName: 'cache-credentials',
+      readiness: Probe.exec(['false'], { periodSeconds: 1, failureThreshold: 2 }), liveness: Probe.tcpSocket({ periodSeconds: 5 }),
+    });
+    const before = await namespaces();
+    const cluster = await ServerCluster.create([...synth(c), SECRET]);
+    await expect(cluster.startPod('cache', 0)).rejects.toThrow(/cache-0\/cache: readiness probe did not pass:\n[\s\S]*Ready to accept connections/);
+    const [pod] = cluster.pods;
+    await expect(pod.probe('cache', 'livenessProbe')).resolves.toBe(true);
+    const pids = (await run('ip', ['netns', 'pids', pod.place.host.netns])).stdout.trim().split('\n').map(Number);
+    expect(pids.length).toBeGreaterThan(0);
+    await cluster.dispose();
+    expect(pids.filter((pid) => fs.existsSync(`/proc/${pid}`))).toEqual([]);
+    expect(await namespaces()).toEqual(before);
   });
 
   test('dispose() ends the processes and deletes the namespaces and folders it made', async () => {

@@ -180,11 +180,11 @@ export class RunningContainer {
   public kill(): void {
     if (this.exitCode !== undefined) return;
     try {
+      // bwrap, its parent, reaps it and exits (killing bwrap too would leave it a zombie of this machine's init)
       process.kill(this.pid, 'SIGKILL');
     } catch {
-      // already gone
+      this.child.kill('SIGKILL');
     }
-    this.child.kill('SIGKILL');
   }
 }
 
