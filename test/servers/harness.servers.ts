@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import { DatabaseEngine, Probe, StatefulDatabase } from '../../src';
-import { chart, Manifest, synth } from '../util';
+import { chart, find, Manifest, synth } from '../util';
 import { ServerCluster } from './cluster';
 import { NETNS_PREFIX } from './net';
 import { run } from './process';
@@ -77,6 +77,28 @@ describeServers('real-server harness', ['redis-server'], () => {
     await cluster.dispose();
     expect(pids.filter((pid) => fs.existsSync(`/proc/${pid}`))).toEqual([]);
     expect(await namespaces()).toEqual(before);
+  });
+
+  test('init containers run first, as the pod\'s uid on its volumes; two replicas resolve each other and share the Service', async () => {
+    // the harness's own features, before the library renders them: an init container and 2 replicas added to the rendered set
+    const objects = render();
+    const sts = find(objects, 'StatefulSet', 'cache');
+    const { readinessProbe, livenessProbe, startupProbe, ports, ...main } = sts.spec.template.spec.containers[0];
+    expect([readinessProbe, livenessProbe, startupProbe, ports].every(Boolean)).toBe(true);
+    sts.spec.template.spec.initContainers = [{ ...main, name: 'seed', command: ['sh', '-c', 'id -u > /data/seeded-by; hostname >> /data/seeded-by'], args: [] }];
+    sts.spec.replicas = 2;
+    const cluster = await ServerCluster.create([...objects, SECRET]);
+    try {
+      const pods = await cluster.startStatefulSet('cache');
+      expect(pods.map((p) => p.name)).toEqual(['cache-0', 'cache-1']);
+      expect((await pods[1].exec('cache', ['cat', '/data/seeded-by'])).stdout).toBe('10001\ncache-1\n');
+      expect((await pods[0].exec('cache', ['getent', 'hosts', 'cache-1.cache-headless.shop.svc.cluster.local'])).stdout.split(/\s/)[0]).toBe(pods[1].address);
+      expect((await pods[1].exec('cache', ['getent', 'hosts', 'cache-0.cache-headless'])).stdout.split(/\s/)[0]).toBe(pods[0].address);
+      expect((await pods[1].exec('cache', ['redis-cli', '-h', 'cache-0.cache-headless', 'ping'])).stdout.trim()).toBe('PONG');
+      expect(cluster.endpoints('cache', 'shop')).toEqual(pods);
+    } finally {
+      await cluster.dispose();
+    }
   });
 
   test('dispose() ends the processes and deletes the namespaces and folders it made', async () => {
