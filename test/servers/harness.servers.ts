@@ -4,10 +4,11 @@
  * kubelet's reason, and dispose() leaves no process, namespace or folder behind.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import { DatabaseEngine, Probe, StatefulDatabase } from '../../src';
 import { chart, find, Manifest, synth } from '../util';
 import { ServerCluster } from './cluster';
-import { NETNS_PREFIX } from './net';
+import { NETNS_PREFIX, PodNetwork, removeStaleNamespaces } from './net';
 import { run } from './process';
 import { describeServers } from './preflight';
 
@@ -98,6 +99,21 @@ describeServers('real-server harness', ['redis-server'], () => {
       expect(cluster.endpoints('cache', 'shop')).toEqual(pods);
     } finally {
       await cluster.dispose();
+    }
+  });
+
+  test('stale namespaces are those of a run whose process is gone, never of a run still going', async () => {
+    const net = await PodNetwork.create();
+    try {
+      const host = await net.addHost('x');
+      expect(await removeStaleNamespaces()).toEqual([]);
+      // the owner gone (a pid that ended): its namespaces are stale
+      const ended = (await run('sh', ['-c', 'echo $$'])).stdout.trim();
+      fs.writeFileSync(`${os.tmpdir()}/${NETNS_PREFIX}${net.index}.owner`, ended);
+      expect((await removeStaleNamespaces()).sort()).toEqual([net.node.netns, host.netns].sort());
+      expect((await namespaces()).filter((n) => n.startsWith(`${NETNS_PREFIX}${net.index}-`))).toEqual([]);
+    } finally {
+      await net.dispose();
     }
   });
 

@@ -6,6 +6,9 @@
  * anywhere else, so traffic goes only to addresses this network made, or loopback.
  * Deleting the namespaces deletes the bridge and every veth with them.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { run } from './process';
 
 /** Prefix of every namespace the harness makes; stale ones (a killed run) are removed by it. */
@@ -14,6 +17,21 @@ export const NETNS_PREFIX = 'tiers-srv-';
 const MAX_NETWORKS = 32;
 /** Most hosts on one network (.2 to .201). */
 const MAX_HOSTS = 200;
+
+/** The file naming the process that owns network `n` (so that another run never takes its namespaces for stale). */
+function ownerFile(n: number): string {
+  return path.join(os.tmpdir(), `${NETNS_PREFIX}${n}.owner`);
+}
+
+/** Whether process `pid` still runs. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** A namespace on the network: its name and its address. */
 export interface NetHost {
@@ -30,6 +48,7 @@ export class PodNetwork {
       if ((await run('ip', ['netns', 'add', node], { allowFailure: true })).code !== 0) continue;
       const net = new PodNetwork(n, node);
       try {
+        fs.writeFileSync(ownerFile(n), String(process.pid));
         await net.ip(node, 'link', 'set', 'lo', 'up');
         await net.ip(node, 'link', 'add', 'br0', 'type', 'bridge');
         await net.ip(node, 'addr', 'add', `${net.prefix}.1/24`, 'dev', 'br0');
@@ -77,6 +96,7 @@ export class PodNetwork {
   public async dispose(): Promise<void> {
     for (const ns of this.namespaces.reverse()) await run('ip', ['netns', 'del', ns], { allowFailure: true });
     this.namespaces.length = 0;
+    fs.rmSync(ownerFile(this.index), { force: true });
   }
 
   private async ip(netns: string, ...args: string[]): Promise<void> {
@@ -84,10 +104,19 @@ export class PodNetwork {
   }
 }
 
-/** Deletes namespaces a killed earlier run left behind (only the harness's own, by prefix). */
+/**
+ * Deletes the namespaces a killed earlier run left behind: the harness's own (by prefix)
+ * of networks whose owner process is gone, never those of a run still going.
+ */
 export async function removeStaleNamespaces(): Promise<string[]> {
   const out = await run('ip', ['netns', 'list']);
-  const stale = out.stdout.split('\n').map((l) => l.split(' ')[0]).filter((n) => n.startsWith(NETNS_PREFIX));
+  const stale = out.stdout.split('\n').map((l) => l.split(' ')[0]).filter((name) => {
+    const m = new RegExp(`^${NETNS_PREFIX}(\\d+)-`).exec(name);
+    if (!m) return false;
+    const owner = fs.existsSync(ownerFile(Number(m[1]))) ? Number(fs.readFileSync(ownerFile(Number(m[1])), 'utf8')) : 0;
+    return !(owner > 0 && alive(owner));
+  });
   for (const ns of stale) await run('ip', ['netns', 'del', ns], { allowFailure: true });
+  for (const n of new Set(stale.map((name) => name.slice(NETNS_PREFIX.length).split('-')[0]))) fs.rmSync(ownerFile(Number(n)), { force: true });
   return stale;
 }

@@ -83,23 +83,27 @@ export function rootArgs(mounts: Mount[], hidden: string[] = []): string[] {
   return args;
 }
 
-/** The whole command line: ip netns exec, bwrap, setpriv, the container's argv. */
-export function sandboxCommand(c: ContainerProcess, infoFd?: number): string[] {
-  const env = Object.entries(c.env).flatMap(([k, v]) => ['--setenv', k, v]);
-  const priv = [
+/** `setpriv` to the container's uid, gid and groups, with its capabilities and no_new_privs. */
+function privileges(c: ContainerProcess): string[] {
+  return [
     'setpriv', `--reuid=${c.uid}`, `--regid=${c.gid}`,
     c.groups.length ? `--groups=${c.groups.join(',')}` : '--clear-groups',
     ...(c.noNewPrivs ? ['--no-new-privs'] : []),
     ...(c.dropAllCapabilities ? ['--bounding-set=-all', '--inh-caps=-all'] : []),
     '--',
   ];
+}
+
+/** The whole command line: ip netns exec, bwrap, setpriv, the container's argv. */
+export function sandboxCommand(c: ContainerProcess, infoFd?: number): string[] {
+  const env = Object.entries(c.env).flatMap(([k, v]) => ['--setenv', k, v]);
   return [
     'ip', 'netns', 'exec', c.netns,
     'bwrap', '--die-with-parent', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--hostname', c.hostname, '--as-pid-1',
     ...rootArgs(c.mounts, c.hidden), '--ro-bind', c.hostsFile, '/etc/hosts',
     '--chdir', c.workingDir, '--clearenv', ...env,
     ...(infoFd === undefined ? [] : ['--info-fd', String(infoFd)]),
-    '--', ...priv, ...c.argv,
+    '--', ...privileges(c), ...c.argv,
   ];
 }
 
@@ -157,8 +161,7 @@ export class RunningContainer {
   public async exec(argv: string[], timeoutMs: number, input?: string): Promise<RunResult> {
     const c = this.spec;
     const env = Object.entries(c.env).map(([k, v]) => `${k}=${v}`);
-    const priv = ['setpriv', `--reuid=${c.uid}`, `--regid=${c.gid}`, c.groups.length ? `--groups=${c.groups.join(',')}` : '--clear-groups', '--no-new-privs', '--bounding-set=-all', '--inh-caps=-all', '--'];
-    const args = ['--target', String(this.pid), '--mount', '--pid', '--uts', '--ipc', '--net', '--wd', '--', 'env', '-i', ...env, ...priv, ...argv];
+    const args = ['--target', String(this.pid), '--mount', '--pid', '--uts', '--ipc', '--net', '--wd', '--', 'env', '-i', ...env, ...privileges(c), ...argv];
     return run('nsenter', args, { timeoutMs, allowFailure: true, input });
   }
 
