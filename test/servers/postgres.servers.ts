@@ -90,6 +90,8 @@ describeServers('postgres preset on a real server', ['/usr/lib/postgresql', '/us
     pod = await cluster.startPod('pg', 0);
     expect(pod.address).not.toBe(before);
     expect(pod.log('pg')).not.toMatch(/init process complete/);
+    // fsGroupChangePolicy OnRootMismatch: the kubelet left the data directory alone on the second mount
+    expect((await pod.exec('pg', ['stat', '-c', '%a', '/var/lib/postgresql/data/pgdata', '/var/lib/postgresql/data/pgdata/base'])).stdout.trim()).toBe('700\n700');
     expect((await psql('SELECT item FROM orders WHERE id = 1')).stdout.trim()).toBe('book');
   });
 
