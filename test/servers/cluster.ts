@@ -126,11 +126,14 @@ export class ServerCluster {
 
   /** Stops every process, deletes every namespace and the cluster's folder. */
   public async dispose(): Promise<void> {
-    for (const pod of this.pods) pod.kill();
-    await Promise.all(this.pods.map((p) => p.stop()));
-    this.pods.length = 0;
-    await this.network.dispose();
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    try {
+      for (const pod of this.pods) pod.kill();
+      await Promise.all(this.pods.map((p) => p.stop()));
+      this.pods.length = 0;
+    } finally {
+      await this.network.dispose();
+      fs.rmSync(this.dir, { recursive: true, force: true });
+    }
   }
 
   /** The DNS names of pod `podName` of `sts`: its hostname and its names under the governing Service. */

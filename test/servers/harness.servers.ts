@@ -102,6 +102,28 @@ describeServers('real-server harness', ['redis-server'], () => {
     }
   });
 
+  test('a container that ignores SIGTERM is killed after its grace period, with every process of its sandbox', async () => {
+    const objects = render();
+    const spec = find(objects, 'StatefulSet', 'cache').spec.template.spec;
+    spec.terminationGracePeriodSeconds = 1;
+    const { readinessProbe, livenessProbe, startupProbe, ...main } = spec.containers[0];
+    expect([readinessProbe, livenessProbe, startupProbe].every(Boolean)).toBe(true);
+    spec.containers = [{ ...main, command: ['sh', '-c', 'trap "" TERM; sleep 600 & while :; do sleep 1; done'], args: [] }];
+    const cluster = await ServerCluster.create([...objects, SECRET]);
+    try {
+      const pod = await cluster.startPod('cache', 0);
+      const pids = (await run('ip', ['netns', 'pids', pod.place.host.netns])).stdout.trim().split('\n').map(Number);
+      expect(pids.length).toBeGreaterThanOrEqual(3);
+      const t0 = Date.now();
+      await cluster.deletePod(pod);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(pids.filter((pid) => fs.existsSync(`/proc/${pid}`))).toEqual([]);
+    } finally {
+      await cluster.dispose();
+    }
+  });
+
   test('stale namespaces are those of a run whose process is gone, never of a run still going', async () => {
     const net = await PodNetwork.create();
     try {

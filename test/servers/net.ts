@@ -92,9 +92,9 @@ export class PodNetwork {
     return { netns, address: `${this.prefix}.${host}` };
   }
 
-  /** Deletes every namespace of the network (and with them the bridge and veths). */
+  /** Deletes every namespace of the network (and with them the bridge and veths), ending what still runs in them. */
   public async dispose(): Promise<void> {
-    for (const ns of this.namespaces.reverse()) await run('ip', ['netns', 'del', ns], { allowFailure: true });
+    for (const ns of this.namespaces.reverse()) await deleteNamespace(ns);
     this.namespaces.length = 0;
     fs.rmSync(ownerFile(this.index), { force: true });
   }
@@ -102,6 +102,19 @@ export class PodNetwork {
   private async ip(netns: string, ...args: string[]): Promise<void> {
     await run('ip', ['-n', netns, ...args]);
   }
+}
+
+/** SIGKILL, by process id, to every process still in namespace `ns` (the harness's own), then deletes it. */
+async function deleteNamespace(ns: string): Promise<void> {
+  const pids = (await run('ip', ['netns', 'pids', ns], { allowFailure: true })).stdout.split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // ended meanwhile
+    }
+  }
+  await run('ip', ['netns', 'del', ns], { allowFailure: true });
 }
 
 /**
@@ -116,7 +129,7 @@ export async function removeStaleNamespaces(): Promise<string[]> {
     const owner = fs.existsSync(ownerFile(Number(m[1]))) ? Number(fs.readFileSync(ownerFile(Number(m[1])), 'utf8')) : 0;
     return !(owner > 0 && alive(owner));
   });
-  for (const ns of stale) await run('ip', ['netns', 'del', ns], { allowFailure: true });
+  for (const ns of stale) await deleteNamespace(ns);
   for (const n of new Set(stale.map((name) => name.slice(NETNS_PREFIX.length).split('-')[0]))) fs.rmSync(ownerFile(Number(n)), { force: true });
   return stale;
 }

@@ -173,17 +173,21 @@ export class RunningContainer {
     } catch {
       // already gone
     }
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    const timer = setTimeout(() => this.kill(), graceMs);
     const code = await this.exited;
     clearTimeout(timer);
     return code;
   }
 
-  /** Kills it at once, as a lost node or the OOM killer does (and as cleanup after a failure). */
+  /**
+   * Kills it at once, as a lost node or the OOM killer does (and as cleanup after a
+   * failure): SIGKILL to its PID 1 ends every process of its pid namespace, and bwrap,
+   * their parent, reaps them and exits. Killing only bwrap would leave them running:
+   * `--die-with-parent` is cleared when setpriv changes the uid.
+   */
   public kill(): void {
     if (this.exitCode !== undefined) return;
     try {
-      // bwrap, its parent, reaps it and exits (killing bwrap too would leave it a zombie of this machine's init)
       process.kill(this.pid, 'SIGKILL');
     } catch {
       this.child.kill('SIGKILL');
