@@ -273,6 +273,9 @@ function postgresBinding(p: Problems, o: PostgresOptions, ctx: EngineContext): E
     env: {
       ...fromSecret(ctx, { POSTGRES_USER: user, POSTGRES_PASSWORD: password, PGUSER: user }),
       POSTGRES_DB: EnvValue.fromValue(database),
+      // the database pg_isready (the probes) and psql (kubectl exec) connect to; without it they ask for one named
+      // like the user, which does not exist, and the server logs a FATAL line at every probe
+      PGDATABASE: EnvValue.fromValue(database),
       // a folder inside the volume: owned by the server's uid, away from lost+found
       PGDATA: EnvValue.fromValue(`${PG_MOUNT}/pgdata`),
       // read by the server and by pg_isready/psql alike

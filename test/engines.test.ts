@@ -38,6 +38,7 @@ describe('postgres preset', () => {
       POSTGRES_PASSWORD: 'secret:db-credentials/password',
       PGUSER: 'secret:db-credentials/username',
       POSTGRES_DB: 'db',
+      PGDATABASE: 'db',
       PGDATA: '/var/lib/postgresql/data/pgdata',
       PGPORT: '5432',
     });
@@ -76,7 +77,7 @@ describe('postgres preset', () => {
     const { container } = workload(render(c));
     expect(container.image).toBe('mirror.example.com/postgres:16.4');
     expect(container.ports[0].containerPort).toBe(6432);
-    expect(envOf(container)).toMatchObject({ POSTGRES_USER: 'secret:db-credentials/user', POSTGRES_PASSWORD: 'secret:db-credentials/pass', PGPORT: '6432', POSTGRES_DB: 'orders' });
+    expect(envOf(container)).toMatchObject({ POSTGRES_USER: 'secret:db-credentials/user', POSTGRES_PASSWORD: 'secret:db-credentials/pass', PGPORT: '6432', POSTGRES_DB: 'orders', PGDATABASE: 'orders' });
     expect(container.readinessProbe.exec.command).toContain('--port=6432');
     expect(db.servicePort).toBe(6432);
     expect(db.engine.port).toBe(6432);
