@@ -1,6 +1,7 @@
 // ESLint: the recommended TypeScript rules plus a small explicit set.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
   { ignores: ['lib/**', 'dist/**', 'node_modules/**', 'coverage/**'] },
@@ -10,10 +11,12 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      'eqeqeq': ['error', 'always'],
+      eqeqeq: ['error', 'always'],
       'no-console': 'off',
       'prefer-const': 'error',
-      'curly': ['error', 'multi-line'],
+      curly: ['error', 'multi-line'],
     },
   },
+  // formatting is Prettier's (npm run format): this turns off the rules that would fight it
+  prettier,
 );

@@ -104,9 +104,12 @@ function main(): void {
   // data of the floor variant is input, produced beforehand: load it before the clock
   // (its objects stay resident during the run, so they count in its peak above the baseline)
   const floor = task.variant === 'floor' ? readFloor(task.floorData) : undefined;
-  const work = task.variant === 'library' ? () => runLibrary(task.apps, task.outdir)
-    : task.variant === 'kplus' ? () => runKplus(task.apps, task.outdir)
-      : () => runFloor(floor!, task.outdir);
+  const work =
+    task.variant === 'library'
+      ? () => runLibrary(task.apps, task.outdir)
+      : task.variant === 'kplus'
+        ? () => runKplus(task.apps, task.outdir)
+        : () => runFloor(floor!, task.outdir);
 
   const late: string[] = [];
   const mod = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };

@@ -43,7 +43,9 @@ function timeSynth(cwd: string, outdir: string, extra: string[]): number {
   fs.rmSync(outdir, { recursive: true, force: true });
   const t0 = performance.now();
   const r = spawnSync('npx', ['cdk8s', 'synth', ...extra, '-o', outdir], {
-    cwd, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
   });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`npx cdk8s synth ${extra.join(' ')} failed (${r.status ?? r.signal}):\n${r.stderr}${r.stdout}`);

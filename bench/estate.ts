@@ -46,7 +46,9 @@ export function buildLibrary(apps: number, outdir: string): GitOpsApp {
     const n = appNames(i);
     const web = new StatelessWebTier(env, n.web, { image: WEB_IMAGE, partOf: n.web.slice(0, -4), nodePort: 30000 + i });
     const db = new StatefulDatabase(env, n.db, {
-      engine: DatabaseEngine.postgres({ version: DB_VERSION }), partOf: n.web.slice(0, -4), secretName: `${n.db}-credentials`,
+      engine: DatabaseEngine.postgres({ version: DB_VERSION }),
+      partOf: n.web.slice(0, -4),
+      secretName: `${n.db}-credentials`,
     });
     web.connectTo(db, { envPrefix: n.prefix });
   }
@@ -91,8 +93,11 @@ function kplusApp(chart: Chart, i: number, dns: kplus.Pods, anywhere: kplus.Netw
   const n = appNames(i);
   const partOf = n.web.slice(0, -4);
   const labels = (name: string, component: string) => ({
-    'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name, 'app.kubernetes.io/component': component,
-    'app.kubernetes.io/part-of': partOf, 'app.kubernetes.io/managed-by': 'cdk8s-plus',
+    'app.kubernetes.io/name': name,
+    'app.kubernetes.io/instance': name,
+    'app.kubernetes.io/component': component,
+    'app.kubernetes.io/part-of': partOf,
+    'app.kubernetes.io/managed-by': 'cdk8s-plus',
   });
   const secret = kplus.Secret.fromSecretName(chart, `${n.db}-credentials`, `${n.db}-credentials`);
 
@@ -117,32 +122,37 @@ function kplusApp(chart: Chart, i: number, dns: kplus.Pods, anywhere: kplus.Netw
     podMetadata: { labels: dbLabels },
     securityContext: { ...podSecurity, fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH },
     automountServiceAccountToken: false,
-    containers: [{
-      name: n.db,
-      image: `postgres:${DB_VERSION}`,
-      ports: [{ number: DB_PORT, name: 'postgres' }],
-      envVariables: {
-        POSTGRES_USER: kplus.EnvValue.fromSecretValue({ secret, key: 'username' }),
-        POSTGRES_PASSWORD: kplus.EnvValue.fromSecretValue({ secret, key: 'password' }),
-        PGUSER: kplus.EnvValue.fromSecretValue({ secret, key: 'username' }),
-        POSTGRES_DB: kplus.EnvValue.fromValue(n.db.replace(/-/g, '_')),
-        PGDATA: kplus.EnvValue.fromValue('/var/lib/postgresql/data/pgdata'),
-        PGPORT: kplus.EnvValue.fromValue(String(DB_PORT)),
+    containers: [
+      {
+        name: n.db,
+        image: `postgres:${DB_VERSION}`,
+        ports: [{ number: DB_PORT, name: 'postgres' }],
+        envVariables: {
+          POSTGRES_USER: kplus.EnvValue.fromSecretValue({ secret, key: 'username' }),
+          POSTGRES_PASSWORD: kplus.EnvValue.fromSecretValue({ secret, key: 'password' }),
+          PGUSER: kplus.EnvValue.fromSecretValue({ secret, key: 'username' }),
+          POSTGRES_DB: kplus.EnvValue.fromValue(n.db.replace(/-/g, '_')),
+          PGDATA: kplus.EnvValue.fromValue('/var/lib/postgresql/data/pgdata'),
+          PGPORT: kplus.EnvValue.fromValue(String(DB_PORT)),
+        },
+        readiness: kplus.Probe.fromCommand(['pg_isready', '--quiet', '--host=127.0.0.1', `--port=${DB_PORT}`], {
+          periodSeconds: Duration.seconds(5),
+          timeoutSeconds: Duration.seconds(5),
+        }),
+        liveness: kplus.Probe.fromCommand(alive, { periodSeconds: Duration.seconds(10), timeoutSeconds: Duration.seconds(5), failureThreshold: 6 }),
+        startup: kplus.Probe.fromCommand(alive, { periodSeconds: Duration.seconds(10), timeoutSeconds: Duration.seconds(5), failureThreshold: 60 }),
+        resources: {
+          cpu: { request: kplus.Cpu.millis(250) },
+          memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) },
+          ephemeralStorage: { request: Size.gibibytes(1), limit: Size.gibibytes(1) }, // kplus: whole GiB only
+        },
+        securityContext: restrictedContainer,
+        volumeMounts: [
+          { path: '/tmp', volume: dbTmp },
+          { path: '/var/run/postgresql', volume: dbRun },
+        ],
       },
-      readiness: kplus.Probe.fromCommand(['pg_isready', '--quiet', '--host=127.0.0.1', `--port=${DB_PORT}`], { periodSeconds: Duration.seconds(5), timeoutSeconds: Duration.seconds(5) }),
-      liveness: kplus.Probe.fromCommand(alive, { periodSeconds: Duration.seconds(10), timeoutSeconds: Duration.seconds(5), failureThreshold: 6 }),
-      startup: kplus.Probe.fromCommand(alive, { periodSeconds: Duration.seconds(10), timeoutSeconds: Duration.seconds(5), failureThreshold: 60 }),
-      resources: {
-        cpu: { request: kplus.Cpu.millis(250) },
-        memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) },
-        ephemeralStorage: { request: Size.gibibytes(1), limit: Size.gibibytes(1) }, // kplus: whole GiB only
-      },
-      securityContext: restrictedContainer,
-      volumeMounts: [
-        { path: '/tmp', volume: dbTmp },
-        { path: '/var/run/postgresql', volume: dbRun },
-      ],
-    }],
+    ],
   });
   new kplus.Service(chart, `${n.db}-service`, {
     metadata: { name: n.db, labels: dbLabels },
@@ -150,10 +160,14 @@ function kplusApp(chart: Chart, i: number, dns: kplus.Pods, anywhere: kplus.Netw
     ports: [{ name: 'postgres', port: DB_PORT, targetPort: DB_PORT }],
   });
   // cdk8s-plus has no volumeClaimTemplates: the claim per replica through its escape hatch
-  ApiObject.of(db).addJsonPatch(JsonPatch.add('/spec/volumeClaimTemplates', [{
-    metadata: { name: 'data', labels: dbLabels },
-    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } },
-  }]));
+  ApiObject.of(db).addJsonPatch(
+    JsonPatch.add('/spec/volumeClaimTemplates', [
+      {
+        metadata: { name: 'data', labels: dbLabels },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } },
+      },
+    ]),
+  );
   ApiObject.of(db).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/-', { name: 'data', mountPath: '/var/lib/postgresql/data' }));
   ApiObject.of(db).addJsonPatch(JsonPatch.add('/spec/persistentVolumeClaimRetentionPolicy', { whenDeleted: 'Retain', whenScaled: 'Retain' }));
 
@@ -170,27 +184,34 @@ function kplusApp(chart: Chart, i: number, dns: kplus.Pods, anywhere: kplus.Netw
     spread: true, // preferred anti-affinity by host; kplus has no topologySpreadConstraints
     securityContext: podSecurity,
     automountServiceAccountToken: false,
-    containers: [{
-      name: n.web,
-      image: WEB_IMAGE,
-      ports: [{ number: WEB_PORT, name: 'http' }],
-      envVariables: {
-        DB_HOST: kplus.EnvValue.fromValue(`${n.db}.${NAMESPACE}.svc.cluster.local`),
-        DB_PORT: kplus.EnvValue.fromValue(String(DB_PORT)),
-        DB_USER: kplus.EnvValue.fromSecretValue({ secret, key: 'username' }),
-        DB_PASSWORD: kplus.EnvValue.fromSecretValue({ secret, key: 'password' }),
-        DB_NAME: kplus.EnvValue.fromValue(n.db.replace(/-/g, '_')),
+    containers: [
+      {
+        name: n.web,
+        image: WEB_IMAGE,
+        ports: [{ number: WEB_PORT, name: 'http' }],
+        envVariables: {
+          DB_HOST: kplus.EnvValue.fromValue(`${n.db}.${NAMESPACE}.svc.cluster.local`),
+          DB_PORT: kplus.EnvValue.fromValue(String(DB_PORT)),
+          DB_USER: kplus.EnvValue.fromSecretValue({ secret, key: 'username' }),
+          DB_PASSWORD: kplus.EnvValue.fromSecretValue({ secret, key: 'password' }),
+          DB_NAME: kplus.EnvValue.fromValue(n.db.replace(/-/g, '_')),
+        },
+        readiness: kplus.Probe.fromHttpGet('/', { port: WEB_PORT, periodSeconds: Duration.seconds(5), timeoutSeconds: Duration.seconds(2) }),
+        liveness: kplus.Probe.fromTcpSocket({
+          port: WEB_PORT,
+          initialDelaySeconds: Duration.seconds(10),
+          periodSeconds: Duration.seconds(10),
+          timeoutSeconds: Duration.seconds(2),
+        }),
+        resources: {
+          cpu: { request: kplus.Cpu.millis(100) },
+          memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
+          ephemeralStorage: { request: Size.gibibytes(1), limit: Size.gibibytes(1) }, // kplus: whole GiB only
+        },
+        securityContext: restrictedContainer,
+        volumeMounts: [{ path: '/tmp', volume: webTmp }],
       },
-      readiness: kplus.Probe.fromHttpGet('/', { port: WEB_PORT, periodSeconds: Duration.seconds(5), timeoutSeconds: Duration.seconds(2) }),
-      liveness: kplus.Probe.fromTcpSocket({ port: WEB_PORT, initialDelaySeconds: Duration.seconds(10), periodSeconds: Duration.seconds(10), timeoutSeconds: Duration.seconds(2) }),
-      resources: {
-        cpu: { request: kplus.Cpu.millis(100) },
-        memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
-        ephemeralStorage: { request: Size.gibibytes(1), limit: Size.gibibytes(1) }, // kplus: whole GiB only
-      },
-      securityContext: restrictedContainer,
-      volumeMounts: [{ path: '/tmp', volume: webTmp }],
-    }],
+    ],
   });
   web.exposeViaService({
     name: n.web,
@@ -257,7 +278,6 @@ export function runFloor(data: FloorData, outdir: string): void {
 }
 
 // ---------------------------------------------------------------- counting (outside the clock)
-
 
 /** Files, bytes and objects (YAML documents other than kustomizations) below `outdir`. */
 export function countObjects(_variant: VariantId, outdir: string): { objects: number; files: number; bytes: number } {

@@ -31,7 +31,12 @@ const AREAS: Array<[string, (url: string, fn: string) => boolean]> = [
   ['L1 classes: toJson_* (cdk8s-plus-28 imports)', (u) => u.includes('/cdk8s-plus-28/lib/imports/')],
   ['cdk8s-plus-28 L2 constructs', (u) => u.includes('/node_modules/cdk8s-plus-28/')],
   ['construct tree (constructs)', (u) => u.includes('/node_modules/constructs/')],
-  ['file system (node:fs, native)', (u, f) => u === 'node:fs' || /^(writeFileUtf8|writeFileSync|openSync|closeSync|writeSync|mkdirSync|renameSync|rmSync|lstat|mkdtempSync|realpathSync|existsSync|statSync)$/.test(f)],
+  [
+    'file system (node:fs, native)',
+    (u, f) =>
+      u === 'node:fs' ||
+      /^(writeFileUtf8|writeFileSync|openSync|closeSync|writeSync|mkdirSync|renameSync|rmSync|lstat|mkdtempSync|realpathSync|existsSync|statSync)$/.test(f),
+  ],
   ['crypto (hashes)', (u, f) => u.includes('crypto') || f === 'digest' || f === 'update'],
   ['other node / V8 internals', () => true],
 ];
@@ -41,7 +46,7 @@ const PHASES: Array<[string, RegExp, RegExp?]> = [
   ['construct creation: StatelessWebTier', /^StatelessWebTier$/],
   ['construct creation: StatefulDatabase', /^StatefulDatabase$/],
   ['connectTo', /^connectTo$/],
-  ['synth: the constructs\' own validations', /^collectProblems$/],
+  ["synth: the constructs' own validations", /^collectProblems$/],
   ['ApiObject.toJson (resolve, L1 toJson_*)', /^toJson$/, /\/node_modules\/cdk8s(-plus-28)?\/lib\/(api-object|imports)/],
   ['guardrails pass over the written objects (schema, API rules, policy)', /^checkWritten$/],
   ['render folder (canonical copy, file names, YAML)', /^renderFolder$/],

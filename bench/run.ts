@@ -36,7 +36,7 @@ const CHILD = path.join(__dirname, 'child.ts');
 const LABELS: Record<VariantId, string> = {
   library: '(1) cdk8s-tiers: constructs + guardrails + GitOps writer',
   kplus: '(2) cdk8s-plus-28 by hand + app.synth()',
-  floor: '(3) floor: yaml.stringify + write of (1)\'s objects',
+  floor: "(3) floor: yaml.stringify + write of (1)'s objects",
 };
 
 interface Options {
@@ -66,11 +66,12 @@ function parseArgs(argv: string[]): Options {
       return x;
     };
     if (a === '--sizes') {
-      o.sizes = next().split(',').map((s) => int(s, 1));
+      o.sizes = next()
+        .split(',')
+        .map((s) => int(s, 1));
       // app i gets node port 30000 + i, and node ports end at 32767
       if (o.sizes.some((n) => n > MAX_APPS)) throw new Error(`--sizes: at most ${MAX_APPS} apps (one node port each, 30000-32767)`);
-    }
-    else if (a === '--repeats') o.repeats = int(next(), 1);
+    } else if (a === '--repeats') o.repeats = int(next(), 1);
     else if (a === '--cold-repeats') o.coldRepeats = int(next(), 0);
     else if (a === '--json') o.json = next();
     else if (a === '--tmpdir') o.tmpdir = next();
@@ -81,8 +82,7 @@ function parseArgs(argv: string[]): Options {
       const v = next();
       if (!(VARIANTS as readonly string[]).includes(v)) throw new Error(`--variant: got ${JSON.stringify(v)}; must be one of ${VARIANTS.join(', ')}`);
       o.variant = v as VariantId;
-    }
-    else throw new Error(`unknown option ${a}; see bench/run.ts for the options`);
+    } else throw new Error(`unknown option ${a}; see bench/run.ts for the options`);
   }
   if (o.repeats === 1 && !argv.includes('--cold-repeats')) o.coldRepeats = 1;
   return o;
@@ -93,7 +93,10 @@ const repeatsFor = (apps: number, o: Options): number => o.repeats ?? (apps <= 1
 /** Runs one child; throws with its output when it fails. */
 function runChild(task: ChildTask): ChildResult | undefined {
   const r = spawnSync(process.execPath, ['--expose-gc', '-r', 'ts-node/register', CHILD, JSON.stringify(task)], {
-    cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CDK8S_TIERS_GITOPS: undefined },
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, CDK8S_TIERS_GITOPS: undefined },
   });
   if (r.status !== 0) throw new Error(`child ${task.mode} ${task.variant} N=${task.apps} failed (${r.status ?? r.signal}):\n${r.stderr}${r.stdout}`);
   if (task.mode === 'prepare') return undefined;
@@ -119,7 +122,10 @@ function summarise(variant: VariantId, apps: number, runs: ChildResult[]): Summa
   const ms = median(runs.map((r) => r.ms));
   const objects = runs[0].objects;
   return {
-    variant, apps, runs, ms,
+    variant,
+    apps,
+    runs,
+    ms,
     cpuMs: median(runs.map((r) => r.cpuMs)),
     usPerObject: (ms * 1000) / objects,
     peakDeltaMb: median(runs.map((r) => r.peakDeltaMb)),
@@ -149,9 +155,26 @@ function profile(o: Options, work: string): void {
   const s = summariseProfile(JSON.parse(fs.readFileSync(profileFile, 'utf8')) as CpuProfile, ROOT);
   const pct = (ms: number) => `${fixed((100 * ms) / s.totalMs, 1)}%`;
   console.log(`${LABELS[o.variant]}, N=${apps}: ${result.objects} objects, ${fixed(result.ms)} ms wall under the profiler (${fixed(s.totalMs)} ms sampled)\n`);
-  console.log(table(['self time by area', 'ms', 'share'], s.areas.map((a) => [a.area, fixed(a.ms), pct(a.ms)])), '\n');
-  console.log(table(['phase (inclusive time)', 'ms', 'share'], s.phases.map((p) => [p.phase, fixed(p.ms), pct(p.ms)])), '\n');
-  console.log(table(['function (self time)', 'where', 'ms', 'share'], s.top.map((f) => [f.fn, f.where, fixed(f.ms), pct(f.ms)])));
+  console.log(
+    table(
+      ['self time by area', 'ms', 'share'],
+      s.areas.map((a) => [a.area, fixed(a.ms), pct(a.ms)]),
+    ),
+    '\n',
+  );
+  console.log(
+    table(
+      ['phase (inclusive time)', 'ms', 'share'],
+      s.phases.map((p) => [p.phase, fixed(p.ms), pct(p.ms)]),
+    ),
+    '\n',
+  );
+  console.log(
+    table(
+      ['function (self time)', 'where', 'ms', 'share'],
+      s.top.map((f) => [f.fn, f.where, fixed(f.ms), pct(f.ms)]),
+    ),
+  );
 }
 
 function main(): void {
@@ -217,12 +240,24 @@ function render(summaries: Summary[], cold: ColdStartResult | undefined, o: Opti
   const rows = summaries.map((s) => {
     const [lo, hi] = range(s.runs.map((r) => r.ms));
     return [
-      String(s.apps), LABELS[s.variant], String(s.objects), String(s.files), String(s.runs.length),
-      fixed(s.ms), `${fixed(lo)}-${fixed(hi)}`, fixed(s.cpuMs), fixed(s.usPerObject, 1), fixed(s.peakDeltaMb, 1), fixed(s.maxRssMb),
+      String(s.apps),
+      LABELS[s.variant],
+      String(s.objects),
+      String(s.files),
+      String(s.runs.length),
+      fixed(s.ms),
+      `${fixed(lo)}-${fixed(hi)}`,
+      fixed(s.cpuMs),
+      fixed(s.usPerObject, 1),
+      fixed(s.peakDeltaMb, 1),
+      fixed(s.maxRssMb),
     ];
   });
   const lines = [
-    table(['N apps', 'variant', 'objects', 'files', 'runs', 'wall ms (median)', 'wall ms (min-max)', 'CPU ms', 'µs/object', 'peak MB above baseline', 'maxRSS MB'], rows),
+    table(
+      ['N apps', 'variant', 'objects', 'files', 'runs', 'wall ms (median)', 'wall ms (min-max)', 'CPU ms', 'µs/object', 'peak MB above baseline', 'maxRSS MB'],
+      rows,
+    ),
     '',
   ];
   const targets: Target[] = [];
@@ -234,7 +269,13 @@ function render(summaries: Summary[], cold: ColdStartResult | undefined, o: Opti
     const r12 = lib.ms / kp.ms;
     const m13 = lib.peakDeltaMb / floor.peakDeltaMb;
     ratioRows.push([
-      String(apps), fixed(r13, 2), fixed(r12, 2), fixed(lib.cpuMs / floor.cpuMs, 2), fixed(lib.cpuMs / kp.cpuMs, 2), fixed(m13, 2), fixed(lib.maxRssMb / floor.maxRssMb, 2),
+      String(apps),
+      fixed(r13, 2),
+      fixed(r12, 2),
+      fixed(lib.cpuMs / floor.cpuMs, 2),
+      fixed(lib.cpuMs / kp.cpuMs, 2),
+      fixed(m13, 2),
+      fixed(lib.maxRssMb / floor.maxRssMb, 2),
     ]);
     if (apps === TARGET_SIZE) {
       targets.push({ name: `wall time (1)/(3) at N=${apps}`, value: r13, limit: 1.0, met: r13 <= 1.0 });
@@ -245,10 +286,23 @@ function render(summaries: Summary[], cold: ColdStartResult | undefined, o: Opti
   lines.push(table(['N apps', 'wall (1)/(3)', 'wall (1)/(2)', 'CPU (1)/(3)', 'CPU (1)/(2)', 'peak above baseline (1)/(3)', 'maxRSS (1)/(3)'], ratioRows), '');
   if (cold) {
     const ratio = cold.appMs / cold.emptyMs;
-    lines.push(table(['cold start', 'runs', 'wall ms (median)', 'wall ms (min-max)'], [
-      ['`cdk8s synth` (the example app)', String(cold.app.length), fixed(cold.appMs), `${fixed(Math.min(...cold.app))}-${fixed(Math.max(...cold.app))}`],
-      ['`cdk8s synth` with an empty app (`node -e 0` + mkdir)', String(cold.empty.length), fixed(cold.emptyMs), `${fixed(Math.min(...cold.empty))}-${fixed(Math.max(...cold.empty))}`],
-    ]), '', `cold start ratio: ${fixed(ratio, 2)}`, '');
+    lines.push(
+      table(
+        ['cold start', 'runs', 'wall ms (median)', 'wall ms (min-max)'],
+        [
+          ['`cdk8s synth` (the example app)', String(cold.app.length), fixed(cold.appMs), `${fixed(Math.min(...cold.app))}-${fixed(Math.max(...cold.app))}`],
+          [
+            '`cdk8s synth` with an empty app (`node -e 0` + mkdir)',
+            String(cold.empty.length),
+            fixed(cold.emptyMs),
+            `${fixed(Math.min(...cold.empty))}-${fixed(Math.max(...cold.empty))}`,
+          ],
+        ],
+      ),
+      '',
+      `cold start ratio: ${fixed(ratio, 2)}`,
+      '',
+    );
     targets.push({ name: 'cold start cdk8s synth / empty app', value: ratio, limit: 1.5, met: ratio <= 1.5 });
   }
   lines.push('targets:');

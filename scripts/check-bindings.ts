@@ -12,12 +12,14 @@ const root = path.join(__dirname, '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const out = path.join(root, pkg.jsii.outdir);
 const assembly = JSON.parse(fs.readFileSync(path.join(root, '.jsii'), 'utf8')) as { types: Record<string, { name: string }> };
-const names = Object.values(assembly.types).map((t) => t.name).sort();
+const names = Object.values(assembly.types)
+  .map((t) => t.name)
+  .sort();
 
 const { python, java, dotnet } = pkg.jsii.targets;
 const pythonInit = path.join(out, 'python', 'src', python.module, '__init__.py');
 const pythonSource = fs.existsSync(pythonInit) ? fs.readFileSync(pythonInit, 'utf8') : '';
-const goFolder = path.join(out, 'go', fs.existsSync(path.join(out, 'go')) ? fs.readdirSync(path.join(out, 'go'))[0] ?? '' : '');
+const goFolder = path.join(out, 'go', fs.existsSync(path.join(out, 'go')) ? (fs.readdirSync(path.join(out, 'go'))[0] ?? '') : '');
 const languages: Array<[string, (name: string) => boolean]> = [
   ['Python', (n) => new RegExp(`^class ${n}\\b`, 'm').test(pythonSource)],
   ['Java', (n) => fs.existsSync(path.join(out, 'java', 'src', 'main', 'java', ...java.package.split('.'), `${n}.java`))],

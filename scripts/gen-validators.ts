@@ -11,9 +11,16 @@ import { writeFileSync } from 'node:fs';
 import { PRECOMPILED_FILE, SchemaValidator } from '../src/guardrails/schema';
 
 export const PRECOMPILED_KINDS = [
-  'v1|Namespace', 'v1|ServiceAccount', 'v1|ConfigMap', 'v1|Service', 'v1|PersistentVolumeClaim',
-  'apps/v1|Deployment', 'apps/v1|StatefulSet', 'policy/v1|PodDisruptionBudget',
-  'autoscaling/v2|HorizontalPodAutoscaler', 'networking.k8s.io/v1|NetworkPolicy',
+  'v1|Namespace',
+  'v1|ServiceAccount',
+  'v1|ConfigMap',
+  'v1|Service',
+  'v1|PersistentVolumeClaim',
+  'apps/v1|Deployment',
+  'apps/v1|StatefulSet',
+  'policy/v1|PodDisruptionBudget',
+  'autoscaling/v2|HorizontalPodAutoscaler',
+  'networking.k8s.io/v1|NetworkPolicy',
 ];
 
 export function generateValidators(): string {

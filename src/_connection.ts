@@ -9,25 +9,39 @@ import type { IConnectable, INetworkPeer } from './connection';
 
 /** The default env prefix for a target: "orders-db" becomes "ORDERS_DB" (a name that is not a string is reported by its tier). */
 export function envPrefixFor(name: string): string {
-  return String(name).toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  return String(name)
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_');
 }
 
 /** Checks that `peer`, given to the method `method`, is a network peer (a construct with pod selector labels). */
 export function checkPeer(problems: Problems, method: string, peer: unknown): peer is INetworkPeer {
   return problems.expect(isConstruct(peer) && isObject((peer as INetworkPeer).podSelectorLabels), {
-    prop: method, value: isConstruct(peer) ? peer.node.path : peer, rule: 'needs a network peer: a construct with podSelectorLabels (a tier of this library, or an INetworkPeer of yours)',
+    prop: method,
+    value: isConstruct(peer) ? peer.node.path : peer,
+    rule: 'needs a network peer: a construct with podSelectorLabels (a tier of this library, or an INetworkPeer of yours)',
     fix: `pass the tier or workload, e.g. ${method}(db${method === 'allowEgressTo' ? ', 5432' : ''})`,
   });
 }
 
 /** Checks the target of `client.connectTo(target)`: a tier to connect to, and not the client itself. */
 export function checkConnectTarget(problems: Problems, client: IConnectable, target: unknown): target is IConnectable {
-  if (!problems.expect(isConstruct(target) && typeof (target as IConnectable).acceptConnectionFrom === 'function' && isObject((target as IConnectable).podSelectorLabels), {
-    prop: 'connectTo', value: isConstruct(target) ? target.node.path : target,
-    rule: 'needs a tier to connect to (an IConnectable: a StatelessWebTier or a StatefulDatabase)', fix: 'pass the tier, e.g. web.connectTo(db)',
-  })) return false;
+  if (
+    !problems.expect(
+      isConstruct(target) && typeof (target as IConnectable).acceptConnectionFrom === 'function' && isObject((target as IConnectable).podSelectorLabels),
+      {
+        prop: 'connectTo',
+        value: isConstruct(target) ? target.node.path : target,
+        rule: 'needs a tier to connect to (an IConnectable: a StatelessWebTier or a StatefulDatabase)',
+        fix: 'pass the tier, e.g. web.connectTo(db)',
+      },
+    )
+  )
+    return false;
   return problems.expect(target !== client, {
-    prop: 'connectTo', value: client.node.path, rule: 'a tier cannot connect to itself: its pods would get their own Service as a dependency',
+    prop: 'connectTo',
+    value: client.node.path,
+    rule: 'a tier cannot connect to itself: its pods would get their own Service as a dependency',
     fix: 'connect it to another tier, or remove the call',
   });
 }

@@ -38,16 +38,25 @@ export class ContainerBuilder {
   private readonly env = new Map<string, EnvValue>();
   private readonly mounts: k8s.VolumeMount[];
 
-  constructor(private readonly problems: Problems, private readonly prop: string, private readonly input: ContainerInput) {
+  constructor(
+    private readonly problems: Problems,
+    private readonly prop: string,
+    private readonly input: ContainerInput,
+  ) {
     problems.expect(input.nameChecked || isDns1123Label(input.name), {
-      prop: `${prop}name`, value: input.name, rule: 'a container name must be a DNS-1123 label (lower-case letters, digits, "-", at most 63)',
+      prop: `${prop}name`,
+      value: input.name,
+      rule: 'a container name must be a DNS-1123 label (lower-case letters, digits, "-", at most 63)',
       fix: 'use a name like "app" or "log-shipper"',
     });
     const names = input.propNames ?? {};
     this.imageTag = checkImage(problems, names.image ?? `${prop}image`, input.image);
     if (input.port !== undefined) checkPort(problems, names.port ?? `${prop}port`, input.port);
     if (input.portName !== undefined) checkPortName(problems, names.portName ?? `${prop}portName`, input.portName);
-    for (const [what, words] of [['command', input.command], ['args', input.args]] as const) {
+    for (const [what, words] of [
+      ['command', input.command],
+      ['args', input.args],
+    ] as const) {
       if (words !== undefined && words !== null) checkStringList(problems, `${prop}${what}`, words);
     }
     this.checkProbes();
@@ -74,17 +83,33 @@ export class ContainerBuilder {
 
   /** Adds an environment variable; a name given twice is a problem. */
   public addEnv(name: string, value: EnvValue, prop: string): void {
-    if (!this.problems.expect(isEnvName(name), {
-      prop, value: name, rule: 'an environment variable name must consist of letters, digits, "_", "-" or "." and not start with a digit',
-      fix: 'rename the variable, e.g. "DATABASE_HOST"',
-    })) return;
-    if (!this.problems.expect(!this.env.has(name), {
-      prop, value: name, rule: `container ${show(this.input.name)} already has an environment variable of that name`,
-      fix: 'remove one of the two definitions, or connect with another envPrefix',
-    })) return;
-    if (!this.problems.expect(value instanceof EnvValue, {
-      prop, value, rule: 'must be an EnvValue', fix: 'use EnvValue.fromValue(...), EnvValue.fromSecretKey(...) or EnvValue.fromConfigMapKey(...)',
-    })) return;
+    if (
+      !this.problems.expect(isEnvName(name), {
+        prop,
+        value: name,
+        rule: 'an environment variable name must consist of letters, digits, "_", "-" or "." and not start with a digit',
+        fix: 'rename the variable, e.g. "DATABASE_HOST"',
+      })
+    )
+      return;
+    if (
+      !this.problems.expect(!this.env.has(name), {
+        prop,
+        value: name,
+        rule: `container ${show(this.input.name)} already has an environment variable of that name`,
+        fix: 'remove one of the two definitions, or connect with another envPrefix',
+      })
+    )
+      return;
+    if (
+      !this.problems.expect(value instanceof EnvValue, {
+        prop,
+        value,
+        rule: 'must be an EnvValue',
+        fix: 'use EnvValue.fromValue(...), EnvValue.fromSecretKey(...) or EnvValue.fromConfigMapKey(...)',
+      })
+    )
+      return;
     value._check(this.problems, prop, name);
     this.env.set(name, value);
   }
@@ -101,37 +126,57 @@ export class ContainerBuilder {
 
   private checkProbes(): void {
     const { readiness, liveness, startup } = this.input;
-    const probes: Array<[string, Probe | undefined, boolean]> = [['readiness', readiness, false], ['liveness', liveness, true], ['startup', startup, true]];
+    const probes: Array<[string, Probe | undefined, boolean]> = [
+      ['readiness', readiness, false],
+      ['liveness', liveness, true],
+      ['startup', startup, true],
+    ];
     for (const [what, probe, single] of probes) {
       if (probe === undefined) continue;
-      if (!this.problems.expect(probe instanceof Probe, {
-        prop: `${this.prop}${what}`, value: probe, rule: 'must be a Probe', fix: 'use Probe.httpGet(...), Probe.tcpSocket() or Probe.exec([...])',
-      })) continue;
+      if (
+        !this.problems.expect(probe instanceof Probe, {
+          prop: `${this.prop}${what}`,
+          value: probe,
+          rule: 'must be a Probe',
+          fix: 'use Probe.httpGet(...), Probe.tcpSocket() or Probe.exec([...])',
+        })
+      )
+        continue;
       probe._check(this.problems, `${this.prop}${what}`, single);
       const portName = probe._portName(this.portName);
       if (portName === undefined && probe._portName('x') !== undefined) {
         this.problems.add({
-          prop: `${this.prop}${what}`, value: 'a port probe', rule: 'probes a port, but the container has no port',
+          prop: `${this.prop}${what}`,
+          value: 'a port probe',
+          rule: 'probes a port, but the container has no port',
           fix: 'give the container a port, or use Probe.exec([...])',
         });
       } else if (portName !== undefined && portName !== this.portName) {
         this.problems.add({
-          prop: `${this.prop}${what}.portName`, value: portName, rule: `names a port the container does not declare (it declares ${show(this.portName ?? 'none')})`,
+          prop: `${this.prop}${what}.portName`,
+          value: portName,
+          rule: `names a port the container does not declare (it declares ${show(this.portName ?? 'none')})`,
           fix: 'leave portName out to probe the container port',
         });
       }
     }
-    for (const [what, probe] of [['readiness', readiness], ['liveness', liveness]] as const) {
+    for (const [what, probe] of [
+      ['readiness', readiness],
+      ['liveness', liveness],
+    ] as const) {
       this.problems.expect(probe !== undefined, {
-        prop: `${this.prop}${what}`, value: probe, rule: `every container needs a ${what} probe`,
+        prop: `${this.prop}${what}`,
+        value: probe,
+        rule: `every container needs a ${what} probe`,
         fix: `give ${what} as Probe.httpGet(...), Probe.tcpSocket() or Probe.exec([...])`,
       });
     }
     if (readiness instanceof Probe && liveness instanceof Probe) {
       this.problems.expect(probeHandler(readiness._render(this.portName)) !== probeHandler(liveness._render(this.portName)), {
-        prop: `${this.prop}liveness`, value: 'the same handler as readiness',
+        prop: `${this.prop}liveness`,
+        value: 'the same handler as readiness',
         rule: 'liveness and readiness must use different handlers: a liveness probe that fails with readiness restarts pods that are only busy',
-        fix: 'give liveness another handler than readiness (e.g. Probe.tcpSocket() against Probe.httpGet(\'/ready\'), or another path)',
+        fix: "give liveness another handler than readiness (e.g. Probe.tcpSocket() against Probe.httpGet('/ready'), or another path)",
       });
     }
   }

@@ -143,8 +143,7 @@ export class TiersError extends Error {
 
   /** Whether `e` is the library's error (also one thrown by another copy of the library). */
   public static is(e: unknown): e is TiersError {
-    return e instanceof TiersError
-      || (e instanceof Error && e.name === 'TiersError' && Array.isArray((e as Partial<TiersError>).details));
+    return e instanceof TiersError || (e instanceof Error && e.name === 'TiersError' && Array.isArray((e as Partial<TiersError>).details));
   }
 }
 

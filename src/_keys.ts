@@ -21,64 +21,213 @@ import type { ClaimRetentionPolicy, VolumeClaimOptions } from './volume-claim';
 import type { StatelessWebTierProps } from './web-tier';
 
 const TIER: KeyList<TierProps> = {
-  name: true, namespace: true, instance: true, partOf: true, version: true, component: true, labels: true, annotations: true,
-  minReadySeconds: true, revisionHistoryLimit: true, terminationGracePeriodSeconds: true,
-  serviceType: true, servicePort: true, nodePort: true,
-  env: true, writablePaths: true, readiness: true, liveness: true, startup: true, resources: true, security: true, serviceAccountName: true,
+  name: true,
+  namespace: true,
+  instance: true,
+  partOf: true,
+  version: true,
+  component: true,
+  labels: true,
+  annotations: true,
+  minReadySeconds: true,
+  revisionHistoryLimit: true,
+  terminationGracePeriodSeconds: true,
+  serviceType: true,
+  servicePort: true,
+  nodePort: true,
+  env: true,
+  writablePaths: true,
+  readiness: true,
+  liveness: true,
+  startup: true,
+  resources: true,
+  security: true,
+  serviceAccountName: true,
 };
 
-export const WEB_TIER_PROPS = propsType<StatelessWebTierProps>('StatelessWebTier', {
-  ...TIER, image: true, replicas: true, rollout: true, progressDeadlineSeconds: true, selectorExpressions: true, port: true, portName: true,
-  command: true, args: true, configFiles: true, configMountPath: true, sharedPath: true, autoscaling: true, sidecars: true,
-}, '{ image: "registry.example.com/shop/web:1.4.2" }');
+export const WEB_TIER_PROPS = propsType<StatelessWebTierProps>(
+  'StatelessWebTier',
+  {
+    ...TIER,
+    image: true,
+    replicas: true,
+    rollout: true,
+    progressDeadlineSeconds: true,
+    selectorExpressions: true,
+    port: true,
+    portName: true,
+    command: true,
+    args: true,
+    configFiles: true,
+    configMountPath: true,
+    sharedPath: true,
+    autoscaling: true,
+    sidecars: true,
+  },
+  '{ image: "registry.example.com/shop/web:1.4.2" }',
+);
 
-export const DATABASE_PROPS = propsType<StatefulDatabaseProps>('StatefulDatabase', {
-  ...TIER, engine: true, secretName: true, replicas: true, podManagementPolicy: true, updateStrategy: true,
-  storage: true, storageClassName: true, accessModes: true, volumeClaims: true, claimRetention: true, args: true,
-}, "{ engine: DatabaseEngine.postgres({ version: '16.4' }), secretName: 'orders-db-credentials' }");
+export const DATABASE_PROPS = propsType<StatefulDatabaseProps>(
+  'StatefulDatabase',
+  {
+    ...TIER,
+    engine: true,
+    secretName: true,
+    replicas: true,
+    podManagementPolicy: true,
+    updateStrategy: true,
+    storage: true,
+    storageClassName: true,
+    accessModes: true,
+    volumeClaims: true,
+    claimRetention: true,
+    args: true,
+  },
+  "{ engine: DatabaseEngine.postgres({ version: '16.4' }), secretName: 'orders-db-credentials' }",
+);
 
-export const RESOURCE_OPTIONS = propsType<ResourceOptions>('ResourceOptions', {
-  cpuRequest: true, cpuLimit: true, memoryRequest: true, memoryLimit: true, ephemeralStorageRequest: true, ephemeralStorageLimit: true,
-}, '{ cpuRequest: "250m", memoryLimit: "512Mi" }');
+export const RESOURCE_OPTIONS = propsType<ResourceOptions>(
+  'ResourceOptions',
+  {
+    cpuRequest: true,
+    cpuLimit: true,
+    memoryRequest: true,
+    memoryLimit: true,
+    ephemeralStorageRequest: true,
+    ephemeralStorageLimit: true,
+  },
+  '{ cpuRequest: "250m", memoryLimit: "512Mi" }',
+);
 
-export const AUTOSCALING_OPTIONS = propsType<AutoscalingOptions>('AutoscalingOptions', { minReplicas: true, maxReplicas: true, cpuUtilizationPercent: true }, '{ maxReplicas: 10 }');
+export const AUTOSCALING_OPTIONS = propsType<AutoscalingOptions>(
+  'AutoscalingOptions',
+  { minReplicas: true, maxReplicas: true, cpuUtilizationPercent: true },
+  '{ maxReplicas: 10 }',
+);
 
-export const SIDECAR_OPTIONS = propsType<SidecarOptions>('SidecarOptions', {
-  name: true, image: true, port: true, portName: true, command: true, args: true, env: true,
-  readiness: true, liveness: true, startup: true, resources: true, writablePaths: true,
-}, '{ name, image, readiness, liveness } or { name, image, port }');
+export const SIDECAR_OPTIONS = propsType<SidecarOptions>(
+  'SidecarOptions',
+  {
+    name: true,
+    image: true,
+    port: true,
+    portName: true,
+    command: true,
+    args: true,
+    env: true,
+    readiness: true,
+    liveness: true,
+    startup: true,
+    resources: true,
+    writablePaths: true,
+  },
+  '{ name, image, readiness, liveness } or { name, image, port }',
+);
 
-export const POD_SECURITY_OPTIONS = propsType<PodSecurityOptions>('PodSecurityOptions', { runAsUser: true, runAsGroup: true, fsGroup: true }, '{ runAsUser: 10001 }');
+export const POD_SECURITY_OPTIONS = propsType<PodSecurityOptions>(
+  'PodSecurityOptions',
+  { runAsUser: true, runAsGroup: true, fsGroup: true },
+  '{ runAsUser: 10001 }',
+);
 
 const PROBE: KeyList<ProbeOptions> = { initialDelaySeconds: true, periodSeconds: true, timeoutSeconds: true, failureThreshold: true, successThreshold: true };
 export const PROBE_OPTIONS = propsType<ProbeOptions>('ProbeOptions', PROBE);
 export const PORT_PROBE_OPTIONS = propsType<PortProbeOptions>('PortProbeOptions', { ...PROBE, portName: true });
 
 const ENGINE: KeyList<EngineOptions> = { version: true, repository: true, port: true };
-export const POSTGRES_OPTIONS = propsType<PostgresOptions>('PostgresOptions', { ...ENGINE, database: true, usernameKey: true, passwordKey: true }, "{ version: '16.4' }");
-export const MYSQL_OPTIONS = propsType<MysqlOptions>('MysqlOptions', { ...ENGINE, database: true, usernameKey: true, passwordKey: true, rootPasswordKey: true }, "{ version: '8.4.3' }");
+export const POSTGRES_OPTIONS = propsType<PostgresOptions>(
+  'PostgresOptions',
+  { ...ENGINE, database: true, usernameKey: true, passwordKey: true },
+  "{ version: '16.4' }",
+);
+export const MYSQL_OPTIONS = propsType<MysqlOptions>(
+  'MysqlOptions',
+  { ...ENGINE, database: true, usernameKey: true, passwordKey: true, rootPasswordKey: true },
+  "{ version: '8.4.3' }",
+);
 export const REDIS_OPTIONS = propsType<RedisOptions>('RedisOptions', { ...ENGINE, passwordKey: true }, "{ version: '7.4.1' }");
-export const CUSTOM_ENGINE_OPTIONS = propsType<CustomEngineOptions>('CustomEngineOptions', {
-  image: true, port: true, portName: true, dataPath: true, readiness: true, liveness: true, startup: true,
-  env: true, command: true, args: true, writablePaths: true, clientEnv: true,
-}, '{ image, port, dataPath, readiness, liveness }');
+export const CUSTOM_ENGINE_OPTIONS = propsType<CustomEngineOptions>(
+  'CustomEngineOptions',
+  {
+    image: true,
+    port: true,
+    portName: true,
+    dataPath: true,
+    readiness: true,
+    liveness: true,
+    startup: true,
+    env: true,
+    command: true,
+    args: true,
+    writablePaths: true,
+    clientEnv: true,
+  },
+  '{ image, port, dataPath, readiness, liveness }',
+);
 
-export const ROLLING_UPDATE_OPTIONS = propsType<RollingUpdateOptions>('RollingUpdateOptions', { maxSurge: true, maxUnavailable: true }, '{ maxSurge: PercentOrAbsolute.percent(25) }');
+export const ROLLING_UPDATE_OPTIONS = propsType<RollingUpdateOptions>(
+  'RollingUpdateOptions',
+  { maxSurge: true, maxUnavailable: true },
+  '{ maxSurge: PercentOrAbsolute.percent(25) }',
+);
 export const STATEFUL_ROLLING_UPDATE_OPTIONS = propsType<StatefulRollingUpdateOptions>('StatefulRollingUpdateOptions', { partition: true }, '{ partition: 1 }');
-export const CLAIM_RETENTION_POLICY = propsType<ClaimRetentionPolicy>('ClaimRetentionPolicy', { whenDeleted: true, whenScaled: true }, '{ whenScaled: ClaimRetention.RETAIN }');
-export const VOLUME_CLAIM_OPTIONS = propsType<VolumeClaimOptions>('VolumeClaimOptions', { name: true, mountPath: true, storage: true, storageClassName: true, accessModes: true }, '{ name: "wal", mountPath: "/var/lib/wal" }');
+export const CLAIM_RETENTION_POLICY = propsType<ClaimRetentionPolicy>(
+  'ClaimRetentionPolicy',
+  { whenDeleted: true, whenScaled: true },
+  '{ whenScaled: ClaimRetention.RETAIN }',
+);
+export const VOLUME_CLAIM_OPTIONS = propsType<VolumeClaimOptions>(
+  'VolumeClaimOptions',
+  { name: true, mountPath: true, storage: true, storageClassName: true, accessModes: true },
+  '{ name: "wal", mountPath: "/var/lib/wal" }',
+);
 export const CONNECT_OPTIONS = propsType<ConnectOptions>('ConnectOptions', { envPrefix: true }, '{ envPrefix: "ORDERS_DB" }');
 
-export const ENVIRONMENT_PROPS = propsType<EnvironmentProps>('Environment', {
-  namespace: true, createNamespace: true, namespaceLabels: true, podSecurity: true, tiers: true, argoCd: true,
-}, '{ namespace: "shop-dev" }');
-export const TIER_OVERRIDES = propsType<TierOverrides>('TierOverrides', {
-  replicas: true, autoscaling: true, resources: true, imageTag: true, nodePort: true, storage: true,
-}, '{ replicas: 1 }');
-export const ARGOCD_ENVIRONMENT_OPTIONS = propsType<ArgoCdEnvironmentOptions>('ArgoCdEnvironmentOptions', {
-  applicationName: true, targetRevision: true, destinationServer: true, autoSync: true,
-}, '{ targetRevision: "main" }');
+export const ENVIRONMENT_PROPS = propsType<EnvironmentProps>(
+  'Environment',
+  {
+    namespace: true,
+    createNamespace: true,
+    namespaceLabels: true,
+    podSecurity: true,
+    tiers: true,
+    argoCd: true,
+  },
+  '{ namespace: "shop-dev" }',
+);
+export const TIER_OVERRIDES = propsType<TierOverrides>(
+  'TierOverrides',
+  {
+    replicas: true,
+    autoscaling: true,
+    resources: true,
+    imageTag: true,
+    nodePort: true,
+    storage: true,
+  },
+  '{ replicas: 1 }',
+);
+export const ARGOCD_ENVIRONMENT_OPTIONS = propsType<ArgoCdEnvironmentOptions>(
+  'ArgoCdEnvironmentOptions',
+  {
+    applicationName: true,
+    targetRevision: true,
+    destinationServer: true,
+    autoSync: true,
+  },
+  '{ targetRevision: "main" }',
+);
 export const GITOPS_APP_PROPS = propsType<GitOpsAppProps>('GitOpsApp', { outdir: true, argoCd: true, checks: true, cliOutdir: true }, '{ outdir: "dist" }');
-export const ARGOCD_OPTIONS = propsType<ArgoCdOptions>('ArgoCdOptions', {
-  repoURL: true, targetRevision: true, path: true, namespace: true, project: true, destinationServer: true, autoSync: true,
-}, '{ repoURL: "https://git.example.com/shop/deploy.git" }');
+export const ARGOCD_OPTIONS = propsType<ArgoCdOptions>(
+  'ArgoCdOptions',
+  {
+    repoURL: true,
+    targetRevision: true,
+    path: true,
+    namespace: true,
+    project: true,
+    destinationServer: true,
+    autoSync: true,
+  },
+  '{ repoURL: "https://git.example.com/shop/deploy.git" }',
+);

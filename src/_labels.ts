@@ -49,7 +49,10 @@ export function resolveIdentity(problems: Problems, name: string, props: Identit
     // the instance selects the pods, and an empty one counts as missing (policy/recommended-labels)
     const empty = key === 'instance' && value === '';
     problems.expect(isLabelValue(value) && !empty, {
-      prop: key, value, rule: `must be a ${empty ? 'non-empty ' : ''}label value: at most 63 letters, digits, "-", "_", "."`, fix: empty ? 'leave instance out for the name' : `shorten ${key}`,
+      prop: key,
+      value,
+      rule: `must be a ${empty ? 'non-empty ' : ''}label value: at most 63 letters, digits, "-", "_", "."`,
+      fix: empty ? 'leave instance out for the name' : `shorten ${key}`,
     });
   }
   checkLabels(problems, 'labels', props.labels);
@@ -61,9 +64,12 @@ export function resolveIdentity(problems: Problems, name: string, props: Identit
 
 /** Labels the library sets on every object, and how the user sets each instead. */
 const OWNED_LABELS: Record<string, string> = {
-  [LABEL_NAME]: 'remove it and set the name prop instead', [LABEL_INSTANCE]: 'remove it and set the instance prop instead',
-  [LABEL_COMPONENT]: 'remove it and set the component prop instead', [LABEL_PART_OF]: 'remove it and set the partOf prop instead',
-  [LABEL_VERSION]: 'remove it and set the version prop instead', [LABEL_MANAGED_BY]: `remove it (the library always sets "${MANAGED_BY}")`,
+  [LABEL_NAME]: 'remove it and set the name prop instead',
+  [LABEL_INSTANCE]: 'remove it and set the instance prop instead',
+  [LABEL_COMPONENT]: 'remove it and set the component prop instead',
+  [LABEL_PART_OF]: 'remove it and set the partOf prop instead',
+  [LABEL_VERSION]: 'remove it and set the version prop instead',
+  [LABEL_MANAGED_BY]: `remove it (the library always sets "${MANAGED_BY}")`,
 };
 /** Annotations the library sets on the pods. */
 const OWNED_ANNOTATIONS: Record<string, string> = {
@@ -77,7 +83,9 @@ function checkOwned(problems: Problems, prop: string, given: Record<string, unkn
   for (const key of Object.keys(given)) {
     if (!Object.prototype.hasOwnProperty.call(owned, key)) continue;
     problems.add({
-      prop: `${prop}["${key}"]`, value: given[key], rule: `the library sets ${key} itself, so this value would be replaced`,
+      prop: `${prop}["${key}"]`,
+      value: given[key],
+      rule: `the library sets ${key} itself, so this value would be replaced`,
       fix: owned[key],
     });
   }

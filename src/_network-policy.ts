@@ -42,7 +42,11 @@ export class TierNetworkPolicy {
   private readonly ingress = new Map<string, k8s.NetworkPolicyIngressRule>();
   private readonly egress = new Map<string, k8s.NetworkPolicyEgressRule>();
 
-  constructor(scope: Construct, id: string, private readonly props: TierNetworkPolicyProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: TierNetworkPolicyProps,
+  ) {
     this.resource = new k8s.KubeNetworkPolicy(scope, id, {
       metadata: objectMeta(props.name, props.namespace, props.labels),
       spec: {
@@ -89,17 +93,23 @@ export class TierNetworkPolicy {
   private nameable(peer: INetworkPeer): boolean {
     const namespace = namespaceOf(peer, peer.namespace);
     const labels = peer.podSelectorLabels;
-    const ok = (namespace === undefined || isDns1123Label(namespace))
-      && labels !== null && typeof labels === 'object' && Object.entries(labels).every(([k, v]) => isLabelKey(k) && isLabelValue(v));
+    const ok =
+      (namespace === undefined || isDns1123Label(namespace)) &&
+      labels !== null &&
+      typeof labels === 'object' &&
+      Object.entries(labels).every(([k, v]) => isLabelKey(k) && isLabelValue(v));
     const problems = this.props.problems;
     if (!ok) {
       // a tier of this library that reports problems reports these too; this policy only leaves the rule out meanwhile
       if (Problems.of(peer)?.empty === false) return ok;
-      return problems?.expect(ok, {
-        prop: `network peer ${peer.node.path}`, value: { namespace, labels },
-        rule: 'a NetworkPolicy rule needs the peer\'s namespace (a DNS-1123 label) and pod labels (label keys and values)',
-        fix: 'correct the namespace and labels of the peer (a tier of this library reports its own)',
-      }) ?? ok;
+      return (
+        problems?.expect(ok, {
+          prop: `network peer ${peer.node.path}`,
+          value: { namespace, labels },
+          rule: "a NetworkPolicy rule needs the peer's namespace (a DNS-1123 label) and pod labels (label keys and values)",
+          fix: 'correct the namespace and labels of the peer (a tier of this library reports its own)',
+        }) ?? ok
+      );
     }
     // Without namespaces on both sides, rules name pods only and work in whatever namespace both are applied to;
     // a rule in a known namespace cannot name the pods of a peer whose namespace is not known.
@@ -107,11 +117,14 @@ export class TierNetworkPolicy {
     // a namespace of this policy's own tier that is not a label is reported by that tier: leave the rule out quietly
     if (own !== undefined && !isDns1123Label(own)) return false;
     const located = namespace !== undefined || own === undefined;
-    return problems?.expect(located, {
-      prop: `network peer ${peer.node.path}`, value: namespace,
-      rule: `the NetworkPolicy ${JSON.stringify(this.props.name)} is in namespace ${JSON.stringify(own)}, but the peer has no namespace (neither its namespace prop nor its chart's), so a rule cannot name where its pods run`,
-      fix: 'give the chart of the peer a namespace (new Chart(app, id, { namespace })) or the peer its namespace prop; or leave both without one',
-    }) ?? located;
+    return (
+      problems?.expect(located, {
+        prop: `network peer ${peer.node.path}`,
+        value: namespace,
+        rule: `the NetworkPolicy ${JSON.stringify(this.props.name)} is in namespace ${JSON.stringify(own)}, but the peer has no namespace (neither its namespace prop nor its chart's), so a rule cannot name where its pods run`,
+        fix: 'give the chart of the peer a namespace (new Chart(app, id, { namespace })) or the peer its namespace prop; or leave both without one',
+      }) ?? located
+    );
   }
 
   private peerOf(peer: INetworkPeer): k8s.NetworkPolicyPeer {
@@ -130,4 +143,3 @@ function namespaceOf(c: IConstruct, given: string | undefined): string | undefin
   const chart = [...c.node.scopes].reverse().find((s): s is Chart => Chart.isChart(s));
   return chart?.namespace;
 }
-

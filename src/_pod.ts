@@ -59,11 +59,20 @@ export function containerSecurityContext(): k8s.SecurityContext {
 }
 
 /** Checks the resource options against the defaults of the container's role, and renders them. */
-export function resolveResources(problems: Problems, prop: string, given: ResourceOptions | undefined, defaults: Required<Omit<ResourceOptions, 'cpuLimit'>>): k8s.ResourceRequirements {
+export function resolveResources(
+  problems: Problems,
+  prop: string,
+  given: ResourceOptions | undefined,
+  defaults: Required<Omit<ResourceOptions, 'cpuLimit'>>,
+): k8s.ResourceRequirements {
   const r = { ...defaults, ...stripUndefined(checkProps(problems, prop, given, RESOURCE_OPTIONS) ?? {}) };
   const fields: Array<[keyof ResourceOptions, string]> = [
-    ['cpuRequest', '250m'], ['cpuLimit', '1'], ['memoryRequest', '128Mi'], ['memoryLimit', '256Mi'],
-    ['ephemeralStorageRequest', '64Mi'], ['ephemeralStorageLimit', '256Mi'],
+    ['cpuRequest', '250m'],
+    ['cpuLimit', '1'],
+    ['memoryRequest', '128Mi'],
+    ['memoryLimit', '256Mi'],
+    ['ephemeralStorageRequest', '64Mi'],
+    ['ephemeralStorageLimit', '256Mi'],
   ];
   let valid = true;
   for (const [field, example] of fields) {
@@ -76,10 +85,10 @@ export function resolveResources(problems: Problems, prop: string, given: Resour
   }
   const q = (v: string) => k8s.Quantity.fromString(v);
   return {
-    requests: { 'cpu': q(r.cpuRequest), 'memory': q(r.memoryRequest), 'ephemeral-storage': q(r.ephemeralStorageRequest) },
+    requests: { cpu: q(r.cpuRequest), memory: q(r.memoryRequest), 'ephemeral-storage': q(r.ephemeralStorageRequest) },
     limits: {
       ...(r.cpuLimit !== undefined ? { cpu: q(r.cpuLimit) } : {}),
-      'memory': q(r.memoryLimit),
+      memory: q(r.memoryLimit),
       'ephemeral-storage': q(r.ephemeralStorageLimit),
     },
   };
@@ -95,22 +104,36 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
  * so that two long names never become the same.
  */
 export function volumeNameForPath(prefix: string | undefined, path: string): string {
-  const slug = path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'root';
+  const slug =
+    path
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'root';
   const name = `${prefix ? `${prefix}-` : ''}${slug}`;
   if (name.length <= 63) return name;
   return `${name.slice(0, 54).replace(/-+$/, '')}-${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
 }
 
 /** Writable emptyDir volumes under a read-only root: `/tmp` always, plus the paths the user names. */
-export function writablePaths(problems: Problems, prop: string, volumePrefix: string | undefined, paths: readonly string[] | undefined): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+export function writablePaths(
+  problems: Problems,
+  prop: string,
+  volumePrefix: string | undefined,
+  paths: readonly string[] | undefined,
+): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
   const all = ['/tmp', ...listOf(problems, prop, paths).filter((p) => p !== '/tmp')];
   const volumes: k8s.Volume[] = [];
   const mounts: k8s.VolumeMount[] = [];
   for (const path of all) {
-    if (!problems.expect(isAbsolutePath(path), {
-      prop, value: path, rule: 'each writable path must be an absolute, normalised path other than "/"',
-      fix: 'write paths like "/var/cache/nginx" (no trailing "/", no "..")',
-    })) continue;
+    if (
+      !problems.expect(isAbsolutePath(path), {
+        prop,
+        value: path,
+        rule: 'each writable path must be an absolute, normalised path other than "/"',
+        fix: 'write paths like "/var/cache/nginx" (no trailing "/", no "..")',
+      })
+    )
+      continue;
     const name = volumeNameForPath(volumePrefix, path);
     volumes.push({ name, emptyDir: {} });
     mounts.push({ name, mountPath: path });
@@ -119,19 +142,23 @@ export function writablePaths(problems: Problems, prop: string, volumePrefix: st
 }
 
 /** Topology spread over zones and nodes, and a preferred hostname anti-affinity on the tier's own pods. */
-export function spreadAndAntiAffinity(selector: Record<string, string>, matchLabelKeys?: string[]): Pick<k8s.PodSpec, 'topologySpreadConstraints' | 'affinity'> {
+export function spreadAndAntiAffinity(
+  selector: Record<string, string>,
+  matchLabelKeys?: string[],
+): Pick<k8s.PodSpec, 'topologySpreadConstraints' | 'affinity'> {
   const labelSelector = { matchLabels: { ...selector } };
   const spread = (topologyKey: string): k8s.TopologySpreadConstraint => ({
-    maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector,
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector,
     ...(matchLabelKeys ? { matchLabelKeys } : {}),
   });
   return {
     topologySpreadConstraints: [spread('topology.kubernetes.io/zone'), spread('kubernetes.io/hostname')],
     affinity: {
       podAntiAffinity: {
-        preferredDuringSchedulingIgnoredDuringExecution: [
-          { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector } },
-        ],
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector } }],
       },
     },
   };

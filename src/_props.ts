@@ -40,16 +40,23 @@ export function nearestKey(key: string, known: readonly string[]): string | unde
 export function checkProps<T>(problems: Problems, prop: string, value: T | undefined | null, type: PropsType): T | undefined {
   if (value === undefined || value === null) return undefined;
   const at = (key: string) => (prop ? `${prop}.${key}` : key);
-  if (!problems.expect(isObject(value), {
-    prop: prop || 'props', value, rule: `must be ${type.name} (an object with the keys ${type.keys.join(', ')})`,
-    fix: prop ? `write ${prop} as an object like ${type.example}, or leave it out` : `give the props as an object like ${type.example}`,
-  })) return undefined;
+  if (
+    !problems.expect(isObject(value), {
+      prop: prop || 'props',
+      value,
+      rule: `must be ${type.name} (an object with the keys ${type.keys.join(', ')})`,
+      fix: prop ? `write ${prop} as an object like ${type.example}, or leave it out` : `give the props as an object like ${type.example}`,
+    })
+  )
+    return undefined;
   for (const key of Object.keys(value as object)) {
     if (type.keys.includes(key)) continue;
     const near = nearestKey(key, type.keys);
     if (near !== undefined && (value as Record<string, unknown>)[near] === undefined) problems.misspelling(at(near));
     problems.add({
-      prop: at(key), value: (value as Record<string, unknown>)[key], rule: `not a prop of ${type.name}`,
+      prop: at(key),
+      value: (value as Record<string, unknown>)[key],
+      rule: `not a prop of ${type.name}`,
       fix: near ? `did you mean ${near}?` : `remove it; the props of ${type.name} are ${type.keys.join(', ')}`,
     });
   }
@@ -64,10 +71,11 @@ export function checkProps<T>(problems: Problems, prop: string, value: T | undef
 export function constructProps<T>(problems: Problems, value: T | undefined | null, type: PropsType): T {
   if (isObject(value)) return checkProps(problems, '', value, type) as T;
   problems.add({
-    prop: 'props', value, rule: `${type.name} needs its props (an object)`,
+    prop: 'props',
+    value,
+    rule: `${type.name} needs its props (an object)`,
     fix: `give the props as an object like ${type.example}`,
   });
   problems.mute();
   return {} as T;
 }
-

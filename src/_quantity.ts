@@ -5,8 +5,19 @@ import { Problems } from './_errors';
 
 const QUANTITY = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))([KMGTPE]i|[mkMGTPE]|[eE][+-]?\d+)?$/;
 const MULTIPLIER: Record<string, number> = {
-  m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 /** The numeric value of a quantity (cores or bytes), or undefined when it is not one. */
@@ -25,7 +36,9 @@ export function quantityValue(q: unknown): number | undefined {
 export function checkQuantity(problems: Problems, prop: string, value: unknown, example: string): value is string {
   const n = quantityValue(value);
   return problems.expect(n !== undefined && n > 0 && Number.isFinite(n), {
-    prop, value, rule: 'must be a positive Kubernetes quantity such as "250m", "128Mi" or "1Gi"',
+    prop,
+    value,
+    rule: 'must be a positive Kubernetes quantity such as "250m", "128Mi" or "1Gi"',
     fix: `write ${prop} like "${example}"`,
   });
 }
@@ -36,7 +49,9 @@ export function checkRequestWithinLimit(problems: Problems, requestProp: string,
   const l = quantityValue(limit);
   if (r === undefined || l === undefined) return;
   problems.expect(r <= l, {
-    prop: requestProp, value: request, rule: `must not exceed ${limitProp} (${limit}); the API server rejects a request above its limit`,
+    prop: requestProp,
+    value: request,
+    rule: `must not exceed ${limitProp} (${limit}); the API server rejects a request above its limit`,
     fix: `lower ${requestProp} or raise ${limitProp}`,
   });
 }

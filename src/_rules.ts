@@ -19,13 +19,45 @@ const SECRET_PART = /passw|secret|token|api_?key|credential|private_?key|passphr
 const SECRET_WORDS = new Set(['pass', 'pw', 'pwd', 'auth', 'creds', 'apikey']);
 /** A last word that says the value is about a credential, not one ("PASSWORD_FILE", "AUTH_URL", "SECRET_NAME"). */
 const DESCRIPTOR_WORDS = new Set([
-  'url', 'uri', 'host', 'hostname', 'port', 'path', 'file', 'dir', 'endpoint', 'name', 'ref', 'enabled', 'enable', 'disabled',
-  'type', 'mode', 'method', 'provider', 'header', 'length', 'ttl', 'timeout', 'expiry', 'issuer', 'realm', 'scope', 'user', 'username',
-  'encryption', 'algorithm', 'policy', 'format', 'hash', 'version',
+  'url',
+  'uri',
+  'host',
+  'hostname',
+  'port',
+  'path',
+  'file',
+  'dir',
+  'endpoint',
+  'name',
+  'ref',
+  'enabled',
+  'enable',
+  'disabled',
+  'type',
+  'mode',
+  'method',
+  'provider',
+  'header',
+  'length',
+  'ttl',
+  'timeout',
+  'expiry',
+  'issuer',
+  'realm',
+  'scope',
+  'user',
+  'username',
+  'encryption',
+  'algorithm',
+  'policy',
+  'format',
+  'hash',
+  'version',
 ]);
 // registry[:port]/path[:tag][@digest], after the distribution reference grammar (lower-case paths;
 // a first component is a registry only with a "." or ":" in it, or as "localhost")
-const IMAGE_REF = /^(?:(?=localhost[:/]|[^/]*[.:][^/]*\/)(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
+const IMAGE_REF =
+  /^(?:(?=localhost[:/]|[^/]*[.:][^/]*\/)(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
 
 export const isString = (v: unknown): v is string => typeof v === 'string';
 /** A construct (of any copy of the constructs library, which marks constructs with a symbol). */
@@ -47,11 +79,14 @@ export function isObject(v: unknown): v is { [key: string]: unknown } {
 export function checkScope(what: string, scope: unknown, id: unknown, inChart = true): void {
   if (inChart ? !isInChart(scope) : !isConstruct(scope)) {
     throwProblem(what, {
-      prop: 'scope', value: isConstruct(scope) ? scope.node.path : scope, rule: inChart ? 'must be a Chart or a construct inside one' : 'must be a construct (the GitOpsApp)',
+      prop: 'scope',
+      value: isConstruct(scope) ? scope.node.path : scope,
+      rule: inChart ? 'must be a Chart or a construct inside one' : 'must be a construct (the GitOpsApp)',
       fix: inChart ? `create it in a chart: new ${what}(chart, 'id', {...})` : `create it in the app: new ${what}(app, 'dev', {...})`,
     });
   }
-  if (typeof id !== 'string' || id === '') throwProblem(what, { prop: 'id', value: id, rule: 'must be a non-empty string', fix: `give a construct id like 'web': new ${what}(chart, 'web', {...})` });
+  if (typeof id !== 'string' || id === '')
+    throwProblem(what, { prop: 'id', value: id, rule: 'must be a non-empty string', fix: `give a construct id like 'web': new ${what}(chart, 'web', {...})` });
 }
 
 /** A construct that is a Chart or inside one (Chart.isChart recognises charts of any copy of cdk8s). */
@@ -115,7 +150,11 @@ export function isEnvName(v: unknown): v is string {
 
 /** The words of a name: split at "_", "-", ".", "/", spaces and camelCase, lower case. */
 function wordsOf(name: string): string[] {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== '');
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
 }
 
 /**
@@ -150,12 +189,19 @@ export function parseImage(v: unknown): { tag?: string; digest?: string } | unde
 export function checkImage(problems: Problems, prop: string, image: unknown): string | undefined {
   const ref = parseImage(image);
   if (!ref) {
-    problems.add({ prop, value: image, rule: 'must be an image reference like "registry.example.com/team/app:1.4.2"', fix: 'give the full image name with a tag or a digest' });
+    problems.add({
+      prop,
+      value: image,
+      rule: 'must be an image reference like "registry.example.com/team/app:1.4.2"',
+      fix: 'give the full image name with a tag or a digest',
+    });
     return undefined;
   }
   if (!ref.digest && (!ref.tag || ref.tag === 'latest')) {
     problems.add({
-      prop, value: image, rule: 'must be pinned to a version tag (not "latest") or a sha256 digest, so that every node runs the same code',
+      prop,
+      value: image,
+      rule: 'must be pinned to a version tag (not "latest") or a sha256 digest, so that every node runs the same code',
       fix: 'add a version tag (e.g. ":1.27.2") or a digest ("@sha256:...")',
     });
     return undefined;
@@ -173,7 +219,10 @@ export function checkInteger(problems: Problems, prop: string, value: unknown, m
   const unbounded = maxGiven === Number.MAX_SAFE_INTEGER || (maxGiven === undefined && !(isInteger(value) && value > max));
   const range = unbounded ? `>= ${min}` : `from ${min} to ${max}`;
   return problems.expect(isInteger(value) && value >= min && value <= max, {
-    prop, value, rule: `must be a whole number ${range}`, fix: fix ?? `set ${prop} to a whole number ${range}, or leave it out for the default`,
+    prop,
+    value,
+    rule: `must be a whole number ${range}`,
+    fix: fix ?? `set ${prop} to a whole number ${range}, or leave it out for the default`,
   });
 }
 
@@ -185,7 +234,9 @@ export function checkPort(problems: Problems, prop: string, value: unknown): val
 /** Checks a container port name. */
 export function checkPortName(problems: Problems, prop: string, value: unknown): value is string {
   return problems.expect(isPortName(value), {
-    prop, value, rule: 'must be an IANA service name: at most 15 lower-case letters, digits and single dashes, with at least one letter',
+    prop,
+    value,
+    rule: 'must be an IANA service name: at most 15 lower-case letters, digits and single dashes, with at least one letter',
     fix: `use a name like "http" or "metrics" for ${prop}`,
   });
 }
@@ -193,7 +244,9 @@ export function checkPortName(problems: Problems, prop: string, value: unknown):
 /** Checks a NodePort. */
 export function checkNodePort(problems: Problems, prop: string, value: unknown): value is number {
   return problems.expect(isNodePort(value), {
-    prop, value, rule: `must be a node port from ${NODE_PORT_MIN} to ${NODE_PORT_MAX} (the API server's default range)`,
+    prop,
+    value,
+    rule: `must be a node port from ${NODE_PORT_MIN} to ${NODE_PORT_MAX} (the API server's default range)`,
     fix: `pick a free port from ${NODE_PORT_MIN} to ${NODE_PORT_MAX}, or leave ${prop} out to let the cluster choose`,
   });
 }
@@ -205,10 +258,13 @@ const UNRENDERABLE_KEYS = new Set(['constructor', '__proto__']);
 /** Checks that a key of a map prop renders as written (`prop` names the map, e.g. `labels`); returns whether it does. */
 export function checkRenderableKey(problems: Problems, prop: string, key: string): boolean {
   return problems.expect(!UNRENDERABLE_KEYS.has(key), {
-    prop: `${prop} key`, value: key, rule: 'is a key that cdk8s cannot render as written (it reads "constructor" as the class of the map and drops "__proto__")',
-    fix: key === 'constructor'
-      ? 'rename the key, or add it to the rendered object with a JSON patch (ApiObject.of(x).addJsonPatch(JsonPatch.add("/path/to/map/constructor", value)))'
-      : 'rename the key: cdk8s cannot write it at all',
+    prop: `${prop} key`,
+    value: key,
+    rule: 'is a key that cdk8s cannot render as written (it reads "constructor" as the class of the map and drops "__proto__")',
+    fix:
+      key === 'constructor'
+        ? 'rename the key, or add it to the rendered object with a JSON patch (ApiObject.of(x).addJsonPatch(JsonPatch.add("/path/to/map/constructor", value)))'
+        : 'rename the key: cdk8s cannot write it at all',
   });
 }
 
@@ -217,12 +273,16 @@ export function checkLabels(problems: Problems, prop: string, labels: Record<str
   for (const [k, v] of Object.entries(labels!)) {
     if (!checkRenderableKey(problems, prop, k)) continue;
     problems.expect(isLabelKey(k), {
-      prop: `${prop} key`, value: k, rule: 'must be a label key: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_", "."',
+      prop: `${prop} key`,
+      value: k,
+      rule: 'must be a label key: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_", "."',
       fix: 'use a key like "team" or "example.com/team"',
     });
     if (valuesToo) {
       problems.expect(isLabelValue(v), {
-        prop: `${prop}["${k}"]`, value: v, rule: 'must be a label value: at most 63 letters, digits, "-", "_", ".", starting and ending alphanumeric',
+        prop: `${prop}["${k}"]`,
+        value: v,
+        rule: 'must be a label value: at most 63 letters, digits, "-", "_", ".", starting and ending alphanumeric',
         fix: 'shorten the value or replace other characters with "-"',
       });
     } else {
@@ -232,9 +292,16 @@ export function checkLabels(problems: Problems, prop: string, labels: Record<str
 }
 
 /** A map prop (`env`, `configFiles`, ...): the object, or undefined when it is not set (undefined or null) or is not a map (then reported). */
-export function checkMap<T>(problems: Problems, prop: string, value: { [key: string]: T } | undefined | null, example: string): { [key: string]: T } | undefined {
+export function checkMap<T>(
+  problems: Problems,
+  prop: string,
+  value: { [key: string]: T } | undefined | null,
+  example: string,
+): { [key: string]: T } | undefined {
   if (value === undefined || value === null) return undefined;
-  return problems.expect(isObject(value), { prop, value, rule: 'must be a map of keys to values', fix: `write ${prop} like ${example}, or leave it out` }) ? value : undefined;
+  return problems.expect(isObject(value), { prop, value, rule: 'must be a map of keys to values', fix: `write ${prop} like ${example}, or leave it out` })
+    ? value
+    : undefined;
 }
 
 /** A list prop: the array, or [] when it is not set (undefined or null) or is not an array (then reported). */
@@ -246,7 +313,10 @@ export function listOf<T>(problems: Problems, prop: string, value: readonly T[] 
 /** Checks a command or argument list: an array of strings. */
 export function checkStringList(problems: Problems, prop: string, value: unknown): value is string[] {
   return problems.expect(Array.isArray(value) && value.every(isString), {
-    prop, value, rule: 'must be a list of strings', fix: `write ${prop} as a list, one string per word, e.g. ["node", "server.js"]`,
+    prop,
+    value,
+    rule: 'must be a list of strings',
+    fix: `write ${prop} as a list, one string per word, e.g. ["node", "server.js"]`,
   });
 }
 
@@ -266,7 +336,8 @@ export function checkUnique(problems: Problems, prop: string, values: readonly u
 /** Checks a tier name (it names the Service too, so a DNS-1035 label) of at most `max` characters. */
 export function checkTierName(problems: Problems, name: unknown, max: number, why: string, example: string): void {
   problems.expect(isDns1035Label(name, max), {
-    prop: 'name', value: name,
+    prop: 'name',
+    value: name,
     rule: `must be a DNS-1035 label of at most ${max} characters (${why}): lower-case letters, digits and "-", starting with a letter`,
     fix: `use a name like "${example}"`,
   });
@@ -282,13 +353,18 @@ export function checkNamespaceAndAccount(problems: Problems, namespace: unknown,
   } else {
     const chart = Chart.of(scope);
     problems.expect(chart.namespace === undefined || isDns1123Label(chart.namespace), {
-      prop: 'namespace', value: chart.namespace, rule: `the namespace of chart ${chart.node.path}, which every object of the tier gets, must be a DNS-1123 label`,
+      prop: 'namespace',
+      value: chart.namespace,
+      rule: `the namespace of chart ${chart.node.path}, which every object of the tier gets, must be a DNS-1123 label`,
       fix: `correct the namespace of chart ${chart.node.path} (e.g. "shop"), or set namespace on the tier`,
     });
   }
   if (serviceAccountName !== undefined) {
     problems.expect(isDns1123Subdomain(serviceAccountName), {
-      prop: 'serviceAccountName', value: serviceAccountName, rule: 'must be a DNS-1123 subdomain', fix: 'name an existing ServiceAccount',
+      prop: 'serviceAccountName',
+      value: serviceAccountName,
+      rule: 'must be a DNS-1123 subdomain',
+      fix: 'name an existing ServiceAccount',
     });
   }
 }

@@ -68,10 +68,16 @@ function claimServiceName(owner: IConstruct, namespace: string | undefined, name
   owner.node.addValidation({
     validate: () => {
       const others = owners.filter((o) => o !== owner).map((o) => o.node.path);
-      return others.length === 0 ? [] : [formatProblem({
-        prop: 'name', value: name, rule: `names a Service that ${others.join(', ')} writes too${namespace !== undefined ? ` in namespace ${show(namespace)}` : ''}; one would overwrite the other`,
-        fix: 'give each tier its own name in a namespace',
-      })];
+      return others.length === 0
+        ? []
+        : [
+            formatProblem({
+              prop: 'name',
+              value: name,
+              rule: `names a Service that ${others.join(', ')} writes too${namespace !== undefined ? ` in namespace ${show(namespace)}` : ''}; one would overwrite the other`,
+              fix: 'give each tier its own name in a namespace',
+            }),
+          ];
     },
   });
 }
@@ -93,10 +99,16 @@ export function claimNodePort(owner: IConstruct, prop: string, nodePort: number)
   owner.node.addValidation({
     validate: () => {
       const others = owners.filter((o) => o !== owner).map((o) => o.node.path);
-      return others.length === 0 ? [] : [formatProblem({
-        prop, value: nodePort, rule: `is also asked for by ${others.join(', ')}; a node port belongs to one Service in the whole cluster`,
-        fix: 'give each Service its own nodePort, or leave nodePort out to let the cluster choose',
-      })];
+      return others.length === 0
+        ? []
+        : [
+            formatProblem({
+              prop,
+              value: nodePort,
+              rule: `is also asked for by ${others.join(', ')}; a node port belongs to one Service in the whole cluster`,
+              fix: 'give each Service its own nodePort, or leave nodePort out to let the cluster choose',
+            }),
+          ];
     },
   });
 }
@@ -108,7 +120,9 @@ export function claimNodePort(owner: IConstruct, prop: string, nodePort: number)
 export function resolveNodePort(owner: IConstruct, problems: Problems, serviceType: string, nodePort: number | undefined): number | undefined {
   if (nodePort === undefined) return undefined;
   problems.expect(serviceType === 'NodePort', {
-    prop: 'nodePort', value: nodePort, rule: `only a NodePort Service has a node port (serviceType is ${serviceType})`,
+    prop: 'nodePort',
+    value: nodePort,
+    rule: `only a NodePort Service has a node port (serviceType is ${serviceType})`,
     fix: 'remove nodePort, or set serviceType to ServiceType.NODE_PORT',
   });
   if (checkNodePort(problems, 'nodePort', nodePort)) claimNodePort(owner, 'nodePort', nodePort);

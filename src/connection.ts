@@ -47,4 +47,3 @@ export interface IConnectable extends INetworkPeer {
    */
   acceptConnectionFrom(client: INetworkPeer): Connection;
 }
-

@@ -11,7 +11,20 @@ import { TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
 import { podSecurityContext, resolveResources, resolveSecurity, spreadAndAntiAffinity, writablePaths } from './_pod';
 import { quantityValue } from './_quantity';
-import { checkInteger, checkNamespaceAndAccount, checkPort, checkScope, checkMap, checkStringList, checkTierName, isAbsolutePath, listOf, isDns1123Label, isDns1123Subdomain, isString } from './_rules';
+import {
+  checkInteger,
+  checkNamespaceAndAccount,
+  checkPort,
+  checkScope,
+  checkMap,
+  checkStringList,
+  checkTierName,
+  isAbsolutePath,
+  listOf,
+  isDns1123Label,
+  isDns1123Subdomain,
+  isString,
+} from './_rules';
 import { resolveNodePort, tierService } from './_service';
 import { Connection, IConnectable, INetworkPeer } from './connection';
 import { DatabaseEngine } from './engines';
@@ -166,7 +179,7 @@ export class StatefulDatabase extends Construct implements IConnectable {
     checkScope('StatefulDatabase', scope, id);
     super(scope, id);
     AppGuardrails.enable(this);
-    const p = this.problems = new Problems(this);
+    const p = (this.problems = new Problems(this));
     props = constructProps(p, props, DATABASE_PROPS);
 
     const name: unknown = props.name ?? id;
@@ -181,7 +194,10 @@ export class StatefulDatabase extends Construct implements IConnectable {
     // ---- engine and credentials
     const engine = props.engine;
     const engineOk = p.expect(engine instanceof DatabaseEngine, {
-      prop: 'engine', value: engine, rule: 'must be a DatabaseEngine', fix: "use DatabaseEngine.postgres({ version: '16.4' }), .mysql(...), .redis(...) or .custom(...)",
+      prop: 'engine',
+      value: engine,
+      rule: 'must be a DatabaseEngine',
+      fix: "use DatabaseEngine.postgres({ version: '16.4' }), .mysql(...), .redis(...) or .custom(...)",
     });
     this.engine = engineOk ? engine : standInEngine();
     this.secretName = props.secretName;
@@ -194,7 +210,8 @@ export class StatefulDatabase extends Construct implements IConnectable {
     const replicasOk = checkInteger(p, 'replicas', this.replicas, 0);
     if (replicasOk && b.maxReplicas !== undefined) {
       p.expect(this.replicas <= b.maxReplicas, {
-        prop: 'replicas', value: this.replicas,
+        prop: 'replicas',
+        value: this.replicas,
         rule: `the ${this.engine.engine} preset runs one server without replication (at most ${b.maxReplicas}): more replicas would be independent databases behind one Service, each with part of the data`,
         fix: 'keep replicas at 1 (0 stops the server and keeps its data), or use DatabaseEngine.custom({...}) with an image that replicates itself',
       });
@@ -202,12 +219,21 @@ export class StatefulDatabase extends Construct implements IConnectable {
     const several = replicasOk && this.replicas > 1;
     this.podManagementPolicy = props.podManagementPolicy ?? PodManagementPolicy.ORDERED_READY;
     p.expect(Object.values(PodManagementPolicy).includes(this.podManagementPolicy), {
-      prop: 'podManagementPolicy', value: this.podManagementPolicy, rule: 'must be PodManagementPolicy.ORDERED_READY or PodManagementPolicy.PARALLEL', fix: 'pick one of the two',
+      prop: 'podManagementPolicy',
+      value: this.podManagementPolicy,
+      rule: 'must be PodManagementPolicy.ORDERED_READY or PodManagementPolicy.PARALLEL',
+      fix: 'pick one of the two',
     });
     this.updateStrategy = props.updateStrategy ?? StatefulUpdate.rollingUpdate();
-    if (p.expect(this.updateStrategy instanceof StatefulUpdate, {
-      prop: 'updateStrategy', value: this.updateStrategy, rule: 'must be a StatefulUpdate', fix: 'use StatefulUpdate.rollingUpdate({ partition }) or StatefulUpdate.onDelete()',
-    })) this.updateStrategy._check(p, 'updateStrategy', replicasOk ? this.replicas : undefined);
+    if (
+      p.expect(this.updateStrategy instanceof StatefulUpdate, {
+        prop: 'updateStrategy',
+        value: this.updateStrategy,
+        rule: 'must be a StatefulUpdate',
+        fix: 'use StatefulUpdate.rollingUpdate({ partition }) or StatefulUpdate.onDelete()',
+      })
+    )
+      this.updateStrategy._check(p, 'updateStrategy', replicasOk ? this.replicas : undefined);
     this.minReadySeconds = props.minReadySeconds ?? 10;
     this.revisionHistoryLimit = props.revisionHistoryLimit ?? 10;
     this.terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? 120;
@@ -216,7 +242,7 @@ export class StatefulDatabase extends Construct implements IConnectable {
     checkInteger(p, 'terminationGracePeriodSeconds', this.terminationGracePeriodSeconds, 0, Number.MAX_SAFE_INTEGER); // an int64
 
     // ---- the container
-    const userArgs = props.args === undefined || props.args === null || checkStringList(p, 'args', props.args) ? props.args ?? [] : [];
+    const userArgs = props.args === undefined || props.args === null || checkStringList(p, 'args', props.args) ? (props.args ?? []) : [];
     const main = new ContainerBuilder(p, '', {
       name: this.name,
       image: b.image,
@@ -233,7 +259,8 @@ export class StatefulDatabase extends Construct implements IConnectable {
       nameChecked: true, // the database name, checked above by the stricter rule
     });
     for (const [name, value] of Object.entries(b.env)) main.addEnv(name, value, `engine.env["${name}"]`);
-    for (const [name, value] of Object.entries(checkMap(p, 'env', props.env, "{ TZ: EnvValue.fromValue('UTC') }") ?? {})) main.addEnv(name, value, `env["${name}"]`);
+    for (const [name, value] of Object.entries(checkMap(p, 'env', props.env, "{ TZ: EnvValue.fromValue('UTC') }") ?? {}))
+      main.addEnv(name, value, `env["${name}"]`);
     this.port = b.port;
     this.portName = b.portName;
 
@@ -250,24 +277,47 @@ export class StatefulDatabase extends Construct implements IConnectable {
     this.accessModes = props.accessModes ?? [VolumeAccessMode.READ_WRITE_ONCE];
     this.dataPath = b.dataPath;
     const volumes = new PodVolumes(p, main);
-    const claims = [this.claimTemplate('', { name: DATA_CLAIM, mountPath: b.dataPath, storage: this.storage, storageClassName: this.storageClassName, accessModes: this.accessModes }, claimLabels)];
+    const claims = [
+      this.claimTemplate(
+        '',
+        { name: DATA_CLAIM, mountPath: b.dataPath, storage: this.storage, storageClassName: this.storageClassName, accessModes: this.accessModes },
+        claimLabels,
+      ),
+    ];
     volumes.add({ name: DATA_CLAIM, mountPath: b.dataPath }, 'the data claim', 'engine.dataPath');
-    const writable = writablePaths(p, 'writablePaths', undefined, [...b.writablePaths, ...listOf(p, 'writablePaths', props.writablePaths).filter((x) => !b.writablePaths.includes(x))]);
+    const writable = writablePaths(p, 'writablePaths', undefined, [
+      ...b.writablePaths,
+      ...listOf(p, 'writablePaths', props.writablePaths).filter((x) => !b.writablePaths.includes(x)),
+    ]);
     writable.mounts.forEach((m) => volumes.add(m, 'writablePaths', 'writablePaths'));
     listOf(p, 'volumeClaims', props.volumeClaims).forEach((c, i) => {
       const prop = `volumeClaims[${i}]`;
-      if (!p.expect(c !== null && c !== undefined, { prop, value: c, rule: 'must be VolumeClaimOptions', fix: 'give at least { name, mountPath }' })
-        || !checkProps(p, prop, c, VOLUME_CLAIM_OPTIONS)) return;
+      if (
+        !p.expect(c !== null && c !== undefined, { prop, value: c, rule: 'must be VolumeClaimOptions', fix: 'give at least { name, mountPath }' }) ||
+        !checkProps(p, prop, c, VOLUME_CLAIM_OPTIONS)
+      )
+        return;
       claims.push(this.claimTemplate(`${prop}.`, { ...c, storage: c.storage ?? '1Gi' }, claimLabels));
-      p.expect(isAbsolutePath(c.mountPath), { prop: `${prop}.mountPath`, value: c.mountPath, rule: 'must be an absolute path', fix: 'use a path like "/var/lib/postgresql/wal"' });
+      p.expect(isAbsolutePath(c.mountPath), {
+        prop: `${prop}.mountPath`,
+        value: c.mountPath,
+        rule: 'must be an absolute path',
+        fix: 'use a path like "/var/lib/postgresql/wal"',
+      });
       volumes.add({ name: c.name, mountPath: c.mountPath }, prop, prop);
     });
     const retention = checkProps(p, 'claimRetention', props.claimRetention, CLAIM_RETENTION_POLICY) ?? {};
     this.whenDeleted = retention.whenDeleted ?? ClaimRetention.RETAIN;
     this.whenScaled = retention.whenScaled ?? ClaimRetention.RETAIN;
-    for (const [prop, value] of [['claimRetention.whenDeleted', this.whenDeleted], ['claimRetention.whenScaled', this.whenScaled]] as const) {
+    for (const [prop, value] of [
+      ['claimRetention.whenDeleted', this.whenDeleted],
+      ['claimRetention.whenScaled', this.whenScaled],
+    ] as const) {
       p.expect(Object.values(ClaimRetention).includes(value), {
-        prop, value, rule: 'must be ClaimRetention.RETAIN or ClaimRetention.DELETE', fix: 'leave it out to keep the data (Retain)',
+        prop,
+        value,
+        rule: 'must be ClaimRetention.RETAIN or ClaimRetention.DELETE',
+        fix: 'leave it out to keep the data (Retain)',
       });
     }
 
@@ -306,7 +356,10 @@ export class StatefulDatabase extends Construct implements IConnectable {
     // ---- services
     this.serviceType = props.serviceType ?? ServiceType.CLUSTER_IP;
     p.expect(Object.values(ServiceType).includes(this.serviceType), {
-      prop: 'serviceType', value: this.serviceType, rule: 'must be ServiceType.CLUSTER_IP or ServiceType.NODE_PORT', fix: 'pick one of the two',
+      prop: 'serviceType',
+      value: this.serviceType,
+      rule: 'must be ServiceType.CLUSTER_IP or ServiceType.NODE_PORT',
+      fix: 'pick one of the two',
     });
     this.servicePort = props.servicePort ?? this.port;
     // (the default, the engine's port, is checked as engine.port)
@@ -314,17 +367,26 @@ export class StatefulDatabase extends Construct implements IConnectable {
     this.nodePort = resolveNodePort(this, p, this.serviceType, props.nodePort);
     const service = { namespace: this.namespace, labels: this.labels, annotations: props.annotations, selector: this.podSelectorLabels };
     this.headlessService = tierService(this, 'headless', {
-      ...service, name: this.headlessServiceName, type: ServiceType.CLUSTER_IP, headless: true,
+      ...service,
+      name: this.headlessServiceName,
+      type: ServiceType.CLUSTER_IP,
+      headless: true,
       ports: [{ name: this.portName, port: this.port, targetPort: this.portName }],
     });
     this.service = tierService(this, 'service', {
-      ...service, name: this.name, type: this.serviceType,
+      ...service,
+      name: this.name,
+      type: this.serviceType,
       ports: [{ name: this.portName, port: this.servicePort, targetPort: this.portName, nodePort: this.nodePort }],
     });
 
     // ---- network policy and disruption budget
     this.policy = new TierNetworkPolicy(this, 'network-policy', {
-      name: this.name, namespace: this.namespace, labels: this.labels, podSelector: this.podSelectorLabels, problems: p,
+      name: this.name,
+      namespace: this.namespace,
+      labels: this.labels,
+      podSelector: this.podSelectorLabels,
+      problems: p,
     });
     this.networkPolicy = this.policy.resource;
     if (this.serviceType === ServiceType.NODE_PORT) this.policy.allowIngress(undefined, [this.port]);
@@ -333,7 +395,11 @@ export class StatefulDatabase extends Construct implements IConnectable {
       this.policy.allowIngress(this, [this.port]);
       this.policy.allowEgress(this, [this.port]);
       this.podDisruptionBudget = tierPdb(this, 'pdb', {
-        name: this.name, namespace: this.namespace, labels: this.labels, selector: this.podSelectorLabels, unhealthyPodEvictionPolicy: 'IfHealthyBudget',
+        name: this.name,
+        namespace: this.namespace,
+        labels: this.labels,
+        selector: this.podSelectorLabels,
+        unhealthyPodEvictionPolicy: 'IfHealthyBudget',
       });
     }
   }
@@ -349,8 +415,14 @@ export class StatefulDatabase extends Construct implements IConnectable {
    * that pod on the container port (`port`), ready or not.
    */
   public replicaHost(ordinal: number): string {
-    checkInteger(this.problems, `replicaHost(${show(ordinal)})`, ordinal, 0, Math.max(this.replicas - 1, 0),
-      `ask for a replica from 0 to ${Math.max(this.replicas - 1, 0)} (replicas is ${this.replicas})`);
+    checkInteger(
+      this.problems,
+      `replicaHost(${show(ordinal)})`,
+      ordinal,
+      0,
+      Math.max(this.replicas - 1, 0),
+      `ask for a replica from 0 to ${Math.max(this.replicas - 1, 0)} (replicas is ${this.replicas})`,
+    );
     const pod = `${this.name}-${String(ordinal)}.${this.headlessServiceName}`;
     return this.chartNamespace ? `${pod}.${this.chartNamespace}.svc.cluster.local` : pod;
   }
@@ -377,41 +449,63 @@ export class StatefulDatabase extends Construct implements IConnectable {
     const keys = this.engine.secretKeys;
     if (keys.length === 0) {
       p.expect(secretName === undefined, {
-        prop: 'secretName', value: secretName, rule: 'a custom engine does not read a Secret by itself',
+        prop: 'secretName',
+        value: secretName,
+        rule: 'a custom engine does not read a Secret by itself',
         fix: "reference the Secret in the engine's env and clientEnv with EnvValue.fromSecretKey(...), and remove secretName",
       });
       return undefined;
     }
     const list = keys.map(show).join(', ');
-    if (!p.expect(secretName !== undefined, {
-      prop: 'secretName', value: secretName,
-      rule: `the ${this.engine.engine} engine reads its credentials from a Secret you create, with the keys ${list}; the library never writes secret values`,
-      fix: `create the Secret in the database's namespace (e.g. with kubectl, a sealed secret or an external secret) and set secretName: "${this.name}-credentials"`,
-    })) return undefined;
+    if (
+      !p.expect(secretName !== undefined, {
+        prop: 'secretName',
+        value: secretName,
+        rule: `the ${this.engine.engine} engine reads its credentials from a Secret you create, with the keys ${list}; the library never writes secret values`,
+        fix: `create the Secret in the database's namespace (e.g. with kubectl, a sealed secret or an external secret) and set secretName: "${this.name}-credentials"`,
+      })
+    )
+      return undefined;
     return p.expect(isDns1123Subdomain(secretName), {
-      prop: 'secretName', value: secretName, rule: 'must be a Secret name: a DNS-1123 subdomain (lower-case letters, digits, "-" and ".")', fix: `use a name like "${this.name}-credentials"`,
-    }) ? secretName : undefined;
+      prop: 'secretName',
+      value: secretName,
+      rule: 'must be a Secret name: a DNS-1123 subdomain (lower-case letters, digits, "-" and ".")',
+      fix: `use a name like "${this.name}-credentials"`,
+    })
+      ? secretName
+      : undefined;
   }
 
   /** One claim template, checked; `prop` prefixes the messages ("" for the data claim). */
   private claimTemplate(prop: string, c: VolumeClaimOptions, labels: Record<string, string>): k8s.KubePersistentVolumeClaimProps {
     const p = this.problems;
     p.expect(isDns1123Label(c.name), {
-      prop: `${prop}name`, value: c.name, rule: 'a claim template name must be a DNS-1123 label (it names the volume and prefixes each claim)', fix: 'use a name like "wal"',
+      prop: `${prop}name`,
+      value: c.name,
+      rule: 'a claim template name must be a DNS-1123 label (it names the volume and prefixes each claim)',
+      fix: 'use a name like "wal"',
     });
     const bytes = quantityValue(c.storage);
     p.expect(bytes !== undefined && Number.isFinite(bytes) && bytes >= MIN_CLAIM_BYTES, {
-      prop: `${prop}storage`, value: c.storage, rule: 'must be a Kubernetes quantity of at least 1Mi (note that "m" means thousandths: "10m" is 10 milli-bytes)',
+      prop: `${prop}storage`,
+      value: c.storage,
+      rule: 'must be a Kubernetes quantity of at least 1Mi (note that "m" means thousandths: "10m" is 10 milli-bytes)',
       fix: `write ${prop}storage like "10Gi"`,
     });
     if (c.storageClassName !== undefined) {
       p.expect(c.storageClassName === '' || isDns1123Subdomain(c.storageClassName), {
-        prop: `${prop}storageClassName`, value: c.storageClassName, rule: 'must be a StorageClass name (a DNS-1123 subdomain), or "" for volumes without a class', fix: 'name an existing StorageClass, e.g. "standard"',
+        prop: `${prop}storageClassName`,
+        value: c.storageClassName,
+        rule: 'must be a StorageClass name (a DNS-1123 subdomain), or "" for volumes without a class',
+        fix: 'name an existing StorageClass, e.g. "standard"',
       });
     }
     const modes = c.accessModes ?? [VolumeAccessMode.READ_WRITE_ONCE];
     p.expect(Array.isArray(modes) && modes.length > 0 && modes.every((m) => Object.values(VolumeAccessMode).includes(m)), {
-      prop: `${prop}accessModes`, value: modes, rule: 'must be a non-empty list of VolumeAccessMode values', fix: 'leave it out for [VolumeAccessMode.READ_WRITE_ONCE]',
+      prop: `${prop}accessModes`,
+      value: modes,
+      rule: 'must be a non-empty list of VolumeAccessMode values',
+      fix: 'leave it out for [VolumeAccessMode.READ_WRITE_ONCE]',
     });
     return {
       metadata: { name: c.name, labels: { ...labels } },
@@ -450,7 +544,11 @@ class TierStatefulSet extends k8s.KubeStatefulSet {
 /** Stands in for an engine that is not one, so that the rest still checks; the synth fails on the engine problem. */
 function standInEngine(): DatabaseEngine {
   return DatabaseEngine.custom({
-    image: 'registry.invalid/engine:0', port: 1, dataPath: '/data', readiness: Probe.exec(['true']), liveness: Probe.tcpSocket(),
+    image: 'registry.invalid/engine:0',
+    port: 1,
+    dataPath: '/data',
+    readiness: Probe.exec(['true']),
+    liveness: Probe.tcpSocket(),
   });
 }
 
@@ -461,20 +559,33 @@ function standInEngine(): DatabaseEngine {
 class PodVolumes {
   private readonly owners = new Map<string, string>();
 
-  constructor(private readonly problems: Problems, private readonly container: ContainerBuilder) {}
+  constructor(
+    private readonly problems: Problems,
+    private readonly container: ContainerBuilder,
+  ) {}
 
   /** Registers volume `m.name` (owned by `owner`) and mounts it; clashes are problems of `prop`. */
   public add(m: k8s.VolumeMount, owner: string, prop: string): void {
     const taken = this.owners.get(m.name);
-    if (!this.problems.expect(taken === undefined, {
-      prop, value: m.name, rule: `the volume name is already used by ${taken} (claim templates and pod volumes share one set of names)`,
-      fix: 'give the claim another name (or, for a writable path, choose a path whose derived volume name differs)',
-    })) return;
+    if (
+      !this.problems.expect(taken === undefined, {
+        prop,
+        value: m.name,
+        rule: `the volume name is already used by ${taken} (claim templates and pod volumes share one set of names)`,
+        fix: 'give the claim another name (or, for a writable path, choose a path whose derived volume name differs)',
+      })
+    )
+      return;
     this.owners.set(m.name, owner);
-    if (!this.problems.expect(!this.container.mountPaths.includes(m.mountPath), {
-      prop, value: m.mountPath, rule: `the container already mounts a volume at that path`, fix: 'use a different mountPath',
-    })) return;
+    if (
+      !this.problems.expect(!this.container.mountPaths.includes(m.mountPath), {
+        prop,
+        value: m.mountPath,
+        rule: `the container already mounts a volume at that path`,
+        fix: 'use a different mountPath',
+      })
+    )
+      return;
     this.container.addMount({ name: m.name, mountPath: m.mountPath });
   }
 }
-

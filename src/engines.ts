@@ -140,7 +140,14 @@ export class DatabaseEngine {
    */
   public static postgres(options: PostgresOptions): DatabaseEngine {
     const o = optionsOf(options);
-    return new DatabaseEngine(POSTGRES, o, [o.usernameKey ?? 'username', o.passwordKey ?? 'password'], (p, ctx) => postgresBinding(p, o, ctx), options, POSTGRES_OPTIONS);
+    return new DatabaseEngine(
+      POSTGRES,
+      o,
+      [o.usernameKey ?? 'username', o.passwordKey ?? 'password'],
+      (p, ctx) => postgresBinding(p, o, ctx),
+      options,
+      POSTGRES_OPTIONS,
+    );
   }
 
   /**
@@ -210,19 +217,31 @@ function presetImage(p: Problems, preset: Preset, options: EngineOptions): strin
   const m = new RegExp(`^(\\d+)\\.\\d+${patch}(-[a-z0-9][-a-z0-9._]*)?(@sha256:[a-f0-9]{64})?$`).exec(isString(version) ? version : '');
   const shape = preset.parts === 3 ? 'major.minor.patch' : 'major.minor';
   // (a repository of the wrong form is reported with the image reference it makes)
-  const repository = options.repository === undefined || p.expect(isString(options.repository), {
-    prop: 'engine.repository', value: options.repository, rule: 'must be the image repository as text',
-    fix: `name a mirror of the official image, e.g. "registry.example.com/mirror/${preset.repository}", or leave it out`,
-  }) ? options.repository ?? preset.repository : preset.repository;
-  if (!p.expect(m !== null, {
-    prop: 'engine.version', value: version, rule: `the ${preset.engine} preset needs a pinned ${shape} version (optionally with a variant suffix or a digest), so that every restart runs the same server`,
-    fix: `give the version, e.g. DatabaseEngine.${preset.engine}({ version: '${preset.example}' })`,
-  })) {
+  const repository =
+    options.repository === undefined ||
+    p.expect(isString(options.repository), {
+      prop: 'engine.repository',
+      value: options.repository,
+      rule: 'must be the image repository as text',
+      fix: `name a mirror of the official image, e.g. "registry.example.com/mirror/${preset.repository}", or leave it out`,
+    })
+      ? (options.repository ?? preset.repository)
+      : preset.repository;
+  if (
+    !p.expect(m !== null, {
+      prop: 'engine.version',
+      value: version,
+      rule: `the ${preset.engine} preset needs a pinned ${shape} version (optionally with a variant suffix or a digest), so that every restart runs the same server`,
+      fix: `give the version, e.g. DatabaseEngine.${preset.engine}({ version: '${preset.example}' })`,
+    })
+  ) {
     // the synth fails on the problem above; a well-formed stand-in keeps the image check from repeating it
     return `${repository}:${preset.example}`;
   }
   p.expect(Number(m![1]) >= preset.minMajor, {
-    prop: 'engine.version', value: version, rule: `the ${preset.engine} preset supports major version ${preset.minMajor} and later (its entrypoint handling, probes and start-up flags are written for those images)`,
+    prop: 'engine.version',
+    value: version,
+    rule: `the ${preset.engine} preset supports major version ${preset.minMajor} and later (its entrypoint handling, probes and start-up flags are written for those images)`,
     fix: `use ${preset.minMajor}.x or later, or DatabaseEngine.custom({...}) for an older server`,
   });
   return `${repository}:${version}`;
@@ -233,7 +252,9 @@ function databaseName(p: Problems, engine: string, given: string | undefined, ct
   // a name that is not a string is reported by the database; derive from a stand-in so this stays quiet
   const name = given ?? (isString(ctx.name) ? ctx.name : 'db').replace(/-/g, '_').slice(0, maxLength);
   p.expect(isString(name) && name.length <= maxLength && SQL_NAME.test(name), {
-    prop: 'engine.database', value: name, rule: `a ${engine} database name here must be at most ${maxLength} lower-case letters, digits and "_", not starting with a digit (so clients never need to quote it)`,
+    prop: 'engine.database',
+    value: name,
+    rule: `a ${engine} database name here must be at most ${maxLength} lower-case letters, digits and "_", not starting with a digit (so clients never need to quote it)`,
     fix: 'use a name like "orders"',
   });
   return name;
@@ -244,7 +265,10 @@ function checkSecretKeys(p: Problems, keys: { [prop: string]: string | undefined
   for (const [prop, key] of Object.entries(keys)) {
     if (key === undefined) continue;
     p.expect(isString(key) && key.length <= 253 && SECRET_KEY.test(key), {
-      prop: `engine.${prop}`, value: key, rule: 'a Secret key consists of letters, digits, "-", "_" and "."', fix: 'use a key like "password"',
+      prop: `engine.${prop}`,
+      value: key,
+      rule: 'a Secret key consists of letters, digits, "-", "_" and "."',
+      fix: 'use a key like "password"',
     });
   }
 }
@@ -269,7 +293,11 @@ function postgresBinding(p: Problems, o: PostgresOptions, ctx: EngineContext): E
   const user = o.usernameKey ?? 'username';
   const password = o.passwordKey ?? 'password';
   return {
-    image, port, portName: POSTGRES.portName, dataPath: PG_MOUNT, args: [],
+    image,
+    port,
+    portName: POSTGRES.portName,
+    dataPath: PG_MOUNT,
+    args: [],
     env: {
       ...fromSecret(ctx, { POSTGRES_USER: user, POSTGRES_PASSWORD: password, PGUSER: user }),
       POSTGRES_DB: EnvValue.fromValue(database),
@@ -302,7 +330,10 @@ function mysqlBinding(p: Problems, o: MysqlOptions, ctx: EngineContext): EngineB
   const password = o.passwordKey ?? 'password';
   const socket = `${MYSQL_RUN}/mysqld.sock`;
   return {
-    image, port, portName: MYSQL.portName, dataPath: MYSQL_MOUNT,
+    image,
+    port,
+    portName: MYSQL.portName,
+    dataPath: MYSQL_MOUNT,
     // the entrypoint prepends "mysqld"; the data directory is a folder inside the volume (initialize needs it empty)
     args: [`--datadir=${MYSQL_MOUNT}/data`, `--port=${String(port)}`, `--socket=${socket}`, '--secure-file-priv=NULL'],
     env: {
@@ -327,16 +358,16 @@ function redisBinding(p: Problems, o: RedisOptions, ctx: EngineContext): EngineB
   checkSecretKeys(p, { passwordKey: o.passwordKey });
   const password = o.passwordKey ?? 'password';
   return {
-    image, port, portName: REDIS.portName, dataPath: REDIS_MOUNT,
+    image,
+    port,
+    portName: REDIS.portName,
+    dataPath: REDIS_MOUNT,
     command: ['sh', '-c', REDIS_START, 'redis-server'],
     args: ['--port', String(port), '--dir', REDIS_MOUNT, '--appendonly', 'yes'],
     // REDISCLI_AUTH lets redis-cli (probes, kubectl exec) authenticate without -a on the command line
     env: fromSecret(ctx, { REDIS_PASSWORD: password, REDISCLI_AUTH: password }),
     // ready: PONG (not while loading the dataset); alive: any reply (redis-cli exits 0 on error replies)
-    ...presetProbes(
-      ['sh', '-c', `test "$(redis-cli -p ${String(port)} ping)" = PONG`],
-      ['redis-cli', '-p', String(port), 'ping'],
-    ),
+    ...presetProbes(['sh', '-c', `test "$(redis-cli -p ${String(port)} ping)" = PONG`], ['redis-cli', '-p', String(port), 'ping']),
     writablePaths: [],
     clientEnv: fromSecret(ctx, { PASSWORD: password }),
     maxReplicas: 1,
@@ -344,31 +375,59 @@ function redisBinding(p: Problems, o: RedisOptions, ctx: EngineContext): EngineB
 }
 
 function customBinding(p: Problems, o: CustomEngineOptions): EngineBinding {
-  p.expect(o.port !== undefined, { prop: 'engine.port', value: o.port, rule: 'a custom engine needs the port its server listens on', fix: 'give the port, e.g. port: 2379' });
+  p.expect(o.port !== undefined, {
+    prop: 'engine.port',
+    value: o.port,
+    rule: 'a custom engine needs the port its server listens on',
+    fix: 'give the port, e.g. port: 2379',
+  });
   const portName = o.portName ?? 'db';
   p.expect(isAbsolutePath(o.dataPath), {
-    prop: 'engine.dataPath', value: o.dataPath, rule: 'must be an absolute, normalised path other than "/"', fix: 'give the path where the server keeps its data, e.g. "/var/lib/db"',
+    prop: 'engine.dataPath',
+    value: o.dataPath,
+    rule: 'must be an absolute, normalised path other than "/"',
+    fix: 'give the path where the server keeps its data, e.g. "/var/lib/db"',
   });
-  const writablePaths = listOf(p, 'engine.writablePaths', o.writablePaths).filter((path) => p.expect(isAbsolutePath(path), {
-    prop: 'engine.writablePaths', value: path, rule: 'each writable path must be an absolute, normalised path other than "/"', fix: 'write paths like "/var/run/db"',
-  }));
+  const writablePaths = listOf(p, 'engine.writablePaths', o.writablePaths).filter((path) =>
+    p.expect(isAbsolutePath(path), {
+      prop: 'engine.writablePaths',
+      value: path,
+      rule: 'each writable path must be an absolute, normalised path other than "/"',
+      fix: 'write paths like "/var/run/db"',
+    }),
+  );
   const clientEnv = o.clientEnv ?? {};
   const clientEnvOk = p.expect(typeof clientEnv === 'object' && !Array.isArray(clientEnv), {
-    prop: 'engine.clientEnv', value: clientEnv, rule: 'must be a map of env suffixes to EnvValues', fix: "write it like { PASSWORD: EnvValue.fromSecretKey('cache', 'password') }",
+    prop: 'engine.clientEnv',
+    value: clientEnv,
+    rule: 'must be a map of env suffixes to EnvValues',
+    fix: "write it like { PASSWORD: EnvValue.fromSecretKey('cache', 'password') }",
   });
   for (const [suffix, value] of Object.entries(clientEnvOk ? clientEnv : {})) {
     p.expect(/^[A-Za-z0-9_]+$/.test(suffix), {
-      prop: 'engine.clientEnv', value: suffix, rule: 'a suffix is appended to the client\'s prefix and "_": letters, digits and "_" only', fix: 'use a suffix like "PASSWORD"',
+      prop: 'engine.clientEnv',
+      value: suffix,
+      rule: 'a suffix is appended to the client\'s prefix and "_": letters, digits and "_" only',
+      fix: 'use a suffix like "PASSWORD"',
     });
     p.expect(value instanceof EnvValue, {
-      prop: `engine.clientEnv["${suffix}"]`, value, rule: 'must be an EnvValue', fix: "use EnvValue.fromSecretKey(...) or EnvValue.fromValue(...)",
+      prop: `engine.clientEnv["${suffix}"]`,
+      value,
+      rule: 'must be an EnvValue',
+      fix: 'use EnvValue.fromSecretKey(...) or EnvValue.fromValue(...)',
     });
   }
   return {
-    image: o.image, port: o.port, portName, dataPath: o.dataPath,
-    command: o.command, args: o.args === undefined || o.args === null || checkStringList(p, 'engine.args', o.args) ? [...(o.args ?? [])] : [],
+    image: o.image,
+    port: o.port,
+    portName,
+    dataPath: o.dataPath,
+    command: o.command,
+    args: o.args === undefined || o.args === null || checkStringList(p, 'engine.args', o.args) ? [...(o.args ?? [])] : [],
     env: { ...checkMap(p, 'engine.env', o.env, "{ ETCD_NAME: EnvValue.fromFieldPath('metadata.name') }") },
-    readiness: o.readiness, liveness: o.liveness, startup: o.startup,
+    readiness: o.readiness,
+    liveness: o.liveness,
+    startup: o.startup,
     writablePaths,
     clientEnv: clientEnvOk ? { ...clientEnv } : {},
   };

@@ -2,13 +2,20 @@ import { k8s } from 'cdk8s-plus-28';
 import { Problems } from './_errors';
 import { isDns1123Subdomain, isString, looksSecret } from './_rules';
 
-enum EnvSource { VALUE, SECRET, CONFIG_MAP, FIELD }
+enum EnvSource {
+  VALUE,
+  SECRET,
+  CONFIG_MAP,
+  FIELD,
+}
 
 /** A key of a Secret or ConfigMap. */
 const KEY = /^[-._a-zA-Z0-9]+$/;
 /** The pod fields an env var can read (the downward API). */
-const FIELD_PATHS = "metadata.name, metadata.namespace, metadata.uid, metadata.labels['<key>'], metadata.annotations['<key>'], spec.nodeName, spec.serviceAccountName, status.hostIP, status.hostIPs, status.podIP, status.podIPs";
-const FIELD_PATH = /^(metadata\.(name|namespace|uid)|metadata\.(labels|annotations)\['[^']+'\]|spec\.(nodeName|serviceAccountName)|status\.(hostIPs?|podIPs?))$/;
+const FIELD_PATHS =
+  "metadata.name, metadata.namespace, metadata.uid, metadata.labels['<key>'], metadata.annotations['<key>'], spec.nodeName, spec.serviceAccountName, status.hostIP, status.hostIPs, status.podIP, status.podIPs";
+const FIELD_PATH =
+  /^(metadata\.(name|namespace|uid)|metadata\.(labels|annotations)\['[^']+'\]|spec\.(nodeName|serviceAccountName)|status\.(hostIPs?|podIPs?))$/;
 
 /**
  * The value of one environment variable: a literal, a key of a Secret or
@@ -51,21 +58,26 @@ export class EnvValue {
     if (this.source === EnvSource.VALUE) {
       problems.expect(isString(this.value), { prop, value: this.value, rule: 'must be a string', fix: 'quote the value (numbers too)' });
       problems.expect(!looksSecret(name), {
-        prop, value: '(literal value hidden)', rule: `"${name}" looks like a credential, and credentials must not be written as literal values into manifests`,
+        prop,
+        value: '(literal value hidden)',
+        rule: `"${name}" looks like a credential, and credentials must not be written as literal values into manifests`,
         fix: `create a Secret and use EnvValue.fromSecretKey('<secret-name>', '<key>') for ${name}`,
       });
       return;
     }
     const field = this.source === EnvSource.FIELD;
     problems.expect(isString(this.value) && (field ? FIELD_PATH.test(this.value) : this.value.length <= 253 && KEY.test(this.value)), {
-      prop, value: this.value,
+      prop,
+      value: this.value,
       rule: field ? `needs a field path the API server supports (${FIELD_PATHS})` : 'needs a key: letters, digits, "-", "_" and "."',
       fix: field ? 'use a field path like "metadata.name" or "status.podIP"' : 'give the key as it is written in the object, e.g. "password"',
     });
     if (this.source === EnvSource.SECRET || this.source === EnvSource.CONFIG_MAP) {
       const kind = this.source === EnvSource.SECRET ? 'Secret' : 'ConfigMap';
       problems.expect(isDns1123Subdomain(this.objectName), {
-        prop, value: this.objectName, rule: `the ${kind} name must be a DNS-1123 subdomain (lower case letters, digits, "-" and ".")`,
+        prop,
+        value: this.objectName,
+        rule: `the ${kind} name must be a DNS-1123 subdomain (lower case letters, digits, "-" and ".")`,
         fix: `name the ${kind} that holds ${name}, e.g. "app-credentials"`,
       });
     }
@@ -74,10 +86,14 @@ export class EnvValue {
   /** Renders the variable. @internal */
   public _render(name: string): k8s.EnvVar {
     switch (this.source) {
-      case EnvSource.VALUE: return { name, value: this.value };
-      case EnvSource.SECRET: return { name, valueFrom: { secretKeyRef: { name: this.objectName, key: this.value } } };
-      case EnvSource.CONFIG_MAP: return { name, valueFrom: { configMapKeyRef: { name: this.objectName, key: this.value } } };
-      default: return { name, valueFrom: { fieldRef: { fieldPath: this.value } } };
+      case EnvSource.VALUE:
+        return { name, value: this.value };
+      case EnvSource.SECRET:
+        return { name, valueFrom: { secretKeyRef: { name: this.objectName, key: this.value } } };
+      case EnvSource.CONFIG_MAP:
+        return { name, valueFrom: { configMapKeyRef: { name: this.objectName, key: this.value } } };
+      default:
+        return { name, valueFrom: { fieldRef: { fieldPath: this.value } } };
     }
   }
 }

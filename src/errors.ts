@@ -33,7 +33,14 @@ export class TiersProblems {
    */
   public static collect(scope: IConstruct): TiersProblem[] {
     if (!isConstruct(scope)) {
-      return [toProblem('TiersProblems.collect', { prop: 'scope', value: scope, rule: 'must be a construct', fix: 'pass the app, a chart or a construct of the tree' })];
+      return [
+        toProblem('TiersProblems.collect', {
+          prop: 'scope',
+          value: scope,
+          rule: 'must be a construct',
+          fix: 'pass the app, a chart or a construct of the tree',
+        }),
+      ];
     }
     return collectProblemDetails(scope);
   }

@@ -42,23 +42,34 @@ export class LabelExpression {
     const has = Object.prototype.hasOwnProperty.call(labels, this.key);
     const inValues = has && Array.isArray(this.values) && this.values.includes(labels[this.key] as string);
     switch (this.operator) {
-      case 'In': return inValues;
-      case 'NotIn': return !inValues;
-      case 'Exists': return has;
-      default: return !has;
+      case 'In':
+        return inValues;
+      case 'NotIn':
+        return !inValues;
+      case 'Exists':
+        return has;
+      default:
+        return !has;
     }
   }
 
   /** Checks key and values; returns whether they are valid. @internal */
   public _check(problems: Problems, prop: string): boolean {
     const keyOk = problems.expect(isLabelKey(this.key), {
-      prop: `${prop}.key`, value: this.key, rule: 'must be a label key', fix: 'use a key like "track" or "example.com/track"',
+      prop: `${prop}.key`,
+      value: this.key,
+      rule: 'must be a label key',
+      fix: 'use a key like "track" or "example.com/track"',
     });
     if (this.operator === 'In' || this.operator === 'NotIn') {
-      return problems.expect(Array.isArray(this.values) && this.values.length > 0 && this.values.every(isLabelValue), {
-        prop: `${prop}.values`, value: this.values, rule: `${this.operator} needs a non-empty list of label values`,
-        fix: 'list at least one value of at most 63 letters, digits, "-", "_" or "."',
-      }) && keyOk;
+      return (
+        problems.expect(Array.isArray(this.values) && this.values.length > 0 && this.values.every(isLabelValue), {
+          prop: `${prop}.values`,
+          value: this.values,
+          rule: `${this.operator} needs a non-empty list of label values`,
+          fix: 'list at least one value of at most 63 letters, digits, "-", "_" or "."',
+        }) && keyOk
+      );
     }
     return keyOk;
   }

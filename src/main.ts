@@ -8,9 +8,7 @@
  *   npm run synth    write dist/        npm run drift    check dist/ (CI)
  */
 import { Construct } from 'constructs';
-import {
-  DatabaseEngine, Environment, EnvironmentProps, EnvValue, GitOpsApp, Probe, ServiceType, StatefulDatabase, StatelessWebTier,
-} from './index';
+import { DatabaseEngine, Environment, EnvironmentProps, EnvValue, GitOpsApp, Probe, ServiceType, StatefulDatabase, StatelessWebTier } from './index';
 
 /** The shop, defined once; `env` supplies what differs between environments. */
 export class Shop extends Construct {

@@ -27,7 +27,11 @@ export interface PortProbeOptions extends ProbeOptions {
   readonly portName?: string;
 }
 
-enum ProbeKind { HTTP = 'httpGet', TCP = 'tcpSocket', EXEC = 'exec' }
+enum ProbeKind {
+  HTTP = 'httpGet',
+  TCP = 'tcpSocket',
+  EXEC = 'exec',
+}
 
 /**
  * A readiness, liveness or startup check of a container.
@@ -68,7 +72,9 @@ export class Probe {
     if (o.successThreshold !== undefined) {
       if (needsSingleSuccess) {
         problems.expect(o.successThreshold === 1, {
-          prop: `${prop}.successThreshold`, value: o.successThreshold, rule: 'must be 1 for liveness and startup probes (API server rule)',
+          prop: `${prop}.successThreshold`,
+          value: o.successThreshold,
+          rule: 'must be 1 for liveness and startup probes (API server rule)',
           fix: 'leave successThreshold out of liveness and startup probes',
         });
       } else {
@@ -78,24 +84,30 @@ export class Probe {
     if (o.portName !== undefined) checkPortName(problems, `${prop}.portName`, o.portName);
     if (this.kind === ProbeKind.HTTP) {
       problems.expect(this.path === '/' || isAbsolutePath(this.path), {
-        prop: `${prop} path`, value: this.path, rule: 'must be an absolute URL path', fix: 'start the path with "/", e.g. "/healthz"',
+        prop: `${prop} path`,
+        value: this.path,
+        rule: 'must be an absolute URL path',
+        fix: 'start the path with "/", e.g. "/healthz"',
       });
     }
     if (this.kind === ProbeKind.EXEC) {
       problems.expect(Array.isArray(this.command) && this.command.length > 0 && this.command.every((c) => typeof c === 'string'), {
-        prop: `${prop} command`, value: this.command, rule: 'must be a non-empty list of strings', fix: 'give the command and its arguments, e.g. ["pg_isready", "-q"]',
+        prop: `${prop} command`,
+        value: this.command,
+        rule: 'must be a non-empty list of strings',
+        fix: 'give the command and its arguments, e.g. ["pg_isready", "-q"]',
       });
     }
   }
 
   /** The port name this probe connects to, or undefined for exec probes. @internal */
   public _portName(defaultPortName: string | undefined): string | undefined {
-    return this.kind === ProbeKind.EXEC ? undefined : (isObject(this.options) ? (this.options as PortProbeOptions).portName : undefined) ?? defaultPortName;
+    return this.kind === ProbeKind.EXEC ? undefined : ((isObject(this.options) ? (this.options as PortProbeOptions).portName : undefined) ?? defaultPortName);
   }
 
   /** Renders the probe for a container. @internal */
   public _render(defaultPortName: string | undefined): k8s.Probe {
-    const o: PortProbeOptions = isObject(this.options) ? this.options as PortProbeOptions : {};
+    const o: PortProbeOptions = isObject(this.options) ? (this.options as PortProbeOptions) : {};
     const port = k8s.IntOrString.fromString(this._portName(defaultPortName) ?? '');
     return {
       ...(this.kind === ProbeKind.HTTP ? { httpGet: { path: this.path, port } } : {}),

@@ -37,7 +37,8 @@ export class PercentOrAbsolute {
   public _check(problems: Problems, prop: string): void {
     const ok = isInteger(this.value) && this.value >= 0 && (!this.isPercent || this.value <= 100);
     problems.expect(ok, {
-      prop, value: this.isPercent && typeof this.value === 'number' && !Number.isNaN(this.value) ? `${this.value}%` : this.value,
+      prop,
+      value: this.isPercent && typeof this.value === 'number' && !Number.isNaN(this.value) ? `${this.value}%` : this.value,
       rule: this.isPercent ? 'must be a whole percentage from 0 to 100' : 'must be a whole number of pods >= 0',
       fix: 'use PercentOrAbsolute.percent(25) or PercentOrAbsolute.absolute(1)',
     });
@@ -71,11 +72,8 @@ export interface RollingUpdateOptions {
 export class Rollout {
   /** A new ReplicaSet is scaled up while the old one is scaled down, within the surge and unavailability budgets. */
   public static rollingUpdate(options: RollingUpdateOptions = {}): Rollout {
-    const o = isObject(options) ? options as RollingUpdateOptions : {};
-    return new Rollout('RollingUpdate',
-      o.maxSurge ?? PercentOrAbsolute.percent(25),
-      o.maxUnavailable ?? PercentOrAbsolute.absolute(0),
-      options);
+    const o = isObject(options) ? (options as RollingUpdateOptions) : {};
+    return new Rollout('RollingUpdate', o.maxSurge ?? PercentOrAbsolute.percent(25), o.maxUnavailable ?? PercentOrAbsolute.absolute(0), options);
   }
 
   /** All old pods are stopped before new ones start (for apps that cannot run two versions at once). */
@@ -98,7 +96,10 @@ export class Rollout {
   public _check(problems: Problems, prop: string): void {
     if (this.type !== 'RollingUpdate') return;
     checkProps(problems, prop, this.options, ROLLING_UPDATE_OPTIONS);
-    const budgets = [['maxSurge', this.maxSurge], ['maxUnavailable', this.maxUnavailable]] as const;
+    const budgets = [
+      ['maxSurge', this.maxSurge],
+      ['maxUnavailable', this.maxUnavailable],
+    ] as const;
     let valid = true;
     for (const [name, budget] of budgets) {
       if (budget instanceof PercentOrAbsolute) {
@@ -107,13 +108,18 @@ export class Rollout {
       }
       valid = false;
       problems.add({
-        prop: `${prop}.${name}`, value: budget, rule: 'must be a PercentOrAbsolute', fix: `use PercentOrAbsolute.percent(25) or PercentOrAbsolute.absolute(1) for ${name}`,
+        prop: `${prop}.${name}`,
+        value: budget,
+        rule: 'must be a PercentOrAbsolute',
+        fix: `use PercentOrAbsolute.percent(25) or PercentOrAbsolute.absolute(1) for ${name}`,
       });
     }
     if (!valid || !this.maxSurge || !this.maxUnavailable) return;
     problems.expect(!(this.maxSurge.isZero && this.maxUnavailable.isZero), {
-      prop: `${prop}.maxSurge and ${prop}.maxUnavailable`, value: '0 and 0',
-      rule: 'cannot both be zero, or the rollout could never replace a pod', fix: 'allow a surge of at least 1 pod (or 25%)',
+      prop: `${prop}.maxSurge and ${prop}.maxUnavailable`,
+      value: '0 and 0',
+      rule: 'cannot both be zero, or the rollout could never replace a pod',
+      fix: 'allow a surge of at least 1 pod (or 25%)',
     });
   }
 

@@ -32,7 +32,7 @@ export interface StatefulRollingUpdateOptions {
 export class StatefulUpdate {
   /** Pods are replaced one at a time, highest ordinal first, down to `partition`. */
   public static rollingUpdate(options: StatefulRollingUpdateOptions = {}): StatefulUpdate {
-    return new StatefulUpdate('RollingUpdate', (isObject(options) ? options.partition as number | undefined : undefined) ?? 0, options);
+    return new StatefulUpdate('RollingUpdate', (isObject(options) ? (options.partition as number | undefined) : undefined) ?? 0, options);
   }
 
   /** Pods are replaced only when you delete them (for hand-run database upgrades). */
@@ -58,7 +58,9 @@ export class StatefulUpdate {
     checkProps(problems, prop, this.options, STATEFUL_ROLLING_UPDATE_OPTIONS);
     if (!checkInteger(problems, `${prop}.partition`, this.partition, 0) || replicas === undefined) return;
     problems.expect(this.partition <= replicas, {
-      prop: `${prop}.partition`, value: this.partition, rule: `must not exceed replicas (${replicas}): pods with an ordinal at or above the partition are updated, and there is none`,
+      prop: `${prop}.partition`,
+      value: this.partition,
+      rule: `must not exceed replicas (${replicas}): pods with an ordinal at or above the partition are updated, and there is none`,
       fix: `use a partition from 0 to ${replicas}`,
     });
   }

@@ -11,7 +11,19 @@ import { TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
 import { checkProps, constructProps } from './_props';
 import { podSecurityContext, resolveResources, resolveSecurity, spreadAndAntiAffinity, writablePaths } from './_pod';
-import { checkInteger, checkNamespaceAndAccount, checkPort, checkRenderableKey, checkScope, checkTierName, checkUnique, isAbsolutePath, isObject, isPortName, listOf } from './_rules';
+import {
+  checkInteger,
+  checkNamespaceAndAccount,
+  checkPort,
+  checkRenderableKey,
+  checkScope,
+  checkTierName,
+  checkUnique,
+  isAbsolutePath,
+  isObject,
+  isPortName,
+  listOf,
+} from './_rules';
 import { resolveNodePort, tierService } from './_service';
 import { AutoscalingOptions } from './autoscaling';
 import { Connection, ConnectOptions, IConnectable, INetworkPeer } from './connection';
@@ -137,7 +149,7 @@ export class StatelessWebTier extends Construct implements IConnectable {
     checkScope('StatelessWebTier', scope, id);
     super(scope, id);
     AppGuardrails.enable(this);
-    const p = this.problems = new Problems(this);
+    const p = (this.problems = new Problems(this));
     props = constructProps(p, props, WEB_TIER_PROPS);
 
     const name: unknown = props.name ?? id;
@@ -151,7 +163,7 @@ export class StatelessWebTier extends Construct implements IConnectable {
     // ---- identity and labels
     this.port = props.port ?? 8080;
     this.portName = props.portName ?? 'http';
-    const main = this.main = new ContainerBuilder(p, '', {
+    const main = (this.main = new ContainerBuilder(p, '', {
       name: this.name,
       image: props.image,
       port: this.port,
@@ -165,7 +177,7 @@ export class StatelessWebTier extends Construct implements IConnectable {
       resources: resolveResources(p, 'resources', props.resources, WEB_RESOURCES),
       volumeMounts: [],
       nameChecked: true, // the tier name, checked above by the stricter rule
-    });
+    }));
     const identity = resolveIdentity(p, this.name, props, 'web', main.imageTag);
     this.labels = tierLabels(identity, props.labels);
     this.podSelectorLabels = selectorLabels(identity);
@@ -176,7 +188,9 @@ export class StatelessWebTier extends Construct implements IConnectable {
     const autoscaling = checkProps(p, 'autoscaling', props.autoscaling, AUTOSCALING_OPTIONS);
     if (props.autoscaling !== undefined) {
       p.expect(props.replicas === undefined, {
-        prop: 'replicas', value: props.replicas, rule: 'cannot be set together with autoscaling: the autoscaler owns the replica count, and a GitOps sync would fight it',
+        prop: 'replicas',
+        value: props.replicas,
+        rule: 'cannot be set together with autoscaling: the autoscaler owns the replica count, and a GitOps sync would fight it',
         fix: 'remove replicas and set autoscaling.minReplicas instead',
       });
     } else {
@@ -189,7 +203,14 @@ export class StatelessWebTier extends Construct implements IConnectable {
 
     // ---- rollout
     const rollout = props.rollout ?? Rollout.rollingUpdate();
-    if (p.expect(rollout instanceof Rollout, { prop: 'rollout', value: rollout, rule: 'must be a Rollout', fix: 'use Rollout.rollingUpdate({...}) or Rollout.recreate()' })) {
+    if (
+      p.expect(rollout instanceof Rollout, {
+        prop: 'rollout',
+        value: rollout,
+        rule: 'must be a Rollout',
+        fix: 'use Rollout.rollingUpdate({...}) or Rollout.recreate()',
+      })
+    ) {
       rollout._check(p, 'rollout');
     }
     const minReadySeconds = props.minReadySeconds ?? 5;
@@ -201,7 +222,9 @@ export class StatelessWebTier extends Construct implements IConnectable {
     checkInteger(p, 'terminationGracePeriodSeconds', terminationGracePeriodSeconds, 0, Number.MAX_SAFE_INTEGER); // an int64
     if (checkInteger(p, 'progressDeadlineSeconds', progressDeadlineSeconds, 1) && minReadyOk) {
       p.expect(progressDeadlineSeconds > minReadySeconds, {
-        prop: 'progressDeadlineSeconds', value: progressDeadlineSeconds, rule: `must be greater than minReadySeconds (${minReadySeconds})`,
+        prop: 'progressDeadlineSeconds',
+        value: progressDeadlineSeconds,
+        rule: `must be greater than minReadySeconds (${minReadySeconds})`,
         fix: 'raise progressDeadlineSeconds or lower minReadySeconds',
       });
     }
@@ -209,7 +232,10 @@ export class StatelessWebTier extends Construct implements IConnectable {
     // ---- service
     this.serviceType = props.serviceType ?? ServiceType.NODE_PORT;
     p.expect(Object.values(ServiceType).includes(this.serviceType), {
-      prop: 'serviceType', value: this.serviceType, rule: 'must be ServiceType.NODE_PORT or ServiceType.CLUSTER_IP', fix: 'pick one of the two',
+      prop: 'serviceType',
+      value: this.serviceType,
+      rule: 'must be ServiceType.NODE_PORT or ServiceType.CLUSTER_IP',
+      fix: 'pick one of the two',
     });
     this.servicePort = props.servicePort ?? 80;
     checkPort(p, 'servicePort', this.servicePort);
@@ -226,13 +252,27 @@ export class StatelessWebTier extends Construct implements IConnectable {
         metadata: objectMeta(`${this.name}-config`, this.namespace, this.labels),
         data: { ...props.configFiles },
       });
-      this.addVolumes([{ name: CONFIG_VOLUME, configMap: { name: `${this.name}-config` } }], main,
-        [{ name: CONFIG_VOLUME, mountPath: configMountPath, readOnly: true }], 'configMountPath');
+      this.addVolumes(
+        [{ name: CONFIG_VOLUME, configMap: { name: `${this.name}-config` } }],
+        main,
+        [{ name: CONFIG_VOLUME, mountPath: configMountPath, readOnly: true }],
+        'configMountPath',
+      );
     } else if (props.configMountPath !== undefined) {
-      p.add({ prop: 'configMountPath', value: props.configMountPath, rule: 'has no effect without configFiles', fix: 'add configFiles, or remove configMountPath' });
+      p.add({
+        prop: 'configMountPath',
+        value: props.configMountPath,
+        rule: 'has no effect without configFiles',
+        fix: 'add configFiles, or remove configMountPath',
+      });
     }
     this.sharedPath = props.sharedPath ?? '/shared';
-    p.expect(isAbsolutePath(this.sharedPath), { prop: 'sharedPath', value: this.sharedPath, rule: 'must be an absolute path', fix: 'use a path like "/shared"' });
+    p.expect(isAbsolutePath(this.sharedPath), {
+      prop: 'sharedPath',
+      value: this.sharedPath,
+      rule: 'must be an absolute path',
+      fix: 'use a path like "/shared"',
+    });
 
     // ---- the workload
     const podAnnotations = {
@@ -280,7 +320,11 @@ export class StatelessWebTier extends Construct implements IConnectable {
     });
 
     this.policy = new TierNetworkPolicy(this, 'network-policy', {
-      name: this.name, namespace: this.namespace, labels: this.labels, podSelector: this.podSelectorLabels, problems: p,
+      name: this.name,
+      namespace: this.namespace,
+      labels: this.labels,
+      podSelector: this.podSelectorLabels,
+      problems: p,
       // an internal tier that nobody connects to accepts its own namespace; once connected, only its clients
       fallbackIngress: { from: [{ podSelector: {} }], ports: [this.port] },
     });
@@ -289,7 +333,11 @@ export class StatelessWebTier extends Construct implements IConnectable {
 
     if (several) {
       this.podDisruptionBudget = tierPdb(this, 'pdb', {
-        name: this.name, namespace: this.namespace, labels: this.labels, selector: this.podSelectorLabels, unhealthyPodEvictionPolicy: 'AlwaysAllow',
+        name: this.name,
+        namespace: this.namespace,
+        labels: this.labels,
+        selector: this.podSelectorLabels,
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
       });
     }
     if (autoscaling) {
@@ -299,10 +347,12 @@ export class StatelessWebTier extends Construct implements IConnectable {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
           minReplicas,
           maxReplicas: autoscaling.maxReplicas,
-          metrics: [{
-            type: 'Resource',
-            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.cpuUtilizationPercent ?? 70 } },
-          }],
+          metrics: [
+            {
+              type: 'Resource',
+              resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.cpuUtilizationPercent ?? 70 } },
+            },
+          ],
         },
       });
     }
@@ -357,12 +407,19 @@ export class StatelessWebTier extends Construct implements IConnectable {
 
   private addSidecarAt(options: SidecarOptions, prop: string): void {
     const p = this.problems;
-    if (!p.expect(options !== undefined && options !== null, {
-      prop: prop.slice(0, -1), value: options, rule: 'must be SidecarOptions', fix: 'give at least { name, image, readiness, liveness }, or { name, image, port }',
-    }) || !checkProps(p, prop.slice(0, -1), options, SIDECAR_OPTIONS)) return;
+    if (
+      !p.expect(options !== undefined && options !== null, {
+        prop: prop.slice(0, -1),
+        value: options,
+        rule: 'must be SidecarOptions',
+        fix: 'give at least { name, image, readiness, liveness }, or { name, image, port }',
+      }) ||
+      !checkProps(p, prop.slice(0, -1), options, SIDECAR_OPTIONS)
+    )
+      return;
     const name = options.name;
     const taken = [this.main, ...this.sidecars].map((c) => c.portName);
-    const portName = options.port !== undefined ? options.portName ?? defaultPortName(name, taken) : undefined;
+    const portName = options.port !== undefined ? (options.portName ?? defaultPortName(name, taken)) : undefined;
     const tcpDefaults = options.port !== undefined;
     const writable = writablePaths(p, `${prop}writablePaths`, String(name), options.writablePaths);
     const sidecar = new ContainerBuilder(p, prop, {
@@ -381,9 +438,24 @@ export class StatelessWebTier extends Construct implements IConnectable {
       volumeMounts: [],
     });
     const all = [this.main, ...this.sidecars, sidecar];
-    checkUnique(p, `${prop}name`, all.map((c) => c.name), 'container names');
-    checkUnique(p, `${prop}port`, all.map((c) => c.port).filter((x) => x !== undefined), 'container ports');
-    checkUnique(p, `${prop}portName`, all.map((c) => c.portName).filter((x) => x !== undefined), 'port names');
+    checkUnique(
+      p,
+      `${prop}name`,
+      all.map((c) => c.name),
+      'container names',
+    );
+    checkUnique(
+      p,
+      `${prop}port`,
+      all.map((c) => c.port).filter((x) => x !== undefined),
+      'container ports',
+    );
+    checkUnique(
+      p,
+      `${prop}portName`,
+      all.map((c) => c.portName).filter((x) => x !== undefined),
+      'port names',
+    );
     if (this.sidecars.length === 0) {
       this.addVolumes([{ name: SHARED_VOLUME, emptyDir: {} }], this.main, [{ name: SHARED_VOLUME, mountPath: this.sharedPath }], 'sharedPath');
     }
@@ -396,16 +468,28 @@ export class StatelessWebTier extends Construct implements IConnectable {
   private addVolumes(volumes: k8s.Volume[], container: ContainerBuilder, mounts: k8s.VolumeMount[], prop: string): void {
     for (const v of volumes) {
       const owner = this.volumeOwners.get(v.name);
-      if (!this.problems.expect(owner === undefined, {
-        prop, value: v.name, rule: `volume name clashes with the volume of ${owner}`, fix: 'choose another path so that the derived volume names differ',
-      })) continue;
+      if (
+        !this.problems.expect(owner === undefined, {
+          prop,
+          value: v.name,
+          rule: `volume name clashes with the volume of ${owner}`,
+          fix: 'choose another path so that the derived volume names differ',
+        })
+      )
+        continue;
       this.volumeOwners.set(v.name, prop);
       this.volumes.push(v);
     }
     for (const m of mounts) {
-      if (!this.problems.expect(!container.mountPaths.includes(m.mountPath), {
-        prop, value: m.mountPath, rule: `container ${show(container.name)} already mounts a volume at that path`, fix: 'use a different path',
-      })) continue;
+      if (
+        !this.problems.expect(!container.mountPaths.includes(m.mountPath), {
+          prop,
+          value: m.mountPath,
+          rule: `container ${show(container.name)} already mounts a volume at that path`,
+          fix: 'use a different path',
+        })
+      )
+        continue;
       container.addMount(m);
     }
   }
@@ -413,16 +497,31 @@ export class StatelessWebTier extends Construct implements IConnectable {
   /** Checks one selector expression; returns whether it can be rendered. */
   private checkExpression(e: LabelExpression, prop: string): boolean {
     const p = this.problems;
-    if (!p.expect(e instanceof LabelExpression, { prop, value: e, rule: 'must be a LabelExpression', fix: 'use LabelExpression.in(...), notIn, exists or doesNotExist' })) return false;
+    if (
+      !p.expect(e instanceof LabelExpression, {
+        prop,
+        value: e,
+        rule: 'must be a LabelExpression',
+        fix: 'use LabelExpression.in(...), notIn, exists or doesNotExist',
+      })
+    )
+      return false;
     // a key or values that are wrong are the one problem: whether the labels satisfy them follows from it
     if (!e._check(p, prop)) return false;
-    return p.expect(e.key !== LABEL_VERSION, {
-      prop: `${prop}.key`, value: e.key, rule: 'the version label changes with every release, and a selector can never change',
-      fix: 'select on a label that stays the same for the life of the tier',
-    }) && p.expect(e.matches(this.labels), {
-      prop, value: `${e.key} ${e.operator} ${JSON.stringify(e.values ?? [])}`, rule: 'the pod labels do not satisfy it, so the Deployment would select none of its own pods',
-      fix: 'add a matching label with the labels prop, or change the expression',
-    });
+    return (
+      p.expect(e.key !== LABEL_VERSION, {
+        prop: `${prop}.key`,
+        value: e.key,
+        rule: 'the version label changes with every release, and a selector can never change',
+        fix: 'select on a label that stays the same for the life of the tier',
+      }) &&
+      p.expect(e.matches(this.labels), {
+        prop,
+        value: `${e.key} ${e.operator} ${JSON.stringify(e.values ?? [])}`,
+        rule: 'the pod labels do not satisfy it, so the Deployment would select none of its own pods',
+        fix: 'add a matching label with the labels prop, or change the expression',
+      })
+    );
   }
 
   private checkAutoscaling(a: AutoscalingOptions, minReplicas: number): void {
@@ -431,7 +530,9 @@ export class StatelessWebTier extends Construct implements IConnectable {
     const maxOk = checkInteger(p, 'autoscaling.maxReplicas', a.maxReplicas, 1, undefined, 'set autoscaling.maxReplicas (required) to a whole number >= 1');
     if (minOk && maxOk) {
       p.expect(minReplicas <= a.maxReplicas, {
-        prop: 'autoscaling.minReplicas', value: minReplicas, rule: `must not exceed autoscaling.maxReplicas (${a.maxReplicas})`,
+        prop: 'autoscaling.minReplicas',
+        value: minReplicas,
+        rule: `must not exceed autoscaling.maxReplicas (${a.maxReplicas})`,
         fix: 'lower minReplicas or raise maxReplicas',
       });
     }
@@ -441,18 +542,39 @@ export class StatelessWebTier extends Construct implements IConnectable {
   /** Checks the config files; returns the checksum that rolls the pods when they change. */
   private checkConfig(files: { [fileName: string]: string }, mountPath: string): string {
     const p = this.problems;
-    p.expect(isAbsolutePath(mountPath), { prop: 'configMountPath', value: mountPath, rule: 'must be an absolute path', fix: 'use a path like "/etc/nginx/conf.d"' });
-    if (!p.expect(files !== null && typeof files === 'object' && !Array.isArray(files), {
-      prop: 'configFiles', value: files, rule: 'must be a map of file names to file contents', fix: 'give an object like { "app.conf": "..." }, or leave configFiles out',
-    })) return '';
+    p.expect(isAbsolutePath(mountPath), {
+      prop: 'configMountPath',
+      value: mountPath,
+      rule: 'must be an absolute path',
+      fix: 'use a path like "/etc/nginx/conf.d"',
+    });
+    if (
+      !p.expect(files !== null && typeof files === 'object' && !Array.isArray(files), {
+        prop: 'configFiles',
+        value: files,
+        rule: 'must be a map of file names to file contents',
+        fix: 'give an object like { "app.conf": "..." }, or leave configFiles out',
+      })
+    )
+      return '';
     for (const [file, content] of Object.entries(files)) {
       if (!checkRenderableKey(p, 'configFiles', file)) continue;
       p.expect(/^[-._a-zA-Z0-9]+$/.test(file) && file.length <= 253 && file !== '.' && file !== '..', {
-        prop: 'configFiles key', value: file, rule: 'a ConfigMap key must consist of letters, digits, "-", "_" and "."', fix: 'use a file name like "app.conf"',
+        prop: 'configFiles key',
+        value: file,
+        rule: 'a ConfigMap key must consist of letters, digits, "-", "_" and "."',
+        fix: 'use a file name like "app.conf"',
       });
-      p.expect(typeof content === 'string', { prop: `configFiles["${file}"]`, value: content, rule: 'must be the text of the file', fix: 'give the content as a string' });
+      p.expect(typeof content === 'string', {
+        prop: `configFiles["${file}"]`,
+        value: content,
+        rule: 'must be the text of the file',
+        fix: 'give the content as a string',
+      });
     }
-    const sorted = Object.keys(files).sort().map((k) => [k, files[k]]);
+    const sorted = Object.keys(files)
+      .sort()
+      .map((k) => [k, files[k]]);
     // (contents that are not text are reported above; show() renders any value)
     return createHash('sha256').update(show(sorted)).digest('hex');
   }
@@ -464,10 +586,16 @@ export class StatelessWebTier extends Construct implements IConnectable {
  * that name is not.
  */
 function defaultPortName(name: unknown, taken: ReadonlyArray<string | undefined>): string {
-  const cut = String(name ?? '').slice(0, 15).replace(/-+$/, '');
+  const cut = String(name ?? '')
+    .slice(0, 15)
+    .replace(/-+$/, '');
   if (isPortName(cut) && !taken.includes(cut)) return cut;
   // (a name that is not a container name is reported as such; its port name only has to be legal)
-  let base = cut.toLowerCase().replace(/[^a-z0-9-]+/g, '').replace(/-+/g, '-').replace(/^-+|-+$/g, '');
+  let base = cut
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '')
+    .replace(/-+/g, '-')
+    .replace(/^-+|-+$/g, '');
   if (!/[a-z]/.test(base)) base = `p${base}`.slice(0, 15).replace(/-+$/, '');
   if (!taken.includes(base)) return base;
   for (let i = 2; ; i++) {

@@ -31,8 +31,10 @@ export interface Gen<T> {
 export const VALID_WEIGHT = 100;
 
 export const clean = <T>(value: T): Gen<T> => ({ value, faults: [] });
-export const faulty = <T>(value: T, props: string | readonly string[], strict = true, what = 'invalid value'): Gen<T> =>
-  ({ value, faults: [{ props: typeof props === 'string' ? [props] : props, strict, what: `${what}: ${describe(value)}` }] });
+export const faulty = <T>(value: T, props: string | readonly string[], strict = true, what = 'invalid value'): Gen<T> => ({
+  value,
+  faults: [{ props: typeof props === 'string' ? [props] : props, strict, what: `${what}: ${describe(value)}` }],
+});
 
 /** Prefixes every prop of `faults` (e.g. `sidecars[1].`). */
 export function prefixed(faults: readonly Fault[], prefix: string): Fault[] {
@@ -47,11 +49,15 @@ export const faultsOf = (...gens: ReadonlyArray<Gen<unknown> | undefined>): Faul
  * (must be rejected), sometimes one of `lenient` (a JS caller's `null` and the like:
  * accepted as "not set" or rejected, never a crash).
  */
-export function prop<T>(name: string | readonly string[], valid: fc.Arbitrary<T>, opts: {
-  readonly optional?: boolean;
-  readonly invalid?: fc.Arbitrary<unknown>;
-  readonly lenient?: fc.Arbitrary<unknown>;
-} = {}): fc.Arbitrary<Gen<T | undefined>> {
+export function prop<T>(
+  name: string | readonly string[],
+  valid: fc.Arbitrary<T>,
+  opts: {
+    readonly optional?: boolean;
+    readonly invalid?: fc.Arbitrary<unknown>;
+    readonly lenient?: fc.Arbitrary<unknown>;
+  } = {},
+): fc.Arbitrary<Gen<T | undefined>> {
   const choices: Array<fc.WeightedArbitrary<Gen<T | undefined>>> = [{ weight: VALID_WEIGHT, arbitrary: valid.map((v) => clean<T | undefined>(v)) }];
   if (opts.optional) choices.push({ weight: VALID_WEIGHT / 2, arbitrary: fc.constant(clean<T | undefined>(undefined)) });
   if (opts.invalid) choices.push({ weight: 1, arbitrary: opts.invalid.map((v) => faulty(v as T, name)) });
@@ -90,7 +96,8 @@ const HEX = '0123456789abcdef';
 /** A DNS-1035 label (starts with a letter) of 1 to `max` characters. */
 export function dns1035(max = 63): fc.Arbitrary<string> {
   // one character, a natural length, or the longest allowed
-  return fc.tuple(chars(LOWER), fc.array(chars(`${LOWER}${DIGITS}-`), { maxLength: max - 2 }), chars(`${LOWER}${DIGITS}`), fc.constantFrom(0, 1, 1, 2))
+  return fc
+    .tuple(chars(LOWER), fc.array(chars(`${LOWER}${DIGITS}-`), { maxLength: max - 2 }), chars(`${LOWER}${DIGITS}`), fc.constantFrom(0, 1, 1, 2))
     .map(([first, mid, last, mode]) => {
       if (mode === 0) return first;
       const body = mode === 2 ? `${first}${mid.join('')}${'x'.repeat(max)}`.slice(0, max - 1) : `${first}${mid.join('')}`.slice(0, max - 1);
@@ -111,7 +118,12 @@ export const badDnsNames = fc.constantFrom<unknown>('', 'Web', 'web_tier', '-web
 
 /** A label value (may be empty). */
 export const labelValue = fc.oneof(
-  { weight: 8, arbitrary: fc.tuple(chars(ALNUM), fc.option(fc.tuple(word(`${ALNUM}-_.`, 0, 20), chars(ALNUM)), { nil: undefined })).map(([a, rest]) => (rest ? `${a}${rest[0]}${rest[1]}` : a)) },
+  {
+    weight: 8,
+    arbitrary: fc
+      .tuple(chars(ALNUM), fc.option(fc.tuple(word(`${ALNUM}-_.`, 0, 20), chars(ALNUM)), { nil: undefined }))
+      .map(([a, rest]) => (rest ? `${a}${rest[0]}${rest[1]}` : a)),
+  },
   { weight: 1, arbitrary: fc.constantFrom('', 'a'.repeat(63), 'v1.2.3_rc-1') },
 );
 export const badLabelValues = fc.constantFrom<unknown>('-a', 'a-', 'a b', 'a/b', 'a'.repeat(64), 'ä', 5, true, {});
@@ -129,16 +141,30 @@ export function record<T>(entries: ReadonlyArray<readonly [string, T]>): { [key:
 }
 
 /** A small map from `keys` to `values`, each entry valid or (rarely) invalid. */
-export function mapOf<T>(propName: string, keys: fc.Arbitrary<string>, values: fc.Arbitrary<T>, opts: {
-  readonly badKeys?: fc.Arbitrary<string>;
-  readonly badValues?: fc.Arbitrary<unknown>;
-  readonly keyProp?: string;
-  readonly maxKeys?: number;
-}): fc.Arbitrary<Gen<{ [key: string]: T }>> {
+export function mapOf<T>(
+  propName: string,
+  keys: fc.Arbitrary<string>,
+  values: fc.Arbitrary<T>,
+  opts: {
+    readonly badKeys?: fc.Arbitrary<string>;
+    readonly badValues?: fc.Arbitrary<unknown>;
+    readonly keyProp?: string;
+    readonly maxKeys?: number;
+  },
+): fc.Arbitrary<Gen<{ [key: string]: T }>> {
   const entry = fc.oneof(
     { weight: VALID_WEIGHT / 4, arbitrary: fc.tuple(keys, values).map(([k, v]) => ({ k, v: v as unknown, fault: undefined as Fault | undefined })) },
-    ...(opts.badKeys ? [{ weight: 1, arbitrary: fc.tuple(opts.badKeys, values).map(([k, v]) => ({ k, v: v as unknown, fault: faulty(k, opts.keyProp ?? `${propName} key`).faults[0] })) }] : []),
-    ...(opts.badValues ? [{ weight: 1, arbitrary: fc.tuple(keys, opts.badValues).map(([k, v]) => ({ k, v, fault: faulty(v, [`${propName}["${k}"]`, propName]).faults[0] })) }] : []),
+    ...(opts.badKeys
+      ? [
+          {
+            weight: 1,
+            arbitrary: fc.tuple(opts.badKeys, values).map(([k, v]) => ({ k, v: v as unknown, fault: faulty(k, opts.keyProp ?? `${propName} key`).faults[0] })),
+          },
+        ]
+      : []),
+    ...(opts.badValues
+      ? [{ weight: 1, arbitrary: fc.tuple(keys, opts.badValues).map(([k, v]) => ({ k, v, fault: faulty(v, [`${propName}["${k}"]`, propName]).faults[0] })) }]
+      : []),
   );
   const entries = fc.uniqueArray(entry, { maxLength: opts.maxKeys ?? 3, selector: (e) => e.k }).map((es) => ({
     value: record(es.map((e) => [e.k, e.v as T])),
@@ -150,20 +176,36 @@ export function mapOf<T>(propName: string, keys: fc.Arbitrary<string>, values: f
 }
 
 /** A pinned image reference. */
-export const image = fc.tuple(
-  fc.constantFrom('registry.example.com/shop/web', 'nginx', 'ghcr.io/acme/api', 'localhost:5000/app', 'docker.io/library/busybox', 'a/b_c/d-e'),
-  fc.oneof(
-    fc.tuple(word(DIGITS, 1, 2), word(DIGITS, 1, 2), word(DIGITS, 1, 2), fc.option(word(`${LOWER}${DIGITS}`, 1, 8), { nil: undefined }))
-      .map(([a, b, c, v]) => `:${a}.${b}.${c}${v ? `-${v}` : ''}`),
-    fc.constantFrom(':v1', ':stable-2024', ':1_0'),
-    word(HEX, 64, 64).map((d) => `@sha256:${d}`),
-    word(HEX, 64, 64).map((d) => `:1.2.3@sha256:${d}`),
-  ),
-).map(([repo, ref]) => `${repo}${ref}`);
-export const badImages = fc.constantFrom<unknown>('nginx', 'nginx:latest', 'registry.example.com/shop/web:latest', '', 'Nginx:1.0', 'nginx:1.0 ', 'nginx@sha256:abc', ':1.0', 42, {}, undefined);
+export const image = fc
+  .tuple(
+    fc.constantFrom('registry.example.com/shop/web', 'nginx', 'ghcr.io/acme/api', 'localhost:5000/app', 'docker.io/library/busybox', 'a/b_c/d-e'),
+    fc.oneof(
+      fc
+        .tuple(word(DIGITS, 1, 2), word(DIGITS, 1, 2), word(DIGITS, 1, 2), fc.option(word(`${LOWER}${DIGITS}`, 1, 8), { nil: undefined }))
+        .map(([a, b, c, v]) => `:${a}.${b}.${c}${v ? `-${v}` : ''}`),
+      fc.constantFrom(':v1', ':stable-2024', ':1_0'),
+      word(HEX, 64, 64).map((d) => `@sha256:${d}`),
+      word(HEX, 64, 64).map((d) => `:1.2.3@sha256:${d}`),
+    ),
+  )
+  .map(([repo, ref]) => `${repo}${ref}`);
+export const badImages = fc.constantFrom<unknown>(
+  'nginx',
+  'nginx:latest',
+  'registry.example.com/shop/web:latest',
+  '',
+  'Nginx:1.0',
+  'nginx:1.0 ',
+  'nginx@sha256:abc',
+  ':1.0',
+  42,
+  {},
+  undefined,
+);
 
 /** A container port name (IANA service name). */
-export const portName = fc.tuple(chars(LOWER), fc.array(fc.tuple(fc.constantFrom('', '-'), chars(`${LOWER}${DIGITS}`)), { maxLength: 7 }))
+export const portName = fc
+  .tuple(chars(LOWER), fc.array(fc.tuple(fc.constantFrom('', '-'), chars(`${LOWER}${DIGITS}`)), { maxLength: 7 }))
   .map(([a, rest]) => `${a}${rest.map(([d, c]) => `${d}${c}`).join('')}`);
 export const badPortNames = fc.constantFrom<unknown>('HTTP', 'http--x', 'a'.repeat(16), '123', '', '-http', 'http-', 'h_t', 8080);
 
@@ -186,34 +228,54 @@ const atLeast = (list: readonly string[], v: string) => list.findIndex((q) => qu
 const atMost = (list: readonly string[], v: string) => list.length - 1 - [...list].reverse().findIndex((q) => quantityValue(q)! <= quantityValue(v)!);
 
 /** Resource options valid against the defaults, or (rarely) with a bad quantity or a request above its limit. */
-export function resources(defaults: { cpuRequest: string; memoryRequest: string; memoryLimit: string; ephemeralStorageRequest: string; ephemeralStorageLimit: string }): fc.Arbitrary<Gen<ResourceOptions | undefined>> {
+export function resources(defaults: {
+  cpuRequest: string;
+  memoryRequest: string;
+  memoryLimit: string;
+  ephemeralStorageRequest: string;
+  ephemeralStorageLimit: string;
+}): fc.Arbitrary<Gen<ResourceOptions | undefined>> {
   type Pair = { request?: string; limit?: string };
   // one pair (request, limit) valid against the defaults of the other
-  const pair = (list: readonly string[], defRequest: string | undefined, defLimit: string | undefined): fc.Arbitrary<Pair> => fc.oneof(
-    fc.constant({}),
-    // request only: at most the default limit
-    quantityIn(list, 0, defLimit ? atMost(list, defLimit) : list.length - 1).map((request) => ({ request })),
-    // limit only: at least the default request
-    quantityIn(list, defRequest ? atLeast(list, defRequest) : 0).map((limit) => ({ limit })),
-    fc.tuple(quantityIn(list), quantityIn(list)).map(([a, b]) => (indexOf(list, a) <= indexOf(list, b) ? { request: a, limit: b } : { request: b, limit: a })),
-  );
-  const valid = fc.record({
-    cpu: pair(CPU, defaults.cpuRequest, undefined),
-    memory: pair(MEMORY, defaults.memoryRequest, defaults.memoryLimit),
-    disk: pair(MEMORY, defaults.ephemeralStorageRequest, defaults.ephemeralStorageLimit),
-  }).map(({ cpu, memory, disk }): ResourceOptions => strip({
-    cpuRequest: cpu.request, cpuLimit: cpu.limit, memoryRequest: memory.request, memoryLimit: memory.limit,
-    ephemeralStorageRequest: disk.request, ephemeralStorageLimit: disk.limit,
-  }));
+  const pair = (list: readonly string[], defRequest: string | undefined, defLimit: string | undefined): fc.Arbitrary<Pair> =>
+    fc.oneof(
+      fc.constant({}),
+      // request only: at most the default limit
+      quantityIn(list, 0, defLimit ? atMost(list, defLimit) : list.length - 1).map((request) => ({ request })),
+      // limit only: at least the default request
+      quantityIn(list, defRequest ? atLeast(list, defRequest) : 0).map((limit) => ({ limit })),
+      fc
+        .tuple(quantityIn(list), quantityIn(list))
+        .map(([a, b]) => (indexOf(list, a) <= indexOf(list, b) ? { request: a, limit: b } : { request: b, limit: a })),
+    );
+  const valid = fc
+    .record({
+      cpu: pair(CPU, defaults.cpuRequest, undefined),
+      memory: pair(MEMORY, defaults.memoryRequest, defaults.memoryLimit),
+      disk: pair(MEMORY, defaults.ephemeralStorageRequest, defaults.ephemeralStorageLimit),
+    })
+    .map(({ cpu, memory, disk }): ResourceOptions =>
+      strip({
+        cpuRequest: cpu.request,
+        cpuLimit: cpu.limit,
+        memoryRequest: memory.request,
+        memoryLimit: memory.limit,
+        ephemeralStorageRequest: disk.request,
+        ephemeralStorageLimit: disk.limit,
+      }),
+    );
   const fields = ['cpuRequest', 'cpuLimit', 'memoryRequest', 'memoryLimit', 'ephemeralStorageRequest', 'ephemeralStorageLimit'] as const;
-  const badQuantity = fc.tuple(valid, fc.constantFrom(...fields), badQuantities)
+  const badQuantity = fc
+    .tuple(valid, fc.constantFrom(...fields), badQuantities)
     .map(([r, field, q]) => faulty({ ...r, [field]: q } as ResourceOptions, `resources.${field}`, true, `resources.${field}`));
-  const aboveLimit = fc.constantFrom(
-    [{ cpuRequest: '2', cpuLimit: '500m' }, 'resources.cpuRequest'] as const,
-    [{ memoryRequest: '2Gi', memoryLimit: '1Gi' }, 'resources.memoryRequest'] as const,
-    [{ memoryRequest: '4Gi' }, 'resources.memoryRequest'] as const,
-    [{ ephemeralStorageLimit: '1Mi' }, 'resources.ephemeralStorageRequest'] as const,
-  ).map(([r, name]) => faulty<ResourceOptions>(r, name, true, 'request above limit'));
+  const aboveLimit = fc
+    .constantFrom(
+      [{ cpuRequest: '2', cpuLimit: '500m' }, 'resources.cpuRequest'] as const,
+      [{ memoryRequest: '2Gi', memoryLimit: '1Gi' }, 'resources.memoryRequest'] as const,
+      [{ memoryRequest: '4Gi' }, 'resources.memoryRequest'] as const,
+      [{ ephemeralStorageLimit: '1Mi' }, 'resources.ephemeralStorageRequest'] as const,
+    )
+    .map(([r, name]) => faulty<ResourceOptions>(r, name, true, 'request above limit'));
   return fc.oneof(
     { weight: VALID_WEIGHT / 2, arbitrary: fc.constant(clean<ResourceOptions | undefined>(undefined)) },
     { weight: VALID_WEIGHT, arbitrary: valid.map((r) => clean<ResourceOptions | undefined>(r)) },
@@ -230,19 +292,27 @@ export function strip<T extends object>(o: T): T {
 
 /** Probe timings: `failureThreshold` in [lo, hi] (so that liveness never renders like readiness). */
 export function probeOptions(failure: [number, number], single: boolean) {
-  return fc.record({
-    initialDelaySeconds: fc.option(fc.integer({ min: 0, max: 300 }), { nil: undefined }),
-    periodSeconds: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }),
-    timeoutSeconds: fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
-    failureThreshold: fc.integer({ min: failure[0], max: failure[1] }),
-    successThreshold: single ? fc.constant(undefined) : fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
-  }).map(strip);
+  return fc
+    .record({
+      initialDelaySeconds: fc.option(fc.integer({ min: 0, max: 300 }), { nil: undefined }),
+      periodSeconds: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }),
+      timeoutSeconds: fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
+      failureThreshold: fc.integer({ min: failure[0], max: failure[1] }),
+      successThreshold: single ? fc.constant(undefined) : fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
+    })
+    .map(strip);
 }
 
 // readiness and liveness of one container never share a handler (the library rejects that, and its defaults keep to it:
 // readiness httpGet "/" or exec, liveness tcpSocket): each draws from its own handlers
 const HTTP_PATHS: Record<string, string[]> = { readiness: ['/', '/ready', '/api/v1/health', '/status?full=1', '/a b'], liveness: ['/healthz', '/livez'] };
-const COMMANDS: Record<string, string[][]> = { readiness: [['true'], ['sh', '-c', 'test -f /tmp/ready'], ['pg_isready']], liveness: [['/bin/check', '--quiet'], ['sh', '-c', 'kill -0 1']] };
+const COMMANDS: Record<string, string[][]> = {
+  readiness: [['true'], ['sh', '-c', 'test -f /tmp/ready'], ['pg_isready']],
+  liveness: [
+    ['/bin/check', '--quiet'],
+    ['sh', '-c', 'kill -0 1'],
+  ],
+};
 const TCP: Record<string, boolean> = { readiness: false, liveness: true };
 
 /**
@@ -253,22 +323,36 @@ export function probe(propName: string, portNameOf: string | undefined, single: 
   const opts = probeOptions(failure, single);
   const paths = HTTP_PATHS[propName] ?? [...HTTP_PATHS.readiness, ...HTTP_PATHS.liveness];
   const commands = COMMANDS[propName] ?? [...COMMANDS.readiness, ...COMMANDS.liveness];
-  const withPort = portNameOf === undefined ? [] : [
-    fc.tuple(fc.constantFrom(...paths), opts, fc.boolean()).map(([path, o, named]) => Probe.httpGet(path, named ? { ...o, portName: portNameOf } : o)),
-    ...(TCP[propName] ?? true ? [fc.tuple(opts, fc.boolean()).map(([o, named]) => Probe.tcpSocket(named ? { ...o, portName: portNameOf } : o))] : []),
-  ];
-  const valid = fc.oneof(...withPort, fc.tuple(fc.constantFrom(...commands), opts).map(([c, o]) => Probe.exec([...c], o)));
-  const badOption = fc.tuple(
-    fc.constantFrom('initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold'),
-    fc.oneof(wrongNumbers, fc.constantFrom(-1, 0, -5), int32Overflow),
-  ).filter(([k, v]) => !(k === 'initialDelaySeconds' && v === 0))
+  const withPort =
+    portNameOf === undefined
+      ? []
+      : [
+          fc.tuple(fc.constantFrom(...paths), opts, fc.boolean()).map(([path, o, named]) => Probe.httpGet(path, named ? { ...o, portName: portNameOf } : o)),
+          ...((TCP[propName] ?? true) ? [fc.tuple(opts, fc.boolean()).map(([o, named]) => Probe.tcpSocket(named ? { ...o, portName: portNameOf } : o))] : []),
+        ];
+  const valid = fc.oneof(
+    ...withPort,
+    fc.tuple(fc.constantFrom(...commands), opts).map(([c, o]) => Probe.exec([...c], o)),
+  );
+  const badOption = fc
+    .tuple(
+      fc.constantFrom('initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold'),
+      fc.oneof(wrongNumbers, fc.constantFrom(-1, 0, -5), int32Overflow),
+    )
+    .filter(([k, v]) => !(k === 'initialDelaySeconds' && v === 0))
     .map(([k, v]) => faulty(Probe.exec(['true'], { failureThreshold: failure[0], [k]: v }), `${propName}.${k}`, true, `${propName}.${k}`));
   const invalid = fc.oneof(
     badOption,
     ...(single ? [fc.constant(faulty(Probe.exec(['true'], { failureThreshold: failure[0], successThreshold: 2 }), `${propName}.successThreshold`))] : []),
-    fc.constantFrom<unknown>('healthz', '', '/a/../b', 5).map((p) => faulty(Probe.httpGet(p as string, { failureThreshold: failure[0] }), `${propName} path`, true, 'http path')),
-    fc.constantFrom<unknown>([], [1], 'ls', [null]).map((c) => faulty(Probe.exec(c as string[], { failureThreshold: failure[0] }), `${propName} command`, true, 'exec command')),
-    fc.constantFrom('admin', 'Bad_Name').map((n) => faulty(Probe.tcpSocket({ portName: n, failureThreshold: failure[0] }), [`${propName}.portName`, propName], true, 'probe portName')),
+    fc
+      .constantFrom<unknown>('healthz', '', '/a/../b', 5)
+      .map((p) => faulty(Probe.httpGet(p as string, { failureThreshold: failure[0] }), `${propName} path`, true, 'http path')),
+    fc
+      .constantFrom<unknown>([], [1], 'ls', [null])
+      .map((c) => faulty(Probe.exec(c as string[], { failureThreshold: failure[0] }), `${propName} command`, true, 'exec command')),
+    fc
+      .constantFrom('admin', 'Bad_Name')
+      .map((n) => faulty(Probe.tcpSocket({ portName: n, failureThreshold: failure[0] }), [`${propName}.portName`, propName], true, 'probe portName')),
     ...(portNameOf === undefined ? [fc.constant(faulty(Probe.tcpSocket({ failureThreshold: failure[0] }), propName, true, 'port probe without a port'))] : []),
     fc.constantFrom<unknown>({}, 'tcp', { httpGet: { path: '/' } }).map((v) => faulty(v as Probe, propName, true, 'not a Probe')),
   );
@@ -282,7 +366,7 @@ export function probe(propName: string, portNameOf: string | undefined, single: 
 
 /** Environment variable names that never clash with connection variables (`<PREFIX>_HOST` ...). */
 export const ENV_NAMES = ['LOG_LEVEL', 'FEATURE_FLAGS', 'app.mode', 'My-Var', '_UNDERSCORE', 'TZ', 'JAVA_OPTS', 'API_TOKEN', 'DB_PASSWORD_FILE'];
-const FIELD_PATHS = ['metadata.name', 'metadata.namespace', 'status.podIP', 'spec.nodeName', 'metadata.labels[\'team\']'];
+const FIELD_PATHS = ['metadata.name', 'metadata.namespace', 'status.podIP', 'spec.nodeName', "metadata.labels['team']"];
 
 /** A valid EnvValue for the variable `name` (literals only for names that do not look secret). */
 export function envValue(secretLike: boolean): fc.Arbitrary<EnvValue> {
@@ -301,14 +385,25 @@ export function env(propName = 'env', names: readonly string[] = ENV_NAMES): fc.
   const entry: fc.Arbitrary<{ k: string; v: unknown; fault?: Fault }> = fc.oneof(
     { weight: VALID_WEIGHT / 4, arbitrary: fc.constantFrom(...names).chain((k) => envValue(SECRET_LIKE.test(k)).map((v) => ({ k, v }))) },
     {
-      weight: 1, arbitrary: fc.oneof(
+      weight: 1,
+      arbitrary: fc.oneof(
         fc.constantFrom('1X', 'A B', '', 'a=b').map((k) => ({ k, v: EnvValue.fromValue('x') as unknown, fault: faulty(k, `${propName}["${k}"]`).faults[0] })),
-        fc.constantFrom('DB_PASSWORD', 'API_TOKEN', 'client_secret').map((k) => ({ k, v: EnvValue.fromValue('hunter2') as unknown, fault: faulty('hunter2', `${propName}["${k}"]`, true, 'literal credential').faults[0] })),
-        fc.constantFrom<[string, EnvValue]>(
-          ['REF', EnvValue.fromSecretKey('Bad Secret', 'k')], ['REF', EnvValue.fromSecretKey('creds', '')], ['REF', EnvValue.fromSecretKey('creds', 'a b')],
-          ['REF', EnvValue.fromConfigMapKey('', 'k')], ['REF', EnvValue.fromFieldPath('')], ['REF', EnvValue.fromFieldPath('spec.bogus')],
-          ['REF', EnvValue.fromValue(5 as unknown as string)],
-        ).map(([k, v]) => ({ k, v: v as unknown, fault: faulty(v, `${propName}["${k}"]`, true, 'bad env reference').faults[0] })),
+        fc.constantFrom('DB_PASSWORD', 'API_TOKEN', 'client_secret').map((k) => ({
+          k,
+          v: EnvValue.fromValue('hunter2') as unknown,
+          fault: faulty('hunter2', `${propName}["${k}"]`, true, 'literal credential').faults[0],
+        })),
+        fc
+          .constantFrom<[string, EnvValue]>(
+            ['REF', EnvValue.fromSecretKey('Bad Secret', 'k')],
+            ['REF', EnvValue.fromSecretKey('creds', '')],
+            ['REF', EnvValue.fromSecretKey('creds', 'a b')],
+            ['REF', EnvValue.fromConfigMapKey('', 'k')],
+            ['REF', EnvValue.fromFieldPath('')],
+            ['REF', EnvValue.fromFieldPath('spec.bogus')],
+            ['REF', EnvValue.fromValue(5 as unknown as string)],
+          )
+          .map(([k, v]) => ({ k, v: v as unknown, fault: faulty(v, `${propName}["${k}"]`, true, 'bad env reference').faults[0] })),
         fc.constantFrom<unknown>('plain', 5, {}).map((v) => ({ k: 'RAW', v, fault: faulty(v, `${propName}["RAW"]`, true, 'not an EnvValue').faults[0] })),
         fc.constant({ k: 'NUL', v: null as unknown, fault: faulty(null, `${propName}["NUL"]`, false, 'null EnvValue').faults[0] }),
       ),
@@ -317,7 +412,8 @@ export function env(propName = 'env', names: readonly string[] = ENV_NAMES): fc.
   return fc.oneof(
     { weight: 2, arbitrary: fc.constant(clean(undefined)) },
     {
-      weight: 3, arbitrary: fc.uniqueArray(entry, { maxLength: 4, selector: (e) => e.k }).map((es) => ({
+      weight: 3,
+      arbitrary: fc.uniqueArray(entry, { maxLength: 4, selector: (e) => e.k }).map((es) => ({
         value: record(es.map((e) => [e.k, e.v as EnvValue])),
         faults: es.flatMap((e) => (e.fault ? [e.fault] : [])),
       })),
@@ -338,7 +434,11 @@ export function words(propName: string): fc.Arbitrary<Gen<string[] | undefined>>
 export function writable(propName: string, pool: readonly string[]): fc.Arbitrary<Gen<string[] | undefined>> {
   return prop(propName, fc.subarray([...pool]), {
     optional: true,
-    invalid: fc.oneof(badPaths.map((p) => [p]), fc.constant(['/var/cache', '/var-cache']), fc.constantFrom<unknown>('/var/cache/app', 5, {})),
+    invalid: fc.oneof(
+      badPaths.map((p) => [p]),
+      fc.constant(['/var/cache', '/var-cache']),
+      fc.constantFrom<unknown>('/var/cache/app', 5, {}),
+    ),
     lenient: fc.constant(null),
   });
 }
@@ -346,12 +446,19 @@ export function writable(propName: string, pool: readonly string[]): fc.Arbitrar
 /** Pod identity. */
 export function security(): fc.Arbitrary<Gen<{ runAsUser?: number; runAsGroup?: number; fsGroup?: number } | undefined>> {
   const id = fc.integer({ min: 10000, max: 2 ** 31 - 1 });
-  const valid = fc.record({
-    runAsUser: fc.option(id, { nil: undefined }), runAsGroup: fc.option(id, { nil: undefined }), fsGroup: fc.option(fc.integer({ min: 1, max: 2 ** 31 - 1 }), { nil: undefined }),
-  }).map(strip);
-  const bad = fc.tuple(valid, fc.constantFrom('runAsUser', 'runAsGroup', 'fsGroup'), fc.oneof(wrongNumbers, fc.constantFrom(0, -1, 2 ** 31)))
+  const valid = fc
+    .record({
+      runAsUser: fc.option(id, { nil: undefined }),
+      runAsGroup: fc.option(id, { nil: undefined }),
+      fsGroup: fc.option(fc.integer({ min: 1, max: 2 ** 31 - 1 }), { nil: undefined }),
+    })
+    .map(strip);
+  const bad = fc
+    .tuple(valid, fc.constantFrom('runAsUser', 'runAsGroup', 'fsGroup'), fc.oneof(wrongNumbers, fc.constantFrom(0, -1, 2 ** 31)))
     .map(([s, k, v]) => faulty({ ...s, [k]: v }, `security.${k}`, true, `security.${k}`));
-  const lowUid = fc.tuple(valid, fc.constantFrom('runAsUser', 'runAsGroup'), fc.integer({ min: 1, max: 9999 })).map(([s, k, v]) => faulty({ ...s, [k]: v }, `security.${k}`, true, 'low id'));
+  const lowUid = fc
+    .tuple(valid, fc.constantFrom('runAsUser', 'runAsGroup'), fc.integer({ min: 1, max: 9999 }))
+    .map(([s, k, v]) => faulty({ ...s, [k]: v }, `security.${k}`, true, 'low id'));
   return fc.oneof(
     { weight: VALID_WEIGHT / 2, arbitrary: fc.constant(clean(undefined)) },
     { weight: VALID_WEIGHT / 2, arbitrary: valid.map((s) => clean(s)) },
@@ -408,13 +515,16 @@ function names(lineProp: string, faultProp: string): boolean {
  * Returns the output for determinism checks.
  */
 export function judge(build: () => Chart, faults: readonly Fault[]): { outcome: Outcome; json?: string } {
-  const context = () => `injected: ${faults.length ? faults.map((f) => `${f.props.join(' | ')} (${f.what}${f.strict ? '' : ', lenient'})`).join('; ') : 'nothing'}`;
+  const context = () =>
+    `injected: ${faults.length ? faults.map((f) => `${f.props.join(' | ')} (${f.what}${f.strict ? '' : ', lenient'})`).join('; ') : 'nothing'}`;
   let objects: Record<string, unknown>[];
   try {
     objects = Testing.synth(build()) as Record<string, unknown>[];
   } catch (e) {
     if (!(e instanceof TiersError)) {
-      throw new Error(`raw failure instead of the library's error: ${e instanceof Error ? `${e.constructor.name}: ${e.message}\n${e.stack}` : String(e)}\n${context()}`);
+      throw new Error(
+        `raw failure instead of the library's error: ${e instanceof Error ? `${e.constructor.name}: ${e.message}\n${e.stack}` : String(e)}\n${context()}`,
+      );
     }
     const lines = e.message.split('\n');
     const fail = (why: string) => new Error(`${why}\n--- message:\n${e.message}\n--- ${context()}`);

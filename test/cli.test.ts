@@ -31,11 +31,14 @@ function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
 /** An app file in `dir` that renders the test shop into `dir/dist` (relative outdir); FRONT_REPLICAS changes it. */
 function shopAppFile(dir: string, name = 'main.ts'): string {
   const file = path.join(dir, name);
-  fs.writeFileSync(file, [
-    `import { shopApp } from ${JSON.stringify(FIXTURE)};`,
-    "shopApp({ outdir: 'dist', frontReplicas: process.env.FRONT_REPLICAS ? Number(process.env.FRONT_REPLICAS) : undefined }).synth();",
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    file,
+    [
+      `import { shopApp } from ${JSON.stringify(FIXTURE)};`,
+      "shopApp({ outdir: 'dist', frontReplicas: process.env.FRONT_REPLICAS ? Number(process.env.FRONT_REPLICAS) : undefined }).synth();",
+      '',
+    ].join('\n'),
+  );
   return file;
 }
 
@@ -127,7 +130,9 @@ describe('synth and drift', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     const problems = r.stderr.split('\n').filter((l) => l.startsWith('  ['));
-    expect(problems).toContain('  [staging/shop/front] replicas: got -1; must be a whole number >= 0. Fix: set replicas to a whole number >= 0, or leave it out for the default');
+    expect(problems).toContain(
+      '  [staging/shop/front] replicas: got -1; must be a whole number >= 0. Fix: set replicas to a whole number >= 0, or leave it out for the default',
+    );
     expect(new Set(problems).size).toBe(problems.length);
     expect(r.stderr).toMatch(/^cdk8s-tiers found \d+ problems?:\n/);
     expect(r.stderr).not.toMatch(STACK_LINE);
@@ -136,7 +141,7 @@ describe('synth and drift', () => {
 
   test('an unexpected error in the app file: exit 1, its message, no stack unless --stack', () => {
     const dir = workdir();
-    fs.writeFileSync(path.join(dir, 'broken.js'), "const x = undefined;\nx.y = 1;\n");
+    fs.writeFileSync(path.join(dir, 'broken.js'), 'const x = undefined;\nx.y = 1;\n');
     const r = cli(['synth', 'broken.js'], dir);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^cdk8s-tiers: broken.js failed: TypeError: Cannot set properties of undefined \(setting 'y'\)\n/);
@@ -161,6 +166,8 @@ describe('synth and drift', () => {
     fs.writeFileSync(path.join(dir, 'plain.js'), 'module.exports = 1;\n');
     const r = cli(['drift', 'plain.js'], dir);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe('cdk8s-tiers: plain.js did not call synth() on a GitOpsApp, so nothing was checked. Fix: build the app with new GitOpsApp() and end the file with app.synth()\n');
+    expect(r.stderr).toBe(
+      'cdk8s-tiers: plain.js did not call synth() on a GitOpsApp, so nothing was checked. Fix: build the app with new GitOpsApp() and end the file with app.synth()\n',
+    );
   });
 });

@@ -30,7 +30,11 @@ function lowest(name: string): string {
 }
 const LOWEST: { [name: string]: string } = Object.fromEntries(PEERS.map((p) => [p, lowest(p)]));
 
-interface Run { readonly status: number | null; readonly stdout: string; readonly stderr: string }
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
 function run(cmd: string, args: string[], options: SpawnSyncOptions): Run {
   const r = spawnSync(cmd, args, { encoding: 'utf8', ...options, env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', ...options.env } });
   return { status: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
@@ -78,19 +82,43 @@ function consumer(name: string, spec: string, npmrc: string): string {
   const dir = path.join(WORK, name);
   fs.mkdirSync(dir);
   const version = (p: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', p, 'package.json'), 'utf8')).version;
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
-    name: `consumer-${name}`, version: '1.0.0', private: true,
-    dependencies: { ...LOWEST, 'cdk8s-tiers': spec },
-    devDependencies: { 'typescript': version('typescript'), 'ts-node': version('ts-node') },
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify(
+      {
+        name: `consumer-${name}`,
+        version: '1.0.0',
+        private: true,
+        dependencies: { ...LOWEST, 'cdk8s-tiers': spec },
+        devDependencies: { typescript: version('typescript'), 'ts-node': version('ts-node') },
+      },
+      null,
+      2,
+    ),
+  );
   fs.writeFileSync(path.join(dir, '.npmrc'), npmrc);
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: {
-      target: 'ES2020', module: 'CommonJS', lib: ['es2020'], strict: true, noImplicitReturns: true, noUnusedLocals: true,
-      esModuleInterop: true, skipLibCheck: false, types: [], noEmit: true,
-    },
-    include: ['main.ts', 'usage.ts'],
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2020',
+          module: 'CommonJS',
+          lib: ['es2020'],
+          strict: true,
+          noImplicitReturns: true,
+          noUnusedLocals: true,
+          esModuleInterop: true,
+          skipLibCheck: false,
+          types: [],
+          noEmit: true,
+        },
+        include: ['main.ts', 'usage.ts'],
+      },
+      null,
+      2,
+    ),
+  );
   fs.writeFileSync(path.join(dir, 'main.ts'), GITOPS_APP);
   fs.writeFileSync(path.join(dir, 'usage.ts'), USAGE);
   fs.writeFileSync(path.join(dir, 'guardrails.test.ts'), JEST_TEST);
@@ -125,17 +153,26 @@ describe('the package', () => {
   test('ships the public API and what it needs at run time, nothing else', () => {
     const files = pack.files.map((f) => f.path).sort();
     for (const needed of [
-      'package.json', 'README.md', 'lib/index.js', 'lib/index.d.ts', 'lib/gitops/cli.js',
-      'schema/k8s-1.28-definitions.json', 'schema/k8s-validators.js', 'plugins/cdk8s-tiers-guardrails/index.js',
+      'package.json',
+      'README.md',
+      'lib/index.js',
+      'lib/index.d.ts',
+      'lib/gitops/cli.js',
+      'schema/k8s-1.28-definitions.json',
+      'schema/k8s-validators.js',
+      'plugins/cdk8s-tiers-guardrails/index.js',
       'workers/secretlint.cjs',
-    ]) expect(files).toContain(needed);
+    ])
+      expect(files).toContain(needed);
     // .jsii: the jsii assembly, exported for jsii tools once the jsii build writes it; node_modules/<dep>: the
     // runtime dependencies, bundled as jsii requires of dependencies that are not jsii modules
-    expect(files.filter((f) => !/^(lib|schema|plugins|workers)\//.test(f) && !['package.json', 'README.md', '.jsii'].includes(f) && !/^node_modules\//.test(f))).toEqual([]);
+    expect(
+      files.filter((f) => !/^(lib|schema|plugins|workers)\//.test(f) && !['package.json', 'README.md', '.jsii'].includes(f) && !/^node_modules\//.test(f)),
+    ).toEqual([]);
     // (and what those need: npm bundles each with its own dependencies)
     for (const d of PKG.bundleDependencies as string[]) expect(files).toContain(`node_modules/${d}/package.json`);
     expect(files.filter((f) => /^node_modules\/(cdk8s|constructs|cdk8s-plus-28)\//.test(f))).toEqual([]);
-    expect(files.filter((f) => /^lib\/main\./.test(f) || /\.ts$/.test(f) && !/\.d\.ts$/.test(f) && !/^node_modules\//.test(f))).toEqual([]);
+    expect(files.filter((f) => /^lib\/main\./.test(f) || (/\.ts$/.test(f) && !/\.d\.ts$/.test(f) && !/^node_modules\//.test(f)))).toEqual([]);
     for (const p of PEERS) expect(PKG.dependencies[p]).toBeUndefined();
   });
 });
@@ -146,7 +183,9 @@ describe.each(['tarball', 'path'])('installed from the %s', (kind) => {
   test('one copy of cdk8s, constructs and cdk8s-plus-28: the lowest the peer ranges allow', () => {
     expect(run(NPM, ['ls', '--all'], { cwd: dir() }).status).toBe(0); // no missing, invalid or extraneous package
     for (const p of PEERS) {
-      const copies = must(NPM, ['ls', p, '--all', '--parseable'], { cwd: dir() }).stdout.split('\n').filter((l) => l.endsWith(`${path.sep}node_modules${path.sep}${p}`));
+      const copies = must(NPM, ['ls', p, '--all', '--parseable'], { cwd: dir() })
+        .stdout.split('\n')
+        .filter((l) => l.endsWith(`${path.sep}node_modules${path.sep}${p}`));
       expect(copies).toEqual([path.join(dir(), 'node_modules', p)]);
       expect(JSON.parse(fs.readFileSync(path.join(copies[0], 'package.json'), 'utf8')).version).toBe(LOWEST[p]);
     }
@@ -155,10 +194,17 @@ describe.each(['tarball', 'path'])('installed from the %s', (kind) => {
   });
 
   test('only the exported entry points can be loaded', () => {
-    const r = run(process.execPath, ['-e', [
-      "console.log(typeof require('cdk8s-tiers').StatelessWebTier, require('cdk8s-tiers/package.json').name);",
-      "try { require('cdk8s-tiers/lib/_errors'); } catch (e) { console.log(e.code); }",
-    ].join('\n')], { cwd: dir() });
+    const r = run(
+      process.execPath,
+      [
+        '-e',
+        [
+          "console.log(typeof require('cdk8s-tiers').StatelessWebTier, require('cdk8s-tiers/package.json').name);",
+          "try { require('cdk8s-tiers/lib/_errors'); } catch (e) { console.log(e.code); }",
+        ].join('\n'),
+      ],
+      { cwd: dir() },
+    );
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('function cdk8s-tiers\nERR_PACKAGE_PATH_NOT_EXPORTED\n');
   });
@@ -172,12 +218,19 @@ describe.each(['tarball', 'path'])('installed from the %s', (kind) => {
   test("the README's usage example synthesizes with zero guardrail findings, to the YAML the project renders", () => {
     must(process.execPath, [path.join(dir(), 'node_modules', 'ts-node', 'dist', 'bin.js'), 'usage.ts'], { cwd: dir(), env: { CDK8S_OUTDIR: 'usage-out' } });
     const out = path.join(dir(), 'usage-out');
-    const check = must(process.execPath, ['-e', [
-      "const fs = require('fs'); const yaml = require(require.resolve('js-yaml', { paths: [require.resolve('cdk8s-tiers')] }));",
-      "const objects = fs.readdirSync('usage-out').flatMap((f) => yaml.loadAll(fs.readFileSync('usage-out/' + f, 'utf8')));",
-      "const report = require('cdk8s-tiers').Guardrails.checkManifests(objects);",
-      'console.log(JSON.stringify({ objects: objects.length, findings: report.findings }));',
-    ].join('\n')], { cwd: dir() });
+    const check = must(
+      process.execPath,
+      [
+        '-e',
+        [
+          "const fs = require('fs'); const yaml = require(require.resolve('js-yaml', { paths: [require.resolve('cdk8s-tiers')] }));",
+          "const objects = fs.readdirSync('usage-out').flatMap((f) => yaml.loadAll(fs.readFileSync('usage-out/' + f, 'utf8')));",
+          "const report = require('cdk8s-tiers').Guardrails.checkManifests(objects);",
+          'console.log(JSON.stringify({ objects: objects.length, findings: report.findings }));',
+        ].join('\n'),
+      ],
+      { cwd: dir() },
+    );
     const { objects, findings } = JSON.parse(check.stdout);
     expect(findings).toEqual([]);
     expect(objects).toBeGreaterThanOrEqual(8);
@@ -209,7 +262,9 @@ describe.each(['tarball', 'path'])('installed from the %s', (kind) => {
 
   test("the README's jest test passes in the consumer project", () => {
     const config = {
-      rootDir: dir(), testEnvironment: 'node', testMatch: ['<rootDir>/guardrails.test.ts'],
+      rootDir: dir(),
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/guardrails.test.ts'],
       transform: { '^.+\\.ts$': [require.resolve('@swc/jest'), { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }] },
     };
     const r = run(process.execPath, [require.resolve('jest/bin/jest'), '--config', JSON.stringify(config), '--ci'], { cwd: dir() });
@@ -239,13 +294,17 @@ describe('the installed bin, on failures', () => {
     fs.writeFileSync(path.join(dir, 'bad-types.ts'), GITOPS_APP.replace("replicas: env.replicas('api', 2)", "replicas: 'two'"));
     const types = run(bin, ['synth', 'bad-types.ts'], { cwd: dir });
     expect(types.status).toBe(1);
-    expect(types.stderr).toMatch(/^cdk8s-tiers: bad-types.ts does not compile:\nbad-types\.ts\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'\.\n$/);
+    expect(types.stderr).toMatch(
+      /^cdk8s-tiers: bad-types.ts does not compile:\nbad-types\.ts\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'\.\n$/,
+    );
 
     // a TypeScript app file where no ts-node can be found: a usage error that says what to install
     const elsewhere = fs.mkdtempSync(path.join(WORK, 'no-ts-node-'));
     fs.writeFileSync(path.join(elsewhere, 'main.ts'), 'export {};\n');
     const noTsNode = run(bin, ['synth'], { cwd: elsewhere });
-    expect(noTsNode.stderr).toMatch(/^cdk8s-tiers: main.ts is TypeScript, and ts-node is not installed in this project. Fix: npm install --save-dev ts-node typescript, or pass the compiled .js file\n/);
+    expect(noTsNode.stderr).toMatch(
+      /^cdk8s-tiers: main.ts is TypeScript, and ts-node is not installed in this project. Fix: npm install --save-dev ts-node typescript, or pass the compiled .js file\n/,
+    );
     expect(noTsNode.status).toBe(2);
   });
 });

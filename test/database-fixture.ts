@@ -38,8 +38,7 @@ export function commandWords(container: Manifest): string[] {
 
 /** The env of a container as name → value or `secret:<name>/<key>`. */
 export function envOf(container: Manifest): Record<string, string> {
-  return Object.fromEntries((container.env ?? []).map((e: Manifest) => [
-    e.name,
-    e.value ?? `secret:${e.valueFrom?.secretKeyRef?.name}/${e.valueFrom?.secretKeyRef?.key}`,
-  ]));
+  return Object.fromEntries(
+    (container.env ?? []).map((e: Manifest) => [e.name, e.value ?? `secret:${e.valueFrom?.secretKeyRef?.name}/${e.valueFrom?.secretKeyRef?.key}`]),
+  );
 }

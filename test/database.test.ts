@@ -1,22 +1,43 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import {
-  ClaimRetention, DatabaseEngine, EnvValue, PodManagementPolicy, Probe, ServiceType, StatefulDatabase, StatefulUpdate, StatelessWebTier, VolumeAccessMode,
+  ClaimRetention,
+  DatabaseEngine,
+  EnvValue,
+  PodManagementPolicy,
+  Probe,
+  ServiceType,
+  StatefulDatabase,
+  StatefulUpdate,
+  StatelessWebTier,
+  VolumeAccessMode,
 } from '../src';
 import { database, envOf, postgres, problemsOf, render, workload } from './database-fixture';
 import { all, chart, find, mainContainer, Manifest } from './util';
 
 /** A clustered custom engine (replicas > 1 allowed). */
-const etcd = () => DatabaseEngine.custom({
-  image: 'registry.k8s.io/etcd:3.5.15-0', port: 2379, dataPath: '/var/lib/etcd',
-  readiness: Probe.httpGet('/readyz', { periodSeconds: 5 }), liveness: Probe.httpGet('/livez', { periodSeconds: 10 }),
-});
+const etcd = () =>
+  DatabaseEngine.custom({
+    image: 'registry.k8s.io/etcd:3.5.15-0',
+    port: 2379,
+    dataPath: '/var/lib/etcd',
+    readiness: Probe.httpGet('/readyz', { periodSeconds: 5 }),
+    liveness: Probe.httpGet('/livez', { periodSeconds: 10 }),
+  });
 const STABLE_LABELS = {
-  'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/component': 'database', 'app.kubernetes.io/managed-by': 'cdk8s-tiers',
+  'app.kubernetes.io/name': 'db',
+  'app.kubernetes.io/instance': 'db',
+  'app.kubernetes.io/component': 'database',
+  'app.kubernetes.io/managed-by': 'cdk8s-tiers',
 };
 /** The labels of a claim template: only those that can never change (claim templates are immutable). */
 const CLAIM_LABELS = { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/managed-by': 'cdk8s-tiers' };
-const pvc = (name: string, spec: Manifest) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, labels: CLAIM_LABELS }, spec: { volumeMode: 'Filesystem', ...spec } });
+const pvc = (name: string, spec: Manifest) => ({
+  apiVersion: 'v1',
+  kind: 'PersistentVolumeClaim',
+  metadata: { name, labels: CLAIM_LABELS },
+  spec: { volumeMode: 'Filesystem', ...spec },
+});
 const SELECTOR = { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db' };
 const message = (build: (c: Chart) => void, namespace?: string) => problemsOf(build, namespace).join('\n');
 
@@ -50,7 +71,9 @@ describe('snapshots', () => {
       storage: '50Gi',
       storageClassName: 'fast-ssd',
       accessModes: [VolumeAccessMode.READ_WRITE_ONCE_POD],
-      volumeClaims: [{ name: 'wal', mountPath: '/var/lib/etcd-wal', storage: '5Gi', storageClassName: 'fast-ssd', accessModes: [VolumeAccessMode.READ_WRITE_ONCE] }],
+      volumeClaims: [
+        { name: 'wal', mountPath: '/var/lib/etcd-wal', storage: '5Gi', storageClassName: 'fast-ssd', accessModes: [VolumeAccessMode.READ_WRITE_ONCE] },
+      ],
       claimRetention: { whenDeleted: ClaimRetention.DELETE, whenScaled: ClaimRetention.RETAIN },
       serviceType: ServiceType.NODE_PORT,
       servicePort: 12379,
@@ -61,7 +84,14 @@ describe('snapshots', () => {
       readiness: Probe.httpGet('/readyz', { periodSeconds: 3 }),
       liveness: Probe.tcpSocket({ periodSeconds: 15 }),
       startup: Probe.httpGet('/livez', { failureThreshold: 30 }),
-      resources: { cpuRequest: '500m', cpuLimit: '2', memoryRequest: '1Gi', memoryLimit: '2Gi', ephemeralStorageRequest: '256Mi', ephemeralStorageLimit: '2Gi' },
+      resources: {
+        cpuRequest: '500m',
+        cpuLimit: '2',
+        memoryRequest: '1Gi',
+        memoryLimit: '2Gi',
+        ephemeralStorageRequest: '256Mi',
+        ephemeralStorageLimit: '2Gi',
+      },
       security: { runAsUser: 20000, runAsGroup: 20000, fsGroup: 20001 },
       serviceAccountName: 'orders-store',
     });
@@ -78,11 +108,21 @@ describe('StatefulSet', () => {
     const db = database(c);
     const { sts, pod } = workload(render(c));
     expect(sts.spec).toMatchObject({
-      replicas: 1, podManagementPolicy: 'OrderedReady', updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
-      minReadySeconds: 10, revisionHistoryLimit: 10, serviceName: 'db-headless', selector: { matchLabels: SELECTOR },
+      replicas: 1,
+      podManagementPolicy: 'OrderedReady',
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
+      minReadySeconds: 10,
+      revisionHistoryLimit: 10,
+      serviceName: 'db-headless',
+      selector: { matchLabels: SELECTOR },
     });
     expect(pod.terminationGracePeriodSeconds).toBe(120);
-    expect([db.replicas, db.podManagementPolicy, db.updateStrategy.type, db.updateStrategy.partition]).toEqual([1, PodManagementPolicy.ORDERED_READY, 'RollingUpdate', 0]);
+    expect([db.replicas, db.podManagementPolicy, db.updateStrategy.type, db.updateStrategy.partition]).toEqual([
+      1,
+      PodManagementPolicy.ORDERED_READY,
+      'RollingUpdate',
+      0,
+    ]);
     expect([db.minReadySeconds, db.revisionHistoryLimit, db.terminationGracePeriodSeconds]).toEqual([10, 10, 120]);
     expect(ApiObject.of(db)).toBe(db.statefulSet);
   });
@@ -99,24 +139,37 @@ describe('StatefulSet', () => {
     expect(sts.spec.template.metadata.annotations).toEqual({ 'kubectl.kubernetes.io/default-container': 'db' });
     expect(container.imagePullPolicy).toBe('Always');
     expect(container.resources).toEqual({
-      requests: { 'cpu': '250m', 'memory': '512Mi', 'ephemeral-storage': '128Mi' },
-      limits: { 'memory': '1Gi', 'ephemeral-storage': '1Gi' },
+      requests: { cpu: '250m', memory: '512Mi', 'ephemeral-storage': '128Mi' },
+      limits: { memory: '1Gi', 'ephemeral-storage': '1Gi' },
     });
   });
 
   test('can configure replicas, Parallel, partition, timings; several replicas spread and avoid each other', () => {
     const c = chart();
     new StatefulDatabase(c, 'db', {
-      engine: etcd(), replicas: 3, podManagementPolicy: PodManagementPolicy.PARALLEL, updateStrategy: StatefulUpdate.rollingUpdate({ partition: 3 }),
-      minReadySeconds: 0, revisionHistoryLimit: 1, terminationGracePeriodSeconds: 600,
+      engine: etcd(),
+      replicas: 3,
+      podManagementPolicy: PodManagementPolicy.PARALLEL,
+      updateStrategy: StatefulUpdate.rollingUpdate({ partition: 3 }),
+      minReadySeconds: 0,
+      revisionHistoryLimit: 1,
+      terminationGracePeriodSeconds: 600,
     });
     const { sts, pod } = workload(render(c));
-    expect(sts.spec).toMatchObject({ replicas: 3, podManagementPolicy: 'Parallel', updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 3 } }, minReadySeconds: 0, revisionHistoryLimit: 1 });
+    expect(sts.spec).toMatchObject({
+      replicas: 3,
+      podManagementPolicy: 'Parallel',
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 3 } },
+      minReadySeconds: 0,
+      revisionHistoryLimit: 1,
+    });
     expect(pod.terminationGracePeriodSeconds).toBe(600);
     expect(pod.topologySpreadConstraints.map((t: Manifest) => t.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
     expect(pod.topologySpreadConstraints[0].matchLabelKeys).toBeUndefined();
-    expect(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm)
-      .toEqual({ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: SELECTOR } });
+    expect(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm).toEqual({
+      topologyKey: 'kubernetes.io/hostname',
+      labelSelector: { matchLabels: SELECTOR },
+    });
   });
 
   test('can configure OnDelete updates (no rollingUpdate block)', () => {
@@ -126,18 +179,26 @@ describe('StatefulSet', () => {
   });
 
   test('rejects a partition above replicas, and a negative one', () => {
-    expect(message((c) => database(c, { updateStrategy: StatefulUpdate.rollingUpdate({ partition: 2 }) })))
-      .toMatch(/updateStrategy.partition: got 2; must not exceed replicas \(1\)/);
-    expect(message((c) => database(c, { updateStrategy: StatefulUpdate.rollingUpdate({ partition: -1 }) })))
-      .toMatch(/updateStrategy.partition: got -1; must be a whole number >= 0/);
+    expect(message((c) => database(c, { updateStrategy: StatefulUpdate.rollingUpdate({ partition: 2 }) }))).toMatch(
+      /updateStrategy.partition: got 2; must not exceed replicas \(1\)/,
+    );
+    expect(message((c) => database(c, { updateStrategy: StatefulUpdate.rollingUpdate({ partition: -1 }) }))).toMatch(
+      /updateStrategy.partition: got -1; must be a whole number >= 0/,
+    );
     expect(problemsOf((c) => database(c, { updateStrategy: StatefulUpdate.rollingUpdate({ partition: 1 }) }))).toEqual([]);
   });
 
   test('rejects bad replicas, policy, strategy and timings', () => {
-    const m = message((c) => database(c, {
-      replicas: -1, podManagementPolicy: 'Sometimes' as PodManagementPolicy, updateStrategy: { type: 'Rolling' } as unknown as StatefulUpdate,
-      minReadySeconds: 1.5, revisionHistoryLimit: -2, terminationGracePeriodSeconds: Number.NaN,
-    }));
+    const m = message((c) =>
+      database(c, {
+        replicas: -1,
+        podManagementPolicy: 'Sometimes' as PodManagementPolicy,
+        updateStrategy: { type: 'Rolling' } as unknown as StatefulUpdate,
+        minReadySeconds: 1.5,
+        revisionHistoryLimit: -2,
+        terminationGracePeriodSeconds: Number.NaN,
+      }),
+    );
     expect(m).toMatch(/replicas: got -1; must be a whole number >= 0/);
     expect(m).toMatch(/podManagementPolicy: got "Sometimes"; must be PodManagementPolicy.ORDERED_READY or PodManagementPolicy.PARALLEL/);
     expect(m).toMatch(/updateStrategy: got {"type":"Rolling"}; must be a StatefulUpdate/);
@@ -160,11 +221,24 @@ describe('name and identity', () => {
 
   test('can configure name, instance, partOf, version, component, labels and annotations', () => {
     const c = chart();
-    database(c, { name: 'orders-db', instance: 'orders', partOf: 'shop', version: '16', component: 'primary', labels: { team: 'a' }, annotations: { 'example.com/x': 'y' } });
+    database(c, {
+      name: 'orders-db',
+      instance: 'orders',
+      partOf: 'shop',
+      version: '16',
+      component: 'primary',
+      labels: { team: 'a' },
+      annotations: { 'example.com/x': 'y' },
+    });
     const { sts } = workload(render(c), 'orders-db');
     expect(sts.metadata.labels).toEqual({
-      'team': 'a', 'app.kubernetes.io/name': 'orders-db', 'app.kubernetes.io/instance': 'orders', 'app.kubernetes.io/component': 'primary',
-      'app.kubernetes.io/part-of': 'shop', 'app.kubernetes.io/version': '16', 'app.kubernetes.io/managed-by': 'cdk8s-tiers',
+      team: 'a',
+      'app.kubernetes.io/name': 'orders-db',
+      'app.kubernetes.io/instance': 'orders',
+      'app.kubernetes.io/component': 'primary',
+      'app.kubernetes.io/part-of': 'shop',
+      'app.kubernetes.io/version': '16',
+      'app.kubernetes.io/managed-by': 'cdk8s-tiers',
     });
     expect(sts.metadata.annotations).toEqual({ 'example.com/x': 'y' });
     expect(sts.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'orders-db', 'app.kubernetes.io/instance': 'orders' });
@@ -172,8 +246,9 @@ describe('name and identity', () => {
 
   test('accepts a name of exactly 52 characters and rejects 53', () => {
     expect(problemsOf((c) => database(c, { name: `a${'b'.repeat(51)}` }))).toEqual([]);
-    expect(message((c) => database(c, { name: `a${'b'.repeat(52)}` })))
-      .toMatch(/name: got "ab{52}"; must be a DNS-1035 label of at most 52 characters \(the StatefulSet controller adds "-<hash>"/);
+    expect(message((c) => database(c, { name: `a${'b'.repeat(52)}` }))).toMatch(
+      /name: got "ab{52}"; must be a DNS-1035 label of at most 52 characters \(the StatefulSet controller adds "-<hash>"/,
+    );
   });
 
   test('rejects bad name, namespace, labels and identity values', () => {
@@ -185,8 +260,9 @@ describe('name and identity', () => {
   });
 
   test('rejects an engine that is not a DatabaseEngine, and only that', () => {
-    expect(problemsOf((c) => new StatefulDatabase(c, 'db', { engine: { kind: 'postgres' } as unknown as DatabaseEngine })))
-      .toEqual(['[test/db] engine: got {"kind":"postgres"}; must be a DatabaseEngine. Fix: use DatabaseEngine.postgres({ version: \'16.4\' }), .mysql(...), .redis(...) or .custom(...)']);
+    expect(problemsOf((c) => new StatefulDatabase(c, 'db', { engine: { kind: 'postgres' } as unknown as DatabaseEngine }))).toEqual([
+      '[test/db] engine: got {"kind":"postgres"}; must be a DatabaseEngine. Fix: use DatabaseEngine.postgres({ version: \'16.4\' }), .mysql(...), .redis(...) or .custom(...)',
+    ]);
   });
 
   test('reports every problem of one synth at once', () => {
@@ -216,27 +292,39 @@ describe('volume claims', () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     database(c, { claimRetention: { whenScaled: ClaimRetention.DELETE } });
     const objects = render(c);
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/1 waived finding:\n.*waived policy\/retain-volumes on StatefulSet db: claimRetention asks for ClaimRetention.DELETE by name/));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(/1 waived finding:\n.*waived policy\/retain-volumes on StatefulSet db: claimRetention asks for ClaimRetention.DELETE by name/),
+    );
     warn.mockRestore();
     const { sts } = workload(objects);
     expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Delete' });
-    expect(sts.metadata.annotations).toEqual({ 'guardrails.cdk8s-tiers.io/waive': 'policy/retain-volumes=claimRetention asks for ClaimRetention.DELETE by name' });
+    expect(sts.metadata.annotations).toEqual({
+      'guardrails.cdk8s-tiers.io/waive': 'policy/retain-volumes=claimRetention asks for ClaimRetention.DELETE by name',
+    });
     expect(find(objects, 'Service', 'db').metadata.annotations).toBeUndefined();
   });
 
-  test('keeps the user\'s own waivers next to the Delete waiver', () => {
+  test("keeps the user's own waivers next to the Delete waiver", () => {
     const c = chart();
     jest.spyOn(console, 'warn').mockImplementationOnce(() => undefined);
-    database(c, { claimRetention: { whenDeleted: ClaimRetention.DELETE }, annotations: { 'guardrails.cdk8s-tiers.io/waive': 'policy/image-pull-policy=air-gapped mirror' } });
-    expect(workload(render(c)).sts.metadata.annotations['guardrails.cdk8s-tiers.io/waive'])
-      .toBe('policy/image-pull-policy=air-gapped mirror; policy/retain-volumes=claimRetention asks for ClaimRetention.DELETE by name');
+    database(c, {
+      claimRetention: { whenDeleted: ClaimRetention.DELETE },
+      annotations: { 'guardrails.cdk8s-tiers.io/waive': 'policy/image-pull-policy=air-gapped mirror' },
+    });
+    expect(workload(render(c)).sts.metadata.annotations['guardrails.cdk8s-tiers.io/waive']).toBe(
+      'policy/image-pull-policy=air-gapped mirror; policy/retain-volumes=claimRetention asks for ClaimRetention.DELETE by name',
+    );
   });
 
   test('can configure size, class and access modes of the data claim', () => {
     const c = chart();
     database(c, { storage: '1.5Ti', storageClassName: 'fast-ssd', accessModes: [VolumeAccessMode.READ_WRITE_ONCE_POD] });
-    expect(workload(render(c)).sts.spec.volumeClaimTemplates[0].spec)
-      .toEqual({ accessModes: ['ReadWriteOncePod'], storageClassName: 'fast-ssd', volumeMode: 'Filesystem', resources: { requests: { storage: '1.5Ti' } } });
+    expect(workload(render(c)).sts.spec.volumeClaimTemplates[0].spec).toEqual({
+      accessModes: ['ReadWriteOncePod'],
+      storageClassName: 'fast-ssd',
+      volumeMode: 'Filesystem',
+      resources: { requests: { storage: '1.5Ti' } },
+    });
   });
 
   test('can bind to volumes without a class with storageClassName ""', () => {
@@ -247,7 +335,12 @@ describe('volume claims', () => {
 
   test('can add named claims, mounted by name; 1Gi ReadWriteOnce by default', () => {
     const c = chart();
-    database(c, { volumeClaims: [{ name: 'wal', mountPath: '/var/lib/postgresql/wal' }, { name: 'archive', mountPath: '/archive', storage: '100Gi', storageClassName: 'cold', accessModes: [VolumeAccessMode.READ_WRITE_MANY] }] });
+    database(c, {
+      volumeClaims: [
+        { name: 'wal', mountPath: '/var/lib/postgresql/wal' },
+        { name: 'archive', mountPath: '/archive', storage: '100Gi', storageClassName: 'cold', accessModes: [VolumeAccessMode.READ_WRITE_MANY] },
+      ],
+    });
     const { sts, container, pod } = workload(render(c));
     expect(sts.spec.volumeClaimTemplates.slice(1)).toEqual([
       pvc('wal', { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } }),
@@ -265,34 +358,55 @@ describe('volume claims', () => {
   });
 
   test.each([
-    ['"0"', '0'], ['a milli-quantity', '10m'], ['no quantity', 'ten gigs'], ['a negative size', '-1Gi'], ['below 1Mi', '1Ki'],
+    ['"0"', '0'],
+    ['a milli-quantity', '10m'],
+    ['no quantity', 'ten gigs'],
+    ['a negative size', '-1Gi'],
+    ['below 1Mi', '1Ki'],
   ])('rejects storage: %s', (_what, storage) => {
     expect(message((c) => database(c, { storage }))).toMatch(/storage: got .*; must be a Kubernetes quantity of at least 1Mi/);
   });
 
   test('rejects bad class, access modes and retention', () => {
-    const m = message((c) => database(c, {
-      storageClassName: 'Fast SSD', accessModes: [], claimRetention: { whenDeleted: 'Forget' as ClaimRetention },
-    }));
+    const m = message((c) =>
+      database(c, {
+        storageClassName: 'Fast SSD',
+        accessModes: [],
+        claimRetention: { whenDeleted: 'Forget' as ClaimRetention },
+      }),
+    );
     expect(m).toMatch(/storageClassName: got "Fast SSD"; must be a StorageClass name/);
     expect(m).toMatch(/accessModes: got \[\]; must be a non-empty list of VolumeAccessMode values/);
     expect(m).toMatch(/claimRetention.whenDeleted: got "Forget"; must be ClaimRetention.RETAIN or ClaimRetention.DELETE/);
   });
 
   test('rejects claim names clashing with the data claim or a pod volume', () => {
-    const m = message((c) => database(c, { volumeClaims: [{ name: 'data', mountPath: '/a' }, { name: 'tmp', mountPath: '/b' }, { name: 'var-run-postgresql', mountPath: '/c' }] }));
+    const m = message((c) =>
+      database(c, {
+        volumeClaims: [
+          { name: 'data', mountPath: '/a' },
+          { name: 'tmp', mountPath: '/b' },
+          { name: 'var-run-postgresql', mountPath: '/c' },
+        ],
+      }),
+    );
     expect(m).toMatch(/volumeClaims\[0\]: got "data"; the volume name is already used by the data claim/);
     expect(m).toMatch(/volumeClaims\[1\]: got "tmp"; the volume name is already used by writablePaths/);
     expect(m).toMatch(/volumeClaims\[2\]: got "var-run-postgresql"; the volume name is already used by writablePaths/);
   });
 
   test('rejects two claims of one name, a bad name, a relative or clashing mount path, and a bad size', () => {
-    const m = message((c) => database(c, {
-      volumeClaims: [
-        { name: 'wal', mountPath: '/wal' }, { name: 'wal', mountPath: '/wal2' }, { name: 'Logs', mountPath: 'logs' },
-        { name: 'x', mountPath: '/var/lib/postgresql/data' }, { name: 'y', mountPath: '/y', storage: '10m' },
-      ],
-    }));
+    const m = message((c) =>
+      database(c, {
+        volumeClaims: [
+          { name: 'wal', mountPath: '/wal' },
+          { name: 'wal', mountPath: '/wal2' },
+          { name: 'Logs', mountPath: 'logs' },
+          { name: 'x', mountPath: '/var/lib/postgresql/data' },
+          { name: 'y', mountPath: '/y', storage: '10m' },
+        ],
+      }),
+    );
     expect(m).toMatch(/volumeClaims\[1\]: got "wal"; the volume name is already used by volumeClaims\[0\]/);
     expect(m).toMatch(/volumeClaims\[2\].name: got "Logs"; a claim template name must be a DNS-1123 label/);
     expect(m).toMatch(/volumeClaims\[2\].mountPath: got "logs"; must be an absolute path/);
@@ -310,11 +424,12 @@ describe('writable paths, env, args, probes, resources, security', () => {
   });
 
   test('rejects a writable path on the data path', () => {
-    expect(message((c) => database(c, { writablePaths: ['/var/lib/postgresql/data'] })))
-      .toMatch(/writablePaths: got "\/var\/lib\/postgresql\/data"; the container already mounts a volume at that path/);
+    expect(message((c) => database(c, { writablePaths: ['/var/lib/postgresql/data'] }))).toMatch(
+      /writablePaths: got "\/var\/lib\/postgresql\/data"; the container already mounts a volume at that path/,
+    );
   });
 
-  test('can add env and args after the engine\'s', () => {
+  test("can add env and args after the engine's", () => {
     const c = chart();
     database(c, { env: { POSTGRES_INITDB_ARGS: EnvValue.fromValue('--data-checksums') }, args: ['-c', 'max_connections=200'] });
     const { container } = workload(render(c));
@@ -364,8 +479,9 @@ describe('Secret', () => {
   });
 
   test('suggests a Secret name when it is missing', () => {
-    expect(message((c) => new StatefulDatabase(c, 'orders', { engine: postgres() })))
-      .toMatch(/with the keys "username", "password"; the library never writes secret values. Fix: .* set secretName: "orders-credentials"/);
+    expect(message((c) => new StatefulDatabase(c, 'orders', { engine: postgres() }))).toMatch(
+      /with the keys "username", "password"; the library never writes secret values. Fix: .* set secretName: "orders-credentials"/,
+    );
   });
 });
 
@@ -375,11 +491,16 @@ describe('Services', () => {
     const db = database(c);
     const objects = render(c);
     expect(find(objects, 'Service', 'db-headless').spec).toEqual({
-      type: 'ClusterIP', clusterIP: 'None', publishNotReadyAddresses: true, selector: SELECTOR,
+      type: 'ClusterIP',
+      clusterIP: 'None',
+      publishNotReadyAddresses: true,
+      selector: SELECTOR,
       ports: [{ name: 'postgres', port: 5432, targetPort: 'postgres', protocol: 'TCP' }],
     });
     expect(find(objects, 'Service', 'db').spec).toEqual({
-      type: 'ClusterIP', selector: SELECTOR, ports: [{ name: 'postgres', port: 5432, targetPort: 'postgres', protocol: 'TCP' }],
+      type: 'ClusterIP',
+      selector: SELECTOR,
+      ports: [{ name: 'postgres', port: 5432, targetPort: 'postgres', protocol: 'TCP' }],
     });
     expect(workload(objects).sts.spec.serviceName).toBe(db.headlessServiceName);
     expect([db.headlessServiceName, db.serviceType, db.servicePort, db.nodePort]).toEqual(['db-headless', ServiceType.CLUSTER_IP, 5432, undefined]);
@@ -402,16 +523,22 @@ describe('Services', () => {
   });
 
   test('rejects a node port without NodePort, out of range, or taken by another tier', () => {
-    expect(message((c) => database(c, { nodePort: 31432 }))).toMatch(/nodePort: got 31432; only a NodePort Service has a node port \(serviceType is ClusterIP\)/);
-    expect(message((c) => database(c, { serviceType: ServiceType.NODE_PORT, nodePort: 8080 }))).toMatch(/nodePort: got 8080; must be a node port from 30000 to 32767/);
+    expect(message((c) => database(c, { nodePort: 31432 }))).toMatch(
+      /nodePort: got 31432; only a NodePort Service has a node port \(serviceType is ClusterIP\)/,
+    );
+    expect(message((c) => database(c, { serviceType: ServiceType.NODE_PORT, nodePort: 8080 }))).toMatch(
+      /nodePort: got 8080; must be a node port from 30000 to 32767/,
+    );
     const clash = problemsOf((c) => {
       database(c, { serviceType: ServiceType.NODE_PORT, nodePort: 30080 });
       new StatelessWebTier(c, 'front', { image: 'nginx:1.27.2', nodePort: 30080 });
     });
-    expect(clash).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^\[test\/db\] nodePort: got 30080; is also asked for by test\/front/),
-      expect.stringMatching(/^\[test\/front\] nodePort: got 30080; is also asked for by test\/db/),
-    ]));
+    expect(clash).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\[test\/db\] nodePort: got 30080; is also asked for by test\/front/),
+        expect.stringMatching(/^\[test\/front\] nodePort: got 30080; is also asked for by test\/db/),
+      ]),
+    );
   });
 
   test('rejects bad service type and port', () => {
@@ -445,8 +572,9 @@ describe('identity helpers', () => {
   });
 
   test('the database alone is checked by the guardrails at synth too', () => {
-    expect(problemsOf((c) => database(c, { serviceAccountName: 'missing' })).join('\n'))
-      .toMatch(/\[test\/db\/statefulset\] api\/references: StatefulSet db: refers to ServiceAccount "missing", which is not in the output/);
+    expect(problemsOf((c) => database(c, { serviceAccountName: 'missing' })).join('\n')).toMatch(
+      /\[test\/db\/statefulset\] api\/references: StatefulSet db: refers to ServiceAccount "missing", which is not in the output/,
+    );
   });
 
   test('rejects a replica that does not exist', () => {
@@ -465,10 +593,15 @@ describe('NetworkPolicy and PodDisruptionBudget', () => {
     expect(policy.spec.podSelector).toEqual({ matchLabels: SELECTOR });
     expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(policy.spec.ingress).toEqual([]);
-    expect(policy.spec.egress).toEqual([{
-      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-      ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
-    }]);
+    expect(policy.spec.egress).toEqual([
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [
+          { protocol: 'UDP', port: 53 },
+          { protocol: 'TCP', port: 53 },
+        ],
+      },
+    ]);
     expect(all(objects, 'PodDisruptionBudget')).toEqual([]);
     expect(db.podDisruptionBudget).toBeUndefined();
   });
@@ -477,7 +610,11 @@ describe('NetworkPolicy and PodDisruptionBudget', () => {
     const c = chart();
     new StatefulDatabase(c, 'db', { engine: etcd(), replicas: 3 });
     const objects = render(c);
-    expect(find(objects, 'PodDisruptionBudget', 'db').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: SELECTOR }, unhealthyPodEvictionPolicy: 'IfHealthyBudget' });
+    expect(find(objects, 'PodDisruptionBudget', 'db').spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: SELECTOR },
+      unhealthyPodEvictionPolicy: 'IfHealthyBudget',
+    });
     const policy = find(objects, 'NetworkPolicy', 'db').spec;
     expect(policy.ingress).toEqual([{ from: [{ podSelector: { matchLabels: SELECTOR } }], ports: [{ protocol: 'TCP', port: 2379 }] }]);
     expect(policy.egress[1]).toEqual({ to: [{ podSelector: { matchLabels: SELECTOR } }], ports: [{ protocol: 'TCP', port: 2379 }] });
@@ -489,8 +626,13 @@ describe('NetworkPolicy and PodDisruptionBudget', () => {
     const store = new StatelessWebTier(c, 'store', { image: 'minio/minio:RELEASE.2024-01-01T00-00-00Z', port: 9000, serviceType: ServiceType.CLUSTER_IP });
     db.allowEgressTo(store, 9000);
     const egress = find(render(c), 'NetworkPolicy', 'db').spec.egress;
-    expect(egress[1]).toEqual({ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'store', 'app.kubernetes.io/instance': 'store' } } }], ports: [{ protocol: 'TCP', port: 9000 }] });
-    expect(message((c2) => database(c2).allowEgressTo(new StatelessWebTier(c2, 'x', { image: 'a/b:1.0.0' }), 0))).toMatch(/allowEgressTo\(test\/x\) port: got 0/);
+    expect(egress[1]).toEqual({
+      to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'store', 'app.kubernetes.io/instance': 'store' } } }],
+      ports: [{ protocol: 'TCP', port: 9000 }],
+    });
+    expect(message((c2) => database(c2).allowEgressTo(new StatelessWebTier(c2, 'x', { image: 'a/b:1.0.0' }), 0))).toMatch(
+      /allowEgressTo\(test\/x\) port: got 0/,
+    );
   });
 });
 
@@ -515,8 +657,16 @@ describe('wiring a web tier to the database', () => {
       { from: [{ podSelector: { matchLabels: WEB } }], ports: [{ protocol: 'TCP', port: 5432 }] },
     ]);
     expect(find(objects, 'NetworkPolicy', 'api').spec.egress).toEqual([
-      expect.objectContaining({ ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }),
-      { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orders-db', 'app.kubernetes.io/instance': 'orders-db' } } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+      expect.objectContaining({
+        ports: [
+          { protocol: 'UDP', port: 53 },
+          { protocol: 'TCP', port: 53 },
+        ],
+      }),
+      {
+        to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orders-db', 'app.kubernetes.io/instance': 'orders-db' } } }],
+        ports: [{ protocol: 'TCP', port: 5432 }],
+      },
     ]);
     expect(connection).toMatchObject({ host: 'orders-db.shop.svc.cluster.local', port: 5432, podPort: 5432 });
     expect(Object.keys(connection.env)).toEqual(['USER', 'PASSWORD', 'NAME']);
@@ -528,7 +678,11 @@ describe('wiring a web tier to the database', () => {
     const api = new StatelessWebTier(c, 'api', { image: 'example/api:1.2.3' });
     api.connectTo(c.node.findChild('db') as StatefulDatabase, { envPrefix: 'PG' });
     const objects = render(c);
-    expect(envOf(mainContainer(find(objects, 'Deployment', 'api')))).toMatchObject({ PG_HOST: 'db', PG_PORT: '15432', PG_USER: 'secret:db-credentials/username' });
+    expect(envOf(mainContainer(find(objects, 'Deployment', 'api')))).toMatchObject({
+      PG_HOST: 'db',
+      PG_PORT: '15432',
+      PG_USER: 'secret:db-credentials/username',
+    });
     expect(find(objects, 'NetworkPolicy', 'api').spec.egress[1].ports).toEqual([{ protocol: 'TCP', port: 5432 }]);
   });
 
@@ -537,9 +691,12 @@ describe('wiring a web tier to the database', () => {
     const db = database(app);
     const web = new StatelessWebTier(new Chart(app.node.root, 'web', { namespace: 'shop' }), 'api', { image: 'example/api:1.2.3' });
     web.connectTo(db);
-    expect(find(render(app), 'NetworkPolicy', 'db').spec.ingress[0].from).toEqual([{
-      podSelector: { matchLabels: WEB }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } },
-    }]);
+    expect(find(render(app), 'NetworkPolicy', 'db').spec.ingress[0].from).toEqual([
+      {
+        podSelector: { matchLabels: WEB },
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } },
+      },
+    ]);
   });
 
   test('redis gives clients the password only; two clients get two rules', () => {
@@ -550,17 +707,26 @@ describe('wiring a web tier to the database', () => {
     a.connectTo(cache);
     b.connectTo(cache);
     const objects = render(c);
-    expect(envOf(mainContainer(find(objects, 'Deployment', 'a')))).toEqual({ CACHE_HOST: 'cache', CACHE_PORT: '6379', CACHE_PASSWORD: 'secret:db-credentials/password' });
-    expect(find(objects, 'NetworkPolicy', 'cache').spec.ingress.map((r: Manifest) => r.from[0].podSelector.matchLabels['app.kubernetes.io/name'])).toEqual(['a', 'b']);
+    expect(envOf(mainContainer(find(objects, 'Deployment', 'a')))).toEqual({
+      CACHE_HOST: 'cache',
+      CACHE_PORT: '6379',
+      CACHE_PASSWORD: 'secret:db-credentials/password',
+    });
+    expect(find(objects, 'NetworkPolicy', 'cache').spec.ingress.map((r: Manifest) => r.from[0].podSelector.matchLabels['app.kubernetes.io/name'])).toEqual([
+      'a',
+      'b',
+    ]);
   });
 
   test('rejects connecting twice with one prefix', () => {
-    expect(message((c) => {
-      const db = database(c);
-      const api = new StatelessWebTier(c, 'api', { image: 'example/api:1.2.3' });
-      api.connectTo(db);
-      api.connectTo(db);
-    })).toMatch(/connectTo\(test\/db\).env: got "DB_HOST"; container "api" already has an environment variable of that name/);
+    expect(
+      message((c) => {
+        const db = database(c);
+        const api = new StatelessWebTier(c, 'api', { image: 'example/api:1.2.3' });
+        api.connectTo(db);
+        api.connectTo(db);
+      }),
+    ).toMatch(/connectTo\(test\/db\).env: got "DB_HOST"; container "api" already has an environment variable of that name/);
   });
 });
 

@@ -18,8 +18,12 @@ describe('postgres preset', () => {
     const c = chart('shop');
     database(c, {
       engine: DatabaseEngine.postgres({
-        version: '17.2-bookworm', repository: 'registry.example.com/mirror/postgres', port: 5433,
-        database: 'orders', usernameKey: 'user', passwordKey: 'pass',
+        version: '17.2-bookworm',
+        repository: 'registry.example.com/mirror/postgres',
+        port: 5433,
+        database: 'orders',
+        usernameKey: 'user',
+        passwordKey: 'pass',
       }),
     });
     expect(render(c)).toMatchSnapshot();
@@ -32,7 +36,10 @@ describe('postgres preset', () => {
     expect(container.image).toBe('postgres:16.4');
     expect(container.ports).toEqual([{ name: 'postgres', containerPort: 5432, protocol: 'TCP' }]);
     expect(mounts(container)).toEqual({ '/var/lib/postgresql/data': 'data', '/tmp': 'tmp', '/var/run/postgresql': 'var-run-postgresql' });
-    expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: {} }, { name: 'var-run-postgresql', emptyDir: {} }]);
+    expect(pod.volumes).toEqual([
+      { name: 'tmp', emptyDir: {} },
+      { name: 'var-run-postgresql', emptyDir: {} },
+    ]);
     expect(envOf(container)).toEqual({
       POSTGRES_USER: 'secret:db-credentials/username',
       POSTGRES_PASSWORD: 'secret:db-credentials/password',
@@ -56,11 +63,29 @@ describe('postgres preset', () => {
     const { container } = workload(render(c));
     expect(container.readinessProbe).toEqual({
       exec: { command: ['pg_isready', '--quiet', '--host=127.0.0.1', '--port=5432'] },
-      initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 3, successThreshold: 1,
+      initialDelaySeconds: 0,
+      periodSeconds: 5,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+      successThreshold: 1,
     });
     const alive = ['sh', '-c', 'pg_isready --quiet --host=/var/run/postgresql --port=5432; test $? -le 1'];
-    expect(container.livenessProbe).toEqual({ exec: { command: alive }, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6, successThreshold: 1 });
-    expect(container.startupProbe).toEqual({ exec: { command: alive }, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60, successThreshold: 1 });
+    expect(container.livenessProbe).toEqual({
+      exec: { command: alive },
+      initialDelaySeconds: 0,
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 6,
+      successThreshold: 1,
+    });
+    expect(container.startupProbe).toEqual({
+      exec: { command: alive },
+      initialDelaySeconds: 0,
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 60,
+      successThreshold: 1,
+    });
   });
 
   test('defaults: the database name is derived from the name', () => {
@@ -72,12 +97,25 @@ describe('postgres preset', () => {
   test('can configure repository, port, database and Secret keys', () => {
     const c = chart();
     const db = database(c, {
-      engine: DatabaseEngine.postgres({ version: '16.4', repository: 'mirror.example.com/postgres', port: 6432, database: 'orders', usernameKey: 'user', passwordKey: 'pass' }),
+      engine: DatabaseEngine.postgres({
+        version: '16.4',
+        repository: 'mirror.example.com/postgres',
+        port: 6432,
+        database: 'orders',
+        usernameKey: 'user',
+        passwordKey: 'pass',
+      }),
     });
     const { container } = workload(render(c));
     expect(container.image).toBe('mirror.example.com/postgres:16.4');
     expect(container.ports[0].containerPort).toBe(6432);
-    expect(envOf(container)).toMatchObject({ POSTGRES_USER: 'secret:db-credentials/user', POSTGRES_PASSWORD: 'secret:db-credentials/pass', PGPORT: '6432', POSTGRES_DB: 'orders', PGDATABASE: 'orders' });
+    expect(envOf(container)).toMatchObject({
+      POSTGRES_USER: 'secret:db-credentials/user',
+      POSTGRES_PASSWORD: 'secret:db-credentials/pass',
+      PGPORT: '6432',
+      POSTGRES_DB: 'orders',
+      PGDATABASE: 'orders',
+    });
     expect(container.readinessProbe.exec.command).toContain('--port=6432');
     expect(db.servicePort).toBe(6432);
     expect(db.engine.port).toBe(6432);
@@ -110,8 +148,9 @@ describe('postgres preset', () => {
     ['a dash', 'orders-db'],
     ['64 characters', 'a'.repeat(64)],
   ])('rejects bad database name: %s (PostgreSQL limit 63)', (_what, name) => {
-    expect(problemsOf((c) => database(c, { engine: DatabaseEngine.postgres({ version: '16.4', database: name }) })).join('\n'))
-      .toMatch(/engine.database: got .*; a PostgreSQL database name here must be at most 63 lower-case letters/);
+    expect(problemsOf((c) => database(c, { engine: DatabaseEngine.postgres({ version: '16.4', database: name }) })).join('\n')).toMatch(
+      /engine.database: got .*; a PostgreSQL database name here must be at most 63 lower-case letters/,
+    );
   });
 
   test('rejects bad Secret key and bad port', () => {
@@ -121,8 +160,9 @@ describe('postgres preset', () => {
   });
 
   test('rejects a bad repository as an image problem', () => {
-    expect(problemsOf((c) => database(c, { engine: DatabaseEngine.postgres({ version: '16.4', repository: 'Not A Repo' }) })).join('\n'))
-      .toMatch(/engine.image: got "Not A Repo:16.4"; must be an image reference/);
+    expect(problemsOf((c) => database(c, { engine: DatabaseEngine.postgres({ version: '16.4', repository: 'Not A Repo' }) })).join('\n')).toMatch(
+      /engine.image: got "Not A Repo:16.4"; must be an image reference/,
+    );
   });
 });
 
@@ -139,8 +179,13 @@ describe('mysql preset', () => {
     const c = chart('shop');
     database(c, {
       engine: DatabaseEngine.mysql({
-        version: '8.0.40-debian', repository: 'registry.example.com/mirror/mysql', port: 3307,
-        database: 'orders', usernameKey: 'user', passwordKey: 'pass', rootPasswordKey: 'root',
+        version: '8.0.40-debian',
+        repository: 'registry.example.com/mirror/mysql',
+        port: 3307,
+        database: 'orders',
+        usernameKey: 'user',
+        passwordKey: 'pass',
+        rootPasswordKey: 'root',
       }),
     });
     expect(render(c)).toMatchSnapshot();
@@ -168,22 +213,41 @@ describe('mysql preset', () => {
     const c = chart();
     database(c, { engine: mysql() });
     const { container } = workload(render(c));
-    expect(container.readinessProbe.exec.command).toEqual(['mysqladmin', 'ping', '--silent', '--connect-timeout=3', '--protocol=TCP', '--host=127.0.0.1', '--port=3306']);
+    expect(container.readinessProbe.exec.command).toEqual([
+      'mysqladmin',
+      'ping',
+      '--silent',
+      '--connect-timeout=3',
+      '--protocol=TCP',
+      '--host=127.0.0.1',
+      '--port=3306',
+    ]);
     const alive = ['mysqladmin', 'ping', '--silent', '--connect-timeout=3', '--protocol=SOCKET', '--socket=/var/run/mysqld/mysqld.sock'];
     expect(container.livenessProbe.exec.command).toEqual(alive);
     expect(container.startupProbe.exec.command).toEqual(alive);
     expect(container.startupProbe.failureThreshold).toBe(60);
   });
 
-  test('can configure port, database and keys; extra args come after the engine\'s', () => {
+  test("can configure port, database and keys; extra args come after the engine's", () => {
     const c = chart();
     database(c, {
       engine: DatabaseEngine.mysql({ version: '8.4.3', port: 3307, database: 'orders', usernameKey: 'u', passwordKey: 'p', rootPasswordKey: 'r' }),
       args: ['--max-connections=500'],
     });
     const { container } = workload(render(c));
-    expect(container.args).toEqual(['--datadir=/var/lib/mysql/data', '--port=3307', '--socket=/var/run/mysqld/mysqld.sock', '--secure-file-priv=NULL', '--max-connections=500']);
-    expect(envOf(container)).toEqual({ MYSQL_ROOT_PASSWORD: 'secret:db-credentials/r', MYSQL_USER: 'secret:db-credentials/u', MYSQL_PASSWORD: 'secret:db-credentials/p', MYSQL_DATABASE: 'orders' });
+    expect(container.args).toEqual([
+      '--datadir=/var/lib/mysql/data',
+      '--port=3307',
+      '--socket=/var/run/mysqld/mysqld.sock',
+      '--secure-file-priv=NULL',
+      '--max-connections=500',
+    ]);
+    expect(envOf(container)).toEqual({
+      MYSQL_ROOT_PASSWORD: 'secret:db-credentials/r',
+      MYSQL_USER: 'secret:db-credentials/u',
+      MYSQL_PASSWORD: 'secret:db-credentials/p',
+      MYSQL_DATABASE: 'orders',
+    });
     expect(container.readinessProbe.exec.command).toContain('--port=3307');
   });
 
@@ -195,8 +259,9 @@ describe('mysql preset', () => {
   });
 
   test('rejects a database name above the MySQL limit of 64', () => {
-    expect(problemsOf((c) => database(c, { engine: DatabaseEngine.mysql({ version: '8.4.3', database: 'a'.repeat(65) }) })).join('\n'))
-      .toMatch(/engine.database: got "a{65}"; a MySQL database name here must be at most 64/);
+    expect(problemsOf((c) => database(c, { engine: DatabaseEngine.mysql({ version: '8.4.3', database: 'a'.repeat(65) }) })).join('\n')).toMatch(
+      /engine.database: got "a{65}"; a MySQL database name here must be at most 64/,
+    );
     expect(problemsOf((c) => database(c, { engine: DatabaseEngine.mysql({ version: '8.4.3', database: 'a'.repeat(64) }) }))).toEqual([]);
   });
 });
@@ -212,7 +277,9 @@ describe('redis preset', () => {
 
   test('snapshot: every option', () => {
     const c = chart('shop');
-    database(c, { engine: DatabaseEngine.redis({ version: '7.4.1-alpine', repository: 'registry.example.com/mirror/redis', port: 6380, passwordKey: 'redis-password' }) });
+    database(c, {
+      engine: DatabaseEngine.redis({ version: '7.4.1-alpine', repository: 'registry.example.com/mirror/redis', port: 6380, passwordKey: 'redis-password' }),
+    });
     expect(render(c)).toMatchSnapshot();
   });
 
@@ -289,33 +356,47 @@ describe('every preset', () => {
     database(c, { engine: engine() });
     const { container, pod } = workload(render(c));
     expect(pod.securityContext).toEqual({
-      runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' },
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      fsGroup: 10001,
+      fsGroupChangePolicy: 'OnRootMismatch',
+      seccompProfile: { type: 'RuntimeDefault' },
     });
-    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true });
+    expect(container.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+    });
     expect(mounts(container)['/tmp']).toBe('tmp');
   });
 
   test.each(presets)('%s: rejects a missing Secret name, naming the keys', (name, engine) => {
-    expect(problemsOf((c) => new StatefulDatabase(c, 'db', { engine: engine() })).join('\n'))
-      .toMatch(new RegExp(`secretName: got \\(not set\\); the ${name} engine reads its credentials from a Secret you create, with the keys "`));
+    expect(problemsOf((c) => new StatefulDatabase(c, 'db', { engine: engine() })).join('\n')).toMatch(
+      new RegExp(`secretName: got \\(not set\\); the ${name} engine reads its credentials from a Secret you create, with the keys "`),
+    );
   });
 
   test.each(presets)('%s: rejects more than one replica (no replication)', (name, engine) => {
-    expect(problemsOf((c) => database(c, { engine: engine(), replicas: 2 })).join('\n'))
-      .toMatch(new RegExp(`replicas: got 2; the ${name} preset runs one server without replication`));
+    expect(problemsOf((c) => database(c, { engine: engine(), replicas: 2 })).join('\n')).toMatch(
+      new RegExp(`replicas: got 2; the ${name} preset runs one server without replication`),
+    );
     expect(problemsOf((c) => database(c, { engine: engine(), replicas: 0 }))).toEqual([]);
   });
 });
 
 describe('custom engine', () => {
-  const etcd = (extra: Partial<Parameters<typeof DatabaseEngine.custom>[0]> = {}) => DatabaseEngine.custom({
-    image: 'registry.k8s.io/etcd:3.5.15-0',
-    port: 2379,
-    dataPath: '/var/lib/etcd',
-    readiness: Probe.httpGet('/readyz', { periodSeconds: 5 }),
-    liveness: Probe.httpGet('/livez', { periodSeconds: 10, failureThreshold: 6 }),
-    ...extra,
-  });
+  const etcd = (extra: Partial<Parameters<typeof DatabaseEngine.custom>[0]> = {}) =>
+    DatabaseEngine.custom({
+      image: 'registry.k8s.io/etcd:3.5.15-0',
+      port: 2379,
+      dataPath: '/var/lib/etcd',
+      readiness: Probe.httpGet('/readyz', { periodSeconds: 5 }),
+      liveness: Probe.httpGet('/livez', { periodSeconds: 10, failureThreshold: 6 }),
+      ...extra,
+    });
 
   test('snapshot: defaults', () => {
     const c = chart('shop');
@@ -365,12 +446,20 @@ describe('custom engine', () => {
   });
 
   test('rejects missing probes, a bad data path, a bad port name, a floating image and a bad clientEnv suffix', () => {
-    const problems = problemsOf((c) => new StatefulDatabase(c, 'etcd', {
-      engine: DatabaseEngine.custom({
-        image: 'registry.k8s.io/etcd:latest', port: 2379, portName: 'Client', dataPath: 'var/lib/etcd',
-        readiness: undefined as unknown as Probe, liveness: Probe.tcpSocket(), clientEnv: { 'PASS WORD': EnvValue.fromValue('x') },
-      }),
-    })).join('\n');
+    const problems = problemsOf(
+      (c) =>
+        new StatefulDatabase(c, 'etcd', {
+          engine: DatabaseEngine.custom({
+            image: 'registry.k8s.io/etcd:latest',
+            port: 2379,
+            portName: 'Client',
+            dataPath: 'var/lib/etcd',
+            readiness: undefined as unknown as Probe,
+            liveness: Probe.tcpSocket(),
+            clientEnv: { 'PASS WORD': EnvValue.fromValue('x') },
+          }),
+        }),
+    ).join('\n');
     expect(problems).toMatch(/engine.image: got "registry.k8s.io\/etcd:latest"; must be pinned/);
     expect(problems).toMatch(/engine.portName: got "Client"; must be an IANA service name/);
     expect(problems).toMatch(/engine.dataPath: got "var\/lib\/etcd"; must be an absolute, normalised path/);
@@ -379,24 +468,32 @@ describe('custom engine', () => {
   });
 
   test('rejects a custom engine without a port or image', () => {
-    const problems = problemsOf((c) => new StatefulDatabase(c, 'etcd', { engine: DatabaseEngine.custom({ dataPath: '/d', readiness: Probe.exec(['a']), liveness: Probe.exec(['b']) } as never) })).join('\n');
+    const problems = problemsOf(
+      (c) =>
+        new StatefulDatabase(c, 'etcd', {
+          engine: DatabaseEngine.custom({ dataPath: '/d', readiness: Probe.exec(['a']), liveness: Probe.exec(['b']) } as never),
+        }),
+    ).join('\n');
     expect(problems).toMatch(/engine.port: got \(not set\); a custom engine needs the port its server listens on/);
     expect(problems).toMatch(/engine.image: got \(not set\); must be an image reference/);
   });
 
   test('rejects identical readiness and liveness', () => {
     const same = Probe.tcpSocket({ periodSeconds: 5 });
-    expect(problemsOf((c) => new StatefulDatabase(c, 'etcd', { engine: etcd({ readiness: same, liveness: same }) })).join('\n'))
-      .toMatch(/liveness: got "the same handler as readiness"; liveness and readiness must use different handlers/);
+    expect(problemsOf((c) => new StatefulDatabase(c, 'etcd', { engine: etcd({ readiness: same, liveness: same }) })).join('\n')).toMatch(
+      /liveness: got "the same handler as readiness"; liveness and readiness must use different handlers/,
+    );
   });
 
   test('rejects a secretName, which a custom engine would not use', () => {
-    expect(problemsOf((c) => new StatefulDatabase(c, 'etcd', { engine: etcd(), secretName: 'etcd-auth' })).join('\n'))
-      .toMatch(/secretName: got "etcd-auth"; a custom engine does not read a Secret by itself/);
+    expect(problemsOf((c) => new StatefulDatabase(c, 'etcd', { engine: etcd(), secretName: 'etcd-auth' })).join('\n')).toMatch(
+      /secretName: got "etcd-auth"; a custom engine does not read a Secret by itself/,
+    );
   });
 
   test('rejects a bad writable path of the engine', () => {
-    expect(problemsOf((c) => new StatefulDatabase(c, 'etcd', { engine: etcd({ writablePaths: ['/run/'] }) })).join('\n'))
-      .toMatch(/engine.writablePaths: got "\/run\/"; each writable path must be an absolute, normalised path/);
+    expect(problemsOf((c) => new StatefulDatabase(c, 'etcd', { engine: etcd({ writablePaths: ['/run/'] }) })).join('\n')).toMatch(
+      /engine.writablePaths: got "\/run\/"; each writable path must be an absolute, normalised path/,
+    );
   });
 });

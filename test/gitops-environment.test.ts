@@ -10,7 +10,11 @@ import { load } from 'js-yaml';
 import { Manifest } from './util';
 
 const app = () => new GitOpsApp({ outdir: 'never-written', cliOutdir: '' });
-const objectsOf = (env: Environment): Manifest[] => env.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as Manifest);
+const objectsOf = (env: Environment): Manifest[] =>
+  env.node
+    .findAll()
+    .filter(ApiObject.isApiObject)
+    .map((o) => o.toJson() as Manifest);
 const rendered = (a: GitOpsApp) => a.render().files;
 
 describe('environment', () => {
@@ -32,14 +36,24 @@ describe('environment', () => {
     const none = new Environment(a, 'prod', { namespace: 'shop-prod', createNamespace: false });
     expect(none.namespaceObject).toBeUndefined();
     new k8s.KubeConfigMap(none, 'cm', { metadata: { name: 'c' } });
-    expect(Object.keys(rendered(a)).filter((f) => f.startsWith('prod/'))).toEqual(['prod/README.md', 'prod/configmap-shop-prod-c.yaml', 'prod/kustomization.yaml']);
+    expect(Object.keys(rendered(a)).filter((f) => f.startsWith('prod/'))).toEqual([
+      'prod/README.md',
+      'prod/configmap-shop-prod-c.yaml',
+      'prod/kustomization.yaml',
+    ]);
   });
 
   test('objects of the environment land in its namespace', () => {
     const env = new Environment(app(), 'dev', { namespace: 'shop-dev' });
     const tier = new StatelessWebTier(env, 'web', { image: 'nginx:1.27.2' });
     expect(tier.host).toBe('web.shop-dev.svc.cluster.local');
-    expect(new Set(objectsOf(env).filter((o) => o.kind !== 'Namespace').map((o) => o.metadata.namespace))).toEqual(new Set(['shop-dev']));
+    expect(
+      new Set(
+        objectsOf(env)
+          .filter((o) => o.kind !== 'Namespace')
+          .map((o) => o.metadata.namespace),
+      ),
+    ).toEqual(new Set(['shop-dev']));
   });
 
   test('Environment.containing finds the environment; instanceof tells it from other charts', () => {
@@ -50,13 +64,17 @@ describe('environment', () => {
     const chart = new Chart(Testing.app(), 'plain');
     expect(chart instanceof Environment).toBe(false);
     expect(env instanceof Environment).toBe(true);
-    expect(() => Environment.containing(chart)).toThrow(/\[Environment\.containing\] c: got "plain"; is not inside an Environment\. Fix: pass a construct created in an Environment/);
+    expect(() => Environment.containing(chart)).toThrow(
+      /\[Environment\.containing\] c: got "plain"; is not inside an Environment\. Fix: pass a construct created in an Environment/,
+    );
   });
 
   test('rejects a bad name, a bad namespace and bad namespace labels', () => {
     const a = app();
     new Environment(a, 'Dev_1', { namespace: 'Shop', namespaceLabels: { 'bad key!': 'x' } });
-    expect(() => a.render()).toThrow(/\[Dev_1\] id: got "Dev_1"; names the folder of the environment: a DNS-1123 label other than "argocd"[\s\S]*\[Dev_1\] namespace: got "Shop"; must be a DNS-1123 label[\s\S]*namespaceLabels key: got "bad key!"/);
+    expect(() => a.render()).toThrow(
+      /\[Dev_1\] id: got "Dev_1"; names the folder of the environment: a DNS-1123 label other than "argocd"[\s\S]*\[Dev_1\] namespace: got "Shop"; must be a DNS-1123 label[\s\S]*namespaceLabels key: got "bad key!"/,
+    );
   });
 
   test('rejects an environment named argocd and two environments sharing a namespace', () => {
@@ -94,7 +112,7 @@ describe('overrides', () => {
     auto: { autoscaling: { minReplicas: 2, maxReplicas: 5 }, imageTag: `sha256:${'a'.repeat(64)}` },
   };
 
-  test('defaults: the definition\'s values when the environment has none', () => {
+  test("defaults: the definition's values when the environment has none", () => {
     const env = new Environment(app(), 'dev');
     expect(env.replicas('web', 3)).toBe(3);
     expect(env.replicas('web')).toBeUndefined();
@@ -135,28 +153,38 @@ describe('overrides', () => {
         db: { storage: '20 GB' },
       },
     });
-    expect(() => a.render()).toThrow(new RegExp([
-      /\[dev\] tiers\.web\.replicas: got -1; must be a whole number >= 0/,
-      /\[dev\] tiers\.web\.nodePort: got 80; must be a node port from 30000 to 32767/,
-      /\[dev\] tiers\.web\.imageTag: got "latest"; must be a version tag \(not "latest"\)/,
-      /\[dev\] tiers\.both\.replicas: got 2; cannot be set together with autoscaling/,
-      /\[dev\] tiers\.tag\.imageTag: got "no spaces"/,
-      /\[dev\] tiers\.db\.storage: got "20 GB"/,
-    ].map((r) => r.source).join('[\\s\\S]*')));
+    expect(() => a.render()).toThrow(
+      new RegExp(
+        [
+          /\[dev\] tiers\.web\.replicas: got -1; must be a whole number >= 0/,
+          /\[dev\] tiers\.web\.nodePort: got 80; must be a node port from 30000 to 32767/,
+          /\[dev\] tiers\.web\.imageTag: got "latest"; must be a version tag \(not "latest"\)/,
+          /\[dev\] tiers\.both\.replicas: got 2; cannot be set together with autoscaling/,
+          /\[dev\] tiers\.tag\.imageTag: got "no spaces"/,
+          /\[dev\] tiers\.db\.storage: got "20 GB"/,
+        ]
+          .map((r) => r.source)
+          .join('[\\s\\S]*'),
+      ),
+    );
   });
 
   test('rejects overrides of a tier the definition never reads (a typo)', () => {
     const a = app();
     const env = new Environment(a, 'dev', { tiers: { fornt: { replicas: 1 } } });
     new StatelessWebTier(env, 'front', { image: 'nginx:1.27.2', replicas: env.replicas('front', 2) });
-    expect(() => a.render()).toThrow(/\[dev\] tiers\.fornt: got \{"replicas":1\}; the app definition reads no value of a tier "fornt" \(it reads: front\), so these overrides would be ignored/);
+    expect(() => a.render()).toThrow(
+      /\[dev\] tiers\.fornt: got \{"replicas":1\}; the app definition reads no value of a tier "fornt" \(it reads: front\), so these overrides would be ignored/,
+    );
   });
 
   test('rejects an override field the definition never reads', () => {
     const a = app();
     const env = new Environment(a, 'dev', { tiers: { front: { replicas: 1, imageTag: '1.27.3' } } });
     new StatelessWebTier(env, 'front', { image: 'nginx:1.27.2', replicas: env.replicas('front', 2) });
-    expect(() => a.render()).toThrow(/\[dev\] tiers\.front\.imageTag: got "1\.27\.3"; the app definition never reads it \(env\.image\('front', \.\.\.\)\), so it would be ignored/);
+    expect(() => a.render()).toThrow(
+      /\[dev\] tiers\.front\.imageTag: got "1\.27\.3"; the app definition never reads it \(env\.image\('front', \.\.\.\)\), so it would be ignored/,
+    );
   });
 });
 
@@ -169,10 +197,21 @@ describe('Argo CD', () => {
 
   test('can configure everything, per environment too', () => {
     const a = new GitOpsApp({
-      outdir: 'dist', cliOutdir: '',
-      argoCd: { repoURL: 'git@example.com:repo.git', targetRevision: 'main', path: 'deploy', namespace: 'gitops', project: 'shop', destinationServer: 'https://a.example.com', autoSync: false },
+      outdir: 'dist',
+      cliOutdir: '',
+      argoCd: {
+        repoURL: 'git@example.com:repo.git',
+        targetRevision: 'main',
+        path: 'deploy',
+        namespace: 'gitops',
+        project: 'shop',
+        destinationServer: 'https://a.example.com',
+        autoSync: false,
+      },
     });
-    const env = new Environment(a, 'prod', { argoCd: { applicationName: 'shop-production', targetRevision: 'v1.2.0', destinationServer: 'https://prod.example.com', autoSync: true } });
+    const env = new Environment(a, 'prod', {
+      argoCd: { applicationName: 'shop-production', targetRevision: 'v1.2.0', destinationServer: 'https://prod.example.com', autoSync: true },
+    });
     expect(env.argoCdApplication!.toJson()).toMatchSnapshot();
     expect(Object.keys(a.render().files)).toContain('argocd/application-gitops-shop-production.yaml');
   });
@@ -183,16 +222,21 @@ describe('Argo CD', () => {
     expect(() => a.render()).toThrow(/\[dev\] argoCd: got \{"targetRevision":"main"\}; has no effect: the GitOpsApp has no argoCd settings/);
     const b = new GitOpsApp({ outdir: '/abs/dist', cliOutdir: '', argoCd: { repoURL: 'https://example.com/repo.git' } });
     new Environment(b, 'dev', { argoCd: { applicationName: 'Bad_Name' } });
-    expect(() => b.render()).toThrow(/argoCd\.applicationName: got "Bad_Name"[\s\S]*argoCd\.path: got \(not set\); is required when outdir is an absolute path/);
+    expect(() => b.render()).toThrow(
+      /argoCd\.applicationName: got "Bad_Name"[\s\S]*argoCd\.path: got \(not set\); is required when outdir is an absolute path/,
+    );
   });
 });
 
 describe('a Namespace for every namespace the objects use', () => {
   const restricted = {
     'app.kubernetes.io/managed-by': 'cdk8s-tiers',
-    'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.28',
-    'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/audit-version': 'v1.28',
-    'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/warn-version': 'v1.28',
+    'pod-security.kubernetes.io/enforce': 'restricted',
+    'pod-security.kubernetes.io/enforce-version': 'v1.28',
+    'pod-security.kubernetes.io/audit': 'restricted',
+    'pod-security.kubernetes.io/audit-version': 'v1.28',
+    'pod-security.kubernetes.io/warn': 'restricted',
+    'pod-security.kubernetes.io/warn-version': 'v1.28',
   };
 
   test('defaults: a tier with a namespace of its own gets a restricted Namespace, applied first, once however often the app renders', () => {
@@ -203,7 +247,11 @@ describe('a Namespace for every namespace the objects use', () => {
     new StatelessWebTier(env, 'audit', { image: 'nginx:1.27.2', namespace: 'audit' });
     a.render();
     const files = rendered(a);
-    expect(Object.keys(files).filter((f) => f.startsWith('dev/namespace-'))).toEqual(['dev/namespace-audit.yaml', 'dev/namespace-payments.yaml', 'dev/namespace-shop-dev.yaml']);
+    expect(Object.keys(files).filter((f) => f.startsWith('dev/namespace-'))).toEqual([
+      'dev/namespace-audit.yaml',
+      'dev/namespace-payments.yaml',
+      'dev/namespace-shop-dev.yaml',
+    ]);
     const ns = load(files['dev/namespace-payments.yaml']) as Manifest;
     expect(ns).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'payments', labels: { team: 'shop', ...restricted } } });
     const resources = (load(files['dev/kustomization.yaml']) as Manifest).resources as string[];
@@ -231,6 +279,8 @@ describe('a Namespace for every namespace the objects use', () => {
     new Environment(a, 'dev', { namespace: 'shop-dev' });
     const prod = new Environment(a, 'prod', { namespace: 'shop-prod' });
     new StatelessWebTier(prod, 'pay', { image: 'nginx:1.27.2', namespace: 'shop-dev' });
-    expect(() => a.render()).toThrow(/\[prod\] objects use the namespace "shop-dev", which environment "dev" also writes a Namespace for; two environments would manage one Namespace in a cluster\. Fix: give the tier a namespace of this environment's own, or leave its namespace unset/);
+    expect(() => a.render()).toThrow(
+      /\[prod\] objects use the namespace "shop-dev", which environment "dev" also writes a Namespace for; two environments would manage one Namespace in a cluster\. Fix: give the tier a namespace of this environment's own, or leave its namespace unset/,
+    );
   });
 });

@@ -23,18 +23,20 @@ export class Shop extends Construct {
 
   constructor(env: Environment, id: string, options: ShopOptions = {}) {
     super(env, id);
-    const api = options.withoutApi ? undefined : new StatelessWebTier(this, 'api', {
-      image: env.image('api', 'ghcr.io/stefanprodan/podinfo:6.7.1'),
-      partOf: 'shop',
-      serviceType: ServiceType.CLUSTER_IP,
-      port: 9898,
-      readiness: Probe.httpGet('/readyz', { periodSeconds: 5 }),
-      liveness: Probe.httpGet('/healthz', { initialDelaySeconds: 5, periodSeconds: 10 }),
-      env: { PODINFO_UI_MESSAGE: EnvValue.fromValue(`shop api (${env.name})`) },
-      replicas: env.replicas('api'),
-      autoscaling: env.autoscaling('api', { minReplicas: 2, maxReplicas: 6 }),
-      resources: env.resources('api'),
-    });
+    const api = options.withoutApi
+      ? undefined
+      : new StatelessWebTier(this, 'api', {
+          image: env.image('api', 'ghcr.io/stefanprodan/podinfo:6.7.1'),
+          partOf: 'shop',
+          serviceType: ServiceType.CLUSTER_IP,
+          port: 9898,
+          readiness: Probe.httpGet('/readyz', { periodSeconds: 5 }),
+          liveness: Probe.httpGet('/healthz', { initialDelaySeconds: 5, periodSeconds: 10 }),
+          env: { PODINFO_UI_MESSAGE: EnvValue.fromValue(`shop api (${env.name})`) },
+          replicas: env.replicas('api'),
+          autoscaling: env.autoscaling('api', { minReplicas: 2, maxReplicas: 6 }),
+          resources: env.resources('api'),
+        });
     this.api = api;
     this.front = new StatelessWebTier(this, 'front', {
       image: env.image('front', 'nginxinc/nginx-unprivileged:1.27.3-alpine'),
@@ -83,7 +85,12 @@ export interface ShopAppOptions extends ShopOptions {
 
 /** The example app written into `outdir`. */
 export function shopApp(options: ShopAppOptions): GitOpsApp {
-  const app = new GitOpsApp({ outdir: options.outdir, checks: options.checks, argoCd: options.argoCd, cliOutdir: options.cliOutdir ?? process.env.CDK8S_OUTDIR ?? '' });
+  const app = new GitOpsApp({
+    outdir: options.outdir,
+    checks: options.checks,
+    argoCd: options.argoCd,
+    cliOutdir: options.cliOutdir ?? process.env.CDK8S_OUTDIR ?? '',
+  });
   for (const [name, props] of Object.entries(options.environments ?? ENVIRONMENTS)) {
     new Shop(new Environment(app, name, props), 'shop', options);
   }

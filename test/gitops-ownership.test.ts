@@ -44,7 +44,11 @@ describe('ownership', () => {
     fs.mkdirSync(folder);
     for (const [f, c] of Object.entries(files)) fs.writeFileSync(path.join(folder, f), c);
     const before = snapshotTree(folder);
-    expect(synthOf(folder)).toThrow(new RegExp(`${name}: holds files that cdk8s-tiers did not write \\(no \\.cdk8s-tiers marker; "[^"]+"(, "[^"]+")?\\); replacing it would delete what is there, so nothing was written\\. Fix: point outdir at a missing or empty folder of its own, like "dist", or move those files away`));
+    expect(synthOf(folder)).toThrow(
+      new RegExp(
+        `${name}: holds files that cdk8s-tiers did not write \\(no \\.cdk8s-tiers marker; "[^"]+"(, "[^"]+")?\\); replacing it would delete what is there, so nothing was written\\. Fix: point outdir at a missing or empty folder of its own, like "dist", or move those files away`,
+      ),
+    );
     expect(snapshotTree(folder)).toEqual(before);
     expect(scratch(path.dirname(folder))).toEqual([]);
   });
@@ -73,7 +77,8 @@ describe('ownership', () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    const tail = ' not written by cdk8s-tiers (/TMP/dist/.cdk8s-tiers does not list it), and replacing the tree would delete it, so nothing was written. Fix: move it out of /TMP/dist/ (or delete it), then synth again';
+    const tail =
+      ' not written by cdk8s-tiers (/TMP/dist/.cdk8s-tiers does not list it), and replacing the tree would delete it, so nothing was written. Fix: move it out of /TMP/dist/ (or delete it), then synth again';
     const t = path.dirname(dist);
     expect(message.split(t).join('/TMP').split('\n')).toEqual([
       'cdk8s-tiers found 4 problems:',
@@ -113,7 +118,9 @@ describe('ownership', () => {
     synthOf(dist)();
     const marker = path.join(dist, '.cdk8s-tiers');
     fs.writeFileSync(marker, fs.readFileSync(marker, 'utf8').replace('format 1', 'format 2'));
-    expect(synthOf(dist)).toThrow(/dist: was written by a newer cdk8s-tiers \(tree format 2; this one writes 1\); replacing it would delete what is there, so nothing was written/);
+    expect(synthOf(dist)).toThrow(
+      /dist: was written by a newer cdk8s-tiers \(tree format 2; this one writes 1\); replacing it would delete what is there, so nothing was written/,
+    );
     fs.writeFileSync(marker, 'something else\n');
     expect(synthOf(dist)).toThrow(/dist: holds a \.cdk8s-tiers file that cdk8s-tiers did not write \(its first line is not "cdk8s-tiers tree, format <n>"\)/);
   });
@@ -185,7 +192,11 @@ describe('one synth at a time', () => {
       const lock = path.join(dir, '.dist.cdk8s-tiers-lock');
       fs.writeFileSync(lock, `${JSON.stringify({ pid: holder.pid, host: os.hostname(), started: '2026-12-01T09:00:00.000Z', token: 'abc' })}\n`);
       const before = snapshotTree(dist);
-      expect(synthOf(dist, 4)).toThrow(new RegExp(`^cdk8s-tiers found 1 problem:\\n  /.*/dist/: another synth \\(pid ${holder.pid}, started 2026-12-01T09:00:00.000Z\\) is writing this tree, so nothing was written\\. Fix: wait for it to finish and synth again$`));
+      expect(synthOf(dist, 4)).toThrow(
+        new RegExp(
+          `^cdk8s-tiers found 1 problem:\\n  /.*/dist/: another synth \\(pid ${holder.pid}, started 2026-12-01T09:00:00.000Z\\) is writing this tree, so nothing was written\\. Fix: wait for it to finish and synth again$`,
+        ),
+      );
       expect(snapshotTree(dist)).toEqual(before);
       expect(fs.existsSync(lock)).toBe(true);
     } finally {
@@ -202,7 +213,9 @@ describe('one synth at a time', () => {
     const dist = path.join(dir, 'dist');
     const lock = path.join(dir, '.dist.cdk8s-tiers-lock');
     fs.writeFileSync(lock, `${JSON.stringify({ pid: 1, host: 'ci-runner-7', started: '2026-12-01T09:00:00.000Z', token: 'abc' })}\n`);
-    expect(synthOf(dist)).toThrow(/\/dist\/: another synth \(pid 1 on host ci-runner-7, started 2026-12-01T09:00:00\.000Z\) is writing this tree, so nothing was written\. Fix: wait for it to finish and synth again \(if no synth runs there, delete \/.*\/\.dist\.cdk8s-tiers-lock\)$/);
+    expect(synthOf(dist)).toThrow(
+      /\/dist\/: another synth \(pid 1 on host ci-runner-7, started 2026-12-01T09:00:00\.000Z\) is writing this tree, so nothing was written\. Fix: wait for it to finish and synth again \(if no synth runs there, delete \/.*\/\.dist\.cdk8s-tiers-lock\)$/,
+    );
     expect(fs.existsSync(dist)).toBe(false);
     fs.writeFileSync(lock, 'not a lock\n');
     synthOf(dist)();
@@ -212,17 +225,25 @@ describe('one synth at a time', () => {
   test('two synths racing for real: one writes, the other fails with one line or waits its turn; never a raw error or a leftover', async () => {
     const dir = workdir();
     const app = path.join(dir, 'main.ts');
-    fs.writeFileSync(app, `import { shopApp } from ${JSON.stringify(FIXTURE)};\nshopApp({ outdir: ${JSON.stringify(path.join(dir, 'dist'))}, frontReplicas: Number(process.env.N) }).synth();\n`);
-    const run = (n: number) => new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['-r', TS_NODE, path.join(ROOT, 'src/gitops/cli.ts'), 'synth', app], { env: { ...NODE_ENV, N: String(n) } });
-      let stderr = '';
-      child.stderr.on('data', (d) => { stderr += d; });
-      child.on('exit', (code) => resolve({ code, stderr }));
-    });
+    fs.writeFileSync(
+      app,
+      `import { shopApp } from ${JSON.stringify(FIXTURE)};\nshopApp({ outdir: ${JSON.stringify(path.join(dir, 'dist'))}, frontReplicas: Number(process.env.N) }).synth();\n`,
+    );
+    const run = (n: number) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['-r', TS_NODE, path.join(ROOT, 'src/gitops/cli.ts'), 'synth', app], { env: { ...NODE_ENV, N: String(n) } });
+        let stderr = '';
+        child.stderr.on('data', (d) => {
+          stderr += d;
+        });
+        child.on('exit', (code) => resolve({ code, stderr }));
+      });
     const results = await Promise.all([run(2), run(3), run(4)]);
     expect(results.filter((r) => r.code === 0).length).toBeGreaterThanOrEqual(1);
     for (const r of results.filter((x) => x.code !== 0)) {
-      expect(r.stderr).toMatch(/^cdk8s-tiers found 1 problem:\n {2}.*dist\/: another synth \(pid \d+, started [\d\-T:.Z]+\) is writing this tree, so nothing was written\. Fix: wait for it to finish and synth again\n$/);
+      expect(r.stderr).toMatch(
+        /^cdk8s-tiers found 1 problem:\n {2}.*dist\/: another synth \(pid \d+, started [\d\-T:.Z]+\) is writing this tree, so nothing was written\. Fix: wait for it to finish and synth again\n$/,
+      );
     }
     for (const r of results.filter((x) => x.code === 0)) expect(r.stderr).toBe('');
     expect(scratch(dir)).toEqual([]);
@@ -235,7 +256,12 @@ describe('leftovers', () => {
     const dir = workdir();
     const dist = path.join(dir, 'dist');
     synthOf(dist)();
-    for (const name of ['.dist.cdk8s-tiers-staging-999999-0a1b2c3d4e5f', '.dist.cdk8s-tiers-backup-999998-0a1b2c3d4e5f', '.dist.staging-Ab12Cd', '.dist.backup-0123456789ab']) {
+    for (const name of [
+      '.dist.cdk8s-tiers-staging-999999-0a1b2c3d4e5f',
+      '.dist.cdk8s-tiers-backup-999998-0a1b2c3d4e5f',
+      '.dist.staging-Ab12Cd',
+      '.dist.backup-0123456789ab',
+    ]) {
       fs.mkdirSync(path.join(dir, name, 'dev'), { recursive: true });
       fs.writeFileSync(path.join(dir, name, 'dev', 'x.yaml'), 'kind: X\n');
     }

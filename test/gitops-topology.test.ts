@@ -14,45 +14,109 @@ const DB_LABELS = { app: 'db' };
 
 /** A web Deployment connected to a PostgreSQL StatefulSet with a headless Service and claims, fenced by NetworkPolicies. */
 const STATEFUL: Manifest[] = [
-  { apiVersion: 'v1', kind: 'Service', metadata: meta('web'), spec: { type: 'NodePort', selector: WEB_LABELS, ports: [{ port: 80, targetPort: 'http', nodePort: 30090 }] } },
-  { apiVersion: 'v1', kind: 'Service', metadata: meta('db'), spec: { clusterIP: 'None', selector: DB_LABELS, ports: [{ port: 5432, targetPort: 'postgres' }] } },
   {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('web'),
-    spec: { replicas: 2, selector: { matchLabels: WEB_LABELS }, template: pod(WEB_LABELS, { name: 'web', ports: [{ name: 'http', containerPort: 8080 }], env: [{ name: 'DB_HOST', value: 'db.data.svc.cluster.local' }, { name: 'DB_PORT', value: '5432' }] }) },
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta('web'),
+    spec: { type: 'NodePort', selector: WEB_LABELS, ports: [{ port: 80, targetPort: 'http', nodePort: 30090 }] },
   },
   {
-    apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: meta('db'),
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta('db'),
+    spec: { clusterIP: 'None', selector: DB_LABELS, ports: [{ port: 5432, targetPort: 'postgres' }] },
+  },
+  {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: meta('web'),
     spec: {
-      replicas: 3, serviceName: 'db', selector: { matchLabels: DB_LABELS }, template: pod(DB_LABELS, { name: 'db', ports: [{ name: 'postgres', containerPort: 5432 }] }),
+      replicas: 2,
+      selector: { matchLabels: WEB_LABELS },
+      template: pod(WEB_LABELS, {
+        name: 'web',
+        ports: [{ name: 'http', containerPort: 8080 }],
+        env: [
+          { name: 'DB_HOST', value: 'db.data.svc.cluster.local' },
+          { name: 'DB_PORT', value: '5432' },
+        ],
+      }),
+    },
+  },
+  {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: meta('db'),
+    spec: {
+      replicas: 3,
+      serviceName: 'db',
+      selector: { matchLabels: DB_LABELS },
+      template: pod(DB_LABELS, { name: 'db', ports: [{ name: 'postgres', containerPort: 5432 }] }),
       volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { resources: { requests: { storage: '20Gi' } } } }],
     },
   },
-  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('web'), spec: { podSelector: { matchLabels: WEB_LABELS }, policyTypes: ['Ingress', 'Egress'], ingress: [{ ports: [{ protocol: 'TCP', port: 8080 }] }], egress: [{ to: [{ podSelector: { matchLabels: DB_LABELS } }], ports: [{ protocol: 'TCP', port: 5432 }] }] } },
-  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('db'), spec: { podSelector: { matchLabels: DB_LABELS }, policyTypes: ['Ingress', 'Egress'], ingress: [{ from: [{ podSelector: { matchLabels: WEB_LABELS } }], ports: [{ protocol: 'TCP', port: 5432 }] }], egress: [] } },
+  {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: meta('web'),
+    spec: {
+      podSelector: { matchLabels: WEB_LABELS },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ ports: [{ protocol: 'TCP', port: 8080 }] }],
+      egress: [{ to: [{ podSelector: { matchLabels: DB_LABELS } }], ports: [{ protocol: 'TCP', port: 5432 }] }],
+    },
+  },
+  {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: meta('db'),
+    spec: {
+      podSelector: { matchLabels: DB_LABELS },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [{ podSelector: { matchLabels: WEB_LABELS } }], ports: [{ protocol: 'TCP', port: 5432 }] }],
+      egress: [],
+    },
+  },
 ];
 
 test('NodePort Service → pods ← ReplicaSet ← Deployment; headless Service → StatefulSet pods → claims; web → db', () => {
   const diagram = topology(STATEFUL);
   expect(diagram).toMatchSnapshot();
   const lines = diagram.split('\n').map((l) => l.trim());
-  expect(lines).toEqual(expect.arrayContaining([
-    'ext -->|"node port 30090"| svc_data_web',
-    'svc_data_web -->|"80 → http"| pods_data_web',
-    'deployment_data_web -.->|"owns"| rs_data_web',
-    'rs_data_web -.->|"owns"| pods_data_web',
-    'svc_data_db -->|"stable DNS per pod"| pods_data_db',
-    'statefulset_data_db -.->|"owns"| pods_data_db',
-    'pods_data_db -.->|"claims"| pvc_data_db_data',
-    'pvc_data_db_data[("PVC data-db-0 … data-db-2<br/>20Gi each")]',
-    'pods_data_web -->|"DB_HOST"| svc_data_db',
-    'pods_data_web ==>|"TCP 5432"| pods_data_db',
-    'ext ==>|"TCP 8080"| pods_data_web',
-  ]));
+  expect(lines).toEqual(
+    expect.arrayContaining([
+      'ext -->|"node port 30090"| svc_data_web',
+      'svc_data_web -->|"80 → http"| pods_data_web',
+      'deployment_data_web -.->|"owns"| rs_data_web',
+      'rs_data_web -.->|"owns"| pods_data_web',
+      'svc_data_db -->|"stable DNS per pod"| pods_data_db',
+      'statefulset_data_db -.->|"owns"| pods_data_db',
+      'pods_data_db -.->|"claims"| pvc_data_db_data',
+      'pvc_data_db_data[("PVC data-db-0 … data-db-2<br/>20Gi each")]',
+      'pods_data_web -->|"DB_HOST"| svc_data_db',
+      'pods_data_web ==>|"TCP 5432"| pods_data_db',
+      'ext ==>|"TCP 8080"| pods_data_web',
+    ]),
+  );
 });
 
 test('a peer that selects every pod becomes one "any pod" node, not an edge from each pod', () => {
-  const open = STATEFUL.map((o) => (o.kind === 'NetworkPolicy' && o.metadata.name === 'db'
-    ? { ...o, spec: { ...o.spec, ingress: [{ from: [{ podSelector: {} }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 9187 }] }] } } : o));
+  const open = STATEFUL.map((o) =>
+    o.kind === 'NetworkPolicy' && o.metadata.name === 'db'
+      ? {
+          ...o,
+          spec: {
+            ...o.spec,
+            ingress: [
+              {
+                from: [{ podSelector: {} }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+                ports: [{ protocol: 'TCP', port: 9187 }],
+              },
+            ],
+          },
+        }
+      : o,
+  );
   const diagram = topology(open);
   expect(diagram).toContain('any_any_pod_in_data(["any pod in data"])');
   expect(diagram).toContain('any_any_pod_in_data ==>|"TCP 9187"| pods_data_db');
@@ -69,13 +133,20 @@ test('a NetworkPolicy edge needs the egress of the source too', () => {
 test('is deterministic and independent of the input order of objects', () => {
   expect(topology(STATEFUL)).toBe(topology(STATEFUL));
   const shuffled = [...STATEFUL].reverse();
-  const edges = (d: string) => d.split('\n').filter((l) => l.includes('->') || l.includes('==>')).sort();
+  const edges = (d: string) =>
+    d
+      .split('\n')
+      .filter((l) => l.includes('->') || l.includes('==>'))
+      .sort();
   expect(edges(topology(shuffled))).toEqual(edges(topology(STATEFUL)));
 });
 
 test('escapes quotes and angle brackets in names and values', () => {
   const template = { metadata: { labels: WEB_LABELS }, spec: { containers: [{ name: 'web' }], volumes: [{ name: 'c', configMap: { name: 'a"b<c>' } }] } };
-  const odd: Manifest[] = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('a"b<c>') }, { ...STATEFUL[2], spec: { ...STATEFUL[2].spec, template } }];
+  const odd: Manifest[] = [
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('a"b<c>') },
+    { ...STATEFUL[2], spec: { ...STATEFUL[2].spec, template } },
+  ];
   expect(topology(odd)).toContain('cm_data_a_b_c_[/"ConfigMap a#quot;b#lt;c#gt;"/]');
 });
 

@@ -29,8 +29,14 @@ const mocked = {
 type Name = keyof typeof mocked;
 
 const DESCRIPTIONS: { [code: string]: string } = {
-  ENOSPC: 'no space left on device', EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system',
-  EBUSY: 'resource busy or locked', ENOTEMPTY: 'directory not empty', ENOTDIR: 'not a directory', EXDEV: 'cross-device link not permitted',
+  ENOSPC: 'no space left on device',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EBUSY: 'resource busy or locked',
+  ENOTEMPTY: 'directory not empty',
+  ENOTDIR: 'not a directory',
+  EXDEV: 'cross-device link not permitted',
 };
 
 /** An error as Node's fs throws it. */
@@ -85,35 +91,51 @@ describe('before the swap: one line, the previous tree intact, nothing left behi
     let calls = 0;
     failOn('writeFileSync', code, (p) => STAGING.test(p) && ++calls === 5);
     const line = failure();
-    expect(line).toMatch(new RegExp(`^could not write /.*/\\.dist\\.cdk8s-tiers-staging-\\d+-[0-9a-f]+/\\w+/[\\w.-]+\\.yaml: ${code} \\(${DESCRIPTIONS[code]}\\); /.*/dist/ is unchanged; nothing was left behind$`));
+    expect(line).toMatch(
+      new RegExp(
+        `^could not write /.*/\\.dist\\.cdk8s-tiers-staging-\\d+-[0-9a-f]+/\\w+/[\\w.-]+\\.yaml: ${code} \\(${DESCRIPTIONS[code]}\\); /.*/dist/ is unchanged; nothing was left behind$`,
+      ),
+    );
     expect(snapshotTree(dist)).toEqual(before);
     expect(leftovers()).toEqual([]);
   });
 
   test.each(['ENOTDIR', 'EACCES'])('%s while making the staging folder', (code) => {
     failOn('mkdirSync', code, (p) => STAGING.test(p));
-    expect(failure()).toMatch(new RegExp(`^could not write /.*/\\.dist\\.cdk8s-tiers-staging-[\\w-]+: ${code} \\(${DESCRIPTIONS[code]}\\); /.*/dist/ is unchanged; nothing was left behind$`));
+    expect(failure()).toMatch(
+      new RegExp(
+        `^could not write /.*/\\.dist\\.cdk8s-tiers-staging-[\\w-]+: ${code} \\(${DESCRIPTIONS[code]}\\); /.*/dist/ is unchanged; nothing was left behind$`,
+      ),
+    );
     expect(snapshotTree(dist)).toEqual(before);
     expect(leftovers()).toEqual([]);
   });
 
   test.each(['EBUSY', 'EPERM', 'EACCES'])('%s while moving the previous tree aside', (code) => {
     failOn('renameSync', code, (p) => p === dist);
-    expect(failure()).toMatch(new RegExp(`^could not move the previous tree aside: /.*/dist: ${code} \\(${DESCRIPTIONS[code]}\\); /.*/dist/ is unchanged; nothing was left behind$`));
+    expect(failure()).toMatch(
+      new RegExp(`^could not move the previous tree aside: /.*/dist: ${code} \\(${DESCRIPTIONS[code]}\\); /.*/dist/ is unchanged; nothing was left behind$`),
+    );
     expect(snapshotTree(dist)).toEqual(before);
     expect(leftovers()).toEqual([]);
   });
 
   test.each(['ENOTEMPTY', 'EXDEV', 'EBUSY'])('%s while moving the new tree into place: the previous tree is put back', (code) => {
     failOn('renameSync', code, (p) => STAGING.test(p));
-    expect(failure()).toMatch(new RegExp(`^could not move the new tree into place: /.*/\\.dist\\.cdk8s-tiers-staging-[\\w-]+: ${code} \\(${DESCRIPTIONS[code]}\\); /.*/dist/ is unchanged \\(the previous tree was put back\\); nothing was left behind$`));
+    expect(failure()).toMatch(
+      new RegExp(
+        `^could not move the new tree into place: /.*/\\.dist\\.cdk8s-tiers-staging-[\\w-]+: ${code} \\(${DESCRIPTIONS[code]}\\); /.*/dist/ is unchanged \\(the previous tree was put back\\); nothing was left behind$`,
+      ),
+    );
     expect(snapshotTree(dist)).toEqual(before);
     expect(leftovers()).toEqual([]);
   });
 
   test('when putting the previous tree back fails too, the line says where it is', () => {
     failOn('renameSync', 'EBUSY', (p) => STAGING.test(p) || /\.dist\.cdk8s-tiers-backup-/.test(p));
-    expect(failure()).toMatch(/^could not move the new tree into place: .*: EBUSY \(resource busy or locked\); \/.*\/dist\/ is missing, and putting the previous tree back failed too \(EBUSY: .*\): it is complete in \/.*\/\.dist\.cdk8s-tiers-backup-\d+-[0-9a-f]+; rename it to \/.*\/dist; nothing was left behind$/);
+    expect(failure()).toMatch(
+      /^could not move the new tree into place: .*: EBUSY \(resource busy or locked\); \/.*\/dist\/ is missing, and putting the previous tree back failed too \(EBUSY: .*\): it is complete in \/.*\/\.dist\.cdk8s-tiers-backup-\d+-[0-9a-f]+; rename it to \/.*\/dist; nothing was left behind$/,
+    );
     const backup = leftovers();
     expect(backup).toEqual([expect.stringMatching(/^\.dist\.cdk8s-tiers-backup-/)]);
     expect(snapshotTree(path.join(dir, backup[0]))).toEqual(before);
@@ -126,7 +148,11 @@ describe('before the swap: one line, the previous tree intact, nothing left behi
 
   test.each(['EROFS', 'EACCES'])('%s while making the lock', (code) => {
     failOn('writeFileSync', code, (p) => /\.dist\.cdk8s-tiers-lock-/.test(p));
-    expect(failure()).toMatch(new RegExp(`^could not create the lock /.*/\\.dist\\.cdk8s-tiers-lock-\\d+-[0-9a-f]+: ${code} \\(${DESCRIPTIONS[code]}\\); /.*/dist/ is unchanged, nothing was written$`));
+    expect(failure()).toMatch(
+      new RegExp(
+        `^could not create the lock /.*/\\.dist\\.cdk8s-tiers-lock-\\d+-[0-9a-f]+: ${code} \\(${DESCRIPTIONS[code]}\\); /.*/dist/ is unchanged, nothing was written$`,
+      ),
+    );
     expect(snapshotTree(dist)).toEqual(before);
     expect(leftovers()).toEqual([]);
   });
@@ -151,7 +177,13 @@ describe('after the swap: the new tree complete, a warning, no error', () => {
     const expected = new Map(snapshotTree(dist));
     expect(expected).not.toEqual(before);
     shopApp({ outdir: dist, frontReplicas: 4 }).render(); // still renders the same
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(new RegExp(`^warning: the new tree is in place in /.*/dist/, but the previous one could not be deleted: /.*/\\.dist\\.cdk8s-tiers-backup-[\\w-]+/prod/README\\.md \\(${code}\\), left in /.*/\\.dist\\.cdk8s-tiers-backup-[\\w-]+; the next synth tries again$`)));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        new RegExp(
+          `^warning: the new tree is in place in /.*/dist/, but the previous one could not be deleted: /.*/\\.dist\\.cdk8s-tiers-backup-[\\w-]+/prod/README\\.md \\(${code}\\), left in /.*/\\.dist\\.cdk8s-tiers-backup-[\\w-]+; the next synth tries again$`,
+        ),
+      ),
+    );
     // the next synth deletes it
     mocked.unlinkSync.mockImplementation(actual.unlinkSync);
     synthNew();
@@ -162,7 +194,11 @@ describe('after the swap: the new tree complete, a warning, no error', () => {
   test('EACCES while removing the lock', () => {
     failOn('unlinkSync', 'EACCES', (p) => p.endsWith('.dist.cdk8s-tiers-lock'));
     expect(() => synthNew()).not.toThrow();
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^warning: could not remove the lock \/.*\/\.dist\.cdk8s-tiers-lock: EACCES: permission denied, unlink .*; the next synth takes it over$/));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^warning: could not remove the lock \/.*\/\.dist\.cdk8s-tiers-lock: EACCES: permission denied, unlink .*; the next synth takes it over$/,
+      ),
+    );
     expect(leftovers()).toEqual(['.dist.cdk8s-tiers-lock']);
     // the synth that held it is over: the next one takes it over and removes it
     mocked.unlinkSync.mockImplementation(actual.unlinkSync);
@@ -175,6 +211,10 @@ describe('after the swap: the new tree complete, a warning, no error', () => {
     failOn('writeFileSync', 'ENOSPC', (p) => p.startsWith(cli));
     expect(() => shopApp({ outdir: dist, frontReplicas: 4, cliOutdir: cli }).synth()).not.toThrow();
     expect(snapshotTree(dist)).not.toEqual(before);
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^warning: the GitOps tree .*dist\/ is written, but its copy for the cdk8s CLI is not: ENOSPC: no space left on device, write\w* '.*\/cli\/dev\.k8s\.yaml'$/));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^warning: the GitOps tree .*dist\/ is written, but its copy for the cdk8s CLI is not: ENOSPC: no space left on device, write\w* '.*\/cli\/dev\.k8s\.yaml'$/,
+      ),
+    );
   });
 });

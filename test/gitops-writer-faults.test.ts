@@ -58,9 +58,16 @@ function failure(run: () => void): string {
 function cli(outdir: string, options: { uid?: number; frontReplicas?: number } = {}) {
   const dir = workdir();
   const app = path.join(dir, 'main.ts');
-  fs.writeFileSync(app, `import { shopApp } from ${JSON.stringify(FIXTURE)};\nshopApp({ outdir: ${JSON.stringify(outdir)}, frontReplicas: ${options.frontReplicas ?? 3} }).synth();\n`);
+  fs.writeFileSync(
+    app,
+    `import { shopApp } from ${JSON.stringify(FIXTURE)};\nshopApp({ outdir: ${JSON.stringify(outdir)}, frontReplicas: ${options.frontReplicas ?? 3} }).synth();\n`,
+  );
   return spawnSync(process.execPath, ['-r', TS_NODE, path.join(ROOT, 'src/gitops/cli.ts'), 'synth', app], {
-    cwd: dir, env: { ...NODE_ENV, HOME: dir }, encoding: 'utf8', uid: options.uid, gid: options.uid,
+    cwd: dir,
+    env: { ...NODE_ENV, HOME: dir },
+    encoding: 'utf8',
+    uid: options.uid,
+    gid: options.uid,
   });
 }
 
@@ -72,10 +79,15 @@ test('ENOSPC on a full tmpfs: the previous tree stays and nothing is left behind
   shopApp({ outdir: dist }).synth();
   const before = snapshotTree(dist);
   // fill the disk up to 8 KiB
-  const free = () => { const s = fs.statfsSync(disk); return s.bavail * s.bsize; };
+  const free = () => {
+    const s = fs.statfsSync(disk);
+    return s.bavail * s.bsize;
+  };
   fs.writeFileSync(path.join(disk, 'filler'), Buffer.alloc(free() - 8192));
   const line = failure(() => shopApp({ outdir: dist, frontReplicas: 4 }).synth());
-  expect(line).toMatch(/^could not write \/.*\/disk\/\.dist\.cdk8s-tiers-staging-\d+-[0-9a-f]+\/[\w/.-]+: ENOSPC \(no space left on device\); \/.*\/disk\/dist\/ is unchanged; nothing was left behind$/);
+  expect(line).toMatch(
+    /^could not write \/.*\/disk\/\.dist\.cdk8s-tiers-staging-\d+-[0-9a-f]+\/[\w/.-]+: ENOSPC \(no space left on device\); \/.*\/disk\/dist\/ is unchanged; nothing was left behind$/,
+  );
   expect(snapshotTree(dist)).toEqual(before);
   expect(scratch(disk)).toEqual([]);
   fs.rmSync(path.join(disk, 'filler'));
@@ -93,7 +105,9 @@ test('EROFS on a read-only bind mount: one line, nothing written', () => {
   sh('mount', '-o', 'remount,bind,ro', ro);
   const before = snapshotTree(path.join(ro, 'dist'));
   const line = failure(() => shopApp({ outdir: path.join(ro, 'dist'), frontReplicas: 4 }).synth());
-  expect(line).toMatch(/^could not create the lock \/.*\/ro\/\.dist\.cdk8s-tiers-lock-\d+-[0-9a-f]+: EROFS \(read-only file system\); \/.*\/ro\/dist\/ is unchanged, nothing was written$/);
+  expect(line).toMatch(
+    /^could not create the lock \/.*\/ro\/\.dist\.cdk8s-tiers-lock-\d+-[0-9a-f]+: EROFS \(read-only file system\); \/.*\/ro\/dist\/ is unchanged, nothing was written$/,
+  );
   expect(snapshotTree(path.join(ro, 'dist'))).toEqual(before);
   expect(scratch(rw)).toEqual([]);
 });
@@ -106,7 +120,9 @@ test('EPERM on an immutable tree (chattr +i dist): it cannot be moved aside, so 
   sh('chattr', '+i', dist);
   try {
     const line = failure(() => shopApp({ outdir: dist, frontReplicas: 4 }).synth());
-    expect(line).toMatch(/^could not move the previous tree aside: \/.*\/dist: EPERM \(operation not permitted\); \/.*\/dist\/ is unchanged; nothing was left behind$/);
+    expect(line).toMatch(
+      /^could not move the previous tree aside: \/.*\/dist: EPERM \(operation not permitted\); \/.*\/dist\/ is unchanged; nothing was left behind$/,
+    );
   } finally {
     sh('chattr', '-i', dist);
   }
@@ -121,7 +137,9 @@ test('EPERM on an immutable file of the previous tree: the new tree is in place,
   sh('chattr', '+i', path.join(dist, 'dev', 'README.md'));
   const r = cli(dist, { frontReplicas: 4 });
   expect(r.status).toBe(0);
-  expect(r.stderr).toMatch(/^warning: the new tree is in place in \/.*\/dist\/, but the previous one could not be deleted: \/.*\/\.dist\.cdk8s-tiers-backup-\d+-[0-9a-f]+\/dev\/README\.md \(EPERM\), left in \/.*\/\.dist\.cdk8s-tiers-backup-\d+-[0-9a-f]+; the next synth tries again\n$/);
+  expect(r.stderr).toMatch(
+    /^warning: the new tree is in place in \/.*\/dist\/, but the previous one could not be deleted: \/.*\/\.dist\.cdk8s-tiers-backup-\d+-[0-9a-f]+\/dev\/README\.md \(EPERM\), left in \/.*\/\.dist\.cdk8s-tiers-backup-\d+-[0-9a-f]+; the next synth tries again\n$/,
+  );
   shopApp({ outdir: path.join(dir, 'expected'), frontReplicas: 4 }).synth();
   expect(snapshotTree(dist)).toEqual(snapshotTree(path.join(dir, 'expected')));
   const [backup] = scratch(dir);
@@ -141,7 +159,9 @@ test('EBUSY when the tree is a mount point: it cannot be moved aside, so it stay
   fs.mkdirSync(dist);
   mount('-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', dist);
   const line = failure(() => shopApp({ outdir: dist }).synth());
-  expect(line).toMatch(/^could not move the previous tree aside: \/.*\/dist: EBUSY \(resource busy or locked\); \/.*\/dist\/ is unchanged; nothing was left behind$/);
+  expect(line).toMatch(
+    /^could not move the previous tree aside: \/.*\/dist: EBUSY \(resource busy or locked\); \/.*\/dist\/ is unchanged; nothing was left behind$/,
+  );
   expect(fs.readdirSync(dist)).toEqual([]);
   expect(scratch(dir)).toEqual([]);
 });
@@ -153,19 +173,23 @@ test('EACCES as a user who may not write next to the tree: the CLI exits 1 with 
   const before = snapshotTree(dist);
   const r = cli(dist, { uid: 65534, frontReplicas: 4 });
   expect(r.status).toBe(1);
-  expect(r.stderr).toMatch(/^cdk8s-tiers found 1 problem:\n {2}could not create the lock \/.*\/\.dist\.cdk8s-tiers-lock-\d+-[0-9a-f]+: EACCES \(permission denied\); \/.*\/dist\/ is unchanged, nothing was written\n$/);
+  expect(r.stderr).toMatch(
+    /^cdk8s-tiers found 1 problem:\n {2}could not create the lock \/.*\/\.dist\.cdk8s-tiers-lock-\d+-[0-9a-f]+: EACCES \(permission denied\); \/.*\/dist\/ is unchanged, nothing was written\n$/,
+  );
   expect(snapshotTree(dist)).toEqual(before);
   expect(scratch(dir)).toEqual([]);
 });
 
-test('EACCES after the swap (the previous tree\'s folders belong to another user): the new tree is in place, exit 0 and a warning', () => {
+test("EACCES after the swap (the previous tree's folders belong to another user): the new tree is in place, exit 0 and a warning", () => {
   const dir = workdir();
   fs.chmodSync(dir, 0o777);
   const dist = path.join(dir, 'dist');
   shopApp({ outdir: dist }).synth(); // written by root, folders 0755: nobody may not delete their files
   const r = cli(dist, { uid: 65534, frontReplicas: 4 });
   expect(r.status).toBe(0);
-  expect(r.stderr).toMatch(/^warning: the new tree is in place in \/.*\/dist\/, but the previous one could not be deleted: \/.*\/\.dist\.cdk8s-tiers-backup-[\w-]+\/[\w./-]+ \(EACCES\), left in .*; the next synth tries again\n$/);
+  expect(r.stderr).toMatch(
+    /^warning: the new tree is in place in \/.*\/dist\/, but the previous one could not be deleted: \/.*\/\.dist\.cdk8s-tiers-backup-[\w-]+\/[\w./-]+ \(EACCES\), left in .*; the next synth tries again\n$/,
+  );
   expect(fs.statSync(path.join(dist, 'dev')).uid).toBe(65534);
   const expected = path.join(workdir(), 'expected');
   shopApp({ outdir: expected, frontReplicas: 4 }).synth();

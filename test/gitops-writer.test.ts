@@ -25,15 +25,18 @@ const NODE_ENV = { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.js
 /** Writes an app file into `dir` that renders the example into `dir/dist`; FRONT_REPLICAS and WITHOUT_API change it. */
 function appFile(dir: string): string {
   const file = path.join(dir, 'main.ts');
-  fs.writeFileSync(file, [
-    `import { shopApp } from ${JSON.stringify(FIXTURE)};`,
-    'shopApp({',
-    `  outdir: ${JSON.stringify(path.join(dir, 'dist'))},`,
-    '  frontReplicas: process.env.FRONT_REPLICAS ? Number(process.env.FRONT_REPLICAS) : undefined,',
-    '  withoutApi: process.env.WITHOUT_API === "1",',
-    '}).synth();',
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    file,
+    [
+      `import { shopApp } from ${JSON.stringify(FIXTURE)};`,
+      'shopApp({',
+      `  outdir: ${JSON.stringify(path.join(dir, 'dist'))},`,
+      '  frontReplicas: process.env.FRONT_REPLICAS ? Number(process.env.FRONT_REPLICAS) : undefined,',
+      '  withoutApi: process.env.WITHOUT_API === "1",',
+      '}).synth();',
+      '',
+    ].join('\n'),
+  );
   return file;
 }
 
@@ -78,13 +81,20 @@ describe('all or nothing', () => {
   test('the checks see copies: changing them changes nothing', () => {
     const a = path.join(workdir(), 'dist');
     const b = path.join(workdir(), 'dist');
-    const vandal: IManifestCheck = { check: (objects) => { objects.forEach((o) => { o.kind = 'Changed'; }); return []; } };
+    const vandal: IManifestCheck = {
+      check: (objects) => {
+        objects.forEach((o) => {
+          o.kind = 'Changed';
+        });
+        return [];
+      },
+    };
     shopApp({ outdir: a }).synth();
     shopApp({ outdir: b, checks: [vandal] }).synth();
     expect(snapshotTree(b)).toEqual(snapshotTree(a));
   });
 
-  test('a removed resource\'s files are gone after the next synth, and so is a removed environment', () => {
+  test("a removed resource's files are gone after the next synth, and so is a removed environment", () => {
     const dist = path.join(workdir(), 'dist');
     shopApp({ outdir: dist }).synth();
     expect(fs.existsSync(path.join(dist, 'dev', 'deployment-shop-dev-api.yaml'))).toBe(true);
@@ -101,7 +111,9 @@ describe('all or nothing', () => {
     const dist = path.join(workdir(), 'dist');
     fs.mkdirSync(path.join(dist, 'old'), { recursive: true });
     fs.writeFileSync(path.join(dist, 'shop.k8s.yaml'), 'kind: Old\n');
-    expect(() => shopApp({ outdir: dist }).synth()).toThrow(/dist: holds files that cdk8s-tiers did not write \(no \.cdk8s-tiers marker; "old\/", "shop\.k8s\.yaml"\); replacing it would delete what is there, so nothing was written/);
+    expect(() => shopApp({ outdir: dist }).synth()).toThrow(
+      /dist: holds files that cdk8s-tiers did not write \(no \.cdk8s-tiers marker; "old\/", "shop\.k8s\.yaml"\); replacing it would delete what is there, so nothing was written/,
+    );
     expect(fs.readdirSync(dist).sort()).toEqual(['old', 'shop.k8s.yaml']);
     expect(leftovers(dist)).toEqual([]);
   });
@@ -131,12 +143,21 @@ describe('drift check', () => {
     fs.rmSync(path.join(dist, 'dev', 'README.md'));
     fs.writeFileSync(path.join(dist, 'staging', 'notes.txt'), 'hand-written\n');
     const report = shopApp({ outdir: dist }).checkDrift();
-    expect(report).toEqual({ changed: ['prod/deployment-shop-prod-api.yaml'], missing: ['dev/README.md'], extra: ['staging/notes.txt'], wrongType: [], wrongMode: [], clean: false });
+    expect(report).toEqual({
+      changed: ['prod/deployment-shop-prod-api.yaml'],
+      missing: ['dev/README.md'],
+      extra: ['staging/notes.txt'],
+      wrongType: [],
+      wrongMode: [],
+      clean: false,
+    });
 
     process.env[GitOpsApp.MODE_VARIABLE] = 'check';
     try {
       const before = snapshotTree(dist);
-      expect(() => shopApp({ outdir: dist }).synth()).toThrow(/prod\/deployment-shop-prod-api\.yaml: differs from what the sources render[\s\S]*dev\/README\.md: missing[\s\S]*staging\/notes\.txt: not rendered/);
+      expect(() => shopApp({ outdir: dist }).synth()).toThrow(
+        /prod\/deployment-shop-prod-api\.yaml: differs from what the sources render[\s\S]*dev\/README\.md: missing[\s\S]*staging\/notes\.txt: not rendered/,
+      );
       expect(snapshotTree(dist)).toEqual(before);
     } finally {
       delete process.env[GitOpsApp.MODE_VARIABLE];
@@ -162,10 +183,15 @@ describe('drift check', () => {
 
     const report = shopApp({ outdir: dist }).checkDrift();
     expect(report).toEqual({
-      changed: [], missing: [], clean: false,
+      changed: [],
+      missing: [],
+      clean: false,
       extra: ['notes/', 'qa/', 'staging/empty/'],
       wrongType: [{ path: 'dev/deployment-shop-dev-api.yaml', found: 'symbolic link', expected: 'regular file' }],
-      wrongMode: [{ path: 'dev/service-shop-dev-front.yaml', found: '0755', expected: FILE_MODE }, { path: 'prod/', found: '0700', expected: FOLDER_MODE }],
+      wrongMode: [
+        { path: 'dev/service-shop-dev-front.yaml', found: '0755', expected: FILE_MODE },
+        { path: 'prod/', found: '0700', expected: FOLDER_MODE },
+      ],
     });
     expect(DriftCheck.describe(report, 'dist')).toEqual([
       'dist/notes/: not rendered by the sources (stale or added by hand; a folder, reported once for everything in it)',
@@ -268,7 +294,10 @@ describe('through the cdk8s CLI', () => {
     execFileSync(process.execPath, ['-r', TS_NODE, path.join(dir, 'main.ts')], { env: { ...NODE_ENV, CDK8S_OUTDIR: path.join(dir, 'out') } });
     const copy = fs.readFileSync(path.join(dir, 'out', 'dev.k8s.yaml'), 'utf8');
     const kustomization = fs.readFileSync(path.join(dir, 'dist', 'dev', 'kustomization.yaml'), 'utf8');
-    const files = kustomization.split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
+    const files = kustomization
+      .split('\n')
+      .filter((l) => l.startsWith('  - '))
+      .map((l) => l.slice(4));
     expect(copy).toBe(files.map((f) => `---\n${fs.readFileSync(path.join(dir, 'dist', 'dev', f), 'utf8')}`).join(''));
   });
 
@@ -280,16 +309,23 @@ describe('through the cdk8s CLI', () => {
     const dir = workdir();
     appFile(dir);
     fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: node main.ts\noutput: ${output}\n`);
-    const run = (env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, ['-r', TS_NODE, path.join(dir, 'main.ts')], {
-      cwd: dir, env: { ...NODE_ENV, CDK8S_OUTDIR: output, ...env }, encoding: 'utf8',
-    });
+    const run = (env: NodeJS.ProcessEnv = {}) =>
+      spawnSync(process.execPath, ['-r', TS_NODE, path.join(dir, 'main.ts')], {
+        cwd: dir,
+        env: { ...NODE_ENV, CDK8S_OUTDIR: output, ...env },
+        encoding: 'utf8',
+      });
     shopApp({ outdir: path.join(dir, 'dist') }).synth();
     const before = snapshotTree(path.join(dir, 'dist'));
     for (const r of [run(), run({ FRONT_REPLICAS: '-2' })]) {
       expect(r.status).not.toBe(0);
       const shown = output === '.' ? '.' : output;
-      expect(r.stderr).toContain(`the cdk8s CLI output folder "${shown}" ${rule} "dist/": the CLI deletes that folder before it runs the app, so every synth under the CLI would lose the tree; nothing was written. `
-        + 'Fix: in cdk8s.yaml, change line 3 "output: ' + output + '" to "output: cdk8s.out"');
+      expect(r.stderr).toContain(
+        `the cdk8s CLI output folder "${shown}" ${rule} "dist/": the CLI deletes that folder before it runs the app, so every synth under the CLI would lose the tree; nothing was written. ` +
+          'Fix: in cdk8s.yaml, change line 3 "output: ' +
+          output +
+          '" to "output: cdk8s.out"',
+      );
       expect(r.stderr).not.toContain('replicas: got -2'); // it fails before anything else
     }
     expect(snapshotTree(path.join(dir, 'dist'))).toEqual(before);
@@ -303,14 +339,15 @@ describe('through the cdk8s CLI', () => {
     const r = spawnSync(process.execPath, [CDK8S, 'synth'], { cwd: dir, env: NODE_ENV, encoding: 'utf8' });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('the cdk8s CLI output folder "dist" is the GitOps tree "dist/"');
-    expect(r.stderr).toContain('(this run\'s already did: after the fix, synth again or restore it with git checkout -- dist)');
+    expect(r.stderr).toContain("(this run's already did: after the fix, synth again or restore it with git checkout -- dist)");
     expect(r.stderr).toContain('Fix: cdk8s.yaml has no "output:" line, so the CLI uses "dist": add the line "output: cdk8s.out"');
   });
 
   test('a cliOutdir given in the props inside the tree is a problem of its own', () => {
     const dir = workdir();
-    expect(() => shopApp({ outdir: path.join(dir, 'dist'), cliOutdir: path.join(dir, 'dist', 'cli') }).synth())
-      .toThrow(/cliOutdir: got ".*\/dist\/cli"; lies inside the GitOps tree ".*\/dist\/", and the copy for the cdk8s CLI must stay out of it\. Fix: set cliOutdir to a folder of its own, like "cdk8s\.out"/);
+    expect(() => shopApp({ outdir: path.join(dir, 'dist'), cliOutdir: path.join(dir, 'dist', 'cli') }).synth()).toThrow(
+      /cliOutdir: got ".*\/dist\/cli"; lies inside the GitOps tree ".*\/dist\/", and the copy for the cdk8s CLI must stay out of it\. Fix: set cliOutdir to a folder of its own, like "cdk8s\.out"/,
+    );
     expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
   });
 });

@@ -27,11 +27,18 @@ afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }
 
 const readYaml = (file: string): Manifest => load(fs.readFileSync(file, 'utf8')) as Manifest;
 const key = (o: Manifest): string => `${o.apiVersion}|${o.kind}|${o.metadata?.namespace ?? ''}|${o.metadata?.name}`;
-const objectFiles = (dir: string): string[] => fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort();
+const objectFiles = (dir: string): string[] =>
+  fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+    .sort();
 
 /** The objects the constructs of `env` produce, as cdk8s renders them (without the writer). */
 function constructObjects(env: Environment): Manifest[] {
-  return env.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as Manifest)
+  return env.node
+    .findAll()
+    .filter(ApiObject.isApiObject)
+    .map((o) => o.toJson() as Manifest)
     .map((o) => (o.kind === 'Namespace' ? { ...o, metadata: { ...o.metadata, namespace: undefined } } : o))
     .map((o) => JSON.parse(JSON.stringify(o)));
 }
@@ -88,7 +95,11 @@ describe('layout', () => {
   test('the files parse back to the objects the constructs render', () => {
     for (const env of app.environments) {
       const folder = path.join(dir, env.name);
-      const files = new Map(objectFiles(folder).map((f) => readYaml(path.join(folder, f))).map((o) => [key(o), o]));
+      const files = new Map(
+        objectFiles(folder)
+          .map((f) => readYaml(path.join(folder, f)))
+          .map((o) => [key(o), o]),
+      );
       const expected = constructObjects(env);
       expect(files.size).toBe(expected.length);
       for (const o of expected) expect(isDeepStrictEqual(files.get(key(o)), o)).toBe(true);
@@ -120,7 +131,11 @@ describe('layout', () => {
   });
 
   test('Argo CD Applications go into argocd/, one per environment, pointing at its folder', () => {
-    expect(objectFiles(path.join(dir, 'argocd'))).toEqual(['application-argocd-shop-dev.yaml', 'application-argocd-shop-prod.yaml', 'application-argocd-shop-staging.yaml']);
+    expect(objectFiles(path.join(dir, 'argocd'))).toEqual([
+      'application-argocd-shop-dev.yaml',
+      'application-argocd-shop-prod.yaml',
+      'application-argocd-shop-staging.yaml',
+    ]);
     const a = readYaml(path.join(dir, 'argocd', 'application-argocd-shop-prod.yaml'));
     expect(a).toMatchSnapshot();
     expect(a.spec.source.path).toBe('dist/prod');
@@ -137,20 +152,39 @@ describe('serialisation', () => {
     shopApp({ outdir: dir }).synth();
     const text = fs.readFileSync(path.join(dir, 'dev', 'deployment-shop-dev-front.yaml'), 'utf8');
     expect(text).toMatchSnapshot();
-    const top = text.split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(':')[0]);
+    const top = text
+      .split('\n')
+      .filter((l) => /^\S/.test(l))
+      .map((l) => l.split(':')[0]);
     expect(top).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
-    const meta = text.split('\n').filter((l) => /^ {2}\S/.test(l)).slice(0, 3).map((l) => l.trim().split(':')[0]);
+    const meta = text
+      .split('\n')
+      .filter((l) => /^ {2}\S/.test(l))
+      .slice(0, 3)
+      .map((l) => l.trim().split(':')[0]);
     expect(meta).toEqual(['name', 'namespace', 'labels']);
     const template = text.slice(text.indexOf('  template:\n'));
     expect(template.indexOf('      labels:')).toBeLessThan(template.indexOf('      annotations:'));
-    const spec = text.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(':')[0]).slice(4);
+    const spec = text
+      .split('\n')
+      .filter((l) => /^ {2}\S/.test(l))
+      .map((l) => l.trim().split(':')[0])
+      .slice(4);
     expect(spec).toEqual([...spec].sort());
   });
 
   test('canonical form: reorders what is out of order (also deep), shares what is already canonical', () => {
     const spec = { a: 1, b: { c: [1, { d: 'x', e: true }] } };
     const template = { metadata: { annotations: { z: '1' }, labels: { a: 'b' } }, spec: { y: 1, x: 2 } };
-    const o: Manifest = { metadata: { labels: { x: 'y' }, name: 'n', finalizers: ['f'] }, kind: 'K', apiVersion: 'v1', spec, status: {}, data: { k: 'v' }, template };
+    const o: Manifest = {
+      metadata: { labels: { x: 'y' }, name: 'n', finalizers: ['f'] },
+      kind: 'K',
+      apiVersion: 'v1',
+      spec,
+      status: {},
+      data: { k: 'v' },
+      template,
+    };
     const c = canonical(o, []);
     expect(Object.keys(c)).toEqual(['apiVersion', 'kind', 'metadata', 'spec', 'data', 'status', 'template']);
     expect(Object.keys(c.metadata as Manifest)).toEqual(['name', 'labels', 'finalizers']);
@@ -171,7 +205,12 @@ describe('serialisation', () => {
     new k8s.KubeSecret(env, 's', { metadata: { name: 's' }, type: 'Opaque', immutable: true });
     app.synth();
     const text = fs.readFileSync(path.join(dir, 'dev', 'secret-dev-s.yaml'), 'utf8');
-    expect(text.split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(':')[0])).toEqual(['apiVersion', 'kind', 'metadata', 'type', 'immutable']);
+    expect(
+      text
+        .split('\n')
+        .filter((l) => /^\S/.test(l))
+        .map((l) => l.split(':')[0]),
+    ).toEqual(['apiVersion', 'kind', 'metadata', 'type', 'immutable']);
   });
 
   test('two synths write byte-identical trees, also in another process with other settings', () => {
@@ -182,10 +221,13 @@ describe('serialisation', () => {
     expect(snapshotTree(b)).toEqual(snapshotTree(a));
     const c = outdir();
     const script = path.join(path.dirname(c), 'synth.ts');
-    fs.writeFileSync(script, [
-      `import { shopApp } from ${JSON.stringify(path.resolve(__dirname, 'gitops-fixture'))};`,
-      `shopApp({ outdir: ${JSON.stringify(c)}, argoCd: ${JSON.stringify(ARGO)} }).synth();`,
-    ].join('\n'));
+    fs.writeFileSync(
+      script,
+      [
+        `import { shopApp } from ${JSON.stringify(path.resolve(__dirname, 'gitops-fixture'))};`,
+        `shopApp({ outdir: ${JSON.stringify(c)}, argoCd: ${JSON.stringify(ARGO)} }).synth();`,
+      ].join('\n'),
+    );
     execFileSync(process.execPath, [require.resolve('ts-node/dist/bin'), '--swc', script], {
       env: { ...process.env, CDK8S_DISABLE_SORT: '1', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8', TZ: 'Pacific/Chatham' },
       stdio: 'pipe',
@@ -195,12 +237,50 @@ describe('serialisation', () => {
 
   test('strings that YAML could read as something else survive kubectl kustomize unchanged', () => {
     const tricky: { [k: string]: string } = {
-      'yes': 'yes', 'no': 'no', 'on': 'on', 'off': 'off', 'y': 'y', 'n': 'n', 'true': 'True', 'null': 'null', 'tilde': '~',
-      'octal': '0755', 'exp': '1e3', 'underscore': '1_000', 'hex': '0x1F', 'inf': '.inf', 'date': '2024-01-01', 'time': '12:30:45',
-      'colon': 'a: b', 'hash': '# not a comment', 'dash': '- item', 'star': '*anchor', 'amp': '&anchor', 'bang': '!tag', 'quote': '"quoted"',
-      'empty': '', 'spaces': '  padded  ', 'multi': 'line one\nline two\n', 'trailing': 'ends with space \nnext', 'unicode': 'grüße – ✓', 'tab': 'a\tb',
-      'number': '8080', 'float': '1.50', 'version': '1.27', 'merge': '<<', 'Y': 'Y', 'NO': 'NO', 'On': 'On', 'bin': '0b101', 'oct': '0o17',
-      'sexagesimal': '1:30', 'signed': '+12', 'dot': '.5', 'hexhash': '4a5b6c', 'equals': '=', 'semver': '1.27.3-alpine',
+      yes: 'yes',
+      no: 'no',
+      on: 'on',
+      off: 'off',
+      y: 'y',
+      n: 'n',
+      true: 'True',
+      null: 'null',
+      tilde: '~',
+      octal: '0755',
+      exp: '1e3',
+      underscore: '1_000',
+      hex: '0x1F',
+      inf: '.inf',
+      date: '2024-01-01',
+      time: '12:30:45',
+      colon: 'a: b',
+      hash: '# not a comment',
+      dash: '- item',
+      star: '*anchor',
+      amp: '&anchor',
+      bang: '!tag',
+      quote: '"quoted"',
+      empty: '',
+      spaces: '  padded  ',
+      multi: 'line one\nline two\n',
+      trailing: 'ends with space \nnext',
+      unicode: 'grüße – ✓',
+      tab: 'a\tb',
+      number: '8080',
+      float: '1.50',
+      version: '1.27',
+      merge: '<<',
+      Y: 'Y',
+      NO: 'NO',
+      On: 'On',
+      bin: '0b101',
+      oct: '0o17',
+      sexagesimal: '1:30',
+      signed: '+12',
+      dot: '.5',
+      hexhash: '4a5b6c',
+      equals: '=',
+      semver: '1.27.3-alpine',
     };
     const dir = outdir();
     const app = new GitOpsApp({ outdir: dir, cliOutdir: '' });
@@ -222,7 +302,9 @@ describe('serialisation', () => {
     const cm = new k8s.KubeConfigMap(env, 'cm', { metadata: { name: 'c' }, data: { a: 'b' } });
     cm.addJsonPatch(JsonPatch.add('/data/list', ['1', null]));
     new ApiObject(env, 'odd', { apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't' }, spec: { ratio: NaN, size: Infinity } });
-    expect(() => app.render()).toThrow(/\[dev\/cm\] data\.list\[1\]: got null[\s\S]*\[dev\/odd\] spec\.ratio: got NaN[\s\S]*\[dev\/odd\] spec\.size: got Infinity/);
+    expect(() => app.render()).toThrow(
+      /\[dev\/cm\] data\.list\[1\]: got null[\s\S]*\[dev\/odd\] spec\.ratio: got NaN[\s\S]*\[dev\/odd\] spec\.size: got Infinity/,
+    );
   });
 });
 
@@ -230,7 +312,10 @@ describe('file names', () => {
   const id = (kind: string, namespace: string | undefined, name: string, apiVersion = 'v1') => ({ apiVersion, kind, namespace, name });
 
   test('defaults to <kind>-<namespace>-<name>.yaml, or <kind>-<name>.yaml without a namespace', () => {
-    expect(fileNames([id('Deployment', 'shop', 'api', 'apps/v1'), id('Namespace', undefined, 'shop')])).toEqual(['deployment-shop-api.yaml', 'namespace-shop.yaml']);
+    expect(fileNames([id('Deployment', 'shop', 'api', 'apps/v1'), id('Namespace', undefined, 'shop')])).toEqual([
+      'deployment-shop-api.yaml',
+      'namespace-shop.yaml',
+    ]);
   });
 
   test('odd characters and upper case get a stable hash suffix, so two objects never share a file', () => {
@@ -242,7 +327,12 @@ describe('file names', () => {
   });
 
   test('names that would collide (namespace/name split, same kind in two groups) both get a suffix', () => {
-    const names = fileNames([id('ConfigMap', 'a-b', 'c'), id('ConfigMap', 'a', 'b-c'), id('Application', 'x', 'y', 'argoproj.io/v1alpha1'), id('Application', 'x', 'y', 'app.k8s.io/v1beta1')]);
+    const names = fileNames([
+      id('ConfigMap', 'a-b', 'c'),
+      id('ConfigMap', 'a', 'b-c'),
+      id('Application', 'x', 'y', 'argoproj.io/v1alpha1'),
+      id('Application', 'x', 'y', 'app.k8s.io/v1beta1'),
+    ]);
     expect(new Set(names).size).toBe(4);
     for (const n of names) expect(n).toMatch(/_[0-9a-f]{10}\.yaml$/);
   });

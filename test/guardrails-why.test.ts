@@ -32,7 +32,9 @@ const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-why-'));
 /** A privileged hostNetwork Pod, a Secret with a password, a cluster-admin binding for every account. */
 function attack(scope: Chart): void {
   new ApiObject(scope, 'pod', {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug' },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'debug' },
     spec: {
       hostNetwork: true,
       containers: [{ name: 'sh', image: 'busybox:latest', securityContext: { privileged: true }, volumeMounts: [{ name: 'root', mountPath: '/host' }] }],
@@ -41,7 +43,9 @@ function attack(scope: Chart): void {
   });
   new ApiObject(scope, 'secret', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, stringData: { password: 'hunter2' } });
   new ApiObject(scope, 'crb', {
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'everyone-admin' },
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: 'everyone-admin' },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
     subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }],
   }).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
@@ -73,15 +77,21 @@ describe('an Environment that holds only hand-added objects', () => {
     const app = new GitOpsApp({ outdir });
     const env = new Environment(app, 'dev');
     new ApiObject(env, 'lb', {
-      apiVersion: 'v1', kind: 'Service',
-      metadata: { name: 'edge', annotations: { [Guardrails.WAIVER_ANNOTATION]: 'policy/exposure=the edge proxy is the one public entry, reviewed by the platform team' } },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'edge',
+        annotations: { [Guardrails.WAIVER_ANNOTATION]: 'policy/exposure=the edge proxy is the one public entry, reviewed by the platform team' },
+      },
       spec: { type: 'LoadBalancer', ports: [{ port: 443 }] },
     });
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
       app.synth();
-      expect(warn.mock.calls.map((c) => c[0])).toEqual(['cdk8s-tiers guardrails: 1 waived finding:\n  [dev/lb] waived policy/exposure on Service dev/edge: '
-        + 'the edge proxy is the one public entry, reviewed by the platform team (finding: type LoadBalancer publishes it on a cloud load balancer)']);
+      expect(warn.mock.calls.map((c) => c[0])).toEqual([
+        'cdk8s-tiers guardrails: 1 waived finding:\n  [dev/lb] waived policy/exposure on Service dev/edge: ' +
+          'the edge proxy is the one public entry, reviewed by the platform team (finding: type LoadBalancer publishes it on a cloud load balancer)',
+      ]);
     } finally {
       warn.mockRestore();
     }
@@ -100,7 +110,9 @@ describe('manifestsOf does not freeze anything', () => {
     tier.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', 'nginx:latest'));
     attack(env);
     const problems = failure(() => app.synth());
-    expect(problems).toContainEqual(expect.stringMatching(/^\[dev\/web\/deployment\] policy\/image-pinned: Deployment dev\/web: container "web": image "nginx:latest"/));
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^\[dev\/web\/deployment\] policy\/image-pinned: Deployment dev\/web: container "web": image "nginx:latest"/),
+    );
     expect(problems).toContainEqual(expect.stringMatching(ATTACK_FINDINGS[0]));
 
     // fixed again: what is written is the tree as it is now, also a label added after the first synth
@@ -117,20 +129,31 @@ describe('manifestsOf does not freeze anything', () => {
 describe('RBAC and exposure', () => {
   const bad = (scope: Chart) => {
     new ApiObject(scope, 'crb', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'ops-admin' },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'ops-admin' },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
       subjects: [{ kind: 'ServiceAccount', name: 'ops', namespace: 'shop' }],
     }).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     new ApiObject(scope, 'role', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'everything' },
-      rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }, { apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'] }],
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'everything' },
+      rules: [
+        { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
+        { apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'] },
+      ],
     });
     new ApiObject(scope, 'reader', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'secret-reader' },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'secret-reader' },
       rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] }],
     }).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     new ApiObject(scope, 'lb', {
-      apiVersion: 'v1', kind: 'Service', metadata: { name: 'lb' },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'lb' },
       spec: { type: 'LoadBalancer', externalIPs: ['203.0.113.7'], ports: [{ port: 80 }] },
     });
   };
@@ -172,33 +195,53 @@ describe('literal secrets, wherever a string reaches the output', () => {
   function deployment(container: Manifest, meta: Manifest = {}): Manifest {
     const labels = { 'app.kubernetes.io/name': 'app', 'app.kubernetes.io/instance': 'app' };
     return {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app', namespace: 'shop', labels, ...meta },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'app', namespace: 'shop', labels, ...meta },
       spec: {
-        replicas: 1, selector: { matchLabels: labels },
+        replicas: 1,
+        selector: { matchLabels: labels },
         template: {
           metadata: { labels },
           spec: {
             automountServiceAccountToken: false,
             securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } },
-            containers: [{
-              name: 'app', image: 'registry.example.com/app:1.0.0', imagePullPolicy: 'Always',
-              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
-              resources: { requests: { 'cpu': '100m', 'memory': '128Mi', 'ephemeral-storage': '64Mi' }, limits: { 'memory': '256Mi', 'ephemeral-storage': '256Mi' } },
-              readinessProbe: { httpGet: { path: '/ready', port: 8080 } }, livenessProbe: { tcpSocket: { port: 8080 } },
-              ...container,
-            }],
+            containers: [
+              {
+                name: 'app',
+                image: 'registry.example.com/app:1.0.0',
+                imagePullPolicy: 'Always',
+                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
+                resources: {
+                  requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' },
+                  limits: { memory: '256Mi', 'ephemeral-storage': '256Mi' },
+                },
+                readinessProbe: { httpGet: { path: '/ready', port: 8080 } },
+                livenessProbe: { tcpSocket: { port: 8080 } },
+                ...container,
+              },
+            ],
           },
         },
       },
     };
   }
-  const fence: Manifest = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'fence', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } };
+  const fence: Manifest = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'fence', namespace: 'shop' },
+    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+  };
   const secretFindings = (objects: Manifest[]) => {
     const { findings } = Guardrails.checkManifests([...objects, fence]);
     for (const f of findings) expect(f.checkId).toBe('policy/no-literal-secrets');
     return findings.map((f) => f.message);
   };
-  const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { privateKey } = crypto.generateKeyPairSync('rsa', {
+    modulusLength: 1024,
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
   const pat = `ghp_${'x1Y2z3'.repeat(6)}`;
   const awsSecret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzz2xmpl5KY';
 
@@ -206,15 +249,36 @@ describe('literal secrets, wherever a string reaches the output', () => {
     ['env DB_PASS', { env: [{ name: 'DB_PASS', value: 'hunter2' }] }, /^container "app": env "DB_PASS" carries a literal value$/],
     ['env pwd', { env: [{ name: 'pwd', value: 'hunter2' }] }, /^container "app": env "pwd" carries a literal value$/],
     ['env REDIS_AUTH', { env: [{ name: 'REDIS_AUTH', value: 'hunter2' }] }, /^container "app": env "REDIS_AUTH" carries a literal value$/],
-    ['a DATABASE_URL with user:password@', { env: [{ name: 'DATABASE_URL', value: 'postgres://shop:s3cr3tPa55@db:5432/shop' }] },
-      /^spec\.template\.spec\.containers\[0\]\.env\[0\]\.value: holds a literal secret \(\w+, found by @secretlint\/secretlint-rule-(database-connection-string|basicauth)\)$/],
-    ['a PEM private key', { env: [{ name: 'TLS_KEY_PEM', value: privateKey }] },
-      /^spec\.template\.spec\.containers\[0\]\.env\[0\]\.value: holds a literal secret \(PrivateKey, found by @secretlint\/secretlint-rule-privatekey\)$/],
-    ['a cloud access key', { args: [`AWS_SECRET_ACCESS_KEY=${awsSecret}`] }, /^spec\.template\.spec\.containers\[0\]\.args\[0\]: (holds a literal secret \(AWSSecretAccessKey|assigns a literal value to "AWS_SECRET_ACCESS_KEY")/],
-    ['a personal access token', { env: [{ name: 'GH', value: pat }] },
-      /^spec\.template\.spec\.containers\[0\]\.env\[0\]\.value: holds a literal secret \(GITHUB_TOKEN, found by @secretlint\/secretlint-rule-github\)$/],
-    ['--password=... in args', { args: ['--user=shop', '--password=hunter2'] }, /^spec\.template\.spec\.containers\[0\]\.args\[1\]: assigns a literal value to "password"$/],
-    ['--password ... in args', { command: ['/app', '--password', 'hunter2'] }, /^container "app": command\[2\] \(the value of "--password"\) is a literal secret$/],
+    [
+      'a DATABASE_URL with user:password@',
+      { env: [{ name: 'DATABASE_URL', value: 'postgres://shop:s3cr3tPa55@db:5432/shop' }] },
+      /^spec\.template\.spec\.containers\[0\]\.env\[0\]\.value: holds a literal secret \(\w+, found by @secretlint\/secretlint-rule-(database-connection-string|basicauth)\)$/,
+    ],
+    [
+      'a PEM private key',
+      { env: [{ name: 'TLS_KEY_PEM', value: privateKey }] },
+      /^spec\.template\.spec\.containers\[0\]\.env\[0\]\.value: holds a literal secret \(PrivateKey, found by @secretlint\/secretlint-rule-privatekey\)$/,
+    ],
+    [
+      'a cloud access key',
+      { args: [`AWS_SECRET_ACCESS_KEY=${awsSecret}`] },
+      /^spec\.template\.spec\.containers\[0\]\.args\[0\]: (holds a literal secret \(AWSSecretAccessKey|assigns a literal value to "AWS_SECRET_ACCESS_KEY")/,
+    ],
+    [
+      'a personal access token',
+      { env: [{ name: 'GH', value: pat }] },
+      /^spec\.template\.spec\.containers\[0\]\.env\[0\]\.value: holds a literal secret \(GITHUB_TOKEN, found by @secretlint\/secretlint-rule-github\)$/,
+    ],
+    [
+      '--password=... in args',
+      { args: ['--user=shop', '--password=hunter2'] },
+      /^spec\.template\.spec\.containers\[0\]\.args\[1\]: assigns a literal value to "password"$/,
+    ],
+    [
+      '--password ... in args',
+      { command: ['/app', '--password', 'hunter2'] },
+      /^container "app": command\[2\] \(the value of "--password"\) is a literal secret$/,
+    ],
   ])('%s', (_, container, message) => {
     const messages = secretFindings([deployment(container)]);
     expect(messages).toContainEqual(expect.stringMatching(message));
@@ -223,7 +287,12 @@ describe('literal secrets, wherever a string reaches the output', () => {
 
   test('password=... in a config file, an annotation holding a password, a ConfigMap key DB_PASSWORD', () => {
     const messages = secretFindings([
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'conf', namespace: 'shop' }, data: { 'app.ini': '[db]\nhost = db\npassword = hunter2\n', 'DB_PASSWORD': 'hunter2' } },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'conf', namespace: 'shop' },
+        data: { 'app.ini': '[db]\nhost = db\npassword = hunter2\n', DB_PASSWORD: 'hunter2' },
+      },
       deployment({}, { annotations: { 'shop.example.com/db-password': 'hunter2' } }),
     ]);
     expect(messages.sort()).toEqual([
@@ -234,21 +303,27 @@ describe('literal secrets, wherever a string reaches the output', () => {
   });
 
   test('references, placeholders and names that only describe a credential pass', () => {
-    expect(secretFindings([deployment({
-      env: [
-        { name: 'DB_PASSWORD_FILE', value: '/run/secrets/db' }, { name: 'AUTH_URL', value: 'https://auth.example.com' }, { name: 'SECRET_NAME', value: 'db' },
-        { name: 'DB_PASS', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
-      ],
-      args: ['--password=$(DB_PASS)', '--token', '${TOKEN}', 'password_encryption=scram-sha-256'],
-    })])).toEqual([]);
+    expect(
+      secretFindings([
+        deployment({
+          env: [
+            { name: 'DB_PASSWORD_FILE', value: '/run/secrets/db' },
+            { name: 'AUTH_URL', value: 'https://auth.example.com' },
+            { name: 'SECRET_NAME', value: 'db' },
+            { name: 'DB_PASS', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+          ],
+          args: ['--password=$(DB_PASS)', '--token', '${TOKEN}', 'password_encryption=scram-sha-256'],
+        }),
+      ]),
+    ).toEqual([]);
   });
 
   test('a library tier rejects a literal value for a secret-looking env name by prop, with the fix', () => {
     const c = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
     new StatelessWebTier(c, 'web', { image: IMAGE, env: { REDIS_AUTH: EnvValue.fromValue('hunter2') } });
     expect(failure(() => Testing.synth(c))).toEqual([
-      '[shop/web] env["REDIS_AUTH"]: got "(literal value hidden)"; "REDIS_AUTH" looks like a credential, and credentials must not be written as literal values into manifests. '
-        + 'Fix: create a Secret and use EnvValue.fromSecretKey(\'<secret-name>\', \'<key>\') for REDIS_AUTH',
+      '[shop/web] env["REDIS_AUTH"]: got "(literal value hidden)"; "REDIS_AUTH" looks like a credential, and credentials must not be written as literal values into manifests. ' +
+        "Fix: create a Secret and use EnvValue.fromSecretKey('<secret-name>', '<key>') for REDIS_AUTH",
     ]);
   });
 });
@@ -258,25 +333,32 @@ describe('API-server limits and cluster-scoped objects', () => {
     const c = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
     Guardrails.enable(c);
     new ApiObject(c, 'big', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { blob: 'x'.repeat(1024 * 1024) } });
-    new ApiObject(c, 'noted', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'noted', annotations: { note: 'x'.repeat(300 * 1000) } }, data: { a: 'b' } });
+    new ApiObject(c, 'noted', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'noted', annotations: { note: 'x'.repeat(300 * 1000) } },
+      data: { a: 'b' },
+    });
     expect(failure(() => Testing.synth(c))).toEqual([
       '[shop/big] api/size-limits: ConfigMap shop/big: its data is 1048580 bytes, above the limit of 1048576. Fix: move large content into a volume or an image, and large annotations into a ConfigMap',
       '[shop/noted] api/size-limits: ConfigMap shop/noted: metadata.annotations are 300004 bytes, above the limit of 262144. Fix: move large content into a volume or an image, and large annotations into a ConfigMap',
     ]);
   });
 
-  test('a hand-added ClusterRoleBinding that picked up the chart\'s namespace is reported; without it, its file has no namespace', () => {
+  test("a hand-added ClusterRoleBinding that picked up the chart's namespace is reported; without it, its file has no namespace", () => {
     const outdir = path.join(tmp(), 'dist');
     const app = new GitOpsApp({ outdir });
     const env = new Environment(app, 'dev');
     const crb = new ApiObject(env, 'crb', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'view-web' },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'view-web' },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
       subjects: [{ kind: 'ServiceAccount', name: 'web', namespace: 'dev' }],
     });
     expect(failure(() => app.synth())).toEqual([
-      '[dev/crb] api/cluster-scoped: ClusterRoleBinding dev/view-web: a cluster-scoped ClusterRoleBinding carries metadata.namespace "dev". '
-        + 'Fix: remove it: ApiObject.of(obj).addJsonPatch(JsonPatch.remove("/metadata/namespace")) (a chart gives its namespace to every object), or create the object in a chart without a namespace',
+      '[dev/crb] api/cluster-scoped: ClusterRoleBinding dev/view-web: a cluster-scoped ClusterRoleBinding carries metadata.namespace "dev". ' +
+        'Fix: remove it: ApiObject.of(obj).addJsonPatch(JsonPatch.remove("/metadata/namespace")) (a chart gives its namespace to every object), or create the object in a chart without a namespace',
     ]);
     crb.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     app.synth();
@@ -286,7 +368,10 @@ describe('API-server limits and cluster-scoped objects', () => {
 
 describe('charts without a namespace', () => {
   const ingressPeers = (objects: Manifest[], name: string) => find(objects, 'NetworkPolicy', name).spec.ingress.flatMap((r: Manifest) => r.from ?? []);
-  const egressPeers = (objects: Manifest[], name: string) => find(objects, 'NetworkPolicy', name).spec.egress.flatMap((r: Manifest) => r.to ?? []).slice(1);
+  const egressPeers = (objects: Manifest[], name: string) =>
+    find(objects, 'NetworkPolicy', name)
+      .spec.egress.flatMap((r: Manifest) => r.to ?? [])
+      .slice(1);
 
   test('connected tiers that both have no namespace get rules that name pods only: they work in whatever namespace they are applied to', () => {
     const c = new Chart(Testing.app(), 'shop');
@@ -305,8 +390,8 @@ describe('charts without a namespace', () => {
     const front = new StatelessWebTier(new Chart(app, 'shop', { namespace: 'shop' }), 'front', { image: IMAGE });
     front.connectTo(api);
     expect(failure(() => app.synth())).toEqual([
-      '[shop/front] network peer somewhere/api: got (not set); the NetworkPolicy "front" is in namespace "shop", but the peer has no namespace (neither its namespace prop nor its chart\'s), so a rule cannot name where its pods run. '
-        + 'Fix: give the chart of the peer a namespace (new Chart(app, id, { namespace })) or the peer its namespace prop; or leave both without one',
+      '[shop/front] network peer somewhere/api: got (not set); the NetworkPolicy "front" is in namespace "shop", but the peer has no namespace (neither its namespace prop nor its chart\'s), so a rule cannot name where its pods run. ' +
+        'Fix: give the chart of the peer a namespace (new Chart(app, id, { namespace })) or the peer its namespace prop; or leave both without one',
     ]);
   });
 });
@@ -325,7 +410,10 @@ describe('keys that are legal in Kubernetes but special in JavaScript', () => {
   });
 
   test.each(['labels', 'annotations', 'configFiles'])('constructor and __proto__ in %s are reported by prop, with a fix', (prop) => {
-    for (const [key, fix] of [['constructor', /Fix: rename the key, or add it to the rendered object with a JSON patch/], ['__proto__', /Fix: rename the key: cdk8s cannot write it at all/]] as const) {
+    for (const [key, fix] of [
+      ['constructor', /Fix: rename the key, or add it to the rendered object with a JSON patch/],
+      ['__proto__', /Fix: rename the key: cdk8s cannot write it at all/],
+    ] as const) {
       const c = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
       new StatelessWebTier(c, 'web', { image: IMAGE, [prop]: JSON.parse(`{"${key}": "v1"}`) });
       const problems = failure(() => Testing.synth(c));

@@ -37,22 +37,36 @@ function legacyDeployment(scope: Construct, annotations?: Record<string, string>
 
 const ids = (findings: readonly GuardrailFinding[]) => [...new Set(findings.map((f) => f.checkId))].sort();
 
-describe('the library\'s own output', () => {
+describe("the library's own output", () => {
   test.each<[string, (c: Chart) => void]>([
     ['defaults', (c) => new StatelessWebTier(c, 'web', { image: IMAGE })],
     ['one replica', (c) => new StatelessWebTier(c, 'web', { image: IMAGE, replicas: 1 })],
-    ['autoscaling, config files, writable paths and a sidecar', (c) => new StatelessWebTier(c, 'web', {
-      image: IMAGE, autoscaling: { maxReplicas: 5 }, configFiles: { 'a.conf': 'x' }, writablePaths: ['/var/cache'],
-      sidecars: [{ name: 'metrics', image: 'registry.example.com/tools/exporter:0.9.1', port: 9113, readiness: Probe.httpGet('/metrics') }],
-    })],
-    ['the example app: a NodePort front connected to a ClusterIP api', (c) => {
-      const api = new StatelessWebTier(c, 'api', {
-        image: 'ghcr.io/stefanprodan/podinfo:6.7.1', serviceType: ServiceType.CLUSTER_IP, port: 9898,
-        readiness: Probe.httpGet('/readyz'), liveness: Probe.httpGet('/healthz', { initialDelaySeconds: 5 }), autoscaling: { maxReplicas: 6 },
-      });
-      const front = new StatelessWebTier(c, 'front', { image: 'nginxinc/nginx-unprivileged:1.27.3-alpine', nodePort: 30080, replicas: 3 });
-      front.connectTo(api);
-    }],
+    [
+      'autoscaling, config files, writable paths and a sidecar',
+      (c) =>
+        new StatelessWebTier(c, 'web', {
+          image: IMAGE,
+          autoscaling: { maxReplicas: 5 },
+          configFiles: { 'a.conf': 'x' },
+          writablePaths: ['/var/cache'],
+          sidecars: [{ name: 'metrics', image: 'registry.example.com/tools/exporter:0.9.1', port: 9113, readiness: Probe.httpGet('/metrics') }],
+        }),
+    ],
+    [
+      'the example app: a NodePort front connected to a ClusterIP api',
+      (c) => {
+        const api = new StatelessWebTier(c, 'api', {
+          image: 'ghcr.io/stefanprodan/podinfo:6.7.1',
+          serviceType: ServiceType.CLUSTER_IP,
+          port: 9898,
+          readiness: Probe.httpGet('/readyz'),
+          liveness: Probe.httpGet('/healthz', { initialDelaySeconds: 5 }),
+          autoscaling: { maxReplicas: 6 },
+        });
+        const front = new StatelessWebTier(c, 'front', { image: 'nginxinc/nginx-unprivileged:1.27.3-alpine', nodePort: 30080, replicas: 3 });
+        front.connectTo(api);
+      },
+    ],
   ])('%s: zero findings, zero waivers', (_, build) => {
     const c = chart('shop');
     build(c);
@@ -67,7 +81,9 @@ describe('at synth', () => {
     new StatelessWebTier(c, 'web', { image: IMAGE });
     legacyDeployment(c);
     const expected = Guardrails.check(c).findings;
-    expect(ids(expected)).toEqual(expect.arrayContaining(['api/labels', 'api/selector', 'policy/image-pinned', 'policy/network-policy', 'policy/read-only-root-filesystem']));
+    expect(ids(expected)).toEqual(
+      expect.arrayContaining(['api/labels', 'api/selector', 'policy/image-pinned', 'policy/network-policy', 'policy/read-only-root-filesystem']),
+    );
     expect(expected.every((f) => f.constructPath === 'test/legacy')).toBe(true);
 
     const message = synthError(c);
@@ -77,7 +93,7 @@ describe('at synth', () => {
     expect(message).not.toMatch(/undefined|NaN|TypeError/);
   });
 
-  test('findings come together with the constructs\' own problems, in one TiersError', () => {
+  test("findings come together with the constructs' own problems, in one TiersError", () => {
     const c = chart();
     new StatelessWebTier(c, 'web', { image: IMAGE, replicas: -1 });
     legacyDeployment(c);
@@ -89,7 +105,9 @@ describe('at synth', () => {
     }
     expect(error).toBeInstanceOf(TiersError);
     const problems = (error as TiersError).problems;
-    expect(problems).toContain('[test/web] replicas: got -1; must be a whole number >= 0. Fix: set replicas to a whole number >= 0, or leave it out for the default');
+    expect(problems).toContain(
+      '[test/web] replicas: got -1; must be a whole number >= 0. Fix: set replicas to a whole number >= 0, or leave it out for the default',
+    );
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^\[test\/legacy\] api\/selector: /)]));
     // the output of a construct with wrong props is judged once its props are right: no echo of the same mistake
     expect(problems.filter((p) => p.startsWith('[test/web/'))).toEqual([]);
@@ -119,7 +137,7 @@ describe('at synth', () => {
     expect(() => app.synth()).toThrow(/\[plain\/legacy\] api\/selector: /);
   });
 
-  test('plain app.synth() throws the library\'s TiersError with every problem of the app, not cdk8s\'s generic error', () => {
+  test("plain app.synth() throws the library's TiersError with every problem of the app, not cdk8s's generic error", () => {
     const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-')) });
     const c = new Chart(app, 'c', { namespace: 'shop' });
     new StatelessWebTier(c, 'web', { image: IMAGE, replicas: -1 });
@@ -135,9 +153,9 @@ describe('at synth', () => {
     expect(message).not.toMatch(/Validation failed/);
     expect((error as Error).stack).not.toMatch(/src\/guardrails|node_modules\/(constructs|cdk8s)\//);
     expect(message).toMatch(/^cdk8s-tiers found \d+ problems:\n {2}\[c\/web\] replicas: got -1; /);
-    expect((error as TiersError).problems).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^\[c\/web\] replicas: got -1; /), expect.stringMatching(/^\[c\/legacy\] api\/selector: /),
-    ]));
+    expect((error as TiersError).problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^\[c\/web\] replicas: got -1; /), expect.stringMatching(/^\[c\/legacy\] api\/selector: /)]),
+    );
     expect(fs.readdirSync(app.outdir)).toEqual([]);
   });
 
@@ -147,7 +165,9 @@ describe('at synth', () => {
     const other = new Chart(app, 'other');
     const web = new StatelessWebTier(tiers, 'web', { image: IMAGE });
     new ApiObject(other, 'extra', {
-      apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-extra' },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web-extra' },
       spec: { selector: web.podSelectorLabels, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] },
     });
     Guardrails.enable(other);
@@ -158,11 +178,18 @@ describe('at synth', () => {
     const app = Testing.app();
     const a = new Chart(app, 'a');
     new StatelessWebTier(a, 'one', { image: IMAGE });
-    new ApiObject(a, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' }, spec: { type: 'NodePort', selector: { 'app.kubernetes.io/name': 'one' }, ports: [{ port: 80, targetPort: 'http', nodePort: 30555 }] } });
+    new ApiObject(a, 'svc', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'x' },
+      spec: { type: 'NodePort', selector: { 'app.kubernetes.io/name': 'one' }, ports: [{ port: 80, targetPort: 'http', nodePort: 30555 }] },
+    });
     const b = new Chart(app, 'b');
     Guardrails.enable(b);
     new ApiObject(b, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'y' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 30555 }] } });
-    expect(() => app.synth()).toThrow(/\[a\/svc\] api\/node-port: Service x: nodePort 30555 is also used by Service y[\s\S]*\[b\/svc\] api\/node-port: Service y: nodePort 30555 is also used by Service x/);
+    expect(() => app.synth()).toThrow(
+      /\[a\/svc\] api\/node-port: Service x: nodePort 30555 is also used by Service y[\s\S]*\[b\/svc\] api\/node-port: Service y: nodePort 30555 is also used by Service x/,
+    );
   });
 
   test('app.synth() validates the app once and again per chart: every validation renders the tree, the checks run once', () => {
@@ -188,7 +215,10 @@ test('an object that cannot be rendered is a finding at synth, with the reason',
   new StatelessWebTier(c, 'web', { image: IMAGE });
   const legacy = legacyDeployment(c);
   legacy.addJsonPatch(JsonPatch.remove('/spec/strategy/rollingUpdate'));
-  expect(synthError(c)).toMatch(/\[test\/legacy\] schema\/renders: Deployment legacy: cannot be rendered: .*Fix: correct the JSON patch or value named in the message/);  expect(Guardrails.check(c).findings.map((f) => f.checkId)).toContain('schema/renders');
+  expect(synthError(c)).toMatch(
+    /\[test\/legacy\] schema\/renders: Deployment legacy: cannot be rendered: .*Fix: correct the JSON patch or value named in the message/,
+  );
+  expect(Guardrails.check(c).findings.map((f) => f.checkId)).toContain('schema/renders');
 });
 
 describe('for writers', () => {
@@ -211,9 +241,12 @@ describe('for writers', () => {
     tier.deployment.metadata.addLabel('team', 'not ok!');
     expect(Guardrails.manifestOf(tier.deployment).spec).toMatchObject({ template: { spec: { containers: [{ image: 'nginx:latest' }] } } });
     const after = Guardrails.problemsOf(Guardrails.manifestsOf(c));
-    expect(after).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^\[Deployment shop\/web\] policy\/image-pinned: /), expect.stringMatching(/^\[Deployment shop\/web\] api\/labels: /),
-    ]));
+    expect(after).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\[Deployment shop\/web\] policy\/image-pinned: /),
+        expect.stringMatching(/^\[Deployment shop\/web\] api\/labels: /),
+      ]),
+    );
     legacyDeployment(c);
     expect(Guardrails.manifestsOf(c).map((o) => (o.metadata as Manifest).name)).toContain('legacy');
   });
@@ -236,17 +269,27 @@ describe('for writers', () => {
     expect(() => Testing.synth(c)).toThrow(/\[test\/legacy\] api\/selector: /);
     c.node.tryRemoveChild(legacy.node.id);
     expect(() => Testing.synth(c)).not.toThrow();
-    const svc = new ApiObject(c, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'lb' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 40000 }] } });
+    const svc = new ApiObject(c, 'svc', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'lb' },
+      spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 40000 }] },
+    });
     expect(() => Testing.synth(c)).toThrow(/\[test\/svc\] api\/node-port: Service shop\/lb: nodePort 40000 is outside/);
     svc.addJsonPatch(JsonPatch.remove('/spec/ports/0/nodePort'));
     expect(() => Testing.synth(c)).not.toThrow();
   });
 
-  test('a validation of the user\'s may ask for the manifests during synth', () => {
+  test("a validation of the user's may ask for the manifests during synth", () => {
     const c = chart();
     new StatelessWebTier(c, 'web', { image: IMAGE });
     const audit = new Construct(c, 'audit');
-    audit.node.addValidation({ validate: () => Guardrails.manifestsOf(c).filter((o) => o.kind === 'Service').map(() => 'found a Service') });
+    audit.node.addValidation({
+      validate: () =>
+        Guardrails.manifestsOf(c)
+          .filter((o) => o.kind === 'Service')
+          .map(() => 'found a Service'),
+    });
     expect(synthError(c)).toMatch(/\[test\/audit\] found a Service/);
   });
 
@@ -258,7 +301,9 @@ describe('for writers', () => {
 
   test('problemsOf checks objects that did not come from a synth, naming them by kind and name', () => {
     const objects: Manifest[] = [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'Bad' }, spec: { ports: [{ port: 80 }] } }];
-    expect(Guardrails.problemsOf(objects)).toEqual(['[Service Bad] api/name: Service Bad: metadata.name "Bad" is not a DNS-1035 label. Fix: rename the object: lower-case letters, digits and "-" (Services start with a letter)']);
+    expect(Guardrails.problemsOf(objects)).toEqual([
+      '[Service Bad] api/name: Service Bad: metadata.name "Bad" is not a DNS-1035 label. Fix: rename the object: lower-case letters, digits and "-" (Services start with a letter)',
+    ]);
   });
 
   test('assert throws one TiersError with every finding; check returns them', () => {
@@ -289,8 +334,10 @@ describe('waivers', () => {
     try {
       expect(() => app.synth()).not.toThrow();
       expect(warn).toHaveBeenCalledTimes(1);
-      expect(warn.mock.calls[0][0]).toBe('cdk8s-tiers guardrails: 1 waived finding:\n  [test/web/deployment] waived policy/image-pull-policy on Deployment web: '
-        + 'the registry mirror is pinned by digest upstream (finding: container "web": imagePullPolicy is "IfNotPresent", not Always)');
+      expect(warn.mock.calls[0][0]).toBe(
+        'cdk8s-tiers guardrails: 1 waived finding:\n  [test/web/deployment] waived policy/image-pull-policy on Deployment web: ' +
+          'the registry mirror is pinned by digest upstream (finding: container "web": imagePullPolicy is "IfNotPresent", not Always)',
+      );
     } finally {
       warn.mockRestore();
     }
@@ -302,7 +349,9 @@ describe('waivers', () => {
   test('without the waiver the same object fails', () => {
     const c = chart();
     waivedTier(c, 'policy/read-only-root-filesystem=not the finding at hand');
-    expect(synthError(c)).toMatch(/\[test\/web\/deployment\] policy\/image-pull-policy: Deployment web: container "web": imagePullPolicy is "IfNotPresent", not Always/);
+    expect(synthError(c)).toMatch(
+      /\[test\/web\/deployment\] policy\/image-pull-policy: Deployment web: container "web": imagePullPolicy is "IfNotPresent", not Always/,
+    );
   });
 
   test('several waivers in one annotation, printed in a deterministic order', () => {
@@ -345,12 +394,24 @@ describe('waivers', () => {
 describe('robustness', () => {
   test('garbage gives findings, never exceptions or "undefined"', () => {
     const garbage = [
-      {}, { kind: 'Deployment' }, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: 'x' },
-      { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 's', labels: 'x' }, spec: { template: { spec: { containers: [null, 3, { env: 'x', ports: [null] }] } }, volumeClaimTemplates: [{}] } },
+      {},
+      { kind: 'Deployment' },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: 'x' },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 's', labels: 'x' },
+        spec: { template: { spec: { containers: [null, 3, { env: 'x', ports: [null] }] } }, volumeClaimTemplates: [{}] },
+      },
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { selector: {}, ports: [{ nodePort: 'x' }] } },
       { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'p', annotations: { [WAIVE]: 3 } }, spec: { selector: 'x' } },
       { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } },
-      { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c', image: 'x:1' }] } } } } } },
+      {
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: { name: 'c' },
+        spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c', image: 'x:1' }] } } } } },
+      },
       { apiVersion: 'v1', kind: 'Secret', metadata: { name: Object.create(null), labels: [] } },
       { kind: 'Service', spec: { selector: {}, ports: [{}, {}] } },
     ] as Manifest[];
@@ -370,37 +431,75 @@ describe('every check', () => {
       spec: {
         automountServiceAccountToken: false,
         securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } },
-        containers: [{
-          name: 'app', image: 'registry.example.com/app:1.0.0', imagePullPolicy: 'Always',
-          ports: [{ name: 'http', containerPort: port }],
-          env: [{ name: 'MODE', value: 'prod' }],
-          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
-          resources: { requests: { 'cpu': '100m', 'memory': '128Mi', 'ephemeral-storage': '64Mi' }, limits: { 'memory': '256Mi', 'ephemeral-storage': '256Mi' } },
-          readinessProbe: { httpGet: { path: '/ready', port: 'http' } },
-          livenessProbe: { tcpSocket: { port: 'http' } },
-          volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-        }],
+        containers: [
+          {
+            name: 'app',
+            image: 'registry.example.com/app:1.0.0',
+            imagePullPolicy: 'Always',
+            ports: [{ name: 'http', containerPort: port }],
+            env: [{ name: 'MODE', value: 'prod' }],
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
+            resources: { requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' }, limits: { memory: '256Mi', 'ephemeral-storage': '256Mi' } },
+            readinessProbe: { httpGet: { path: '/ready', port: 'http' } },
+            livenessProbe: { tcpSocket: { port: 'http' } },
+            volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+          },
+        ],
         volumes: [{ name: 'tmp', emptyDir: {} }],
-        topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels(name) } }],
-        affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: labels(name) } } }] } },
+        topologySpreadConstraints: [
+          { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels(name) } },
+        ],
+        affinity: {
+          podAntiAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: labels(name) } } },
+            ],
+          },
+        },
       },
     });
     return [
-      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('web'), spec: { replicas: 2, selector: { matchLabels: labels('web') }, template: pod('web', 8080) } },
-      { apiVersion: 'v1', kind: 'Service', metadata: meta('web'), spec: { type: 'NodePort', selector: labels('web'), ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }] } },
-      { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta('web'), spec: { maxUnavailable: 1, selector: { matchLabels: labels('web') }, unhealthyPodEvictionPolicy: 'AlwaysAllow' } },
       {
-        apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: meta('web'),
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: meta('web'),
+        spec: { replicas: 2, selector: { matchLabels: labels('web') }, template: pod('web', 8080) },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: meta('web'),
+        spec: { type: 'NodePort', selector: labels('web'), ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }] },
+      },
+      {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: meta('web'),
+        spec: { maxUnavailable: 1, selector: { matchLabels: labels('web') }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+      },
+      {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: meta('web'),
         spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 4 },
       },
       {
-        apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: meta('db'),
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: meta('db'),
         spec: {
-          serviceName: 'db-headless', selector: { matchLabels: labels('db') }, template: pod('db', 5432),
+          serviceName: 'db-headless',
+          selector: { matchLabels: labels('db') },
+          template: pod('db', 5432),
           volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
         },
       },
-      { apiVersion: 'v1', kind: 'Service', metadata: meta('db-headless'), spec: { clusterIP: 'None', selector: labels('db'), ports: [{ name: 'db', port: 5432, targetPort: 'http' }] } },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: meta('db-headless'),
+        spec: { clusterIP: 'None', selector: labels('db'), ports: [{ name: 'db', port: 5432, targetPort: 'http' }] },
+      },
       { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('fence'), spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } },
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('settings'), data: { a: 'b' } },
     ];
@@ -412,70 +511,186 @@ describe('every check', () => {
   const sc = (o: Manifest[]) => container(o).securityContext;
   const without = (o: Manifest[], kind: string, name: string) => o.splice(o.indexOf(find(o, kind, name)), 1);
   const rbac = (kind: string, name: string, body: Manifest): Manifest => ({
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: { name, ...(kind.startsWith('Cluster') ? {} : { namespace: 'shop' }) }, ...body,
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind,
+    metadata: { name, ...(kind.startsWith('Cluster') ? {} : { namespace: 'shop' }) },
+    ...body,
   });
 
   const triggers: Record<string, (o: Manifest[]) => void> = {
     'schema/kind': (o) => o.push({ apiVersion: 'autoscaling/v2beta2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'old' } }),
-    'schema/strict': (o) => { deployment(o).spec.replica = 2; },
-    'api/name': (o) => { find(o, 'ConfigMap', 'settings').metadata.name = 'Settings'; },
-    'api/namespace': (o) => { find(o, 'ConfigMap', 'settings').metadata.namespace = 'Shop'; },
-    'api/labels': (o) => { deployment(o).metadata.labels.team = 'not ok!'; },
+    'schema/strict': (o) => {
+      deployment(o).spec.replica = 2;
+    },
+    'api/name': (o) => {
+      find(o, 'ConfigMap', 'settings').metadata.name = 'Settings';
+    },
+    'api/namespace': (o) => {
+      find(o, 'ConfigMap', 'settings').metadata.namespace = 'Shop';
+    },
+    'api/labels': (o) => {
+      deployment(o).metadata.labels.team = 'not ok!';
+    },
     'api/unique': (o) => o.push(JSON.parse(JSON.stringify(find(o, 'ConfigMap', 'settings')))),
-    'api/selector': (o) => { deployment(o).spec.selector.matchLabels.track = 'stable'; },
-    'api/replicas': (o) => { deployment(o).spec.replicas = -1; },
-    'api/restart-policy': (o) => { podSpec(o).restartPolicy = 'Never'; },
-    'api/deployment-strategy': (o) => { deployment(o).spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } }; },
-    'api/statefulset-spec': (o) => { sts(o).spec.podManagementPolicy = 'Sometimes'; },
-    'api/governing-service': (o) => { find(o, 'Service', 'db-headless').spec.clusterIP = '10.0.0.9'; },
-    'api/volume-claim-templates': (o) => { sts(o).spec.volumeClaimTemplates[0].spec.accessModes = []; },
-    'api/volumes': (o) => { container(o).volumeMounts.push({ name: 'cache', mountPath: '/cache' }); },
-    'api/containers': (o) => { container(o).name = 'App'; },
-    'api/env': (o) => { container(o).env.push({ name: '1MODE', value: 'x' }); },
-    'api/container-ports': (o) => { container(o).ports.push({ name: 'metrics', containerPort: 70000 }); },
-    'api/resources': (o) => { container(o).resources.requests.memory = '1Gi'; },
-    'api/probes': (o) => { container(o).readinessProbe.tcpSocket = { port: 'http' }; },
-    'api/references': (o) => { podSpec(o).serviceAccountName = 'robot'; },
-    'api/service-ports': (o) => { find(o, 'Service', 'web').spec.ports.push({ port: 81 }); },
-    'api/node-port': (o) => { find(o, 'Service', 'web').spec.ports[0].nodePort = 40000; },
-    'api/service-selector': (o) => { find(o, 'Service', 'web').spec.ports[0].targetPort = 'metrics'; },
-    'api/pdb': (o) => { find(o, 'PodDisruptionBudget', 'web').spec.minAvailable = 1; },
-    'api/hpa': (o) => { find(o, 'HorizontalPodAutoscaler', 'web').spec.scaleTargetRef.name = 'ghost'; },
-    'policy/host-namespaces': (o) => { podSpec(o).hostNetwork = true; },
-    'policy/volume-types': (o) => { podSpec(o).volumes.push({ name: 'host', hostPath: { path: '/var/run' } }); },
-    'policy/host-ports': (o) => { container(o).ports[0].hostPort = 8080; },
-    'policy/privileged': (o) => { sc(o).privileged = true; },
-    'policy/privilege-escalation': (o) => { delete sc(o).allowPrivilegeEscalation; },
-    'policy/run-as-non-root': (o) => { sc(o).runAsNonRoot = false; },
-    'policy/capabilities': (o) => { sc(o).capabilities.add = ['NET_ADMIN']; },
-    'policy/seccomp': (o) => { sc(o).seccompProfile = { type: 'Unconfined' }; },
-    'policy/selinux': (o) => { podSpec(o).securityContext.seLinuxOptions = { user: 'system_u' }; },
-    'policy/proc-mount': (o) => { sc(o).procMount = 'Unmasked'; },
-    'policy/host-process': (o) => { sc(o).windowsOptions = { hostProcess: true }; },
-    'policy/sysctls': (o) => { podSpec(o).securityContext.sysctls = [{ name: 'kernel.msgmax', value: '1' }]; },
-    'policy/apparmor': (o) => { deployment(o).spec.template.metadata.annotations = { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' }; },
-    'policy/read-only-root-filesystem': (o) => { sc(o).readOnlyRootFilesystem = false; },
-    'policy/high-uid': (o) => { sc(o).runAsUser = 1000; },
-    'policy/automount-token': (o) => { delete podSpec(o).automountServiceAccountToken; },
-    'policy/image-pinned': (o) => { container(o).image = 'nginx:latest'; },
-    'policy/image-pull-policy': (o) => { container(o).imagePullPolicy = 'IfNotPresent'; },
-    'policy/resources': (o) => { delete container(o).resources.limits.memory; },
-    'policy/probes': (o) => { container(o).livenessProbe = container(o).readinessProbe; },
-    'policy/no-literal-secrets': (o) => { container(o).env.push({ name: 'DB_PASSWORD', value: 'hunter2' }); },
-    'policy/pdb': (o) => { without(o, 'PodDisruptionBudget', 'web'); },
-    'policy/pdb-eviction': (o) => { find(o, 'PodDisruptionBudget', 'web').spec.maxUnavailable = 0; },
-    'policy/topology-spread': (o) => { delete podSpec(o).topologySpreadConstraints; },
-    'policy/anti-affinity': (o) => { podSpec(o).affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey = 'topology.kubernetes.io/zone'; },
-    'policy/network-policy': (o) => { find(o, 'NetworkPolicy', 'fence').spec.policyTypes = ['Ingress']; },
-    'policy/retain-volumes': (o) => { sts(o).spec.persistentVolumeClaimRetentionPolicy = { whenDeleted: 'Delete', whenScaled: 'Retain' }; },
-    'policy/recommended-labels': (o) => { delete deployment(o).metadata.labels['app.kubernetes.io/instance']; },
-    'policy/waiver': (o) => { deployment(o).metadata.annotations = { [WAIVE]: 'policy/probes' }; },
-    'api/cluster-scoped': (o) => o.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader', namespace: 'shop' }, rules: [] }),
-    'api/size-limits': (o) => { find(o, 'ConfigMap', 'settings').data.big = 'x'.repeat(1024 * 1024); },
-    'policy/exposure': (o) => { find(o, 'Service', 'web').spec.type = 'LoadBalancer'; },
-    'policy/rbac-binding': (o) => o.push(rbac('ClusterRoleBinding', 'all', { roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [] })),
+    'api/selector': (o) => {
+      deployment(o).spec.selector.matchLabels.track = 'stable';
+    },
+    'api/replicas': (o) => {
+      deployment(o).spec.replicas = -1;
+    },
+    'api/restart-policy': (o) => {
+      podSpec(o).restartPolicy = 'Never';
+    },
+    'api/deployment-strategy': (o) => {
+      deployment(o).spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } };
+    },
+    'api/statefulset-spec': (o) => {
+      sts(o).spec.podManagementPolicy = 'Sometimes';
+    },
+    'api/governing-service': (o) => {
+      find(o, 'Service', 'db-headless').spec.clusterIP = '10.0.0.9';
+    },
+    'api/volume-claim-templates': (o) => {
+      sts(o).spec.volumeClaimTemplates[0].spec.accessModes = [];
+    },
+    'api/volumes': (o) => {
+      container(o).volumeMounts.push({ name: 'cache', mountPath: '/cache' });
+    },
+    'api/containers': (o) => {
+      container(o).name = 'App';
+    },
+    'api/env': (o) => {
+      container(o).env.push({ name: '1MODE', value: 'x' });
+    },
+    'api/container-ports': (o) => {
+      container(o).ports.push({ name: 'metrics', containerPort: 70000 });
+    },
+    'api/resources': (o) => {
+      container(o).resources.requests.memory = '1Gi';
+    },
+    'api/probes': (o) => {
+      container(o).readinessProbe.tcpSocket = { port: 'http' };
+    },
+    'api/references': (o) => {
+      podSpec(o).serviceAccountName = 'robot';
+    },
+    'api/service-ports': (o) => {
+      find(o, 'Service', 'web').spec.ports.push({ port: 81 });
+    },
+    'api/node-port': (o) => {
+      find(o, 'Service', 'web').spec.ports[0].nodePort = 40000;
+    },
+    'api/service-selector': (o) => {
+      find(o, 'Service', 'web').spec.ports[0].targetPort = 'metrics';
+    },
+    'api/pdb': (o) => {
+      find(o, 'PodDisruptionBudget', 'web').spec.minAvailable = 1;
+    },
+    'api/hpa': (o) => {
+      find(o, 'HorizontalPodAutoscaler', 'web').spec.scaleTargetRef.name = 'ghost';
+    },
+    'policy/host-namespaces': (o) => {
+      podSpec(o).hostNetwork = true;
+    },
+    'policy/volume-types': (o) => {
+      podSpec(o).volumes.push({ name: 'host', hostPath: { path: '/var/run' } });
+    },
+    'policy/host-ports': (o) => {
+      container(o).ports[0].hostPort = 8080;
+    },
+    'policy/privileged': (o) => {
+      sc(o).privileged = true;
+    },
+    'policy/privilege-escalation': (o) => {
+      delete sc(o).allowPrivilegeEscalation;
+    },
+    'policy/run-as-non-root': (o) => {
+      sc(o).runAsNonRoot = false;
+    },
+    'policy/capabilities': (o) => {
+      sc(o).capabilities.add = ['NET_ADMIN'];
+    },
+    'policy/seccomp': (o) => {
+      sc(o).seccompProfile = { type: 'Unconfined' };
+    },
+    'policy/selinux': (o) => {
+      podSpec(o).securityContext.seLinuxOptions = { user: 'system_u' };
+    },
+    'policy/proc-mount': (o) => {
+      sc(o).procMount = 'Unmasked';
+    },
+    'policy/host-process': (o) => {
+      sc(o).windowsOptions = { hostProcess: true };
+    },
+    'policy/sysctls': (o) => {
+      podSpec(o).securityContext.sysctls = [{ name: 'kernel.msgmax', value: '1' }];
+    },
+    'policy/apparmor': (o) => {
+      deployment(o).spec.template.metadata.annotations = { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' };
+    },
+    'policy/read-only-root-filesystem': (o) => {
+      sc(o).readOnlyRootFilesystem = false;
+    },
+    'policy/high-uid': (o) => {
+      sc(o).runAsUser = 1000;
+    },
+    'policy/automount-token': (o) => {
+      delete podSpec(o).automountServiceAccountToken;
+    },
+    'policy/image-pinned': (o) => {
+      container(o).image = 'nginx:latest';
+    },
+    'policy/image-pull-policy': (o) => {
+      container(o).imagePullPolicy = 'IfNotPresent';
+    },
+    'policy/resources': (o) => {
+      delete container(o).resources.limits.memory;
+    },
+    'policy/probes': (o) => {
+      container(o).livenessProbe = container(o).readinessProbe;
+    },
+    'policy/no-literal-secrets': (o) => {
+      container(o).env.push({ name: 'DB_PASSWORD', value: 'hunter2' });
+    },
+    'policy/pdb': (o) => {
+      without(o, 'PodDisruptionBudget', 'web');
+    },
+    'policy/pdb-eviction': (o) => {
+      find(o, 'PodDisruptionBudget', 'web').spec.maxUnavailable = 0;
+    },
+    'policy/topology-spread': (o) => {
+      delete podSpec(o).topologySpreadConstraints;
+    },
+    'policy/anti-affinity': (o) => {
+      podSpec(o).affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey = 'topology.kubernetes.io/zone';
+    },
+    'policy/network-policy': (o) => {
+      find(o, 'NetworkPolicy', 'fence').spec.policyTypes = ['Ingress'];
+    },
+    'policy/retain-volumes': (o) => {
+      sts(o).spec.persistentVolumeClaimRetentionPolicy = { whenDeleted: 'Delete', whenScaled: 'Retain' };
+    },
+    'policy/recommended-labels': (o) => {
+      delete deployment(o).metadata.labels['app.kubernetes.io/instance'];
+    },
+    'policy/waiver': (o) => {
+      deployment(o).metadata.annotations = { [WAIVE]: 'policy/probes' };
+    },
+    'api/cluster-scoped': (o) =>
+      o.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader', namespace: 'shop' }, rules: [] }),
+    'api/size-limits': (o) => {
+      find(o, 'ConfigMap', 'settings').data.big = 'x'.repeat(1024 * 1024);
+    },
+    'policy/exposure': (o) => {
+      find(o, 'Service', 'web').spec.type = 'LoadBalancer';
+    },
+    'policy/rbac-binding': (o) =>
+      o.push(
+        rbac('ClusterRoleBinding', 'all', { roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [] }),
+      ),
     'policy/rbac-wildcard': (o) => o.push(rbac('Role', 'any', { rules: [{ apiGroups: [''], resources: ['*'], verbs: ['get'] }] })),
-    'policy/rbac-escalation': (o) => o.push(rbac('Role', 'binder', { rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['bind'] }] })),
+    'policy/rbac-escalation': (o) =>
+      o.push(rbac('Role', 'binder', { rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['bind'] }] })),
     'policy/rbac-secrets': (o) => o.push(rbac('ClusterRole', 'secret-reader', { rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }] })),
   };
 
@@ -484,7 +699,12 @@ describe('every check', () => {
   });
 
   test('every check has a trigger below (schema/renders: at synth, next block), and every trigger names a check', () => {
-    expect(Object.keys(triggers).sort()).toEqual(Guardrails.checks().map((c) => c.id).filter((id) => id !== 'schema/renders').sort());
+    expect(Object.keys(triggers).sort()).toEqual(
+      Guardrails.checks()
+        .map((c) => c.id)
+        .filter((id) => id !== 'schema/renders')
+        .sort(),
+    );
   });
 
   test.each(Object.keys(triggers))('%s fires', (id) => {
@@ -501,7 +721,11 @@ describe('every check', () => {
     const objects = good();
     const hpa = find(objects, 'HorizontalPodAutoscaler', 'web');
     objects.push({ ...hpa, apiVersion: 'autoscaling/v1', spec: { scaleTargetRef: hpa.spec.scaleTargetRef, maxReplicas: 4 } });
-    expect(Guardrails.checkManifests(objects).findings.filter((f) => f.checkId === 'api/unique').map((f) => f.object.apiVersion)).toEqual(['autoscaling/v1', 'autoscaling/v2']);
+    expect(
+      Guardrails.checkManifests(objects)
+        .findings.filter((f) => f.checkId === 'api/unique')
+        .map((f) => f.object.apiVersion),
+    ).toEqual(['autoscaling/v1', 'autoscaling/v2']);
   });
 
   test('the checks name the object and the reason', () => {
@@ -509,10 +733,14 @@ describe('every check', () => {
     triggers['api/selector'](objects);
     triggers['policy/image-pinned'](objects);
     const lines = Guardrails.checkManifests(objects).findings.map(Guardrails.formatFinding);
-    expect(lines).toContain('[Deployment shop/web] api/selector: Deployment shop/web: spec.selector does not match the pod template labels. '
-      + 'Fix: make spec.selector match the labels of spec.template.metadata.labels');
-    expect(lines).toContain('[Deployment shop/web] policy/image-pinned: Deployment shop/web: container "app": image "nginx:latest" is not pinned to a tag or digest. '
-      + 'Fix: add a version tag (":1.27.2") or a digest ("@sha256:...")');
+    expect(lines).toContain(
+      '[Deployment shop/web] api/selector: Deployment shop/web: spec.selector does not match the pod template labels. ' +
+        'Fix: make spec.selector match the labels of spec.template.metadata.labels',
+    );
+    expect(lines).toContain(
+      '[Deployment shop/web] policy/image-pinned: Deployment shop/web: container "app": image "nginx:latest" is not pinned to a tag or digest. ' +
+        'Fix: add a version tag (":1.27.2") or a digest ("@sha256:...")',
+    );
   });
 
   test('every check has an id of its area, a title and a fix', () => {

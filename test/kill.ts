@@ -49,7 +49,10 @@ async function digest(dir: string): Promise<string | undefined> {
     for (const name of (await fs.promises.readdir(path.join(dir, rel))).sort()) {
       const child = path.join(rel, name);
       if ((await fs.promises.lstat(path.join(dir, child))).isDirectory()) await walk(child);
-      else h.update(`${child}\0`).update(await fs.promises.readFile(path.join(dir, child))).update('\0');
+      else
+        h.update(`${child}\0`)
+          .update(await fs.promises.readFile(path.join(dir, child)))
+          .update('\0');
     }
   };
   await walk('');
@@ -100,7 +103,14 @@ class Lane {
       let staged: number | undefined;
       let swapped: number | undefined;
       let timer: NodeJS.Timeout | undefined;
-      const env = { ...process.env, ...size, OUTDIR: this.dist, VARIANT: variant, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), CDK8S_CHECK_UPGRADE: 'false' };
+      const env = {
+        ...process.env,
+        ...size,
+        OUTDIR: this.dist,
+        VARIANT: variant,
+        TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
+        CDK8S_CHECK_UPGRADE: 'false',
+      };
       const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register', ESTATE], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
       const at = (from: Kill['from']) => {
         if (kill?.from === from) timer = setTimeout(() => child.kill('SIGKILL'), kill.ms);
@@ -115,7 +125,9 @@ class Lane {
         }
       });
       let stderr = '';
-      child.stderr?.on('data', (d) => { stderr += d; });
+      child.stderr?.on('data', (d) => {
+        stderr += d;
+      });
       at('start');
       child.on('exit', (code, signal) => {
         if (timer) clearTimeout(timer);
@@ -132,7 +144,8 @@ class Lane {
     if (r.stderr !== '') fail(`lane ${this.id}: the synth ${after} printed: ${r.stderr}`);
     if (r.staged !== undefined && r.swapped !== undefined) this.writes.push(r.swapped - r.staged);
     const now = await digest(this.dist);
-    if (this.digests[variant] !== undefined && now !== this.digests[variant]) fail(`lane ${this.id}: the synth ${after} did not write the tree of variant ${variant}`);
+    if (this.digests[variant] !== undefined && now !== this.digests[variant])
+      fail(`lane ${this.id}: the synth ${after} did not write the tree of variant ${variant}`);
     this.digests[variant] = now;
     const left = this.leftovers();
     if (left.length > 0) fail(`lane ${this.id}: the synth ${after} left ${left.join(', ')}`);
@@ -157,7 +170,10 @@ class Lane {
       state = left.some((e) => e.includes('staging')) ? 'killed while writing: old tree' : 'killed before writing: old tree';
     } else if (now === this.digests[next]) {
       state = left.length > 0 ? 'killed after the swap: new tree, scratch left' : 'killed after the swap: new tree';
-    } else if (now === undefined && (await Promise.all(left.filter((e) => e.includes('backup')).map((e) => digest(path.join(this.work, e))))).includes(this.digests[old])) {
+    } else if (
+      now === undefined &&
+      (await Promise.all(left.filter((e) => e.includes('backup')).map((e) => digest(path.join(this.work, e))))).includes(this.digests[old])
+    ) {
       state = 'killed between the two renames: old tree complete in the backup';
     } else {
       fail(`lane ${this.id}: after kill ${n} (${where}) the tree is neither the old nor the new one (next to it: ${left.join(', ') || 'nothing'})`);
@@ -173,7 +189,11 @@ class Lane {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const fileCount = (dist: string) => fs.readFileSync(path.join(dist, '.cdk8s-tiers'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).length - 1;
+const fileCount = (dist: string) =>
+  fs
+    .readFileSync(path.join(dist, '.cdk8s-tiers'), 'utf8')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#')).length - 1;
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -185,11 +205,18 @@ async function main(): Promise<void> {
     fs.rmSync(base, { recursive: true, force: true });
     fs.mkdirSync(base);
     lanes = Array.from({ length: LANES }, (_, i) => new Lane(i + 1));
-    const runs = await Promise.all(lanes.map(async (l) => { await l.complete('a', 'writing variant a'); return l.complete('b', 'writing variant b'); }));
+    const runs = await Promise.all(
+      lanes.map(async (l) => {
+        await l.complete('a', 'writing variant a');
+        return l.complete('b', 'writing variant b');
+      }),
+    );
     timing = runs[0];
     const measured = lanes.flatMap((l) => l.writes);
     write = median(measured);
-    console.log(`estate: ${fileCount(lanes[0].dist)} files of ${size.KIB} KiB; a synth takes ${timing.ms} ms, of which writing ${measured.join(', ')} ms (median ${write})`);
+    console.log(
+      `estate: ${fileCount(lanes[0].dist)} files of ${size.KIB} KiB; a synth takes ${timing.ms} ms, of which writing ${measured.join(', ')} ms (median ${write})`,
+    );
     if (write > 1000) break;
     if (round === 4) fail(`writing still takes ${write} ms after growing the estate 4 times`);
     size.CONFIGMAPS = String(Math.ceil(Number(size.CONFIGMAPS) * 1.5));
@@ -206,22 +233,26 @@ async function main(): Promise<void> {
   };
   let n = 0;
   let killed = 0;
-  await Promise.all(lanes.map(async (l) => {
-    // only runs that were killed count: a run that finished before its kill moment is checked and run again
-    for (let mine = 0; mine < per && killed < KILLS;) {
-      const state = await l.kill(plan(), ++n);
-      landed[state] = (landed[state] ?? 0) + 1;
-      if (!state.startsWith('finished')) {
-        mine++;
-        killed++;
+  await Promise.all(
+    lanes.map(async (l) => {
+      // only runs that were killed count: a run that finished before its kill moment is checked and run again
+      for (let mine = 0; mine < per && killed < KILLS;) {
+        const state = await l.kill(plan(), ++n);
+        landed[state] = (landed[state] ?? 0) + 1;
+        if (!state.startsWith('finished')) {
+          mine++;
+          killed++;
+        }
       }
-    }
-  }));
+    }),
+  );
   const writes = lanes.flatMap((l) => l.writes);
   const m = median(writes);
   console.log(`writing the tree took ${Math.min(...writes)}-${Math.max(...writes)} ms, median ${m} ms, over ${writes.length} complete synths`);
   if (m <= 1000) fail(`the median write took ${m} ms, not over a second`);
-  console.log(`${killed} synths killed with SIGKILL (of ${n} started); after each the tree was the old or the new one, and the next synth wrote the new tree and left nothing behind:`);
+  console.log(
+    `${killed} synths killed with SIGKILL (of ${n} started); after each the tree was the old or the new one, and the next synth wrote the new tree and left nothing behind:`,
+  );
   for (const [state, count] of Object.entries(landed).sort()) console.log(`  ${String(count).padStart(3)}  ${state}`);
   console.log(`kill test passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   fs.rmSync(base, { recursive: true, force: true });

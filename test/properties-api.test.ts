@@ -19,7 +19,9 @@ const muted = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
 afterAll(() => {
   muted.mockRestore();
   const rows = [...tally].map(([name, t]) => `| ${name} | ${t.returned + t.reported} | ${t.returned} | ${t.reported} |`);
-  console.log(`cases per exported function (seed ${SEED}):\n| function | cases | returned | reported |\n| --- | --- | --- | --- |\n${rows.join('\n')}\n| all ${tally.size} functions | ${[...tally.values()].reduce((n, t) => n + t.returned + t.reported, 0)} | | |`);
+  console.log(
+    `cases per exported function (seed ${SEED}):\n| function | cases | returned | reported |\n| --- | --- | --- | --- |\n${rows.join('\n')}\n| all ${tally.size} functions | ${[...tally.values()].reduce((n, t) => n + t.returned + t.reported, 0)} | | |`,
+  );
 });
 
 describe.each(API.map((c) => [c.name, c] as const))('%s', (name, c) => {
@@ -27,9 +29,12 @@ describe.each(API.map((c) => [c.name, c] as const))('%s', (name, c) => {
     const t = { returned: 0, reported: 0 };
     tally.set(name, t);
     const runs = c.args.length === 0 ? 1 : RUNS;
-    fc.assert(fc.property(fc.tuple(...c.args), (args) => {
-      t[outcome(c.run(...args))]++;
-    }), { numRuns: runs, seed: SEED });
+    fc.assert(
+      fc.property(fc.tuple(...c.args), (args) => {
+        t[outcome(c.run(...args))]++;
+      }),
+      { numRuns: runs, seed: SEED },
+    );
     expect(t.returned + t.reported).toBe(runs);
   });
 });

@@ -30,10 +30,13 @@ function build(c: DbCase, namespace: string | undefined): Chart {
 test(`StatefulDatabase: ${RUNS} prop sets synthesize cleanly or are reported by prop`, () => {
   const tally = new Tally();
   const engines = new Map<string, number>();
-  fc.assert(fc.property(dbCase, chartNamespace, (c, ns) => {
-    tally.add(judge(() => build(c, ns), c.faults).outcome);
-    engines.set(c.engine, (engines.get(c.engine) ?? 0) + 1);
-  }), { numRuns: RUNS, seed: SEED });
+  fc.assert(
+    fc.property(dbCase, chartNamespace, (c, ns) => {
+      tally.add(judge(() => build(c, ns), c.faults).outcome);
+      engines.set(c.engine, (engines.get(c.engine) ?? 0) + 1);
+    }),
+    { numRuns: RUNS, seed: SEED },
+  );
   expect(tally.synthesized).toBeGreaterThan(tally.total * 0.25);
   expect(tally.rejected).toBeGreaterThan(tally.total * 0.25);
   // every engine is exercised
@@ -41,9 +44,12 @@ test(`StatefulDatabase: ${RUNS} prop sets synthesize cleanly or are reported by 
 });
 
 test(`StatefulDatabase: the same props synthesize to the same JSON (${Math.ceil(RUNS / 5)} prop sets)`, () => {
-  fc.assert(fc.property(dbCase, chartNamespace, (c, ns) => {
-    const first = judge(() => build(c, ns), c.faults);
-    if (first.json === undefined) return;
-    expect(judge(() => build(c, ns), c.faults).json).toBe(first.json);
-  }), { numRuns: Math.ceil(RUNS / 5), seed: SEED + 1 });
+  fc.assert(
+    fc.property(dbCase, chartNamespace, (c, ns) => {
+      const first = judge(() => build(c, ns), c.faults);
+      if (first.json === undefined) return;
+      expect(judge(() => build(c, ns), c.faults).json).toBe(first.json);
+    }),
+    { numRuns: Math.ceil(RUNS / 5), seed: SEED + 1 },
+  );
 });

@@ -36,39 +36,74 @@ function pod(image: string, probes: boolean, bad: boolean): Manifest {
       automountServiceAccountToken: false,
       ...(probes ? {} : { restartPolicy: 'OnFailure' }),
       securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [{
-        name: 'app', image, imagePullPolicy: 'Always',
-        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, ...(bad ? { privileged: true } : {}) },
-        resources: { requests: { 'cpu': '50m', 'memory': '64Mi', 'ephemeral-storage': '32Mi' }, limits: { 'memory': '128Mi', 'ephemeral-storage': '128Mi' } },
-        ...(probes ? { ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: { httpGet: { path: '/ready', port: 'http' } }, livenessProbe: { tcpSocket: { port: 'http' } } } : {}),
-      }],
+      containers: [
+        {
+          name: 'app',
+          image,
+          imagePullPolicy: 'Always',
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ['ALL'] },
+            readOnlyRootFilesystem: true,
+            ...(bad ? { privileged: true } : {}),
+          },
+          resources: { requests: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '32Mi' }, limits: { memory: '128Mi', 'ephemeral-storage': '128Mi' } },
+          ...(probes
+            ? {
+                ports: [{ name: 'http', containerPort: 8080 }],
+                readinessProbe: { httpGet: { path: '/ready', port: 'http' } },
+                livenessProbe: { tcpSocket: { port: 'http' } },
+              }
+            : {}),
+        },
+      ],
     },
   };
 }
 
 /** Hand-added objects by kind, good or bad; `web` is the library tier next to them. */
 const KINDS: Record<string, (name: string, bad: boolean, web: StatelessWebTier) => Manifest> = {
-  configMap: (name, bad) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: bad ? { DB_PASSWORD: 'hunter2' } : { 'app.conf': 'level=info' } }),
+  configMap: (name, bad) => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name },
+    data: bad ? { DB_PASSWORD: 'hunter2' } : { 'app.conf': 'level=info' },
+  }),
   service: (name, bad, web) => ({
-    apiVersion: 'v1', kind: 'Service', metadata: { name },
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name },
     spec: { type: bad ? 'LoadBalancer' : 'ClusterIP', selector: web.podSelectorLabels, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
   }),
-  role: (name, bad) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name }, rules: [{ apiGroups: [''], resources: bad ? ['*'] : ['configmaps'], verbs: ['get'] }] }),
+  role: (name, bad) => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name },
+    rules: [{ apiGroups: [''], resources: bad ? ['*'] : ['configmaps'], verbs: ['get'] }],
+  }),
   clusterRole: (name, bad) => ({
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name },
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name },
     rules: [{ apiGroups: [''], resources: bad ? ['secrets'] : ['nodes'], verbs: ['list'] }],
   }),
   serviceAccount: (name) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name }, automountServiceAccountToken: false }),
   serviceMonitor: (name, bad) => ({
-    apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name, ...(bad ? { annotations: { 'example.com/api-token': 'tok-123456' } } : {}) },
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'ServiceMonitor',
+    metadata: { name, ...(bad ? { annotations: { 'example.com/api-token': 'tok-123456' } } : {}) },
     spec: { selector: { matchLabels: EXTRA }, endpoints: [{ port: 'http' }] },
   }),
   deployment: (name, bad) => ({
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, labels: EXTRA },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, labels: EXTRA },
     spec: { replicas: 1, selector: { matchLabels: EXTRA }, template: pod('registry.example.com/tools/extra:2.0.1', true, bad) },
   }),
   cronJob: (name, bad) => ({
-    apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name, labels: EXTRA },
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name, labels: EXTRA },
     spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: pod(bad ? 'busybox:latest' : 'registry.example.com/tools/backup:1.2.0', false, false) } } },
   }),
 };
@@ -102,7 +137,10 @@ function build(s: Scenario, charts: Chart[]): void {
   const [main, second] = charts;
   const web = new StatelessWebTier(main, 'web', { image: IMAGE, replicas: 1 });
   new ApiObject(main, 'fence', {
-    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'fence' }, spec: { podSelector: { matchLabels: EXTRA }, policyTypes: ['Ingress', 'Egress'] },
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'fence' },
+    spec: { podSelector: { matchLabels: EXTRA }, policyTypes: ['Ingress', 'Egress'] },
   });
   let n = 0;
   const added: ApiObject[] = [];
@@ -115,18 +153,30 @@ function build(s: Scenario, charts: Chart[]): void {
   for (const [m, pick] of s.mutations) {
     const target = added.length ? added[pick % added.length] : web.deployment;
     switch (m.op) {
-      case 'add': added.push(add(pick % 2 ? second : main, web, m.kind, m.bad, n++)); break;
+      case 'add':
+        added.push(add(pick % 2 ? second : main, web, m.kind, m.bad, n++));
+        break;
       case 'remove':
         if (added.length) {
           const victim = added.splice(pick % added.length, 1)[0];
           victim.node.scope?.node.tryRemoveChild(victim.node.id);
         }
         break;
-      case 'annotate-secret': target.metadata.addAnnotation('example.com/db-password', 'hunter2'); break;
-      case 'label-bad': target.metadata.addLabel('team', 'not ok!'); break;
-      case 'label-good': target.metadata.addLabel('team', 'payments'); break;
-      case 'image-latest': web.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', 'nginx:latest')); break;
-      case 'image-pinned': web.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', 'nginx:1.27.3')); break;
+      case 'annotate-secret':
+        target.metadata.addAnnotation('example.com/db-password', 'hunter2');
+        break;
+      case 'label-bad':
+        target.metadata.addLabel('team', 'not ok!');
+        break;
+      case 'label-good':
+        target.metadata.addLabel('team', 'payments');
+        break;
+      case 'image-latest':
+        web.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', 'nginx:latest'));
+        break;
+      case 'image-pinned':
+        web.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', 'nginx:1.27.3'));
+        break;
     }
   }
 }
@@ -180,35 +230,57 @@ describe('every object written was checked as written', () => {
 
   test(`GitOpsApp: ${GUARDRAIL_RUNS} random trees`, () => {
     const outcomes = { written: 0, rejected: 0 };
-    fc.assert(fc.property(scenario, (s) => {
-      const outdir = path.join(root, 'gitops');
-      fs.rmSync(outdir, { recursive: true, force: true });
-      const app = new GitOpsApp({ outdir, cliOutdir: '' });
-      const charts = [new Environment(app, 'dev'), new Environment(app, 'ops')];
-      build(s, charts);
-      outcomes[judge(() => app.synth(), charts, () => {
-        if (!fs.existsSync(outdir)) return undefined;
-        return ['dev', 'ops'].flatMap((env) => fs.readdirSync(path.join(outdir, env))
-          .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').flatMap((f) => readYaml(path.join(outdir, env, f))));
-      })]++;
-    }), { numRuns: GUARDRAIL_RUNS, seed: SEED });
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const outdir = path.join(root, 'gitops');
+        fs.rmSync(outdir, { recursive: true, force: true });
+        const app = new GitOpsApp({ outdir, cliOutdir: '' });
+        const charts = [new Environment(app, 'dev'), new Environment(app, 'ops')];
+        build(s, charts);
+        outcomes[
+          judge(
+            () => app.synth(),
+            charts,
+            () => {
+              if (!fs.existsSync(outdir)) return undefined;
+              return ['dev', 'ops'].flatMap((env) =>
+                fs
+                  .readdirSync(path.join(outdir, env))
+                  .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+                  .flatMap((f) => readYaml(path.join(outdir, env, f))),
+              );
+            },
+          )
+        ]++;
+      }),
+      { numRuns: GUARDRAIL_RUNS, seed: SEED },
+    );
     expect(outcomes.written).toBeGreaterThan(GUARDRAIL_RUNS * 0.1);
     expect(outcomes.rejected).toBeGreaterThan(GUARDRAIL_RUNS * 0.1);
   });
 
   test(`plain App: ${GUARDRAIL_RUNS} random apps`, () => {
     const outcomes = { written: 0, rejected: 0 };
-    fc.assert(fc.property(scenario, (s) => {
-      const outdir = path.join(root, 'plain');
-      fs.rmSync(outdir, { recursive: true, force: true });
-      const app = new App({ outdir });
-      const charts = [new Chart(app, 'shop', { namespace: 'shop' }), new Chart(app, 'ops', { namespace: 'ops' })];
-      build(s, charts);
-      outcomes[judge(() => app.synth(), charts, () => {
-        const files = fs.existsSync(outdir) ? fs.readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')) : [];
-        return files.length ? files.flatMap((f) => readYaml(path.join(outdir, f))) : undefined;
-      })]++;
-    }), { numRuns: GUARDRAIL_RUNS, seed: SEED + 1 });
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const outdir = path.join(root, 'plain');
+        fs.rmSync(outdir, { recursive: true, force: true });
+        const app = new App({ outdir });
+        const charts = [new Chart(app, 'shop', { namespace: 'shop' }), new Chart(app, 'ops', { namespace: 'ops' })];
+        build(s, charts);
+        outcomes[
+          judge(
+            () => app.synth(),
+            charts,
+            () => {
+              const files = fs.existsSync(outdir) ? fs.readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')) : [];
+              return files.length ? files.flatMap((f) => readYaml(path.join(outdir, f))) : undefined;
+            },
+          )
+        ]++;
+      }),
+      { numRuns: GUARDRAIL_RUNS, seed: SEED + 1 },
+    );
     expect(outcomes.written).toBeGreaterThan(GUARDRAIL_RUNS * 0.1);
     expect(outcomes.rejected).toBeGreaterThan(GUARDRAIL_RUNS * 0.1);
   });

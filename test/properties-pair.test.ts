@@ -43,17 +43,23 @@ function build(c: PairCase, namespace: string | undefined): Chart {
 
 test(`web.connectTo(db): ${PAIR_RUNS} pairs synthesize cleanly or are reported by prop`, () => {
   const tally = new Tally();
-  fc.assert(fc.property(pairCase, chartNamespace, (c, ns) => {
-    tally.add(judge(() => build(c, ns), faultsIn(c, ns)).outcome);
-  }), { numRuns: PAIR_RUNS, seed: SEED + 2 });
+  fc.assert(
+    fc.property(pairCase, chartNamespace, (c, ns) => {
+      tally.add(judge(() => build(c, ns), faultsIn(c, ns)).outcome);
+    }),
+    { numRuns: PAIR_RUNS, seed: SEED + 2 },
+  );
   expect(tally.synthesized).toBeGreaterThan(tally.total * 0.1);
   expect(tally.rejected).toBeGreaterThan(tally.total * 0.1);
 });
 
 test(`web.connectTo(db): the same pair synthesizes to the same JSON (${Math.ceil(PAIR_RUNS / 5)} pairs)`, () => {
-  fc.assert(fc.property(pairCase, chartNamespace, (c, ns) => {
-    const first = judge(() => build(c, ns), faultsIn(c, ns));
-    if (first.json === undefined) return;
-    expect(judge(() => build(c, ns), faultsIn(c, ns)).json).toBe(first.json);
-  }), { numRuns: Math.ceil(PAIR_RUNS / 5), seed: SEED + 3 });
+  fc.assert(
+    fc.property(pairCase, chartNamespace, (c, ns) => {
+      const first = judge(() => build(c, ns), faultsIn(c, ns));
+      if (first.json === undefined) return;
+      expect(judge(() => build(c, ns), faultsIn(c, ns)).json).toBe(first.json);
+    }),
+    { numRuns: Math.ceil(PAIR_RUNS / 5), seed: SEED + 3 },
+  );
 });

@@ -27,9 +27,15 @@ const js = <T>(value: unknown): T => value as T;
 
 describe('int32 fields', () => {
   test('rejects counts and durations above the int32 range of the API', () => {
-    expect(problemsOf({ replicas: 2 ** 31 })).toMatch(/\[test\/web\] replicas: got 2147483648; must be a whole number from 0 to 2147483647\. Fix: set replicas to a whole number from 0 to 2147483647/);
-    expect(problemsOf({ revisionHistoryLimit: Number.MAX_SAFE_INTEGER })).toMatch(/revisionHistoryLimit: got 9007199254740991; must be a whole number from 0 to 2147483647/);
-    expect(problemsOf({ readiness: Probe.httpGet('/', { timeoutSeconds: 2 ** 40 }) })).toMatch(/readiness\.timeoutSeconds: got 1099511627776; must be a whole number from 1 to 2147483647/);
+    expect(problemsOf({ replicas: 2 ** 31 })).toMatch(
+      /\[test\/web\] replicas: got 2147483648; must be a whole number from 0 to 2147483647\. Fix: set replicas to a whole number from 0 to 2147483647/,
+    );
+    expect(problemsOf({ revisionHistoryLimit: Number.MAX_SAFE_INTEGER })).toMatch(
+      /revisionHistoryLimit: got 9007199254740991; must be a whole number from 0 to 2147483647/,
+    );
+    expect(problemsOf({ readiness: Probe.httpGet('/', { timeoutSeconds: 2 ** 40 }) })).toMatch(
+      /readiness\.timeoutSeconds: got 1099511627776; must be a whole number from 1 to 2147483647/,
+    );
   });
 
   test('can configure the largest int32 values, and a grace period beyond them (an int64)', () => {
@@ -49,8 +55,9 @@ describe('instance', () => {
 
 describe('selectorExpressions from JavaScript', () => {
   test('rejects a value that is not a LabelExpression with a message, not a TypeError', () => {
-    expect(problemsOf({ selectorExpressions: [js<LabelExpression>({ key: 'track', operator: 'Exists' })] }))
-      .toMatch(/\[test\/web\] selectorExpressions\[0\]: got \{"key":"track","operator":"Exists"\}; must be a LabelExpression/);
+    expect(problemsOf({ selectorExpressions: [js<LabelExpression>({ key: 'track', operator: 'Exists' })] })).toMatch(
+      /\[test\/web\] selectorExpressions\[0\]: got \{"key":"track","operator":"Exists"\}; must be a LabelExpression/,
+    );
   });
 });
 
@@ -63,9 +70,13 @@ describe('configFiles from JavaScript', () => {
 
 describe('command and args', () => {
   test('rejects a command or args that are not lists of strings', () => {
-    expect(problemsOf({ command: js('node server.js') })).toMatch(/\[test\/web\] command: got "node server.js"; must be a list of strings\. Fix: write command as a list/);
+    expect(problemsOf({ command: js('node server.js') })).toMatch(
+      /\[test\/web\] command: got "node server.js"; must be a list of strings\. Fix: write command as a list/,
+    );
     expect(problemsOf({ args: js([8080]) })).toMatch(/args: got \[8080\]; must be a list of strings/);
-    expect(problemsOf({ sidecars: [{ name: 'proxy', image: IMAGE, port: 9000, command: js(5) }] })).toMatch(/sidecars\[0\]\.command: got 5; must be a list of strings/);
+    expect(problemsOf({ sidecars: [{ name: 'proxy', image: IMAGE, port: 9000, command: js(5) }] })).toMatch(
+      /sidecars\[0\]\.command: got 5; must be a list of strings/,
+    );
   });
 
   test('a null command or args is left out, like undefined', () => {
@@ -79,19 +90,32 @@ describe('command and args', () => {
 
 describe('env references', () => {
   test('rejects a Secret or ConfigMap key that the API server would refuse', () => {
-    expect(problemsOf({ env: { API_TOKEN: EnvValue.fromSecretKey('creds', 'api token') } }))
-      .toMatch(/\[test\/web\] env\["API_TOKEN"\]: got "api token"; needs a key: letters, digits, "-", "_" and "."/);
+    expect(problemsOf({ env: { API_TOKEN: EnvValue.fromSecretKey('creds', 'api token') } })).toMatch(
+      /\[test\/web\] env\["API_TOKEN"\]: got "api token"; needs a key: letters, digits, "-", "_" and "."/,
+    );
     expect(problemsOf({ env: { FLAGS: EnvValue.fromConfigMapKey('flags', '') } })).toMatch(/env\["FLAGS"\]: got ""; needs a key/);
   });
 
   test('rejects a field path that the downward API does not offer', () => {
-    expect(problemsOf({ env: { NODE: EnvValue.fromFieldPath('spec.bogus') } }))
-      .toMatch(/env\["NODE"\]: got "spec.bogus"; needs a field path the API server supports \(metadata.name, .*status.podIPs\)\. Fix: use a field path like "metadata.name"/);
+    expect(problemsOf({ env: { NODE: EnvValue.fromFieldPath('spec.bogus') } })).toMatch(
+      /env\["NODE"\]: got "spec.bogus"; needs a field path the API server supports \(metadata.name, .*status.podIPs\)\. Fix: use a field path like "metadata.name"/,
+    );
   });
 
   test('can read the downward API fields, labels and annotations included', () => {
-    const paths = ['metadata.name', 'metadata.namespace', 'metadata.uid', "metadata.labels['team']", "metadata.annotations['example.com/x']",
-      'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'];
+    const paths = [
+      'metadata.name',
+      'metadata.namespace',
+      'metadata.uid',
+      "metadata.labels['team']",
+      "metadata.annotations['example.com/x']",
+      'spec.nodeName',
+      'spec.serviceAccountName',
+      'status.hostIP',
+      'status.hostIPs',
+      'status.podIP',
+      'status.podIPs',
+    ];
     const c = chart();
     new StatelessWebTier(c, 'web', { image: IMAGE, env: Object.fromEntries(paths.map((p, i) => [`F${i}`, EnvValue.fromFieldPath(p)])) });
     const env = mainContainer(find(synth(c), 'Deployment', 'web')).env;
@@ -129,21 +153,32 @@ describe('StatefulDatabase name from JavaScript', () => {
 
 describe('StatefulDatabase args', () => {
   test('rejects args that are not a list of strings, also in a custom engine', () => {
-    expect(dbProblemsOf((c) => database(c, { args: js('-c max_connections=200') })))
-      .toEqual([expect.stringMatching(/^\[test\/db\] args: got "-c max_connections=200"; must be a list of strings/)]);
-    expect(dbProblemsOf((c) => database(c, { engine: DatabaseEngine.mysql({ version: '8.4.3' }), args: js(5) })))
-      .toEqual([expect.stringMatching(/args: got 5; must be a list of strings/)]);
-    const custom = DatabaseEngine.custom({ image: IMAGE, port: 2379, dataPath: '/data', readiness: Probe.exec(['true']), liveness: Probe.tcpSocket(), args: js(5) });
-    expect(dbProblemsOf((c) => new StatefulDatabase(c, 'db', { engine: custom })))
-      .toEqual([expect.stringMatching(/^\[test\/db\] engine\.args: got 5; must be a list of strings/)]);
+    expect(dbProblemsOf((c) => database(c, { args: js('-c max_connections=200') }))).toEqual([
+      expect.stringMatching(/^\[test\/db\] args: got "-c max_connections=200"; must be a list of strings/),
+    ]);
+    expect(dbProblemsOf((c) => database(c, { engine: DatabaseEngine.mysql({ version: '8.4.3' }), args: js(5) }))).toEqual([
+      expect.stringMatching(/args: got 5; must be a list of strings/),
+    ]);
+    const custom = DatabaseEngine.custom({
+      image: IMAGE,
+      port: 2379,
+      dataPath: '/data',
+      readiness: Probe.exec(['true']),
+      liveness: Probe.tcpSocket(),
+      args: js(5),
+    });
+    expect(dbProblemsOf((c) => new StatefulDatabase(c, 'db', { engine: custom }))).toEqual([
+      expect.stringMatching(/^\[test\/db\] engine\.args: got 5; must be a list of strings/),
+    ]);
   });
 });
 
 describe('image references', () => {
   test('rejects an upper-case first path component that is not a registry (no "." or ":")', () => {
     expect(problemsOf({ image: 'Shop/web:1.4.2' })).toMatch(/\[test\/web\] image: got "Shop\/web:1.4.2"; must be an image reference/);
-    expect(dbProblemsOf((c) => database(c, { engine: DatabaseEngine.postgres({ version: '16.4', repository: 'MIRROR/postgres' }) })))
-      .toEqual([expect.stringMatching(/engine\.image: got "MIRROR\/postgres:16.4"; must be an image reference/)]);
+    expect(dbProblemsOf((c) => database(c, { engine: DatabaseEngine.postgres({ version: '16.4', repository: 'MIRROR/postgres' }) }))).toEqual([
+      expect.stringMatching(/engine\.image: got "MIRROR\/postgres:16.4"; must be an image reference/),
+    ]);
   });
 
   test('can name a registry with a dot, a port or localhost (any case), and a lower-case path without one', () => {
@@ -164,15 +199,26 @@ describe('web.connectTo(db) with a database whose props are wrong', () => {
       Testing.synth(c);
     } catch (e) {
       expect(e).not.toBeInstanceOf(TypeError);
-      return (e as Error).message.split('\n').slice(1).map((l) => l.trim());
+      return (e as Error).message
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim());
     }
     throw new Error('synth succeeded');
   }
 
-  test('a database without a port leaves no port-less rule in the web tier\'s NetworkPolicy (no render failure at synth)', () => {
-    const engine = DatabaseEngine.custom({ image: IMAGE, port: js(undefined), dataPath: '/data', readiness: Probe.exec(['true']), liveness: Probe.exec(['true'], { failureThreshold: 5 }) });
+  test("a database without a port leaves no port-less rule in the web tier's NetworkPolicy (no render failure at synth)", () => {
+    const engine = DatabaseEngine.custom({
+      image: IMAGE,
+      port: js(undefined),
+      dataPath: '/data',
+      readiness: Probe.exec(['true']),
+      liveness: Probe.exec(['true'], { failureThreshold: 5 }),
+    });
     const problems = connectedProblems({ engine, secretName: undefined });
-    expect(problems).toContain('[test/db] engine.port: got (not set); a custom engine needs the port its server listens on. Fix: give the port, e.g. port: 2379');
+    expect(problems).toContain(
+      '[test/db] engine.port: got (not set); a custom engine needs the port its server listens on. Fix: give the port, e.g. port: 2379',
+    );
     expect(problems.filter((l) => /schema\/|policy\//.test(l))).toEqual([]);
   });
 
@@ -183,7 +229,9 @@ describe('web.connectTo(db) with a database whose props are wrong', () => {
 
 describe('list and map props from JavaScript', () => {
   test('rejects list props that are not lists, with a message, not a TypeError', () => {
-    expect(problemsOf({ writablePaths: js('/var/cache/app') })).toMatch(/\[test\/web\] writablePaths: got "\/var\/cache\/app"; must be a list\. Fix: write writablePaths as a list/);
+    expect(problemsOf({ writablePaths: js('/var/cache/app') })).toMatch(
+      /\[test\/web\] writablePaths: got "\/var\/cache\/app"; must be a list\. Fix: write writablePaths as a list/,
+    );
     expect(problemsOf({ sidecars: js({ name: 'proxy' }) })).toMatch(/\[test\/web\] sidecars: got \{"name":"proxy"\}; must be a list/);
     expect(problemsOf({ selectorExpressions: js('track') })).toMatch(/\[test\/web\] selectorExpressions: got "track"; must be a list/);
     expect(dbProblemsOf((c) => database(c, { writablePaths: js('/scratch'), volumeClaims: js(5) }))).toEqual([
@@ -209,7 +257,12 @@ describe('derived sidecar port names', () => {
     const c = chart();
     new StatelessWebTier(c, 'web', {
       image: IMAGE,
-      sidecars: ['log--shipper', '12345', 'http', 'metrics-exporter-a', 'metrics-exporter-b'].map((name, i) => ({ name, image: IMAGE, port: 9000 + i, readiness: Probe.exec(['true']) })),
+      sidecars: ['log--shipper', '12345', 'http', 'metrics-exporter-a', 'metrics-exporter-b'].map((name, i) => ({
+        name,
+        image: IMAGE,
+        port: 9000 + i,
+        readiness: Probe.exec(['true']),
+      })),
     });
     const containers = find(synth(c), 'Deployment', 'web').spec.template.spec.containers as Array<{ ports: Array<{ name: string }> }>;
     expect(containers.map((x) => x.ports[0].name)).toEqual(['http', 'log-shipper', 'p12345', 'http-2', 'metrics-exporte', 'metrics-expor-2']);
@@ -224,38 +277,56 @@ describe('derived sidecar port names', () => {
 
 describe('tier names in one namespace', () => {
   test('rejects two tiers that would write Services of one name in one namespace', () => {
-    expect(dbProblemsOf((c) => {
-      new StatelessWebTier(c, 'web', { image: IMAGE, name: 'shop' });
-      database(c, { name: 'shop' });
-    })).toEqual([
+    expect(
+      dbProblemsOf((c) => {
+        new StatelessWebTier(c, 'web', { image: IMAGE, name: 'shop' });
+        database(c, { name: 'shop' });
+      }),
+    ).toEqual([
       '[test/web] name: got "shop"; names a Service that test/db writes too; one would overwrite the other. Fix: give each tier its own name in a namespace',
       '[test/db] name: got "shop"; names a Service that test/web writes too; one would overwrite the other. Fix: give each tier its own name in a namespace',
     ]);
-    expect(dbProblemsOf((c) => {
-      new StatelessWebTier(c, 'web', { image: IMAGE, name: 'orders-headless' });
-      database(c, { name: 'orders' });
-    }, 'shop')).toEqual(expect.arrayContaining([
-      '[test/web] name: got "orders-headless"; names a Service that test/db writes too in namespace "shop"; one would overwrite the other. Fix: give each tier its own name in a namespace',
-    ]));
+    expect(
+      dbProblemsOf((c) => {
+        new StatelessWebTier(c, 'web', { image: IMAGE, name: 'orders-headless' });
+        database(c, { name: 'orders' });
+      }, 'shop'),
+    ).toEqual(
+      expect.arrayContaining([
+        '[test/web] name: got "orders-headless"; names a Service that test/db writes too in namespace "shop"; one would overwrite the other. Fix: give each tier its own name in a namespace',
+      ]),
+    );
   });
 
   test('can give two tiers one name in different namespaces', () => {
     const c = chart();
     new StatelessWebTier(c, 'web', { image: IMAGE, name: 'shop', namespace: 'a' });
     new StatelessWebTier(c, 'web2', { image: IMAGE, name: 'shop', namespace: 'b' });
-    expect(synth(c).filter((o) => o.kind === 'Service').map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['a/shop', 'b/shop']);
+    expect(
+      synth(c)
+        .filter((o) => o.kind === 'Service')
+        .map((o) => `${o.metadata.namespace}/${o.metadata.name}`),
+    ).toEqual(['a/shop', 'b/shop']);
   });
 });
 
 describe('custom engine clientEnv', () => {
   test('rejects a clientEnv that is not a map of EnvValues', () => {
-    const custom = (clientEnv: unknown) => DatabaseEngine.custom({
-      image: IMAGE, port: 2379, dataPath: '/data', readiness: Probe.exec(['true']), liveness: Probe.tcpSocket(), clientEnv: js(clientEnv),
-    });
-    expect(dbProblemsOf((c) => new StatefulDatabase(c, 'db', { engine: custom('PASSWORD') })))
-      .toEqual([expect.stringMatching(/^\[test\/db\] engine\.clientEnv: got "PASSWORD"; must be a map of env suffixes to EnvValues/)]);
-    expect(dbProblemsOf((c) => new StatefulDatabase(c, 'db', { engine: custom({ PASSWORD: 'hunter2' }) })))
-      .toEqual([expect.stringMatching(/^\[test\/db\] engine\.clientEnv\["PASSWORD"\]: got "hunter2"; must be an EnvValue/)]);
+    const custom = (clientEnv: unknown) =>
+      DatabaseEngine.custom({
+        image: IMAGE,
+        port: 2379,
+        dataPath: '/data',
+        readiness: Probe.exec(['true']),
+        liveness: Probe.tcpSocket(),
+        clientEnv: js(clientEnv),
+      });
+    expect(dbProblemsOf((c) => new StatefulDatabase(c, 'db', { engine: custom('PASSWORD') }))).toEqual([
+      expect.stringMatching(/^\[test\/db\] engine\.clientEnv: got "PASSWORD"; must be a map of env suffixes to EnvValues/),
+    ]);
+    expect(dbProblemsOf((c) => new StatefulDatabase(c, 'db', { engine: custom({ PASSWORD: 'hunter2' }) }))).toEqual([
+      expect.stringMatching(/^\[test\/db\] engine\.clientEnv\["PASSWORD"\]: got "hunter2"; must be an EnvValue/),
+    ]);
   });
 });
 

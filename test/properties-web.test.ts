@@ -24,18 +24,24 @@ function build(c: WebCase, namespace: string | undefined): Chart {
 
 test(`StatelessWebTier: ${RUNS} prop sets synthesize cleanly or are reported by prop`, () => {
   const tally = new Tally();
-  fc.assert(fc.property(webCase, chartNamespace, (c, ns) => {
-    tally.add(judge(() => build(c, ns), c.faults).outcome);
-  }), { numRuns: RUNS, seed: SEED });
+  fc.assert(
+    fc.property(webCase, chartNamespace, (c, ns) => {
+      tally.add(judge(() => build(c, ns), c.faults).outcome);
+    }),
+    { numRuns: RUNS, seed: SEED },
+  );
   // both kinds of run happen in numbers, so the property tests both paths
   expect(tally.synthesized).toBeGreaterThan(tally.total * 0.25);
   expect(tally.rejected).toBeGreaterThan(tally.total * 0.25);
 });
 
 test(`StatelessWebTier: the same props synthesize to the same JSON (${Math.ceil(RUNS / 5)} prop sets)`, () => {
-  fc.assert(fc.property(webCase, chartNamespace, (c, ns) => {
-    const first = judge(() => build(c, ns), c.faults);
-    if (first.json === undefined) return;
-    expect(judge(() => build(c, ns), c.faults).json).toBe(first.json);
-  }), { numRuns: Math.ceil(RUNS / 5), seed: SEED + 1 });
+  fc.assert(
+    fc.property(webCase, chartNamespace, (c, ns) => {
+      const first = judge(() => build(c, ns), c.faults);
+      if (first.json === undefined) return;
+      expect(judge(() => build(c, ns), c.faults).json).toBe(first.json);
+    }),
+    { numRuns: Math.ceil(RUNS / 5), seed: SEED + 1 },
+  );
 });

@@ -25,12 +25,15 @@ function parse(diagrams: string[]): Parsed[] {
 
 const mermaidBlock = (readme: string) => /```mermaid\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
 
-test('every environment\'s diagram parses as a Mermaid flowchart with a node per object and the edges the source lists', () => {
+test("every environment's diagram parses as a Mermaid flowchart with a node per object and the edges the source lists", () => {
   const dir = path.join(tempDir(), 'dist');
   try {
     const app = shopApp({ outdir: dir });
     app.synth();
-    const envs = fs.readdirSync(dir).filter((f) => fs.existsSync(path.join(dir, f, 'README.md'))).sort();
+    const envs = fs
+      .readdirSync(dir)
+      .filter((f) => fs.existsSync(path.join(dir, f, 'README.md')))
+      .sort();
     expect(envs).toEqual(['dev', 'prod', 'staging']);
     const sources = envs.map((e) => mermaidBlock(fs.readFileSync(path.join(dir, e, 'README.md'), 'utf8')));
     const parsed = parse(sources);
@@ -39,7 +42,10 @@ test('every environment\'s diagram parses as a Mermaid flowchart with a node per
       expect(p.diagramType).toBe('flowchart-v2');
       const ids = new Set(p.vertices.map((v) => v.id));
       // every node the source declares is a vertex, in the shape of its kind
-      const declared = sources[i].split('\n').map((l) => /^\s+(\w+)[[({/]/.exec(l)?.[1]).filter((x): x is string => x !== undefined && x !== 'subgraph');
+      const declared = sources[i]
+        .split('\n')
+        .map((l) => /^\s+(\w+)[[({/]/.exec(l)?.[1])
+        .filter((x): x is string => x !== undefined && x !== 'subgraph');
       expect([...ids].sort()).toEqual([...new Set(declared)].sort());
       const shape = (id: string) => p.vertices.find((v) => v.id === id)?.type;
       expect(shape(`svc_shop_${envs[i]}_front`)).toBe('hexagon');
@@ -66,12 +72,25 @@ test('names with quotes, angle brackets, "end" and other odd characters still pa
   const odd: Manifest[] = [
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('a"b<c>|d#e;f') },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('end') },
-    { apiVersion: 'v1', kind: 'Service', metadata: meta('subgraph'), spec: { type: 'NodePort', selector: { app: 'x' }, ports: [{ port: 80, targetPort: 'http', nodePort: 30001 }] } },
     {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('graph'),
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta('subgraph'),
+      spec: { type: 'NodePort', selector: { app: 'x' }, ports: [{ port: 80, targetPort: 'http', nodePort: 30001 }] },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta('graph'),
       spec: {
         selector: { matchLabels: { app: 'x' } },
-        template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'c', ports: [{ name: 'http', containerPort: 8080 }], env: [{ name: 'END_HOST', value: 'subgraph.end' }] }], volumes: [{ name: 'v', configMap: { name: 'a"b<c>|d#e;f' } }] } },
+        template: {
+          metadata: { labels: { app: 'x' } },
+          spec: {
+            containers: [{ name: 'c', ports: [{ name: 'http', containerPort: 8080 }], env: [{ name: 'END_HOST', value: 'subgraph.end' }] }],
+            volumes: [{ name: 'v', configMap: { name: 'a"b<c>|d#e;f' } }],
+          },
+        },
       },
     },
   ];

@@ -7,7 +7,21 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { assertNoProblems } from '../src/_errors';
-import { DatabaseEngine, Environment, GitOpsApp, Guardrails, LabelExpression, PercentOrAbsolute, Probe, Rollout, StatefulDatabase, StatefulDatabaseProps, StatelessWebTier, StatelessWebTierProps, TiersProblems } from '../src';
+import {
+  DatabaseEngine,
+  Environment,
+  GitOpsApp,
+  Guardrails,
+  LabelExpression,
+  PercentOrAbsolute,
+  Probe,
+  Rollout,
+  StatefulDatabase,
+  StatefulDatabaseProps,
+  StatelessWebTier,
+  StatelessWebTierProps,
+  TiersProblems,
+} from '../src';
 
 const IMAGE = 'registry.example.com/shop/web:1.4.2';
 const js = <T>(v: unknown): T => v as T;
@@ -31,7 +45,10 @@ function linesOf(build: (c: Chart) => void): string[] {
   } catch (e) {
     expect(e).toBeInstanceOf(Error);
     expect((e as Error).constructor.name).not.toMatch(/TypeError|RangeError|ReferenceError/);
-    return (e as Error).message.split('\n').filter((l) => l.startsWith('  [')).map((l) => l.slice(2));
+    return (e as Error).message
+      .split('\n')
+      .filter((l) => l.startsWith('  ['))
+      .map((l) => l.slice(2));
   }
   return [];
 }
@@ -51,7 +68,8 @@ describe('one mistake, one message', () => {
   });
 
   test('replicas: NaN: one line (was 2)', () => {
-    const line = (path: string) => `[test/${path}] replicas: got NaN; must be a whole number >= 0. Fix: set replicas to a whole number >= 0, or leave it out for the default`;
+    const line = (path: string) =>
+      `[test/${path}] replicas: got NaN; must be a whole number >= 0. Fix: set replicas to a whole number >= 0, or leave it out for the default`;
     expect(linesOf(web({ replicas: NaN }))).toEqual([line('web')]);
     expect(linesOf(db({ replicas: NaN }))).toEqual([line('db')]);
   });
@@ -100,7 +118,10 @@ describe('JavaScript callers get messages, not TypeErrors', () => {
   });
 
   test('connectTo(undefined) and connectTo(5)', () => {
-    for (const [target, shown] of [[undefined, '(not set)'], [5, '5']] as const) {
+    for (const [target, shown] of [
+      [undefined, '(not set)'],
+      [5, '5'],
+    ] as const) {
       expect(linesOf((c) => new StatelessWebTier(c, 'web', { image: IMAGE }).connectTo(js(target)))).toEqual([
         `[test/web] connectTo: got ${shown}; needs a tier to connect to (an IConnectable: a StatelessWebTier or a StatefulDatabase). Fix: pass the tier, e.g. web.connectTo(db)`,
       ]);
@@ -115,10 +136,12 @@ describe('JavaScript callers get messages, not TypeErrors', () => {
 
   test('acceptConnectionFrom(null) is reported and opens nothing (it used to let every pod in)', () => {
     let tier: StatelessWebTier | undefined;
-    expect(linesOf((c) => {
-      tier = new StatelessWebTier(c, 'web', { image: IMAGE, serviceType: js('ClusterIP') });
-      tier.acceptConnectionFrom(js(null));
-    })).toEqual([expect.stringMatching(/^\[test\/web\] acceptConnectionFrom: got null; needs a network peer/)]);
+    expect(
+      linesOf((c) => {
+        tier = new StatelessWebTier(c, 'web', { image: IMAGE, serviceType: js('ClusterIP') });
+        tier.acceptConnectionFrom(js(null));
+      }),
+    ).toEqual([expect.stringMatching(/^\[test\/web\] acceptConnectionFrom: got null; needs a network peer/)]);
     expect(tier!.networkPolicy.toJson().spec.ingress).toEqual([{ from: [{ podSelector: {} }], ports: [{ port: 8080, protocol: 'TCP' }] }]);
   });
 
@@ -131,7 +154,10 @@ describe('JavaScript callers get messages, not TypeErrors', () => {
       }
       throw new Error('expected an error');
     };
-    for (const [method, call] of [['checkManifests', () => Guardrails.checkManifests([js(null)])], ['problemsOf', () => Guardrails.problemsOf([{ kind: 'x' }, js(null)])]] as const) {
+    for (const [method, call] of [
+      ['checkManifests', () => Guardrails.checkManifests([js(null)])],
+      ['problemsOf', () => Guardrails.problemsOf([{ kind: 'x' }, js(null)])],
+    ] as const) {
       const e = caught(call);
       expect(TiersProblems.isTiersError(e)).toBe(true);
       expect(TiersProblems.fromError(e).map((p) => p.message)).toEqual([
@@ -147,14 +173,32 @@ describe('misspelt and wrongly typed props are reported, with the nearest known 
     [{ replica: 5 }, '[test/web] replica: got 5; not a prop of StatelessWebTier. Fix: did you mean replicas?'],
     [{ nodePort2: 30080 }, '[test/web] nodePort2: got 30080; not a prop of StatelessWebTier. Fix: did you mean nodePort?'],
     [{ resources: { cpuRequestt: '1' } }, '[test/web] resources.cpuRequestt: got "1"; not a prop of ResourceOptions. Fix: did you mean cpuRequest?'],
-    [{ autoscaling: { maxReplicas: 4, minReplica: 2 } }, '[test/web] autoscaling.minReplica: got 2; not a prop of AutoscalingOptions. Fix: did you mean minReplicas?'],
+    [
+      { autoscaling: { maxReplicas: 4, minReplica: 2 } },
+      '[test/web] autoscaling.minReplica: got 2; not a prop of AutoscalingOptions. Fix: did you mean minReplicas?',
+    ],
     [{ security: { runAsUsr: 10001 } }, '[test/web] security.runAsUsr: got 10001; not a prop of PodSecurityOptions. Fix: did you mean runAsUser?'],
-    [{ readiness: js(LabelExpression.exists('x')) }, '[test/web] readiness: got {"key":"x","operator":"Exists"}; must be a Probe. Fix: use Probe.httpGet(...), Probe.tcpSocket() or Probe.exec([...])'],
-    [{ sidecars: [{ name: 'log', image: IMAGE, port: 9000, readiness: Probe.httpGet('/ready'), liveness: Probe.tcpSocket(), imagee: 'x' }] }, '[test/web] sidecars[0].imagee: got "x"; not a prop of SidecarOptions. Fix: did you mean image?'],
-    [{ colour: 'blue' }, '[test/web] colour: got "blue"; not a prop of StatelessWebTier. Fix: remove it; the props of StatelessWebTier are name, namespace, instance, partOf, version, component, labels, annotations, minReadySeconds, revisionHistoryLimit, terminationGracePeriodSeconds, serviceType, servicePort, nodePort, env, writablePaths, readiness, liveness, startup, resources, security, serviceAccountName, image, replicas, rollout, progressDeadlineSeconds, selectorExpressions, port, portName, command, args, configFiles, configMountPath, sharedPath, autoscaling, sidecars'],
-    [{ resources: 5 }, '[test/web] resources: got 5; must be ResourceOptions (an object with the keys cpuRequest, cpuLimit, memoryRequest, memoryLimit, ephemeralStorageRequest, ephemeralStorageLimit). Fix: write resources as an object like { cpuRequest: "250m", memoryLimit: "512Mi" }, or leave it out'],
-    [{ env: 5 }, '[test/web] env: got 5; must be a map of keys to values. Fix: write env like { LOG_LEVEL: EnvValue.fromValue(\'info\') }, or leave it out'],
-    [{ security: 'root' }, '[test/web] security: got "root"; must be PodSecurityOptions (an object with the keys runAsUser, runAsGroup, fsGroup). Fix: write security as an object like { runAsUser: 10001 }, or leave it out'],
+    [
+      { readiness: js(LabelExpression.exists('x')) },
+      '[test/web] readiness: got {"key":"x","operator":"Exists"}; must be a Probe. Fix: use Probe.httpGet(...), Probe.tcpSocket() or Probe.exec([...])',
+    ],
+    [
+      { sidecars: [{ name: 'log', image: IMAGE, port: 9000, readiness: Probe.httpGet('/ready'), liveness: Probe.tcpSocket(), imagee: 'x' }] },
+      '[test/web] sidecars[0].imagee: got "x"; not a prop of SidecarOptions. Fix: did you mean image?',
+    ],
+    [
+      { colour: 'blue' },
+      '[test/web] colour: got "blue"; not a prop of StatelessWebTier. Fix: remove it; the props of StatelessWebTier are name, namespace, instance, partOf, version, component, labels, annotations, minReadySeconds, revisionHistoryLimit, terminationGracePeriodSeconds, serviceType, servicePort, nodePort, env, writablePaths, readiness, liveness, startup, resources, security, serviceAccountName, image, replicas, rollout, progressDeadlineSeconds, selectorExpressions, port, portName, command, args, configFiles, configMountPath, sharedPath, autoscaling, sidecars',
+    ],
+    [
+      { resources: 5 },
+      '[test/web] resources: got 5; must be ResourceOptions (an object with the keys cpuRequest, cpuLimit, memoryRequest, memoryLimit, ephemeralStorageRequest, ephemeralStorageLimit). Fix: write resources as an object like { cpuRequest: "250m", memoryLimit: "512Mi" }, or leave it out',
+    ],
+    [{ env: 5 }, "[test/web] env: got 5; must be a map of keys to values. Fix: write env like { LOG_LEVEL: EnvValue.fromValue('info') }, or leave it out"],
+    [
+      { security: 'root' },
+      '[test/web] security: got "root"; must be PodSecurityOptions (an object with the keys runAsUser, runAsGroup, fsGroup). Fix: write security as an object like { runAsUser: 10001 }, or leave it out',
+    ],
   ])('web tier %j', (props, line) => {
     expect(linesOf(web(js(props)))).toEqual([line]);
   });
@@ -170,9 +214,9 @@ describe('misspelt and wrongly typed props are reported, with the nearest known 
       '[test/db] volumeClaims[0].mountpath: got "/wal"; not a prop of VolumeClaimOptions. Fix: did you mean mountPath?',
     ]);
     // a required prop written misspelt is reported once, as the misspelling
-    expect(linesOf(web({ sidecars: [js({ name: 'log', imag: IMAGE, port: 9000, readiness: Probe.httpGet('/ready'), liveness: Probe.tcpSocket() })] }))).toEqual([
-      '[test/web] sidecars[0].imag: got "registry.example.com/shop/web:1.4.2"; not a prop of SidecarOptions. Fix: did you mean image?',
-    ]);
+    expect(linesOf(web({ sidecars: [js({ name: 'log', imag: IMAGE, port: 9000, readiness: Probe.httpGet('/ready'), liveness: Probe.tcpSocket() })] }))).toEqual(
+      ['[test/web] sidecars[0].imag: got "registry.example.com/shop/web:1.4.2"; not a prop of SidecarOptions. Fix: did you mean image?'],
+    );
     expect(linesOf(db({ claimRetention: js({ whenDelete: 'Delete' }) }))).toEqual([
       '[test/db] claimRetention.whenDelete: got "Delete"; not a prop of ClaimRetentionPolicy. Fix: did you mean whenDeleted?',
     ]);
@@ -192,9 +236,9 @@ describe('misspelt and wrongly typed props are reported, with the nearest known 
     };
     expect(render({ namespce: 'shop' })).toEqual(['[dev] namespce: got "shop"; not a prop of Environment. Fix: did you mean namespace?']);
     expect(render({ tiers: { web: { replica: 2 } } })).toEqual(['[dev] tiers.web.replica: got 2; not a prop of TierOverrides. Fix: did you mean replicas?']);
-    expect(caughtProblems(() => new GitOpsApp(js({ outdir: path.join(os.tmpdir(), 'x'), outDir: 'dist' })).render())).toEqual(expect.arrayContaining([
-      '[app] outDir: got "dist"; not a prop of GitOpsApp. Fix: did you mean outdir?',
-    ]));
+    expect(caughtProblems(() => new GitOpsApp(js({ outdir: path.join(os.tmpdir(), 'x'), outDir: 'dist' })).render())).toEqual(
+      expect.arrayContaining(['[app] outDir: got "dist"; not a prop of GitOpsApp. Fix: did you mean outdir?']),
+    );
   });
 });
 
@@ -209,10 +253,14 @@ describe('labels the library owns, and connecting a tier to itself', () => {
   });
 
   test('tier.connectTo(tier)', () => {
-    expect(linesOf((c) => {
-      const tier = new StatelessWebTier(c, 'web', { image: IMAGE });
-      tier.connectTo(tier);
-    })).toEqual(['[test/web] connectTo: got "test/web"; a tier cannot connect to itself: its pods would get their own Service as a dependency. Fix: connect it to another tier, or remove the call']);
+    expect(
+      linesOf((c) => {
+        const tier = new StatelessWebTier(c, 'web', { image: IMAGE });
+        tier.connectTo(tier);
+      }),
+    ).toEqual([
+      '[test/web] connectTo: got "test/web"; a tier cannot connect to itself: its pods would get their own Service as a dependency. Fix: connect it to another tier, or remove the call',
+    ]);
   });
 });
 
@@ -226,7 +274,11 @@ describe('fixes a user can act on', () => {
       new StatelessWebTier(c, 'web', { image: IMAGE });
       new ApiObject(c, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: other!.Lazy.any({ produce: () => 'b' }) } });
     });
-    expect(lines).toEqual([expect.stringMatching(/^\[test\/cm\] schema\/renders: ConfigMap x: cannot be rendered: .*non-simple object of type 'Lazy'.*\. Fix: install cdk8s, constructs and cdk8s-plus-28 once: `npm ls cdk8s` shows two copies/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^\[test\/cm\] schema\/renders: ConfigMap x: cannot be rendered: .*non-simple object of type 'Lazy'.*\. Fix: install cdk8s, constructs and cdk8s-plus-28 once: `npm ls cdk8s` shows two copies/,
+      ),
+    ]);
     expect(lines.join('\n')).not.toMatch(/JSON patch/);
   });
 

@@ -24,7 +24,8 @@ export function synth(chart: Chart): Manifest[] {
 /** The one object of `kind` named `name`; fails when there is none or several. */
 export function find(objects: Manifest[], kind: string, name: string): Manifest {
   const hits = objects.filter((o) => o.kind === kind && o.metadata?.name === name);
-  if (hits.length !== 1) throw new Error(`expected one ${kind} "${name}", found ${hits.length} (have: ${objects.map((o) => `${o.kind}/${o.metadata?.name}`).join(', ')})`);
+  if (hits.length !== 1)
+    throw new Error(`expected one ${kind} "${name}", found ${hits.length} (have: ${objects.map((o) => `${o.kind}/${o.metadata?.name}`).join(', ')})`);
   return hits[0];
 }
 

@@ -2,9 +2,7 @@ import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  EnvValue, LabelExpression, PercentOrAbsolute, Probe, Rollout, ServiceType, StatelessWebTier, StatelessWebTierProps,
-} from '../src';
+import { EnvValue, LabelExpression, PercentOrAbsolute, Probe, Rollout, ServiceType, StatelessWebTier, StatelessWebTierProps } from '../src';
 import { all, chart, find, mainContainer, Manifest, synth } from './util';
 
 const IMAGE = 'registry.example.com/shop/web:1.4.2';
@@ -60,7 +58,12 @@ describe('snapshots', () => {
       nodePort: 30100,
       command: ['node'],
       args: ['server.js'],
-      env: { LOG_LEVEL: EnvValue.fromValue('info'), API_TOKEN: EnvValue.fromSecretKey('web-secrets', 'token'), FLAGS: EnvValue.fromConfigMapKey('flags', 'all'), POD_NAME: EnvValue.fromFieldPath('metadata.name') },
+      env: {
+        LOG_LEVEL: EnvValue.fromValue('info'),
+        API_TOKEN: EnvValue.fromSecretKey('web-secrets', 'token'),
+        FLAGS: EnvValue.fromConfigMapKey('flags', 'all'),
+        POD_NAME: EnvValue.fromFieldPath('metadata.name'),
+      },
       configFiles: { 'app.json': '{"a":1}', 'extra.conf': 'x=1\n' },
       configMountPath: '/etc/storefront',
       writablePaths: ['/var/cache/web'],
@@ -68,11 +71,20 @@ describe('snapshots', () => {
       readiness: Probe.httpGet('/ready', { periodSeconds: 3, timeoutSeconds: 1, failureThreshold: 2, successThreshold: 2 }),
       liveness: Probe.httpGet('/live', { initialDelaySeconds: 15, periodSeconds: 20, failureThreshold: 6 }),
       startup: Probe.tcpSocket({ periodSeconds: 2, failureThreshold: 60 }),
-      resources: { cpuRequest: '200m', cpuLimit: '1', memoryRequest: '256Mi', memoryLimit: '512Mi', ephemeralStorageRequest: '100Mi', ephemeralStorageLimit: '1Gi' },
+      resources: {
+        cpuRequest: '200m',
+        cpuLimit: '1',
+        memoryRequest: '256Mi',
+        memoryLimit: '512Mi',
+        ephemeralStorageRequest: '100Mi',
+        ephemeralStorageLimit: '1Gi',
+      },
       security: { runAsUser: 20000, runAsGroup: 20001, fsGroup: 20002 },
       serviceAccountName: 'storefront',
       autoscaling: { minReplicas: 3, maxReplicas: 10, cpuUtilizationPercent: 60 },
-      sidecars: [{ name: 'metrics', image: 'registry.example.com/tools/exporter:0.9.1', port: 9113, readiness: Probe.httpGet('/metrics', { periodSeconds: 5 }) }],
+      sidecars: [
+        { name: 'metrics', image: 'registry.example.com/tools/exporter:0.9.1', port: 9113, readiness: Probe.httpGet('/metrics', { periodSeconds: 5 }) },
+      ],
     });
     new ApiObject(c, 'sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'storefront', namespace: 'shop' } });
     expect(tier.name).toBe('storefront');
@@ -105,7 +117,9 @@ describe('Deployment', () => {
   });
 
   test('can configure replicas, recreate, timings', () => {
-    const d = deployment(render({ replicas: 5, rollout: Rollout.recreate(), minReadySeconds: 0, progressDeadlineSeconds: 120, revisionHistoryLimit: 0 }).objects);
+    const d = deployment(
+      render({ replicas: 5, rollout: Rollout.recreate(), minReadySeconds: 0, progressDeadlineSeconds: 120, revisionHistoryLimit: 0 }).objects,
+    );
     expect(d.spec.replicas).toBe(5);
     expect(d.spec.strategy).toEqual({ type: 'Recreate' });
     expect(d.spec.minReadySeconds).toBe(0);
@@ -114,7 +128,9 @@ describe('Deployment', () => {
   });
 
   test('can configure surge and unavailability as counts or percentages', () => {
-    const d = deployment(render({ rollout: Rollout.rollingUpdate({ maxSurge: PercentOrAbsolute.absolute(2), maxUnavailable: PercentOrAbsolute.percent(50) }) }).objects);
+    const d = deployment(
+      render({ rollout: Rollout.rollingUpdate({ maxSurge: PercentOrAbsolute.absolute(2), maxUnavailable: PercentOrAbsolute.percent(50) }) }).objects,
+    );
     expect(d.spec.strategy.rollingUpdate).toEqual({ maxSurge: 2, maxUnavailable: '50%' });
   });
 
@@ -125,10 +141,17 @@ describe('Deployment', () => {
   });
 
   test('can add set-based selector expressions that the pod labels satisfy', () => {
-    const d = deployment(render({
-      labels: { track: 'stable' },
-      selectorExpressions: [LabelExpression.in('track', ['stable', 'canary']), LabelExpression.notIn('tier', ['db']), LabelExpression.exists('track'), LabelExpression.doesNotExist('legacy')],
-    }).objects);
+    const d = deployment(
+      render({
+        labels: { track: 'stable' },
+        selectorExpressions: [
+          LabelExpression.in('track', ['stable', 'canary']),
+          LabelExpression.notIn('tier', ['db']),
+          LabelExpression.exists('track'),
+          LabelExpression.doesNotExist('legacy'),
+        ],
+      }).objects,
+    );
     expect(d.spec.selector.matchExpressions).toEqual([
       { key: 'track', operator: 'In', values: ['stable', 'canary'] },
       { key: 'tier', operator: 'NotIn', values: ['db'] },
@@ -139,11 +162,15 @@ describe('Deployment', () => {
   });
 
   test('rejects selector expressions the pods do not satisfy, or on the version label', () => {
-    expect(problemsOf({ selectorExpressions: [LabelExpression.in('track', ['stable'])] }))
-      .toMatch(/\[test\/web\] selectorExpressions\[0\]: got "track In \[\\"stable\\"\]"; the pod labels do not satisfy it/);
-    expect(problemsOf({ selectorExpressions: [LabelExpression.exists('app.kubernetes.io/version')] }))
-      .toMatch(/selectorExpressions\[0\]\.key: got "app.kubernetes.io\/version"; the version label changes with every release/);
-    expect(problemsOf({ selectorExpressions: [LabelExpression.in('track', [])] })).toMatch(/selectorExpressions\[0\]\.values: got \[\]; In needs a non-empty list/);
+    expect(problemsOf({ selectorExpressions: [LabelExpression.in('track', ['stable'])] })).toMatch(
+      /\[test\/web\] selectorExpressions\[0\]: got "track In \[\\"stable\\"\]"; the pod labels do not satisfy it/,
+    );
+    expect(problemsOf({ selectorExpressions: [LabelExpression.exists('app.kubernetes.io/version')] })).toMatch(
+      /selectorExpressions\[0\]\.key: got "app.kubernetes.io\/version"; the version label changes with every release/,
+    );
+    expect(problemsOf({ selectorExpressions: [LabelExpression.in('track', [])] })).toMatch(
+      /selectorExpressions\[0\]\.values: got \[\]; In needs a non-empty list/,
+    );
   });
 
   test('rejects bad replicas', () => {
@@ -153,16 +180,21 @@ describe('Deployment', () => {
   });
 
   test('rejects bad surge and unavailability', () => {
-    expect(problemsOf({ rollout: Rollout.rollingUpdate({ maxSurge: PercentOrAbsolute.percent(0), maxUnavailable: PercentOrAbsolute.absolute(0) }) }))
-      .toMatch(/rollout\.maxSurge and rollout\.maxUnavailable: got "0 and 0"; cannot both be zero/);
-    expect(problemsOf({ rollout: Rollout.rollingUpdate({ maxSurge: PercentOrAbsolute.percent(120) }) }))
-      .toMatch(/rollout\.maxSurge: got "120%"; must be a whole percentage from 0 to 100/);
-    expect(problemsOf({ rollout: Rollout.rollingUpdate({ maxUnavailable: PercentOrAbsolute.absolute(-1) }) }))
-      .toMatch(/rollout\.maxUnavailable: got -1; must be a whole number of pods >= 0/);
+    expect(problemsOf({ rollout: Rollout.rollingUpdate({ maxSurge: PercentOrAbsolute.percent(0), maxUnavailable: PercentOrAbsolute.absolute(0) }) })).toMatch(
+      /rollout\.maxSurge and rollout\.maxUnavailable: got "0 and 0"; cannot both be zero/,
+    );
+    expect(problemsOf({ rollout: Rollout.rollingUpdate({ maxSurge: PercentOrAbsolute.percent(120) }) })).toMatch(
+      /rollout\.maxSurge: got "120%"; must be a whole percentage from 0 to 100/,
+    );
+    expect(problemsOf({ rollout: Rollout.rollingUpdate({ maxUnavailable: PercentOrAbsolute.absolute(-1) }) })).toMatch(
+      /rollout\.maxUnavailable: got -1; must be a whole number of pods >= 0/,
+    );
   });
 
   test('rejects a progress deadline not above minReadySeconds', () => {
-    expect(problemsOf({ minReadySeconds: 60, progressDeadlineSeconds: 60 })).toMatch(/progressDeadlineSeconds: got 60; must be greater than minReadySeconds \(60\)/);
+    expect(problemsOf({ minReadySeconds: 60, progressDeadlineSeconds: 60 })).toMatch(
+      /progressDeadlineSeconds: got 60; must be greater than minReadySeconds \(60\)/,
+    );
     expect(problemsOf({ revisionHistoryLimit: -2 })).toMatch(/revisionHistoryLimit: got -2; must be a whole number >= 0/);
   });
 });
@@ -171,8 +203,11 @@ describe('labels and names', () => {
   test('defaults: recommended labels, version from the image tag, never in the selector', () => {
     const { objects } = render();
     const expected = {
-      'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web', 'app.kubernetes.io/component': 'web',
-      'app.kubernetes.io/version': '1.4.2', 'app.kubernetes.io/managed-by': 'cdk8s-tiers',
+      'app.kubernetes.io/name': 'web',
+      'app.kubernetes.io/instance': 'web',
+      'app.kubernetes.io/component': 'web',
+      'app.kubernetes.io/version': '1.4.2',
+      'app.kubernetes.io/managed-by': 'cdk8s-tiers',
     };
     for (const o of objects) expect(o.metadata.labels).toEqual(expected);
     expect(deployment(objects).spec.template.metadata.labels).toEqual(expected);
@@ -185,10 +220,23 @@ describe('labels and names', () => {
   });
 
   test('can configure name, namespace, instance, part-of, component, extra labels and annotations', () => {
-    const { objects } = render({ name: 'shop-front', namespace: 'shop', instance: 'eu', partOf: 'shop', component: 'frontend', labels: { team: 'a' }, annotations: { 'example.com/x': 'y' } });
+    const { objects } = render({
+      name: 'shop-front',
+      namespace: 'shop',
+      instance: 'eu',
+      partOf: 'shop',
+      component: 'frontend',
+      labels: { team: 'a' },
+      annotations: { 'example.com/x': 'y' },
+    });
     const d = find(objects, 'Deployment', 'shop-front');
     expect(d.metadata.namespace).toBe('shop');
-    expect(d.metadata.labels).toMatchObject({ 'app.kubernetes.io/instance': 'eu', 'app.kubernetes.io/part-of': 'shop', 'app.kubernetes.io/component': 'frontend', 'team': 'a' });
+    expect(d.metadata.labels).toMatchObject({
+      'app.kubernetes.io/instance': 'eu',
+      'app.kubernetes.io/part-of': 'shop',
+      'app.kubernetes.io/component': 'frontend',
+      team: 'a',
+    });
     expect(d.metadata.annotations).toEqual({ 'example.com/x': 'y' });
     expect(d.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'shop-front', 'app.kubernetes.io/instance': 'eu' });
     for (const o of objects) expect(o.metadata.namespace).toBe('shop');
@@ -200,12 +248,19 @@ describe('labels and names', () => {
   });
 
   test('user labels cannot override the recommended labels: they are reported, not dropped', () => {
-    expect(problemsOf({ labels: { 'app.kubernetes.io/name': 'other' } }).split('\n').filter((l) => l.startsWith('  ['))).toEqual([
-      '  [test/web] labels["app.kubernetes.io/name"]: got "other"; the library sets app.kubernetes.io/name itself, so this value would be replaced. Fix: remove it and set the name prop instead']);
+    expect(
+      problemsOf({ labels: { 'app.kubernetes.io/name': 'other' } })
+        .split('\n')
+        .filter((l) => l.startsWith('  [')),
+    ).toEqual([
+      '  [test/web] labels["app.kubernetes.io/name"]: got "other"; the library sets app.kubernetes.io/name itself, so this value would be replaced. Fix: remove it and set the name prop instead',
+    ]);
   });
 
   test('rejects names that are not DNS-1035 labels', () => {
-    expect(problemsOf({ name: 'Web_1' })).toMatch(/\[test\/web\] name: got "Web_1"; must be a DNS-1035 label of at most 63 characters \(it names the Service\).*Fix: use a name like "shop-front"/);
+    expect(problemsOf({ name: 'Web_1' })).toMatch(
+      /\[test\/web\] name: got "Web_1"; must be a DNS-1035 label of at most 63 characters \(it names the Service\).*Fix: use a name like "shop-front"/,
+    );
     expect(problemsOf({ name: '1web' })).toMatch(/name: got "1web"; must be a DNS-1035 label/);
     expect(problemsOf({ name: 'a'.repeat(64) })).toMatch(/name: got "a{64}"; must be a DNS-1035 label/);
     expect(problemsOf({ namespace: 'Shop' })).toMatch(/namespace: got "Shop"; must be a DNS-1123 label/);
@@ -247,7 +302,9 @@ describe('Service', () => {
 
   test('rejects node ports outside 30000-32767 or on a ClusterIP Service', () => {
     expect(problemsOf({ nodePort: 29999 })).toMatch(/nodePort: got 29999; must be a node port from 30000 to 32767/);
-    expect(problemsOf({ nodePort: 30001, serviceType: ServiceType.CLUSTER_IP })).toMatch(/nodePort: got 30001; only a NodePort Service has a node port \(serviceType is ClusterIP\)/);
+    expect(problemsOf({ nodePort: 30001, serviceType: ServiceType.CLUSTER_IP })).toMatch(
+      /nodePort: got 30001; only a NodePort Service has a node port \(serviceType is ClusterIP\)/,
+    );
   });
 
   test('rejects two Services of one app on the same node port, naming both', () => {
@@ -256,7 +313,9 @@ describe('Service', () => {
     const b = new Chart(app, 'b');
     new StatelessWebTier(a, 'one', { image: IMAGE, nodePort: 30500 });
     new StatelessWebTier(b, 'two', { image: IMAGE, nodePort: 30500 });
-    expect(() => app.synth()).toThrow(/\[a\/one\] nodePort: got 30500; is also asked for by b\/two[\s\S]*\[b\/two\] nodePort: got 30500; is also asked for by a\/one/);
+    expect(() => app.synth()).toThrow(
+      /\[a\/one\] nodePort: got 30500; is also asked for by b\/two[\s\S]*\[b\/two\] nodePort: got 30500; is also asked for by a\/one/,
+    );
   });
 });
 
@@ -268,7 +327,13 @@ describe('pod hardening', () => {
     expect(spec.enableServiceLinks).toBe(false);
     expect(spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
     const c = mainContainer(deployment(objects));
-    expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true });
+    expect(c.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+    });
     expect(c.imagePullPolicy).toBe('Always');
     expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
     expect(spec.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
@@ -279,13 +344,17 @@ describe('pod hardening', () => {
     const spec = podSpec(objects);
     expect(spec.securityContext).toMatchObject({ runAsUser: 12345, runAsGroup: 23456, fsGroup: 34567, fsGroupChangePolicy: 'OnRootMismatch' });
     expect(mainContainer(deployment(objects)).volumeMounts).toEqual([
-      { name: 'tmp', mountPath: '/tmp' }, { name: 'var-cache-nginx', mountPath: '/var/cache/nginx' }, { name: 'var-run', mountPath: '/var/run' },
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'var-cache-nginx', mountPath: '/var/cache/nginx' },
+      { name: 'var-run', mountPath: '/var/run' },
     ]);
     expect(spec.volumes.map((v: Manifest) => v.name)).toEqual(['tmp', 'var-cache-nginx', 'var-run']);
   });
 
   test('rejects low uids, bad writable paths', () => {
-    expect(problemsOf({ security: { runAsUser: 101 } })).toMatch(/security\.runAsUser: got 101; must be a whole number from 10000 to 2147483647\. Fix: use an id of 10000 or more/);
+    expect(problemsOf({ security: { runAsUser: 101 } })).toMatch(
+      /security\.runAsUser: got 101; must be a whole number from 10000 to 2147483647\. Fix: use an id of 10000 or more/,
+    );
     expect(problemsOf({ security: { runAsGroup: 0 } })).toMatch(/security\.runAsGroup: got 0; must be a whole number from 10000/);
     expect(problemsOf({ writablePaths: ['var/cache'] })).toMatch(/writablePaths: got "var\/cache"; each writable path must be an absolute, normalised path/);
     expect(problemsOf({ writablePaths: ['/a/b', '/a-b'] })).toMatch(/writablePaths: got "a-b"; volume name clashes/);
@@ -302,29 +371,54 @@ describe('pod hardening', () => {
 describe('probes', () => {
   test('defaults: HTTP readiness and TCP liveness that differ, no startup probe', () => {
     const c = mainContainer(deployment(render().objects));
-    expect(c.readinessProbe).toEqual({ httpGet: { path: '/', port: 'http' }, initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3, successThreshold: 1 });
-    expect(c.livenessProbe).toEqual({ tcpSocket: { port: 'http' }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3, successThreshold: 1 });
+    expect(c.readinessProbe).toEqual({
+      httpGet: { path: '/', port: 'http' },
+      initialDelaySeconds: 0,
+      periodSeconds: 5,
+      timeoutSeconds: 2,
+      failureThreshold: 3,
+      successThreshold: 1,
+    });
+    expect(c.livenessProbe).toEqual({
+      tcpSocket: { port: 'http' },
+      initialDelaySeconds: 10,
+      periodSeconds: 10,
+      timeoutSeconds: 2,
+      failureThreshold: 3,
+      successThreshold: 1,
+    });
     expect(c.startupProbe).toBeUndefined();
   });
 
   test('can configure every probe and timing', () => {
-    const c = mainContainer(deployment(render({
-      readiness: Probe.tcpSocket({ periodSeconds: 3 }),
-      liveness: Probe.exec(['/bin/health', '--live'], { timeoutSeconds: 5, failureThreshold: 9 }),
-      startup: Probe.httpGet('/started', { periodSeconds: 1, failureThreshold: 120 }),
-    }).objects));
+    const c = mainContainer(
+      deployment(
+        render({
+          readiness: Probe.tcpSocket({ periodSeconds: 3 }),
+          liveness: Probe.exec(['/bin/health', '--live'], { timeoutSeconds: 5, failureThreshold: 9 }),
+          startup: Probe.httpGet('/started', { periodSeconds: 1, failureThreshold: 120 }),
+        }).objects,
+      ),
+    );
     expect(c.readinessProbe.tcpSocket).toEqual({ port: 'http' });
     expect(c.livenessProbe).toMatchObject({ exec: { command: ['/bin/health', '--live'] }, timeoutSeconds: 5, failureThreshold: 9 });
     expect(c.startupProbe).toMatchObject({ httpGet: { path: '/started', port: 'http' }, periodSeconds: 1, failureThreshold: 120 });
   });
 
   test('rejects identical probes, bad thresholds, unknown ports', () => {
-    expect(problemsOf({ readiness: Probe.tcpSocket(), liveness: Probe.tcpSocket() })).toMatch(/liveness: got "the same handler as readiness"; liveness and readiness must use different handlers/);
+    expect(problemsOf({ readiness: Probe.tcpSocket(), liveness: Probe.tcpSocket() })).toMatch(
+      /liveness: got "the same handler as readiness"; liveness and readiness must use different handlers/,
+    );
     // timings do not make two probes differ: the handler does
-    expect(problemsOf({ readiness: Probe.httpGet('/ready'), liveness: Probe.httpGet('/ready', { periodSeconds: 30, failureThreshold: 10 }) }))
-      .toMatch(/liveness: got "the same handler as readiness"/);
-    expect(problemsOf({ liveness: Probe.tcpSocket({ successThreshold: 2 }) })).toMatch(/liveness\.successThreshold: got 2; must be 1 for liveness and startup probes/);
-    expect(problemsOf({ readiness: Probe.httpGet('/', { portName: 'admin' }) })).toMatch(/readiness\.portName: got "admin"; names a port the container does not declare/);
+    expect(problemsOf({ readiness: Probe.httpGet('/ready'), liveness: Probe.httpGet('/ready', { periodSeconds: 30, failureThreshold: 10 }) })).toMatch(
+      /liveness: got "the same handler as readiness"/,
+    );
+    expect(problemsOf({ liveness: Probe.tcpSocket({ successThreshold: 2 }) })).toMatch(
+      /liveness\.successThreshold: got 2; must be 1 for liveness and startup probes/,
+    );
+    expect(problemsOf({ readiness: Probe.httpGet('/', { portName: 'admin' }) })).toMatch(
+      /readiness\.portName: got "admin"; names a port the container does not declare/,
+    );
     expect(problemsOf({ readiness: Probe.httpGet('healthz') })).toMatch(/readiness path: got "healthz"; must be an absolute URL path/);
     expect(problemsOf({ readiness: Probe.exec([]) })).toMatch(/readiness command: got \[\]; must be a non-empty list of strings/);
     expect(problemsOf({ startup: Probe.tcpSocket({ periodSeconds: 0 }) })).toMatch(/startup\.periodSeconds: got 0; must be a whole number >= 1/);
@@ -334,22 +428,34 @@ describe('probes', () => {
 describe('resources', () => {
   test('defaults: modest requests for cpu, memory, disk; limits for memory and disk only', () => {
     expect(mainContainer(deployment(render().objects)).resources).toEqual({
-      requests: { 'cpu': '100m', 'memory': '128Mi', 'ephemeral-storage': '64Mi' },
-      limits: { 'memory': '256Mi', 'ephemeral-storage': '256Mi' },
+      requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' },
+      limits: { memory: '256Mi', 'ephemeral-storage': '256Mi' },
     });
   });
 
   test('can configure every quantity, including a CPU limit', () => {
-    const r = mainContainer(deployment(render({ resources: { cpuRequest: '0.5', cpuLimit: '2', memoryRequest: '1Gi', memoryLimit: '1Gi', ephemeralStorageRequest: '1G', ephemeralStorageLimit: '2G' } }).objects)).resources;
-    expect(r).toEqual({ requests: { 'cpu': '0.5', 'memory': '1Gi', 'ephemeral-storage': '1G' }, limits: { 'cpu': '2', 'memory': '1Gi', 'ephemeral-storage': '2G' } });
+    const r = mainContainer(
+      deployment(
+        render({
+          resources: { cpuRequest: '0.5', cpuLimit: '2', memoryRequest: '1Gi', memoryLimit: '1Gi', ephemeralStorageRequest: '1G', ephemeralStorageLimit: '2G' },
+        }).objects,
+      ),
+    ).resources;
+    expect(r).toEqual({ requests: { cpu: '0.5', memory: '1Gi', 'ephemeral-storage': '1G' }, limits: { cpu: '2', memory: '1Gi', 'ephemeral-storage': '2G' } });
   });
 
   test('rejects bad quantities and requests above limits', () => {
     expect(problemsOf({ resources: { memoryLimit: '12x' } })).toMatch(/resources\.memoryLimit: got "12x"; must be a positive Kubernetes quantity/);
     expect(problemsOf({ resources: { cpuRequest: '-1' } })).toMatch(/resources\.cpuRequest: got "-1"; must be a positive Kubernetes quantity/);
-    expect(problemsOf({ resources: { memoryRequest: '1Gi', memoryLimit: '512Mi' } })).toMatch(/resources\.memoryRequest: got "1Gi"; must not exceed resources\.memoryLimit \(512Mi\)/);
-    expect(problemsOf({ resources: { cpuRequest: '2', cpuLimit: '500m' } })).toMatch(/resources\.cpuRequest: got "2"; must not exceed resources\.cpuLimit \(500m\)/);
-    expect(problemsOf({ resources: { ephemeralStorageRequest: '1Gi' } })).toMatch(/resources\.ephemeralStorageRequest: got "1Gi"; must not exceed resources\.ephemeralStorageLimit \(256Mi\)/);
+    expect(problemsOf({ resources: { memoryRequest: '1Gi', memoryLimit: '512Mi' } })).toMatch(
+      /resources\.memoryRequest: got "1Gi"; must not exceed resources\.memoryLimit \(512Mi\)/,
+    );
+    expect(problemsOf({ resources: { cpuRequest: '2', cpuLimit: '500m' } })).toMatch(
+      /resources\.cpuRequest: got "2"; must not exceed resources\.cpuLimit \(500m\)/,
+    );
+    expect(problemsOf({ resources: { ephemeralStorageRequest: '1Gi' } })).toMatch(
+      /resources\.ephemeralStorageRequest: got "1Gi"; must not exceed resources\.ephemeralStorageLimit \(256Mi\)/,
+    );
   });
 });
 
@@ -361,7 +467,8 @@ describe('availability: PDB, spread, anti-affinity', () => {
     expect(find(objects, 'PodDisruptionBudget', 'web').spec).toEqual({ maxUnavailable: 1, selector, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
     const spec = podSpec(objects);
     expect(spec.topologySpreadConstraints.map((t: Manifest) => [t.topologyKey, t.whenUnsatisfiable, t.maxSkew])).toEqual([
-      ['topology.kubernetes.io/zone', 'ScheduleAnyway', 1], ['kubernetes.io/hostname', 'ScheduleAnyway', 1],
+      ['topology.kubernetes.io/zone', 'ScheduleAnyway', 1],
+      ['kubernetes.io/hostname', 'ScheduleAnyway', 1],
     ]);
     expect(spec.topologySpreadConstraints[0].labelSelector).toEqual(selector);
     expect(spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).toEqual([
@@ -386,7 +493,8 @@ describe('autoscaling', () => {
     const { tier, objects } = render({ autoscaling: { maxReplicas: 8 } });
     expect(find(objects, 'HorizontalPodAutoscaler', 'web').spec).toEqual({
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
-      minReplicas: 2, maxReplicas: 8,
+      minReplicas: 2,
+      maxReplicas: 8,
       metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
     });
     expect(tier.replicas).toBeUndefined();
@@ -395,18 +503,33 @@ describe('autoscaling', () => {
   });
 
   test('rejects replicas with autoscaling, min above max, bad targets', () => {
-    expect(problemsOf({ replicas: 3, autoscaling: { maxReplicas: 5 } })).toMatch(/replicas: got 3; cannot be set together with autoscaling.*Fix: remove replicas and set autoscaling.minReplicas instead/);
-    expect(problemsOf({ autoscaling: { minReplicas: 6, maxReplicas: 5 } })).toMatch(/autoscaling\.minReplicas: got 6; must not exceed autoscaling\.maxReplicas \(5\)/);
+    expect(problemsOf({ replicas: 3, autoscaling: { maxReplicas: 5 } })).toMatch(
+      /replicas: got 3; cannot be set together with autoscaling.*Fix: remove replicas and set autoscaling.minReplicas instead/,
+    );
+    expect(problemsOf({ autoscaling: { minReplicas: 6, maxReplicas: 5 } })).toMatch(
+      /autoscaling\.minReplicas: got 6; must not exceed autoscaling\.maxReplicas \(5\)/,
+    );
     expect(problemsOf({ autoscaling: { minReplicas: 0, maxReplicas: 5 } })).toMatch(/autoscaling\.minReplicas: got 0; must be a whole number >= 1/);
-    expect(problemsOf({ autoscaling: { maxReplicas: 5, cpuUtilizationPercent: 0 } })).toMatch(/autoscaling\.cpuUtilizationPercent: got 0; must be a whole number from 1 to 1000/);
+    expect(problemsOf({ autoscaling: { maxReplicas: 5, cpuUtilizationPercent: 0 } })).toMatch(
+      /autoscaling\.cpuUtilizationPercent: got 0; must be a whole number from 1 to 1000/,
+    );
   });
 });
 
 describe('environment and config files', () => {
   test('can set literal, Secret, ConfigMap and field values in order', () => {
-    const c = mainContainer(deployment(render({
-      env: { B: EnvValue.fromValue('1'), DB_PASSWORD: EnvValue.fromSecretKey('db-creds', 'password'), A: EnvValue.fromConfigMapKey('cfg', 'a'), POD: EnvValue.fromFieldPath('metadata.name') },
-    }).objects));
+    const c = mainContainer(
+      deployment(
+        render({
+          env: {
+            B: EnvValue.fromValue('1'),
+            DB_PASSWORD: EnvValue.fromSecretKey('db-creds', 'password'),
+            A: EnvValue.fromConfigMapKey('cfg', 'a'),
+            POD: EnvValue.fromFieldPath('metadata.name'),
+          },
+        }).objects,
+      ),
+    );
     expect(c.env).toEqual([
       { name: 'B', value: '1' },
       { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-creds', key: 'password' } } },
@@ -417,10 +540,14 @@ describe('environment and config files', () => {
 
   test('rejects literal values for secret-looking names and bad env names', () => {
     const msg = problemsOf({ env: { DB_PASSWORD: EnvValue.fromValue('hunter2') } });
-    expect(msg).toMatch(/env\["DB_PASSWORD"\]: got "\(literal value hidden\)"; "DB_PASSWORD" looks like a credential.*Fix: create a Secret and use EnvValue.fromSecretKey/);
+    expect(msg).toMatch(
+      /env\["DB_PASSWORD"\]: got "\(literal value hidden\)"; "DB_PASSWORD" looks like a credential.*Fix: create a Secret and use EnvValue.fromSecretKey/,
+    );
     expect(msg).not.toContain('hunter2');
     expect(problemsOf({ env: { '1BAD': EnvValue.fromValue('x') } })).toMatch(/env\["1BAD"\]: got "1BAD"; an environment variable name must/);
-    expect(problemsOf({ env: { X: EnvValue.fromSecretKey('Bad_Name', 'k') } })).toMatch(/env\["X"\]: got "Bad_Name"; the Secret name must be a DNS-1123 subdomain/);
+    expect(problemsOf({ env: { X: EnvValue.fromSecretKey('Bad_Name', 'k') } })).toMatch(
+      /env\["X"\]: got "Bad_Name"; the Secret name must be a DNS-1123 subdomain/,
+    );
   });
 
   test('config files become a mounted ConfigMap, and a checksum that rolls the pods on change', () => {
@@ -438,20 +565,29 @@ describe('environment and config files', () => {
 
   test('defaults: no ConfigMap; config mounted at /config when files are given', () => {
     expect(all(render().objects, 'ConfigMap')).toHaveLength(0);
-    expect(mainContainer(deployment(render({ configFiles: { x: 'y' } }).objects)).volumeMounts).toContainEqual({ name: 'config', mountPath: '/config', readOnly: true });
+    expect(mainContainer(deployment(render({ configFiles: { x: 'y' } }).objects)).volumeMounts).toContainEqual({
+      name: 'config',
+      mountPath: '/config',
+      readOnly: true,
+    });
   });
 
   test('rejects bad config file names and a mount path without files or clashing', () => {
     expect(problemsOf({ configFiles: { 'a/b': 'x' } })).toMatch(/configFiles key: got "a\/b"; a ConfigMap key must consist of/);
     expect(problemsOf({ configMountPath: '/etc/x' })).toMatch(/configMountPath: got "\/etc\/x"; has no effect without configFiles/);
-    expect(problemsOf({ configFiles: { a: 'b' }, configMountPath: '/tmp' })).toMatch(/configMountPath: got "\/tmp"; container "web" already mounts a volume at that path/);
+    expect(problemsOf({ configFiles: { a: 'b' }, configMountPath: '/tmp' })).toMatch(
+      /configMountPath: got "\/tmp"; container "web" already mounts a volume at that path/,
+    );
   });
 });
 
 describe('sidecars', () => {
   test('share the pod network and a shared emptyDir, hardened the same way', () => {
     const c = chart();
-    const tier = new StatelessWebTier(c, 'web', { image: IMAGE, sidecars: [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31.2', port: 9901, readiness: Probe.httpGet('/ready') }] });
+    const tier = new StatelessWebTier(c, 'web', {
+      image: IMAGE,
+      sidecars: [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31.2', port: 9901, readiness: Probe.httpGet('/ready') }],
+    });
     tier.addSidecar({ name: 'logs', image: 'fluent/fluent-bit:3.1.9', readiness: Probe.exec(['true']), liveness: Probe.exec(['/bin/sh', '-c', 'true']) });
     const objects = synth(c);
     const spec = podSpec(objects);
@@ -465,24 +601,37 @@ describe('sidecars', () => {
     // readiness as given (it has no default); liveness defaults to a TCP check of the port, another handler
     expect(proxy.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'proxy' });
     expect(proxy.livenessProbe).toEqual(expect.objectContaining({ tcpSocket: { port: 'proxy' }, initialDelaySeconds: 10, periodSeconds: 10 }));
-    expect(proxy.resources.requests).toEqual({ 'cpu': '50m', 'memory': '64Mi', 'ephemeral-storage': '32Mi' });
+    expect(proxy.resources.requests).toEqual({ cpu: '50m', memory: '64Mi', 'ephemeral-storage': '32Mi' });
     expect(proxy.volumeMounts).toContainEqual({ name: 'proxy-tmp', mountPath: '/tmp' });
     expect(spec.volumes.map((v: Manifest) => v.name)).toEqual(['tmp', 'shared', 'proxy-tmp', 'logs-tmp']);
   });
 
   test('rejects name and port clashes and sidecars without probes', () => {
-    expect(problemsOf({ sidecars: [{ name: 'web', image: 'busybox:1.36', port: 9000 }] })).toMatch(/sidecars\[0\]\.name: got "web"; container names must be unique within the pod/);
-    expect(problemsOf({ sidecars: [{ name: 'twin', image: 'busybox:1.36', port: 8080 }] })).toMatch(/sidecars\[0\]\.port: got 8080; container ports must be unique within the pod/);
-    expect(problemsOf({ sidecars: [{ name: 'twin', image: 'busybox:1.36', port: 9000, portName: 'http' }] })).toMatch(/sidecars\[0\]\.portName: got "http"; port names must be unique within the pod/);
-    expect(problemsOf({ sidecars: [{ name: 'quiet', image: 'busybox:1.36' }] })).toMatch(/sidecars\[0\]\.readiness: got \(not set\); every container needs a readiness probe/);
-    expect(problemsOf({ sidecars: [{ name: 'quiet', image: 'busybox' , readiness: Probe.exec(['a']), liveness: Probe.exec(['b']) }] })).toMatch(/sidecars\[0\]\.image: got "busybox"; must be pinned/);
+    expect(problemsOf({ sidecars: [{ name: 'web', image: 'busybox:1.36', port: 9000 }] })).toMatch(
+      /sidecars\[0\]\.name: got "web"; container names must be unique within the pod/,
+    );
+    expect(problemsOf({ sidecars: [{ name: 'twin', image: 'busybox:1.36', port: 8080 }] })).toMatch(
+      /sidecars\[0\]\.port: got 8080; container ports must be unique within the pod/,
+    );
+    expect(problemsOf({ sidecars: [{ name: 'twin', image: 'busybox:1.36', port: 9000, portName: 'http' }] })).toMatch(
+      /sidecars\[0\]\.portName: got "http"; port names must be unique within the pod/,
+    );
+    expect(problemsOf({ sidecars: [{ name: 'quiet', image: 'busybox:1.36' }] })).toMatch(
+      /sidecars\[0\]\.readiness: got \(not set\); every container needs a readiness probe/,
+    );
+    expect(problemsOf({ sidecars: [{ name: 'quiet', image: 'busybox', readiness: Probe.exec(['a']), liveness: Probe.exec(['b']) }] })).toMatch(
+      /sidecars\[0\]\.image: got "busybox"; must be pinned/,
+    );
   });
 });
 
 describe('NetworkPolicy and connections', () => {
   const DNS = {
     to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-    ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+    ports: [
+      { protocol: 'UDP', port: 53 },
+      { protocol: 'TCP', port: 53 },
+    ],
   };
 
   test('defaults: a NodePort tier accepts anyone on its port only, and may only reach DNS', () => {
@@ -508,7 +657,10 @@ describe('NetworkPolicy and connections', () => {
     const frontSelector = { matchLabels: { 'app.kubernetes.io/name': 'front', 'app.kubernetes.io/instance': 'front' } };
     const apiSelector = { matchLabels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' } };
     expect(find(objects, 'NetworkPolicy', 'api').spec.ingress).toEqual([{ from: [{ podSelector: frontSelector }], ports: [{ protocol: 'TCP', port: 9898 }] }]);
-    expect(find(objects, 'NetworkPolicy', 'front').spec.egress).toEqual([DNS, { to: [{ podSelector: apiSelector }], ports: [{ protocol: 'TCP', port: 9898 }] }]);
+    expect(find(objects, 'NetworkPolicy', 'front').spec.egress).toEqual([
+      DNS,
+      { to: [{ podSelector: apiSelector }], ports: [{ protocol: 'TCP', port: 9898 }] },
+    ]);
     expect(mainContainer(find(objects, 'Deployment', 'front')).env).toEqual([
       { name: 'API_HOST', value: 'api.shop.svc.cluster.local' },
       { name: 'API_PORT', value: '8000' },
@@ -522,10 +674,12 @@ describe('NetworkPolicy and connections', () => {
     front.connectTo(api, { envPrefix: 'BACKEND' });
     const objects = synth(c);
     expect(mainContainer(find(objects, 'Deployment', 'front')).env.map((e: Manifest) => e.name)).toEqual(['BACKEND_HOST', 'BACKEND_PORT']);
-    expect(find(objects, 'NetworkPolicy', 'api').spec.ingress[0].from).toEqual([{
-      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'front', 'app.kubernetes.io/instance': 'front' } },
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'edge' } },
-    }]);
+    expect(find(objects, 'NetworkPolicy', 'api').spec.ingress[0].from).toEqual([
+      {
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'front', 'app.kubernetes.io/instance': 'front' } },
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'edge' } },
+      },
+    ]);
   });
 
   test('rejects a connection whose env clashes with the container env', () => {
@@ -533,7 +687,9 @@ describe('NetworkPolicy and connections', () => {
     const api = new StatelessWebTier(c, 'api', { image: IMAGE, serviceType: ServiceType.CLUSTER_IP });
     const front = new StatelessWebTier(c, 'front', { image: IMAGE, env: { API_HOST: EnvValue.fromValue('x') } });
     front.connectTo(api);
-    expect(() => Testing.synth(c)).toThrow(/\[test\/front\] connectTo\(test\/api\)\.env: got "API_HOST"; container "front" already has an environment variable of that name/);
+    expect(() => Testing.synth(c)).toThrow(
+      /\[test\/front\] connectTo\(test\/api\)\.env: got "API_HOST"; container "front" already has an environment variable of that name/,
+    );
   });
 });
 

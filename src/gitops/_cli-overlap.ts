@@ -33,7 +33,8 @@ function configFix(): string {
   }
   const lines = text.split('\n');
   const at = lines.findIndex((l) => /^output\s*:/.test(l));
-  if (at < 0) return `${CONFIG} has no "output:" line, so the CLI uses "dist": add the line "output: ${SCRATCH}" (and git-ignore ${SCRATCH}/), and do not pass --output`;
+  if (at < 0)
+    return `${CONFIG} has no "output:" line, so the CLI uses "dist": add the line "output: ${SCRATCH}" (and git-ignore ${SCRATCH}/), and do not pass --output`;
   return `in ${CONFIG}, change line ${at + 1} "${lines[at].trim()}" to "output: ${SCRATCH}" (and git-ignore ${SCRATCH}/), and do not pass --output`;
 }
 
@@ -49,7 +50,11 @@ export function cliOverlapProblem(cliOutdir: string | undefined, outdir: string,
   if (!fromCli) {
     return `cliOutdir: got ${JSON.stringify(cliOutdir)}; ${how} "${tree}", and the copy for the cdk8s CLI must stay out of it. Fix: set cliOutdir to a folder of its own, like "${SCRATCH}"`;
   }
-  const lost = fs.existsSync(outdir) ? '' : ` (this run's already did: after the fix, synth again or restore it with git checkout -- ${shown(path.resolve(outdir))})`;
-  return `the cdk8s CLI output folder "${shown(path.resolve(cliOutdir))}" ${how} "${tree}": the CLI deletes that folder before it runs the app, `
-    + `so every synth under the CLI would lose the tree${lost}; nothing was written. Fix: ${configFix()}`;
+  const lost = fs.existsSync(outdir)
+    ? ''
+    : ` (this run's already did: after the fix, synth again or restore it with git checkout -- ${shown(path.resolve(outdir))})`;
+  return (
+    `the cdk8s CLI output folder "${shown(path.resolve(cliOutdir))}" ${how} "${tree}": the CLI deletes that folder before it runs the app, ` +
+    `so every synth under the CLI would lose the tree${lost}; nothing was written. Fix: ${configFix()}`
+  );
 }

@@ -45,9 +45,7 @@ export function fileNames(ids: readonly ObjectIdentity[]): string[] {
   const count = new Map<string, number>();
   for (const p of plain) if (!p.lossy) count.set(p.base, (count.get(p.base) ?? 0) + 1);
   return plain.map((p, i) => {
-    const suffix = p.lossy || count.get(p.base)! > 1
-      ? `_${createHash('sha256').update(identityKey(ids[i])).digest('hex').slice(0, 10)}`
-      : '';
+    const suffix = p.lossy || count.get(p.base)! > 1 ? `_${createHash('sha256').update(identityKey(ids[i])).digest('hex').slice(0, 10)}` : '';
     return `${p.base}${suffix}.yaml`;
   });
 }

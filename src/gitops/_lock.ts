@@ -72,8 +72,11 @@ export function acquireLock(file: string, tree: string, scratch: (kind: string) 
       if (holder === undefined) continue; // released meanwhile
       const here = holder.host === me.host;
       if (holder.token !== '' && (!here || isRunning(holder.pid))) {
-        return { held: `${tree}: another synth (pid ${holder.pid}${here ? '' : ` on host ${holder.host}`}, started ${holder.started}) is writing this tree, so nothing was written. `
-          + `Fix: wait for it to finish and synth again${here ? '' : ` (if no synth runs there, delete ${shown(file)})`}` };
+        return {
+          held:
+            `${tree}: another synth (pid ${holder.pid}${here ? '' : ` on host ${holder.host}`}, started ${holder.started}) is writing this tree, so nothing was written. ` +
+            `Fix: wait for it to finish and synth again${here ? '' : ` (if no synth runs there, delete ${shown(file)})`}`,
+        };
       }
       takeOver(file, holder, scratch('stale'));
     }

@@ -46,12 +46,25 @@ export function ownership(dir: string): Ownership {
     throw e;
   }
   const at = shown(dir);
-  if (!st.isDirectory()) return { refusals: [`${at}: is a file, not a folder; the GitOps tree replaces its folder as a whole. Fix: point outdir at a folder of its own, like "dist"`] };
+  if (!st.isDirectory())
+    return {
+      refusals: [`${at}: is a file, not a folder; the GitOps tree replaces its folder as a whole. Fix: point outdir at a folder of its own, like "dist"`],
+    };
   const entries = walkTree(dir);
   if (entries.length === 0) return { refusals: [] };
   const written = writtenFiles(dir, entries);
-  if (typeof written === 'string') return { refusals: [`${at}: ${written}; replacing it would delete what is there, so nothing was written. Fix: point outdir at a missing or empty folder of its own, like "dist", or move those files away`] };
-  return { refusals: foreign(entries, written).map((rel) => `${at}/${rel}: not written by cdk8s-tiers (${at}/${MARKER} does not list it), and replacing the tree would delete it, so nothing was written. Fix: move it out of ${at}/ (or delete it), then synth again`) };
+  if (typeof written === 'string')
+    return {
+      refusals: [
+        `${at}: ${written}; replacing it would delete what is there, so nothing was written. Fix: point outdir at a missing or empty folder of its own, like "dist", or move those files away`,
+      ],
+    };
+  return {
+    refusals: foreign(entries, written).map(
+      (rel) =>
+        `${at}/${rel}: not written by cdk8s-tiers (${at}/${MARKER} does not list it), and replacing the tree would delete it, so nothing was written. Fix: move it out of ${at}/ (or delete it), then synth again`,
+    ),
+  };
 }
 
 /** The files the writer wrote into `dir`, or why it cannot tell. */
@@ -77,7 +90,10 @@ function legacyFiles(dir: string, entries: TreeEntry[]): Set<string> | string {
   const top = entries.filter((e) => !e.rel.includes('/'));
   const notOurs = top.filter((e) => e.type !== 'folder' || !isGenerated(path.join(dir, e.rel, KUSTOMIZATION)));
   if (notOurs.length > 0) {
-    const names = notOurs.slice(0, 3).map((e) => `"${e.rel}${e.type === 'folder' ? '/' : ''}"`).join(', ');
+    const names = notOurs
+      .slice(0, 3)
+      .map((e) => `"${e.rel}${e.type === 'folder' ? '/' : ''}"`)
+      .join(', ');
     return `holds files that cdk8s-tiers did not write (no ${MARKER} marker; ${names}${notOurs.length > 3 ? ` and ${notOurs.length - 3} more` : ''})`;
   }
   const written = new Set<string>();

@@ -39,7 +39,8 @@ export function canonical(object: Manifest, bad: string[]): Manifest {
  * dumper quotes every string an implicit type resolves, so this type makes
  * js-yaml quote them (it never represents a value itself).
  */
-const GO_NUMBER = /^[-+]?(?:0[bB][01_]+|0[oO]?[0-7_]+|0[xX][0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9_]+)?|\.[0-9_]+(?:[eE][-+]?[0-9_]+)?)$/;
+const GO_NUMBER =
+  /^[-+]?(?:0[bB][01_]+|0[oO]?[0-7_]+|0[xX][0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9_]+)?|\.[0-9_]+(?:[eE][-+]?[0-9_]+)?)$/;
 const GO_NUMBER_LIKE = new Type('tag:cdk8s-tiers,2024:go-number-like', {
   kind: 'scalar',
   resolve: (data: unknown) => typeof data === 'string' && GO_NUMBER.test(data),

@@ -32,7 +32,7 @@ interface Policy {
   readonly types: unknown[];
 }
 
-const rec = (v: unknown): Manifest => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Manifest : {});
+const rec = (v: unknown): Manifest => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Manifest) : {});
 const arr = (v: unknown): Manifest[] => (Array.isArray(v) ? v.map(rec) : []);
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 const labelsOf = (v: unknown): Labels => Object.fromEntries(Object.entries(rec(v)).filter(([, x]) => typeof x === 'string')) as Labels;
@@ -40,8 +40,8 @@ const esc = (s: string): string => s.replace(/"/g, '#quot;').replace(/</g, '#lt;
 const label = (...lines: string[]): string => `"${lines.filter(Boolean).map(esc).join('<br/>')}"`;
 
 /** The policy types of a NetworkPolicy spec, with the API server's default when it lists none. */
-const policyTypes = (spec: Manifest): unknown[] => (Array.isArray(spec.policyTypes) ? spec.policyTypes
-  : spec.egress !== undefined ? ['Ingress', 'Egress'] : ['Ingress']);
+const policyTypes = (spec: Manifest): unknown[] =>
+  Array.isArray(spec.policyTypes) ? spec.policyTypes : spec.egress !== undefined ? ['Ingress', 'Egress'] : ['Ingress'];
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
 const EXTERNAL = 'ext';
@@ -57,10 +57,16 @@ export function selects(selector: unknown, labels: Labels): boolean {
     const key = str(e.key);
     const has = Object.prototype.hasOwnProperty.call(labels, key);
     const values = Array.isArray(e.values) ? e.values.map(str) : [];
-    const ok = e.operator === 'In' ? has && values.includes(labels[key])
-      : e.operator === 'NotIn' ? !(has && values.includes(labels[key]))
-        : e.operator === 'Exists' ? has
-          : e.operator === 'DoesNotExist' ? !has : false;
+    const ok =
+      e.operator === 'In'
+        ? has && values.includes(labels[key])
+        : e.operator === 'NotIn'
+          ? !(has && values.includes(labels[key]))
+          : e.operator === 'Exists'
+            ? has
+            : e.operator === 'DoesNotExist'
+              ? !has
+              : false;
     if (!ok) return false;
   }
   return true;
@@ -110,7 +116,10 @@ class Diagram {
     lines.push(...outside.map((n) => `  ${n.line}`));
     for (const ns of [...this.nodes.keys()].filter((k) => k !== '').sort()) {
       lines.push(`  subgraph ${this.nodeId('ns', '', ns)}[${label(`namespace ${ns}`)}]`);
-      const nodes = this.nodes.get(ns)!.map((n, i) => ({ ...n, i })).sort((a, b) => a.rank - b.rank || a.i - b.i);
+      const nodes = this.nodes
+        .get(ns)!
+        .map((n, i) => ({ ...n, i }))
+        .sort((a, b) => a.rank - b.rank || a.i - b.i);
       lines.push(...nodes.map((n) => `    ${n.line}`));
       lines.push('  end');
     }
@@ -119,7 +128,10 @@ class Diagram {
   }
 
   private nodeId(prefix: string, ns: string, name: string): string {
-    const base = [prefix, ns, name].filter(Boolean).join('_').replace(/[^A-Za-z0-9]+/g, '_');
+    const base = [prefix, ns, name]
+      .filter(Boolean)
+      .join('_')
+      .replace(/[^A-Za-z0-9]+/g, '_');
     let id = base;
     for (let i = 2; this.ids.has(id); i++) id = `${base}_${i}`;
     this.ids.add(id);
@@ -179,8 +191,10 @@ class Diagram {
 
   /** The pod groups a NetworkPolicy peer names, seen from a policy in `ns`. */
   private peerGroups(peer: Manifest, ns: string): Group[] {
-    const namespaces = peer.namespaceSelector === undefined ? [ns]
-      : [...new Set(this.groups.map((g) => g.ns))].filter((n) => selects(peer.namespaceSelector, { 'kubernetes.io/metadata.name': n }));
+    const namespaces =
+      peer.namespaceSelector === undefined
+        ? [ns]
+        : [...new Set(this.groups.map((g) => g.ns))].filter((n) => selects(peer.namespaceSelector, { 'kubernetes.io/metadata.name': n }));
     return namespaces.flatMap((n) => this.selected(n, peer.podSelector ?? {}));
   }
 
@@ -234,7 +248,11 @@ class Diagram {
       const claim = str(rec(t.metadata).name);
       const size = str(rec(rec(rec(t.spec).resources).requests).storage);
       const pvc = this.nodeId('pvc', ns, `${name}_${claim}`);
-      this.node(ns, `${pvc}[(${label(`PVC ${this.ordinals(`${claim}-${name}`, spec.replicas)}`, size && typeof spec.replicas === 'number' && spec.replicas > 1 ? `${size} each` : size)})]`, 2);
+      this.node(
+        ns,
+        `${pvc}[(${label(`PVC ${this.ordinals(`${claim}-${name}`, spec.replicas)}`, size && typeof spec.replicas === 'number' && spec.replicas > 1 ? `${size} each` : size)})]`,
+        2,
+      );
       this.edge(gid, '-.->', pvc, 'claims');
     }
   }
@@ -242,15 +260,17 @@ class Diagram {
   private autoscalerOf?: Map<string, Manifest>;
 
   private replicaText(w: Manifest, kind: string, name: string): string {
-    this.autoscalerOf ??= new Map(this.of('HorizontalPodAutoscaler').map((h) => {
-      const ref = rec(rec(h.spec).scaleTargetRef);
-      return [`${str(rec(h.metadata).namespace)}|${str(ref.kind)}|${str(ref.name)}`, h];
-    }));
+    this.autoscalerOf ??= new Map(
+      this.of('HorizontalPodAutoscaler').map((h) => {
+        const ref = rec(rec(h.spec).scaleTargetRef);
+        return [`${str(rec(h.metadata).namespace)}|${str(ref.kind)}|${str(ref.name)}`, h];
+      }),
+    );
     const hpa = this.autoscalerOf.get(`${str(rec(w.metadata).namespace)}|${kind}|${name}`);
     if (hpa) return `${str(rec(hpa.spec).minReplicas) || '1'} to ${str(rec(hpa.spec).maxReplicas)} replicas (autoscaled)`;
     if (kind === 'DaemonSet') return 'one per node';
     if (kind === 'Job') return 'run to completion';
-    const n = typeof rec(w.spec).replicas === 'number' ? rec(w.spec).replicas as number : 1;
+    const n = typeof rec(w.spec).replicas === 'number' ? (rec(w.spec).replicas as number) : 1;
     return `${n} replica${n === 1 ? '' : 's'}`;
   }
 
@@ -363,7 +383,8 @@ class Diagram {
             const sources = this.peerGroups(peer, p.ns);
             for (const t of targets) {
               for (const src of sources) {
-                if (ports.length === 0 ? this.egressAllows(src, t, undefined) : ports.some((x) => this.egressAllows(src, t, x))) this.edge(src.id, '==>', t.id, text);
+                if (ports.length === 0 ? this.egressAllows(src, t, undefined) : ports.some((x) => this.egressAllows(src, t, x)))
+                  this.edge(src.id, '==>', t.id, text);
               }
             }
           }
@@ -376,7 +397,8 @@ class Diagram {
   private anyPod(peer: Manifest, ns: string): string {
     const named = peer.namespaceSelector === undefined ? ns : labelsOf(rec(peer.namespaceSelector).matchLabels)['kubernetes.io/metadata.name'];
     const inside = peer.namespaceSelector === undefined || (named !== undefined && this.nodes.has(named));
-    const text = named !== undefined ? `any pod in ${named}` : selectsAll(peer.namespaceSelector) ? 'any pod in the cluster' : 'any pod in the selected namespaces';
+    const text =
+      named !== undefined ? `any pod in ${named}` : selectsAll(peer.namespaceSelector) ? 'any pod in the cluster' : 'any pod in the selected namespaces';
     const key = `any_${text}`.replace(/[^A-Za-z0-9]+/g, '_');
     if (!this.ids.has(key)) {
       this.ids.add(key);

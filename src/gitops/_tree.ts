@@ -42,7 +42,9 @@ export function walkTree(dir: string): TreeEntry[] {
 
 /** Every file (anything but a folder) below `dir` (relative paths with "/"), sorted; empty when `dir` does not exist. */
 export function listFiles(dir: string): string[] {
-  return walkTree(dir).filter((e) => e.type !== 'folder').map((e) => e.rel);
+  return walkTree(dir)
+    .filter((e) => e.type !== 'folder')
+    .map((e) => e.rel);
 }
 
 /** The modes a plain write gives under the process's umask (as git checks files out): [file, folder]. */

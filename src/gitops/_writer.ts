@@ -78,7 +78,9 @@ export function targetProblems(outdir: string): string[] {
 function unsafeProblems(outdir: string): string[] {
   return guarded('read', path.resolve(outdir), () => {
     const unsafe = [...new Set([path.resolve(outdir), resolveTarget(outdir)])].map(unsafeTarget).find((u) => u !== undefined);
-    return unsafe ? [`outdir: got ${JSON.stringify(outdir)}; ${unsafe}; the GitOps tree replaces its folder as a whole. Fix: use a folder of its own, like "dist"`] : [];
+    return unsafe
+      ? [`outdir: got ${JSON.stringify(outdir)}; ${unsafe}; the GitOps tree replaces its folder as a whole. Fix: use a folder of its own, like "dist"`]
+      : [];
   });
 }
 

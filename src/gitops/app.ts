@@ -159,7 +159,9 @@ export class GitOpsApp extends App {
     const extraNamespaces = new Map(envs.map((env) => [env, env._addUsedNamespaces()]));
     const problems = collectProblems(this);
     if (envs.length === 0) {
-      problems.push(`[${this.node.path || 'app'}] ${formatProblem({ prop: 'environments', value: 0, rule: 'the app has no Environment, and a GitOpsApp writes one folder per Environment', fix: "add one with new Environment(app, 'dev', {...})" })}`);
+      problems.push(
+        `[${this.node.path || 'app'}] ${formatProblem({ prop: 'environments', value: 0, rule: 'the app has no Environment, and a GitOpsApp writes one folder per Environment', fix: "add one with new Environment(app, 'dev', {...})" })}`,
+      );
     }
     this.checkNamespaces(envs, extraNamespaces, problems);
 
@@ -169,15 +171,27 @@ export class GitOpsApp extends App {
     for (const env of envs) folders.push(renderFolder(env.name, sortObjects(buckets.get(env) ?? [], problems), problems));
     if (this.argoCdChart) {
       if (this.argoCdPath === undefined) {
-        problems.push(`[${this.argoCdChart.node.path}] ${formatProblem({ prop: 'argoCd.path', value: undefined, rule: 'is required when outdir is an absolute path', fix: 'give the path of the tree inside the repository, like "dist"' })}`);
+        problems.push(
+          `[${this.argoCdChart.node.path}] ${formatProblem({ prop: 'argoCd.path', value: undefined, rule: 'is required when outdir is an absolute path', fix: 'give the path of the tree inside the repository, like "dist"' })}`,
+        );
       }
       folders.push(renderFolder(ARGOCD_FOLDER, sortObjects(buckets.get(this.argoCdChart) ?? [], problems), problems));
     }
     // the guardrails: one pass over every object exactly as it will be written
-    problems.push(...checkWritten(this, folders.flatMap((f) => f.objects), constructProblems));
+    problems.push(
+      ...checkWritten(
+        this,
+        folders.flatMap((f) => f.objects),
+        constructProblems,
+      ),
+    );
     for (const folder of folders) {
       for (const check of this.checks) {
-        for (const message of check.check(folder.objects.map((o) => structuredClone(o.object)), folder.folder)) problems.push(`[${folder.folder}] ${message}`);
+        for (const message of check.check(
+          folder.objects.map((o) => structuredClone(o.object)),
+          folder.folder,
+        ))
+          problems.push(`[${folder.folder}] ${message}`);
       }
     }
     if (problems.length > 0) throw new TiersError(problems);
@@ -215,10 +229,14 @@ export class GitOpsApp extends App {
     for (const env of envs) {
       const other = byNamespace.get(env.namespaceName);
       if (other !== undefined) {
-        problems.push(`[${env.node.path}] ${formatProblem({
-          prop: 'namespace', value: env.namespaceName, rule: `is also the namespace of environment "${other}"; their objects would overwrite each other in a cluster`,
-          fix: 'give each environment its own namespace, like "shop-dev" and "shop-prod"',
-        })}`);
+        problems.push(
+          `[${env.node.path}] ${formatProblem({
+            prop: 'namespace',
+            value: env.namespaceName,
+            rule: `is also the namespace of environment "${other}"; their objects would overwrite each other in a cluster`,
+            fix: 'give each environment its own namespace, like "shop-dev" and "shop-prod"',
+          })}`,
+        );
       }
       byNamespace.set(env.namespaceName, env.name);
     }
@@ -226,8 +244,10 @@ export class GitOpsApp extends App {
       for (const ns of extra.get(env) ?? []) {
         const other = byNamespace.get(ns);
         if (other !== undefined && other !== env.name) {
-          problems.push(`[${env.node.path}] objects use the namespace "${ns}", which environment "${other}" also writes a Namespace for; `
-            + 'two environments would manage one Namespace in a cluster. Fix: give the tier a namespace of this environment\'s own, or leave its namespace unset');
+          problems.push(
+            `[${env.node.path}] objects use the namespace "${ns}", which environment "${other}" also writes a Namespace for; ` +
+              "two environments would manage one Namespace in a cluster. Fix: give the tier a namespace of this environment's own, or leave its namespace unset",
+          );
         }
         byNamespace.set(ns, byNamespace.get(ns) ?? env.name);
       }
@@ -264,8 +284,8 @@ function readme(env: Environment, folder: RenderedFolder): string {
     '',
     `<!-- ${GENERATED_NOTE} -->`,
     '',
-    `Namespace \`${env.namespaceName}\`, Pod Security Standard \`${env.podSecurity}\`. `
-      + `${folder.objects.length} objects; \`kubectl kustomize\` on this folder builds them, \`kubectl apply -k\` applies them.`,
+    `Namespace \`${env.namespaceName}\`, Pod Security Standard \`${env.podSecurity}\`. ` +
+      `${folder.objects.length} objects; \`kubectl kustomize\` on this folder builds them, \`kubectl apply -k\` applies them.`,
     '',
     '## Topology',
     '',

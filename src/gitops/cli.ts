@@ -93,7 +93,8 @@ function usageError(message: string): number {
 function prepareLoader(appFile: string): string | undefined {
   const ext = path.extname(appFile);
   if (ext === '.js' || ext === '.cjs') return undefined;
-  if (ext === '.mjs' || ext === '.mts') return `${display(appFile)} is an ES module; the app file must be CommonJS (.js, .cjs, .ts or .cts compiled to CommonJS)`;
+  if (ext === '.mjs' || ext === '.mts')
+    return `${display(appFile)} is an ES module; the app file must be CommonJS (.js, .cjs, .ts or .cts compiled to CommonJS)`;
   if (ext !== '.ts' && ext !== '.cts') return `${display(appFile)}: the app file must end in .js, .cjs, .ts or .cts`;
   if (require.extensions['.ts']) return undefined; // already running under ts-node (or another TypeScript loader)
   let tsNode: string;
@@ -120,8 +121,10 @@ function run(command: Command, appFile: string, showStack: boolean): number {
   }
   const done = synthsSoFar().slice(before);
   if (done.length === 0) {
-    console.error(`cdk8s-tiers: ${display(appFile)} did not call synth() on a GitOpsApp, so nothing was ${command === 'drift' ? 'checked' : 'written'}. `
-      + 'Fix: build the app with new GitOpsApp() and end the file with app.synth()');
+    console.error(
+      `cdk8s-tiers: ${display(appFile)} did not call synth() on a GitOpsApp, so nothing was ${command === 'drift' ? 'checked' : 'written'}. ` +
+        'Fix: build the app with new GitOpsApp() and end the file with app.synth()',
+    );
     return 1;
   }
   for (const target of done) console.log(summary(command, target));

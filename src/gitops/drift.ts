@@ -88,7 +88,9 @@ function compare(files: { [path: string]: string }, dir: string): DriftReport {
       } else if (!extra.some((x) => x.endsWith('/') && e.rel.startsWith(x))) extra.push(e.type === 'folder' ? `${e.rel}/` : e.rel);
     }
   }
-  const missing = Object.keys(files).filter((rel) => !seen.has(rel)).sort();
+  const missing = Object.keys(files)
+    .filter((rel) => !seen.has(rel))
+    .sort();
   const clean = changed.length + missing.length + extra.length + wrongType.length + wrongMode.length === 0;
   return { changed, missing, extra, wrongType, wrongMode, clean };
 }
@@ -98,14 +100,26 @@ function describe(report: DriftReport, dir: string): string[] {
   return [
     ...report.changed.map((f) => `${at(f)}: differs from what the sources render (edited by hand, or not synthesized since the sources changed)`),
     ...report.missing.map((f) => `${at(f)}: missing (the sources render it)`),
-    ...report.extra.map((f) => `${at(f)}: not rendered by the sources (stale or added by hand${f.endsWith('/') ? '; a folder, reported once for everything in it' : ''})`),
-    ...report.wrongType.map((m) => `${at(m.path)}: is a ${m.found}, not the ${m.expected} the sources render (kubectl kustomize, Argo CD and Flux may read it differently or not at all)`),
+    ...report.extra.map(
+      (f) => `${at(f)}: not rendered by the sources (stale or added by hand${f.endsWith('/') ? '; a folder, reported once for everything in it' : ''})`,
+    ),
+    ...report.wrongType.map(
+      (m) =>
+        `${at(m.path)}: is a ${m.found}, not the ${m.expected} the sources render (kubectl kustomize, Argo CD and Flux may read it differently or not at all)`,
+    ),
     ...report.wrongMode.map((m) => `${at(m.path)}: has mode ${m.found}; a synth or a git checkout gives ${m.expected} under this umask`),
   ];
 }
 
 /** Throws the library's error when `dir` is not a folder name or `value` (the argument `name`) not an object. */
 function checkArgs(method: string, dir: unknown, name: string, value: unknown): void {
-  if (typeof dir !== 'string' || dir === '') throwProblem(method, { prop: 'dir', value: dir, rule: 'must be a folder path', fix: 'pass the folder to compare, e.g. "dist"' });
-  if (!isObject(value)) throwProblem(method, { prop: name, value, rule: 'must be an object', fix: name === 'files' ? 'pass the files the sources render (GitOpsApp.render().files)' : 'pass the report DriftCheck.compare returned' });
+  if (typeof dir !== 'string' || dir === '')
+    throwProblem(method, { prop: 'dir', value: dir, rule: 'must be a folder path', fix: 'pass the folder to compare, e.g. "dist"' });
+  if (!isObject(value))
+    throwProblem(method, {
+      prop: name,
+      value,
+      rule: 'must be an object',
+      fix: name === 'files' ? 'pass the files the sources render (GitOpsApp.render().files)' : 'pass the report DriftCheck.compare returned',
+    });
 }

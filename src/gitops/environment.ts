@@ -112,7 +112,10 @@ export class Environment extends Chart {
       if (Environment.isEnvironment(s)) return s;
     }
     return throwProblem('Environment.containing', {
-      prop: 'c', value: isConstruct(c) ? c.node.path : c, rule: 'is not inside an Environment', fix: 'pass a construct created in an Environment (new StatelessWebTier(env, ...))',
+      prop: 'c',
+      value: isConstruct(c) ? c.node.path : c,
+      rule: 'is not inside an Environment',
+      fix: 'pass a construct created in an Environment (new StatelessWebTier(env, ...))',
     });
   }
 
@@ -148,12 +151,22 @@ export class Environment extends Chart {
     this.tiers = { ...props.tiers };
 
     p.expect(isDns1123Label(id) && id !== ARGOCD_FOLDER, {
-      prop: 'id', value: id, rule: `names the folder of the environment: a DNS-1123 label other than "${ARGOCD_FOLDER}"`,
+      prop: 'id',
+      value: id,
+      rule: `names the folder of the environment: a DNS-1123 label other than "${ARGOCD_FOLDER}"`,
       fix: 'use a name like "dev", "staging" or "prod"',
     });
-    const namespaceOk = p.expect(isDns1123Label(namespace), { prop: 'namespace', value: namespace, rule: 'must be a DNS-1123 label', fix: 'use a namespace like "shop-dev"' });
+    const namespaceOk = p.expect(isDns1123Label(namespace), {
+      prop: 'namespace',
+      value: namespace,
+      rule: 'must be a DNS-1123 label',
+      fix: 'use a namespace like "shop-dev"',
+    });
     p.expect(Object.values(PodSecurityLevel).includes(this.podSecurity), {
-      prop: 'podSecurity', value: this.podSecurity, rule: 'must be a PodSecurityLevel', fix: 'use PodSecurityLevel.RESTRICTED',
+      prop: 'podSecurity',
+      value: this.podSecurity,
+      rule: 'must be a PodSecurityLevel',
+      fix: 'use PodSecurityLevel.RESTRICTED',
     });
     checkLabels(p, 'namespaceLabels', props.namespaceLabels);
     for (const [tier, o] of Object.entries(this.tiers)) this.checkOverrides(p, tier, o);
@@ -164,7 +177,9 @@ export class Environment extends Chart {
     // (a bad namespace is the one problem: its Namespace object would only repeat it)
     if (this.createNamespaces && namespaceOk) this.namespaceObject = this.addNamespace('namespace', namespace);
     p.expect(rootOf(this) === undefined || this.node.scope === this.node.root, {
-      prop: 'scope', value: this.node.scope?.node.path, rule: 'an Environment of a GitOpsApp must be one of its direct children (it names a folder of the tree)',
+      prop: 'scope',
+      value: this.node.scope?.node.path,
+      rule: 'an Environment of a GitOpsApp must be one of its direct children (it names a folder of the tree)',
       fix: 'create it with new Environment(app, ...)',
     });
     this.argoCdApplication = this.addArgoCdApplication(p, checkProps(p, 'argoCd', props.argoCd, ARGOCD_ENVIRONMENT_OPTIONS) ?? {});
@@ -273,18 +288,25 @@ export class Environment extends Chart {
 
   private checkOverrides(p: Problems, tier: string, o: TierOverrides): void {
     const at = `tiers.${tier}`;
-    if (!p.expect(o !== null && o !== undefined, { prop: at, value: o, rule: 'must be TierOverrides', fix: 'give an object like { replicas: 1 }' })
-      || !checkProps(p, at, o, TIER_OVERRIDES)) return;
+    if (
+      !p.expect(o !== null && o !== undefined, { prop: at, value: o, rule: 'must be TierOverrides', fix: 'give an object like { replicas: 1 }' }) ||
+      !checkProps(p, at, o, TIER_OVERRIDES)
+    )
+      return;
     if (o.replicas !== undefined) checkInteger(p, `${at}.replicas`, o.replicas, 0);
     if (o.nodePort !== undefined) checkNodePort(p, `${at}.nodePort`, o.nodePort);
     if (o.storage !== undefined) checkQuantity(p, `${at}.storage`, o.storage, '50Gi');
     p.expect(o.replicas === undefined || o.autoscaling === undefined, {
-      prop: `${at}.replicas`, value: o.replicas, rule: 'cannot be set together with autoscaling: the tier either has fixed replicas or an autoscaler',
+      prop: `${at}.replicas`,
+      value: o.replicas,
+      rule: 'cannot be set together with autoscaling: the tier either has fixed replicas or an autoscaler',
       fix: 'keep one of replicas and autoscaling',
     });
     if (o.imageTag !== undefined) {
       p.expect(typeof o.imageTag === 'string' && (TAG.test(o.imageTag) || DIGEST.test(o.imageTag)) && o.imageTag !== 'latest', {
-        prop: `${at}.imageTag`, value: o.imageTag, rule: 'must be a version tag (not "latest") or a "sha256:<64 hex>" digest',
+        prop: `${at}.imageTag`,
+        value: o.imageTag,
+        rule: 'must be a version tag (not "latest") or a "sha256:<64 hex>" digest',
         fix: 'use a tag like "1.27.4" or a digest',
       });
     }
@@ -297,19 +319,27 @@ export class Environment extends Chart {
     for (const [tier, o] of Object.entries(this.tiers)) {
       const fields = this.reads.get(tier);
       if (!fields) {
-        problems.push(formatProblem({
-          prop: `tiers.${tier}`, value: o, rule: `the app definition reads no value of a tier "${tier}" (it reads: ${asked.join(', ') || 'none'}), so these overrides would be ignored`,
-          fix: 'correct the tier name, or read the values with env.replicas(), env.image() ...',
-        }));
+        problems.push(
+          formatProblem({
+            prop: `tiers.${tier}`,
+            value: o,
+            rule: `the app definition reads no value of a tier "${tier}" (it reads: ${asked.join(', ') || 'none'}), so these overrides would be ignored`,
+            fix: 'correct the tier name, or read the values with env.replicas(), env.image() ...',
+          }),
+        );
         continue;
       }
       for (const field of Object.keys(o ?? {}) as OverrideField[]) {
         // (a key that is no override at all is reported as such by the known-keys rule)
         if (o[field] === undefined || fields.has(field) || !TIER_OVERRIDES.keys.includes(field)) continue;
-        problems.push(formatProblem({
-          prop: `tiers.${tier}.${field}`, value: o[field], rule: `the app definition never reads it (env.${field === 'imageTag' ? 'image' : field}('${tier}', ...)), so it would be ignored`,
-          fix: `pass env.${field === 'imageTag' ? 'image' : field}('${tier}', ...) to the tier, or remove the override`,
-        }));
+        problems.push(
+          formatProblem({
+            prop: `tiers.${tier}.${field}`,
+            value: o[field],
+            rule: `the app definition never reads it (env.${field === 'imageTag' ? 'image' : field}('${tier}', ...)), so it would be ignored`,
+            fix: `pass env.${field === 'imageTag' ? 'image' : field}('${tier}', ...) to the tier, or remove the override`,
+          }),
+        );
       }
     }
     return problems;
@@ -320,7 +350,10 @@ export class Environment extends Chart {
     const argo = root?.argoCd;
     if (!argo || !root?.argoCdChart) {
       p.expect(Object.keys(own).length === 0, {
-        prop: 'argoCd', value: own, rule: 'has no effect: the GitOpsApp has no argoCd settings', fix: 'set argoCd on the GitOpsApp, or remove it here',
+        prop: 'argoCd',
+        value: own,
+        rule: 'has no effect: the GitOpsApp has no argoCd settings',
+        fix: 'set argoCd on the GitOpsApp, or remove it here',
       });
       return undefined;
     }

@@ -7,8 +7,17 @@
 import { show } from '../_errors';
 import { quantityValue } from '../_quantity';
 import {
-  isDns1035Label, isDns1123Label, isDns1123Subdomain, isEnvName, isLabelKey, isLabelValue, isNodePort, isPort, isPortName,
-  NODE_PORT_MAX, NODE_PORT_MIN,
+  isDns1035Label,
+  isDns1123Label,
+  isDns1123Subdomain,
+  isEnvName,
+  isLabelKey,
+  isLabelValue,
+  isNodePort,
+  isPort,
+  isPortName,
+  NODE_PORT_MAX,
+  NODE_PORT_MIN,
 } from '../_rules';
 import { check, Check, CheckContext } from './check';
 import { GuardrailArea } from './findings';
@@ -31,7 +40,10 @@ const CLUSTER_SCOPED: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ['scheduling.k8s.io', new Set(['PriorityClass'])],
   ['apiextensions.k8s.io', new Set(['CustomResourceDefinition'])],
   ['apiregistration.k8s.io', new Set(['APIService'])],
-  ['admissionregistration.k8s.io', new Set(['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'])],
+  [
+    'admissionregistration.k8s.io',
+    new Set(['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']),
+  ],
   ['networking.k8s.io', new Set(['IngressClass', 'ClusterCIDR', 'IPAddress'])],
   ['node.k8s.io', new Set(['RuntimeClass'])],
   ['certificates.k8s.io', new Set(['CertificateSigningRequest', 'ClusterTrustBundle'])],
@@ -80,37 +92,58 @@ function checkLabelMap(labels: unknown, where: string, report: (m: string) => vo
 }
 
 export const API_CHECKS: readonly Check[] = [
-  check(API, 'name', 'metadata.name is set and legal for the kind: DNS-1035 label for a Service, DNS-1123 label for a Namespace or StatefulSet (at most 52), DNS-1123 subdomain otherwise',
-    'rename the object: lower-case letters, digits and "-" (Services start with a letter)', (ctx) => {
+  check(
+    API,
+    'name',
+    'metadata.name is set and legal for the kind: DNS-1035 label for a Service, DNS-1123 label for a Namespace or StatefulSet (at most 52), DNS-1123 subdomain otherwise',
+    'rename the object: lower-case letters, digits and "-" (Services start with a letter)',
+    (ctx) => {
       for (const o of ctx.subjects) {
         const name = obj(o.metadata).name;
         if (typeof name !== 'string' || name === '') {
           ctx.report(o, 'metadata.name is required');
           continue;
         }
-        const [ok, what] = o.kind === 'Service' ? [isDns1035Label(name), 'DNS-1035 label']
-          : o.kind === 'Namespace' || o.kind === 'StatefulSet' ? [isDns1123Label(name), 'DNS-1123 label'] : [isDns1123Subdomain(name), 'DNS-1123 subdomain'];
+        const [ok, what] =
+          o.kind === 'Service'
+            ? [isDns1035Label(name), 'DNS-1035 label']
+            : o.kind === 'Namespace' || o.kind === 'StatefulSet'
+              ? [isDns1123Label(name), 'DNS-1123 label']
+              : [isDns1123Subdomain(name), 'DNS-1123 subdomain'];
         if (!ok) ctx.report(o, `metadata.name ${show(name)} is not a ${what}`);
         if (o.kind === 'StatefulSet' && name.length > MAX_STATEFULSET_NAME) {
-          ctx.report(o, `metadata.name ${show(name)} is longer than ${MAX_STATEFULSET_NAME} characters, which breaks the controller-revision-hash label of its pods`);
+          ctx.report(
+            o,
+            `metadata.name ${show(name)} is longer than ${MAX_STATEFULSET_NAME} characters, which breaks the controller-revision-hash label of its pods`,
+          );
         }
       }
-    }),
+    },
+  ),
   check(API, 'namespace', 'metadata.namespace, when set, is a DNS-1123 label', 'use a namespace like "shop"', (ctx) => {
     for (const o of ctx.subjects) {
       const ns = obj(o.metadata).namespace;
       if (ns !== undefined && !isDns1123Label(ns)) ctx.report(o, `metadata.namespace ${show(ns)} is not a DNS-1123 label`);
     }
   }),
-  check(API, 'cluster-scoped', 'a cluster-scoped object (Namespace, ClusterRole, ClusterRoleBinding, StorageClass, PersistentVolume ...) has no metadata.namespace',
-    'remove it: ApiObject.of(obj).addJsonPatch(JsonPatch.remove("/metadata/namespace")) (a chart gives its namespace to every object), or create the object in a chart without a namespace', (ctx) => {
+  check(
+    API,
+    'cluster-scoped',
+    'a cluster-scoped object (Namespace, ClusterRole, ClusterRoleBinding, StorageClass, PersistentVolume ...) has no metadata.namespace',
+    'remove it: ApiObject.of(obj).addJsonPatch(JsonPatch.remove("/metadata/namespace")) (a chart gives its namespace to every object), or create the object in a chart without a namespace',
+    (ctx) => {
       for (const o of ctx.subjects) {
         const ns = obj(o.metadata).namespace;
         if (ns !== undefined && isClusterScoped(o)) ctx.report(o, `a cluster-scoped ${text(o.kind)} carries metadata.namespace ${show(ns)}`);
       }
-    }),
-  check(API, 'size-limits', `ConfigMap and Secret data hold at most 1 MiB together, and an object's annotations (and its pod template's) at most 256 KiB`,
-    'move large content into a volume or an image, and large annotations into a ConfigMap', (ctx) => {
+    },
+  ),
+  check(
+    API,
+    'size-limits',
+    `ConfigMap and Secret data hold at most 1 MiB together, and an object's annotations (and its pod template's) at most 256 KiB`,
+    'move large content into a volume or an image, and large annotations into a ConfigMap',
+    (ctx) => {
       for (const o of ctx.subjects) {
         if (o.kind === 'ConfigMap' || o.kind === 'Secret') {
           const size = mapBytes(o.data, o.kind === 'Secret' ? decoded : bytes) + mapBytes(o.binaryData, decoded) + mapBytes(o.stringData);
@@ -123,7 +156,8 @@ export const API_CHECKS: readonly Check[] = [
         const size = mapBytes(w.annotations);
         if (w.kind !== 'Pod' && size > MAX_ANNOTATION_BYTES) report(`pod template annotations are ${size} bytes, above the limit of ${MAX_ANNOTATION_BYTES}`);
       });
-    }),
+    },
+  ),
   check(API, 'labels', 'label keys and values of objects and pod templates are legal', 'shorten the label or replace other characters with "-"', (ctx) => {
     for (const o of ctx.subjects) checkLabelMap(obj(o.metadata).labels, 'metadata.labels', (m) => ctx.report(o, m));
     eachPod(ctx, (w, report) => {
@@ -140,14 +174,20 @@ export const API_CHECKS: readonly Check[] = [
       if ((count.get(id(o)) ?? 0) > 1) ctx.report(o, 'the same object is written more than once (a later one would overwrite it)');
     }
   }),
-  check(API, 'selector', 'a controller\'s selector is not empty and selects its own pod template', 'make spec.selector match the labels of spec.template.metadata.labels', (ctx) => {
-    eachPod(ctx, (w, report) => {
-      if (!w.controller) return;
-      const sel = obj(w.object.spec).selector;
-      if (!isObject(sel) || (!Object.keys(obj(sel.matchLabels)).length && !list(sel.matchExpressions).length)) report('spec.selector must not be empty');
-      else if (!selectorMatches(sel, w.labels)) report('spec.selector does not match the pod template labels');
-    });
-  }),
+  check(
+    API,
+    'selector',
+    "a controller's selector is not empty and selects its own pod template",
+    'make spec.selector match the labels of spec.template.metadata.labels',
+    (ctx) => {
+      eachPod(ctx, (w, report) => {
+        if (!w.controller) return;
+        const sel = obj(w.object.spec).selector;
+        if (!isObject(sel) || (!Object.keys(obj(sel.matchLabels)).length && !list(sel.matchExpressions).length)) report('spec.selector must not be empty');
+        else if (!selectorMatches(sel, w.labels)) report('spec.selector does not match the pod template labels');
+      });
+    },
+  ),
   check(API, 'replicas', 'replicas and revisionHistoryLimit are whole numbers >= 0', 'set a whole number >= 0', (ctx) => {
     eachPod(ctx, (w, report) => {
       const s = obj(w.object.spec);
@@ -157,52 +197,76 @@ export const API_CHECKS: readonly Check[] = [
       }
     });
   }),
-  check(API, 'restart-policy', 'pods of controllers restart Always; pods of Jobs restart OnFailure or Never', 'remove restartPolicy, or set the one the kind allows', (ctx) => {
-    eachPod(ctx, (w, report) => {
-      const rp = w.spec.restartPolicy;
-      if (rp === undefined || w.kind === 'Pod') return;
-      if (w.controller && rp !== 'Always') report(`restartPolicy ${show(rp)} must be Always for a ${w.kind}`);
-      if (w.batch && rp !== 'OnFailure' && rp !== 'Never') report(`restartPolicy ${show(rp)} must be OnFailure or Never for a ${w.kind}`);
-    });
-  }),
-  check(API, 'deployment-strategy', 'a Deployment\'s rollout parameters are consistent', 'use whole numbers or percentages, not both 0, no rollingUpdate with Recreate, progressDeadlineSeconds above minReadySeconds', (ctx) => {
-    for (const d of ctx.subjectsOfKind('Deployment')) {
-      const s = obj(d.spec);
-      const st = obj(s.strategy);
-      const ru = obj(st.rollingUpdate);
-      if (st.type === 'Recreate' && has(st, 'rollingUpdate')) ctx.report(d, 'spec.strategy.rollingUpdate is not allowed with type Recreate');
-      else if (st.type === undefined || st.type === 'RollingUpdate') {
-        for (const k of ['maxSurge', 'maxUnavailable']) {
-          const v = ru[k];
-          if (v !== undefined && !((Number.isInteger(v) && (v as number) >= 0) || (typeof v === 'string' && PERCENT.test(v)))) {
-            ctx.report(d, `spec.strategy.rollingUpdate.${k} ${show(v)} must be a whole number >= 0 or a percentage`);
+  check(
+    API,
+    'restart-policy',
+    'pods of controllers restart Always; pods of Jobs restart OnFailure or Never',
+    'remove restartPolicy, or set the one the kind allows',
+    (ctx) => {
+      eachPod(ctx, (w, report) => {
+        const rp = w.spec.restartPolicy;
+        if (rp === undefined || w.kind === 'Pod') return;
+        if (w.controller && rp !== 'Always') report(`restartPolicy ${show(rp)} must be Always for a ${w.kind}`);
+        if (w.batch && rp !== 'OnFailure' && rp !== 'Never') report(`restartPolicy ${show(rp)} must be OnFailure or Never for a ${w.kind}`);
+      });
+    },
+  ),
+  check(
+    API,
+    'deployment-strategy',
+    "a Deployment's rollout parameters are consistent",
+    'use whole numbers or percentages, not both 0, no rollingUpdate with Recreate, progressDeadlineSeconds above minReadySeconds',
+    (ctx) => {
+      for (const d of ctx.subjectsOfKind('Deployment')) {
+        const s = obj(d.spec);
+        const st = obj(s.strategy);
+        const ru = obj(st.rollingUpdate);
+        if (st.type === 'Recreate' && has(st, 'rollingUpdate')) ctx.report(d, 'spec.strategy.rollingUpdate is not allowed with type Recreate');
+        else if (st.type === undefined || st.type === 'RollingUpdate') {
+          for (const k of ['maxSurge', 'maxUnavailable']) {
+            const v = ru[k];
+            if (v !== undefined && !((Number.isInteger(v) && (v as number) >= 0) || (typeof v === 'string' && PERCENT.test(v)))) {
+              ctx.report(d, `spec.strategy.rollingUpdate.${k} ${show(v)} must be a whole number >= 0 or a percentage`);
+            }
           }
+          const zero = (v: unknown) => v === 0 || v === '0%';
+          if (zero(ru.maxSurge) && zero(ru.maxUnavailable)) ctx.report(d, 'maxSurge and maxUnavailable cannot both be 0: the rollout could never proceed');
+          if (typeof ru.maxUnavailable === 'string' && parseInt(ru.maxUnavailable, 10) > 100)
+            ctx.report(d, `maxUnavailable ${show(ru.maxUnavailable)} is above 100%`);
         }
-        const zero = (v: unknown) => v === 0 || v === '0%';
-        if (zero(ru.maxSurge) && zero(ru.maxUnavailable)) ctx.report(d, 'maxSurge and maxUnavailable cannot both be 0: the rollout could never proceed');
-        if (typeof ru.maxUnavailable === 'string' && parseInt(ru.maxUnavailable, 10) > 100) ctx.report(d, `maxUnavailable ${show(ru.maxUnavailable)} is above 100%`);
+        const pd = s.progressDeadlineSeconds;
+        const mr = s.minReadySeconds;
+        if (typeof pd === 'number' && typeof mr === 'number' && pd <= mr) ctx.report(d, `progressDeadlineSeconds (${pd}) must exceed minReadySeconds (${mr})`);
       }
-      const pd = s.progressDeadlineSeconds;
-      const mr = s.minReadySeconds;
-      if (typeof pd === 'number' && typeof mr === 'number' && pd <= mr) ctx.report(d, `progressDeadlineSeconds (${pd}) must exceed minReadySeconds (${mr})`);
-    }
-  }),
-  check(API, 'statefulset-spec', 'a StatefulSet\'s pod management, update strategy and claim retention use legal values', 'use OrderedReady or Parallel; no rollingUpdate with OnDelete; Retain or Delete', (ctx) => {
-    for (const o of ctx.subjectsOfKind('StatefulSet')) {
-      const s = obj(o.spec);
-      if (s.podManagementPolicy !== undefined && !['OrderedReady', 'Parallel'].includes(text(s.podManagementPolicy))) {
-        ctx.report(o, `podManagementPolicy ${show(s.podManagementPolicy)} must be OrderedReady or Parallel`);
+    },
+  ),
+  check(
+    API,
+    'statefulset-spec',
+    "a StatefulSet's pod management, update strategy and claim retention use legal values",
+    'use OrderedReady or Parallel; no rollingUpdate with OnDelete; Retain or Delete',
+    (ctx) => {
+      for (const o of ctx.subjectsOfKind('StatefulSet')) {
+        const s = obj(o.spec);
+        if (s.podManagementPolicy !== undefined && !['OrderedReady', 'Parallel'].includes(text(s.podManagementPolicy))) {
+          ctx.report(o, `podManagementPolicy ${show(s.podManagementPolicy)} must be OrderedReady or Parallel`);
+        }
+        const us = obj(s.updateStrategy);
+        if (us.type === 'OnDelete' && has(us, 'rollingUpdate')) ctx.report(o, 'updateStrategy.rollingUpdate is not allowed with type OnDelete');
+        const rp = obj(s.persistentVolumeClaimRetentionPolicy);
+        for (const k of ['whenDeleted', 'whenScaled']) {
+          if (rp[k] !== undefined && rp[k] !== 'Retain' && rp[k] !== 'Delete')
+            ctx.report(o, `persistentVolumeClaimRetentionPolicy.${k} ${show(rp[k])} must be Retain or Delete`);
+        }
       }
-      const us = obj(s.updateStrategy);
-      if (us.type === 'OnDelete' && has(us, 'rollingUpdate')) ctx.report(o, 'updateStrategy.rollingUpdate is not allowed with type OnDelete');
-      const rp = obj(s.persistentVolumeClaimRetentionPolicy);
-      for (const k of ['whenDeleted', 'whenScaled']) {
-        if (rp[k] !== undefined && rp[k] !== 'Retain' && rp[k] !== 'Delete') ctx.report(o, `persistentVolumeClaimRetentionPolicy.${k} ${show(rp[k])} must be Retain or Delete`);
-      }
-    }
-  }),
-  check(API, 'governing-service', 'a StatefulSet names a governing Service that is in the output, headless (clusterIP: None) and selects its pods',
-    'add a headless Service named spec.serviceName whose selector matches the pod template labels', (ctx) => {
+    },
+  ),
+  check(
+    API,
+    'governing-service',
+    'a StatefulSet names a governing Service that is in the output, headless (clusterIP: None) and selects its pods',
+    'add a headless Service named spec.serviceName whose selector matches the pod template labels',
+    (ctx) => {
       eachPod(ctx, (w, report) => {
         if (w.kind !== 'StatefulSet') return;
         const name = obj(w.object.spec).serviceName;
@@ -216,9 +280,14 @@ export const API_CHECKS: readonly Check[] = [
         if (gs.clusterIP !== 'None') report(`governing Service ${show(name)} is not headless (clusterIP: None)`);
         if (!isObject(gs.selector) || !mapSelects(gs.selector, w.labels)) report(`governing Service ${show(name)} does not select the StatefulSet's pods`);
       });
-    }),
-  check(API, 'volume-claim-templates', 'each volumeClaimTemplate has a DNS-1123 label name, accessModes and a positive storage request',
-    'name the template like "data" and set accessModes and resources.requests.storage (e.g. "10Gi")', (ctx) => {
+    },
+  ),
+  check(
+    API,
+    'volume-claim-templates',
+    'each volumeClaimTemplate has a DNS-1123 label name, accessModes and a positive storage request',
+    'name the template like "data" and set accessModes and resources.requests.storage (e.g. "10Gi")',
+    (ctx) => {
       for (const o of ctx.subjectsOfKind('StatefulSet')) {
         for (const t of objects(obj(o.spec).volumeClaimTemplates)) {
           const n = obj(t.metadata).name;
@@ -231,9 +300,14 @@ export const API_CHECKS: readonly Check[] = [
           else if (!((amount(size) ?? 0) > 0)) ctx.report(o, `${at}: storage ${show(size)} must be a positive quantity`);
         }
       }
-    }),
-  check(API, 'volumes', 'pod volumes have unique DNS-1123 label names; every volumeMount names a volume or claim template, at an absolute path used once per container',
-    'add the missing volume (or volumeClaimTemplate), rename duplicates, and mount at distinct absolute paths', (ctx) => {
+    },
+  ),
+  check(
+    API,
+    'volumes',
+    'pod volumes have unique DNS-1123 label names; every volumeMount names a volume or claim template, at an absolute path used once per container',
+    'add the missing volume (or volumeClaimTemplate), rename duplicates, and mount at distinct absolute paths',
+    (ctx) => {
       eachPod(ctx, (w, report) => {
         const vols = objects(w.spec.volumes).map((v) => v.name);
         for (const n of vols) if (!isDns1123Label(n)) report(`volume name ${show(n)} is not a DNS-1123 label`);
@@ -252,9 +326,14 @@ export const API_CHECKS: readonly Check[] = [
           for (const p of repeated(mounts.map((m) => m.mountPath))) report(`${nameOf(c)} mounts two volumes at ${show(p)}`);
         }
       });
-    }),
-  check(API, 'containers', 'a pod has at least one container; container names are unique DNS-1123 labels; every container has an image',
-    'name containers like "app", give each an image', (ctx) => {
+    },
+  ),
+  check(
+    API,
+    'containers',
+    'a pod has at least one container; container names are unique DNS-1123 labels; every container has an image',
+    'name containers like "app", give each an image',
+    (ctx) => {
       eachPod(ctx, (w, report) => {
         if (!w.hasSpec) return report('the pod spec is missing');
         if (!objects(w.spec.containers).length) report('at least one container is required');
@@ -265,18 +344,29 @@ export const API_CHECKS: readonly Check[] = [
           if (typeof c.image !== 'string' || c.image === '') report(`${nameOf(c)} has no image`);
         }
       });
-    }),
-  check(API, 'env', 'environment variable names are legal and unique per container', 'rename the variable (letters, digits, "_", "-", "."; not starting with a digit) and drop the duplicate', (ctx) => {
-    eachPod(ctx, (w, report) => {
-      for (const { c } of containersOf(w.spec)) {
-        const env = objects(c.env);
-        for (const e of env) if (!isEnvName(e.name)) report(`${nameOf(c)}: env name ${show(e.name)} is invalid`);
-        for (const n of repeated(env.map((e) => e.name))) report(`${nameOf(c)} repeats env ${show(n)}`);
-      }
-    });
-  }),
-  check(API, 'container-ports', 'container ports are 1-65535, not repeated per protocol, and named with unique IANA service names (at most 15)',
-    'use a port from 1 to 65535 once, named like "http" or "metrics"', (ctx) => {
+    },
+  ),
+  check(
+    API,
+    'env',
+    'environment variable names are legal and unique per container',
+    'rename the variable (letters, digits, "_", "-", "."; not starting with a digit) and drop the duplicate',
+    (ctx) => {
+      eachPod(ctx, (w, report) => {
+        for (const { c } of containersOf(w.spec)) {
+          const env = objects(c.env);
+          for (const e of env) if (!isEnvName(e.name)) report(`${nameOf(c)}: env name ${show(e.name)} is invalid`);
+          for (const n of repeated(env.map((e) => e.name))) report(`${nameOf(c)} repeats env ${show(n)}`);
+        }
+      });
+    },
+  ),
+  check(
+    API,
+    'container-ports',
+    'container ports are 1-65535, not repeated per protocol, and named with unique IANA service names (at most 15)',
+    'use a port from 1 to 65535 once, named like "http" or "metrics"',
+    (ctx) => {
       eachPod(ctx, (w, report) => {
         const podNames: unknown[] = [];
         for (const { c } of containersOf(w.spec)) {
@@ -284,7 +374,10 @@ export const API_CHECKS: readonly Check[] = [
           for (const p of ports) {
             if (!isPort(p.containerPort)) report(`${nameOf(c)}: containerPort ${show(p.containerPort)} is not from 1 to 65535`);
             if (p.name !== undefined) {
-              if (!isPortName(p.name)) report(`${nameOf(c)}: port name ${show(p.name)} is not an IANA service name (at most 15 lower-case letters, digits and single "-", with a letter)`);
+              if (!isPortName(p.name))
+                report(
+                  `${nameOf(c)}: port name ${show(p.name)} is not an IANA service name (at most 15 lower-case letters, digits and single "-", with a letter)`,
+                );
               podNames.push(p.name);
             }
           }
@@ -292,27 +385,38 @@ export const API_CHECKS: readonly Check[] = [
         }
         for (const n of repeated(podNames)) report(`port name ${show(n)} is used twice in the pod`);
       });
-    }),
-  check(API, 'resources', 'requests and limits are Kubernetes quantities, and no request exceeds its limit', 'write quantities like "250m" or "128Mi" and lower the request or raise the limit', (ctx) => {
-    eachPod(ctx, (w, report) => {
-      for (const { c } of containersOf(w.spec)) {
-        const r = obj(c.resources);
-        for (const part of ['requests', 'limits']) {
-          for (const [k, q] of Object.entries(obj(r[part]))) {
-            if (amount(q) === undefined) report(`${nameOf(c)}: ${part}.${k} ${show(q)} is not a Kubernetes quantity`);
+    },
+  ),
+  check(
+    API,
+    'resources',
+    'requests and limits are Kubernetes quantities, and no request exceeds its limit',
+    'write quantities like "250m" or "128Mi" and lower the request or raise the limit',
+    (ctx) => {
+      eachPod(ctx, (w, report) => {
+        for (const { c } of containersOf(w.spec)) {
+          const r = obj(c.resources);
+          for (const part of ['requests', 'limits']) {
+            for (const [k, q] of Object.entries(obj(r[part]))) {
+              if (amount(q) === undefined) report(`${nameOf(c)}: ${part}.${k} ${show(q)} is not a Kubernetes quantity`);
+            }
+          }
+          const limits = obj(r.limits);
+          for (const [k, q] of Object.entries(obj(r.requests))) {
+            const req = amount(q);
+            const lim = amount(limits[k]);
+            if (req !== undefined && lim !== undefined && req > lim) report(`${nameOf(c)}: request ${k} ${show(q)} exceeds its limit ${show(limits[k])}`);
           }
         }
-        const limits = obj(r.limits);
-        for (const [k, q] of Object.entries(obj(r.requests))) {
-          const req = amount(q);
-          const lim = amount(limits[k]);
-          if (req !== undefined && lim !== undefined && req > lim) report(`${nameOf(c)}: request ${k} ${show(q)} exceeds its limit ${show(limits[k])}`);
-        }
-      }
-    });
-  }),
-  check(API, 'probes', 'each probe has exactly one handler, names only ports its container declares, and liveness/startup probes have successThreshold 1',
-    'give the probe one of exec, httpGet, tcpSocket or grpc, probe a declared port, and set successThreshold to 1', (ctx) => {
+      });
+    },
+  ),
+  check(
+    API,
+    'probes',
+    'each probe has exactly one handler, names only ports its container declares, and liveness/startup probes have successThreshold 1',
+    'give the probe one of exec, httpGet, tcpSocket or grpc, probe a declared port, and set successThreshold to 1',
+    (ctx) => {
       eachPod(ctx, (w, report) => {
         for (const { c } of containersOf(w.spec)) {
           for (const kind of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
@@ -322,14 +426,20 @@ export const API_CHECKS: readonly Check[] = [
             const handlers = ['exec', 'httpGet', 'tcpSocket', 'grpc'].filter((h) => p[h] !== undefined);
             if (handlers.length !== 1) report(`${at} must have exactly one handler (has ${handlers.length ? handlers.join(', ') : 'none'})`);
             const port = obj(p.httpGet).port ?? obj(p.tcpSocket).port;
-            if (typeof port === 'string' && !objects(c.ports).some((cp) => cp.name === port)) report(`${at} names port ${show(port)} that the container does not declare`);
+            if (typeof port === 'string' && !objects(c.ports).some((cp) => cp.name === port))
+              report(`${at} names port ${show(port)} that the container does not declare`);
             if (kind !== 'readinessProbe' && p.successThreshold !== undefined && p.successThreshold !== 1) report(`${at}.successThreshold must be 1`);
           }
         }
       });
-    }),
-  check(API, 'references', 'the ServiceAccount a pod runs as and the ConfigMaps it mounts as volumes are in the output (unless marked optional)',
-    'add the ServiceAccount or ConfigMap to the chart, or mark the volume optional', (ctx) => {
+    },
+  ),
+  check(
+    API,
+    'references',
+    'the ServiceAccount a pod runs as and the ConfigMaps it mounts as volumes are in the output (unless marked optional)',
+    'add the ServiceAccount or ConfigMap to the chart, or mark the volume optional',
+    (ctx) => {
       // Values read through env/envFrom may come from ConfigMaps and Secrets managed outside the manifests: not checked.
       eachPod(ctx, (w, report) => {
         const need = (kind: string, name: unknown, optional: unknown) => {
@@ -340,9 +450,14 @@ export const API_CHECKS: readonly Check[] = [
         const sa = w.spec.serviceAccountName;
         if (sa !== 'default') need('ServiceAccount', sa, false);
       });
-    }),
-  check(API, 'service-ports', 'a Service has ports from 1 to 65535, named (DNS-1123 labels) when there are several, without repeats; only a ClusterIP Service is headless',
-    'give every port a unique name and number, and use type ClusterIP for clusterIP: None', (ctx) => {
+    },
+  ),
+  check(
+    API,
+    'service-ports',
+    'a Service has ports from 1 to 65535, named (DNS-1123 labels) when there are several, without repeats; only a ClusterIP Service is headless',
+    'give every port a unique name and number, and use type ClusterIP for clusterIP: None',
+    (ctx) => {
       for (const svc of ctx.subjectsOfKind('Service')) {
         const s = obj(svc.spec);
         const type = s.type ?? 'ClusterIP';
@@ -357,9 +472,14 @@ export const API_CHECKS: readonly Check[] = [
           if (p.name !== undefined && !isDns1123Label(p.name)) ctx.report(svc, `port name ${show(p.name)} is not a DNS-1123 label`);
         }
       }
-    }),
-  check(API, 'node-port', `node ports are only set on NodePort or LoadBalancer Services, lie in ${NODE_PORT_MIN}-${NODE_PORT_MAX}, and no two Services in the output share one`,
-    `give each Service its own node port from ${NODE_PORT_MIN} to ${NODE_PORT_MAX}, or leave nodePort out to let the cluster choose`, (ctx) => {
+    },
+  ),
+  check(
+    API,
+    'node-port',
+    `node ports are only set on NodePort or LoadBalancer Services, lie in ${NODE_PORT_MIN}-${NODE_PORT_MAX}, and no two Services in the output share one`,
+    `give each Service its own node port from ${NODE_PORT_MIN} to ${NODE_PORT_MAX}, or leave nodePort out to let the cluster choose`,
+    (ctx) => {
       const users = new Map<string, JsonObject[]>();
       for (const svc of ctx.index.ofKind('Service')) {
         for (const p of objects(obj(svc.spec).ports)) {
@@ -378,12 +498,21 @@ export const API_CHECKS: readonly Check[] = [
           if (type !== 'NodePort' && type !== 'LoadBalancer') ctx.report(svc, `nodePort ${show(p.nodePort)} is set on a ${type} Service`);
           if (!isNodePort(p.nodePort)) ctx.report(svc, `nodePort ${show(p.nodePort)} is outside the default range ${NODE_PORT_MIN}-${NODE_PORT_MAX}`);
           const others = (users.get(`${text(p.nodePort)}/${text(p.protocol ?? 'TCP')}`) ?? []).filter((o) => o !== svc).map((o) => refOf(o));
-          if (others.length) ctx.report(svc, `nodePort ${show(p.nodePort)} is also used by ${others.map((o) => `Service ${o.namespace ? `${o.namespace}/` : ''}${o.name}`).join(', ')}`);
+          if (others.length)
+            ctx.report(
+              svc,
+              `nodePort ${show(p.nodePort)} is also used by ${others.map((o) => `Service ${o.namespace ? `${o.namespace}/` : ''}${o.name}`).join(', ')}`,
+            );
         }
       }
-    }),
-  check(API, 'service-selector', 'a Service with a selector selects some pod template in the output, and its targetPort is a port of those pods',
-    'make the selector match the pod labels (name and instance) and target a declared container port (by name)', (ctx) => {
+    },
+  ),
+  check(
+    API,
+    'service-selector',
+    'a Service with a selector selects some pod template in the output, and its targetPort is a port of those pods',
+    'make the selector match the pod labels (name and instance) and target a declared container port (by name)',
+    (ctx) => {
       for (const svc of ctx.subjectsOfKind('Service')) {
         const s = obj(svc.spec);
         if (!isObject(s.selector) || s.type === 'ExternalName') continue;
@@ -401,27 +530,43 @@ export const API_CHECKS: readonly Check[] = [
           }
         }
       }
-    }),
-  check(API, 'pdb', 'a PodDisruptionBudget sets minAvailable or maxUnavailable (not both), a legal unhealthyPodEvictionPolicy, and selects a workload in the output',
-    'keep one of minAvailable/maxUnavailable and make the selector match the workload\'s pod labels', (ctx) => {
+    },
+  ),
+  check(
+    API,
+    'pdb',
+    'a PodDisruptionBudget sets minAvailable or maxUnavailable (not both), a legal unhealthyPodEvictionPolicy, and selects a workload in the output',
+    "keep one of minAvailable/maxUnavailable and make the selector match the workload's pod labels",
+    (ctx) => {
       for (const pdb of ctx.subjectsOfKind('PodDisruptionBudget')) {
         const s = obj(pdb.spec);
         if (s.minAvailable !== undefined && s.maxUnavailable !== undefined) ctx.report(pdb, 'minAvailable and maxUnavailable are exclusive');
-        if (s.unhealthyPodEvictionPolicy !== undefined && s.unhealthyPodEvictionPolicy !== 'IfHealthyBudget' && s.unhealthyPodEvictionPolicy !== 'AlwaysAllow') {
+        if (
+          s.unhealthyPodEvictionPolicy !== undefined &&
+          s.unhealthyPodEvictionPolicy !== 'IfHealthyBudget' &&
+          s.unhealthyPodEvictionPolicy !== 'AlwaysAllow'
+        ) {
           ctx.report(pdb, `unhealthyPodEvictionPolicy ${show(s.unhealthyPodEvictionPolicy)} must be IfHealthyBudget or AlwaysAllow`);
         }
         if (!ctx.index.ownersSelectedBy(ctx.index.namespaceOf(pdb), s.selector).length) ctx.report(pdb, 'its selector matches no workload in the output');
       }
-    }),
-  check(API, 'hpa', 'a HorizontalPodAutoscaler targets a workload in the output, with minReplicas <= maxReplicas', 'point scaleTargetRef at the workload\'s kind and name, and order the bounds', (ctx) => {
-    for (const hpa of ctx.subjectsOfKind('HorizontalPodAutoscaler')) {
-      const s = obj(hpa.spec);
-      const ref = obj(s.scaleTargetRef);
-      const target = typeof ref.kind === 'string' ? ctx.index.find(ref.kind, ctx.index.namespaceOf(hpa), ref.name) : undefined;
-      if (!target || !ctx.index.podOwner(target)) ctx.report(hpa, `scaleTargetRef ${show(ref.kind)} ${show(ref.name)} is not in the output`);
-      if (typeof s.minReplicas === 'number' && typeof s.maxReplicas === 'number' && s.minReplicas > s.maxReplicas) {
-        ctx.report(hpa, `minReplicas (${s.minReplicas}) exceeds maxReplicas (${s.maxReplicas})`);
+    },
+  ),
+  check(
+    API,
+    'hpa',
+    'a HorizontalPodAutoscaler targets a workload in the output, with minReplicas <= maxReplicas',
+    "point scaleTargetRef at the workload's kind and name, and order the bounds",
+    (ctx) => {
+      for (const hpa of ctx.subjectsOfKind('HorizontalPodAutoscaler')) {
+        const s = obj(hpa.spec);
+        const ref = obj(s.scaleTargetRef);
+        const target = typeof ref.kind === 'string' ? ctx.index.find(ref.kind, ctx.index.namespaceOf(hpa), ref.name) : undefined;
+        if (!target || !ctx.index.podOwner(target)) ctx.report(hpa, `scaleTargetRef ${show(ref.kind)} ${show(ref.name)} is not in the output`);
+        if (typeof s.minReplicas === 'number' && typeof s.maxReplicas === 'number' && s.minReplicas > s.maxReplicas) {
+          ctx.report(hpa, `minReplicas (${s.minReplicas}) exceeds maxReplicas (${s.maxReplicas})`);
+        }
       }
-    }
-  }),
+    },
+  ),
 ];

@@ -56,7 +56,14 @@ export function runChecks(all: readonly JsonObject[], options: RunOptions = {}):
   let current: Check = ALL_CHECKS[0];
   const report = (check: Check, o: JsonObject, message: string) => {
     const path = options.pathOf?.(o);
-    const f: GuardrailFinding = { checkId: check.id, area: check.area, object: refOf(o), ...(path !== undefined ? { constructPath: path } : {}), message, fix: check.fix };
+    const f: GuardrailFinding = {
+      checkId: check.id,
+      area: check.area,
+      object: refOf(o),
+      ...(path !== undefined ? { constructPath: path } : {}),
+      message,
+      fix: check.fix,
+    };
     sources.set(f, o);
     const l = found.get(o);
     if (l) l.push(f);

@@ -78,7 +78,13 @@ export function waiverLine(w: GuardrailWaiver): string {
 }
 
 const key = (f: GuardrailFinding): string[] => [
-  f.constructPath ?? '', f.object.kind, f.object.namespace ?? '', f.object.name, f.object.apiVersion, f.checkId, f.message,
+  f.constructPath ?? '',
+  f.object.kind,
+  f.object.namespace ?? '',
+  f.object.name,
+  f.object.apiVersion,
+  f.checkId,
+  f.message,
 ];
 
 /** Deterministic order: by construct path, object (kind, namespace, name, apiVersion), check id, message. */

@@ -45,7 +45,12 @@ export class Guardrails {
   /** A finding as one problem line: `[construct/path] check-id: Kind namespace/name: message. Fix: ...`. */
   public static formatFinding(finding: GuardrailFinding): string {
     if (!isObject(finding) || !isObject(finding.object)) {
-      throwProblem('Guardrails.formatFinding', { prop: 'finding', value: finding, rule: 'must be a GuardrailFinding', fix: 'pass a finding of a GuardrailsReport' });
+      throwProblem('Guardrails.formatFinding', {
+        prop: 'finding',
+        value: finding,
+        rule: 'must be a GuardrailFinding',
+        fix: 'pass a finding of a GuardrailsReport',
+      });
     }
     return findingLine(finding);
   }
@@ -98,7 +103,8 @@ export class Guardrails {
 
   /** The JSON of one ApiObject, rendered now (`apiObject.toJson()`). */
   public static manifestOf(apiObject: ApiObject): { [key: string]: unknown } {
-    if (!ApiObject.isApiObject(apiObject)) throwProblem('Guardrails.manifestOf', { prop: 'apiObject', value: apiObject, rule: 'must be an ApiObject', fix: 'pass an ApiObject of the tree' });
+    if (!ApiObject.isApiObject(apiObject))
+      throwProblem('Guardrails.manifestOf', { prop: 'apiObject', value: apiObject, rule: 'must be an ApiObject', fix: 'pass an ApiObject of the tree' });
     return apiObject.toJson();
   }
 
@@ -109,7 +115,12 @@ export class Guardrails {
 function constructArg(method: string, scope: IConstruct): IConstruct {
   const s: unknown = scope;
   if (!isInChart(s)) {
-    throwProblem(method, { prop: 'scope', value: isConstruct(s) ? s.node.path : s, rule: 'must be a Chart or a construct inside one', fix: 'pass a chart or a construct inside one' });
+    throwProblem(method, {
+      prop: 'scope',
+      value: isConstruct(s) ? s.node.path : s,
+      rule: 'must be a Chart or a construct inside one',
+      fix: 'pass a chart or a construct inside one',
+    });
   }
   return scope;
 }
@@ -117,18 +128,37 @@ function constructArg(method: string, scope: IConstruct): IConstruct {
 /** The argument `chart` of `method`, when it is a chart; else the library's error. */
 function chartArg(method: string, chart: Chart): Chart {
   const c: unknown = chart;
-  if (!isConstruct(c) || !Chart.isChart(c)) throwProblem(method, { prop: 'chart', value: isConstruct(c) ? c.node.path : c, rule: 'must be a Chart', fix: 'pass the chart to check (Chart.of(construct) finds it)' });
+  if (!isConstruct(c) || !Chart.isChart(c))
+    throwProblem(method, {
+      prop: 'chart',
+      value: isConstruct(c) ? c.node.path : c,
+      rule: 'must be a Chart',
+      fix: 'pass the chart to check (Chart.of(construct) finds it)',
+    });
   return chart;
 }
 
 /** The argument `objects` of `method`, when it is a list of manifest objects; else the library's error naming each bad entry. */
 function manifestsArg(method: string, objects: { [key: string]: unknown }[]): { [key: string]: unknown }[] {
-  if (!Array.isArray(objects)) throwProblem(method, { prop: 'objects', value: objects, rule: 'must be a list of manifest objects', fix: 'pass the objects as synthesized or read from YAML, e.g. Testing.synth(chart)' });
+  if (!Array.isArray(objects))
+    throwProblem(method, {
+      prop: 'objects',
+      value: objects,
+      rule: 'must be a list of manifest objects',
+      fix: 'pass the objects as synthesized or read from YAML, e.g. Testing.synth(chart)',
+    });
   const bad = objects.map((o, i) => [o, i] as const).filter(([o]) => !isObject(o));
   if (bad.length) {
-    throw new TiersError(bad.map(([o, i]) => toProblem(method, {
-      prop: `objects[${i}]`, value: o, rule: 'must be a manifest object (with apiVersion, kind and metadata)', fix: 'remove it from the list; a YAML document that is empty reads as null',
-    })));
+    throw new TiersError(
+      bad.map(([o, i]) =>
+        toProblem(method, {
+          prop: `objects[${i}]`,
+          value: o,
+          rule: 'must be a manifest object (with apiVersion, kind and metadata)',
+          fix: 'remove it from the list; a YAML document that is empty reads as null',
+        }),
+      ),
+    );
   }
   return objects;
 }

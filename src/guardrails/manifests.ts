@@ -78,11 +78,20 @@ export function selectorMatches(selector: unknown, labels: JsonObject): boolean 
     const present = has(labels, key);
     const inValues = present && list(e.values).includes(labels[key]);
     switch (e.operator) {
-      case 'In': if (!inValues) return false; break;
-      case 'NotIn': if (inValues) return false; break;
-      case 'Exists': if (!present) return false; break;
-      case 'DoesNotExist': if (present) return false; break;
-      default: return false;
+      case 'In':
+        if (!inValues) return false;
+        break;
+      case 'NotIn':
+        if (inValues) return false;
+        break;
+      case 'Exists':
+        if (!present) return false;
+        break;
+      case 'DoesNotExist':
+        if (present) return false;
+        break;
+      default:
+        return false;
     }
   }
   return true;
@@ -141,10 +150,7 @@ function podOwnerOf(o: JsonObject, namespace: string): PodOwner | undefined {
 
 /** The containers of a pod spec, init containers first, each with whether it is one. */
 export function containersOf(spec: JsonObject): Array<{ readonly c: JsonObject; readonly init: boolean }> {
-  return [
-    ...objects(spec.initContainers).map((c) => ({ c, init: true })),
-    ...objects(spec.containers).map((c) => ({ c, init: false })),
-  ];
+  return [...objects(spec.initContainers).map((c) => ({ c, init: true })), ...objects(spec.containers).map((c) => ({ c, init: false }))];
 }
 
 /** All objects of one check run, indexed by kind, namespace/name and pod label. */
@@ -202,7 +208,7 @@ export class ManifestIndex {
   /** Pod owners in `namespace` whose pod labels match a Service-style map selector. */
   public ownersSelectedByMap(namespace: string, selector: JsonObject): PodOwner[] {
     const first = Object.entries(selector)[0];
-    const candidates = first ? this.byLabel.get(`${namespace}|${first[0]}=${text(first[1])}`) ?? [] : this.ownersByNamespace.get(namespace) ?? [];
+    const candidates = first ? (this.byLabel.get(`${namespace}|${first[0]}=${text(first[1])}`) ?? []) : (this.ownersByNamespace.get(namespace) ?? []);
     return candidates.filter((w) => mapSelects(selector, w.labels));
   }
 
@@ -210,7 +216,7 @@ export class ManifestIndex {
   public ownersSelectedBy(namespace: string, selector: unknown): PodOwner[] {
     if (!isObject(selector)) return [];
     const first = Object.entries(obj(selector.matchLabels))[0];
-    const candidates = first ? this.byLabel.get(`${namespace}|${first[0]}=${text(first[1])}`) ?? [] : this.ownersByNamespace.get(namespace) ?? [];
+    const candidates = first ? (this.byLabel.get(`${namespace}|${first[0]}=${text(first[1])}`) ?? []) : (this.ownersByNamespace.get(namespace) ?? []);
     return candidates.filter((w) => selectorMatches(selector, w.labels));
   }
 }

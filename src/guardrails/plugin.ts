@@ -61,7 +61,10 @@ export class GuardrailsValidation {
       const name = (o.metadata as { name?: unknown } | undefined)?.name;
       return typeof name === 'string' ? context.metadata?.[name]?.path : undefined;
     };
-    const { report: { findings, waivers }, sources } = runChecks(objects, { pathOf });
+    const {
+      report: { findings, waivers },
+      sources,
+    } = runChecks(objects, { pathOf });
     for (const w of waivers) context.logger.log(`cdk8s-tiers guardrails: ${waiverLine(w)}`);
 
     const byCheck = new Map<string, GuardrailFinding[]>();

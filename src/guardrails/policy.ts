@@ -19,8 +19,12 @@ const HOSTNAME = 'kubernetes.io/hostname';
 const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
 /** Sysctls the baseline standard allows (Kubernetes 1.28). */
 const SAFE_SYSCTLS = new Set([
-  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies',
-  'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports',
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
 ]);
 const SELINUX_TYPES = new Set(['container_t', 'container_init_t', 'container_kvm_t']);
 const APPARMOR_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
@@ -79,51 +83,81 @@ const podSecurity = (name: string, title: string, fix: string, fn: (v: Container
 
 export const POLICY_CHECKS: readonly Check[] = [
   // ---- restricted Pod Security Standard
-  check(POLICY, 'host-namespaces', 'pods do not share the host\'s network, PID or IPC namespace', 'remove hostNetwork, hostPID and hostIPC', (ctx) => {
+  check(POLICY, 'host-namespaces', "pods do not share the host's network, PID or IPC namespace", 'remove hostNetwork, hostPID and hostIPC', (ctx) => {
     for (const w of ctx.podSubjects) {
       for (const k of ['hostNetwork', 'hostPID', 'hostIPC']) if (w.spec[k] === true) ctx.report(w.object, `${k} is true`);
     }
   }),
-  check(POLICY, 'volume-types', `pods only use the volume types of the restricted standard (${[...RESTRICTED_VOLUMES].join(', ')}); never hostPath`,
-    'replace the volume with an emptyDir, a PersistentVolumeClaim, a ConfigMap or a Secret', (ctx) => {
+  check(
+    POLICY,
+    'volume-types',
+    `pods only use the volume types of the restricted standard (${[...RESTRICTED_VOLUMES].join(', ')}); never hostPath`,
+    'replace the volume with an emptyDir, a PersistentVolumeClaim, a ConfigMap or a Secret',
+    (ctx) => {
       for (const w of ctx.podSubjects) {
         for (const v of objects(w.spec.volumes)) {
           const types = Object.keys(v).filter((k) => k !== 'name');
           for (const t of types.filter((t) => !RESTRICTED_VOLUMES.has(t))) ctx.report(w.object, `volume ${show(v.name)} uses a ${t} volume`);
         }
       }
+    },
+  ),
+  check(POLICY, 'host-ports', 'containers do not bind host ports', 'remove hostPort and reach the pods through a Service', (ctx) =>
+    eachContainer(ctx, (v) => {
+      for (const p of objects(v.c.ports)) if (p.hostPort !== undefined && p.hostPort !== 0) v.report(`${v.at}: uses hostPort ${show(p.hostPort)}`);
     }),
-  check(POLICY, 'host-ports', 'containers do not bind host ports', 'remove hostPort and reach the pods through a Service', (ctx) => eachContainer(ctx, (v) => {
-    for (const p of objects(v.c.ports)) if (p.hostPort !== undefined && p.hostPort !== 0) v.report(`${v.at}: uses hostPort ${show(p.hostPort)}`);
-  })),
+  ),
   podSecurity('privileged', 'containers are not privileged', 'remove securityContext.privileged', (v) => {
     if (v.sc.privileged === true) v.report(`${v.at}: is privileged`);
   }),
   podSecurity('privilege-escalation', 'containers set allowPrivilegeEscalation: false', 'set securityContext.allowPrivilegeEscalation: false', (v) => {
     if (v.sc.allowPrivilegeEscalation !== false) v.report(`${v.at}: allowPrivilegeEscalation is not false`);
   }),
-  podSecurity('run-as-non-root', 'containers run with runAsNonRoot: true and never as uid 0', 'set runAsNonRoot: true and a non-zero runAsUser in the pod securityContext', (v) => {
-    if (effective(v, 'runAsNonRoot') !== true) v.report(`${v.at}: runAsNonRoot is not true`);
-    if (effective(v, 'runAsUser') === 0) v.report(`${v.at}: runs as uid 0`);
-  }),
-  podSecurity('capabilities', 'containers drop ALL capabilities and add none but NET_BIND_SERVICE', 'set capabilities.drop: [ALL] and remove the added capabilities', (v) => {
-    const caps = obj(v.sc.capabilities);
-    if (!(Array.isArray(caps.drop) && caps.drop.includes('ALL'))) v.report(`${v.at}: does not drop ALL capabilities`);
-    const added = (Array.isArray(caps.add) ? caps.add : []).filter((x) => x !== 'NET_BIND_SERVICE');
-    if (added.length) v.report(`${v.at}: adds capabilities ${added.map((x) => show(x)).join(', ')}`);
-  }),
-  podSecurity('seccomp', 'containers run under the RuntimeDefault (or a Localhost) seccomp profile', 'set securityContext.seccompProfile.type: RuntimeDefault on the pod', (v) => {
-    const type = obj(v.sc.seccompProfile).type ?? obj(v.psc.seccompProfile).type;
-    if (type !== 'RuntimeDefault' && type !== 'Localhost') v.report(`${v.at}: seccompProfile is ${type === undefined ? 'not set' : show(type)}, not RuntimeDefault`);
-  }),
-  podSecurity('selinux', 'SELinux options only pick a container type (container_t, container_init_t, container_kvm_t), never a user or role',
-    'remove seLinuxOptions.user and .role and use an allowed type', (v) => {
-      for (const [where, ctxt] of [['pod', v.psc], ['container', v.sc]] as const) {
+  podSecurity(
+    'run-as-non-root',
+    'containers run with runAsNonRoot: true and never as uid 0',
+    'set runAsNonRoot: true and a non-zero runAsUser in the pod securityContext',
+    (v) => {
+      if (effective(v, 'runAsNonRoot') !== true) v.report(`${v.at}: runAsNonRoot is not true`);
+      if (effective(v, 'runAsUser') === 0) v.report(`${v.at}: runs as uid 0`);
+    },
+  ),
+  podSecurity(
+    'capabilities',
+    'containers drop ALL capabilities and add none but NET_BIND_SERVICE',
+    'set capabilities.drop: [ALL] and remove the added capabilities',
+    (v) => {
+      const caps = obj(v.sc.capabilities);
+      if (!(Array.isArray(caps.drop) && caps.drop.includes('ALL'))) v.report(`${v.at}: does not drop ALL capabilities`);
+      const added = (Array.isArray(caps.add) ? caps.add : []).filter((x) => x !== 'NET_BIND_SERVICE');
+      if (added.length) v.report(`${v.at}: adds capabilities ${added.map((x) => show(x)).join(', ')}`);
+    },
+  ),
+  podSecurity(
+    'seccomp',
+    'containers run under the RuntimeDefault (or a Localhost) seccomp profile',
+    'set securityContext.seccompProfile.type: RuntimeDefault on the pod',
+    (v) => {
+      const type = obj(v.sc.seccompProfile).type ?? obj(v.psc.seccompProfile).type;
+      if (type !== 'RuntimeDefault' && type !== 'Localhost')
+        v.report(`${v.at}: seccompProfile is ${type === undefined ? 'not set' : show(type)}, not RuntimeDefault`);
+    },
+  ),
+  podSecurity(
+    'selinux',
+    'SELinux options only pick a container type (container_t, container_init_t, container_kvm_t), never a user or role',
+    'remove seLinuxOptions.user and .role and use an allowed type',
+    (v) => {
+      for (const [where, ctxt] of [
+        ['pod', v.psc],
+        ['container', v.sc],
+      ] as const) {
         const se = obj(ctxt.seLinuxOptions);
         if (se.type !== undefined && !SELINUX_TYPES.has(text(se.type))) v.report(`${v.at}: ${where} seLinuxOptions.type ${show(se.type)} is not allowed`);
         if (se.user !== undefined || se.role !== undefined) v.report(`${v.at}: ${where} seLinuxOptions sets a user or role`);
       }
-    }),
+    },
+  ),
   podSecurity('proc-mount', 'containers use the Default /proc mount', 'remove securityContext.procMount', (v) => {
     if (v.sc.procMount !== undefined && v.sc.procMount !== 'Default') v.report(`${v.at}: procMount is ${show(v.sc.procMount)}`);
   }),
@@ -140,102 +174,194 @@ export const POLICY_CHECKS: readonly Check[] = [
   check(POLICY, 'apparmor', 'AppArmor profiles are runtime/default or localhost/*', 'remove the AppArmor annotation or use runtime/default', (ctx) => {
     for (const w of ctx.podSubjects) {
       for (const [k, v] of Object.entries(w.annotations)) {
-        if (k.startsWith(APPARMOR_PREFIX) && v !== 'runtime/default' && !text(v).startsWith('localhost/')) ctx.report(w.object, `AppArmor profile ${show(v)} of ${show(k.slice(APPARMOR_PREFIX.length))}`);
+        if (k.startsWith(APPARMOR_PREFIX) && v !== 'runtime/default' && !text(v).startsWith('localhost/'))
+          ctx.report(w.object, `AppArmor profile ${show(v)} of ${show(k.slice(APPARMOR_PREFIX.length))}`);
       }
     }
   }),
   // ---- production defaults
-  podSecurity('read-only-root-filesystem', 'containers have a read-only root filesystem', 'set readOnlyRootFilesystem: true and mount an emptyDir where the process writes', (v) => {
-    if (v.sc.readOnlyRootFilesystem !== true) v.report(`${v.at}: root filesystem is writable`);
-  }),
-  podSecurity('high-uid', `containers run as a uid and gid of at least ${MIN_UID}, which no host user has`, `set runAsUser and runAsGroup to ${MIN_UID} or more in the pod securityContext`, (v) => {
-    const uid = effective(v, 'runAsUser');
-    const gid = effective(v, 'runAsGroup');
-    if (!(typeof uid === 'number' && uid >= MIN_UID) || !(typeof gid === 'number' && gid >= MIN_UID)) {
-      v.report(`${v.at}: runAsUser ${show(uid)} and runAsGroup ${show(gid)} should both be set and >= ${MIN_UID}`);
-    }
-  }),
-  check(POLICY, 'automount-token', 'pods do not mount a ServiceAccount token', 'set automountServiceAccountToken: false on the pod (mount a projected token where one is needed)', (ctx) => {
-    for (const w of ctx.podSubjects) if (w.spec.automountServiceAccountToken !== false) ctx.report(w.object, 'automountServiceAccountToken is not false');
-  }),
-  podSecurity('image-pinned', 'images are valid references pinned to a version tag (not latest) or a digest', 'add a version tag (":1.27.2") or a digest ("@sha256:...")', (v) => {
-    const ref = parseImage(v.c.image);
-    if (!ref) v.report(`${v.at}: image ${show(v.c.image)} is not a valid image reference`);
-    else if (!ref.digest && (!ref.tag || ref.tag === 'latest')) v.report(`${v.at}: image ${show(v.c.image)} is not pinned to a tag or digest`);
-  }),
+  podSecurity(
+    'read-only-root-filesystem',
+    'containers have a read-only root filesystem',
+    'set readOnlyRootFilesystem: true and mount an emptyDir where the process writes',
+    (v) => {
+      if (v.sc.readOnlyRootFilesystem !== true) v.report(`${v.at}: root filesystem is writable`);
+    },
+  ),
+  podSecurity(
+    'high-uid',
+    `containers run as a uid and gid of at least ${MIN_UID}, which no host user has`,
+    `set runAsUser and runAsGroup to ${MIN_UID} or more in the pod securityContext`,
+    (v) => {
+      const uid = effective(v, 'runAsUser');
+      const gid = effective(v, 'runAsGroup');
+      if (!(typeof uid === 'number' && uid >= MIN_UID) || !(typeof gid === 'number' && gid >= MIN_UID)) {
+        v.report(`${v.at}: runAsUser ${show(uid)} and runAsGroup ${show(gid)} should both be set and >= ${MIN_UID}`);
+      }
+    },
+  ),
+  check(
+    POLICY,
+    'automount-token',
+    'pods do not mount a ServiceAccount token',
+    'set automountServiceAccountToken: false on the pod (mount a projected token where one is needed)',
+    (ctx) => {
+      for (const w of ctx.podSubjects) if (w.spec.automountServiceAccountToken !== false) ctx.report(w.object, 'automountServiceAccountToken is not false');
+    },
+  ),
+  podSecurity(
+    'image-pinned',
+    'images are valid references pinned to a version tag (not latest) or a digest',
+    'add a version tag (":1.27.2") or a digest ("@sha256:...")',
+    (v) => {
+      const ref = parseImage(v.c.image);
+      if (!ref) v.report(`${v.at}: image ${show(v.c.image)} is not a valid image reference`);
+      else if (!ref.digest && (!ref.tag || ref.tag === 'latest')) v.report(`${v.at}: image ${show(v.c.image)} is not pinned to a tag or digest`);
+    },
+  ),
   podSecurity('image-pull-policy', 'containers pull their image Always (so a node cannot run a stale or planted copy)', 'set imagePullPolicy: Always', (v) => {
-    if (v.c.imagePullPolicy !== 'Always') v.report(`${v.at}: imagePullPolicy is ${v.c.imagePullPolicy === undefined ? 'not set' : show(v.c.imagePullPolicy)}, not Always`);
+    if (v.c.imagePullPolicy !== 'Always')
+      v.report(`${v.at}: imagePullPolicy is ${v.c.imagePullPolicy === undefined ? 'not set' : show(v.c.imagePullPolicy)}, not Always`);
   }),
-  podSecurity('resources', 'containers request cpu, memory and ephemeral-storage and limit memory and ephemeral-storage', 'set the missing requests and limits', (v) => {
-    const r = obj(v.c.resources);
-    const req = obj(r.requests);
-    const lim = obj(r.limits);
-    const missing = [
-      ...['cpu', 'memory', 'ephemeral-storage'].filter((k) => !req[k]).map((k) => `requests.${k}`),
-      ...['memory', 'ephemeral-storage'].filter((k) => !lim[k]).map((k) => `limits.${k}`),
-    ];
-    if (missing.length) v.report(`${v.at}: missing ${missing.join(', ')}`);
-  }),
-  podSecurity('probes', 'long-running containers have readiness and liveness probes, and the two differ', 'add both probes; make liveness cheaper and more tolerant than readiness', (v, w) => {
-    if (v.init || w.batch || w.kind === 'Pod') return;
-    if (v.c.readinessProbe === undefined) v.report(`${v.at}: no readinessProbe`);
-    if (v.c.livenessProbe === undefined) v.report(`${v.at}: no livenessProbe`);
-    const handler = probeHandler(v.c.readinessProbe);
-    if (handler !== undefined && handler === probeHandler(v.c.livenessProbe)) v.report(`${v.at}: liveness and readiness probes use the same handler (${handler})`);
-  }),
-  check(POLICY, 'exposure', 'Services are not published outside the cluster by a cloud load balancer (type LoadBalancer) or on chosen node addresses (externalIPs); NodePort stays allowed',
-    'use a NodePort or ClusterIP Service behind the platform\'s ingress; remove externalIPs', (ctx) => {
+  podSecurity(
+    'resources',
+    'containers request cpu, memory and ephemeral-storage and limit memory and ephemeral-storage',
+    'set the missing requests and limits',
+    (v) => {
+      const r = obj(v.c.resources);
+      const req = obj(r.requests);
+      const lim = obj(r.limits);
+      const missing = [
+        ...['cpu', 'memory', 'ephemeral-storage'].filter((k) => !req[k]).map((k) => `requests.${k}`),
+        ...['memory', 'ephemeral-storage'].filter((k) => !lim[k]).map((k) => `limits.${k}`),
+      ];
+      if (missing.length) v.report(`${v.at}: missing ${missing.join(', ')}`);
+    },
+  ),
+  podSecurity(
+    'probes',
+    'long-running containers have readiness and liveness probes, and the two differ',
+    'add both probes; make liveness cheaper and more tolerant than readiness',
+    (v, w) => {
+      if (v.init || w.batch || w.kind === 'Pod') return;
+      if (v.c.readinessProbe === undefined) v.report(`${v.at}: no readinessProbe`);
+      if (v.c.livenessProbe === undefined) v.report(`${v.at}: no livenessProbe`);
+      const handler = probeHandler(v.c.readinessProbe);
+      if (handler !== undefined && handler === probeHandler(v.c.livenessProbe))
+        v.report(`${v.at}: liveness and readiness probes use the same handler (${handler})`);
+    },
+  ),
+  check(
+    POLICY,
+    'exposure',
+    'Services are not published outside the cluster by a cloud load balancer (type LoadBalancer) or on chosen node addresses (externalIPs); NodePort stays allowed',
+    "use a NodePort or ClusterIP Service behind the platform's ingress; remove externalIPs",
+    (ctx) => {
       for (const svc of ctx.subjectsOfKind('Service')) {
         const s = obj(svc.spec);
         if (s.type === 'LoadBalancer') ctx.report(svc, 'type LoadBalancer publishes it on a cloud load balancer');
         const ips = Array.isArray(s.externalIPs) ? s.externalIPs : [];
         if (ips.length) ctx.report(svc, `externalIPs ${ips.map((ip) => show(ip)).join(', ')} publish it on node addresses`);
       }
-    }),
-  check(POLICY, 'pdb', 'a Deployment or StatefulSet that may run several pods is covered by a PodDisruptionBudget', 'add a PodDisruptionBudget selecting its pods', (ctx) => {
-    const budgeted = covered(ctx, 'PodDisruptionBudget', (p) => obj(p.spec).selector);
-    for (const w of replicated(ctx)) if (!budgeted.has(w.object)) ctx.report(w.object, 'several replicas but no PodDisruptionBudget');
-  }),
-  check(POLICY, 'pdb-eviction', 'a PodDisruptionBudget sets unhealthyPodEvictionPolicy and allows some voluntary eviction', 'set unhealthyPodEvictionPolicy (AlwaysAllow) and a maxUnavailable above 0', (ctx) => {
-    for (const pdb of ctx.subjectsOfKind('PodDisruptionBudget')) {
-      const s = obj(pdb.spec);
-      if (s.unhealthyPodEvictionPolicy === undefined) ctx.report(pdb, 'unhealthyPodEvictionPolicy is not set');
-      if (s.maxUnavailable === 0 || s.maxUnavailable === '0%') ctx.report(pdb, 'allows no voluntary eviction (maxUnavailable 0): node drains would hang');
-    }
-  }),
-  check(POLICY, 'topology-spread', 'a Deployment or StatefulSet that may run several pods spreads them with topologySpreadConstraints', 'add topologySpreadConstraints over zones and hostnames', (ctx) => {
-    for (const w of replicated(ctx)) if (!objects(w.spec.topologySpreadConstraints).length) ctx.report(w.object, 'several replicas but no topologySpreadConstraints');
-  }),
-  check(POLICY, 'anti-affinity', `a Deployment or StatefulSet that may run several pods has a pod anti-affinity on ${HOSTNAME} selecting its own pods`,
-    `add a (preferred) podAntiAffinity term with topologyKey ${HOSTNAME} and the pods' selector`, (ctx) => {
+    },
+  ),
+  check(
+    POLICY,
+    'pdb',
+    'a Deployment or StatefulSet that may run several pods is covered by a PodDisruptionBudget',
+    'add a PodDisruptionBudget selecting its pods',
+    (ctx) => {
+      const budgeted = covered(ctx, 'PodDisruptionBudget', (p) => obj(p.spec).selector);
+      for (const w of replicated(ctx)) if (!budgeted.has(w.object)) ctx.report(w.object, 'several replicas but no PodDisruptionBudget');
+    },
+  ),
+  check(
+    POLICY,
+    'pdb-eviction',
+    'a PodDisruptionBudget sets unhealthyPodEvictionPolicy and allows some voluntary eviction',
+    'set unhealthyPodEvictionPolicy (AlwaysAllow) and a maxUnavailable above 0',
+    (ctx) => {
+      for (const pdb of ctx.subjectsOfKind('PodDisruptionBudget')) {
+        const s = obj(pdb.spec);
+        if (s.unhealthyPodEvictionPolicy === undefined) ctx.report(pdb, 'unhealthyPodEvictionPolicy is not set');
+        if (s.maxUnavailable === 0 || s.maxUnavailable === '0%') ctx.report(pdb, 'allows no voluntary eviction (maxUnavailable 0): node drains would hang');
+      }
+    },
+  ),
+  check(
+    POLICY,
+    'topology-spread',
+    'a Deployment or StatefulSet that may run several pods spreads them with topologySpreadConstraints',
+    'add topologySpreadConstraints over zones and hostnames',
+    (ctx) => {
+      for (const w of replicated(ctx))
+        if (!objects(w.spec.topologySpreadConstraints).length) ctx.report(w.object, 'several replicas but no topologySpreadConstraints');
+    },
+  ),
+  check(
+    POLICY,
+    'anti-affinity',
+    `a Deployment or StatefulSet that may run several pods has a pod anti-affinity on ${HOSTNAME} selecting its own pods`,
+    `add a (preferred) podAntiAffinity term with topologyKey ${HOSTNAME} and the pods' selector`,
+    (ctx) => {
       for (const w of replicated(ctx)) {
         const anti = obj(obj(w.spec.affinity).podAntiAffinity);
         const terms = [
           ...objects(anti.requiredDuringSchedulingIgnoredDuringExecution),
           ...objects(anti.preferredDuringSchedulingIgnoredDuringExecution).map((x) => obj(x.podAffinityTerm)),
         ];
-        if (!terms.some((t) => t.topologyKey === HOSTNAME && selectorMatches(t.labelSelector, w.labels))) ctx.report(w.object, 'several replicas but no hostname pod anti-affinity selecting its own pods');
+        if (!terms.some((t) => t.topologyKey === HOSTNAME && selectorMatches(t.labelSelector, w.labels)))
+          ctx.report(w.object, 'several replicas but no hostname pod anti-affinity selecting its own pods');
       }
-    }),
-  check(POLICY, 'network-policy', 'the pods of every workload are fenced by NetworkPolicies for both ingress and egress', 'add a NetworkPolicy selecting the pods with policyTypes [Ingress, Egress]', (ctx) => {
-    const types = (p: JsonObject) => (Array.isArray(obj(p.spec).policyTypes) ? obj(p.spec).policyTypes as unknown[] : []);
-    const ingress = covered(ctx, 'NetworkPolicy', (p) => obj(p.spec).podSelector, (p) => types(p).includes('Ingress'));
-    const egress = covered(ctx, 'NetworkPolicy', (p) => obj(p.spec).podSelector, (p) => types(p).includes('Egress'));
-    for (const w of ctx.podSubjects) {
-      if (!ingress.has(w.object)) ctx.report(w.object, 'no NetworkPolicy restricts ingress to its pods');
-      if (!egress.has(w.object)) ctx.report(w.object, 'no NetworkPolicy restricts egress from its pods');
-    }
-  }),
-  check(POLICY, 'retain-volumes', 'a StatefulSet keeps its volumes when it is deleted or scaled down', 'set persistentVolumeClaimRetentionPolicy to Retain (or remove it)', (ctx) => {
-    for (const o of ctx.subjectsOfKind('StatefulSet')) {
-      const rp = obj(obj(o.spec).persistentVolumeClaimRetentionPolicy);
-      if (rp.whenDeleted === 'Delete' || rp.whenScaled === 'Delete') ctx.report(o, 'deletes its volumes on delete or scale-down');
-    }
-  }),
-  check(POLICY, 'recommended-labels', `workloads carry the recommended labels ${LABEL_NAME} and ${LABEL_INSTANCE}`, 'add the two labels to metadata.labels', (ctx) => {
-    for (const w of ctx.podSubjects) {
-      const labels = obj(obj(w.object.metadata).labels);
-      for (const k of [LABEL_NAME, LABEL_INSTANCE]) if (!has(labels, k) || !labels[k]) ctx.report(w.object, `missing recommended label ${k}`);
-    }
-  }),
+    },
+  ),
+  check(
+    POLICY,
+    'network-policy',
+    'the pods of every workload are fenced by NetworkPolicies for both ingress and egress',
+    'add a NetworkPolicy selecting the pods with policyTypes [Ingress, Egress]',
+    (ctx) => {
+      const types = (p: JsonObject) => (Array.isArray(obj(p.spec).policyTypes) ? (obj(p.spec).policyTypes as unknown[]) : []);
+      const ingress = covered(
+        ctx,
+        'NetworkPolicy',
+        (p) => obj(p.spec).podSelector,
+        (p) => types(p).includes('Ingress'),
+      );
+      const egress = covered(
+        ctx,
+        'NetworkPolicy',
+        (p) => obj(p.spec).podSelector,
+        (p) => types(p).includes('Egress'),
+      );
+      for (const w of ctx.podSubjects) {
+        if (!ingress.has(w.object)) ctx.report(w.object, 'no NetworkPolicy restricts ingress to its pods');
+        if (!egress.has(w.object)) ctx.report(w.object, 'no NetworkPolicy restricts egress from its pods');
+      }
+    },
+  ),
+  check(
+    POLICY,
+    'retain-volumes',
+    'a StatefulSet keeps its volumes when it is deleted or scaled down',
+    'set persistentVolumeClaimRetentionPolicy to Retain (or remove it)',
+    (ctx) => {
+      for (const o of ctx.subjectsOfKind('StatefulSet')) {
+        const rp = obj(obj(o.spec).persistentVolumeClaimRetentionPolicy);
+        if (rp.whenDeleted === 'Delete' || rp.whenScaled === 'Delete') ctx.report(o, 'deletes its volumes on delete or scale-down');
+      }
+    },
+  ),
+  check(
+    POLICY,
+    'recommended-labels',
+    `workloads carry the recommended labels ${LABEL_NAME} and ${LABEL_INSTANCE}`,
+    'add the two labels to metadata.labels',
+    (ctx) => {
+      for (const w of ctx.podSubjects) {
+        const labels = obj(obj(w.object.metadata).labels);
+        for (const k of [LABEL_NAME, LABEL_INSTANCE]) if (!has(labels, k) || !labels[k]) ctx.report(w.object, `missing recommended label ${k}`);
+      }
+    },
+  ),
 ];

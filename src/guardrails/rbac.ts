@@ -28,40 +28,64 @@ const roles = (ctx: { subjectsOfKind(k: string): readonly JsonObject[] }) =>
 const strings = (v: unknown) => list(v).filter((x): x is string => typeof x === 'string');
 
 export const RBAC_CHECKS: readonly Check[] = [
-  check(POLICY, 'rbac-binding', `bindings grant neither the built-in ${[...POWERFUL_ROLES].join(', ')} ClusterRoles nor anything to ${[...EVERYONE.values()].flatMap((s) => [...s]).join(', ')}`,
-    'bind a Role that grants only what the workload needs, to its own ServiceAccount', (ctx) => {
+  check(
+    POLICY,
+    'rbac-binding',
+    `bindings grant neither the built-in ${[...POWERFUL_ROLES].join(', ')} ClusterRoles nor anything to ${[...EVERYONE.values()].flatMap((s) => [...s]).join(', ')}`,
+    'bind a Role that grants only what the workload needs, to its own ServiceAccount',
+    (ctx) => {
       for (const b of bindings(ctx)) {
         const ref = obj(b.roleRef);
         if (ref.kind === 'ClusterRole' && POWERFUL_ROLES.has(text(ref.name))) ctx.report(b, `binds the built-in ClusterRole ${show(ref.name)}`);
         for (const s of objects(b.subjects)) {
-          if (EVERYONE.get(text(s.kind))?.has(text(s.name))) ctx.report(b, `binds ${text(s.kind)} ${show(s.name)} (everyone${s.name === 'system:authenticated' ? ' with an account' : ''})`);
+          if (EVERYONE.get(text(s.kind))?.has(text(s.name)))
+            ctx.report(b, `binds ${text(s.kind)} ${show(s.name)} (everyone${s.name === 'system:authenticated' ? ' with an account' : ''})`);
         }
       }
-    }),
-  check(POLICY, 'rbac-wildcard', 'Roles and ClusterRoles name their verbs, resources and API groups (no "*")', 'list the verbs, resources and API groups the workload needs', (ctx) => {
-    for (const r of roles(ctx)) {
-      objects(r.rules).forEach((rule, i) => {
-        const wild = ['verbs', 'resources', 'apiGroups', 'nonResourceURLs'].filter((k) => strings(rule[k]).includes('*'));
-        if (wild.length) ctx.report(r, `rules[${i}]: "*" in ${wild.join(', ')}`);
-      });
-    }
-  }),
-  check(POLICY, 'rbac-escalation', `Roles and ClusterRoles do not grant ${ESCALATING_VERBS.join(', ')}`, 'remove the verb; grant roles through the platform team\'s own pipeline', (ctx) => {
-    for (const r of roles(ctx)) {
-      objects(r.rules).forEach((rule, i) => {
-        const verbs = strings(rule.verbs).filter((v) => ESCALATING_VERBS.includes(v));
-        if (verbs.length) ctx.report(r, `rules[${i}]: grants ${verbs.join(', ')}`);
-      });
-    }
-  }),
-  check(POLICY, 'rbac-secrets', 'ClusterRoles do not grant reading Secrets (get, list or watch across all namespaces)', 'grant reading one named Secret in a Role of its namespace (resourceNames)', (ctx) => {
-    for (const r of ctx.subjectsOfKind('ClusterRole').filter(isRbac)) {
-      objects(r.rules).forEach((rule, i) => {
-        const core = strings(rule.apiGroups).some((g) => g === '' || g === '*');
-        const secrets = strings(rule.resources).some((x) => x === 'secrets' || x === '*');
-        const reads = strings(rule.verbs).filter((v) => READ_VERBS.has(v));
-        if (core && secrets && reads.length) ctx.report(r, `rules[${i}]: grants ${reads.join(', ')} on Secrets in every namespace`);
-      });
-    }
-  }),
+    },
+  ),
+  check(
+    POLICY,
+    'rbac-wildcard',
+    'Roles and ClusterRoles name their verbs, resources and API groups (no "*")',
+    'list the verbs, resources and API groups the workload needs',
+    (ctx) => {
+      for (const r of roles(ctx)) {
+        objects(r.rules).forEach((rule, i) => {
+          const wild = ['verbs', 'resources', 'apiGroups', 'nonResourceURLs'].filter((k) => strings(rule[k]).includes('*'));
+          if (wild.length) ctx.report(r, `rules[${i}]: "*" in ${wild.join(', ')}`);
+        });
+      }
+    },
+  ),
+  check(
+    POLICY,
+    'rbac-escalation',
+    `Roles and ClusterRoles do not grant ${ESCALATING_VERBS.join(', ')}`,
+    "remove the verb; grant roles through the platform team's own pipeline",
+    (ctx) => {
+      for (const r of roles(ctx)) {
+        objects(r.rules).forEach((rule, i) => {
+          const verbs = strings(rule.verbs).filter((v) => ESCALATING_VERBS.includes(v));
+          if (verbs.length) ctx.report(r, `rules[${i}]: grants ${verbs.join(', ')}`);
+        });
+      }
+    },
+  ),
+  check(
+    POLICY,
+    'rbac-secrets',
+    'ClusterRoles do not grant reading Secrets (get, list or watch across all namespaces)',
+    'grant reading one named Secret in a Role of its namespace (resourceNames)',
+    (ctx) => {
+      for (const r of ctx.subjectsOfKind('ClusterRole').filter(isRbac)) {
+        objects(r.rules).forEach((rule, i) => {
+          const core = strings(rule.apiGroups).some((g) => g === '' || g === '*');
+          const secrets = strings(rule.resources).some((x) => x === 'secrets' || x === '*');
+          const reads = strings(rule.verbs).filter((v) => READ_VERBS.has(v));
+          if (core && secrets && reads.length) ctx.report(r, `rules[${i}]: grants ${reads.join(', ')} on Secrets in every namespace`);
+        });
+      }
+    },
+  ),
 ];

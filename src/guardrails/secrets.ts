@@ -85,7 +85,8 @@ function flagValues(words: unknown, at: string): string[] {
   list.forEach((w, i) => {
     const flag = typeof w === 'string' ? /^--?([A-Za-z][\w.-]*)$/.exec(w) : null;
     const next = list[i + 1];
-    if (flag && looksSecret(flag[1]) && typeof next === 'string' && !next.startsWith('-') && !REFERENCE.test(next)) out.push(`${at}[${i + 1}] (the value of ${show(w)})`);
+    if (flag && looksSecret(flag[1]) && typeof next === 'string' && !next.startsWith('-') && !REFERENCE.test(next))
+      out.push(`${at}[${i + 1}] (the value of ${show(w)})`);
   });
   return out;
 }
@@ -120,10 +121,13 @@ function scanWithSecretlint(ctx: CheckContext, subjects: readonly JsonObject[]):
 }
 
 export const SECRET_CHECKS: readonly Check[] = [
-  check(GuardrailArea.POLICY, 'no-literal-secrets',
-    'no credential appears as a literal value anywhere in the output (env, command, args, config files, ConfigMap data, annotations, labels): '
-      + 'no known token format, private key or password in a URL (secretlint\'s recommended rules), no literal value for a secret-looking name, no Secret with data',
-    'use valueFrom.secretKeyRef (EnvValue.fromSecretKey) and create the Secret outside the manifests (sealed-secrets, external-secrets)', (ctx) => {
+  check(
+    GuardrailArea.POLICY,
+    'no-literal-secrets',
+    'no credential appears as a literal value anywhere in the output (env, command, args, config files, ConfigMap data, annotations, labels): ' +
+      "no known token format, private key or password in a URL (secretlint's recommended rules), no literal value for a secret-looking name, no Secret with data",
+    'use valueFrom.secretKeyRef (EnvValue.fromSecretKey) and create the Secret outside the manifests (sealed-secrets, external-secrets)',
+    (ctx) => {
       const subjects = ctx.subjects.filter((o) => o.kind !== 'Secret');
       for (const s of ctx.subjectsOfKind('Secret')) {
         if (Object.keys(obj(s.data)).length || Object.keys(obj(s.stringData)).length) ctx.report(s, 'a Secret with literal data is written into the output');
@@ -132,7 +136,8 @@ export const SECRET_CHECKS: readonly Check[] = [
         for (const { c } of containersOf(w.spec)) {
           const at = `container ${show(c.name)}`;
           for (const e of objects(c.env)) {
-            if (typeof e.name === 'string' && e.value !== undefined && e.value !== '' && looksSecret(e.name)) ctx.report(w.object, `${at}: env ${show(e.name)} carries a literal value`);
+            if (typeof e.name === 'string' && e.value !== undefined && e.value !== '' && looksSecret(e.name))
+              ctx.report(w.object, `${at}: env ${show(e.name)} carries a literal value`);
           }
           for (const part of ['command', 'args']) {
             for (const place of flagValues(c[part], part)) ctx.report(w.object, `${at}: ${place} is a literal secret`);
@@ -141,7 +146,10 @@ export const SECRET_CHECKS: readonly Check[] = [
       }
       for (const o of subjects) {
         const meta = obj(o.metadata);
-        const keyed: Array<[string, unknown]> = [['metadata.annotations', meta.annotations], ['metadata.labels', meta.labels]];
+        const keyed: Array<[string, unknown]> = [
+          ['metadata.annotations', meta.annotations],
+          ['metadata.labels', meta.labels],
+        ];
         if (o.kind === 'ConfigMap') keyed.push(['data', o.data], ['binaryData', o.binaryData]);
         for (const [where, map] of keyed) {
           for (const [k, v] of Object.entries(obj(map))) {
@@ -154,5 +162,6 @@ export const SECRET_CHECKS: readonly Check[] = [
         }
       }
       scanWithSecretlint(ctx, subjects);
-    }),
+    },
+  ),
 ];

@@ -49,7 +49,7 @@ export class AppGuardrails extends Construct {
   /** The guardrails of the app of `scope`, if it has them (also those of another copy of the library). */
   public static of(scope: IConstruct): AppGuardrails | undefined {
     const c = scope.node.root.node.tryFindChild(ID);
-    return typeof c === 'object' && c !== null && MARK in c ? c as unknown as AppGuardrails : undefined;
+    return typeof c === 'object' && c !== null && MARK in c ? (c as unknown as AppGuardrails) : undefined;
   }
 
   /** Checks the app of `scope` at every validation (once per app, however often it is called); a writer's app stays with its writer. */
@@ -60,7 +60,8 @@ export class AppGuardrails extends Construct {
   /** Marks `app` as checked by its writer, which calls {@link checkWritten} over what it writes. Call it before creating any construct in the app. */
   public static forWriter(app: IConstruct): void {
     const existing = AppGuardrails.of(app);
-    if (existing && !existing.writer) throw new Error(`[${app.node.path}] the app already checks its objects at validation: mark it for its writer before creating constructs in it`);
+    if (existing && !existing.writer)
+      throw new Error(`[${app.node.path}] the app already checks its objects at validation: mark it for its writer before creating constructs in it`);
     if (!existing) new AppGuardrails(app, true);
   }
 
@@ -124,9 +125,12 @@ function fingerprint(input: unknown): string | undefined {
  */
 export function troubledPaths(root: IConstruct, problems: readonly string[]): ReadonlySet<string> {
   const reported = new Set(problems.map((l) => l.slice(1, l.indexOf('] '))));
-  return new Set(root.node.findAll()
-    .filter((c) => c !== root && reported.has(c.node.path) && !ApiObject.isApiObject(c) && !Chart.isChart(c))
-    .map((c) => c.node.path));
+  return new Set(
+    root.node
+      .findAll()
+      .filter((c) => c !== root && reported.has(c.node.path) && !ApiObject.isApiObject(c) && !Chart.isChart(c))
+      .map((c) => c.node.path),
+  );
 }
 
 /** Whether an object at `path` is judged: no construct above it is troubled (construct ids never contain "/"). */
@@ -187,20 +191,28 @@ export function checkWritten(root: IConstruct, objects: readonly WrittenObject[]
   const troubled = troubledPaths(root, problems);
   const paths = new Map(objects.map((o) => [o.object, o.path]));
   const subjects = objects.filter((o) => isJudged(o.path, troubled)).map((o) => o.object);
-  const { report } = runChecks(objects.map((o) => o.object), { subjects, pathOf: (j) => paths.get(j) });
+  const { report } = runChecks(
+    objects.map((o) => o.object),
+    { subjects, pathOf: (j) => paths.get(j) },
+  );
   printWaivers(report.waivers);
   return report.findings.map(findingLine);
 }
 
 /** Why toJson() threw, without cdk8s's prefix. */
 function renderError(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).replace(/^Failed serializing construct at path '[^']*' with name '[^']*': /, '').replace(/^[A-Za-z]*Error: /, '');
+  return (e instanceof Error ? e.message : String(e))
+    .replace(/^Failed serializing construct at path '[^']*' with name '[^']*': /, '')
+    .replace(/^[A-Za-z]*Error: /, '');
 }
 
 /** The finding of an ApiObject whose toJson() threw. */
 function renderFinding(o: ApiObject, detail: string): GuardrailFinding {
   return {
-    checkId: RENDER_CHECK.id, area: RENDER_CHECK.area, fix: renderFix(detail), constructPath: o.node.path,
+    checkId: RENDER_CHECK.id,
+    area: RENDER_CHECK.area,
+    fix: renderFix(detail),
+    constructPath: o.node.path,
     object: { apiVersion: o.apiVersion, kind: o.kind, ...(o.metadata.namespace !== undefined ? { namespace: o.metadata.namespace } : {}), name: o.name },
     message: `cannot be rendered: ${detail}`,
   };
@@ -213,7 +225,8 @@ function printWaivers(waivers: readonly GuardrailWaiver[]): void {
 
 /** The manifests of `chart`, rendered now, in the order `chart.toJson()` gives them (without validating the app). */
 export function manifestsOf(chart: Chart): JsonObject[] {
-  return new DependencyGraph(chart.node).topology()
+  return new DependencyGraph(chart.node)
+    .topology()
     .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
     .map((o) => o.toJson());
 }

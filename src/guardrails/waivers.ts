@@ -18,10 +18,13 @@ import { obj } from './manifests';
 export const WAIVER_ANNOTATION = 'guardrails.cdk8s-tiers.io/waive';
 
 /** The check that reports malformed waivers (it cannot itself be waived). */
-export const WAIVER_CHECK: Check = check(GuardrailArea.POLICY, 'waiver',
+export const WAIVER_CHECK: Check = check(
+  GuardrailArea.POLICY,
+  'waiver',
   `every entry of the ${WAIVER_ANNOTATION} annotation is "<policy-check-id>=<reason>"`,
   'write entries like "policy/read-only-root-filesystem=<why it is acceptable>", separated by ";" (schema and api findings must be fixed, not waived)',
-  () => undefined);
+  () => undefined,
+);
 
 /** The waivers of one object: check id to reason, and what is wrong with the annotation. */
 export interface ParsedWaivers {
@@ -39,13 +42,17 @@ export function parseWaivers(object: unknown, checks: ReadonlyMap<string, Check>
   if (typeof value !== 'string') return { reasons: new Map(), problems: [`${WAIVER_ANNOTATION} must be a string, got ${show(value)}`] };
   const reasons = new Map<string, string>();
   const problems: string[] = [];
-  for (const entry of value.split(';').map((e) => e.trim()).filter((e) => e !== '')) {
+  for (const entry of value
+    .split(';')
+    .map((e) => e.trim())
+    .filter((e) => e !== '')) {
     const eq = entry.indexOf('=');
     const id = (eq >= 0 ? entry.slice(0, eq) : entry).trim();
     const reason = eq >= 0 ? entry.slice(eq + 1).trim() : '';
     const known = checks.get(id);
     if (!known) problems.push(`waiver ${show(id)} names no check`);
-    else if (known.area !== GuardrailArea.POLICY || known === WAIVER_CHECK) problems.push(`waiver ${show(id)}: ${known.area} findings cannot be waived, they must be fixed`);
+    else if (known.area !== GuardrailArea.POLICY || known === WAIVER_CHECK)
+      problems.push(`waiver ${show(id)}: ${known.area} findings cannot be waived, they must be fixed`);
     else if (reason === '') problems.push(`waiver ${show(id)} has no reason (write "${id}=<why it is acceptable>")`);
     else if (reasons.has(id)) problems.push(`waiver ${show(id)} is given twice`);
     else reasons.set(id, reason);

@@ -45,7 +45,11 @@ export class ServerCluster {
   private readonly claimsDir: string;
   private podCount = 0;
 
-  private constructor(public readonly objects: Manifest[], public readonly dir: string, private readonly network: PodNetwork) {
+  private constructor(
+    public readonly objects: Manifest[],
+    public readonly dir: string,
+    private readonly network: PodNetwork,
+  ) {
     this.claimsDir = path.join(dir, 'claims');
     fs.mkdirSync(this.claimsDir, { mode: 0o755 });
   }
@@ -53,13 +57,22 @@ export class ServerCluster {
   /** Starts pod `ordinal` of StatefulSet `name` (a fresh pod, address and folders; the claims are kept). */
   public async startPod(name: string, ordinal: number): Promise<Pod> {
     const sts = find(this.objects, 'StatefulSet', name);
-    if (ordinal < 0 || ordinal >= (sts.spec.replicas ?? 1)) throw new Error(`StatefulSet ${name} has no ordinal ${ordinal} (replicas: ${sts.spec.replicas ?? 1})`);
+    if (ordinal < 0 || ordinal >= (sts.spec.replicas ?? 1))
+      throw new Error(`StatefulSet ${name} has no ordinal ${ordinal} (replicas: ${sts.spec.replicas ?? 1})`);
     const podName = `${name}-${ordinal}`;
     const host = await this.network.addHost(podName);
     const podDir = path.join(this.dir, 'pods', `${podName}-${++this.podCount}`);
     fs.mkdirSync(podDir, { recursive: true, mode: 0o755 });
     const hostsFile = this.addHostsFile(podDir, host.address, this.podNames(sts, podName));
-    const pod = new Pod(sts, ordinal, { host, nodeNetns: this.network.node.netns, hostsFile, podDir, claimsDir: this.claimsDir, objects: this.objects, hiddenDir: this.dir });
+    const pod = new Pod(sts, ordinal, {
+      host,
+      nodeNetns: this.network.node.netns,
+      hostsFile,
+      podDir,
+      claimsDir: this.claimsDir,
+      objects: this.objects,
+      hiddenDir: this.dir,
+    });
     this.pods.push(pod);
     this.refreshDns();
     try {
@@ -95,11 +108,27 @@ export class ServerCluster {
     this.refreshDns();
     return {
       host,
-      run: (argv, env = {}, timeoutMs = 30000) => runToEnd({
-        label: `client ${name}`, netns: host.netns, hostname: name, hostsFile, mounts: [], uid: CLIENT_UID, gid: CLIENT_UID, groups: [],
-        noNewPrivs: true, dropAllCapabilities: true, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', ...env }, argv, workingDir: '/',
-        logFile: path.join(dir, 'client.log'), hidden: [this.dir],
-      }, timeoutMs),
+      run: (argv, env = {}, timeoutMs = 30000) =>
+        runToEnd(
+          {
+            label: `client ${name}`,
+            netns: host.netns,
+            hostname: name,
+            hostsFile,
+            mounts: [],
+            uid: CLIENT_UID,
+            gid: CLIENT_UID,
+            groups: [],
+            noNewPrivs: true,
+            dropAllCapabilities: true,
+            env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', ...env },
+            argv,
+            workingDir: '/',
+            logFile: path.join(dir, 'client.log'),
+            hidden: [this.dir],
+          },
+          timeoutMs,
+        ),
     };
   }
 
@@ -107,7 +136,11 @@ export class ServerCluster {
   public workloadEnv(kind: string, name: string, podIP: string): { [name: string]: string } {
     const workload = find(this.objects, kind, name);
     const namespace = workload.metadata.namespace ?? 'default';
-    return containerEnv(mainContainer(workload), { entrypoint: [], cmd: [], env: {}, workingDir: '/' }, { objects: this.objects, namespace, podName: `${name}-0`, podIP });
+    return containerEnv(
+      mainContainer(workload),
+      { entrypoint: [], cmd: [], env: {}, workingDir: '/' },
+      { objects: this.objects, namespace, podName: `${name}-0`, podIP },
+    );
   }
 
   /**
@@ -119,9 +152,10 @@ export class ServerCluster {
     const svc = this.objects.find((o) => o.kind === 'Service' && o.metadata?.name === serviceName && (o.metadata?.namespace ?? 'default') === namespace);
     if (!svc) throw new Error(`no Service ${namespace}/${serviceName} among the objects`);
     const selector: { [k: string]: string } = svc.spec.selector ?? {};
-    return this.pods.filter((p) => p.namespace === namespace
-      && Object.entries(selector).every(([k, v]) => p.labels[k] === v)
-      && (p.ready || svc.spec.publishNotReadyAddresses === true));
+    return this.pods.filter(
+      (p) =>
+        p.namespace === namespace && Object.entries(selector).every(([k, v]) => p.labels[k] === v) && (p.ready || svc.spec.publishNotReadyAddresses === true),
+    );
   }
 
   /** Stops every process, deletes every namespace and the cluster's folder. */
@@ -180,10 +214,14 @@ export class ServerCluster {
     for (const port of svc.spec.ports ?? []) {
       for (const pod of this.endpoints(svc.metadata.name, svc.metadata.namespace ?? 'default')) {
         const target = port.targetPort ?? port.port;
-        const containerPort = typeof target === 'number' ? target
-          : pod.sts.spec.template.spec.containers.flatMap((c: Manifest) => c.ports ?? []).find((p: Manifest) => p.name === target)?.containerPort;
+        const containerPort =
+          typeof target === 'number'
+            ? target
+            : pod.sts.spec.template.spec.containers.flatMap((c: Manifest) => c.ports ?? []).find((p: Manifest) => p.name === target)?.containerPort;
         if (containerPort !== port.port) {
-          throw new Error(`Service ${svc.metadata.name} maps port ${port.port} to ${containerPort ?? target} on ${pod.name}: the harness's DNS names model only services whose port equals the container port`);
+          throw new Error(
+            `Service ${svc.metadata.name} maps port ${port.port} to ${containerPort ?? target} on ${pod.name}: the harness's DNS names model only services whose port equals the container port`,
+          );
         }
       }
     }

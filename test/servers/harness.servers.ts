@@ -20,7 +20,11 @@ function render(): Manifest[] {
   return synth(c);
 }
 
-const namespaces = async () => (await run('ip', ['netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]).filter((n) => n.startsWith(NETNS_PREFIX));
+const namespaces = async () =>
+  (await run('ip', ['netns', 'list'])).stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0])
+    .filter((n) => n.startsWith(NETNS_PREFIX));
 
 describeServers('real-server harness', ['redis-server'], () => {
   test('a pod writes only to its volumes, runs as its uid and groups, and has a route only to the test network', async () => {
@@ -29,8 +33,9 @@ describeServers('real-server harness', ['redis-server'], () => {
       const [pod] = await cluster.startStatefulSet('cache');
       const sh = async (script: string) => (await pod.exec('cache', ['sh', '-c', script])).stdout.trim();
       // /tmp, /data and the emptyDir of writablePaths (a mount point the host does not have) are writable, nothing else
-      expect(await sh('for d in /tmp /data /var/run/extra /var /etc /usr /root /; do touch "$d/.w" 2>/dev/null && echo "$d rw" || echo "$d ro"; done'))
-        .toBe('/tmp rw\n/data rw\n/var/run/extra rw\n/var ro\n/etc ro\n/usr ro\n/root ro\n/ ro');
+      expect(await sh('for d in /tmp /data /var/run/extra /var /etc /usr /root /; do touch "$d/.w" 2>/dev/null && echo "$d rw" || echo "$d ro"; done')).toBe(
+        '/tmp rw\n/data rw\n/var/run/extra rw\n/var ro\n/etc ro\n/usr ro\n/root ro\n/ ro',
+      );
       // the claim as the kubelet leaves it with fsGroup 10001: root-owned, group 10001, setgid, and lost+found
       expect(await sh('stat -c "%u %g %A" /data; ls -a /data | grep -c lost+found')).toBe('0 10001 drwxrwsr-x\n1');
       expect(await sh('id -u; id -g; id -G; hostname')).toBe('10001\n10001\n10001\ncache-0');
@@ -56,7 +61,9 @@ describeServers('real-server harness', ['redis-server'], () => {
   test('a Secret key the pod needs and the test did not give stops it with CreateContainerConfigError', async () => {
     const cluster = await ServerCluster.create(render());
     try {
-      await expect(cluster.startPod('cache', 0)).rejects.toThrow(/pod cache-0: Secret "cache-credentials" is not among the objects the test gave \(the kubelet would not start the container: CreateContainerConfigError\)/);
+      await expect(cluster.startPod('cache', 0)).rejects.toThrow(
+        /pod cache-0: Secret "cache-credentials" is not among the objects the test gave \(the kubelet would not start the container: CreateContainerConfigError\)/,
+      );
     } finally {
       await cluster.dispose();
     }
@@ -65,8 +72,10 @@ describeServers('real-server harness', ['redis-server'], () => {
   test('a pod whose readiness never passes fails the start with its log, and dispose() still ends its processes; tcpSocket probes reach the pod from the node', async () => {
     const c = chart('shop');
     new StatefulDatabase(c, 'cache', {
-      engine: DatabaseEngine.redis({ version: '7.4.1' }), secretName: 'cache-credentials',
-      readiness: Probe.exec(['false'], { periodSeconds: 1, failureThreshold: 2 }), liveness: Probe.tcpSocket({ periodSeconds: 5 }),
+      engine: DatabaseEngine.redis({ version: '7.4.1' }),
+      secretName: 'cache-credentials',
+      readiness: Probe.exec(['false'], { periodSeconds: 1, failureThreshold: 2 }),
+      liveness: Probe.tcpSocket({ periodSeconds: 5 }),
     });
     const before = await namespaces();
     const cluster = await ServerCluster.create([...synth(c), SECRET]);
@@ -80,13 +89,15 @@ describeServers('real-server harness', ['redis-server'], () => {
     expect(await namespaces()).toEqual(before);
   });
 
-  test('init containers run first, as the pod\'s uid on its volumes; two replicas resolve each other and share the Service', async () => {
+  test("init containers run first, as the pod's uid on its volumes; two replicas resolve each other and share the Service", async () => {
     // the harness's own features, before the library renders them: an init container and 2 replicas added to the rendered set
     const objects = render();
     const sts = find(objects, 'StatefulSet', 'cache');
     const { readinessProbe, livenessProbe, startupProbe, ports, ...main } = sts.spec.template.spec.containers[0];
     expect([readinessProbe, livenessProbe, startupProbe, ports].every(Boolean)).toBe(true);
-    sts.spec.template.spec.initContainers = [{ ...main, name: 'seed', command: ['sh', '-c', 'id -u > /data/seeded-by; hostname >> /data/seeded-by'], args: [] }];
+    sts.spec.template.spec.initContainers = [
+      { ...main, name: 'seed', command: ['sh', '-c', 'id -u > /data/seeded-by; hostname >> /data/seeded-by'], args: [] },
+    ];
     sts.spec.replicas = 2;
     const cluster = await ServerCluster.create([...objects, SECRET]);
     try {

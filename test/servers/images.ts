@@ -27,14 +27,23 @@ const ENTRYPOINTS = path.join(__dirname, 'entrypoints');
 /** The PostgreSQL major version Debian installed (its binaries are under /usr/lib/postgresql/<major>/bin). */
 export function postgresBin(): string {
   const root = '/usr/lib/postgresql';
-  const majors = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  const majors = fs.existsSync(root)
+    ? fs
+        .readdirSync(root)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   if (!majors.length) throw new Error('no PostgreSQL server under /usr/lib/postgresql (apt-get install postgresql)');
   return `${root}/${majors[0]}/bin`;
 }
 
 /** The runtime of `image` (matched by repository: the tag is not what runs, Debian's version is). */
 export function imageRuntime(image: string): ImageRuntime {
-  const repository = image.split('@')[0].replace(/:[^/:]+$/, '').split('/').pop();
+  const repository = image
+    .split('@')[0]
+    .replace(/:[^/:]+$/, '')
+    .split('/')
+    .pop();
   switch (repository) {
     case 'postgres':
       // the official image: ENTRYPOINT ["docker-entrypoint.sh"], CMD ["postgres"], PGDATA=/var/lib/postgresql/data,

@@ -59,7 +59,9 @@ export class PodNetwork {
       }
       return net;
     }
-    throw new Error(`no free test subnet: namespaces ${NETNS_PREFIX}1-node to ${NETNS_PREFIX}${MAX_NETWORKS}-node all exist (remove stale ones with "ip netns del")`);
+    throw new Error(
+      `no free test subnet: namespaces ${NETNS_PREFIX}1-node to ${NETNS_PREFIX}${MAX_NETWORKS}-node all exist (remove stale ones with "ip netns del")`,
+    );
   }
 
   /** The node's namespace and address (the kubelet's side of the bridge). */
@@ -68,7 +70,10 @@ export class PodNetwork {
   private readonly namespaces: string[] = [];
   private nextHost = 2;
 
-  private constructor(public readonly index: number, nodeNetns: string) {
+  private constructor(
+    public readonly index: number,
+    nodeNetns: string,
+  ) {
     this.prefix = `10.231.${index}`;
     this.node = { netns: nodeNetns, address: `${this.prefix}.1` };
     this.namespaces.push(nodeNetns);
@@ -106,7 +111,10 @@ export class PodNetwork {
 
 /** SIGKILL, by process id, to every process still in namespace `ns` (the harness's own), then deletes it. */
 async function deleteNamespace(ns: string): Promise<void> {
-  const pids = (await run('ip', ['netns', 'pids', ns], { allowFailure: true })).stdout.split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
+  const pids = (await run('ip', ['netns', 'pids', ns], { allowFailure: true })).stdout
+    .split('\n')
+    .filter((l) => /^\d+$/.test(l))
+    .map(Number);
   for (const pid of pids) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -123,12 +131,15 @@ async function deleteNamespace(ns: string): Promise<void> {
  */
 export async function removeStaleNamespaces(): Promise<string[]> {
   const out = await run('ip', ['netns', 'list']);
-  const stale = out.stdout.split('\n').map((l) => l.split(' ')[0]).filter((name) => {
-    const m = new RegExp(`^${NETNS_PREFIX}(\\d+)-`).exec(name);
-    if (!m) return false;
-    const owner = fs.existsSync(ownerFile(Number(m[1]))) ? Number(fs.readFileSync(ownerFile(Number(m[1])), 'utf8')) : 0;
-    return !(owner > 0 && alive(owner));
-  });
+  const stale = out.stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0])
+    .filter((name) => {
+      const m = new RegExp(`^${NETNS_PREFIX}(\\d+)-`).exec(name);
+      if (!m) return false;
+      const owner = fs.existsSync(ownerFile(Number(m[1]))) ? Number(fs.readFileSync(ownerFile(Number(m[1])), 'utf8')) : 0;
+      return !(owner > 0 && alive(owner));
+    });
   for (const ns of stale) await deleteNamespace(ns);
   for (const n of new Set(stale.map((name) => name.slice(NETNS_PREFIX.length).split('-')[0]))) fs.rmSync(ownerFile(Number(n)), { force: true });
   return stale;

@@ -26,17 +26,23 @@ export function expand(text: string, env: { [name: string]: string }): string {
 /** The key `key` of the Secret or ConfigMap `name` (Secret data is base64, stringData is not). */
 function keyOf(p: PodObjects, kind: 'Secret' | 'ConfigMap', name: string, key: string, optional: boolean): string | undefined {
   const o = p.objects.find((x) => x.kind === kind && x.metadata?.name === name && (x.metadata?.namespace ?? p.namespace) === p.namespace);
-  const value = kind === 'Secret'
-    ? o?.stringData?.[key] ?? (o?.data?.[key] === undefined ? undefined : Buffer.from(o.data[key], 'base64').toString())
-    : o?.data?.[key];
+  const value =
+    kind === 'Secret' ? (o?.stringData?.[key] ?? (o?.data?.[key] === undefined ? undefined : Buffer.from(o.data[key], 'base64').toString())) : o?.data?.[key];
   if (value === undefined && !optional) {
-    throw new Error(`pod ${p.podName}: ${kind} "${name}" ${o ? `has no key "${key}"` : 'is not among the objects the test gave'} (the kubelet would not start the container: CreateContainerConfigError)`);
+    throw new Error(
+      `pod ${p.podName}: ${kind} "${name}" ${o ? `has no key "${key}"` : 'is not among the objects the test gave'} (the kubelet would not start the container: CreateContainerConfigError)`,
+    );
   }
   return value;
 }
 
 function fieldOf(p: PodObjects, fieldPath: string): string {
-  const fields: { [path: string]: string } = { 'metadata.name': p.podName, 'metadata.namespace': p.namespace, 'status.podIP': p.podIP, 'status.podIPs': p.podIP };
+  const fields: { [path: string]: string } = {
+    'metadata.name': p.podName,
+    'metadata.namespace': p.namespace,
+    'status.podIP': p.podIP,
+    'status.podIPs': p.podIP,
+  };
   if (!(fieldPath in fields)) throw new Error(`pod ${p.podName}: the harness does not model fieldRef ${fieldPath}`);
   return fields[fieldPath];
 }

@@ -44,7 +44,11 @@ export class Pod {
   public ready = false;
   private readonly containers: RunningContainer[] = [];
 
-  constructor(public readonly sts: Manifest, public readonly ordinal: number, public readonly place: PodPlace) {
+  constructor(
+    public readonly sts: Manifest,
+    public readonly ordinal: number,
+    public readonly place: PodPlace,
+  ) {
     this.name = `${sts.metadata.name}-${ordinal}`;
     this.namespace = sts.metadata.namespace ?? 'default';
     // the StatefulSet controller adds these two labels to every pod
@@ -64,15 +68,27 @@ export class Pod {
       const image = imageRuntime(c.image);
       const sc = { ...spec.securityContext, ...c.securityContext };
       if (sc.readOnlyRootFilesystem !== true) throw new Error(`${this.name}/${c.name}: the harness runs only containers with readOnlyRootFilesystem: true`);
-      if (sc.runAsUser === undefined || sc.runAsUser === 0) throw new Error(`${this.name}/${c.name}: the harness runs only containers with a non-root runAsUser (the image's USER is not modelled)`);
+      if (sc.runAsUser === undefined || sc.runAsUser === 0)
+        throw new Error(`${this.name}/${c.name}: the harness runs only containers with a non-root runAsUser (the image's USER is not modelled)`);
       const env = containerEnv(c, image, objects);
       const groups = [spec.securityContext?.fsGroup, ...(spec.securityContext?.supplementalGroups ?? [])].filter((g): g is number => g !== undefined);
       return {
-        label: `${this.name}/${c.name}`, netns: this.place.host.netns, hostname: this.name, hostsFile: this.place.hostsFile,
-        mounts: [...volumes.mountsOf(c), ...this.imageFiles(image)], uid: sc.runAsUser, gid: sc.runAsGroup ?? 0, groups,
-        noNewPrivs: sc.allowPrivilegeEscalation === false, dropAllCapabilities: (sc.capabilities?.drop ?? []).includes('ALL'),
-        env, argv: containerArgv(c, image, env, this.name), workingDir: c.workingDir ?? image.workingDir,
-        logFile: path.join(this.place.podDir, `${c.name}.log`), stopSignal: image.stopSignal, hidden: [this.place.hiddenDir],
+        label: `${this.name}/${c.name}`,
+        netns: this.place.host.netns,
+        hostname: this.name,
+        hostsFile: this.place.hostsFile,
+        mounts: [...volumes.mountsOf(c), ...this.imageFiles(image)],
+        uid: sc.runAsUser,
+        gid: sc.runAsGroup ?? 0,
+        groups,
+        noNewPrivs: sc.allowPrivilegeEscalation === false,
+        dropAllCapabilities: (sc.capabilities?.drop ?? []).includes('ALL'),
+        env,
+        argv: containerArgv(c, image, env, this.name),
+        workingDir: c.workingDir ?? image.workingDir,
+        logFile: path.join(this.place.podDir, `${c.name}.log`),
+        stopSignal: image.stopSignal,
+        hidden: [this.place.hiddenDir],
       };
     };
     for (const c of spec.initContainers ?? []) {
@@ -82,10 +98,12 @@ export class Pod {
     }
     for (const c of spec.containers) this.containers.push(await RunningContainer.start(processOf(c)));
     for (const c of spec.containers) {
-      if (c.startupProbe && !(await this.waitFor(c.name, 'startupProbe'))) throw new Error(`${this.name}/${c.name}: startup probe did not pass:\n${this.log(c.name)}`);
+      if (c.startupProbe && !(await this.waitFor(c.name, 'startupProbe')))
+        throw new Error(`${this.name}/${c.name}: startup probe did not pass:\n${this.log(c.name)}`);
     }
     for (const c of spec.containers) {
-      if (c.readinessProbe && !(await this.waitFor(c.name, 'readinessProbe'))) throw new Error(`${this.name}/${c.name}: readiness probe did not pass:\n${this.log(c.name)}`);
+      if (c.readinessProbe && !(await this.waitFor(c.name, 'readinessProbe')))
+        throw new Error(`${this.name}/${c.name}: readiness probe did not pass:\n${this.log(c.name)}`);
     }
     this.ready = true;
   }
@@ -106,7 +124,10 @@ export class Pod {
     if (probe.httpGet) {
       const scheme = (probe.httpGet.scheme ?? 'HTTP').toLowerCase();
       const url = `${scheme}://${this.address}:${port}${probe.httpGet.path ?? '/'}`;
-      const r = await run(node[0], [...node.slice(1), 'curl', '-sk', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', String(timeoutMs / 1000), url], { timeoutMs: timeoutMs + 1000, allowFailure: true });
+      const r = await run(node[0], [...node.slice(1), 'curl', '-sk', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', String(timeoutMs / 1000), url], {
+        timeoutMs: timeoutMs + 1000,
+        allowFailure: true,
+      });
       const status = Number(r.stdout);
       return status >= 200 && status < 400;
     }
@@ -120,10 +141,15 @@ export class Pod {
     const budget = Math.min(allowedMs, PROBE_CAP_MS);
     const container = this.container(name);
     let exited = false;
-    const passed = await poll(async () => {
-      exited = container.exit !== undefined;
-      return exited || this.probe(name, kind);
-    }, Math.ceil(budget / RETRY_MS), RETRY_MS, budget);
+    const passed = await poll(
+      async () => {
+        exited = container.exit !== undefined;
+        return exited || this.probe(name, kind);
+      },
+      Math.ceil(budget / RETRY_MS),
+      RETRY_MS,
+      budget,
+    );
     return passed && !exited;
   }
 

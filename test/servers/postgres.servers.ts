@@ -11,7 +11,12 @@ import { postgresBin } from './images';
 import { Pod } from './pod';
 import { describeServers } from './preflight';
 
-const SECRET: Manifest = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pg-credentials', namespace: 'shop' }, stringData: { username: 'shop', password: 'pa"ss \'w$rd' } };
+const SECRET: Manifest = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name: 'pg-credentials', namespace: 'shop' },
+  stringData: { username: 'shop', password: 'pa"ss \'w$rd' },
+};
 
 function render(): Manifest[] {
   const c = chart('shop');
@@ -24,10 +29,15 @@ describeServers('postgres preset on a real server', ['/usr/lib/postgresql', '/us
   let cluster: ServerCluster;
   let pod: Pod;
   let client: Client;
-  const psql = (sql: string, password = 'pa"ss \'w$rd', host = 'pg') => client.run(
-    [`${postgresBin()}/psql`, '-X', '-v', 'ON_ERROR_STOP=1', '-tA', '-c', sql],
-    { PGHOST: host, PGPORT: '5432', PGUSER: 'shop', PGDATABASE: 'pg', PGPASSWORD: password, PGCONNECT_TIMEOUT: '5' },
-  );
+  const psql = (sql: string, password = 'pa"ss \'w$rd', host = 'pg') =>
+    client.run([`${postgresBin()}/psql`, '-X', '-v', 'ON_ERROR_STOP=1', '-tA', '-c', sql], {
+      PGHOST: host,
+      PGPORT: '5432',
+      PGUSER: 'shop',
+      PGDATABASE: 'pg',
+      PGPASSWORD: password,
+      PGCONNECT_TIMEOUT: '5',
+    });
 
   beforeAll(async () => {
     cluster = await ServerCluster.create(render());
@@ -58,8 +68,10 @@ describeServers('postgres preset on a real server', ['/usr/lib/postgresql', '/us
     expect(pod.log('pg', Infinity).slice(logged)).not.toMatch(/FATAL/);
   });
 
-  test('a client in another namespace writes and reads a row through the Service with the Secret\'s credentials', async () => {
-    const write = await psql("CREATE TABLE orders (id int PRIMARY KEY, item text); INSERT INTO orders VALUES (1, 'book'); SELECT item FROM orders WHERE id = 1");
+  test("a client in another namespace writes and reads a row through the Service with the Secret's credentials", async () => {
+    const write = await psql(
+      "CREATE TABLE orders (id int PRIMARY KEY, item text); INSERT INTO orders VALUES (1, 'book'); SELECT item FROM orders WHERE id = 1",
+    );
     expect(write.stderr).toBe('');
     expect(write.stdout.trim().split('\n').pop()).toBe('book');
     // by the per-replica name too, and not with a wrong password (scram-sha-256 over TCP)
@@ -71,9 +83,18 @@ describeServers('postgres preset on a real server', ['/usr/lib/postgresql', '/us
 
   test('the env connectTo gives a client (host, port, user, password, database) connects as rendered', async () => {
     const env = cluster.workloadEnv('Deployment', 'api', client.host.address);
-    expect(Object.keys(env).filter((k) => k.startsWith('PG_')).sort()).toEqual(['PG_HOST', 'PG_NAME', 'PG_PASSWORD', 'PG_PORT', 'PG_USER']);
+    expect(
+      Object.keys(env)
+        .filter((k) => k.startsWith('PG_'))
+        .sort(),
+    ).toEqual(['PG_HOST', 'PG_NAME', 'PG_PASSWORD', 'PG_PORT', 'PG_USER']);
     const r = await client.run([`${postgresBin()}/psql`, '-X', '-tA', '-c', 'SELECT current_user, current_database()'], {
-      PGHOST: env.PG_HOST, PGPORT: env.PG_PORT, PGUSER: env.PG_USER, PGPASSWORD: env.PG_PASSWORD, PGDATABASE: env.PG_NAME, PGCONNECT_TIMEOUT: '5',
+      PGHOST: env.PG_HOST,
+      PGPORT: env.PG_PORT,
+      PGUSER: env.PG_USER,
+      PGPASSWORD: env.PG_PASSWORD,
+      PGDATABASE: env.PG_NAME,
+      PGCONNECT_TIMEOUT: '5',
     });
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('shop|pg');
@@ -91,7 +112,9 @@ describeServers('postgres preset on a real server', ['/usr/lib/postgresql', '/us
     expect(pod.address).not.toBe(before);
     expect(pod.log('pg')).not.toMatch(/init process complete/);
     // fsGroupChangePolicy OnRootMismatch: the kubelet left the data directory alone on the second mount
-    expect((await pod.exec('pg', ['stat', '-c', '%a', '/var/lib/postgresql/data/pgdata', '/var/lib/postgresql/data/pgdata/base'])).stdout.trim()).toBe('700\n700');
+    expect((await pod.exec('pg', ['stat', '-c', '%a', '/var/lib/postgresql/data/pgdata', '/var/lib/postgresql/data/pgdata/base'])).stdout.trim()).toBe(
+      '700\n700',
+    );
     expect((await psql('SELECT item FROM orders WHERE id = 1')).stdout.trim()).toBe('book');
   });
 
@@ -101,7 +124,7 @@ describeServers('postgres preset on a real server', ['/usr/lib/postgresql', '/us
     await cluster.deletePod(pod);
     pod = await cluster.startPod('pg', 0);
     expect(pod.log('pg')).toMatch(/database system was interrupted|not properly shut down; automatic recovery in progress/);
-    expect((await psql('SELECT string_agg(item, \',\' ORDER BY id) FROM orders')).stdout.trim()).toBe('book,pen');
+    expect((await psql("SELECT string_agg(item, ',' ORDER BY id) FROM orders")).stdout.trim()).toBe('book,pen');
   });
 });
 
@@ -116,14 +139,24 @@ describeServers('postgres preset on a real server, with its options set', ['/usr
     const engine = DatabaseEngine.postgres({ version: '16.4', port: 6543, database: 'orders', usernameKey: 'user', passwordKey: 'pass' });
     const db = new StatefulDatabase(c, 'orders-db', { engine, secretName: 'orders-credentials' });
     new StatelessWebTier(c, 'api', { image: 'ghcr.io/stefanprodan/podinfo:6.7.1', port: 9898, serviceType: ServiceType.CLUSTER_IP }).connectTo(db);
-    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'orders-credentials', namespace: 'shop' }, stringData: { user: 'orders_app', pass: 'p' } };
+    const secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'orders-credentials', namespace: 'shop' },
+      stringData: { user: 'orders_app', pass: 'p' },
+    };
     cluster = await ServerCluster.create([...synth(c), secret]);
     const [pod] = await cluster.startStatefulSet('orders-db');
     await expect(pod.probe('orders-db', 'livenessProbe')).resolves.toBe(true);
     const client = await cluster.client('app');
     const env = cluster.workloadEnv('Deployment', 'api', client.host.address);
-    const r = await client.run([`${postgresBin()}/psql`, '-X', '-tA', '-c', 'SELECT current_user, current_database(), current_setting(\'port\')'], {
-      PGHOST: env.ORDERS_DB_HOST, PGPORT: env.ORDERS_DB_PORT, PGUSER: env.ORDERS_DB_USER, PGPASSWORD: env.ORDERS_DB_PASSWORD, PGDATABASE: env.ORDERS_DB_NAME, PGCONNECT_TIMEOUT: '5',
+    const r = await client.run([`${postgresBin()}/psql`, '-X', '-tA', '-c', "SELECT current_user, current_database(), current_setting('port')"], {
+      PGHOST: env.ORDERS_DB_HOST,
+      PGPORT: env.ORDERS_DB_PORT,
+      PGUSER: env.ORDERS_DB_USER,
+      PGPASSWORD: env.ORDERS_DB_PASSWORD,
+      PGDATABASE: env.ORDERS_DB_NAME,
+      PGCONNECT_TIMEOUT: '5',
     });
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('orders_app|orders|6543');

@@ -11,7 +11,12 @@ import { Pod } from './pod';
 import { describeServers } from './preflight';
 
 const PASSWORD = 'se"cr\\et $(x) pass';
-const SECRET: Manifest = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cache-credentials', namespace: 'shop' }, data: { password: Buffer.from(PASSWORD).toString('base64') } };
+const SECRET: Manifest = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name: 'cache-credentials', namespace: 'shop' },
+  data: { password: Buffer.from(PASSWORD).toString('base64') },
+};
 
 function render(): Manifest[] {
   const c = chart('shop');
@@ -23,7 +28,8 @@ describeServers('redis preset on a real server', ['redis-server', 'redis-cli'], 
   let cluster: ServerCluster;
   let pod: Pod;
   let client: Client;
-  const cli = (args: string[], password = PASSWORD, host = 'cache') => client.run(['redis-cli', '-h', host, '-p', '6379', ...args], { REDISCLI_AUTH: password });
+  const cli = (args: string[], password = PASSWORD, host = 'cache') =>
+    client.run(['redis-cli', '-h', host, '-p', '6379', ...args], { REDISCLI_AUTH: password });
 
   beforeAll(async () => {
     cluster = await ServerCluster.create(render());
@@ -51,7 +57,7 @@ describeServers('redis preset on a real server', ['redis-server', 'redis-cli'], 
     await expect(pod.probe('cache', 'startupProbe')).resolves.toBe(true);
   });
 
-  test('a client in another namespace sets and gets a key with the Secret\'s password, and not without it', async () => {
+  test("a client in another namespace sets and gets a key with the Secret's password, and not without it", async () => {
     expect((await cli(['SET', 'cart:1', 'book'])).stdout.trim()).toBe('OK');
     expect((await cli(['GET', 'cart:1'], PASSWORD, 'cache-0.cache-headless.shop.svc.cluster.local')).stdout.trim()).toBe('book');
     expect((await cli(['GET', 'cart:1'], 'wrong')).stdout + (await cli(['GET', 'cart:1'], 'wrong')).stderr).toMatch(/WRONGPASS|NOAUTH/);

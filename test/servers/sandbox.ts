@@ -55,14 +55,16 @@ const OWN_MOUNTS = new Set(['/proc', '/dev']);
  */
 export function rootArgs(mounts: Mount[], hidden: string[] = []): string[] {
   const rebuilt: string[] = [];
-  const ordered = mounts.map((m) => {
-    // the deepest folder that exists, through symlinks (/var/run -> /run), as bwrap follows them
-    let existing = m.target;
-    while (!fs.existsSync(existing)) existing = path.dirname(existing);
-    const real = fs.realpathSync(existing);
-    if (existing !== m.target && !rebuilt.includes(real)) rebuilt.push(real);
-    return { ...m, target: path.join(real, path.relative(existing, m.target)) };
-  }).sort((a, b) => depth(a.target) - depth(b.target));
+  const ordered = mounts
+    .map((m) => {
+      // the deepest folder that exists, through symlinks (/var/run -> /run), as bwrap follows them
+      let existing = m.target;
+      while (!fs.existsSync(existing)) existing = path.dirname(existing);
+      const real = fs.realpathSync(existing);
+      if (existing !== m.target && !rebuilt.includes(real)) rebuilt.push(real);
+      return { ...m, target: path.join(real, path.relative(existing, m.target)) };
+    })
+    .sort((a, b) => depth(a.target) - depth(b.target));
   rebuilt.sort((a, b) => depth(a) - depth(b));
   const args: string[] = rebuilt.includes('/') ? [] : ['--ro-bind', '/', '/'];
   for (const folder of rebuilt) {
@@ -86,7 +88,9 @@ export function rootArgs(mounts: Mount[], hidden: string[] = []): string[] {
 /** `setpriv` to the container's uid, gid and groups, with its capabilities and no_new_privs. */
 function privileges(c: ContainerProcess): string[] {
   return [
-    'setpriv', `--reuid=${c.uid}`, `--regid=${c.gid}`,
+    'setpriv',
+    `--reuid=${c.uid}`,
+    `--regid=${c.gid}`,
     c.groups.length ? `--groups=${c.groups.join(',')}` : '--clear-groups',
     ...(c.noNewPrivs ? ['--no-new-privs'] : []),
     ...(c.dropAllCapabilities ? ['--bounding-set=-all', '--inh-caps=-all'] : []),
@@ -98,12 +102,30 @@ function privileges(c: ContainerProcess): string[] {
 export function sandboxCommand(c: ContainerProcess, infoFd?: number): string[] {
   const env = Object.entries(c.env).flatMap(([k, v]) => ['--setenv', k, v]);
   return [
-    'ip', 'netns', 'exec', c.netns,
-    'bwrap', '--die-with-parent', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--hostname', c.hostname, '--as-pid-1',
-    ...rootArgs(c.mounts, c.hidden), '--ro-bind', c.hostsFile, '/etc/hosts',
-    '--chdir', c.workingDir, '--clearenv', ...env,
+    'ip',
+    'netns',
+    'exec',
+    c.netns,
+    'bwrap',
+    '--die-with-parent',
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--unshare-uts',
+    '--hostname',
+    c.hostname,
+    '--as-pid-1',
+    ...rootArgs(c.mounts, c.hidden),
+    '--ro-bind',
+    c.hostsFile,
+    '/etc/hosts',
+    '--chdir',
+    c.workingDir,
+    '--clearenv',
+    ...env,
     ...(infoFd === undefined ? [] : ['--info-fd', String(infoFd)]),
-    '--', ...privileges(c), ...c.argv,
+    '--',
+    ...privileges(c),
+    ...c.argv,
   ];
 }
 
@@ -125,7 +147,9 @@ export class RunningContainer {
     fs.closeSync(log);
     const info = child.stdio[3] as NodeJS.ReadableStream;
     let text = '';
-    info.on('data', (d: Buffer) => { text += d.toString(); });
+    info.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
     const exited = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : -1))));
     for (let i = 0; i < 100; i++) {
       const m = /"child-pid":\s*(\d+)/.exec(text);
@@ -146,7 +170,9 @@ export class RunningContainer {
     public readonly pid: number,
     private readonly exited: Promise<number>,
   ) {
-    void exited.then((code) => { this.exitCode = code; });
+    void exited.then((code) => {
+      this.exitCode = code;
+    });
   }
 
   /** The exit code once it ended, undefined while it runs. */

@@ -72,19 +72,24 @@ export function makeVolumes(sts: Manifest, p: PodObjects, podDir: string, claims
     } else if (v.persistentVolumeClaim) {
       throw new Error(`pod ${p.podName}: volume ${v.name} names a claim directly; the harness makes claims only from volumeClaimTemplates`);
     } else {
-      throw new Error(`pod ${p.podName}: the harness does not model volume ${v.name} (${Object.keys(v).filter((k) => k !== 'name').join(', ')})`);
+      throw new Error(
+        `pod ${p.podName}: the harness does not model volume ${v.name} (${Object.keys(v)
+          .filter((k) => k !== 'name')
+          .join(', ')})`,
+      );
     }
   }
   return {
-    mountsOf: (container: Manifest): Mount[] => (container.volumeMounts ?? []).map((m: Manifest) => {
-      const folder = folders[m.name];
-      if (!folder) throw new Error(`pod ${p.podName}: container ${container.name} mounts "${m.name}", which is no volume of the pod`);
-      let source = folder.path;
-      if (m.subPath) {
-        source = path.join(folder.path, m.subPath);
-        if (!fs.existsSync(source)) fs.mkdirSync(source, { recursive: true });
-      }
-      return { source, target: m.mountPath, readOnly: folder.readOnly || m.readOnly === true };
-    }),
+    mountsOf: (container: Manifest): Mount[] =>
+      (container.volumeMounts ?? []).map((m: Manifest) => {
+        const folder = folders[m.name];
+        if (!folder) throw new Error(`pod ${p.podName}: container ${container.name} mounts "${m.name}", which is no volume of the pod`);
+        let source = folder.path;
+        if (m.subPath) {
+          source = path.join(folder.path, m.subPath);
+          if (!fs.existsSync(source)) fs.mkdirSync(source, { recursive: true });
+        }
+        return { source, target: m.mountPath, readOnly: folder.readOnly || m.readOnly === true };
+      }),
   };
 }
