@@ -4,5 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
+  globalSetup: '<rootDir>/test/jest/tmp-setup.js',
+  globalTeardown: '<rootDir>/test/jest/tmp-teardown.js',
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };
