@@ -4,7 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
-  globalSetup: '<rootDir>/test/jest/tmp-setup.js',
-  globalTeardown: '<rootDir>/test/jest/tmp-teardown.js',
+  globalSetup: '<rootDir>/test/jest/tmp-setup.ts',
+  globalTeardown: '<rootDir>/test/jest/tmp-teardown.ts',
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };
