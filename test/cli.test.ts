@@ -3,28 +3,18 @@
  * what it prints, and that a user never sees a stack trace unless asking for one.
  * Run as a child process, as users run it.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { snapshotTree, tempDir } from './gitops-fixture';
+import { FIXTURE, runCli, scratchFolders } from './cli-process';
+import { snapshotTree } from './gitops-fixture';
 
-const ROOT = path.resolve(__dirname, '..');
-const FIXTURE = path.resolve(__dirname, 'gitops-fixture');
-const TS_NODE = require.resolve('ts-node/register');
-const ENV = { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), CDK8S_CHECK_UPGRADE: 'false' };
 const STACK_LINE = /^\s+at .*[\\/:]/m;
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-function workdir(): string {
-  const d = tempDir('cli-');
-  dirs.push(d);
-  return d;
-}
+const workdir = scratchFolders('cli-');
 
 /** Runs the CLI in `cwd`, as `npm run synth` does. */
 function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, ['-r', TS_NODE, path.join(ROOT, 'src/gitops/cli.ts'), ...args], { cwd, env: { ...ENV, ...env }, encoding: 'utf8' });
+  const r = runCli(args, { cwd, env });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -7,20 +7,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { shopApp, snapshotTree, tempDir } from './gitops-fixture';
+import { CLI_ARGS, FIXTURE, NODE_ENV, scratchFolders, TS_NODE } from './cli-process';
+import { shopApp, snapshotTree } from './gitops-fixture';
 
-const dirs: string[] = [];
-function workdir(): string {
-  const d = tempDir();
-  dirs.push(d);
-  return d;
-}
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+const workdir = scratchFolders();
 
-const ROOT = path.resolve(__dirname, '..');
-const FIXTURE = path.resolve(__dirname, 'gitops-fixture');
-const TS_NODE = require.resolve('ts-node/register');
-const NODE_ENV = { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), CDK8S_CHECK_UPGRADE: 'false' };
 const scratch = (parent: string) => fs.readdirSync(parent).filter((n) => n.includes('cdk8s-tiers-') || /^\.dist\.(staging|backup)-/.test(n));
 const synthOf = (outdir: string, frontReplicas?: number) => () => shopApp({ outdir, frontReplicas }).synth();
 
@@ -175,7 +166,7 @@ describe('a symlinked outdir', () => {
     fs.symlinkSync('real', path.join(dir, 'dist'));
     const app = path.join(dir, 'main.ts');
     fs.writeFileSync(app, `import { shopApp } from ${JSON.stringify(FIXTURE)};\nshopApp({ outdir: 'dist' }).synth();\n`);
-    const r = spawnSync(process.execPath, ['-r', TS_NODE, path.join(ROOT, 'src/gitops/cli.ts'), 'synth', app], { cwd: dir, env: NODE_ENV, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, CLI_ARGS('synth', app), { cwd: dir, env: NODE_ENV, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^wrote 40 files to dist\/ \(the link's target \/.*\/real\): dev 13, prod 14, staging 13$/m);
   });
@@ -231,7 +222,7 @@ describe('one synth at a time', () => {
     );
     const run = (n: number) =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ['-r', TS_NODE, path.join(ROOT, 'src/gitops/cli.ts'), 'synth', app], { env: { ...NODE_ENV, N: String(n) } });
+        const child = spawn(process.execPath, CLI_ARGS('synth', app), { env: { ...NODE_ENV, N: String(n) } });
         let stderr = '';
         child.stderr.on('data', (d) => {
           stderr += d;

@@ -10,15 +10,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CLI_ARGS, FIXTURE, NODE_ENV } from './cli-process';
 import { shopApp, snapshotTree, tempDir } from './gitops-fixture';
-
-const ROOT = path.resolve(__dirname, '..');
-const FIXTURE = path.resolve(__dirname, 'gitops-fixture');
-const TS_NODE = require.resolve('ts-node/register');
-const NODE_ENV = { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), CDK8S_CHECK_UPGRADE: 'false' };
 
 const mounts: string[] = [];
 const dirs: string[] = [];
+// (not scratchFolders: these folders need chattr -i before they can be removed)
 function workdir(): string {
   const d = tempDir('gitops-faults-');
   fs.chmodSync(d, 0o755);
@@ -62,7 +59,7 @@ function cli(outdir: string, options: { uid?: number; frontReplicas?: number } =
     app,
     `import { shopApp } from ${JSON.stringify(FIXTURE)};\nshopApp({ outdir: ${JSON.stringify(outdir)}, frontReplicas: ${options.frontReplicas ?? 3} }).synth();\n`,
   );
-  return spawnSync(process.execPath, ['-r', TS_NODE, path.join(ROOT, 'src/gitops/cli.ts'), 'synth', app], {
+  return spawnSync(process.execPath, CLI_ARGS('synth', app), {
     cwd: dir,
     env: { ...NODE_ENV, HOME: dir },
     encoding: 'utf8',

@@ -7,20 +7,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DriftCheck, GitOpsApp, IManifestCheck } from '../src/gitops';
-import { ENVIRONMENTS, shopApp, ShopAppOptions, snapshotTree, tempDir } from './gitops-fixture';
+import { CLI_ARGS, FIXTURE, NODE_ENV, scratchFolders, TS_NODE } from './cli-process';
+import { ENVIRONMENTS, shopApp, ShopAppOptions, snapshotTree } from './gitops-fixture';
 
-const dirs: string[] = [];
-function workdir(): string {
-  const d = tempDir();
-  dirs.push(d);
-  return d;
-}
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-
-const ROOT = path.resolve(__dirname, '..');
-const FIXTURE = path.resolve(__dirname, 'gitops-fixture');
-const TS_NODE = require.resolve('ts-node/register');
-const NODE_ENV = { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), CDK8S_CHECK_UPGRADE: 'false' };
+const workdir = scratchFolders();
 
 /** Writes an app file into `dir` that renders the example into `dir/dist`; FRONT_REPLICAS and WITHOUT_API change it. */
 function appFile(dir: string): string {
@@ -42,7 +32,7 @@ function appFile(dir: string): string {
 
 /** Runs src/gitops/cli.ts as the project's scripts do. */
 function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, ['-r', TS_NODE, path.join(ROOT, 'src/gitops/cli.ts'), ...args], { env: { ...NODE_ENV, ...env }, encoding: 'utf8' });
+  return spawnSync(process.execPath, CLI_ARGS(...args), { env: { ...NODE_ENV, ...env }, encoding: 'utf8' });
 }
 
 /** The modes a write gives under this process's umask (the tests run under any). */
