@@ -357,7 +357,7 @@ describe('pod hardening', () => {
     );
     expect(problemsOf({ security: { runAsGroup: 0 } })).toMatch(/security\.runAsGroup: got 0; must be a whole number from 10000/);
     expect(problemsOf({ writablePaths: ['var/cache'] })).toMatch(/writablePaths: got "var\/cache"; each writable path must be an absolute, normalised path/);
-    expect(problemsOf({ writablePaths: ['/a/b', '/a-b'] })).toMatch(/writablePaths: got "a-b"; volume name clashes/);
+    expect(problemsOf({ writablePaths: ['/a/b', '/a-b'] })).toMatch(/writablePaths: got "a-b"; the volume name is already used by writablePaths/);
   });
 
   test('rejects unpinned or malformed images', () => {

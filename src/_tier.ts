@@ -1,0 +1,312 @@
+/**
+ * The skeleton both tiers are built on: identity and labels, the hardened pod
+ * template, the pod's volumes, the Services, the NetworkPolicy, the
+ * PodDisruptionBudget and the connection methods. A tier resolves and checks
+ * its props into one {@link TierSettings} value first; the skeleton then
+ * builds from that value only. (Internal: jsii folds the members of this
+ * hidden base class into each tier.)
+ */
+import { Chart, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { checkPeer } from './_connection';
+import { ContainerBuilder } from './_container';
+import { Problems, show } from './_errors';
+import { TierNetworkPolicy } from './_network-policy';
+import { tierPdb } from './_pdb';
+import { podSecurityContext, ResolvedSecurity, spreadAndAntiAffinity } from './_pod';
+import { checkInteger, checkNamespaceAndAccount, checkPort, checkScope, checkTierName } from './_rules';
+import { resolveNodePort, tierService } from './_service';
+import { Connection, IConnectable, INetworkPeer } from './connection';
+import { EnvValue } from './env';
+import { AppGuardrails } from './guardrails/synth';
+import { ServiceType } from './service-type';
+import { TierProps } from './tier-props';
+
+/** What every tier resolves from its props before anything is built. */
+export interface TierSettings {
+  readonly name: string;
+  readonly namespace?: string;
+  /** The namespace the objects land in: the tier's, else the chart's. */
+  readonly chartNamespace?: string;
+  /** The main container (checked), and the container the pod's volumes are first mounted in. */
+  readonly main: ContainerBuilder;
+  readonly port: number;
+  readonly portName: string;
+  readonly labels: Record<string, string>;
+  readonly podSelectorLabels: Record<string, string>;
+  readonly annotations?: Record<string, string>;
+  readonly serviceAccountName?: string;
+  readonly security: ResolvedSecurity;
+  readonly timing: TierTiming;
+  readonly service: TierServiceSettings;
+  readonly volumes: PodVolumes;
+  /** Whether more than one pod runs (spreading, anti-affinity, a disruption budget). */
+  readonly several: boolean;
+}
+
+export interface TierTiming {
+  readonly minReadySeconds: number;
+  readonly revisionHistoryLimit: number;
+  readonly terminationGracePeriodSeconds: number;
+}
+
+export interface TierServiceSettings {
+  readonly serviceType: ServiceType;
+  readonly servicePort: number;
+  readonly nodePort?: number;
+}
+
+/** The name rule of a tier kind. */
+export interface TierNameRule {
+  readonly max: number;
+  readonly why: string;
+  readonly example: string;
+}
+
+/** Resolves and checks the name and namespace of a tier. */
+export function resolveName(p: Problems, self: Construct, id: string, props: TierProps, rule: TierNameRule) {
+  const given: unknown = props.name ?? id;
+  // a name that is not a string is reported as such; the objects are built with it as text
+  const name = typeof given === 'string' ? given : String(given);
+  checkTierName(p, given, rule.max, rule.why, rule.example);
+  checkNamespaceAndAccount(p, props.namespace, props.serviceAccountName, self);
+  return { name, rawName: given, namespace: props.namespace, chartNamespace: props.namespace ?? Chart.of(self).namespace };
+}
+
+/** Resolves and checks the timing props, given the tier's defaults. */
+export function resolveTiming(p: Problems, props: TierProps, defaults: { minReadySeconds: number; terminationGracePeriodSeconds: number }): TierTiming {
+  const timing = {
+    minReadySeconds: props.minReadySeconds ?? defaults.minReadySeconds,
+    revisionHistoryLimit: props.revisionHistoryLimit ?? 10,
+    terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? defaults.terminationGracePeriodSeconds,
+  };
+  checkInteger(p, 'minReadySeconds', timing.minReadySeconds, 0);
+  checkInteger(p, 'revisionHistoryLimit', timing.revisionHistoryLimit, 0);
+  checkInteger(p, 'terminationGracePeriodSeconds', timing.terminationGracePeriodSeconds, 0, Number.MAX_SAFE_INTEGER); // an int64
+  return timing;
+}
+
+/** Resolves and checks the client Service props, given the tier's default type and port. */
+export function resolveServiceSettings(p: Problems, self: Construct, props: TierProps, defaultType: ServiceType, defaultPort: number): TierServiceSettings {
+  const serviceType = props.serviceType ?? defaultType;
+  const other = defaultType === ServiceType.NODE_PORT ? 'CLUSTER_IP' : 'NODE_PORT';
+  const typeName = defaultType === ServiceType.NODE_PORT ? 'NODE_PORT' : 'CLUSTER_IP';
+  p.expect(Object.values(ServiceType).includes(serviceType), {
+    prop: 'serviceType',
+    value: serviceType,
+    rule: `must be ServiceType.${typeName} or ServiceType.${other}`,
+    fix: 'pick one of the two',
+  });
+  const servicePort = props.servicePort ?? defaultPort;
+  // (a default port is checked where it comes from)
+  if (props.servicePort !== undefined) checkPort(p, 'servicePort', servicePort);
+  return { serviceType, servicePort, nodePort: resolveNodePort(self, p, serviceType, props.nodePort) };
+}
+
+/**
+ * The volumes of a pod: pod volumes and claim templates share one set of
+ * names, and no container mounts two volumes at one path.
+ */
+export class PodVolumes {
+  /** The pod's volumes, in the order they were added. */
+  public readonly volumes: k8s.Volume[] = [];
+  private readonly owners = new Map<string, string>();
+
+  constructor(private readonly problems: Problems) {}
+
+  /**
+   * Registers the volume of `mount` (owned by `owner`; `volume` is the pod
+   * volume, none for a claim template) and mounts it in `container`; a clash
+   * is a problem of `prop`.
+   */
+  public add(owner: string, prop: string, container: ContainerBuilder, mount: k8s.VolumeMount, volume?: k8s.Volume): void {
+    const taken = this.owners.get(mount.name);
+    if (
+      !this.problems.expect(taken === undefined, {
+        prop,
+        value: mount.name,
+        rule: `the volume name is already used by ${taken} (pod volumes and claim templates share one set of names)`,
+        fix: 'give the claim another name, or choose a path whose derived volume name differs',
+      })
+    )
+      return;
+    this.owners.set(mount.name, owner);
+    if (volume) this.volumes.push(volume);
+    this.mount(prop, container, mount);
+  }
+
+  /** Mounts a registered volume in one more container. */
+  public mount(prop: string, container: ContainerBuilder, mount: k8s.VolumeMount): void {
+    if (
+      this.problems.expect(!container.mountPaths.includes(mount.mountPath), {
+        prop,
+        value: mount.mountPath,
+        rule: `container ${show(container.name)} already mounts a volume at that path`,
+        fix: 'use a different path',
+      })
+    )
+      container.addMount(mount);
+  }
+
+  /** Adds the writable emptyDirs of `writablePaths(...)`, mounted in `container`. */
+  public addWritable(prop: string, container: ContainerBuilder, w: { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] }): void {
+    w.mounts.forEach((m, i) => this.add(prop, prop, container, m, w.volumes[i]));
+  }
+}
+
+/** @internal */
+export abstract class TierBase extends Construct implements IConnectable {
+  /** Name of every object. */
+  public readonly name: string;
+  /** Namespace of every object (undefined: the chart's, or the one applied to). */
+  public readonly namespace?: string;
+  /** Container port. */
+  public readonly port: number;
+  /** Container port name. */
+  public readonly portName: string;
+  /** Port of the client Service. */
+  public readonly servicePort: number;
+  /** Type of the client Service. */
+  public readonly serviceType: ServiceType;
+  /** Fixed node port, if one was asked for. */
+  public readonly nodePort?: number;
+  /** Labels on every object. */
+  public readonly labels: { [key: string]: string };
+  /** Labels that select the pods: name and instance. */
+  public readonly podSelectorLabels: { [key: string]: string };
+  /** Seconds a new pod must be ready before it counts as available. */
+  public readonly minReadySeconds: number;
+  /** Old revisions kept for rollback. */
+  public readonly revisionHistoryLimit: number;
+  /** Seconds a pod gets to shut down after SIGTERM. */
+  public readonly terminationGracePeriodSeconds: number;
+
+  /** @internal */
+  protected readonly _problems: Problems;
+  /** @internal */
+  protected readonly _settings: TierSettings;
+  /** @internal */
+  protected readonly _containers: ContainerBuilder[];
+  private _service?: k8s.KubeService;
+  private _policy?: TierNetworkPolicy;
+  private _pdb?: k8s.KubePodDisruptionBudget;
+
+  /** @internal */
+  protected constructor(scope: Construct, id: string, kind: string, resolve: (p: Problems, self: Construct) => TierSettings) {
+    checkScope(kind, scope, id);
+    super(scope, id);
+    AppGuardrails.enable(this);
+    this._problems = new Problems(this);
+    const s = (this._settings = resolve(this._problems, this));
+    this.name = s.name;
+    this.namespace = s.namespace;
+    this.port = s.port;
+    this.portName = s.portName;
+    this.labels = s.labels;
+    this.podSelectorLabels = s.podSelectorLabels;
+    ({ serviceType: this.serviceType, servicePort: this.servicePort, nodePort: this.nodePort } = s.service);
+    ({
+      minReadySeconds: this.minReadySeconds,
+      revisionHistoryLimit: this.revisionHistoryLimit,
+      terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
+    } = s.timing);
+    this._containers = [s.main];
+  }
+
+  /** The Service clients connect to. */
+  public get service(): k8s.KubeService {
+    return this._service as k8s.KubeService;
+  }
+
+  /** The NetworkPolicy of the pods. */
+  public get networkPolicy(): k8s.KubeNetworkPolicy {
+    return (this._policy as TierNetworkPolicy).resource;
+  }
+
+  /** The PodDisruptionBudget, when more than one pod runs. */
+  public get podDisruptionBudget(): k8s.KubePodDisruptionBudget | undefined {
+    return this._pdb;
+  }
+
+  /** DNS name of the client Service: fully qualified when the namespace is known. */
+  public get host(): string {
+    const ns = this._settings.chartNamespace;
+    return ns ? `${this.name}.${ns}.svc.cluster.local` : this.name;
+  }
+
+  /** Lets `client`'s pods in on the container port, and tells the client how to connect. */
+  public acceptConnectionFrom(client: INetworkPeer): Connection {
+    if (checkPeer(this._problems, 'acceptConnectionFrom', client)) this._networkPolicy.allowIngress(client, [this.port]);
+    return { host: this.host, port: this.servicePort, podPort: this.port, env: this._clientEnv() };
+  }
+
+  /** Lets traffic out of this tier's pods to `peer` on `port` (a pod port) beyond DNS, for peers that are not tiers of this library. */
+  public allowEgressTo(peer: INetworkPeer, port: number): void {
+    if (!checkPeer(this._problems, 'allowEgressTo', peer)) return;
+    checkPort(this._problems, `allowEgressTo(${peer.node.path}) port`, port);
+    this._networkPolicy.allowEgress(peer, [port]);
+  }
+
+  /** @internal What a client gets to connect with besides host and port. */
+  protected _clientEnv(): { [suffix: string]: EnvValue } {
+    return {};
+  }
+
+  /** @internal The NetworkPolicy builder. */
+  protected get _networkPolicy(): TierNetworkPolicy {
+    return this._policy as TierNetworkPolicy;
+  }
+
+  /** @internal The hardened pod template: every container, every volume, spreading when several pods run. */
+  protected _podTemplate(annotations: Record<string, string>, matchLabelKeys?: string[]): k8s.PodTemplateSpec {
+    const s = this._settings;
+    return {
+      metadata: { labels: { ...s.labels }, annotations: { ...s.annotations, 'kubectl.kubernetes.io/default-container': s.name, ...annotations } },
+      spec: {
+        automountServiceAccountToken: false,
+        enableServiceLinks: false,
+        ...(s.serviceAccountName ? { serviceAccountName: s.serviceAccountName } : {}),
+        securityContext: podSecurityContext(s.security),
+        terminationGracePeriodSeconds: s.timing.terminationGracePeriodSeconds,
+        containers: Lazy.any({ produce: () => this._containers.map((c) => c.render()) }),
+        volumes: Lazy.any({ produce: () => [...s.volumes.volumes] }),
+        ...(s.several ? spreadAndAntiAffinity(s.podSelectorLabels, matchLabelKeys) : {}),
+      },
+    };
+  }
+
+  /** @internal A Service of the pods on the container port; the client Service unless `headlessName` is given. */
+  protected _publish(headlessName?: string): k8s.KubeService {
+    const s = this._settings;
+    const common = { namespace: s.namespace, labels: s.labels, annotations: s.annotations, selector: s.podSelectorLabels };
+    if (headlessName !== undefined) {
+      const ports = [{ name: s.portName, port: s.port, targetPort: s.portName }];
+      return tierService(this, 'headless', { ...common, name: headlessName, type: ServiceType.CLUSTER_IP, headless: true, ports });
+    }
+    const ports = [{ name: s.portName, port: s.service.servicePort, targetPort: s.portName, nodePort: s.service.nodePort }];
+    return (this._service = tierService(this, 'service', { ...common, name: s.name, type: s.service.serviceType, ports }));
+  }
+
+  /** @internal The NetworkPolicy: open on the node port for a NodePort Service, else only to what connects. */
+  protected _fence(fallbackIngress?: { from: k8s.NetworkPolicyPeer[]; ports: number[] }): void {
+    const s = this._settings;
+    const policy = new TierNetworkPolicy(this, 'network-policy', {
+      name: s.name,
+      namespace: s.namespace,
+      labels: s.labels,
+      podSelector: s.podSelectorLabels,
+      problems: this._problems,
+      ...(fallbackIngress ? { fallbackIngress } : {}),
+    });
+    this._policy = policy;
+    if (s.service.serviceType === ServiceType.NODE_PORT) policy.allowIngress(undefined, [s.port]);
+  }
+
+  /** @internal The PodDisruptionBudget, when several pods run. */
+  protected _budget(unhealthyPodEvictionPolicy: 'AlwaysAllow' | 'IfHealthyBudget'): void {
+    const s = this._settings;
+    if (!s.several) return;
+    this._pdb = tierPdb(this, 'pdb', { name: s.name, namespace: s.namespace, labels: s.labels, selector: s.podSelectorLabels, unhealthyPodEvictionPolicy });
+  }
+}
