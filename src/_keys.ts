@@ -13,6 +13,7 @@ import type { CustomEngineOptions, EngineOptions, MysqlOptions, PostgresOptions,
 import type { PortProbeOptions, ProbeOptions } from './probe';
 import type { ResourceOptions } from './resources';
 import type { RollingUpdateOptions } from './rollout';
+import type { TolerationOptions } from './scheduling';
 import type { PodSecurityOptions } from './security';
 import type { SidecarOptions } from './sidecar';
 import type { StatefulRollingUpdateOptions } from './stateful-update';
@@ -43,6 +44,10 @@ const TIER: KeyList<TierProps> = {
   resources: true,
   security: true,
   serviceAccountName: true,
+  priorityClassName: true,
+  nodeSelector: true,
+  tolerations: true,
+  imagePullSecrets: true,
 };
 
 export const WEB_TIER_PROPS = propsType<StatelessWebTierProps>(
@@ -230,4 +235,10 @@ export const ARGOCD_OPTIONS = propsType<ArgoCdOptions>(
     autoSync: true,
   },
   '{ repoURL: "https://git.example.com/shop/deploy.git" }',
+);
+
+export const TOLERATION_OPTIONS = propsType<TolerationOptions>(
+  'TolerationOptions',
+  { key: true, operator: true, value: true, effect: true, tolerationSeconds: true },
+  '{ key: "pool", value: "web", effect: TaintEffect.NO_SCHEDULE }',
 );

@@ -15,11 +15,26 @@ import { Problems, show } from './_errors';
 import { TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
 import { podSecurityContext, ResolvedSecurity, spreadAndAntiAffinity } from './_pod';
-import { checkInteger, checkNamespaceAndAccount, checkPort, checkScope, checkTierName } from './_rules';
+import { TOLERATION_OPTIONS } from './_keys';
+import { checkProps } from './_props';
+import {
+  checkInteger,
+  checkLabels,
+  checkNamespaceAndAccount,
+  checkPort,
+  checkScope,
+  checkStringList,
+  checkTierName,
+  isDns1123Subdomain,
+  isLabelKey,
+  isLabelValue,
+  listOf,
+} from './_rules';
 import { resolveNodePort, tierService } from './_service';
 import { Connection, IConnectable, INetworkPeer } from './connection';
 import { EnvValue } from './env';
 import { AppGuardrails } from './guardrails/synth';
+import { TaintEffect, TolerationOperator, TolerationOptions } from './scheduling';
 import { ServiceType } from './service-type';
 import { TierProps } from './tier-props';
 
@@ -41,6 +56,7 @@ export interface TierSettings {
   readonly timing: TierTiming;
   readonly service: TierServiceSettings;
   readonly volumes: PodVolumes;
+  readonly scheduling: PodScheduling;
   /** Whether more than one pod runs (spreading, anti-affinity, a disruption budget). */
   readonly several: boolean;
 }
@@ -55,6 +71,84 @@ export interface TierServiceSettings {
   readonly serviceType: ServiceType;
   readonly servicePort: number;
   readonly nodePort?: number;
+}
+
+/** Where the pods run and what they pull with: the same props on every tier. */
+export interface PodScheduling {
+  readonly priorityClassName?: string;
+  readonly nodeSelector: Record<string, string>;
+  readonly tolerations: TolerationOptions[];
+  readonly imagePullSecrets: string[];
+}
+
+/** Resolves and checks priorityClassName, nodeSelector, tolerations and imagePullSecrets. */
+export function resolveScheduling(p: Problems, props: TierProps): PodScheduling {
+  const { priorityClassName, nodeSelector } = props;
+  if (priorityClassName !== undefined) {
+    p.expect(isDns1123Subdomain(priorityClassName), {
+      prop: 'priorityClassName',
+      value: priorityClassName,
+      rule: 'must be a PriorityClass name (a DNS-1123 subdomain)',
+      fix: 'name a PriorityClass of your cluster, e.g. "business-critical"',
+    });
+  }
+  checkLabels(p, 'nodeSelector', nodeSelector);
+  const tolerations = listOf(p, 'tolerations', props.tolerations).filter((t, i) => checkToleration(p, `tolerations[${i}]`, t));
+  const secrets = props.imagePullSecrets === undefined || checkStringList(p, 'imagePullSecrets', props.imagePullSecrets) ? (props.imagePullSecrets ?? []) : [];
+  secrets.forEach((name, i) => {
+    p.expect(isDns1123Subdomain(name), {
+      prop: `imagePullSecrets[${i}]`,
+      value: name,
+      rule: 'must be a Secret name (a DNS-1123 subdomain)',
+      fix: 'name a kubernetes.io/dockerconfigjson Secret in the namespace, e.g. "registry-credentials"',
+    });
+  });
+  return { priorityClassName, nodeSelector: { ...nodeSelector }, tolerations: [...tolerations], imagePullSecrets: [...secrets] };
+}
+
+/** Checks one toleration against the API server's rules; returns whether it can be rendered. */
+function checkToleration(p: Problems, prop: string, t: TolerationOptions): boolean {
+  if (!p.expect(t !== null && t !== undefined, { prop, value: t, rule: 'must be TolerationOptions', fix: 'give at least { key, value }' })) return false;
+  if (!checkProps(p, prop, t, TOLERATION_OPTIONS)) return false;
+  const operator = t.operator ?? TolerationOperator.EQUAL;
+  const checks = [
+    p.expect(Object.values(TolerationOperator).includes(operator), {
+      prop: `${prop}.operator`,
+      value: t.operator,
+      rule: 'must be TolerationOperator.EQUAL or .EXISTS',
+      fix: 'pick one of the two',
+    }),
+    p.expect(t.key === undefined ? operator === TolerationOperator.EXISTS : isLabelKey(t.key), {
+      prop: `${prop}.key`,
+      value: t.key,
+      rule:
+        t.key === undefined ? 'a toleration without a key must use TolerationOperator.EXISTS (it tolerates every taint)' : 'must be a taint key (a label key)',
+      fix: 'give the taint key, e.g. "dedicated"',
+    }),
+    p.expect(t.value === undefined || (operator === TolerationOperator.EQUAL && isLabelValue(t.value)), {
+      prop: `${prop}.value`,
+      value: t.value,
+      rule: operator === TolerationOperator.EXISTS ? 'must be left out with TolerationOperator.EXISTS' : 'must be a taint value (a label value)',
+      fix: 'give the value of the taint, or leave it out',
+    }),
+    p.expect(t.effect === undefined || Object.values(TaintEffect).includes(t.effect), {
+      prop: `${prop}.effect`,
+      value: t.effect,
+      rule: 'must be a TaintEffect',
+      fix: 'use TaintEffect.NO_SCHEDULE, PREFER_NO_SCHEDULE or NO_EXECUTE, or leave it out for every effect',
+    }),
+  ];
+  if (t.tolerationSeconds !== undefined) {
+    checks.push(
+      p.expect(t.effect === TaintEffect.NO_EXECUTE, {
+        prop: `${prop}.tolerationSeconds`,
+        value: t.tolerationSeconds,
+        rule: 'applies only to TaintEffect.NO_EXECUTE (the API server rejects it with another effect)',
+        fix: 'set effect: TaintEffect.NO_EXECUTE, or remove tolerationSeconds',
+      }) && checkInteger(p, `${prop}.tolerationSeconds`, t.tolerationSeconds, 0, Number.MAX_SAFE_INTEGER),
+    );
+  }
+  return checks.every(Boolean);
 }
 
 /** The name rule of a tier kind. */
@@ -181,6 +275,14 @@ export abstract class TierBase extends Construct implements IConnectable {
   public readonly revisionHistoryLimit: number;
   /** Seconds a pod gets to shut down after SIGTERM. */
   public readonly terminationGracePeriodSeconds: number;
+  /** PriorityClass of the pods, if one was named. */
+  public readonly priorityClassName?: string;
+  /** Node labels the pods' nodes must have (empty: any node). */
+  public readonly nodeSelector: { [key: string]: string };
+  /** Taints the pods tolerate. */
+  public readonly tolerations: TolerationOptions[];
+  /** Secrets the images are pulled with. */
+  public readonly imagePullSecrets: string[];
 
   /** @internal */
   protected readonly _problems: Problems;
@@ -211,6 +313,8 @@ export abstract class TierBase extends Construct implements IConnectable {
       revisionHistoryLimit: this.revisionHistoryLimit,
       terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
     } = s.timing);
+    ({ priorityClassName: this.priorityClassName, nodeSelector: this.nodeSelector } = s.scheduling);
+    ({ tolerations: this.tolerations, imagePullSecrets: this.imagePullSecrets } = s.scheduling);
     this._containers = [s.main];
   }
 
@@ -269,6 +373,7 @@ export abstract class TierBase extends Construct implements IConnectable {
         ...(s.serviceAccountName ? { serviceAccountName: s.serviceAccountName } : {}),
         securityContext: podSecurityContext(s.security),
         terminationGracePeriodSeconds: s.timing.terminationGracePeriodSeconds,
+        ...renderScheduling(s.scheduling),
         containers: Lazy.any({ produce: () => this._containers.map((c) => c.render()) }),
         volumes: Lazy.any({ produce: () => [...s.volumes.volumes] }),
         ...(s.several ? spreadAndAntiAffinity(s.podSelectorLabels, matchLabelKeys) : {}),
@@ -309,4 +414,14 @@ export abstract class TierBase extends Construct implements IConnectable {
     if (!s.several) return;
     this._pdb = tierPdb(this, 'pdb', { name: s.name, namespace: s.namespace, labels: s.labels, selector: s.podSelectorLabels, unhealthyPodEvictionPolicy });
   }
+}
+
+/** The scheduling fields of a pod spec (only those that are set, so that other output stays as it was). */
+function renderScheduling(s: PodScheduling): Partial<k8s.PodSpec> {
+  return {
+    ...(s.priorityClassName !== undefined ? { priorityClassName: s.priorityClassName } : {}),
+    ...(Object.keys(s.nodeSelector).length ? { nodeSelector: { ...s.nodeSelector } } : {}),
+    ...(s.tolerations.length ? { tolerations: s.tolerations.map((t) => ({ ...t })) } : {}),
+    ...(s.imagePullSecrets.length ? { imagePullSecrets: s.imagePullSecrets.map((name) => ({ name })) } : {}),
+  };
 }

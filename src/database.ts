@@ -9,7 +9,7 @@ import { LABEL_MANAGED_BY, MANAGED_BY, objectMeta, resolveIdentity, selectorLabe
 import { resolveResources, resolveSecurity, writablePaths } from './_pod';
 import { quantityValue } from './_quantity';
 import { checkChoice, checkInteger, checkMap, checkStringList, isAbsolutePath, listOf, isDns1123Label, isDns1123Subdomain, isString } from './_rules';
-import { PodVolumes, resolveName, resolveServiceSettings, resolveTiming, TierBase, TierSettings } from './_tier';
+import { PodVolumes, resolveName, resolveScheduling, resolveServiceSettings, resolveTiming, TierBase, TierSettings } from './_tier';
 import { IConnectable } from './connection';
 import { DatabaseEngine } from './engines';
 import { EnvValue } from './env';
@@ -248,6 +248,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
     ...storage,
     retention: resolveRetention(p, props),
     ...{ annotations: props.annotations, serviceAccountName: props.serviceAccountName, security: resolveSecurity(p, props.security, true) },
+    scheduling: resolveScheduling(p, props),
     service: resolveServiceSettings(p, self, props, ServiceType.CLUSTER_IP, b.port),
   };
 }

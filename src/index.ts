@@ -17,3 +17,4 @@ export * from './stateful-update';
 export * from './volume-claim';
 export * from './tier-props';
 export * from './web-tier';
+export * from './scheduling';

@@ -2,6 +2,7 @@ import { EnvValue } from './env';
 import { Probe } from './probe';
 import { ResourceOptions } from './resources';
 import { PodSecurityOptions } from './security';
+import { TolerationOptions } from './scheduling';
 import { ServiceType } from './service-type';
 
 /**
@@ -69,4 +70,29 @@ export interface TierProps {
   readonly security?: PodSecurityOptions;
   /** A ServiceAccount of yours (in the same chart). The token is never mounted. @default - the namespace's default ServiceAccount */
   readonly serviceAccountName?: string;
+
+  /**
+   * PriorityClass of the pods (one your cluster defines), so that the scheduler preempts less important pods first.
+   * @default - none: the cluster's default priority
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
+   */
+  readonly priorityClassName?: string;
+  /**
+   * Node labels the pods' nodes must have (a node pool).
+   * @default - any node
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodeselector
+   */
+  readonly nodeSelector?: { [key: string]: string };
+  /**
+   * Taints the pods tolerate (a dedicated node pool).
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
+   */
+  readonly tolerations?: TolerationOptions[];
+  /**
+   * Secrets (of type kubernetes.io/dockerconfigjson, in the same namespace) used to pull the images of every container.
+   * @default - none: the node's and the ServiceAccount's credentials
+   * @see https://kubernetes.io/docs/concepts/containers/images/#specifying-imagepullsecrets-on-a-pod
+   */
+  readonly imagePullSecrets?: string[];
 }

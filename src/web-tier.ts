@@ -9,7 +9,7 @@ import { checkConnectTarget, envPrefixFor } from './_connection';
 import { checkProps, constructProps } from './_props';
 import { resolveResources, resolveSecurity, writablePaths } from './_pod';
 import { checkChoice, checkInteger, checkRenderableKey, checkUnique, isAbsolutePath, isObject, isPortName, listOf } from './_rules';
-import { PodVolumes, resolveName, resolveServiceSettings, resolveTiming, TierBase, TierSettings } from './_tier';
+import { PodVolumes, resolveName, resolveScheduling, resolveServiceSettings, resolveTiming, TierBase, TierSettings } from './_tier';
 import { AutoscalingOptions } from './autoscaling';
 import { Connection, ConnectOptions, IConnectable } from './connection';
 import { EnvValue } from './env';
@@ -308,6 +308,7 @@ function resolveWebTier(p: Problems, self: Construct, id: string, given: Statele
   return {
     ...{ name, namespace, chartNamespace, main, port, portName, labels, podSelectorLabels: selectorLabels(identity), expressions },
     ...{ annotations: props.annotations, serviceAccountName: props.serviceAccountName, security: resolveSecurity(p, props.security, false) },
+    scheduling: resolveScheduling(p, props),
     ...{ timing, service, volumes, rollout, progressDeadlineSeconds, sharedPath, sidecars: listOf(p, 'sidecars', props.sidecars) },
     ...scale,
     ...config,
