@@ -23,6 +23,8 @@ export interface ContainerInput {
   readonly startup?: Probe;
   readonly resources: k8s.ResourceRequirements;
   readonly volumeMounts: k8s.VolumeMount[];
+  /** Seconds the container waits in a preStop hook before it gets SIGTERM. @default 0 - no hook */
+  readonly preStopDelaySeconds?: number;
   /**
    * Prop names for messages about the image, port and port name when the user
    * gave them elsewhere (e.g. `engine.image`). @default - `<prefix>image`, `<prefix>port`, `<prefix>portName`
@@ -199,6 +201,7 @@ export class ContainerBuilder {
       ...(i.readiness ? { readinessProbe: probe(i.readiness) } : {}),
       ...(i.liveness ? { livenessProbe: probe(i.liveness) } : {}),
       ...(i.startup ? { startupProbe: probe(i.startup) } : {}),
+      ...(i.preStopDelaySeconds ? { lifecycle: { preStop: { exec: { command: ['sleep', String(i.preStopDelaySeconds)] } } } } : {}),
       terminationMessagePolicy: 'FallbackToLogsOnError',
       volumeMounts: [...this.mounts],
     };

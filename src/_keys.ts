@@ -58,6 +58,7 @@ export const WEB_TIER_PROPS = propsType<StatelessWebTierProps>(
     replicas: true,
     rollout: true,
     progressDeadlineSeconds: true,
+    preStopDelaySeconds: true,
     selectorExpressions: true,
     port: true,
     portName: true,

@@ -43,6 +43,16 @@ export interface StatelessWebTierProps extends TierProps {
   /** Seconds after which a stuck rollout is reported as failed. @default 600 */
   readonly progressDeadlineSeconds?: number;
   /**
+   * Seconds the main container waits (`sleep` in a preStop hook) before it gets SIGTERM, so that
+   * Services and ingress controllers stop sending it requests first: a pod is removed from the
+   * endpoints at the same time as it is told to stop, and without the delay a rolling update drops
+   * the requests that still arrive. Must be less than `terminationGracePeriodSeconds`. The image
+   * needs a `sleep` binary (most do; a distroless image does not: set 0 there). 0 turns the hook off.
+   * @default 5
+   * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/
+   */
+  readonly preStopDelaySeconds?: number;
+  /**
    * Set-based requirements added to the selector; the pod labels (with `labels`) must satisfy them.
    * @default - none: the selector is name and instance
    * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#resources-that-support-set-based-requirements
@@ -88,6 +98,7 @@ interface WebTierSettings extends TierSettings {
   readonly expressions: LabelExpression[];
   readonly rollout: Rollout;
   readonly progressDeadlineSeconds: number;
+  readonly preStopDelaySeconds: number;
   readonly configFiles?: { [fileName: string]: string };
   readonly configMountPath: string;
   readonly configChecksum?: string;
@@ -108,6 +119,8 @@ export class StatelessWebTier extends TierBase implements IConnectable {
   public readonly rollout: Rollout;
   /** Seconds after which a stuck rollout is reported as failed. */
   public readonly progressDeadlineSeconds: number;
+  /** Seconds the main container waits in its preStop hook before SIGTERM (0: no hook). */
+  public readonly preStopDelaySeconds: number;
   /** Where the config files appear (when there are any). */
   public readonly configMountPath: string;
   /** Path shared by all containers when there are sidecars. */
@@ -123,7 +136,12 @@ export class StatelessWebTier extends TierBase implements IConnectable {
   constructor(scope: Construct, id: string, props: StatelessWebTierProps) {
     let s!: WebTierSettings;
     super(scope, id, 'StatelessWebTier', (p, self) => (s = resolveWebTier(p, self, id, props)));
-    ({ replicas: this.replicas, rollout: this.rollout, progressDeadlineSeconds: this.progressDeadlineSeconds } = s);
+    ({
+      replicas: this.replicas,
+      rollout: this.rollout,
+      progressDeadlineSeconds: this.progressDeadlineSeconds,
+      preStopDelaySeconds: this.preStopDelaySeconds,
+    } = s);
     ({ configMountPath: this.configMountPath, sharedPath: this.sharedPath } = s);
 
     this.configMap = this.buildConfigMap(s);
@@ -268,6 +286,7 @@ function resolveWebTier(p: Problems, self: Construct, id: string, given: Statele
   const { name, namespace, chartNamespace } = resolveName(p, self, id, props, NAME_RULE);
   const port = props.port ?? 8080;
   const portName = props.portName ?? 'http';
+  const preStopDelaySeconds = props.preStopDelaySeconds ?? 5;
   const main = new ContainerBuilder(p, '', {
     name,
     image: props.image,
@@ -282,6 +301,7 @@ function resolveWebTier(p: Problems, self: Construct, id: string, given: Statele
     resources: resolveResources(p, 'resources', props.resources, WEB_RESOURCES),
     volumeMounts: [],
     nameChecked: true, // the tier name, checked by the stricter rule
+    preStopDelaySeconds,
   });
   const identity = resolveIdentity(p, name, props, 'web', main.imageTag);
   const labels = tierLabels(identity, props.labels);
@@ -299,6 +319,7 @@ function resolveWebTier(p: Problems, self: Construct, id: string, given: Statele
       fix: 'raise progressDeadlineSeconds or lower minReadySeconds',
     });
   }
+  checkPreStop(p, preStopDelaySeconds, timing.terminationGracePeriodSeconds);
   const service = resolveServiceSettings(p, self, props, ServiceType.NODE_PORT, 80);
   const volumes = new PodVolumes(p);
   volumes.addWritable('writablePaths', main, writablePaths(p, 'writablePaths', undefined, props.writablePaths));
@@ -309,7 +330,7 @@ function resolveWebTier(p: Problems, self: Construct, id: string, given: Statele
     ...{ name, namespace, chartNamespace, main, port, portName, labels, podSelectorLabels: selectorLabels(identity), expressions },
     ...{ annotations: props.annotations, serviceAccountName: props.serviceAccountName, security: resolveSecurity(p, props.security, false) },
     scheduling: resolveScheduling(p, props),
-    ...{ timing, service, volumes, rollout, progressDeadlineSeconds, sharedPath, sidecars: listOf(p, 'sidecars', props.sidecars) },
+    ...{ timing, service, volumes, rollout, progressDeadlineSeconds, preStopDelaySeconds, sharedPath, sidecars: listOf(p, 'sidecars', props.sidecars) },
     ...scale,
     ...config,
   };
@@ -333,6 +354,17 @@ function resolveScale(p: Problems, props: StatelessWebTierProps) {
   const minReplicas = autoscaling?.minReplicas ?? 2;
   if (autoscaling) checkAutoscaling(p, autoscaling, minReplicas);
   return { replicas, autoscaling, minReplicas, several: props.autoscaling !== undefined || (replicas ?? 0) > 1 };
+}
+
+/** The preStop delay: a whole number of seconds, and less than the grace period (which counts the hook's time too). */
+function checkPreStop(p: Problems, delay: number, grace: number): void {
+  if (!checkInteger(p, 'preStopDelaySeconds', delay, 0, 3600) || delay === 0 || !Number.isSafeInteger(grace)) return;
+  p.expect(grace > delay, {
+    prop: 'terminationGracePeriodSeconds',
+    value: grace,
+    rule: `must be greater than preStopDelaySeconds (${delay}): the grace period counts the preStop hook too, and the server would be killed before it could finish its requests`,
+    fix: `raise terminationGracePeriodSeconds above ${delay}, or lower preStopDelaySeconds (0 turns the hook off)`,
+  });
 }
 
 function resolveRollout(p: Problems, props: StatelessWebTierProps): Rollout {

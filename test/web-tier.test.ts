@@ -749,3 +749,31 @@ test('two synths of the same input are byte-identical', () => {
   expect(first.length).toBeGreaterThan(1000);
   expect(yamlOf()).toBe(first);
 });
+
+describe('preStop delay', () => {
+  test('defaults to a 5 second sleep before SIGTERM, within the 30 second grace period', () => {
+    const { tier, objects } = render();
+    expect(mainContainer(deployment(objects)).lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+    expect(tier.preStopDelaySeconds).toBe(5);
+    expect(podSpec(objects).terminationGracePeriodSeconds).toBe(30);
+  });
+
+  test('can configure the delay, or turn the hook off with 0; sidecars get none', () => {
+    const longer = render({ preStopDelaySeconds: 15, terminationGracePeriodSeconds: 45 });
+    expect(mainContainer(deployment(longer.objects)).lifecycle.preStop.exec.command).toEqual(['sleep', '15']);
+    const off = render({
+      preStopDelaySeconds: 0,
+      sidecars: [{ name: 'exporter', image: 'registry.example.com/exporter:1.0', port: 9113, readiness: Probe.httpGet('/metrics') }],
+    });
+    expect(podSpec(off.objects).containers.map((c: Manifest) => c.lifecycle)).toEqual([undefined, undefined]);
+    expect(off.tier.preStopDelaySeconds).toBe(0);
+  });
+
+  test('rejects a delay that is not a whole number, or a grace period that does not exceed it (with the message)', () => {
+    expect(problemsOf({ preStopDelaySeconds: 2.5 })).toMatch(/preStopDelaySeconds: got 2\.5; must be a whole number from 0 to 3600/);
+    expect(problemsOf({ terminationGracePeriodSeconds: 5 })).toMatch(
+      /terminationGracePeriodSeconds: got 5; must be greater than preStopDelaySeconds \(5\): the grace period counts the preStop hook too.*Fix: raise terminationGracePeriodSeconds above 5, or lower preStopDelaySeconds/,
+    );
+    expect(problemsOf({ terminationGracePeriodSeconds: 0 })).toMatch(/terminationGracePeriodSeconds: got 0; must be greater than preStopDelaySeconds \(5\)/);
+  });
+});
