@@ -126,6 +126,7 @@ export const SIDECAR_OPTIONS = propsType<SidecarOptions>(
     startup: true,
     resources: true,
     writablePaths: true,
+    publish: true,
   },
   '{ name, image, readiness, liveness } or { name, image, port }',
 );

@@ -30,7 +30,7 @@ import {
   isLabelValue,
   listOf,
 } from './_rules';
-import { resolveNodePort, tierService } from './_service';
+import { resolveNodePort, tierService, TierServicePort } from './_service';
 import { Connection, IConnectable, INetworkPeer } from './connection';
 import { EnvValue } from './env';
 import { AppGuardrails } from './guardrails/synth';
@@ -291,6 +291,9 @@ export abstract class TierBase extends Construct implements IConnectable {
   /** @internal */
   protected readonly _containers: ContainerBuilder[];
   private _service?: k8s.KubeService;
+  /** The client Service's ports and the pod ports clients may reach (both grow with published sidecar ports). */
+  private readonly _servicePorts: TierServicePort[] = [];
+  private readonly _servedPorts: number[] = [];
   private _policy?: TierNetworkPolicy;
   private _pdb?: k8s.KubePodDisruptionBudget;
 
@@ -316,6 +319,8 @@ export abstract class TierBase extends Construct implements IConnectable {
     ({ priorityClassName: this.priorityClassName, nodeSelector: this.nodeSelector } = s.scheduling);
     ({ tolerations: this.tolerations, imagePullSecrets: this.imagePullSecrets } = s.scheduling);
     this._containers = [s.main];
+    this._servicePorts.push({ name: s.portName, port: s.service.servicePort, targetPort: s.portName, nodePort: s.service.nodePort });
+    this._servedPorts.push(s.port);
   }
 
   /** The Service clients connect to. */
@@ -341,7 +346,7 @@ export abstract class TierBase extends Construct implements IConnectable {
 
   /** Lets `client`'s pods in on the container port, and tells the client how to connect. */
   public acceptConnectionFrom(client: INetworkPeer): Connection {
-    if (checkPeer(this._problems, 'acceptConnectionFrom', client)) this._networkPolicy.allowIngress(client, [this.port]);
+    if (checkPeer(this._problems, 'acceptConnectionFrom', client)) this._networkPolicy.allowIngress(client, this._servedPorts);
     return { host: this.host, port: this.servicePort, podPort: this.port, env: this._clientEnv() };
   }
 
@@ -389,12 +394,14 @@ export abstract class TierBase extends Construct implements IConnectable {
       const ports = [{ name: s.portName, port: s.port, targetPort: s.portName }];
       return tierService(this, 'headless', { ...common, name: headlessName, type: ServiceType.CLUSTER_IP, headless: true, ports });
     }
-    const ports = [{ name: s.portName, port: s.service.servicePort, targetPort: s.portName, nodePort: s.service.nodePort }];
-    return (this._service = tierService(this, 'service', { ...common, name: s.name, type: s.service.serviceType, ports }));
+    return (this._service = tierService(this, 'service', { ...common, name: s.name, type: s.service.serviceType, ports: this._servicePorts }));
   }
 
-  /** @internal The NetworkPolicy: open on the node port for a NodePort Service, else only to what connects. */
-  protected _fence(fallbackIngress?: { from: k8s.NetworkPolicyPeer[]; ports: number[] }): void {
+  /**
+   * @internal The NetworkPolicy: the served ports open to every source for a NodePort Service, else only to what
+   * connects (or to `fallbackFrom` until something does).
+   */
+  protected _fence(fallbackFrom?: k8s.NetworkPolicyPeer[]): void {
     const s = this._settings;
     const policy = new TierNetworkPolicy(this, 'network-policy', {
       name: s.name,
@@ -402,10 +409,29 @@ export abstract class TierBase extends Construct implements IConnectable {
       labels: s.labels,
       podSelector: s.podSelectorLabels,
       problems: this._problems,
-      ...(fallbackIngress ? { fallbackIngress } : {}),
+      ...(fallbackFrom ? { fallbackIngress: { from: fallbackFrom, ports: this._servedPorts } } : {}),
     });
     this._policy = policy;
-    if (s.service.serviceType === ServiceType.NODE_PORT) policy.allowIngress(undefined, [s.port]);
+    if (s.service.serviceType === ServiceType.NODE_PORT) policy.allowIngress(undefined, this._servedPorts);
+  }
+
+  /**
+   * @internal Publishes one more container port on the client Service (under the container port's name) and opens it
+   * to whoever may reach the main port; a port number the Service already has is a problem of `prop`.
+   */
+  protected _publishPort(prop: string, name: string, port: number): void {
+    const clash = this._servicePorts.find((sp) => sp.port === port);
+    if (
+      !this._problems.expect(clash === undefined, {
+        prop,
+        value: port,
+        rule: `the Service already has port ${port} (${show(clash?.name)}), and a Service port number can be used once`,
+        fix: 'give the sidecar another port, or change servicePort',
+      })
+    )
+      return;
+    this._servicePorts.push({ name, port, targetPort: name });
+    this._servedPorts.push(port);
   }
 
   /** @internal The PodDisruptionBudget, when several pods run. */

@@ -35,4 +35,12 @@ export interface SidecarOptions {
   readonly resources?: ResourceOptions;
   /** Writable paths besides `/tmp` (emptyDir volumes). @default - none */
   readonly writablePaths?: string[];
+  /**
+   * Publishes the sidecar's port on the tier's Service (under its port name) and opens it in the
+   * NetworkPolicy to whoever may reach the main port: every source for a NodePort tier (the cluster
+   * then gives it a node port too), the tier's clients otherwise. The port number must not be one
+   * the Service has already.
+   * @default false - the port is reachable only inside the pod (localhost)
+   */
+  readonly publish?: boolean;
 }

@@ -149,7 +149,7 @@ export class StatelessWebTier extends TierBase implements IConnectable {
     this.node.defaultChild = this.deployment;
     this._publish();
     // an internal tier that nobody connects to accepts its own namespace; once connected, only its clients
-    this._fence({ from: [{ podSelector: {} }], ports: [this.port] });
+    this._fence([{ podSelector: {} }]);
     this._budget('AlwaysAllow');
     this.autoscaler = this.buildAutoscaler(s);
     s.sidecars.forEach((sidecar, i) => this.addSidecarAt(sidecar, `sidecars[${i}].`));
@@ -240,6 +240,14 @@ export class StatelessWebTier extends TierBase implements IConnectable {
     volumes.addWritable(`${prop}writablePaths`, sidecar, writable);
     sidecar.addMount({ name: SHARED_VOLUME, mountPath: this.sharedPath });
     this._containers.push(sidecar);
+    if (options.publish === undefined || options.publish === false) return;
+    const published = p.expect(options.publish === true && options.port !== undefined, {
+      prop: `${prop}publish`,
+      value: options.publish,
+      rule: options.publish === true ? 'needs the port of the sidecar to publish' : 'must be true or false',
+      fix: options.publish === true ? 'give the sidecar a port, or remove publish' : 'write publish: true',
+    });
+    if (published && sidecar.port !== undefined && sidecar.portName !== undefined) this._publishPort(`${prop}port`, sidecar.portName, sidecar.port);
   }
 
   private buildConfigMap(s: WebTierSettings): k8s.KubeConfigMap | undefined {

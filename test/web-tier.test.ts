@@ -777,3 +777,46 @@ describe('preStop delay', () => {
     expect(problemsOf({ terminationGracePeriodSeconds: 0 })).toMatch(/terminationGracePeriodSeconds: got 0; must be greater than preStopDelaySeconds \(5\)/);
   });
 });
+
+describe('published sidecar ports', () => {
+  const exporter = { name: 'exporter', image: 'registry.example.com/nginx-exporter:1.1.0', port: 9113, readiness: Probe.httpGet('/metrics') };
+  const ingressPorts = (o: Manifest[]) => find(o, 'NetworkPolicy', 'web').spec.ingress.map((r: Manifest) => r.ports.map((p: Manifest) => p.port));
+
+  test('defaults: a sidecar port stays inside the pod (not on the Service, not in the NetworkPolicy)', () => {
+    const { objects } = render({ sidecars: [exporter] });
+    expect(find(objects, 'Service', 'web').spec.ports.map((p: Manifest) => p.name)).toEqual(['http']);
+    expect(ingressPorts(objects)).toEqual([[8080]]);
+  });
+
+  test('can publish a sidecar port on the Service and open it where the main port is open', () => {
+    const { objects } = render({ sidecars: [{ ...exporter, publish: true }] });
+    expect(find(objects, 'Service', 'web').spec.ports).toEqual([
+      { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' },
+      { name: 'exporter', port: 9113, targetPort: 'exporter', protocol: 'TCP' },
+    ]);
+    expect(ingressPorts(objects)).toEqual([[8080, 9113]]);
+    // an internal tier: its clients reach the published port too (also when the sidecar comes after the connection)
+    const c = chart();
+    const api = new StatelessWebTier(c, 'api', { image: IMAGE, serviceType: ServiceType.CLUSTER_IP });
+    const front = new StatelessWebTier(c, 'front', { image: IMAGE });
+    front.connectTo(api);
+    api.addSidecar({ ...exporter, publish: true });
+    const rules = find(synth(c), 'NetworkPolicy', 'api').spec.ingress;
+    expect(rules).toHaveLength(1);
+    expect(rules[0].from[0].podSelector.matchLabels['app.kubernetes.io/name']).toBe('front');
+    expect(rules[0].ports.map((p: Manifest) => p.port)).toEqual([8080, 9113]);
+  });
+
+  test('rejects publishing a sidecar without a port, or on a port the Service has (with the message)', () => {
+    expect(
+      problemsOf({
+        sidecars: [
+          { name: 'agent', image: 'registry.example.com/agent:1.0', readiness: Probe.exec(['true']), liveness: Probe.exec(['true', 'x']), publish: true },
+        ],
+      }),
+    ).toMatch(/sidecars\[0\]\.publish: got true; needs the port of the sidecar to publish\. Fix: give the sidecar a port, or remove publish/);
+    expect(problemsOf({ sidecars: [{ ...exporter, port: 80, publish: true }] })).toMatch(
+      /sidecars\[0\]\.port: got 80; the Service already has port 80 \("http"\), and a Service port number can be used once\. Fix: give the sidecar another port, or change servicePort/,
+    );
+  });
+});
