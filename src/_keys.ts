@@ -18,7 +18,7 @@ import type { PodSecurityOptions } from './security';
 import type { SidecarOptions } from './sidecar';
 import type { StatefulRollingUpdateOptions } from './stateful-update';
 import type { TierProps } from './tier-props';
-import type { ClaimRetentionPolicy, VolumeClaimOptions } from './volume-claim';
+import type { ClaimRetentionPolicy, ReadOnlyVolumeOptions, VolumeClaimOptions } from './volume-claim';
 import type { StatelessWebTierProps } from './web-tier';
 
 const TIER: KeyList<TierProps> = {
@@ -48,6 +48,7 @@ const TIER: KeyList<TierProps> = {
   nodeSelector: true,
   tolerations: true,
   imagePullSecrets: true,
+  readOnlyVolumes: true,
 };
 
 export const WEB_TIER_PROPS = propsType<StatelessWebTierProps>(
@@ -243,4 +244,10 @@ export const TOLERATION_OPTIONS = propsType<TolerationOptions>(
   'TolerationOptions',
   { key: true, operator: true, value: true, effect: true, tolerationSeconds: true },
   '{ key: "pool", value: "web", effect: TaintEffect.NO_SCHEDULE }',
+);
+
+export const READ_ONLY_VOLUME_OPTIONS = propsType<ReadOnlyVolumeOptions>(
+  'ReadOnlyVolumeOptions',
+  { name: true, mountPath: true, secretName: true, configMapName: true },
+  '{ name: "tls", mountPath: "/etc/tls", secretName: "shop-tls" }',
 );

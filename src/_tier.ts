@@ -15,7 +15,7 @@ import { Problems, show } from './_errors';
 import { TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
 import { podSecurityContext, ResolvedSecurity, spreadAndAntiAffinity } from './_pod';
-import { TOLERATION_OPTIONS } from './_keys';
+import { READ_ONLY_VOLUME_OPTIONS, TOLERATION_OPTIONS } from './_keys';
 import { checkProps } from './_props';
 import {
   checkInteger,
@@ -25,6 +25,8 @@ import {
   checkScope,
   checkStringList,
   checkTierName,
+  isAbsolutePath,
+  isDns1123Label,
   isDns1123Subdomain,
   isLabelKey,
   isLabelValue,
@@ -37,6 +39,7 @@ import { AppGuardrails } from './guardrails/synth';
 import { TaintEffect, TolerationOperator, TolerationOptions } from './scheduling';
 import { ServiceType } from './service-type';
 import { TierProps } from './tier-props';
+import { ReadOnlyVolumeOptions } from './volume-claim';
 
 /** What every tier resolves from its props before anything is built. */
 export interface TierSettings {
@@ -241,6 +244,41 @@ export class PodVolumes {
       })
     )
       container.addMount(mount);
+  }
+
+  /** Adds the Secrets and ConfigMaps of `readOnlyVolumes`, mounted read-only in `container`. */
+  public addReadOnly(container: ContainerBuilder, given: readonly ReadOnlyVolumeOptions[] | undefined): void {
+    const p = this.problems;
+    listOf(p, 'readOnlyVolumes', given).forEach((v, i) => {
+      const prop = `readOnlyVolumes[${i}]`;
+      if (!p.expect(v !== null && v !== undefined, { prop, value: v, rule: 'must be ReadOnlyVolumeOptions', fix: 'give { name, mountPath, secretName }' }))
+        return;
+      if (!checkProps(p, prop, v, READ_ONLY_VOLUME_OPTIONS)) return;
+      const ok = [
+        p.expect(isDns1123Label(v.name), { prop: `${prop}.name`, value: v.name, rule: 'a volume name must be a DNS-1123 label', fix: 'use a name like "tls"' }),
+        p.expect(isAbsolutePath(v.mountPath), {
+          prop: `${prop}.mountPath`,
+          value: v.mountPath,
+          rule: 'must be an absolute path',
+          fix: 'use a path like "/etc/tls"',
+        }),
+        p.expect((v.secretName === undefined) !== (v.configMapName === undefined), {
+          prop,
+          value: { secretName: v.secretName, configMapName: v.configMapName },
+          rule: 'needs exactly one of secretName and configMapName',
+          fix: 'name the Secret or the ConfigMap to mount (one volume each)',
+        }),
+        p.expect(isDns1123Subdomain(v.secretName ?? v.configMapName), {
+          prop: `${prop}.${v.secretName !== undefined ? 'secretName' : 'configMapName'}`,
+          value: v.secretName ?? v.configMapName,
+          rule: 'must be a Secret or ConfigMap name (a DNS-1123 subdomain)',
+          fix: 'name an object in the tier\'s namespace, e.g. "shop-tls"',
+        }),
+      ].every(Boolean);
+      if (!ok) return;
+      const source = v.secretName !== undefined ? { secret: { secretName: v.secretName } } : { configMap: { name: v.configMapName as string } };
+      this.add(prop, prop, container, { name: v.name, mountPath: v.mountPath, readOnly: true }, { name: v.name, ...source });
+    });
   }
 
   /** Adds the writable emptyDirs of `writablePaths(...)`, mounted in `container`. */

@@ -241,6 +241,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const podSelectorLabels = selectorLabels(identity);
   const volumes = new PodVolumes(p);
   const storage = resolveStorage(p, props, main, volumes, b, podSelectorLabels);
+  volumes.addReadOnly(main, props.readOnlyVolumes);
   return {
     ...{ name, namespace, chartNamespace, main, port: b.port, portName: b.portName, labels: tierLabels(identity, props.labels), podSelectorLabels },
     ...{ engine, secretName: props.secretName, clientEnv: b.clientEnv, headlessServiceName: `${name}-headless`, timing, volumes },

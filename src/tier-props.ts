@@ -3,6 +3,7 @@ import { Probe } from './probe';
 import { ResourceOptions } from './resources';
 import { PodSecurityOptions } from './security';
 import { TolerationOptions } from './scheduling';
+import { ReadOnlyVolumeOptions } from './volume-claim';
 import { ServiceType } from './service-type';
 
 /**
@@ -95,4 +96,10 @@ export interface TierProps {
    * @see https://kubernetes.io/docs/concepts/containers/images/#specifying-imagepullsecrets-on-a-pod
    */
   readonly imagePullSecrets?: string[];
+  /**
+   * Secrets and ConfigMaps of yours mounted read-only in the main container (certificates, keys, settings).
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/storage/volumes/#secret
+   */
+  readonly readOnlyVolumes?: ReadOnlyVolumeOptions[];
 }

@@ -332,6 +332,7 @@ function resolveWebTier(p: Problems, self: Construct, id: string, given: Statele
   const volumes = new PodVolumes(p);
   volumes.addWritable('writablePaths', main, writablePaths(p, 'writablePaths', undefined, props.writablePaths));
   const config = resolveConfig(p, props, main, volumes, name);
+  volumes.addReadOnly(main, props.readOnlyVolumes);
   const sharedPath = props.sharedPath ?? '/shared';
   p.expect(isAbsolutePath(sharedPath), { prop: 'sharedPath', value: sharedPath, rule: 'must be an absolute path', fix: 'use a path like "/shared"' });
   return {

@@ -2,7 +2,7 @@
  * Settings of the tier skeleton: each is tested on both tiers (one table), so
  * that a setting added to the skeleton and not reaching one tier fails here.
  */
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { StatefulDatabase, StatelessWebTier, TaintEffect, TierProps, TolerationOperator } from '../src';
 import { database } from './database-fixture';
 import { appProblems, chart, find, Manifest, synth } from './util';
@@ -22,8 +22,9 @@ const TIERS: Case[] = [
   { kind: 'StatefulDatabase', build: (c, props) => database(c, props), workload: 'StatefulSet' },
 ];
 
-function render(t: Case, props: TierProps = {}): { tier: StatelessWebTier | StatefulDatabase; pod: Manifest } {
+function render(t: Case, props: TierProps = {}, before?: (c: Chart) => void): { tier: StatelessWebTier | StatefulDatabase; pod: Manifest } {
   const c = chart();
+  before?.(c);
   const tier = t.build(c, props);
   return { tier, pod: find(synth(c), t.workload, tier.name).spec.template.spec };
 }
@@ -92,14 +93,70 @@ describe.each(TIERS)('$kind', (t) => {
   });
 });
 
+describe.each(TIERS)('$kind read-only volumes', (t) => {
+  const main = (pod: Manifest) => pod.containers[0];
+
+  test('defaults: no Secret or ConfigMap volume', () => {
+    const { pod } = render(t);
+    expect(pod.volumes.filter((v: Manifest) => v.secret || v.configMap)).toEqual([]);
+  });
+
+  test('can mount a Secret and a ConfigMap read-only in the main container', () => {
+    const { pod } = render(
+      t,
+      {
+        readOnlyVolumes: [
+          { name: 'tls', mountPath: '/etc/tls', secretName: 'shop-tls' },
+          { name: 'settings', mountPath: '/etc/settings', configMapName: 'shop-settings' },
+        ],
+      },
+      (c) => new ApiObject(c, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shop-settings' }, data: { a: 'b' } }),
+    );
+    expect(pod.volumes).toEqual(
+      expect.arrayContaining([
+        { name: 'tls', secret: { secretName: 'shop-tls' } },
+        { name: 'settings', configMap: { name: 'shop-settings' } },
+      ]),
+    );
+    expect(main(pod).volumeMounts).toEqual(
+      expect.arrayContaining([
+        { name: 'tls', mountPath: '/etc/tls', readOnly: true },
+        { name: 'settings', mountPath: '/etc/settings', readOnly: true },
+      ]),
+    );
+  });
+
+  test('rejects a bad name or path, both or neither source, and a clash (with the message)', () => {
+    const m = problems(t, {
+      readOnlyVolumes: [
+        { name: 'TLS', mountPath: 'etc/tls', secretName: 'shop-tls' },
+        { name: 'both', mountPath: '/both', secretName: 'a', configMapName: 'b' },
+        { name: 'tmp', mountPath: '/etc/x', secretName: 'x' },
+      ],
+    });
+    expect(m).toMatch(/readOnlyVolumes\[0\]\.name: got "TLS"; a volume name must be a DNS-1123 label/);
+    expect(m).toMatch(/readOnlyVolumes\[0\]\.mountPath: got "etc\/tls"; must be an absolute path/);
+    expect(m).toMatch(/readOnlyVolumes\[1\]: got .*; needs exactly one of secretName and configMapName/);
+    expect(m).toMatch(/readOnlyVolumes\[2\]: got "tmp"; the volume name is already used by writablePaths/);
+  });
+});
+
 test('a setting of the skeleton reaches both tiers alike', () => {
-  const props: TierProps = { priorityClassName: 'batch', nodeSelector: { pool: 'a' }, tolerations: [{ key: 'pool', value: 'a' }], imagePullSecrets: ['pull'] };
+  const props: TierProps = {
+    priorityClassName: 'batch',
+    nodeSelector: { pool: 'a' },
+    tolerations: [{ key: 'pool', value: 'a' }],
+    imagePullSecrets: ['pull'],
+    readOnlyVolumes: [{ name: 'tls', mountPath: '/etc/tls', secretName: 'tls' }],
+  };
   const pods = TIERS.map((t) => render(t, props).pod);
   const pick = (pod: Manifest) => ({
     priorityClassName: pod.priorityClassName,
     nodeSelector: pod.nodeSelector,
     tolerations: pod.tolerations,
     imagePullSecrets: pod.imagePullSecrets,
+    readOnly: pod.volumes.filter((v: Manifest) => v.secret),
+    readOnlyMounts: pod.containers[0].volumeMounts.filter((m: Manifest) => m.readOnly),
   });
   expect(pick(pods[0])).toEqual(pick(pods[1]));
   expect(pick(pods[0]).priorityClassName).toBe('batch');
