@@ -32,6 +32,8 @@ export interface ContainerInput {
   readonly propNames?: { readonly image?: string; readonly port?: string; readonly portName?: string };
   /** The name was checked already, by a stricter rule (the main container is named like its tier). @default false */
   readonly nameChecked?: boolean;
+  /** An init container: it runs to completion before the others start, so it has no probes. @default false */
+  readonly init?: boolean;
 }
 
 export class ContainerBuilder {
@@ -166,7 +168,7 @@ export class ContainerBuilder {
       ['readiness', readiness],
       ['liveness', liveness],
     ] as const) {
-      this.problems.expect(probe !== undefined, {
+      this.problems.expect(this.input.init === true || probe !== undefined, {
         prop: `${this.prop}${what}`,
         value: probe,
         rule: `every container needs a ${what} probe`,

@@ -15,7 +15,7 @@ import type { ResourceOptions } from './resources';
 import type { RollingUpdateOptions } from './rollout';
 import type { TolerationOptions } from './scheduling';
 import type { PodSecurityOptions } from './security';
-import type { SidecarOptions } from './sidecar';
+import type { InitContainerOptions, SidecarOptions } from './sidecar';
 import type { StatefulRollingUpdateOptions } from './stateful-update';
 import type { TierProps } from './tier-props';
 import type { ClaimRetentionPolicy, ReadOnlyVolumeOptions, VolumeClaimOptions } from './volume-claim';
@@ -49,6 +49,7 @@ const TIER: KeyList<TierProps> = {
   tolerations: true,
   imagePullSecrets: true,
   readOnlyVolumes: true,
+  initContainers: true,
 };
 
 export const WEB_TIER_PROPS = propsType<StatelessWebTierProps>(
@@ -250,4 +251,10 @@ export const READ_ONLY_VOLUME_OPTIONS = propsType<ReadOnlyVolumeOptions>(
   'ReadOnlyVolumeOptions',
   { name: true, mountPath: true, secretName: true, configMapName: true },
   '{ name: "tls", mountPath: "/etc/tls", secretName: "shop-tls" }',
+);
+
+export const INIT_CONTAINER_OPTIONS = propsType<InitContainerOptions>(
+  'InitContainerOptions',
+  { name: true, image: true, command: true, args: true, env: true, resources: true, writablePaths: true },
+  '{ name: "migrate", image: "registry.example.com/shop/migrate:1.4.2", command: ["migrate", "up"] }',
 );

@@ -14,8 +14,8 @@ import { ContainerBuilder } from './_container';
 import { Problems, show } from './_errors';
 import { TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
-import { podSecurityContext, ResolvedSecurity, spreadAndAntiAffinity } from './_pod';
-import { READ_ONLY_VOLUME_OPTIONS, TOLERATION_OPTIONS } from './_keys';
+import { podSecurityContext, ResolvedSecurity, resolveResources, spreadAndAntiAffinity, writablePaths } from './_pod';
+import { INIT_CONTAINER_OPTIONS, READ_ONLY_VOLUME_OPTIONS, TOLERATION_OPTIONS } from './_keys';
 import { checkProps } from './_props';
 import {
   checkInteger,
@@ -41,6 +41,42 @@ import { ServiceType } from './service-type';
 import { TierProps } from './tier-props';
 import { ReadOnlyVolumeOptions } from './volume-claim';
 
+/** Default resources of the helper containers of a pod (sidecars, init containers). */
+export const HELPER_RESOURCES = {
+  cpuRequest: '50m',
+  memoryRequest: '64Mi',
+  memoryLimit: '128Mi',
+  ephemeralStorageRequest: '32Mi',
+  ephemeralStorageLimit: '128Mi',
+};
+
+/** Resolves and checks the init containers: hardened, each with its own `/tmp`, names unique in the pod. */
+export function resolveInitContainers(p: Problems, props: TierProps, main: ContainerBuilder, volumes: PodVolumes): ContainerBuilder[] {
+  const built: ContainerBuilder[] = [];
+  listOf(p, 'initContainers', props.initContainers).forEach((o, i) => {
+    const prop = `initContainers[${i}]`;
+    if (!p.expect(o !== null && o !== undefined, { prop, value: o, rule: 'must be InitContainerOptions', fix: 'give at least { name, image }' })) return;
+    if (!checkProps(p, prop, o, INIT_CONTAINER_OPTIONS)) return;
+    const c = new ContainerBuilder(p, `${prop}.`, {
+      ...{ name: o.name, image: o.image, command: o.command, args: o.args, env: o.env, init: true, volumeMounts: [] },
+      resources: resolveResources(p, `${prop}.resources`, o.resources, HELPER_RESOURCES),
+    });
+    const taken = [main, ...built].map((b) => b.name);
+    if (
+      !p.expect(!taken.includes(c.name), {
+        prop: `${prop}.name`,
+        value: c.name,
+        rule: 'container names must be unique in the pod',
+        fix: 'give each container its own name',
+      })
+    )
+      return;
+    volumes.addWritable(`${prop}.writablePaths`, c, writablePaths(p, `${prop}.writablePaths`, `init-${String(o.name)}`, o.writablePaths));
+    built.push(c);
+  });
+  return built;
+}
+
 /** What every tier resolves from its props before anything is built. */
 export interface TierSettings {
   readonly name: string;
@@ -60,6 +96,7 @@ export interface TierSettings {
   readonly service: TierServiceSettings;
   readonly volumes: PodVolumes;
   readonly scheduling: PodScheduling;
+  readonly initContainers: ContainerBuilder[];
   /** Whether more than one pod runs (spreading, anti-affinity, a disruption budget). */
   readonly several: boolean;
 }
@@ -417,6 +454,7 @@ export abstract class TierBase extends Construct implements IConnectable {
         securityContext: podSecurityContext(s.security),
         terminationGracePeriodSeconds: s.timing.terminationGracePeriodSeconds,
         ...renderScheduling(s.scheduling),
+        ...(s.initContainers.length ? { initContainers: s.initContainers.map((c) => c.render()) } : {}),
         containers: Lazy.any({ produce: () => this._containers.map((c) => c.render()) }),
         volumes: Lazy.any({ produce: () => [...s.volumes.volumes] }),
         ...(s.several ? spreadAndAntiAffinity(s.podSelectorLabels, matchLabelKeys) : {}),

@@ -9,7 +9,7 @@ import { LABEL_MANAGED_BY, MANAGED_BY, objectMeta, resolveIdentity, selectorLabe
 import { resolveResources, resolveSecurity, writablePaths } from './_pod';
 import { quantityValue } from './_quantity';
 import { checkChoice, checkInteger, checkMap, checkStringList, isAbsolutePath, listOf, isDns1123Label, isDns1123Subdomain, isString } from './_rules';
-import { PodVolumes, resolveName, resolveScheduling, resolveServiceSettings, resolveTiming, TierBase, TierSettings } from './_tier';
+import { PodVolumes, resolveInitContainers, resolveName, resolveScheduling, resolveServiceSettings, resolveTiming, TierBase, TierSettings } from './_tier';
 import { IConnectable } from './connection';
 import { DatabaseEngine } from './engines';
 import { EnvValue } from './env';
@@ -242,6 +242,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const volumes = new PodVolumes(p);
   const storage = resolveStorage(p, props, main, volumes, b, podSelectorLabels);
   volumes.addReadOnly(main, props.readOnlyVolumes);
+  const initContainers = resolveInitContainers(p, props, main, volumes);
   return {
     ...{ name, namespace, chartNamespace, main, port: b.port, portName: b.portName, labels: tierLabels(identity, props.labels), podSelectorLabels },
     ...{ engine, secretName: props.secretName, clientEnv: b.clientEnv, headlessServiceName: `${name}-headless`, timing, volumes },
@@ -250,6 +251,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
     retention: resolveRetention(p, props),
     ...{ annotations: props.annotations, serviceAccountName: props.serviceAccountName, security: resolveSecurity(p, props.security, true) },
     scheduling: resolveScheduling(p, props),
+    initContainers,
     service: resolveServiceSettings(p, self, props, ServiceType.CLUSTER_IP, b.port),
   };
 }

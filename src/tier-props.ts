@@ -5,6 +5,7 @@ import { PodSecurityOptions } from './security';
 import { TolerationOptions } from './scheduling';
 import { ReadOnlyVolumeOptions } from './volume-claim';
 import { ServiceType } from './service-type';
+import { InitContainerOptions } from './sidecar';
 
 /**
  * Props that every tier of the library takes: identity and metadata, the
@@ -102,4 +103,11 @@ export interface TierProps {
    * @see https://kubernetes.io/docs/concepts/storage/volumes/#secret
    */
   readonly readOnlyVolumes?: ReadOnlyVolumeOptions[];
+  /**
+   * Containers that run, one after the other, to completion before the tier's containers start;
+   * hardened like every container.
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
+   */
+  readonly initContainers?: InitContainerOptions[];
 }

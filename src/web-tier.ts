@@ -9,7 +9,17 @@ import { checkConnectTarget, envPrefixFor } from './_connection';
 import { checkProps, constructProps } from './_props';
 import { resolveResources, resolveSecurity, writablePaths } from './_pod';
 import { checkChoice, checkInteger, checkRenderableKey, checkUnique, isAbsolutePath, isObject, isPortName, listOf } from './_rules';
-import { PodVolumes, resolveName, resolveScheduling, resolveServiceSettings, resolveTiming, TierBase, TierSettings } from './_tier';
+import {
+  HELPER_RESOURCES,
+  PodVolumes,
+  resolveInitContainers,
+  resolveName,
+  resolveScheduling,
+  resolveServiceSettings,
+  resolveTiming,
+  TierBase,
+  TierSettings,
+} from './_tier';
 import { AutoscalingOptions } from './autoscaling';
 import { Connection, ConnectOptions, IConnectable } from './connection';
 import { EnvValue } from './env';
@@ -85,7 +95,6 @@ export interface StatelessWebTierProps extends TierProps {
 }
 
 const WEB_RESOURCES = { cpuRequest: '100m', memoryRequest: '128Mi', memoryLimit: '256Mi', ephemeralStorageRequest: '64Mi', ephemeralStorageLimit: '256Mi' };
-const SIDECAR_RESOURCES = { cpuRequest: '50m', memoryRequest: '64Mi', memoryLimit: '128Mi', ephemeralStorageRequest: '32Mi', ephemeralStorageLimit: '128Mi' };
 const CONFIG_VOLUME = 'config';
 const SHARED_VOLUME = 'shared';
 const NAME_RULE = { max: 63, why: 'it names the Service', example: 'shop-front' };
@@ -211,14 +220,14 @@ export class StatelessWebTier extends TierBase implements IConnectable {
       readiness: options.readiness,
       liveness: options.liveness ?? (tcpDefaults ? Probe.tcpSocket({ initialDelaySeconds: 10, periodSeconds: 10 }) : undefined),
       startup: options.startup,
-      resources: resolveResources(p, `${prop}resources`, options.resources, SIDECAR_RESOURCES),
+      resources: resolveResources(p, `${prop}resources`, options.resources, HELPER_RESOURCES),
       volumeMounts: [],
     });
     const all = [...this._containers, sidecar];
     checkUnique(
       p,
       `${prop}name`,
-      all.map((c) => c.name),
+      [...this._settings.initContainers, ...all].map((c) => c.name),
       'container names',
     );
     checkUnique(
@@ -333,12 +342,14 @@ function resolveWebTier(p: Problems, self: Construct, id: string, given: Statele
   volumes.addWritable('writablePaths', main, writablePaths(p, 'writablePaths', undefined, props.writablePaths));
   const config = resolveConfig(p, props, main, volumes, name);
   volumes.addReadOnly(main, props.readOnlyVolumes);
+  const initContainers = resolveInitContainers(p, props, main, volumes);
   const sharedPath = props.sharedPath ?? '/shared';
   p.expect(isAbsolutePath(sharedPath), { prop: 'sharedPath', value: sharedPath, rule: 'must be an absolute path', fix: 'use a path like "/shared"' });
   return {
     ...{ name, namespace, chartNamespace, main, port, portName, labels, podSelectorLabels: selectorLabels(identity), expressions },
     ...{ annotations: props.annotations, serviceAccountName: props.serviceAccountName, security: resolveSecurity(p, props.security, false) },
     scheduling: resolveScheduling(p, props),
+    initContainers,
     ...{ timing, service, volumes, rollout, progressDeadlineSeconds, preStopDelaySeconds, sharedPath, sidecars: listOf(p, 'sidecars', props.sidecars) },
     ...scale,
     ...config,

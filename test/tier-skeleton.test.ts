@@ -161,3 +161,45 @@ test('a setting of the skeleton reaches both tiers alike', () => {
   expect(pick(pods[0])).toEqual(pick(pods[1]));
   expect(pick(pods[0]).priorityClassName).toBe('batch');
 });
+
+describe.each(TIERS)('$kind init containers', (t) => {
+  const migrate = { name: 'migrate', image: 'registry.example.com/shop/migrate:1.4.2', command: ['migrate', 'up'] };
+
+  test('defaults: no init containers', () => {
+    expect(render(t).pod.initContainers).toBeUndefined();
+  });
+
+  test('can add init containers, hardened like every container, each with its own /tmp', () => {
+    const { pod } = render(t, { initContainers: [migrate] });
+    expect(pod.initContainers).toHaveLength(1);
+    const init = pod.initContainers[0];
+    expect([init.name, init.image, init.command]).toEqual(['migrate', migrate.image, ['migrate', 'up']]);
+    expect(init.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+    });
+    expect(init.resources).toEqual({
+      requests: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '32Mi' },
+      limits: { memory: '128Mi', 'ephemeral-storage': '128Mi' },
+    });
+    expect([init.readinessProbe, init.livenessProbe]).toEqual([undefined, undefined]);
+    expect(init.volumeMounts).toEqual([{ name: 'init-migrate-tmp', mountPath: '/tmp' }]);
+    expect(pod.volumes).toContainEqual({ name: 'init-migrate-tmp', emptyDir: {} });
+  });
+
+  test('rejects a bad image, a name taken in the pod, and unknown keys (with the message)', () => {
+    const m = problems(t, {
+      initContainers: [
+        { ...migrate, image: 'migrate:latest' },
+        { ...migrate, name: t.kind === 'StatelessWebTier' ? 'web' : 'db' },
+        { ...migrate, name: 'x', probe: 1 } as never,
+      ],
+    });
+    expect(m).toMatch(/initContainers\[0\]\.image: got "migrate:latest"/);
+    expect(m).toMatch(/initContainers\[1\]\.name: got "(web|db)"; container names must be unique in the pod/);
+    expect(m).toMatch(/initContainers\[2\]\.probe: got 1; not a prop of InitContainerOptions/);
+  });
+});
