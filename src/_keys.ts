@@ -17,6 +17,7 @@ import type { TolerationOptions } from './scheduling';
 import type { PodSecurityOptions } from './security';
 import type { InitContainerOptions, SidecarOptions } from './sidecar';
 import type { StatefulRollingUpdateOptions } from './stateful-update';
+import type { TierDefaultsOptions } from './tier-defaults';
 import type { TierProps } from './tier-props';
 import type { ClaimRetentionPolicy, ReadOnlyVolumeOptions, VolumeClaimOptions } from './volume-claim';
 import type { StatelessWebTierProps } from './web-tier';
@@ -257,4 +258,10 @@ export const INIT_CONTAINER_OPTIONS = propsType<InitContainerOptions>(
   'InitContainerOptions',
   { name: true, image: true, command: true, args: true, env: true, resources: true, writablePaths: true },
   '{ name: "migrate", image: "registry.example.com/shop/migrate:1.4.2", command: ["migrate", "up"] }',
+);
+
+export const TIER_DEFAULTS_OPTIONS = propsType<TierDefaultsOptions>(
+  'TierDefaultsOptions',
+  { priorityClassName: true, nodeSelector: true, tolerations: true, imagePullSecrets: true },
+  '{ priorityClassName: "business-critical" }',
 );

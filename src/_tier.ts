@@ -38,6 +38,7 @@ import { EnvValue } from './env';
 import { AppGuardrails } from './guardrails/synth';
 import { TaintEffect, TolerationOperator, TolerationOptions } from './scheduling';
 import { ServiceType } from './service-type';
+import { TierDefaults } from './tier-defaults';
 import { TierProps } from './tier-props';
 import { ReadOnlyVolumeOptions } from './volume-claim';
 
@@ -122,7 +123,14 @@ export interface PodScheduling {
 }
 
 /** Resolves and checks priorityClassName, nodeSelector, tolerations and imagePullSecrets. */
-export function resolveScheduling(p: Problems, props: TierProps): PodScheduling {
+export function resolveScheduling(p: Problems, self: Construct, given: TierProps): PodScheduling {
+  // a prop the tier leaves out comes from the nearest TierDefaults that sets it
+  const props: TierProps = {
+    priorityClassName: given.priorityClassName ?? TierDefaults._lookup(self, 'priorityClassName'),
+    nodeSelector: given.nodeSelector ?? TierDefaults._lookup(self, 'nodeSelector'),
+    tolerations: given.tolerations ?? TierDefaults._lookup(self, 'tolerations'),
+    imagePullSecrets: given.imagePullSecrets ?? TierDefaults._lookup(self, 'imagePullSecrets'),
+  };
   const { priorityClassName, nodeSelector } = props;
   if (priorityClassName !== undefined) {
     p.expect(isDns1123Subdomain(priorityClassName), {

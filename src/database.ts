@@ -250,7 +250,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
     ...storage,
     retention: resolveRetention(p, props),
     ...{ annotations: props.annotations, serviceAccountName: props.serviceAccountName, security: resolveSecurity(p, props.security, true) },
-    scheduling: resolveScheduling(p, props),
+    scheduling: resolveScheduling(p, self, props),
     initContainers,
     service: resolveServiceSettings(p, self, props, ServiceType.CLUSTER_IP, b.port),
   };

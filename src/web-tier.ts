@@ -348,7 +348,7 @@ function resolveWebTier(p: Problems, self: Construct, id: string, given: Statele
   return {
     ...{ name, namespace, chartNamespace, main, port, portName, labels, podSelectorLabels: selectorLabels(identity), expressions },
     ...{ annotations: props.annotations, serviceAccountName: props.serviceAccountName, security: resolveSecurity(p, props.security, false) },
-    scheduling: resolveScheduling(p, props),
+    scheduling: resolveScheduling(p, self, props),
     initContainers,
     ...{ timing, service, volumes, rollout, progressDeadlineSeconds, preStopDelaySeconds, sharedPath, sidecars: listOf(p, 'sidecars', props.sidecars) },
     ...scale,
