@@ -23,6 +23,8 @@ export interface ContainerInput {
   readonly startup?: Probe;
   readonly resources: k8s.ResourceRequirements;
   readonly volumeMounts: k8s.VolumeMount[];
+  /** Seconds the container waits in a preStop hook before it gets SIGTERM. @default 0 - no hook */
+  readonly preStopDelaySeconds?: number;
   /**
    * Prop names for messages about the image, port and port name when the user
    * gave them elsewhere (e.g. `engine.image`). @default - `<prefix>image`, `<prefix>port`, `<prefix>portName`
@@ -30,6 +32,8 @@ export interface ContainerInput {
   readonly propNames?: { readonly image?: string; readonly port?: string; readonly portName?: string };
   /** The name was checked already, by a stricter rule (the main container is named like its tier). @default false */
   readonly nameChecked?: boolean;
+  /** An init container: it runs to completion before the others start, so it has no probes. @default false */
+  readonly init?: boolean;
 }
 
 export class ContainerBuilder {
@@ -164,7 +168,7 @@ export class ContainerBuilder {
       ['readiness', readiness],
       ['liveness', liveness],
     ] as const) {
-      this.problems.expect(probe !== undefined, {
+      this.problems.expect(this.input.init === true || probe !== undefined, {
         prop: `${this.prop}${what}`,
         value: probe,
         rule: `every container needs a ${what} probe`,
@@ -199,6 +203,7 @@ export class ContainerBuilder {
       ...(i.readiness ? { readinessProbe: probe(i.readiness) } : {}),
       ...(i.liveness ? { livenessProbe: probe(i.liveness) } : {}),
       ...(i.startup ? { startupProbe: probe(i.startup) } : {}),
+      ...(i.preStopDelaySeconds ? { lifecycle: { preStop: { exec: { command: ['sleep', String(i.preStopDelaySeconds)] } } } } : {}),
       terminationMessagePolicy: 'FallbackToLogsOnError',
       volumeMounts: [...this.mounts],
     };

@@ -13,11 +13,13 @@ import type { CustomEngineOptions, EngineOptions, MysqlOptions, PostgresOptions,
 import type { PortProbeOptions, ProbeOptions } from './probe';
 import type { ResourceOptions } from './resources';
 import type { RollingUpdateOptions } from './rollout';
+import type { TolerationOptions } from './scheduling';
 import type { PodSecurityOptions } from './security';
-import type { SidecarOptions } from './sidecar';
+import type { InitContainerOptions, SidecarOptions } from './sidecar';
 import type { StatefulRollingUpdateOptions } from './stateful-update';
+import type { TierDefaultsOptions } from './tier-defaults';
 import type { TierProps } from './tier-props';
-import type { ClaimRetentionPolicy, VolumeClaimOptions } from './volume-claim';
+import type { ClaimRetentionPolicy, ReadOnlyVolumeOptions, VolumeClaimOptions } from './volume-claim';
 import type { StatelessWebTierProps } from './web-tier';
 
 const TIER: KeyList<TierProps> = {
@@ -43,6 +45,12 @@ const TIER: KeyList<TierProps> = {
   resources: true,
   security: true,
   serviceAccountName: true,
+  priorityClassName: true,
+  nodeSelector: true,
+  tolerations: true,
+  imagePullSecrets: true,
+  readOnlyVolumes: true,
+  initContainers: true,
 };
 
 export const WEB_TIER_PROPS = propsType<StatelessWebTierProps>(
@@ -53,6 +61,7 @@ export const WEB_TIER_PROPS = propsType<StatelessWebTierProps>(
     replicas: true,
     rollout: true,
     progressDeadlineSeconds: true,
+    preStopDelaySeconds: true,
     selectorExpressions: true,
     port: true,
     portName: true,
@@ -120,6 +129,7 @@ export const SIDECAR_OPTIONS = propsType<SidecarOptions>(
     startup: true,
     resources: true,
     writablePaths: true,
+    publish: true,
   },
   '{ name, image, readiness, liveness } or { name, image, port }',
 );
@@ -230,4 +240,28 @@ export const ARGOCD_OPTIONS = propsType<ArgoCdOptions>(
     autoSync: true,
   },
   '{ repoURL: "https://git.example.com/shop/deploy.git" }',
+);
+
+export const TOLERATION_OPTIONS = propsType<TolerationOptions>(
+  'TolerationOptions',
+  { key: true, operator: true, value: true, effect: true, tolerationSeconds: true },
+  '{ key: "pool", value: "web", effect: TaintEffect.NO_SCHEDULE }',
+);
+
+export const READ_ONLY_VOLUME_OPTIONS = propsType<ReadOnlyVolumeOptions>(
+  'ReadOnlyVolumeOptions',
+  { name: true, mountPath: true, secretName: true, configMapName: true },
+  '{ name: "tls", mountPath: "/etc/tls", secretName: "shop-tls" }',
+);
+
+export const INIT_CONTAINER_OPTIONS = propsType<InitContainerOptions>(
+  'InitContainerOptions',
+  { name: true, image: true, command: true, args: true, env: true, resources: true, writablePaths: true },
+  '{ name: "migrate", image: "registry.example.com/shop/migrate:1.4.2", command: ["migrate", "up"] }',
+);
+
+export const TIER_DEFAULTS_OPTIONS = propsType<TierDefaultsOptions>(
+  'TierDefaultsOptions',
+  { priorityClassName: true, nodeSelector: true, tolerations: true, imagePullSecrets: true },
+  '{ priorityClassName: "business-critical" }',
 );

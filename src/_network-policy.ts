@@ -39,7 +39,7 @@ const DNS_EGRESS: k8s.NetworkPolicyEgressRule = {
 
 export class TierNetworkPolicy {
   public readonly resource: k8s.KubeNetworkPolicy;
-  private readonly ingress = new Map<string, k8s.NetworkPolicyIngressRule>();
+  private readonly ingress = new Map<string, { from: { from?: k8s.NetworkPolicyPeer[] }; ports: number[] }>();
   private readonly egress = new Map<string, k8s.NetworkPolicyEgressRule>();
 
   constructor(
@@ -62,12 +62,13 @@ export class TierNetworkPolicy {
    * Lets traffic in on `ports` from `peer`, or from anywhere when no peer is given.
    * Ports that are not port numbers are left out (their tier reports them); a rule
    * left without ports is not added, since a rule without ports allows every port.
+   * The list is read at synth, so ports the caller adds to it later are opened too.
    */
   public allowIngress(peer: INetworkPeer | undefined, ports: number[]): void {
-    ports = ports.filter(isPort);
-    if (ports.length === 0 || (peer && !this.nameable(peer))) return;
-    const rule: k8s.NetworkPolicyIngressRule = { ...(peer ? { from: [this.peerOf(peer)] } : {}), ports: tcp(ports) };
-    this.ingress.set(JSON.stringify(rule), rule);
+    if (ports.filter(isPort).length === 0 || (peer && !this.nameable(peer))) return;
+    const from = peer ? { from: [this.peerOf(peer)] } : {};
+    // (the ports are read at synth: a tier's served ports can grow, e.g. by a published sidecar port)
+    this.ingress.set(JSON.stringify({ ...from, ports }), { from, ports });
   }
 
   /** Lets traffic out on `ports` to `peer` (ports that are not port numbers are left out, as for ingress). */
@@ -80,8 +81,8 @@ export class TierNetworkPolicy {
 
   private ingressRules(): k8s.NetworkPolicyIngressRule[] {
     const fallback = this.props.fallbackIngress;
-    if (this.ingress.size === 0 && fallback) return [{ from: fallback.from, ports: tcp(fallback.ports) }];
-    return [...this.ingress.values()];
+    if (this.ingress.size === 0 && fallback) return [{ from: fallback.from, ports: tcp(fallback.ports.filter(isPort)) }];
+    return [...this.ingress.values()].map((r) => ({ ...r.from, ports: tcp(r.ports.filter(isPort)) }));
   }
 
   /**

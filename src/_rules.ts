@@ -379,3 +379,15 @@ export function probeHandler(probe: unknown): string | undefined {
   const kind = ['exec', 'httpGet', 'tcpSocket', 'grpc'].find((h) => p[h] !== undefined);
   return kind === undefined ? undefined : `${kind} ${show(p[kind])}`;
 }
+
+/** Checks that `value` of `prop` is an instance of the choice class `type` (made by its static factories); records the problem otherwise. */
+export function checkChoice<T>(
+  problems: Problems,
+  prop: string,
+  value: unknown,
+  type: { readonly prototype: T; readonly name: string },
+  fix: string,
+): value is T {
+  // (a choice class keeps its constructor private, so it is named by its prototype)
+  return problems.expect(Object.prototype.isPrototypeOf.call(type.prototype, value as object), { prop, value, rule: `must be a ${type.name}`, fix });
+}

@@ -2,7 +2,7 @@
  * Services of the library's tiers, and the rule that no two Services of one
  * app ask for the same node port.
  */
-import { Chart } from 'cdk8s';
+import { Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { formatProblem, Problems, show } from './_errors';
@@ -37,13 +37,17 @@ export function tierService(scope: Construct, id: string, props: TierServiceProp
       type: props.type,
       ...(props.headless ? { clusterIp: 'None', publishNotReadyAddresses: true } : {}),
       selector: { ...props.selector },
-      ports: props.ports.map((p) => ({
-        name: p.name,
-        port: p.port,
-        targetPort: k8s.IntOrString.fromString(p.targetPort),
-        protocol: 'TCP',
-        ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}),
-      })),
+      // (read at synth: published sidecar ports are added after the Service)
+      ports: Lazy.any({
+        produce: () =>
+          props.ports.map((p) => ({
+            name: p.name,
+            port: p.port,
+            targetPort: k8s.IntOrString.fromString(p.targetPort),
+            protocol: 'TCP',
+            ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}),
+          })),
+      }),
     },
   });
 }

@@ -15,5 +15,7 @@ export * from './service-type';
 export * from './sidecar';
 export * from './stateful-update';
 export * from './volume-claim';
+export * from './tier-defaults';
 export * from './tier-props';
 export * from './web-tier';
+export * from './scheduling';

@@ -2,7 +2,10 @@ import { EnvValue } from './env';
 import { Probe } from './probe';
 import { ResourceOptions } from './resources';
 import { PodSecurityOptions } from './security';
+import { TolerationOptions } from './scheduling';
+import { ReadOnlyVolumeOptions } from './volume-claim';
 import { ServiceType } from './service-type';
+import { InitContainerOptions } from './sidecar';
 
 /**
  * Props that every tier of the library takes: identity and metadata, the
@@ -69,4 +72,42 @@ export interface TierProps {
   readonly security?: PodSecurityOptions;
   /** A ServiceAccount of yours (in the same chart). The token is never mounted. @default - the namespace's default ServiceAccount */
   readonly serviceAccountName?: string;
+
+  /**
+   * PriorityClass of the pods (one your cluster defines), so that the scheduler preempts less important pods first.
+   * @default - none: the cluster's default priority
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
+   */
+  readonly priorityClassName?: string;
+  /**
+   * Node labels the pods' nodes must have (a node pool).
+   * @default - any node
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodeselector
+   */
+  readonly nodeSelector?: { [key: string]: string };
+  /**
+   * Taints the pods tolerate (a dedicated node pool).
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
+   */
+  readonly tolerations?: TolerationOptions[];
+  /**
+   * Secrets (of type kubernetes.io/dockerconfigjson, in the same namespace) used to pull the images of every container.
+   * @default - none: the node's and the ServiceAccount's credentials
+   * @see https://kubernetes.io/docs/concepts/containers/images/#specifying-imagepullsecrets-on-a-pod
+   */
+  readonly imagePullSecrets?: string[];
+  /**
+   * Secrets and ConfigMaps of yours mounted read-only in the main container (certificates, keys, settings).
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/storage/volumes/#secret
+   */
+  readonly readOnlyVolumes?: ReadOnlyVolumeOptions[];
+  /**
+   * Containers that run, one after the other, to completion before the tier's containers start;
+   * hardened like every container.
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
+   */
+  readonly initContainers?: InitContainerOptions[];
 }

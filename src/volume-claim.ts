@@ -55,3 +55,15 @@ export interface VolumeClaimOptions {
   /** How the volume may be mounted. @default [VolumeAccessMode.READ_WRITE_ONCE] */
   readonly accessModes?: VolumeAccessMode[];
 }
+
+/** A Secret or a ConfigMap of yours, mounted read-only in the main container. Give exactly one of `secretName` and `configMapName`. */
+export interface ReadOnlyVolumeOptions {
+  /** Name of the volume in the pod (a DNS-1123 label). */
+  readonly name: string;
+  /** Where it appears in the container. */
+  readonly mountPath: string;
+  /** The Secret (in the tier's namespace) whose keys become files. @default - none: give configMapName */
+  readonly secretName?: string;
+  /** The ConfigMap (in the tier's namespace) whose keys become files. @default - none: give secretName */
+  readonly configMapName?: string;
+}

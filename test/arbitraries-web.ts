@@ -209,15 +209,15 @@ const scale: fc.Arbitrary<Gen<{ replicas?: number; autoscaling?: AutoscalingOpti
   },
 );
 
-/** minReadySeconds and progressDeadlineSeconds (above it), revision history, grace period. */
+/** minReadySeconds and progressDeadlineSeconds (above it), revision history, grace period (above the default 5 second preStop delay). */
 const timings = fc
   .record({
     minReady: fc.option(fc.integer({ min: 0, max: 1000 }), { nil: undefined }),
     deadline: fc.option(fc.integer({ min: 1, max: 100000 }), { nil: undefined }),
     revisionHistoryLimit: prop('revisionHistoryLimit', fc.integer({ min: 0, max: 100 }), { optional: true, invalid: badCount(0), lenient: fc.constant(null) }),
-    terminationGracePeriodSeconds: prop('terminationGracePeriodSeconds', fc.oneof(fc.integer({ min: 0, max: 3600 }), fc.constant(2 ** 40)), {
+    terminationGracePeriodSeconds: prop('terminationGracePeriodSeconds', fc.oneof(fc.integer({ min: 6, max: 3600 }), fc.constant(2 ** 40)), {
       optional: true,
-      invalid: fc.oneof(wrongNumbers, fc.constantFrom(-1, -30)),
+      invalid: fc.oneof(wrongNumbers, fc.constantFrom(-1, -30), fc.integer({ min: 0, max: 5 })),
       lenient: fc.constant(null),
     }),
     fault: fc.oneof(

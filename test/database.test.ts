@@ -410,7 +410,7 @@ describe('volume claims', () => {
     expect(m).toMatch(/volumeClaims\[1\]: got "wal"; the volume name is already used by volumeClaims\[0\]/);
     expect(m).toMatch(/volumeClaims\[2\].name: got "Logs"; a claim template name must be a DNS-1123 label/);
     expect(m).toMatch(/volumeClaims\[2\].mountPath: got "logs"; must be an absolute path/);
-    expect(m).toMatch(/volumeClaims\[3\]: got "\/var\/lib\/postgresql\/data"; the container already mounts a volume at that path/);
+    expect(m).toMatch(/volumeClaims\[3\]: got "\/var\/lib\/postgresql\/data"; container "db" already mounts a volume at that path/);
     expect(m).toMatch(/volumeClaims\[4\].storage: got "10m"; must be a Kubernetes quantity of at least 1Mi/);
   });
 });
@@ -425,7 +425,7 @@ describe('writable paths, env, args, probes, resources, security', () => {
 
   test('rejects a writable path on the data path', () => {
     expect(message((c) => database(c, { writablePaths: ['/var/lib/postgresql/data'] }))).toMatch(
-      /writablePaths: got "\/var\/lib\/postgresql\/data"; the container already mounts a volume at that path/,
+      /writablePaths: got "\/var\/lib\/postgresql\/data"; container "db" already mounts a volume at that path/,
     );
   });
 

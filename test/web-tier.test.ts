@@ -357,7 +357,7 @@ describe('pod hardening', () => {
     );
     expect(problemsOf({ security: { runAsGroup: 0 } })).toMatch(/security\.runAsGroup: got 0; must be a whole number from 10000/);
     expect(problemsOf({ writablePaths: ['var/cache'] })).toMatch(/writablePaths: got "var\/cache"; each writable path must be an absolute, normalised path/);
-    expect(problemsOf({ writablePaths: ['/a/b', '/a-b'] })).toMatch(/writablePaths: got "a-b"; volume name clashes/);
+    expect(problemsOf({ writablePaths: ['/a/b', '/a-b'] })).toMatch(/writablePaths: got "a-b"; the volume name is already used by writablePaths/);
   });
 
   test('rejects unpinned or malformed images', () => {
@@ -748,4 +748,75 @@ test('two synths of the same input are byte-identical', () => {
   const first = yamlOf();
   expect(first.length).toBeGreaterThan(1000);
   expect(yamlOf()).toBe(first);
+});
+
+describe('preStop delay', () => {
+  test('defaults to a 5 second sleep before SIGTERM, within the 30 second grace period', () => {
+    const { tier, objects } = render();
+    expect(mainContainer(deployment(objects)).lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+    expect(tier.preStopDelaySeconds).toBe(5);
+    expect(podSpec(objects).terminationGracePeriodSeconds).toBe(30);
+  });
+
+  test('can configure the delay, or turn the hook off with 0; sidecars get none', () => {
+    const longer = render({ preStopDelaySeconds: 15, terminationGracePeriodSeconds: 45 });
+    expect(mainContainer(deployment(longer.objects)).lifecycle.preStop.exec.command).toEqual(['sleep', '15']);
+    const off = render({
+      preStopDelaySeconds: 0,
+      sidecars: [{ name: 'exporter', image: 'registry.example.com/exporter:1.0', port: 9113, readiness: Probe.httpGet('/metrics') }],
+    });
+    expect(podSpec(off.objects).containers.map((c: Manifest) => c.lifecycle)).toEqual([undefined, undefined]);
+    expect(off.tier.preStopDelaySeconds).toBe(0);
+  });
+
+  test('rejects a delay that is not a whole number, or a grace period that does not exceed it (with the message)', () => {
+    expect(problemsOf({ preStopDelaySeconds: 2.5 })).toMatch(/preStopDelaySeconds: got 2\.5; must be a whole number from 0 to 3600/);
+    expect(problemsOf({ terminationGracePeriodSeconds: 5 })).toMatch(
+      /terminationGracePeriodSeconds: got 5; must be greater than preStopDelaySeconds \(5\): the grace period counts the preStop hook too.*Fix: raise terminationGracePeriodSeconds above 5, or lower preStopDelaySeconds/,
+    );
+    expect(problemsOf({ terminationGracePeriodSeconds: 0 })).toMatch(/terminationGracePeriodSeconds: got 0; must be greater than preStopDelaySeconds \(5\)/);
+  });
+});
+
+describe('published sidecar ports', () => {
+  const exporter = { name: 'exporter', image: 'registry.example.com/nginx-exporter:1.1.0', port: 9113, readiness: Probe.httpGet('/metrics') };
+  const ingressPorts = (o: Manifest[]) => find(o, 'NetworkPolicy', 'web').spec.ingress.map((r: Manifest) => r.ports.map((p: Manifest) => p.port));
+
+  test('defaults: a sidecar port stays inside the pod (not on the Service, not in the NetworkPolicy)', () => {
+    const { objects } = render({ sidecars: [exporter] });
+    expect(find(objects, 'Service', 'web').spec.ports.map((p: Manifest) => p.name)).toEqual(['http']);
+    expect(ingressPorts(objects)).toEqual([[8080]]);
+  });
+
+  test('can publish a sidecar port on the Service and open it where the main port is open', () => {
+    const { objects } = render({ sidecars: [{ ...exporter, publish: true }] });
+    expect(find(objects, 'Service', 'web').spec.ports).toEqual([
+      { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' },
+      { name: 'exporter', port: 9113, targetPort: 'exporter', protocol: 'TCP' },
+    ]);
+    expect(ingressPorts(objects)).toEqual([[8080, 9113]]);
+    // an internal tier: its clients reach the published port too (also when the sidecar comes after the connection)
+    const c = chart();
+    const api = new StatelessWebTier(c, 'api', { image: IMAGE, serviceType: ServiceType.CLUSTER_IP });
+    const front = new StatelessWebTier(c, 'front', { image: IMAGE });
+    front.connectTo(api);
+    api.addSidecar({ ...exporter, publish: true });
+    const rules = find(synth(c), 'NetworkPolicy', 'api').spec.ingress;
+    expect(rules).toHaveLength(1);
+    expect(rules[0].from[0].podSelector.matchLabels['app.kubernetes.io/name']).toBe('front');
+    expect(rules[0].ports.map((p: Manifest) => p.port)).toEqual([8080, 9113]);
+  });
+
+  test('rejects publishing a sidecar without a port, or on a port the Service has (with the message)', () => {
+    expect(
+      problemsOf({
+        sidecars: [
+          { name: 'agent', image: 'registry.example.com/agent:1.0', readiness: Probe.exec(['true']), liveness: Probe.exec(['true', 'x']), publish: true },
+        ],
+      }),
+    ).toMatch(/sidecars\[0\]\.publish: got true; needs the port of the sidecar to publish\. Fix: give the sidecar a port, or remove publish/);
+    expect(problemsOf({ sidecars: [{ ...exporter, port: 80, publish: true }] })).toMatch(
+      /sidecars\[0\]\.port: got 80; the Service already has port 80 \("http"\), and a Service port number can be used once\. Fix: give the sidecar another port, or change servicePort/,
+    );
+  });
 });

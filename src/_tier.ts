@@ -1,0 +1,537 @@
+/**
+ * The skeleton both tiers are built on: identity and labels, the hardened pod
+ * template, the pod's volumes, the Services, the NetworkPolicy, the
+ * PodDisruptionBudget and the connection methods. A tier resolves and checks
+ * its props into one {@link TierSettings} value first; the skeleton then
+ * builds from that value only. (Internal: jsii folds the members of this
+ * hidden base class into each tier.)
+ */
+import { Chart, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { checkPeer } from './_connection';
+import { ContainerBuilder } from './_container';
+import { Problems, show } from './_errors';
+import { TierNetworkPolicy } from './_network-policy';
+import { tierPdb } from './_pdb';
+import { podSecurityContext, ResolvedSecurity, resolveResources, spreadAndAntiAffinity, writablePaths } from './_pod';
+import { INIT_CONTAINER_OPTIONS, READ_ONLY_VOLUME_OPTIONS, TOLERATION_OPTIONS } from './_keys';
+import { checkProps } from './_props';
+import {
+  checkInteger,
+  checkLabels,
+  checkNamespaceAndAccount,
+  checkPort,
+  checkScope,
+  checkStringList,
+  checkTierName,
+  isAbsolutePath,
+  isDns1123Label,
+  isDns1123Subdomain,
+  isLabelKey,
+  isLabelValue,
+  listOf,
+} from './_rules';
+import { resolveNodePort, tierService, TierServicePort } from './_service';
+import { Connection, IConnectable, INetworkPeer } from './connection';
+import { EnvValue } from './env';
+import { AppGuardrails } from './guardrails/synth';
+import { TaintEffect, TolerationOperator, TolerationOptions } from './scheduling';
+import { ServiceType } from './service-type';
+import { TierDefaults } from './tier-defaults';
+import { TierProps } from './tier-props';
+import { ReadOnlyVolumeOptions } from './volume-claim';
+
+/** Default resources of the helper containers of a pod (sidecars, init containers). */
+export const HELPER_RESOURCES = {
+  cpuRequest: '50m',
+  memoryRequest: '64Mi',
+  memoryLimit: '128Mi',
+  ephemeralStorageRequest: '32Mi',
+  ephemeralStorageLimit: '128Mi',
+};
+
+/** Resolves and checks the init containers: hardened, each with its own `/tmp`, names unique in the pod. */
+export function resolveInitContainers(p: Problems, props: TierProps, main: ContainerBuilder, volumes: PodVolumes): ContainerBuilder[] {
+  const built: ContainerBuilder[] = [];
+  listOf(p, 'initContainers', props.initContainers).forEach((o, i) => {
+    const prop = `initContainers[${i}]`;
+    if (!p.expect(o !== null && o !== undefined, { prop, value: o, rule: 'must be InitContainerOptions', fix: 'give at least { name, image }' })) return;
+    if (!checkProps(p, prop, o, INIT_CONTAINER_OPTIONS)) return;
+    const c = new ContainerBuilder(p, `${prop}.`, {
+      ...{ name: o.name, image: o.image, command: o.command, args: o.args, env: o.env, init: true, volumeMounts: [] },
+      resources: resolveResources(p, `${prop}.resources`, o.resources, HELPER_RESOURCES),
+    });
+    const taken = [main, ...built].map((b) => b.name);
+    if (
+      !p.expect(!taken.includes(c.name), {
+        prop: `${prop}.name`,
+        value: c.name,
+        rule: 'container names must be unique in the pod',
+        fix: 'give each container its own name',
+      })
+    )
+      return;
+    volumes.addWritable(`${prop}.writablePaths`, c, writablePaths(p, `${prop}.writablePaths`, `init-${String(o.name)}`, o.writablePaths));
+    built.push(c);
+  });
+  return built;
+}
+
+/** What every tier resolves from its props before anything is built. */
+export interface TierSettings {
+  readonly name: string;
+  readonly namespace?: string;
+  /** The namespace the objects land in: the tier's, else the chart's. */
+  readonly chartNamespace?: string;
+  /** The main container (checked), and the container the pod's volumes are first mounted in. */
+  readonly main: ContainerBuilder;
+  readonly port: number;
+  readonly portName: string;
+  readonly labels: Record<string, string>;
+  readonly podSelectorLabels: Record<string, string>;
+  readonly annotations?: Record<string, string>;
+  readonly serviceAccountName?: string;
+  readonly security: ResolvedSecurity;
+  readonly timing: TierTiming;
+  readonly service: TierServiceSettings;
+  readonly volumes: PodVolumes;
+  readonly scheduling: PodScheduling;
+  readonly initContainers: ContainerBuilder[];
+  /** Whether more than one pod runs (spreading, anti-affinity, a disruption budget). */
+  readonly several: boolean;
+}
+
+export interface TierTiming {
+  readonly minReadySeconds: number;
+  readonly revisionHistoryLimit: number;
+  readonly terminationGracePeriodSeconds: number;
+}
+
+export interface TierServiceSettings {
+  readonly serviceType: ServiceType;
+  readonly servicePort: number;
+  readonly nodePort?: number;
+}
+
+/** Where the pods run and what they pull with: the same props on every tier. */
+export interface PodScheduling {
+  readonly priorityClassName?: string;
+  readonly nodeSelector: Record<string, string>;
+  readonly tolerations: TolerationOptions[];
+  readonly imagePullSecrets: string[];
+}
+
+/** Resolves and checks priorityClassName, nodeSelector, tolerations and imagePullSecrets. */
+export function resolveScheduling(p: Problems, self: Construct, given: TierProps): PodScheduling {
+  // a prop the tier leaves out comes from the nearest TierDefaults that sets it
+  const props: TierProps = {
+    priorityClassName: given.priorityClassName ?? TierDefaults._lookup(self, 'priorityClassName'),
+    nodeSelector: given.nodeSelector ?? TierDefaults._lookup(self, 'nodeSelector'),
+    tolerations: given.tolerations ?? TierDefaults._lookup(self, 'tolerations'),
+    imagePullSecrets: given.imagePullSecrets ?? TierDefaults._lookup(self, 'imagePullSecrets'),
+  };
+  const { priorityClassName, nodeSelector } = props;
+  if (priorityClassName !== undefined) {
+    p.expect(isDns1123Subdomain(priorityClassName), {
+      prop: 'priorityClassName',
+      value: priorityClassName,
+      rule: 'must be a PriorityClass name (a DNS-1123 subdomain)',
+      fix: 'name a PriorityClass of your cluster, e.g. "business-critical"',
+    });
+  }
+  checkLabels(p, 'nodeSelector', nodeSelector);
+  const tolerations = listOf(p, 'tolerations', props.tolerations).filter((t, i) => checkToleration(p, `tolerations[${i}]`, t));
+  const secrets = props.imagePullSecrets === undefined || checkStringList(p, 'imagePullSecrets', props.imagePullSecrets) ? (props.imagePullSecrets ?? []) : [];
+  secrets.forEach((name, i) => {
+    p.expect(isDns1123Subdomain(name), {
+      prop: `imagePullSecrets[${i}]`,
+      value: name,
+      rule: 'must be a Secret name (a DNS-1123 subdomain)',
+      fix: 'name a kubernetes.io/dockerconfigjson Secret in the namespace, e.g. "registry-credentials"',
+    });
+  });
+  return { priorityClassName, nodeSelector: { ...nodeSelector }, tolerations: [...tolerations], imagePullSecrets: [...secrets] };
+}
+
+/** Checks one toleration against the API server's rules; returns whether it can be rendered. */
+function checkToleration(p: Problems, prop: string, t: TolerationOptions): boolean {
+  if (!p.expect(t !== null && t !== undefined, { prop, value: t, rule: 'must be TolerationOptions', fix: 'give at least { key, value }' })) return false;
+  if (!checkProps(p, prop, t, TOLERATION_OPTIONS)) return false;
+  const operator = t.operator ?? TolerationOperator.EQUAL;
+  const checks = [
+    p.expect(Object.values(TolerationOperator).includes(operator), {
+      prop: `${prop}.operator`,
+      value: t.operator,
+      rule: 'must be TolerationOperator.EQUAL or .EXISTS',
+      fix: 'pick one of the two',
+    }),
+    p.expect(t.key === undefined ? operator === TolerationOperator.EXISTS : isLabelKey(t.key), {
+      prop: `${prop}.key`,
+      value: t.key,
+      rule:
+        t.key === undefined ? 'a toleration without a key must use TolerationOperator.EXISTS (it tolerates every taint)' : 'must be a taint key (a label key)',
+      fix: 'give the taint key, e.g. "dedicated"',
+    }),
+    p.expect(t.value === undefined || (operator === TolerationOperator.EQUAL && isLabelValue(t.value)), {
+      prop: `${prop}.value`,
+      value: t.value,
+      rule: operator === TolerationOperator.EXISTS ? 'must be left out with TolerationOperator.EXISTS' : 'must be a taint value (a label value)',
+      fix: 'give the value of the taint, or leave it out',
+    }),
+    p.expect(t.effect === undefined || Object.values(TaintEffect).includes(t.effect), {
+      prop: `${prop}.effect`,
+      value: t.effect,
+      rule: 'must be a TaintEffect',
+      fix: 'use TaintEffect.NO_SCHEDULE, PREFER_NO_SCHEDULE or NO_EXECUTE, or leave it out for every effect',
+    }),
+  ];
+  if (t.tolerationSeconds !== undefined) {
+    checks.push(
+      p.expect(t.effect === TaintEffect.NO_EXECUTE, {
+        prop: `${prop}.tolerationSeconds`,
+        value: t.tolerationSeconds,
+        rule: 'applies only to TaintEffect.NO_EXECUTE (the API server rejects it with another effect)',
+        fix: 'set effect: TaintEffect.NO_EXECUTE, or remove tolerationSeconds',
+      }) && checkInteger(p, `${prop}.tolerationSeconds`, t.tolerationSeconds, 0, Number.MAX_SAFE_INTEGER),
+    );
+  }
+  return checks.every(Boolean);
+}
+
+/** The name rule of a tier kind. */
+export interface TierNameRule {
+  readonly max: number;
+  readonly why: string;
+  readonly example: string;
+}
+
+/** Resolves and checks the name and namespace of a tier. */
+export function resolveName(p: Problems, self: Construct, id: string, props: TierProps, rule: TierNameRule) {
+  const given: unknown = props.name ?? id;
+  // a name that is not a string is reported as such; the objects are built with it as text
+  const name = typeof given === 'string' ? given : String(given);
+  checkTierName(p, given, rule.max, rule.why, rule.example);
+  checkNamespaceAndAccount(p, props.namespace, props.serviceAccountName, self);
+  return { name, rawName: given, namespace: props.namespace, chartNamespace: props.namespace ?? Chart.of(self).namespace };
+}
+
+/** Resolves and checks the timing props, given the tier's defaults. */
+export function resolveTiming(p: Problems, props: TierProps, defaults: { minReadySeconds: number; terminationGracePeriodSeconds: number }): TierTiming {
+  const timing = {
+    minReadySeconds: props.minReadySeconds ?? defaults.minReadySeconds,
+    revisionHistoryLimit: props.revisionHistoryLimit ?? 10,
+    terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? defaults.terminationGracePeriodSeconds,
+  };
+  checkInteger(p, 'minReadySeconds', timing.minReadySeconds, 0);
+  checkInteger(p, 'revisionHistoryLimit', timing.revisionHistoryLimit, 0);
+  checkInteger(p, 'terminationGracePeriodSeconds', timing.terminationGracePeriodSeconds, 0, Number.MAX_SAFE_INTEGER); // an int64
+  return timing;
+}
+
+/** Resolves and checks the client Service props, given the tier's default type and port. */
+export function resolveServiceSettings(p: Problems, self: Construct, props: TierProps, defaultType: ServiceType, defaultPort: number): TierServiceSettings {
+  const serviceType = props.serviceType ?? defaultType;
+  const other = defaultType === ServiceType.NODE_PORT ? 'CLUSTER_IP' : 'NODE_PORT';
+  const typeName = defaultType === ServiceType.NODE_PORT ? 'NODE_PORT' : 'CLUSTER_IP';
+  p.expect(Object.values(ServiceType).includes(serviceType), {
+    prop: 'serviceType',
+    value: serviceType,
+    rule: `must be ServiceType.${typeName} or ServiceType.${other}`,
+    fix: 'pick one of the two',
+  });
+  const servicePort = props.servicePort ?? defaultPort;
+  // (a default port is checked where it comes from)
+  if (props.servicePort !== undefined) checkPort(p, 'servicePort', servicePort);
+  return { serviceType, servicePort, nodePort: resolveNodePort(self, p, serviceType, props.nodePort) };
+}
+
+/**
+ * The volumes of a pod: pod volumes and claim templates share one set of
+ * names, and no container mounts two volumes at one path.
+ */
+export class PodVolumes {
+  /** The pod's volumes, in the order they were added. */
+  public readonly volumes: k8s.Volume[] = [];
+  private readonly owners = new Map<string, string>();
+
+  constructor(private readonly problems: Problems) {}
+
+  /**
+   * Registers the volume of `mount` (owned by `owner`; `volume` is the pod
+   * volume, none for a claim template) and mounts it in `container`; a clash
+   * is a problem of `prop`.
+   */
+  public add(owner: string, prop: string, container: ContainerBuilder, mount: k8s.VolumeMount, volume?: k8s.Volume): void {
+    const taken = this.owners.get(mount.name);
+    if (
+      !this.problems.expect(taken === undefined, {
+        prop,
+        value: mount.name,
+        rule: `the volume name is already used by ${taken} (pod volumes and claim templates share one set of names)`,
+        fix: 'give the claim another name, or choose a path whose derived volume name differs',
+      })
+    )
+      return;
+    this.owners.set(mount.name, owner);
+    if (volume) this.volumes.push(volume);
+    this.mount(prop, container, mount);
+  }
+
+  /** Mounts a registered volume in one more container. */
+  public mount(prop: string, container: ContainerBuilder, mount: k8s.VolumeMount): void {
+    if (
+      this.problems.expect(!container.mountPaths.includes(mount.mountPath), {
+        prop,
+        value: mount.mountPath,
+        rule: `container ${show(container.name)} already mounts a volume at that path`,
+        fix: 'use a different path',
+      })
+    )
+      container.addMount(mount);
+  }
+
+  /** Adds the Secrets and ConfigMaps of `readOnlyVolumes`, mounted read-only in `container`. */
+  public addReadOnly(container: ContainerBuilder, given: readonly ReadOnlyVolumeOptions[] | undefined): void {
+    const p = this.problems;
+    listOf(p, 'readOnlyVolumes', given).forEach((v, i) => {
+      const prop = `readOnlyVolumes[${i}]`;
+      if (!p.expect(v !== null && v !== undefined, { prop, value: v, rule: 'must be ReadOnlyVolumeOptions', fix: 'give { name, mountPath, secretName }' }))
+        return;
+      if (!checkProps(p, prop, v, READ_ONLY_VOLUME_OPTIONS)) return;
+      const ok = [
+        p.expect(isDns1123Label(v.name), { prop: `${prop}.name`, value: v.name, rule: 'a volume name must be a DNS-1123 label', fix: 'use a name like "tls"' }),
+        p.expect(isAbsolutePath(v.mountPath), {
+          prop: `${prop}.mountPath`,
+          value: v.mountPath,
+          rule: 'must be an absolute path',
+          fix: 'use a path like "/etc/tls"',
+        }),
+        p.expect((v.secretName === undefined) !== (v.configMapName === undefined), {
+          prop,
+          value: { secretName: v.secretName, configMapName: v.configMapName },
+          rule: 'needs exactly one of secretName and configMapName',
+          fix: 'name the Secret or the ConfigMap to mount (one volume each)',
+        }),
+        p.expect(isDns1123Subdomain(v.secretName ?? v.configMapName), {
+          prop: `${prop}.${v.secretName !== undefined ? 'secretName' : 'configMapName'}`,
+          value: v.secretName ?? v.configMapName,
+          rule: 'must be a Secret or ConfigMap name (a DNS-1123 subdomain)',
+          fix: 'name an object in the tier\'s namespace, e.g. "shop-tls"',
+        }),
+      ].every(Boolean);
+      if (!ok) return;
+      const source = v.secretName !== undefined ? { secret: { secretName: v.secretName } } : { configMap: { name: v.configMapName as string } };
+      this.add(prop, prop, container, { name: v.name, mountPath: v.mountPath, readOnly: true }, { name: v.name, ...source });
+    });
+  }
+
+  /** Adds the writable emptyDirs of `writablePaths(...)`, mounted in `container`. */
+  public addWritable(prop: string, container: ContainerBuilder, w: { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] }): void {
+    w.mounts.forEach((m, i) => this.add(prop, prop, container, m, w.volumes[i]));
+  }
+}
+
+/** @internal */
+export abstract class TierBase extends Construct implements IConnectable {
+  /** Name of every object. */
+  public readonly name: string;
+  /** Namespace of every object (undefined: the chart's, or the one applied to). */
+  public readonly namespace?: string;
+  /** Container port. */
+  public readonly port: number;
+  /** Container port name. */
+  public readonly portName: string;
+  /** Port of the client Service. */
+  public readonly servicePort: number;
+  /** Type of the client Service. */
+  public readonly serviceType: ServiceType;
+  /** Fixed node port, if one was asked for. */
+  public readonly nodePort?: number;
+  /** Labels on every object. */
+  public readonly labels: { [key: string]: string };
+  /** Labels that select the pods: name and instance. */
+  public readonly podSelectorLabels: { [key: string]: string };
+  /** Seconds a new pod must be ready before it counts as available. */
+  public readonly minReadySeconds: number;
+  /** Old revisions kept for rollback. */
+  public readonly revisionHistoryLimit: number;
+  /** Seconds a pod gets to shut down after SIGTERM. */
+  public readonly terminationGracePeriodSeconds: number;
+  /** PriorityClass of the pods, if one was named. */
+  public readonly priorityClassName?: string;
+  /** Node labels the pods' nodes must have (empty: any node). */
+  public readonly nodeSelector: { [key: string]: string };
+  /** Taints the pods tolerate. */
+  public readonly tolerations: TolerationOptions[];
+  /** Secrets the images are pulled with. */
+  public readonly imagePullSecrets: string[];
+
+  /** @internal */
+  protected readonly _problems: Problems;
+  /** @internal */
+  protected readonly _settings: TierSettings;
+  /** @internal */
+  protected readonly _containers: ContainerBuilder[];
+  private _service?: k8s.KubeService;
+  /** The client Service's ports and the pod ports clients may reach (both grow with published sidecar ports). */
+  private readonly _servicePorts: TierServicePort[] = [];
+  private readonly _servedPorts: number[] = [];
+  private _policy?: TierNetworkPolicy;
+  private _pdb?: k8s.KubePodDisruptionBudget;
+
+  /** @internal */
+  protected constructor(scope: Construct, id: string, kind: string, resolve: (p: Problems, self: Construct) => TierSettings) {
+    checkScope(kind, scope, id);
+    super(scope, id);
+    AppGuardrails.enable(this);
+    this._problems = new Problems(this);
+    const s = (this._settings = resolve(this._problems, this));
+    this.name = s.name;
+    this.namespace = s.namespace;
+    this.port = s.port;
+    this.portName = s.portName;
+    this.labels = s.labels;
+    this.podSelectorLabels = s.podSelectorLabels;
+    ({ serviceType: this.serviceType, servicePort: this.servicePort, nodePort: this.nodePort } = s.service);
+    ({
+      minReadySeconds: this.minReadySeconds,
+      revisionHistoryLimit: this.revisionHistoryLimit,
+      terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
+    } = s.timing);
+    ({ priorityClassName: this.priorityClassName, nodeSelector: this.nodeSelector } = s.scheduling);
+    ({ tolerations: this.tolerations, imagePullSecrets: this.imagePullSecrets } = s.scheduling);
+    this._containers = [s.main];
+    this._servicePorts.push({ name: s.portName, port: s.service.servicePort, targetPort: s.portName, nodePort: s.service.nodePort });
+    this._servedPorts.push(s.port);
+  }
+
+  /** The Service clients connect to. */
+  public get service(): k8s.KubeService {
+    return this._service as k8s.KubeService;
+  }
+
+  /** The NetworkPolicy of the pods. */
+  public get networkPolicy(): k8s.KubeNetworkPolicy {
+    return (this._policy as TierNetworkPolicy).resource;
+  }
+
+  /** The PodDisruptionBudget, when more than one pod runs. */
+  public get podDisruptionBudget(): k8s.KubePodDisruptionBudget | undefined {
+    return this._pdb;
+  }
+
+  /** DNS name of the client Service: fully qualified when the namespace is known. */
+  public get host(): string {
+    const ns = this._settings.chartNamespace;
+    return ns ? `${this.name}.${ns}.svc.cluster.local` : this.name;
+  }
+
+  /** Lets `client`'s pods in on the container port, and tells the client how to connect. */
+  public acceptConnectionFrom(client: INetworkPeer): Connection {
+    if (checkPeer(this._problems, 'acceptConnectionFrom', client)) this._networkPolicy.allowIngress(client, this._servedPorts);
+    return { host: this.host, port: this.servicePort, podPort: this.port, env: this._clientEnv() };
+  }
+
+  /** Lets traffic out of this tier's pods to `peer` on `port` (a pod port) beyond DNS, for peers that are not tiers of this library. */
+  public allowEgressTo(peer: INetworkPeer, port: number): void {
+    if (!checkPeer(this._problems, 'allowEgressTo', peer)) return;
+    checkPort(this._problems, `allowEgressTo(${peer.node.path}) port`, port);
+    this._networkPolicy.allowEgress(peer, [port]);
+  }
+
+  /** @internal What a client gets to connect with besides host and port. */
+  protected _clientEnv(): { [suffix: string]: EnvValue } {
+    return {};
+  }
+
+  /** @internal The NetworkPolicy builder. */
+  protected get _networkPolicy(): TierNetworkPolicy {
+    return this._policy as TierNetworkPolicy;
+  }
+
+  /** @internal The hardened pod template: every container, every volume, spreading when several pods run. */
+  protected _podTemplate(annotations: Record<string, string>, matchLabelKeys?: string[]): k8s.PodTemplateSpec {
+    const s = this._settings;
+    return {
+      metadata: { labels: { ...s.labels }, annotations: { ...s.annotations, 'kubectl.kubernetes.io/default-container': s.name, ...annotations } },
+      spec: {
+        automountServiceAccountToken: false,
+        enableServiceLinks: false,
+        ...(s.serviceAccountName ? { serviceAccountName: s.serviceAccountName } : {}),
+        securityContext: podSecurityContext(s.security),
+        terminationGracePeriodSeconds: s.timing.terminationGracePeriodSeconds,
+        ...renderScheduling(s.scheduling),
+        ...(s.initContainers.length ? { initContainers: s.initContainers.map((c) => c.render()) } : {}),
+        containers: Lazy.any({ produce: () => this._containers.map((c) => c.render()) }),
+        volumes: Lazy.any({ produce: () => [...s.volumes.volumes] }),
+        ...(s.several ? spreadAndAntiAffinity(s.podSelectorLabels, matchLabelKeys) : {}),
+      },
+    };
+  }
+
+  /** @internal A Service of the pods on the container port; the client Service unless `headlessName` is given. */
+  protected _publish(headlessName?: string): k8s.KubeService {
+    const s = this._settings;
+    const common = { namespace: s.namespace, labels: s.labels, annotations: s.annotations, selector: s.podSelectorLabels };
+    if (headlessName !== undefined) {
+      const ports = [{ name: s.portName, port: s.port, targetPort: s.portName }];
+      return tierService(this, 'headless', { ...common, name: headlessName, type: ServiceType.CLUSTER_IP, headless: true, ports });
+    }
+    return (this._service = tierService(this, 'service', { ...common, name: s.name, type: s.service.serviceType, ports: this._servicePorts }));
+  }
+
+  /**
+   * @internal The NetworkPolicy: the served ports open to every source for a NodePort Service, else only to what
+   * connects (or to `fallbackFrom` until something does).
+   */
+  protected _fence(fallbackFrom?: k8s.NetworkPolicyPeer[]): void {
+    const s = this._settings;
+    const policy = new TierNetworkPolicy(this, 'network-policy', {
+      name: s.name,
+      namespace: s.namespace,
+      labels: s.labels,
+      podSelector: s.podSelectorLabels,
+      problems: this._problems,
+      ...(fallbackFrom ? { fallbackIngress: { from: fallbackFrom, ports: this._servedPorts } } : {}),
+    });
+    this._policy = policy;
+    if (s.service.serviceType === ServiceType.NODE_PORT) policy.allowIngress(undefined, this._servedPorts);
+  }
+
+  /**
+   * @internal Publishes one more container port on the client Service (under the container port's name) and opens it
+   * to whoever may reach the main port; a port number the Service already has is a problem of `prop`.
+   */
+  protected _publishPort(prop: string, name: string, port: number): void {
+    const clash = this._servicePorts.find((sp) => sp.port === port);
+    if (
+      !this._problems.expect(clash === undefined, {
+        prop,
+        value: port,
+        rule: `the Service already has port ${port} (${show(clash?.name)}), and a Service port number can be used once`,
+        fix: 'give the sidecar another port, or change servicePort',
+      })
+    )
+      return;
+    this._servicePorts.push({ name, port, targetPort: name });
+    this._servedPorts.push(port);
+  }
+
+  /** @internal The PodDisruptionBudget, when several pods run. */
+  protected _budget(unhealthyPodEvictionPolicy: 'AlwaysAllow' | 'IfHealthyBudget'): void {
+    const s = this._settings;
+    if (!s.several) return;
+    this._pdb = tierPdb(this, 'pdb', { name: s.name, namespace: s.namespace, labels: s.labels, selector: s.podSelectorLabels, unhealthyPodEvictionPolicy });
+  }
+}
+
+/** The scheduling fields of a pod spec (only those that are set, so that other output stays as it was). */
+function renderScheduling(s: PodScheduling): Partial<k8s.PodSpec> {
+  return {
+    ...(s.priorityClassName !== undefined ? { priorityClassName: s.priorityClassName } : {}),
+    ...(Object.keys(s.nodeSelector).length ? { nodeSelector: { ...s.nodeSelector } } : {}),
+    ...(s.tolerations.length ? { tolerations: s.tolerations.map((t) => ({ ...t })) } : {}),
+    ...(s.imagePullSecrets.length ? { imagePullSecrets: s.imagePullSecrets.map((name) => ({ name })) } : {}),
+  };
+}

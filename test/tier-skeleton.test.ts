@@ -1,0 +1,205 @@
+/**
+ * Settings of the tier skeleton: each is tested on both tiers (one table), so
+ * that a setting added to the skeleton and not reaching one tier fails here.
+ */
+import { ApiObject, Chart } from 'cdk8s';
+import { StatefulDatabase, StatelessWebTier, TaintEffect, TierProps, TolerationOperator } from '../src';
+import { database } from './database-fixture';
+import { appProblems, chart, find, Manifest, synth } from './util';
+
+interface Case {
+  readonly kind: string;
+  readonly build: (c: Chart, props: TierProps) => StatelessWebTier | StatefulDatabase;
+  readonly workload: string;
+}
+
+const TIERS: Case[] = [
+  {
+    kind: 'StatelessWebTier',
+    build: (c, props) => new StatelessWebTier(c, 'web', { image: 'registry.example.com/shop/web:1.4.2', ...props }),
+    workload: 'Deployment',
+  },
+  { kind: 'StatefulDatabase', build: (c, props) => database(c, props), workload: 'StatefulSet' },
+];
+
+function render(t: Case, props: TierProps = {}, before?: (c: Chart) => void): { tier: StatelessWebTier | StatefulDatabase; pod: Manifest } {
+  const c = chart();
+  before?.(c);
+  const tier = t.build(c, props);
+  return { tier, pod: find(synth(c), t.workload, tier.name).spec.template.spec };
+}
+
+function problems(t: Case, props: TierProps): string {
+  const c = chart();
+  t.build(c, props);
+  return appProblems(c).join('\n');
+}
+
+describe.each(TIERS)('$kind', (t) => {
+  test('defaults: no priority class, node selector, tolerations or pull secrets', () => {
+    const { tier, pod } = render(t);
+    expect([pod.priorityClassName, pod.nodeSelector, pod.tolerations, pod.imagePullSecrets]).toEqual([undefined, undefined, undefined, undefined]);
+    expect([tier.priorityClassName, tier.nodeSelector, tier.tolerations, tier.imagePullSecrets]).toEqual([undefined, {}, [], []]);
+  });
+
+  test('can configure priorityClassName, nodeSelector, tolerations and imagePullSecrets', () => {
+    const tolerations = [
+      { key: 'pool', value: 'shop', effect: TaintEffect.NO_SCHEDULE },
+      { key: 'node.kubernetes.io/unreachable', operator: TolerationOperator.EXISTS, effect: TaintEffect.NO_EXECUTE, tolerationSeconds: 30 },
+    ];
+    const { tier, pod } = render(t, {
+      priorityClassName: 'business-critical',
+      nodeSelector: { 'example.com/pool': 'shop' },
+      tolerations,
+      imagePullSecrets: ['registry-credentials'],
+    });
+    expect(pod.priorityClassName).toBe('business-critical');
+    expect(pod.nodeSelector).toEqual({ 'example.com/pool': 'shop' });
+    expect(pod.tolerations).toEqual([
+      { key: 'pool', value: 'shop', effect: 'NoSchedule' },
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 },
+    ]);
+    expect(pod.imagePullSecrets).toEqual([{ name: 'registry-credentials' }]);
+    expect(tier.priorityClassName).toBe('business-critical');
+    expect(tier.tolerations).toEqual(tolerations);
+    expect(tier.imagePullSecrets).toEqual(['registry-credentials']);
+  });
+
+  test('rejects a bad priority class, node selector, toleration or pull secret, with the message', () => {
+    const m = problems(t, {
+      priorityClassName: 'Business Critical',
+      nodeSelector: { 'bad key!': 'x' },
+      tolerations: [
+        { value: 'x' },
+        { key: 'pool', operator: TolerationOperator.EXISTS, value: 'shop' },
+        { key: 'pool', effect: TaintEffect.NO_SCHEDULE, tolerationSeconds: 30 },
+        { key: 'pool', effect: 'Sometimes' as TaintEffect },
+      ],
+      imagePullSecrets: ['Registry_Credentials'],
+    });
+    expect(m).toMatch(/priorityClassName: got "Business Critical"; must be a PriorityClass name \(a DNS-1123 subdomain\)/);
+    expect(m).toMatch(/nodeSelector key: got "bad key!"; must be a label key/);
+    expect(m).toMatch(/tolerations\[0\]\.key: got \(not set\); a toleration without a key must use TolerationOperator.EXISTS/);
+    expect(m).toMatch(/tolerations\[1\]\.value: got "shop"; must be left out with TolerationOperator.EXISTS/);
+    expect(m).toMatch(/tolerations\[2\]\.tolerationSeconds: got 30; applies only to TaintEffect.NO_EXECUTE/);
+    expect(m).toMatch(/tolerations\[3\]\.effect: got "Sometimes"; must be a TaintEffect/);
+    expect(m).toMatch(/imagePullSecrets\[0\]: got "Registry_Credentials"; must be a Secret name/);
+  });
+
+  test('rejects an unknown toleration key, naming it', () => {
+    expect(problems(t, { tolerations: [{ key: 'pool', efect: 'NoSchedule' } as never] })).toMatch(
+      /tolerations\[0\]\.efect: got "NoSchedule"; not a prop of TolerationOptions\. Fix: did you mean effect\?/,
+    );
+  });
+});
+
+describe.each(TIERS)('$kind read-only volumes', (t) => {
+  const main = (pod: Manifest) => pod.containers[0];
+
+  test('defaults: no Secret or ConfigMap volume', () => {
+    const { pod } = render(t);
+    expect(pod.volumes.filter((v: Manifest) => v.secret || v.configMap)).toEqual([]);
+  });
+
+  test('can mount a Secret and a ConfigMap read-only in the main container', () => {
+    const { pod } = render(
+      t,
+      {
+        readOnlyVolumes: [
+          { name: 'tls', mountPath: '/etc/tls', secretName: 'shop-tls' },
+          { name: 'settings', mountPath: '/etc/settings', configMapName: 'shop-settings' },
+        ],
+      },
+      (c) => new ApiObject(c, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shop-settings' }, data: { a: 'b' } }),
+    );
+    expect(pod.volumes).toEqual(
+      expect.arrayContaining([
+        { name: 'tls', secret: { secretName: 'shop-tls' } },
+        { name: 'settings', configMap: { name: 'shop-settings' } },
+      ]),
+    );
+    expect(main(pod).volumeMounts).toEqual(
+      expect.arrayContaining([
+        { name: 'tls', mountPath: '/etc/tls', readOnly: true },
+        { name: 'settings', mountPath: '/etc/settings', readOnly: true },
+      ]),
+    );
+  });
+
+  test('rejects a bad name or path, both or neither source, and a clash (with the message)', () => {
+    const m = problems(t, {
+      readOnlyVolumes: [
+        { name: 'TLS', mountPath: 'etc/tls', secretName: 'shop-tls' },
+        { name: 'both', mountPath: '/both', secretName: 'a', configMapName: 'b' },
+        { name: 'tmp', mountPath: '/etc/x', secretName: 'x' },
+      ],
+    });
+    expect(m).toMatch(/readOnlyVolumes\[0\]\.name: got "TLS"; a volume name must be a DNS-1123 label/);
+    expect(m).toMatch(/readOnlyVolumes\[0\]\.mountPath: got "etc\/tls"; must be an absolute path/);
+    expect(m).toMatch(/readOnlyVolumes\[1\]: got .*; needs exactly one of secretName and configMapName/);
+    expect(m).toMatch(/readOnlyVolumes\[2\]: got "tmp"; the volume name is already used by writablePaths/);
+  });
+});
+
+test('a setting of the skeleton reaches both tiers alike', () => {
+  const props: TierProps = {
+    priorityClassName: 'batch',
+    nodeSelector: { pool: 'a' },
+    tolerations: [{ key: 'pool', value: 'a' }],
+    imagePullSecrets: ['pull'],
+    readOnlyVolumes: [{ name: 'tls', mountPath: '/etc/tls', secretName: 'tls' }],
+  };
+  const pods = TIERS.map((t) => render(t, props).pod);
+  const pick = (pod: Manifest) => ({
+    priorityClassName: pod.priorityClassName,
+    nodeSelector: pod.nodeSelector,
+    tolerations: pod.tolerations,
+    imagePullSecrets: pod.imagePullSecrets,
+    readOnly: pod.volumes.filter((v: Manifest) => v.secret),
+    readOnlyMounts: pod.containers[0].volumeMounts.filter((m: Manifest) => m.readOnly),
+  });
+  expect(pick(pods[0])).toEqual(pick(pods[1]));
+  expect(pick(pods[0]).priorityClassName).toBe('batch');
+});
+
+describe.each(TIERS)('$kind init containers', (t) => {
+  const migrate = { name: 'migrate', image: 'registry.example.com/shop/migrate:1.4.2', command: ['migrate', 'up'] };
+
+  test('defaults: no init containers', () => {
+    expect(render(t).pod.initContainers).toBeUndefined();
+  });
+
+  test('can add init containers, hardened like every container, each with its own /tmp', () => {
+    const { pod } = render(t, { initContainers: [migrate] });
+    expect(pod.initContainers).toHaveLength(1);
+    const init = pod.initContainers[0];
+    expect([init.name, init.image, init.command]).toEqual(['migrate', migrate.image, ['migrate', 'up']]);
+    expect(init.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+    });
+    expect(init.resources).toEqual({
+      requests: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '32Mi' },
+      limits: { memory: '128Mi', 'ephemeral-storage': '128Mi' },
+    });
+    expect([init.readinessProbe, init.livenessProbe]).toEqual([undefined, undefined]);
+    expect(init.volumeMounts).toEqual([{ name: 'init-migrate-tmp', mountPath: '/tmp' }]);
+    expect(pod.volumes).toContainEqual({ name: 'init-migrate-tmp', emptyDir: {} });
+  });
+
+  test('rejects a bad image, a name taken in the pod, and unknown keys (with the message)', () => {
+    const m = problems(t, {
+      initContainers: [
+        { ...migrate, image: 'migrate:latest' },
+        { ...migrate, name: t.kind === 'StatelessWebTier' ? 'web' : 'db' },
+        { ...migrate, name: 'x', probe: 1 } as never,
+      ],
+    });
+    expect(m).toMatch(/initContainers\[0\]\.image: got "migrate:latest"/);
+    expect(m).toMatch(/initContainers\[1\]\.name: got "(web|db)"; container names must be unique in the pod/);
+    expect(m).toMatch(/initContainers\[2\]\.probe: got 1; not a prop of InitContainerOptions/);
+  });
+});
