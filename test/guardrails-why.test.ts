@@ -265,6 +265,11 @@ describe('literal secrets, wherever a string reaches the output', () => {
       /^spec\.template\.spec\.containers\[0\]\.args\[0\]: (holds a literal secret \(AWSSecretAccessKey|assigns a literal value to "AWS_SECRET_ACCESS_KEY")/,
     ],
     [
+      'a lone cloud access key id',
+      { env: [{ name: 'AWS_KEY', value: 'AKIAQWERTYUIOPASDFGH' }] },
+      /^spec\.template\.spec\.containers\[0\]\.env\[0\]\.value: holds a literal secret \(AWSAccessKeyID, found by @secretlint\/secretlint-rule-aws\)$/,
+    ],
+    [
       'a personal access token',
       { env: [{ name: 'GH', value: pat }] },
       /^spec\.template\.spec\.containers\[0\]\.env\[0\]\.value: holds a literal secret \(GITHUB_TOKEN, found by @secretlint\/secretlint-rule-github\)$/,
@@ -282,7 +287,7 @@ describe('literal secrets, wherever a string reaches the output', () => {
   ])('%s', (_, container, message) => {
     const messages = secretFindings([deployment(container)]);
     expect(messages).toContainEqual(expect.stringMatching(message));
-    expect(messages.join('\n')).not.toMatch(/hunter2|s3cr3t|BEGIN|ghp_|wJalr/);
+    expect(messages.join('\n')).not.toMatch(/hunter2|s3cr3t|BEGIN|ghp_|wJalr|AKIA/);
   });
 
   test('password=... in a config file, an annotation holding a password, a ConfigMap key DB_PASSWORD', () => {

@@ -13,7 +13,9 @@ const loaded = Promise.all([import('@secretlint/core'), import('@secretlint/secr
 
 runAsWorker(async (content) => {
   const [{ lintSource }, { creator }] = await loaded;
-  const rules = [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator }];
+  // AWS access key ids are only scanned when asked (off in the preset): an id alone is half a credential
+  const aws = { id: '@secretlint/secretlint-rule-aws', options: { enableIDScanRule: true } };
+  const rules = [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator, rules: [aws] }];
   const result = await lintSource({
     source: { content, filePath: 'manifests.txt', ext: '.txt', contentType: 'text' },
     options: { config: { rules }, maskSecrets: true, noPhysicFilePath: true },
