@@ -195,8 +195,9 @@ export class ContainerBuilder {
       name: i.name,
       image: withRegistry(i.image, imageRegistry),
       imagePullPolicy: 'Always',
-      ...(i.command ? { command: [...i.command] } : {}),
-      ...(i.args ? { args: [...i.args] } : {}),
+      // (a command or args that is not a list is reported; it is left out here)
+      ...(Array.isArray(i.command) ? { command: [...i.command] } : {}),
+      ...(Array.isArray(i.args) ? { args: [...i.args] } : {}),
       ...(i.port !== undefined ? { ports: [{ name: portName, containerPort: i.port, protocol: 'TCP' }] } : {}),
       ...(this.env.size ? { env: [...this.env].map(([name, value]) => value._render(name)) } : {}),
       resources: i.resources,

@@ -427,7 +427,7 @@ export abstract class TierBase extends Construct implements IConnectable {
         securityContext: podSecurityContext(s.security),
         terminationGracePeriodSeconds: s.timing.terminationGracePeriodSeconds,
         ...renderScheduling(s.scheduling),
-        ...(s.initContainers.length ? { initContainers: s.initContainers.map((c) => c.render(registry)) } : {}),
+        ...(s.initContainers.length ? { initContainers: Lazy.any({ produce: () => s.initContainers.map((c) => c.render(registry)) }) } : {}),
         containers: Lazy.any({ produce: () => this._containers.map((c) => c.render(registry)) }),
         volumes: Lazy.any({ produce: () => [...s.volumes.volumes] }),
         ...(s.several ? { topologySpreadConstraints: spread.topologySpreadConstraints } : {}),

@@ -196,8 +196,11 @@ describe.each(TIERS)('$kind init containers', (t) => {
         { ...migrate, image: 'migrate:latest' },
         { ...migrate, name: t.kind === 'StatelessWebTier' ? 'web' : 'db' },
         { ...migrate, name: 'x', probe: 1 } as never,
+        // a JavaScript caller's args that are not a list: reported, not a TypeError
+        { ...migrate, name: 'y', args: 5 as never },
       ],
     });
+    expect(m).toMatch(/initContainers\[3\]\.args: got 5; /);
     expect(m).toMatch(/initContainers\[0\]\.image: got "migrate:latest"/);
     expect(m).toMatch(/initContainers\[1\]\.name: got "(web|db)"; container names must be unique in the pod/);
     expect(m).toMatch(/initContainers\[2\]\.probe: got 1; not a prop of InitContainerOptions/);
