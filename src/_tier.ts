@@ -457,6 +457,7 @@ export abstract class TierBase extends Construct implements IConnectable {
       name: s.name,
       namespace: s.namespace,
       labels: s.labels,
+      annotations: s.annotations,
       podSelector: s.podSelectorLabels,
       problems: this._problems,
       ...(fallbackFrom ? { fallbackIngress: { from: fallbackFrom, ports: this._servedPorts } } : {}),
@@ -488,7 +489,11 @@ export abstract class TierBase extends Construct implements IConnectable {
   protected _budget(unhealthyPodEvictionPolicy: 'AlwaysAllow' | 'IfHealthyBudget'): void {
     const s = this._settings;
     if (!s.several) return;
-    this._pdb = tierPdb(this, 'pdb', { name: s.name, namespace: s.namespace, labels: s.labels, selector: s.podSelectorLabels, unhealthyPodEvictionPolicy });
+    this._pdb = tierPdb(this, 'pdb', {
+      ...{ name: s.name, namespace: s.namespace, labels: s.labels, annotations: s.annotations },
+      selector: s.podSelectorLabels,
+      unhealthyPodEvictionPolicy,
+    });
   }
 }
 

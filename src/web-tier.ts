@@ -261,7 +261,10 @@ export class StatelessWebTier extends TierBase implements IConnectable {
 
   private buildConfigMap(s: WebTierSettings): k8s.KubeConfigMap | undefined {
     if (s.configFiles === undefined) return undefined;
-    return new k8s.KubeConfigMap(this, 'config', { metadata: objectMeta(`${s.name}-config`, s.namespace, s.labels), data: { ...s.configFiles } });
+    return new k8s.KubeConfigMap(this, 'config', {
+      metadata: objectMeta(`${s.name}-config`, s.namespace, s.labels, s.annotations),
+      data: { ...s.configFiles },
+    });
   }
 
   private buildDeployment(s: WebTierSettings): k8s.KubeDeployment {
@@ -286,7 +289,7 @@ export class StatelessWebTier extends TierBase implements IConnectable {
     const a = s.autoscaling;
     if (!a) return undefined;
     return new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
-      metadata: objectMeta(s.name, s.namespace, s.labels),
+      metadata: objectMeta(s.name, s.namespace, s.labels, s.annotations),
       spec: {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: s.name },
         minReplicas: s.minReplicas,

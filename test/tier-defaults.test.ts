@@ -81,8 +81,21 @@ describe('TierDefaults', () => {
     const web = new StatelessWebTier(c, 'web', { image: IMAGE, labels: { tier: 'front' } });
     const db = database(c, { annotations: { 'example.com/owner': 'dba' } });
     const objects = synth(c);
-    for (const o of [...objects.filter((x) => x.metadata.name === 'web' || x.metadata.name.startsWith('db'))]) {
+    const ofTiers = objects.filter((x) => x.metadata.name === 'web' || x.metadata.name.startsWith('db'));
+    // Deployment, Service, NetworkPolicy, PDB of the web tier; StatefulSet, two Services, NetworkPolicy of the database
+    expect(ofTiers.map((o) => o.kind).sort()).toEqual([
+      'Deployment',
+      'NetworkPolicy',
+      'NetworkPolicy',
+      'PodDisruptionBudget',
+      'Service',
+      'Service',
+      'Service',
+      'StatefulSet',
+    ]);
+    for (const o of ofTiers) {
       expect(o.metadata.labels).toMatchObject({ 'cost-center': 'c-42', team: 'checkout' });
+      expect(o.metadata.annotations['example.com/owner']).toBe(o.metadata.name === 'web' ? 'platform' : 'dba');
     }
     for (const [kind, name] of [
       ['Deployment', 'web'],
