@@ -3,6 +3,7 @@ import { Problems, throwProblem } from './_errors';
 import { checkImageRegistry } from './_image';
 import { TIER_DEFAULTS_OPTIONS } from './_keys';
 import { checkExtraAnnotations, checkExtraLabels } from './_labels';
+import { TierBase } from './_tier';
 import { DATABASE_RESOURCES, resolveResources, resolveSecurity, WEB_RESOURCES } from './_pod';
 import { checkProps } from './_props';
 import { checkLabels, checkStorageClassName, isConstruct } from './_rules';
@@ -146,12 +147,21 @@ export class TierDefaults {
 
   /**
    * Sets defaults of this scope (merged over what was set here before). Each value is checked here, by the rule of
-   * the tier prop of the same name; a wrong one is reported at this scope and not used.
+   * the tier prop of the same name; a wrong one is reported at this scope and not used. Set them before creating
+   * the tiers below the scope (a tier reads them when it is created; setting them later is reported).
    */
   public set(options: TierDefaultsOptions): void {
     const problems = Problems.of(this.scope) ?? new Problems(this.scope);
     const checked = checkProps(problems, 'TierDefaults', options, TIER_DEFAULTS_OPTIONS);
     if (!checked) return;
+    // a tier resolves its props when it is created: one created before would silently go without
+    const built = this.scope.node.findAll().filter((c) => c instanceof TierBase);
+    problems.expect(built.length === 0, {
+      prop: 'TierDefaults',
+      value: Object.keys(checked),
+      rule: `is set after tiers below this scope were created (${built.map((t) => t.node.path).join(', ')}), and they do not get it`,
+      fix: 'call TierDefaults.of(scope).set(...) before creating the tiers below the scope',
+    });
     const valid: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(checked)) {
       const check = CHECKS[key as keyof TierDefaultsOptions];

@@ -201,6 +201,21 @@ describe('TierDefaults', () => {
     ]);
   });
 
+  test('rejects defaults set after tiers below the scope were created, naming them (with the message)', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'shop');
+    new StatelessWebTier(c, 'web', { image: IMAGE });
+    database(c);
+    TierDefaults.of(app).set({ priorityClassName: 'standard' });
+    expect(appProblems(c)).toEqual([
+      '[app] TierDefaults: got ["priorityClassName"]; is set after tiers below this scope were created (shop/web, shop/db), and they do not get it. Fix: call TierDefaults.of(scope).set(...) before creating the tiers below the scope',
+    ]);
+    // a scope beside the tiers is fine
+    const other = new Chart(app, 'other');
+    TierDefaults.of(other).set({ priorityClassName: 'standard' });
+    expect(appProblems(c)).toHaveLength(1);
+  });
+
   test.each<[string, TierDefaultsOptions, RegExp]>([
     ['priorityClassName', { priorityClassName: 'A B' }, /TierDefaults\.priorityClassName: got "A B"; must be a PriorityClass name/],
     ['nodeSelector', { nodeSelector: { 'bad key!': 'x' } }, /TierDefaults\.nodeSelector key: got "bad key!"; must be a label key/],
