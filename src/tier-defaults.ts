@@ -165,7 +165,8 @@ export class TierDefaults {
     const valid: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(checked)) {
       const check = CHECKS[key as keyof TierDefaultsOptions];
-      if (check === undefined || value === undefined) continue; // an unknown key is reported above
+      // an unknown key is reported above; null (from JavaScript) is "not set", as for a tier's props
+      if (check === undefined || value === undefined || value === null) continue;
       const before = problems.size;
       check(problems, `TierDefaults.${key}`, value as never);
       // a copy: what a tier uses cannot change after it was checked

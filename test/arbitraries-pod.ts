@@ -17,10 +17,13 @@ import {
   TaintEffect,
   TolerationOperator,
   TolerationOptions,
+  TierDefaultsOptions,
   TierProps,
 } from '../src';
 import {
+  annotationValue,
   badDnsNames,
+  badLabelValues,
   badImages,
   badLabelKeys,
   clean,
@@ -33,6 +36,8 @@ import {
   mapOf,
   prefixed,
   prop,
+  resources,
+  security,
   strip,
   subdomain,
   VALID_WEIGHT,
@@ -197,7 +202,12 @@ function initContainer(i: number): fc.Arbitrary<Gen<InitContainerOptions>> {
 /** The pod settings: each mostly left out, else mostly valid. */
 export const podSettings: fc.Arbitrary<Gen<PodSettings>> = fc
   .record({
-    priorityClassName: prop('priorityClassName', subdomain, { optional: true, invalid: badDnsNames, lenient: fc.constant(null) }),
+    // (a subdomain has no limit per label: 64 "a"s are a PriorityClass name, 254 are not)
+    priorityClassName: prop('priorityClassName', subdomain, {
+      optional: true,
+      invalid: badDnsNames.map((v) => (v === 'a'.repeat(64) ? 'a'.repeat(254) : v)),
+      lenient: fc.constant(null),
+    }),
     nodeSelector: fc.oneof(
       { weight: 3, arbitrary: fc.constant(clean<{ [k: string]: string } | undefined>(undefined)) },
       { weight: 1, arbitrary: mapOf('nodeSelector', labelKey, labelValue, { badKeys: badLabelKeys, badValues: fc.constantFrom<unknown>('a b', 5) }) },
@@ -265,3 +275,64 @@ export function addReferencedConfigMaps(chart: Chart, ...tiers: Array<TierProps 
   }
   [...wanted.values()].forEach((metadata, i) => new k8s.KubeConfigMap(chart, `config-map-${i}`, { metadata }));
 }
+
+/** Resource defaults both tiers' defaults admit: the higher request and the lower limit of the web tier and the database. */
+const BOTH_TIERS_RESOURCES = {
+  cpuRequest: '250m',
+  memoryRequest: '512Mi',
+  memoryLimit: '256Mi',
+  ephemeralStorageRequest: '128Mi',
+  ephemeralStorageLimit: '256Mi',
+};
+
+/** Options for `TierDefaults.set`, each key mostly left out, else mostly valid; faults named `TierDefaults.<key>...`. */
+export const tierDefaults: fc.Arbitrary<Gen<TierDefaultsOptions>> = fc
+  .record({
+    pod: podSettings,
+    labels: fc.oneof(
+      { weight: 2, arbitrary: fc.constant(clean<{ [k: string]: string } | undefined>(undefined)) },
+      {
+        weight: 1,
+        arbitrary: mapOf('labels', labelKey, labelValue, {
+          badKeys: fc.constantFrom('bad key', 'app.kubernetes.io/part-of', 'app.kubernetes.io/managed-by'),
+          badValues: badLabelValues,
+          keyProp: 'labels',
+        }),
+      },
+    ),
+    annotations: fc.oneof(
+      { weight: 2, arbitrary: fc.constant(clean<{ [k: string]: string } | undefined>(undefined)) },
+      {
+        weight: 1,
+        arbitrary: mapOf('annotations', fc.constantFrom('example.com/owner', 'team', 'a.b/c'), annotationValue, {
+          badKeys: fc.constantFrom('bad key', 'kubectl.kubernetes.io/default-container', 'checksum/config'),
+          badValues: fc.constantFrom<unknown>(5, {}, true),
+          keyProp: 'annotations',
+        }),
+      },
+    ),
+    security: security(),
+    resources: resources(BOTH_TIERS_RESOURCES),
+    storageClassName: prop('storageClassName', fc.oneof(fc.constant(''), subdomain), { optional: true, invalid: fc.constantFrom<unknown>('Fast SSD', 5) }),
+    unknown: fc.oneof({ weight: VALID_WEIGHT, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+  })
+  .map((r) => {
+    const { priorityClassName, nodeSelector, tolerations, imagePullSecrets, imageRegistry, nodeAffinity } = r.pod.value;
+    // the pod settings' faults of keys that are defaults (not readOnlyVolumes, initContainers)
+    const podFaults = r.pod.faults.filter((f) => !f.props.some((q) => q.startsWith('readOnlyVolumes') || q.startsWith('initContainers')));
+    const value: TierDefaultsOptions = strip({
+      ...{ priorityClassName, nodeSelector, tolerations, imagePullSecrets, imageRegistry, nodeAffinity },
+      labels: r.labels.value,
+      annotations: r.annotations.value,
+      security: r.security.value,
+      resources: r.resources.value,
+      storageClassName: r.storageClassName.value,
+      ...(r.unknown ? { priorityClass: 'x' } : {}),
+    });
+    const faults = [
+      ...podFaults,
+      ...faultsOf(r.labels, r.annotations, r.security, r.resources, r.storageClassName),
+      ...(r.unknown ? faulty('x', 'priorityClass').faults : []),
+    ];
+    return { value, faults: prefixed(faults, 'TierDefaults.') };
+  });
