@@ -4,6 +4,7 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Problems, show } from './_errors';
+import { withRegistry } from './_image';
 import { containerSecurityContext } from './_pod';
 import { checkImage, checkMap, checkPort, checkPortName, checkStringList, isDns1123Label, isEnvName, probeHandler } from './_rules';
 import { EnvValue } from './env';
@@ -185,17 +186,18 @@ export class ContainerBuilder {
     }
   }
 
-  /** The container as Kubernetes expects it. */
-  public render(): k8s.Container {
+  /** The container as Kubernetes expects it, its image pulled from `imageRegistry` when one is given. */
+  public render(imageRegistry?: string): k8s.Container {
     const i = this.input;
     const portName = this.portName;
     const probe = (p: Probe | undefined) => (p instanceof Probe ? p._render(portName) : undefined);
     return {
       name: i.name,
-      image: i.image,
+      image: withRegistry(i.image, imageRegistry),
       imagePullPolicy: 'Always',
-      ...(i.command ? { command: [...i.command] } : {}),
-      ...(i.args ? { args: [...i.args] } : {}),
+      // (a command or args that is not a list is reported; it is left out here)
+      ...(Array.isArray(i.command) ? { command: [...i.command] } : {}),
+      ...(Array.isArray(i.args) ? { args: [...i.args] } : {}),
       ...(i.port !== undefined ? { ports: [{ name: portName, containerPort: i.port, protocol: 'TCP' }] } : {}),
       ...(this.env.size ? { env: [...this.env].map(([name, value]) => value._render(name)) } : {}),
       resources: i.resources,

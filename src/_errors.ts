@@ -196,6 +196,11 @@ export class Problems {
     return ok;
   }
 
+  /** How many problems were recorded (so far). */
+  public get size(): number {
+    return this.found.length;
+  }
+
   /** True when nothing was recorded (so far). */
   public get empty(): boolean {
     return this.found.length === 0;

@@ -13,7 +13,7 @@ import type { CustomEngineOptions, EngineOptions, MysqlOptions, PostgresOptions,
 import type { PortProbeOptions, ProbeOptions } from './probe';
 import type { ResourceOptions } from './resources';
 import type { RollingUpdateOptions } from './rollout';
-import type { TolerationOptions } from './scheduling';
+import type { NodeAffinityOptions, NodeSelectorRequirementOptions, NodeSelectorTermOptions, PreferredNodeTermOptions, TolerationOptions } from './scheduling';
 import type { PodSecurityOptions } from './security';
 import type { InitContainerOptions, SidecarOptions } from './sidecar';
 import type { StatefulRollingUpdateOptions } from './stateful-update';
@@ -51,6 +51,8 @@ const TIER: KeyList<TierProps> = {
   imagePullSecrets: true,
   readOnlyVolumes: true,
   initContainers: true,
+  imageRegistry: true,
+  nodeAffinity: true,
 };
 
 export const WEB_TIER_PROPS = propsType<StatelessWebTierProps>(
@@ -262,6 +264,42 @@ export const INIT_CONTAINER_OPTIONS = propsType<InitContainerOptions>(
 
 export const TIER_DEFAULTS_OPTIONS = propsType<TierDefaultsOptions>(
   'TierDefaultsOptions',
-  { priorityClassName: true, nodeSelector: true, tolerations: true, imagePullSecrets: true },
+  {
+    priorityClassName: true,
+    nodeSelector: true,
+    tolerations: true,
+    imagePullSecrets: true,
+    imageRegistry: true,
+    labels: true,
+    annotations: true,
+    security: true,
+    resources: true,
+    storageClassName: true,
+    nodeAffinity: true,
+  },
   '{ priorityClassName: "business-critical" }',
+);
+
+export const NODE_AFFINITY_OPTIONS = propsType<NodeAffinityOptions>(
+  'NodeAffinityOptions',
+  { required: true, preferred: true },
+  '{ required: [...], preferred: [...] }',
+);
+
+export const NODE_SELECTOR_TERM_OPTIONS = propsType<NodeSelectorTermOptions>(
+  'NodeSelectorTermOptions',
+  { matchExpressions: true },
+  '{ matchExpressions: [{ key: "example.com/pool", operator: NodeSelectorOperator.IN, values: ["web"] }] }',
+);
+
+export const PREFERRED_NODE_TERM_OPTIONS = propsType<PreferredNodeTermOptions>(
+  'PreferredNodeTermOptions',
+  { weight: true, matchExpressions: true },
+  '{ weight: 50, matchExpressions: [{ key: "example.com/pool", operator: NodeSelectorOperator.IN, values: ["web"] }] }',
+);
+
+export const NODE_SELECTOR_REQUIREMENT_OPTIONS = propsType<NodeSelectorRequirementOptions>(
+  'NodeSelectorRequirementOptions',
+  { key: true, operator: true, values: true },
+  '{ key: "example.com/pool", operator: NodeSelectorOperator.IN, values: ["web"] }',
 );

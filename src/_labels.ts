@@ -55,11 +55,21 @@ export function resolveIdentity(problems: Problems, name: string, props: Identit
       fix: empty ? 'leave instance out for the name' : `shorten ${key}`,
     });
   }
-  checkLabels(problems, 'labels', props.labels);
-  checkLabels(problems, 'annotations', props.annotations, false);
-  checkOwned(problems, 'labels', props.labels, OWNED_LABELS);
-  checkOwned(problems, 'annotations', props.annotations, OWNED_ANNOTATIONS);
+  checkExtraLabels(problems, 'labels', props.labels);
+  checkExtraAnnotations(problems, 'annotations', props.annotations);
   return identity;
+}
+
+/** Checks extra labels as the API server does (keys and values), none of them one the library sets. */
+export function checkExtraLabels(problems: Problems, prop: string, labels: Record<string, unknown> | undefined): void {
+  checkLabels(problems, prop, labels);
+  checkOwned(problems, prop, labels, OWNED_LABELS);
+}
+
+/** Checks extra annotations as the API server does (qualified-name keys, string values), none of them one the library sets. */
+export function checkExtraAnnotations(problems: Problems, prop: string, annotations: Record<string, unknown> | undefined): void {
+  checkLabels(problems, prop, annotations, false);
+  checkOwned(problems, prop, annotations, OWNED_ANNOTATIONS);
 }
 
 /** Labels the library sets on every object, and how the user sets each instead. */

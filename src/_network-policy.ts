@@ -15,6 +15,8 @@ export interface TierNetworkPolicyProps {
   readonly name: string;
   readonly namespace?: string;
   readonly labels: Record<string, string>;
+  /** The tier's extra annotations. @default - none */
+  readonly annotations?: Record<string, string>;
   readonly podSelector: Record<string, string>;
   /** Ingress allowed while no other ingress rule was added (from pods and ports). */
   readonly fallbackIngress?: { from: k8s.NetworkPolicyPeer[]; ports: number[] };
@@ -48,7 +50,7 @@ export class TierNetworkPolicy {
     private readonly props: TierNetworkPolicyProps,
   ) {
     this.resource = new k8s.KubeNetworkPolicy(scope, id, {
-      metadata: objectMeta(props.name, props.namespace, props.labels),
+      metadata: objectMeta(props.name, props.namespace, props.labels, props.annotations),
       spec: {
         podSelector: { matchLabels: { ...props.podSelector } },
         policyTypes: ['Ingress', 'Egress'],

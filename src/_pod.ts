@@ -23,16 +23,16 @@ export interface ResolvedSecurity {
   readonly fsGroup?: number;
 }
 
-/** Checks and resolves the pod identity. */
-export function resolveSecurity(problems: Problems, givenProps: PodSecurityOptions | undefined, defaultFsGroup: boolean): ResolvedSecurity {
-  const given = checkProps(problems, 'security', givenProps, POD_SECURITY_OPTIONS);
+/** Checks and resolves the pod identity (`prop` names it in messages). */
+export function resolveSecurity(problems: Problems, givenProps: PodSecurityOptions | undefined, defaultFsGroup: boolean, prop = 'security'): ResolvedSecurity {
+  const given = checkProps(problems, prop, givenProps, POD_SECURITY_OPTIONS);
   const runAsUser = given?.runAsUser ?? DEFAULT_UID;
   const runAsGroup = given?.runAsGroup ?? DEFAULT_UID;
   const fix = 'use an id of 10000 or more, which no host user has (the image must not need a fixed low id)';
-  checkInteger(problems, 'security.runAsUser', runAsUser, MIN_UID, 2 ** 31 - 1, fix);
-  checkInteger(problems, 'security.runAsGroup', runAsGroup, MIN_UID, 2 ** 31 - 1, fix);
+  checkInteger(problems, `${prop}.runAsUser`, runAsUser, MIN_UID, 2 ** 31 - 1, fix);
+  checkInteger(problems, `${prop}.runAsGroup`, runAsGroup, MIN_UID, 2 ** 31 - 1, fix);
   const fsGroup = given?.fsGroup ?? (defaultFsGroup ? runAsGroup : undefined);
-  if (given?.fsGroup !== undefined) checkInteger(problems, 'security.fsGroup', given.fsGroup, 1, 2 ** 31 - 1);
+  if (given?.fsGroup !== undefined) checkInteger(problems, `${prop}.fsGroup`, given.fsGroup, 1, 2 ** 31 - 1);
   return { runAsUser, runAsGroup, ...(fsGroup !== undefined ? { fsGroup } : {}) };
 }
 
@@ -58,14 +58,33 @@ export function containerSecurityContext(): k8s.SecurityContext {
   };
 }
 
+/** Default requests and limits of a tier's main container, by tier. */
+export const WEB_RESOURCES = {
+  cpuRequest: '100m',
+  memoryRequest: '128Mi',
+  memoryLimit: '256Mi',
+  ephemeralStorageRequest: '64Mi',
+  ephemeralStorageLimit: '256Mi',
+};
+export const DATABASE_RESOURCES = {
+  cpuRequest: '250m',
+  memoryRequest: '512Mi',
+  memoryLimit: '1Gi',
+  ephemeralStorageRequest: '128Mi',
+  ephemeralStorageLimit: '1Gi',
+};
+
+/** The resource options of a container: what was given over the defaults of its role. */
+export function effectiveResources(given: ResourceOptions | undefined, defaults: RoleResources): RoleResources & ResourceOptions {
+  return { ...defaults, ...stripUndefined(given !== null && typeof given === 'object' ? given : {}) };
+}
+
+/** The defaults of a container role: every field but the CPU limit. */
+type RoleResources = Required<Omit<ResourceOptions, 'cpuLimit'>>;
+
 /** Checks the resource options against the defaults of the container's role, and renders them. */
-export function resolveResources(
-  problems: Problems,
-  prop: string,
-  given: ResourceOptions | undefined,
-  defaults: Required<Omit<ResourceOptions, 'cpuLimit'>>,
-): k8s.ResourceRequirements {
-  const r = { ...defaults, ...stripUndefined(checkProps(problems, prop, given, RESOURCE_OPTIONS) ?? {}) };
+export function resolveResources(problems: Problems, prop: string, given: ResourceOptions | undefined, defaults: RoleResources): k8s.ResourceRequirements {
+  const r = effectiveResources(checkProps(problems, prop, given, RESOURCE_OPTIONS), defaults);
   const fields: Array<[keyof ResourceOptions, string]> = [
     ['cpuRequest', '250m'],
     ['cpuLimit', '1'],

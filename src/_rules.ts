@@ -209,6 +209,16 @@ export function checkImage(problems: Problems, prop: string, image: unknown): st
   return ref.tag;
 }
 
+/** Checks a StorageClass name ("" binds only to volumes without a class); returns whether it is one. */
+export function checkStorageClassName(problems: Problems, prop: string, value: unknown): boolean {
+  return problems.expect(value === '' || isDns1123Subdomain(value), {
+    prop,
+    value,
+    rule: 'must be a StorageClass name (a DNS-1123 subdomain), or "" for volumes without a class',
+    fix: 'name an existing StorageClass, e.g. "standard"',
+  });
+}
+
 /** The largest value of an int32 field (most counts and durations of the Kubernetes API). */
 export const INT32_MAX = 2 ** 31 - 1;
 

@@ -15,7 +15,8 @@ import { Problems, show } from './_errors';
 import { TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
 import { podSecurityContext, ResolvedSecurity, resolveResources, spreadAndAntiAffinity, writablePaths } from './_pod';
-import { INIT_CONTAINER_OPTIONS, READ_ONLY_VOLUME_OPTIONS, TOLERATION_OPTIONS } from './_keys';
+import { checkImageRegistry } from './_image';
+import { INIT_CONTAINER_OPTIONS, READ_ONLY_VOLUME_OPTIONS } from './_keys';
 import { checkProps } from './_props';
 import {
   checkInteger,
@@ -23,22 +24,20 @@ import {
   checkNamespaceAndAccount,
   checkPort,
   checkScope,
-  checkStringList,
   checkTierName,
   isAbsolutePath,
   isDns1123Label,
   isDns1123Subdomain,
-  isLabelKey,
-  isLabelValue,
   listOf,
 } from './_rules';
 import { resolveNodePort, tierService, TierServicePort } from './_service';
 import { Connection, IConnectable, INetworkPeer } from './connection';
 import { EnvValue } from './env';
 import { AppGuardrails } from './guardrails/synth';
-import { TaintEffect, TolerationOperator, TolerationOptions } from './scheduling';
+import { checkImagePullSecrets, checkNodeAffinity, checkPriorityClassName, checkTolerations, renderNodeAffinity } from './_scheduling-rules';
+import { ResourceOptions } from './resources';
+import { NodeAffinityOptions, TolerationOptions } from './scheduling';
 import { ServiceType } from './service-type';
-import { TierDefaults } from './tier-defaults';
 import { TierProps } from './tier-props';
 import { ReadOnlyVolumeOptions } from './volume-claim';
 
@@ -93,6 +92,8 @@ export interface TierSettings {
   readonly annotations?: Record<string, string>;
   readonly serviceAccountName?: string;
   readonly security: ResolvedSecurity;
+  /** The main container's requests and limits, every default filled in. */
+  readonly resources: ResourceOptions;
   readonly timing: TierTiming;
   readonly service: TierServiceSettings;
   readonly volumes: PodVolumes;
@@ -120,83 +121,24 @@ export interface PodScheduling {
   readonly nodeSelector: Record<string, string>;
   readonly tolerations: TolerationOptions[];
   readonly imagePullSecrets: string[];
+  readonly imageRegistry?: string;
+  readonly nodeAffinity?: NodeAffinityOptions;
 }
 
-/** Resolves and checks priorityClassName, nodeSelector, tolerations and imagePullSecrets. */
-export function resolveScheduling(p: Problems, self: Construct, given: TierProps): PodScheduling {
-  // a prop the tier leaves out comes from the nearest TierDefaults that sets it
-  const props: TierProps = {
-    priorityClassName: given.priorityClassName ?? TierDefaults._lookup(self, 'priorityClassName'),
-    nodeSelector: given.nodeSelector ?? TierDefaults._lookup(self, 'nodeSelector'),
-    tolerations: given.tolerations ?? TierDefaults._lookup(self, 'tolerations'),
-    imagePullSecrets: given.imagePullSecrets ?? TierDefaults._lookup(self, 'imagePullSecrets'),
-  };
-  const { priorityClassName, nodeSelector } = props;
-  if (priorityClassName !== undefined) {
-    p.expect(isDns1123Subdomain(priorityClassName), {
-      prop: 'priorityClassName',
-      value: priorityClassName,
-      rule: 'must be a PriorityClass name (a DNS-1123 subdomain)',
-      fix: 'name a PriorityClass of your cluster, e.g. "business-critical"',
-    });
-  }
+/** Resolves and checks priorityClassName, nodeSelector, tolerations, imagePullSecrets, imageRegistry and nodeAffinity (platform defaults applied). */
+export function resolveScheduling(p: Problems, props: TierProps): PodScheduling {
+  const { priorityClassName, nodeSelector, imageRegistry, nodeAffinity } = props;
+  if (priorityClassName !== undefined) checkPriorityClassName(p, 'priorityClassName', priorityClassName);
   checkLabels(p, 'nodeSelector', nodeSelector);
-  const tolerations = listOf(p, 'tolerations', props.tolerations).filter((t, i) => checkToleration(p, `tolerations[${i}]`, t));
-  const secrets = props.imagePullSecrets === undefined || checkStringList(p, 'imagePullSecrets', props.imagePullSecrets) ? (props.imagePullSecrets ?? []) : [];
-  secrets.forEach((name, i) => {
-    p.expect(isDns1123Subdomain(name), {
-      prop: `imagePullSecrets[${i}]`,
-      value: name,
-      rule: 'must be a Secret name (a DNS-1123 subdomain)',
-      fix: 'name a kubernetes.io/dockerconfigjson Secret in the namespace, e.g. "registry-credentials"',
-    });
-  });
-  return { priorityClassName, nodeSelector: { ...nodeSelector }, tolerations: [...tolerations], imagePullSecrets: [...secrets] };
-}
-
-/** Checks one toleration against the API server's rules; returns whether it can be rendered. */
-function checkToleration(p: Problems, prop: string, t: TolerationOptions): boolean {
-  if (!p.expect(t !== null && t !== undefined, { prop, value: t, rule: 'must be TolerationOptions', fix: 'give at least { key, value }' })) return false;
-  if (!checkProps(p, prop, t, TOLERATION_OPTIONS)) return false;
-  const operator = t.operator ?? TolerationOperator.EQUAL;
-  const checks = [
-    p.expect(Object.values(TolerationOperator).includes(operator), {
-      prop: `${prop}.operator`,
-      value: t.operator,
-      rule: 'must be TolerationOperator.EQUAL or .EXISTS',
-      fix: 'pick one of the two',
-    }),
-    p.expect(t.key === undefined ? operator === TolerationOperator.EXISTS : isLabelKey(t.key), {
-      prop: `${prop}.key`,
-      value: t.key,
-      rule:
-        t.key === undefined ? 'a toleration without a key must use TolerationOperator.EXISTS (it tolerates every taint)' : 'must be a taint key (a label key)',
-      fix: 'give the taint key, e.g. "dedicated"',
-    }),
-    p.expect(t.value === undefined || (operator === TolerationOperator.EQUAL && isLabelValue(t.value)), {
-      prop: `${prop}.value`,
-      value: t.value,
-      rule: operator === TolerationOperator.EXISTS ? 'must be left out with TolerationOperator.EXISTS' : 'must be a taint value (a label value)',
-      fix: 'give the value of the taint, or leave it out',
-    }),
-    p.expect(t.effect === undefined || Object.values(TaintEffect).includes(t.effect), {
-      prop: `${prop}.effect`,
-      value: t.effect,
-      rule: 'must be a TaintEffect',
-      fix: 'use TaintEffect.NO_SCHEDULE, PREFER_NO_SCHEDULE or NO_EXECUTE, or leave it out for every effect',
-    }),
-  ];
-  if (t.tolerationSeconds !== undefined) {
-    checks.push(
-      p.expect(t.effect === TaintEffect.NO_EXECUTE, {
-        prop: `${prop}.tolerationSeconds`,
-        value: t.tolerationSeconds,
-        rule: 'applies only to TaintEffect.NO_EXECUTE (the API server rejects it with another effect)',
-        fix: 'set effect: TaintEffect.NO_EXECUTE, or remove tolerationSeconds',
-      }) && checkInteger(p, `${prop}.tolerationSeconds`, t.tolerationSeconds, 0, Number.MAX_SAFE_INTEGER),
-    );
-  }
-  return checks.every(Boolean);
+  const tolerations = checkTolerations(p, 'tolerations', props.tolerations);
+  const secrets = checkImagePullSecrets(p, 'imagePullSecrets', props.imagePullSecrets);
+  const registry = imageRegistry === undefined || checkImageRegistry(p, 'imageRegistry', imageRegistry) ? imageRegistry : undefined;
+  const affinity = checkNodeAffinity(p, 'nodeAffinity', nodeAffinity) ? nodeAffinity : undefined;
+  return {
+    ...{ priorityClassName, nodeSelector: { ...nodeSelector }, tolerations: [...tolerations], imagePullSecrets: [...secrets] },
+    ...(registry !== undefined ? { imageRegistry: registry } : {}),
+    ...(affinity !== undefined ? { nodeAffinity: affinity } : {}),
+  };
 }
 
 /** The name rule of a tier kind. */
@@ -366,6 +308,20 @@ export abstract class TierBase extends Construct implements IConnectable {
   public readonly tolerations: TolerationOptions[];
   /** Secrets the images are pulled with. */
   public readonly imagePullSecrets: string[];
+  /** Registry every image is pulled from instead of its own (a mirror), if one was set. */
+  public readonly imageRegistry?: string;
+  /** Node affinity of the pods, if any was set. */
+  public readonly nodeAffinity?: NodeAffinityOptions;
+  /** Extra annotations on every object and pod (besides the library's own). */
+  public readonly annotations: { [key: string]: string };
+  /** User id of every container. */
+  public readonly runAsUser: number;
+  /** Group id of every container. */
+  public readonly runAsGroup: number;
+  /** Group that owns mounted volumes, if one is set. */
+  public readonly fsGroup?: number;
+  /** Requests and limits of the main container. */
+  public readonly resources: ResourceOptions;
 
   /** @internal */
   protected readonly _problems: Problems;
@@ -401,6 +357,10 @@ export abstract class TierBase extends Construct implements IConnectable {
     } = s.timing);
     ({ priorityClassName: this.priorityClassName, nodeSelector: this.nodeSelector } = s.scheduling);
     ({ tolerations: this.tolerations, imagePullSecrets: this.imagePullSecrets } = s.scheduling);
+    ({ imageRegistry: this.imageRegistry, nodeAffinity: this.nodeAffinity } = s.scheduling);
+    ({ runAsUser: this.runAsUser, runAsGroup: this.runAsGroup, fsGroup: this.fsGroup } = s.security);
+    this.annotations = { ...s.annotations };
+    this.resources = s.resources;
     this._containers = [s.main];
     this._servicePorts.push({ name: s.portName, port: s.service.servicePort, targetPort: s.portName, nodePort: s.service.nodePort });
     this._servedPorts.push(s.port);
@@ -453,6 +413,11 @@ export abstract class TierBase extends Construct implements IConnectable {
   /** @internal The hardened pod template: every container, every volume, spreading when several pods run. */
   protected _podTemplate(annotations: Record<string, string>, matchLabelKeys?: string[]): k8s.PodTemplateSpec {
     const s = this._settings;
+    const registry = s.scheduling.imageRegistry;
+    const spread = s.several ? spreadAndAntiAffinity(s.podSelectorLabels, matchLabelKeys) : {};
+    const nodeAffinity = s.scheduling.nodeAffinity;
+    const affinity =
+      nodeAffinity || spread.affinity ? { ...(nodeAffinity ? { nodeAffinity: renderNodeAffinity(nodeAffinity) } : {}), ...spread.affinity } : undefined;
     return {
       metadata: { labels: { ...s.labels }, annotations: { ...s.annotations, 'kubectl.kubernetes.io/default-container': s.name, ...annotations } },
       spec: {
@@ -462,10 +427,11 @@ export abstract class TierBase extends Construct implements IConnectable {
         securityContext: podSecurityContext(s.security),
         terminationGracePeriodSeconds: s.timing.terminationGracePeriodSeconds,
         ...renderScheduling(s.scheduling),
-        ...(s.initContainers.length ? { initContainers: s.initContainers.map((c) => c.render()) } : {}),
-        containers: Lazy.any({ produce: () => this._containers.map((c) => c.render()) }),
+        ...(s.initContainers.length ? { initContainers: Lazy.any({ produce: () => s.initContainers.map((c) => c.render(registry)) }) } : {}),
+        containers: Lazy.any({ produce: () => this._containers.map((c) => c.render(registry)) }),
         volumes: Lazy.any({ produce: () => [...s.volumes.volumes] }),
-        ...(s.several ? spreadAndAntiAffinity(s.podSelectorLabels, matchLabelKeys) : {}),
+        ...(s.several ? { topologySpreadConstraints: spread.topologySpreadConstraints } : {}),
+        ...(affinity ? { affinity } : {}),
       },
     };
   }
@@ -491,6 +457,7 @@ export abstract class TierBase extends Construct implements IConnectable {
       name: s.name,
       namespace: s.namespace,
       labels: s.labels,
+      annotations: s.annotations,
       podSelector: s.podSelectorLabels,
       problems: this._problems,
       ...(fallbackFrom ? { fallbackIngress: { from: fallbackFrom, ports: this._servedPorts } } : {}),
@@ -522,7 +489,11 @@ export abstract class TierBase extends Construct implements IConnectable {
   protected _budget(unhealthyPodEvictionPolicy: 'AlwaysAllow' | 'IfHealthyBudget'): void {
     const s = this._settings;
     if (!s.several) return;
-    this._pdb = tierPdb(this, 'pdb', { name: s.name, namespace: s.namespace, labels: s.labels, selector: s.podSelectorLabels, unhealthyPodEvictionPolicy });
+    this._pdb = tierPdb(this, 'pdb', {
+      ...{ name: s.name, namespace: s.namespace, labels: s.labels, annotations: s.annotations },
+      selector: s.podSelectorLabels,
+      unhealthyPodEvictionPolicy,
+    });
   }
 }
 

@@ -6,9 +6,20 @@ import { Problems, show } from './_errors';
 import { CLAIM_RETENTION_POLICY, DATABASE_PROPS, VOLUME_CLAIM_OPTIONS } from './_keys';
 import { checkProps, constructProps } from './_props';
 import { LABEL_MANAGED_BY, MANAGED_BY, objectMeta, resolveIdentity, selectorLabels, tierLabels } from './_labels';
-import { resolveResources, resolveSecurity, writablePaths } from './_pod';
+import { DATABASE_RESOURCES, effectiveResources, resolveResources, resolveSecurity, writablePaths } from './_pod';
 import { quantityValue } from './_quantity';
-import { checkChoice, checkInteger, checkMap, checkStringList, isAbsolutePath, listOf, isDns1123Label, isDns1123Subdomain, isString } from './_rules';
+import {
+  checkChoice,
+  checkInteger,
+  checkMap,
+  checkStorageClassName,
+  checkStringList,
+  isAbsolutePath,
+  listOf,
+  isDns1123Label,
+  isDns1123Subdomain,
+  isString,
+} from './_rules';
 import { PodVolumes, resolveInitContainers, resolveName, resolveScheduling, resolveServiceSettings, resolveTiming, TierBase, TierSettings } from './_tier';
 import { IConnectable } from './connection';
 import { DatabaseEngine } from './engines';
@@ -17,6 +28,7 @@ import { Probe } from './probe';
 import { WAIVER_ANNOTATION } from './guardrails/waivers';
 import { ServiceType } from './service-type';
 import { PodManagementPolicy, StatefulUpdate } from './stateful-update';
+import { TierDefaults } from './tier-defaults';
 import { TierProps } from './tier-props';
 import { ClaimRetention, ClaimRetentionPolicy, VolumeAccessMode, VolumeClaimOptions } from './volume-claim';
 
@@ -79,7 +91,6 @@ export interface StatefulDatabaseProps extends TierProps {
   readonly args?: string[];
 }
 
-const DB_RESOURCES = { cpuRequest: '250m', memoryRequest: '512Mi', memoryLimit: '1Gi', ephemeralStorageRequest: '128Mi', ephemeralStorageLimit: '1Gi' };
 const DATA_CLAIM = 'data';
 const MIN_CLAIM_BYTES = 2 ** 20;
 const NAME_RULE = {
@@ -210,7 +221,8 @@ interface DatabaseSettings extends TierSettings {
 
 /** Resolves and checks every prop of a database, in the order its problems are reported. */
 function resolveDatabase(p: Problems, self: Construct, id: string, given: StatefulDatabaseProps): DatabaseSettings {
-  const props = constructProps(p, given, DATABASE_PROPS);
+  // a prop the database leaves out comes from the nearest TierDefaults that sets it
+  const props = TierDefaults._apply(self, constructProps(p, given, DATABASE_PROPS));
   const { name, rawName, namespace, chartNamespace } = resolveName(p, self, id, props, NAME_RULE);
   const engineFix = "use DatabaseEngine.postgres({ version: '16.4' }), .mysql(...), .redis(...) or .custom(...)";
   const engineOk = checkChoice(p, 'engine', props.engine, DatabaseEngine, engineFix);
@@ -230,7 +242,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
     readiness: props.readiness ?? b.readiness,
     liveness: props.liveness ?? b.liveness,
     startup: props.startup ?? b.startup,
-    resources: resolveResources(p, 'resources', props.resources, DB_RESOURCES),
+    resources: resolveResources(p, 'resources', props.resources, DATABASE_RESOURCES),
     volumeMounts: [],
     propNames: { image: 'engine.image', port: 'engine.port', portName: 'engine.portName' },
     nameChecked: true, // the database name, checked by the stricter rule
@@ -240,7 +252,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const identity = resolveIdentity(p, name, props, 'database', main.imageTag);
   const podSelectorLabels = selectorLabels(identity);
   const volumes = new PodVolumes(p);
-  const storage = resolveStorage(p, props, main, volumes, b, podSelectorLabels);
+  const storage = resolveStorage(p, props, main, volumes, b, podSelectorLabels, TierDefaults._lookup(self, 'storageClassName'));
   volumes.addReadOnly(main, props.readOnlyVolumes);
   const initContainers = resolveInitContainers(p, props, main, volumes);
   return {
@@ -250,7 +262,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
     ...storage,
     retention: resolveRetention(p, props),
     ...{ annotations: props.annotations, serviceAccountName: props.serviceAccountName, security: resolveSecurity(p, props.security, true) },
-    scheduling: resolveScheduling(p, self, props),
+    ...{ resources: effectiveResources(props.resources, DATABASE_RESOURCES), scheduling: resolveScheduling(p, props) },
     initContainers,
     service: resolveServiceSettings(p, self, props, ServiceType.CLUSTER_IP, b.port),
   };
@@ -289,12 +301,13 @@ function resolveStorage(
   volumes: PodVolumes,
   b: EngineBinding,
   selector: Record<string, string>,
+  defaultClass: string | undefined,
 ) {
   // the API server refuses any change to claim templates: only labels that can never change
   const claimLabels = { ...selector, [LABEL_MANAGED_BY]: MANAGED_BY };
   const storage = {
     storage: props.storage ?? '10Gi',
-    storageClassName: props.storageClassName,
+    storageClassName: props.storageClassName ?? defaultClass,
     accessModes: props.accessModes ?? [VolumeAccessMode.READ_WRITE_ONCE],
     dataPath: b.dataPath,
   };
@@ -309,7 +322,7 @@ function resolveStorage(
       !checkProps(p, prop, c, VOLUME_CLAIM_OPTIONS)
     )
       return;
-    claims.push(claimTemplate(p, `${prop}.`, { ...c, storage: c.storage ?? '1Gi' }, claimLabels));
+    claims.push(claimTemplate(p, `${prop}.`, { ...c, storage: c.storage ?? '1Gi', storageClassName: c.storageClassName ?? defaultClass }, claimLabels));
     p.expect(isAbsolutePath(c.mountPath), {
       prop: `${prop}.mountPath`,
       value: c.mountPath,
@@ -418,14 +431,7 @@ function claimTemplate(p: Problems, prop: string, c: VolumeClaimOptions, labels:
     rule: 'must be a Kubernetes quantity of at least 1Mi (note that "m" means thousandths: "10m" is 10 milli-bytes)',
     fix: `write ${prop}storage like "10Gi"`,
   });
-  if (c.storageClassName !== undefined) {
-    p.expect(c.storageClassName === '' || isDns1123Subdomain(c.storageClassName), {
-      prop: `${prop}storageClassName`,
-      value: c.storageClassName,
-      rule: 'must be a StorageClass name (a DNS-1123 subdomain), or "" for volumes without a class',
-      fix: 'name an existing StorageClass, e.g. "standard"',
-    });
-  }
+  if (c.storageClassName !== undefined) checkStorageClassName(p, `${prop}storageClassName`, c.storageClassName);
   const modes = c.accessModes ?? [VolumeAccessMode.READ_WRITE_ONCE];
   p.expect(Array.isArray(modes) && modes.length > 0 && modes.every((m) => Object.values(VolumeAccessMode).includes(m)), {
     prop: `${prop}accessModes`,

@@ -2,7 +2,7 @@ import { EnvValue } from './env';
 import { Probe } from './probe';
 import { ResourceOptions } from './resources';
 import { PodSecurityOptions } from './security';
-import { TolerationOptions } from './scheduling';
+import { NodeAffinityOptions, TolerationOptions } from './scheduling';
 import { ReadOnlyVolumeOptions } from './volume-claim';
 import { ServiceType } from './service-type';
 import { InitContainerOptions } from './sidecar';
@@ -110,4 +110,19 @@ export interface TierProps {
    * @see https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
    */
   readonly initContainers?: InitContainerOptions[];
+  /**
+   * Registry every image of the pods is pulled from instead of its own (a mirror or a pull-through cache): the
+   * registry part of each image (main container, sidecars, init containers, the engine's image) is replaced and
+   * the repository path, tag and digest are kept. Docker Hub names are read as Docker reads them: `nginx:1.27`
+   * is `docker.io/library/nginx:1.27` and becomes `<registry>/library/nginx:1.27`; `bitnami/redis:7.4`
+   * becomes `<registry>/bitnami/redis:7.4`; `ghcr.io/org/app:1` becomes `<registry>/org/app:1`.
+   * @default - each image's own registry
+   */
+  readonly imageRegistry?: string;
+  /**
+   * Node affinity of the pods: nodes they must run on and nodes they prefer (by node labels).
+   * @default - none: any node (that `nodeSelector` admits)
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#node-affinity
+   */
+  readonly nodeAffinity?: NodeAffinityOptions;
 }

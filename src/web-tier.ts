@@ -7,7 +7,7 @@ import { AUTOSCALING_OPTIONS, CONNECT_OPTIONS, SIDECAR_OPTIONS, WEB_TIER_PROPS }
 import { LABEL_VERSION, objectMeta, resolveIdentity, selectorLabels, tierLabels } from './_labels';
 import { checkConnectTarget, envPrefixFor } from './_connection';
 import { checkProps, constructProps } from './_props';
-import { resolveResources, resolveSecurity, writablePaths } from './_pod';
+import { effectiveResources, resolveResources, resolveSecurity, WEB_RESOURCES, writablePaths } from './_pod';
 import { checkChoice, checkInteger, checkRenderableKey, checkUnique, isAbsolutePath, isObject, isPortName, listOf } from './_rules';
 import {
   HELPER_RESOURCES,
@@ -28,6 +28,7 @@ import { Probe } from './probe';
 import { Rollout } from './rollout';
 import { ServiceType } from './service-type';
 import { SidecarOptions } from './sidecar';
+import { TierDefaults } from './tier-defaults';
 import { TierProps } from './tier-props';
 
 /**
@@ -94,7 +95,6 @@ export interface StatelessWebTierProps extends TierProps {
   readonly sidecars?: SidecarOptions[];
 }
 
-const WEB_RESOURCES = { cpuRequest: '100m', memoryRequest: '128Mi', memoryLimit: '256Mi', ephemeralStorageRequest: '64Mi', ephemeralStorageLimit: '256Mi' };
 const CONFIG_VOLUME = 'config';
 const SHARED_VOLUME = 'shared';
 const NAME_RULE = { max: 63, why: 'it names the Service', example: 'shop-front' };
@@ -261,7 +261,10 @@ export class StatelessWebTier extends TierBase implements IConnectable {
 
   private buildConfigMap(s: WebTierSettings): k8s.KubeConfigMap | undefined {
     if (s.configFiles === undefined) return undefined;
-    return new k8s.KubeConfigMap(this, 'config', { metadata: objectMeta(`${s.name}-config`, s.namespace, s.labels), data: { ...s.configFiles } });
+    return new k8s.KubeConfigMap(this, 'config', {
+      metadata: objectMeta(`${s.name}-config`, s.namespace, s.labels, s.annotations),
+      data: { ...s.configFiles },
+    });
   }
 
   private buildDeployment(s: WebTierSettings): k8s.KubeDeployment {
@@ -286,7 +289,7 @@ export class StatelessWebTier extends TierBase implements IConnectable {
     const a = s.autoscaling;
     if (!a) return undefined;
     return new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
-      metadata: objectMeta(s.name, s.namespace, s.labels),
+      metadata: objectMeta(s.name, s.namespace, s.labels, s.annotations),
       spec: {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: s.name },
         minReplicas: s.minReplicas,
@@ -299,7 +302,8 @@ export class StatelessWebTier extends TierBase implements IConnectable {
 
 /** Resolves and checks every prop of a web tier, in the order its problems are reported. */
 function resolveWebTier(p: Problems, self: Construct, id: string, given: StatelessWebTierProps): WebTierSettings {
-  const props = constructProps(p, given, WEB_TIER_PROPS);
+  // a prop the tier leaves out comes from the nearest TierDefaults that sets it
+  const props = TierDefaults._apply(self, constructProps(p, given, WEB_TIER_PROPS));
   const { name, namespace, chartNamespace } = resolveName(p, self, id, props, NAME_RULE);
   const port = props.port ?? 8080;
   const portName = props.portName ?? 'http';
@@ -348,7 +352,7 @@ function resolveWebTier(p: Problems, self: Construct, id: string, given: Statele
   return {
     ...{ name, namespace, chartNamespace, main, port, portName, labels, podSelectorLabels: selectorLabels(identity), expressions },
     ...{ annotations: props.annotations, serviceAccountName: props.serviceAccountName, security: resolveSecurity(p, props.security, false) },
-    scheduling: resolveScheduling(p, self, props),
+    ...{ resources: effectiveResources(props.resources, WEB_RESOURCES), scheduling: resolveScheduling(p, props) },
     initContainers,
     ...{ timing, service, volumes, rollout, progressDeadlineSeconds, preStopDelaySeconds, sharedPath, sidecars: listOf(p, 'sidecars', props.sidecars) },
     ...scale,

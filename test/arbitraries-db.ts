@@ -43,6 +43,7 @@ import {
   writable,
   wrongNumbers,
 } from './arbitraries';
+import { podProps, podSettings } from './arbitraries-pod';
 import { identity, metadata, service } from './arbitraries-web';
 
 export const DB_DEFAULTS = { cpuRequest: '250m', memoryRequest: '512Mi', memoryLimit: '1Gi', ephemeralStorageRequest: '128Mi', ephemeralStorageLimit: '1Gi' };
@@ -304,6 +305,7 @@ export const dbCase: fc.Arbitrary<DbCase> = fc
     writablePaths: writable('writablePaths', DB_WRITABLE_POOL),
     resources: resources(DB_DEFAULTS),
     security: security(),
+    pod: podSettings,
   })
   .chain((r) => {
     const pn = r.engine.value.portName;
@@ -349,6 +351,7 @@ export const dbCase: fc.Arbitrary<DbCase> = fc
             r.writablePaths,
             r.resources,
             r.security,
+            r.pod,
             q.readiness,
             q.liveness,
             q.startup,
@@ -441,6 +444,7 @@ export const dbCase: fc.Arbitrary<DbCase> = fc
           writablePaths: r.writablePaths.value,
           resources: r.resources.value,
           security: r.security.value,
+          ...podProps(r.pod, r.identity.name.value ?? 'db'),
           readiness: q.readiness.value,
           liveness: q.liveness.value,
           startup: q.startup.value,

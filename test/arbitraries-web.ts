@@ -43,6 +43,7 @@ import {
   writable,
   wrongNumbers,
 } from './arbitraries';
+import { podProps, podSettings } from './arbitraries-pod';
 
 export const WEB_DEFAULTS = {
   cpuRequest: '100m',
@@ -281,7 +282,7 @@ export function service(defaultType: ServiceType) {
 }
 
 /** Sidecars: unique names, ports and port names (main container: `mainPort`, `mainPortName`). */
-function sidecars(mainPort: number, mainPortName: string): fc.Arbitrary<Gen<SidecarOptions[] | undefined>> {
+function sidecars(mainPort: number, mainPortName: string, servicePort: number): fc.Arbitrary<Gen<SidecarOptions[] | undefined>> {
   const one = fc.record({
     // short names (so the derived port name is the whole name), or long ones with an explicit port name
     long: fc.oneof({ weight: 8, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
@@ -297,10 +298,25 @@ function sidecars(mainPort: number, mainPortName: string): fc.Arbitrary<Gen<Side
     resources: resources(SIDECAR_DEFAULTS),
     writablePaths: writable('writablePaths', SIDECAR_WRITABLE_POOL),
     probes: fc.boolean(),
+    publish: fc.boolean(),
   });
   const fault = fc.oneof(
     { weight: VALID_WEIGHT, arbitrary: fc.constant(undefined) },
-    { weight: 1, arbitrary: fc.constantFrom('duplicate-name', 'duplicate-port', 'duplicate-port-name', 'no-probes', 'bad-name', 'null', 'main-name') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        'duplicate-name',
+        'duplicate-port',
+        'duplicate-port-name',
+        'no-probes',
+        'bad-name',
+        'null',
+        'main-name',
+        'publish-no-port',
+        'publish-not-boolean',
+        'publish-service-port',
+      ),
+    },
   );
   // names whose derived port name is not a legal or not a free one as it stands
   const awkward = fc.constantFrom('log--shipper', '12345', 'http', 'metrics-exporter-a', 'metrics-exporter-b', 'a--b--c', 'x-');
@@ -310,7 +326,8 @@ function sidecars(mainPort: number, mainPortName: string): fc.Arbitrary<Gen<Side
     .chain(([specs, omit]) => {
       if (specs.length === 0) return fc.constant(clean<SidecarOptions[] | undefined>(omit ? undefined : []));
       const usedNames = new Set<string>();
-      const usedPorts = new Set<number>([mainPort]);
+      // (a published port must differ from the Service's port too)
+      const usedPorts = new Set<number>([mainPort, servicePort]);
       const usedPortNames = new Set<string>([mainPortName]);
       let derived = false;
       const out: Array<fc.Arbitrary<Gen<SidecarOptions>>> = specs.map(([s, f, , odd], i) => {
@@ -358,6 +375,7 @@ function sidecars(mainPort: number, mainPortName: string): fc.Arbitrary<Gen<Side
             startup: explicitProbes || p === undefined ? pr.startup.value : undefined,
             resources: s.resources.value,
             writablePaths: s.writablePaths.value,
+            publish: p !== undefined && s.publish ? true : undefined,
           });
           const faults = [
             ...faultsOf(s.image, s.command, s.args, s.env, s.resources, s.writablePaths),
@@ -402,6 +420,22 @@ function sidecars(mainPort: number, mainPortName: string): fc.Arbitrary<Gen<Side
               break;
             case 'null':
               return { value: null as unknown as SidecarOptions, faults: [{ props: [`sidecars[${i}]`], strict: true, what: 'null sidecar' }] };
+            case 'publish-no-port':
+              if (p === undefined) {
+                value = { ...value, publish: true };
+                faults.push(...faulty(true, 'publish', true, 'publish without a port').faults);
+              }
+              break;
+            case 'publish-not-boolean':
+              value = { ...value, publish: 'yes' as unknown as boolean };
+              faults.push(...faulty('yes', 'publish', true, 'publish not a boolean').faults);
+              break;
+            case 'publish-service-port':
+              if (p !== undefined) {
+                value = { ...value, port: servicePort, publish: true };
+                faults.push(...faulty(servicePort, ['port', 'publish'], true, 'published on the Service port').faults);
+              }
+              break;
           }
           return { value, faults: prefixed(faults, at('')).map((x) => ({ ...x, props: x.props.map((q) => q.replace(/^(sidecars\[\d+\])\.$/, '$1')) })) };
         });
@@ -409,6 +443,19 @@ function sidecars(mainPort: number, mainPortName: string): fc.Arbitrary<Gen<Side
       return fc.tuple(...out).map((gens) => ({ value: gens.map((g) => g.value), faults: gens.flatMap((g) => g.faults) }));
     });
   return fc.oneof({ weight: VALID_WEIGHT, arbitrary: list }, { weight: 1, arbitrary: notList as fc.Arbitrary<Gen<SidecarOptions[] | undefined>> });
+}
+
+/** Whether the grace period was made invalid by a value of 0-5 (invalid against the default preStop delay of 5 only). */
+function lowGrace(timings: Gen<{ terminationGracePeriodSeconds?: number }>): boolean {
+  const g = timings.value.terminationGracePeriodSeconds;
+  return typeof g === 'number' && Number.isInteger(g) && g >= 0 && g <= 5 && timings.faults.some((f) => f.props.includes('terminationGracePeriodSeconds'));
+}
+
+/** The client Service's port of the generated service props (80 unless set as a valid port). */
+function servicePortOf(service: { servicePort?: unknown }): number {
+  return typeof service.servicePort === 'number' && Number.isInteger(service.servicePort) && service.servicePort >= 1 && service.servicePort <= 65535
+    ? service.servicePort
+    : 80;
 }
 
 /** One web tier: props and what was injected. */
@@ -452,6 +499,12 @@ export const webCase: fc.Arbitrary<WebCase> = fc
     writablePaths: writable('writablePaths', WRITABLE_POOL),
     resources: resources(WEB_DEFAULTS),
     security: security(),
+    pod: podSettings,
+    preStopDelaySeconds: prop('preStopDelaySeconds', fc.integer({ min: 0, max: 5 }), {
+      optional: true,
+      invalid: fc.oneof(wrongNumbers, fc.constantFrom(-1, 3601)),
+      lenient: fc.constant(null),
+    }),
     expressions: fc.array(
       fc.record({
         op: fc.constantFrom('in', 'notIn', 'exists', 'doesNotExist'),
@@ -475,7 +528,7 @@ export const webCase: fc.Arbitrary<WebCase> = fc
         liveness: probe('liveness', portNameValue, true, [4, 10]),
         startup: probe('startup', portNameValue, true, [1, 60]),
         sameProbes: fc.oneof({ weight: VALID_WEIGHT, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
-        sidecars: sidecars(mainPort, typeof portNameValue === 'string' ? portNameValue : 'http'),
+        sidecars: sidecars(mainPort, typeof portNameValue === 'string' ? portNameValue : 'http', servicePortOf(r.service.value)),
       })
       .map((q): WebCase => {
         if (r.undefinedProps)
@@ -506,6 +559,8 @@ export const webCase: fc.Arbitrary<WebCase> = fc
           r.writablePaths,
           r.resources,
           r.security,
+          r.pod,
+          lowGrace(r.timings) ? undefined : r.preStopDelaySeconds,
           q.readiness,
           q.liveness,
           q.startup,
@@ -593,6 +648,9 @@ export const webCase: fc.Arbitrary<WebCase> = fc
           writablePaths: r.writablePaths.value,
           resources: r.resources.value,
           security: r.security.value,
+          ...podProps(r.pod, tierName),
+          // a grace period of 0-5 is wrong only against a preStop delay of at least that (the default 5)
+          preStopDelaySeconds: lowGrace(r.timings) ? undefined : r.preStopDelaySeconds.value,
           selectorExpressions: expressions.length ? expressions : undefined,
           readiness: q.readiness.value,
           liveness,

@@ -9,6 +9,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { StatefulDatabase } from '../src';
+import { addReferencedConfigMaps } from './arbitraries-pod';
 import { app, deepFreeze, dns1123, judge, RUNS, SEED, strip, Tally } from './arbitraries';
 import { DbCase, dbCase } from './arbitraries-db';
 
@@ -24,6 +25,7 @@ function build(c: DbCase, namespace: string | undefined): Chart {
   const chart = new Chart(app(), 'test', { namespace });
   new StatefulDatabase(chart, 'db', deepFreeze(c.props));
   if (c.serviceAccount) new k8s.KubeServiceAccount(chart, 'sa', { metadata: strip({ ...c.serviceAccount }) });
+  addReferencedConfigMaps(chart, c.props);
   return chart;
 }
 

@@ -7,6 +7,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { StatefulDatabase, StatelessWebTier } from '../src';
+import { addReferencedConfigMaps } from './arbitraries-pod';
 import { app, deepFreeze, dns1123, Fault, judge, RUNS, SEED, strip, Tally } from './arbitraries';
 import { PairCase, pairCase } from './arbitraries-pair';
 
@@ -38,6 +39,7 @@ function build(c: PairCase, namespace: string | undefined): Chart {
   // one ServiceAccount object per name and namespace
   const accounts = new Map([c.web.serviceAccount, c.db.serviceAccount].filter((a) => a !== undefined).map((a) => [`${a.namespace}/${a.name}`, a]));
   [...accounts.values()].forEach((a, i) => new k8s.KubeServiceAccount(chart, `sa${i}`, { metadata: strip({ ...a }) }));
+  addReferencedConfigMaps(chart, c.web.props, c.db.props);
   return chart;
 }
 

@@ -8,6 +8,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { StatelessWebTier } from '../src';
+import { addReferencedConfigMaps } from './arbitraries-pod';
 import { app, deepFreeze, dns1123, judge, strip, RUNS, SEED, Tally } from './arbitraries';
 import { WebCase, webCase } from './arbitraries-web';
 
@@ -19,6 +20,7 @@ function build(c: WebCase, namespace: string | undefined): Chart {
   const chart = new Chart(app(), 'test', { namespace });
   new StatelessWebTier(chart, 'web', deepFreeze(c.props));
   if (c.serviceAccount) new k8s.KubeServiceAccount(chart, 'sa', { metadata: strip({ ...c.serviceAccount }) });
+  addReferencedConfigMaps(chart, c.props);
   return chart;
 }
 

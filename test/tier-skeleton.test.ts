@@ -3,7 +3,7 @@
  * that a setting added to the skeleton and not reaching one tier fails here.
  */
 import { ApiObject, Chart } from 'cdk8s';
-import { StatefulDatabase, StatelessWebTier, TaintEffect, TierProps, TolerationOperator } from '../src';
+import { NodeSelectorOperator, Probe, StatefulDatabase, StatelessWebTier, TaintEffect, TierProps, TolerationOperator } from '../src';
 import { database } from './database-fixture';
 import { appProblems, chart, find, Manifest, synth } from './util';
 
@@ -196,10 +196,125 @@ describe.each(TIERS)('$kind init containers', (t) => {
         { ...migrate, image: 'migrate:latest' },
         { ...migrate, name: t.kind === 'StatelessWebTier' ? 'web' : 'db' },
         { ...migrate, name: 'x', probe: 1 } as never,
+        // a JavaScript caller's args that are not a list: reported, not a TypeError
+        { ...migrate, name: 'y', args: 5 as never },
       ],
     });
+    expect(m).toMatch(/initContainers\[3\]\.args: got 5; /);
     expect(m).toMatch(/initContainers\[0\]\.image: got "migrate:latest"/);
     expect(m).toMatch(/initContainers\[1\]\.name: got "(web|db)"; container names must be unique in the pod/);
     expect(m).toMatch(/initContainers\[2\]\.probe: got 1; not a prop of InitContainerOptions/);
+  });
+});
+
+describe.each(TIERS)('$kind image registry', (t) => {
+  const sidecarOf = (tier: StatelessWebTier | StatefulDatabase) => {
+    if (tier instanceof StatelessWebTier)
+      tier.addSidecar({ name: 'exporter', image: 'nginx/nginx-prometheus-exporter:1.3.0', port: 9113, readiness: Probe.httpGet('/metrics') });
+  };
+
+  test('defaults: every image as given', () => {
+    const { tier, pod } = render(t, { initContainers: [{ name: 'migrate', image: 'busybox:1.36' }] });
+    expect(tier.imageRegistry).toBeUndefined();
+    expect(pod.initContainers[0].image).toBe('busybox:1.36');
+    expect(pod.containers[0].image).toBe(t.kind === 'StatelessWebTier' ? 'registry.example.com/shop/web:1.4.2' : 'postgres:16.4');
+  });
+
+  test('can pull every image (main, sidecars, init containers, the engine preset) from a mirror, tags and digests kept', () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const c = chart();
+    const tier = t.build(c, {
+      imageRegistry: 'mirror.example.com:5000/hub',
+      initContainers: [
+        { name: 'migrate', image: `nginx:1.27@${digest}` },
+        { name: 'wait', image: 'ghcr.io/org/wait:2.0' },
+      ],
+    });
+    sidecarOf(tier);
+    const pod = find(synth(c), t.workload, tier.name).spec.template.spec;
+    expect(tier.imageRegistry).toBe('mirror.example.com:5000/hub');
+    expect(pod.initContainers.map((i: Manifest) => i.image)).toEqual([
+      `mirror.example.com:5000/hub/library/nginx:1.27@${digest}`,
+      'mirror.example.com:5000/hub/org/wait:2.0',
+    ]);
+    const images = pod.containers.map((x: Manifest) => x.image);
+    expect(images).toEqual(
+      t.kind === 'StatelessWebTier'
+        ? ['mirror.example.com:5000/hub/shop/web:1.4.2', 'mirror.example.com:5000/hub/nginx/nginx-prometheus-exporter:1.3.0']
+        : ['mirror.example.com:5000/hub/library/postgres:16.4'],
+    );
+    // the version label still comes from the tag
+    expect(find(synth(c), t.workload, tier.name).metadata.labels['app.kubernetes.io/version']).toBe(t.kind === 'StatelessWebTier' ? '1.4.2' : '16.4');
+  });
+
+  test('rejects a registry that is not host[:port][/path] (with the message)', () => {
+    for (const bad of ['https://mirror.example.com', 'mirror', 'mirror.example.com/', 'mirror.example.com/Hub', 'mirror.example.com:port']) {
+      expect(problems(t, { imageRegistry: bad })).toContain(`imageRegistry: got ${JSON.stringify(bad)}; must be an image registry`);
+    }
+  });
+});
+
+describe.each(TIERS)('$kind node affinity', (t) => {
+  const affinity = {
+    required: [{ matchExpressions: [{ key: 'example.com/pool', operator: NodeSelectorOperator.IN, values: ['shop', 'general'] }] }],
+    preferred: [
+      { weight: 80, matchExpressions: [{ key: 'example.com/cpu-generation', operator: NodeSelectorOperator.GT, values: ['3'] }] },
+      { weight: 20, matchExpressions: [{ key: 'example.com/spot', operator: NodeSelectorOperator.DOES_NOT_EXIST }] },
+    ],
+  };
+
+  test('defaults: no node affinity', () => {
+    const { tier, pod } = render(t);
+    expect(tier.nodeAffinity).toBeUndefined();
+    expect(pod.affinity?.nodeAffinity).toBeUndefined();
+  });
+
+  test('can require and prefer nodes, next to the anti-affinity of several pods', () => {
+    const { tier, pod } = render(t, { nodeAffinity: affinity });
+    expect(tier.nodeAffinity).toEqual(affinity);
+    expect(pod.affinity.nodeAffinity).toEqual({
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchExpressions: [{ key: 'example.com/pool', operator: 'In', values: ['shop', 'general'] }] }],
+      },
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        { weight: 80, preference: { matchExpressions: [{ key: 'example.com/cpu-generation', operator: 'Gt', values: ['3'] }] } },
+        { weight: 20, preference: { matchExpressions: [{ key: 'example.com/spot', operator: 'DoesNotExist' }] } },
+      ],
+    });
+    // the web tier runs 2 pods by default (anti-affinity kept), the database 1 (none)
+    expect(pod.affinity.podAntiAffinity !== undefined).toBe(t.kind === 'StatelessWebTier');
+  });
+
+  test('rejects what the API server rejects (with the message)', () => {
+    const r = (operator: NodeSelectorOperator, values?: string[]) => ({ key: 'example.com/pool', operator, values });
+    const m = problems(t, {
+      nodeAffinity: {
+        required: [
+          { matchExpressions: [r(NodeSelectorOperator.IN), r(NodeSelectorOperator.EXISTS, ['x']), r(NodeSelectorOperator.GT, ['3.5'])] },
+          { matchExpressions: [] },
+          { matchExpressions: [{ key: 'bad key!', operator: 'Near' as NodeSelectorOperator }, r(NodeSelectorOperator.LT, ['1', '2'])] },
+        ],
+        preferred: [
+          { weight: 0, matchExpressions: [r(NodeSelectorOperator.NOT_IN, [])] },
+          { weight: 101, matchExpressions: [r(NodeSelectorOperator.LT, ['7'])] },
+        ],
+      },
+    });
+    expect(m).toMatch(/nodeAffinity\.required\[0\]\.matchExpressions\[0\]\.values: got \(not set\); needs at least one value with NodeSelectorOperator\.IN/);
+    expect(m).toMatch(/nodeAffinity\.required\[0\]\.matchExpressions\[1\]\.values: got \["x"\]; must be left out with NodeSelectorOperator\.EXISTS/);
+    expect(m).toMatch(/nodeAffinity\.required\[0\]\.matchExpressions\[2\]\.values: got \["3\.5"\]; must be a single integer with NodeSelectorOperator\.GT/);
+    expect(m).toMatch(/nodeAffinity\.required\[1\]\.matchExpressions: got \[\]; needs at least one requirement/);
+    expect(m).toMatch(/nodeAffinity\.required\[2\]\.matchExpressions\[0\]\.key: got "bad key!"; must be a node label key/);
+    expect(m).toMatch(/nodeAffinity\.required\[2\]\.matchExpressions\[0\]\.operator: got "Near"; must be a NodeSelectorOperator/);
+    expect(m).toMatch(/nodeAffinity\.required\[2\]\.matchExpressions\[1\]\.values: got \["1","2"\]; must be a single integer with NodeSelectorOperator\.LT/);
+    expect(m).toMatch(/nodeAffinity\.preferred\[0\]\.weight: got 0; must be a whole number from 1 to 100/);
+    expect(m).toMatch(/nodeAffinity\.preferred\[0\]\.matchExpressions\[0\]\.values: got \[\]; needs at least one value with NodeSelectorOperator\.NOT_IN/);
+    expect(m).toMatch(/nodeAffinity\.preferred\[1\]\.weight: got 101; must be a whole number from 1 to 100/);
+    expect(m).not.toMatch(/preferred\[1\]\.matchExpressions/);
+    expect(problems(t, { nodeAffinity: { required: [] } })).toMatch(/nodeAffinity\.required: got \[\]; must have at least one term/);
+    expect(problems(t, { nodeAffinity: {} })).toMatch(/nodeAffinity: got \{\}; needs required or preferred terms/);
+    expect(problems(t, { nodeAffinity: { requird: [] } as never })).toMatch(
+      /nodeAffinity\.requird: got \[\]; not a prop of NodeAffinityOptions\. Fix: did you mean required\?/,
+    );
   });
 });

@@ -89,7 +89,7 @@ export class AppGuardrails extends Construct {
   private validateApp(): string[] {
     const root = this.node.root;
     const own = [
-      ...root.node.validate().map((m) => `[${root.node.path}] ${m}`),
+      ...root.node.validate().map((m) => `[${root.node.path || 'app'}] ${m}`), // the root (an App) has the empty path
       ...root.node.children.filter((c) => c !== this).flatMap((c) => collectProblems(c)),
     ];
     const rendered = renderTree(root);
