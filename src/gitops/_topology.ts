@@ -9,6 +9,7 @@
  * - thick arrows are what the NetworkPolicies let through (ingress of the
  *   target and egress of the source both allow it), with the ports.
  */
+import { Selector } from '../_selector';
 import { Manifest } from './_serialize';
 
 type Labels = { [key: string]: string };
@@ -46,31 +47,13 @@ const policyTypes = (spec: Manifest): unknown[] =>
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
 const EXTERNAL = 'ext';
 
-/** Whether a selector is absent or empty, i.e. selects everything. */
-const selectsAll = (selector: unknown): boolean => Object.keys(rec(rec(selector).matchLabels)).length === 0 && arr(rec(selector).matchExpressions).length === 0;
-
-/** Whether a label selector (matchLabels and matchExpressions) selects `labels`; an empty selector selects all. */
-export function selects(selector: unknown, labels: Labels): boolean {
-  const s = rec(selector);
-  for (const [k, v] of Object.entries(labelsOf(s.matchLabels))) if (labels[k] !== v) return false;
-  for (const e of arr(s.matchExpressions)) {
-    const key = str(e.key);
-    const has = Object.prototype.hasOwnProperty.call(labels, key);
-    const values = Array.isArray(e.values) ? e.values.map(str) : [];
-    const ok =
-      e.operator === 'In'
-        ? has && values.includes(labels[key])
-        : e.operator === 'NotIn'
-          ? !(has && values.includes(labels[key]))
-          : e.operator === 'Exists'
-            ? has
-            : e.operator === 'DoesNotExist'
-              ? !has
-              : false;
-    if (!ok) return false;
-  }
-  return true;
-}
+/**
+ * A NetworkPolicy's `podSelector` and a peer's: absent means `{}` (every pod): the spec's field is a value, and a peer
+ * without one picks every pod of the namespaces it names.
+ */
+const podSelectorOf = (v: unknown): Selector => Selector.of(v ?? {});
+/** The namespace a peer's namespaceSelector selects through the name label the API server sets on every namespace. */
+const selectsNamespace = (selector: unknown, ns: string): boolean => Selector.of(selector).matches({ 'kubernetes.io/metadata.name': ns });
 
 /** The Mermaid source (without the code fence) of the objects of one environment. */
 export function topology(objects: readonly Manifest[]): string {
@@ -181,27 +164,25 @@ class Diagram {
     list.push(g);
   }
 
-  /** The pod groups in `ns` that `selector` selects (an undefined selector selects none). */
-  private selected(ns: string, selector: unknown): Group[] {
-    if (selector === undefined) return [];
-    const first = Object.entries(labelsOf(rec(selector).matchLabels))[0];
-    const candidates = this.groupIndex.get(first ? `${ns}|${first[0]}=${first[1]}` : ns) ?? [];
-    return candidates.filter((g) => selects(selector, g.labels));
+  /** The pod groups in `ns` that `selector` selects. */
+  private selected(ns: string, selector: Selector): Group[] {
+    if (selector.selectsNothing) return [];
+    const key = selector.anyEquality;
+    const candidates = this.groupIndex.get(key ? `${ns}|${key[0]}=${key[1]}` : ns) ?? [];
+    return candidates.filter((g) => selector.matches(g.labels));
   }
 
-  /** The pod groups a NetworkPolicy peer names, seen from a policy in `ns`. */
+  /** The pod groups a NetworkPolicy peer names, seen from a policy in `ns` (no namespaceSelector: the policy's namespace). */
   private peerGroups(peer: Manifest, ns: string): Group[] {
     const namespaces =
-      peer.namespaceSelector === undefined
-        ? [ns]
-        : [...new Set(this.groups.map((g) => g.ns))].filter((n) => selects(peer.namespaceSelector, { 'kubernetes.io/metadata.name': n }));
-    return namespaces.flatMap((n) => this.selected(n, peer.podSelector ?? {}));
+      peer.namespaceSelector === undefined ? [ns] : [...new Set(this.groups.map((g) => g.ns))].filter((n) => selectsNamespace(peer.namespaceSelector, n));
+    return namespaces.flatMap((n) => this.selected(n, podSelectorOf(peer.podSelector)));
   }
 
   private peerSelects(peer: Manifest, policyNs: string, g: Group): boolean {
     if (peer.ipBlock !== undefined) return false;
-    if (peer.namespaceSelector === undefined ? g.ns !== policyNs : !selects(peer.namespaceSelector, { 'kubernetes.io/metadata.name': g.ns })) return false;
-    return peer.podSelector === undefined || selects(peer.podSelector, g.labels);
+    if (peer.namespaceSelector === undefined ? g.ns !== policyNs : !selectsNamespace(peer.namespaceSelector, g.ns)) return false;
+    return podSelectorOf(peer.podSelector).matches(g.labels);
   }
 
   private addWorkloads(): void {
@@ -296,8 +277,8 @@ class Diagram {
       for (const p of ports) {
         if (type === 'NodePort' || type === 'LoadBalancer') this.edge(this.external(), '-->', id, `node port ${str(p.nodePort) || '(any)'}`);
       }
-      if (spec.selector === undefined) continue;
-      for (const g of this.selected(ns, { matchLabels: spec.selector })) {
+      // a map selector: absent or empty selects no pods (the endpoints are managed elsewhere)
+      for (const g of this.selected(ns, Selector.ofMap(spec.selector))) {
         if (headless) this.edge(id, '-->', g.id, 'stable DNS per pod');
         else for (const p of ports) this.edge(id, '-->', g.id, `${str(p.port)} → ${str(p.targetPort ?? p.port)}`);
       }
@@ -361,10 +342,11 @@ class Diagram {
       this.policies.push({ ns: str(rec(np.metadata).namespace), spec, types: policyTypes(spec) });
     }
     for (const p of this.policies.filter((x) => x.types.includes('Egress'))) {
-      for (const g of this.selected(p.ns, p.spec.podSelector ?? {})) (g.egress ??= []).push(...arr(p.spec.egress).map((rule) => ({ ...rule, policyNs: p.ns })));
+      for (const g of this.selected(p.ns, podSelectorOf(p.spec.podSelector)))
+        (g.egress ??= []).push(...arr(p.spec.egress).map((rule) => ({ ...rule, policyNs: p.ns })));
     }
     for (const p of this.policies.filter((x) => x.types.includes('Ingress'))) {
-      const targets = this.selected(p.ns, p.spec.podSelector ?? {});
+      const targets = this.selected(p.ns, podSelectorOf(p.spec.podSelector));
       for (const rule of arr(p.spec.ingress)) {
         const ports = arr(rule.ports);
         const text = ports.length ? ports.map((x) => `${str(x.protocol) || 'TCP'} ${str(x.port) || 'all'}`).join(', ') : 'all ports';
@@ -376,7 +358,7 @@ class Diagram {
         for (const peer of from) {
           if (peer.ipBlock !== undefined) {
             for (const t of targets) this.edge(this.external(), '==>', t.id, `${text} from ${str(rec(peer.ipBlock).cidr)}`);
-          } else if (selectsAll(peer.podSelector)) {
+          } else if (podSelectorOf(peer.podSelector).selectsEverything) {
             const any = this.anyPod(peer, p.ns);
             for (const t of targets) this.edge(any, '==>', t.id, text);
           } else {
@@ -398,7 +380,11 @@ class Diagram {
     const named = peer.namespaceSelector === undefined ? ns : labelsOf(rec(peer.namespaceSelector).matchLabels)['kubernetes.io/metadata.name'];
     const inside = peer.namespaceSelector === undefined || (named !== undefined && this.nodes.has(named));
     const text =
-      named !== undefined ? `any pod in ${named}` : selectsAll(peer.namespaceSelector) ? 'any pod in the cluster' : 'any pod in the selected namespaces';
+      named !== undefined
+        ? `any pod in ${named}`
+        : Selector.of(peer.namespaceSelector).selectsEverything
+          ? 'any pod in the cluster'
+          : 'any pod in the selected namespaces';
     const key = `any_${text}`.replace(/[^A-Za-z0-9]+/g, '_');
     if (!this.ids.has(key)) {
       this.ids.add(key);

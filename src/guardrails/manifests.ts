@@ -3,6 +3,7 @@
  * (a check never throws on garbage), the pods each object runs, and indexes so
  * that cross-object rules (selectors, references) stay linear at thousands of objects.
  */
+import { Selector } from '../_selector';
 import { GuardrailObject } from './findings';
 
 /** A JSON object as synthesized (values not yet trusted). */
@@ -65,41 +66,6 @@ export function refOf(o: JsonObject): GuardrailObject {
     ...(meta.namespace !== undefined ? { namespace: text(meta.namespace) } : {}),
     name: text(meta.name),
   };
-}
-
-/** Does a label selector (`matchLabels` and `matchExpressions`) select these labels? An absent selector selects nothing. */
-export function selectorMatches(selector: unknown, labels: JsonObject): boolean {
-  if (!isObject(selector)) return false;
-  for (const [k, v] of Object.entries(obj(selector.matchLabels))) {
-    if (labels[k] !== v) return false;
-  }
-  for (const e of objects(selector.matchExpressions)) {
-    const key = str(e.key) ?? '';
-    const present = has(labels, key);
-    const inValues = present && list(e.values).includes(labels[key]);
-    switch (e.operator) {
-      case 'In':
-        if (!inValues) return false;
-        break;
-      case 'NotIn':
-        if (inValues) return false;
-        break;
-      case 'Exists':
-        if (!present) return false;
-        break;
-      case 'DoesNotExist':
-        if (present) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
-
-/** Does a Service-style selector (a plain map) select these labels? */
-export function mapSelects(selector: JsonObject, labels: JsonObject): boolean {
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
 /** Kinds whose pods are kept by a controller through a label selector. */
@@ -205,19 +171,12 @@ export class ManifestIndex {
     return this.owners.get(o);
   }
 
-  /** Pod owners in `namespace` whose pod labels match a Service-style map selector. */
-  public ownersSelectedByMap(namespace: string, selector: JsonObject): PodOwner[] {
-    const first = Object.entries(selector)[0];
-    const candidates = first ? (this.byLabel.get(`${namespace}|${first[0]}=${text(first[1])}`) ?? []) : (this.ownersByNamespace.get(namespace) ?? []);
-    return candidates.filter((w) => mapSelects(selector, w.labels));
-  }
-
-  /** Pod owners in `namespace` whose pod labels a label selector selects. */
-  public ownersSelectedBy(namespace: string, selector: unknown): PodOwner[] {
-    if (!isObject(selector)) return [];
-    const first = Object.entries(obj(selector.matchLabels))[0];
-    const candidates = first ? (this.byLabel.get(`${namespace}|${first[0]}=${text(first[1])}`) ?? []) : (this.ownersByNamespace.get(namespace) ?? []);
-    return candidates.filter((w) => selectorMatches(selector, w.labels));
+  /** Pod owners in `namespace` whose pod labels `selector` selects. */
+  public ownersSelectedBy(namespace: string, selector: Selector): PodOwner[] {
+    if (selector.selectsNothing) return [];
+    const key = selector.anyEquality;
+    const candidates = (key ? this.byLabel.get(`${namespace}|${key[0]}=${key[1]}`) : this.ownersByNamespace.get(namespace)) ?? [];
+    return candidates.filter((w) => selector.matches(w.labels));
   }
 }
 

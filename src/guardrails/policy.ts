@@ -10,7 +10,8 @@ import { MIN_UID } from '../_pod';
 import { parseImage, probeHandler } from '../_rules';
 import { check, Check, CheckContext } from './check';
 import { GuardrailArea } from './findings';
-import { containersOf, has, JsonObject, obj, objects, PodOwner, selectorMatches, text } from './manifests';
+import { Selector } from '../_selector';
+import { containersOf, has, JsonObject, obj, objects, PodOwner, text } from './manifests';
 
 const POLICY = GuardrailArea.POLICY;
 const HOSTNAME = 'kubernetes.io/hostname';
@@ -69,7 +70,7 @@ function replicated(ctx: CheckContext): PodOwner[] {
 }
 
 /** The pod owners selected by some object of `kind` whose selector sits at `selectorOf` and that passes `accept`. */
-function covered(ctx: CheckContext, kind: string, selectorOf: (o: JsonObject) => unknown, accept: (o: JsonObject) => boolean = () => true): Set<JsonObject> {
+function covered(ctx: CheckContext, kind: string, selectorOf: (o: JsonObject) => Selector, accept: (o: JsonObject) => boolean = () => true): Set<JsonObject> {
   const found = new Set<JsonObject>();
   for (const o of ctx.index.ofKind(kind)) {
     if (!accept(o)) continue;
@@ -271,7 +272,8 @@ export const POLICY_CHECKS: readonly Check[] = [
     'a Deployment or StatefulSet that may run several pods is covered by a PodDisruptionBudget',
     'add a PodDisruptionBudget selecting its pods',
     (ctx) => {
-      const budgeted = covered(ctx, 'PodDisruptionBudget', (p) => obj(p.spec).selector);
+      // policy/v1: an absent selector selects no pods, an empty one every pod of the namespace
+      const budgeted = covered(ctx, 'PodDisruptionBudget', (p) => Selector.of(obj(p.spec).selector));
       for (const w of replicated(ctx)) if (!budgeted.has(w.object)) ctx.report(w.object, 'several replicas but no PodDisruptionBudget');
     },
   ),
@@ -310,7 +312,8 @@ export const POLICY_CHECKS: readonly Check[] = [
           ...objects(anti.requiredDuringSchedulingIgnoredDuringExecution),
           ...objects(anti.preferredDuringSchedulingIgnoredDuringExecution).map((x) => obj(x.podAffinityTerm)),
         ];
-        if (!terms.some((t) => t.topologyKey === HOSTNAME && selectorMatches(t.labelSelector, w.labels)))
+        // an absent labelSelector matches no pods, an empty one every pod
+        if (!terms.some((t) => t.topologyKey === HOSTNAME && Selector.of(t.labelSelector).matches(w.labels)))
           ctx.report(w.object, 'several replicas but no hostname pod anti-affinity selecting its own pods');
       }
     },
@@ -322,18 +325,10 @@ export const POLICY_CHECKS: readonly Check[] = [
     'add a NetworkPolicy selecting the pods with policyTypes [Ingress, Egress]',
     (ctx) => {
       const types = (p: JsonObject) => (Array.isArray(obj(p.spec).policyTypes) ? (obj(p.spec).policyTypes as unknown[]) : []);
-      const ingress = covered(
-        ctx,
-        'NetworkPolicy',
-        (p) => obj(p.spec).podSelector,
-        (p) => types(p).includes('Ingress'),
-      );
-      const egress = covered(
-        ctx,
-        'NetworkPolicy',
-        (p) => obj(p.spec).podSelector,
-        (p) => types(p).includes('Egress'),
-      );
+      // spec.podSelector is a value, not a pointer: absent is {} (every pod of the namespace), as the API server reads it
+      const podSelector = (p: JsonObject) => Selector.of(obj(p.spec).podSelector ?? {});
+      const ingress = covered(ctx, 'NetworkPolicy', podSelector, (p) => types(p).includes('Ingress'));
+      const egress = covered(ctx, 'NetworkPolicy', podSelector, (p) => types(p).includes('Egress'));
       for (const w of ctx.podSubjects) {
         if (!ingress.has(w.object)) ctx.report(w.object, 'no NetworkPolicy restricts ingress to its pods');
         if (!egress.has(w.object)) ctx.report(w.object, 'no NetworkPolicy restricts egress from its pods');
