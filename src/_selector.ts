@@ -20,7 +20,8 @@
  * absent is `{}`, every pod of the namespace).
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
  */
-import { isLabelKey, isLabelValue, isObject } from './_rules';
+import { isObject } from './_json';
+import { isLabelKey, isLabelValue } from './_rules';
 
 /** The operators of a set-based requirement. */
 export const OPERATORS: readonly string[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];

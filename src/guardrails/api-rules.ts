@@ -22,7 +22,8 @@ import {
 import { check, Check, CheckContext } from './check';
 import { GuardrailArea } from './findings';
 import { Selector } from '../_selector';
-import { containersOf, has, JsonObject, list, obj, objects, PodOwner, refOf, str, text } from './manifests';
+import { has, JsonObject, list, obj, objects, str, text, valueAt } from '../_json';
+import { containersOf, PodOwner, refOf } from './manifests';
 
 const API = GuardrailArea.API;
 /** The longest StatefulSet name: its pods get a `controller-revision-hash` label of name + 11 characters. */
@@ -299,7 +300,7 @@ export const API_CHECKS: readonly Check[] = [
           if (!isDns1123Label(n)) ctx.report(o, `${at}: name is not a DNS-1123 label`);
           const ts = obj(t.spec);
           if (!list(ts.accessModes).length) ctx.report(o, `${at}: needs accessModes`);
-          const size = obj(obj(ts.resources).requests).storage;
+          const size = valueAt(ts, 'resources', 'requests', 'storage');
           if (size === undefined) ctx.report(o, `${at}: needs resources.requests.storage`);
           else if (!((amount(size) ?? 0) > 0)) ctx.report(o, `${at}: storage ${show(size)} must be a positive quantity`);
         }

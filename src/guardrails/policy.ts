@@ -11,7 +11,8 @@ import { parseImage, probeHandler } from '../_rules';
 import { check, Check, CheckContext } from './check';
 import { GuardrailArea } from './findings';
 import { Selector } from '../_selector';
-import { containersOf, has, JsonObject, obj, objects, PodOwner, text } from './manifests';
+import { has, JsonObject, list, obj, objects, recordAt, text, valueAt } from '../_json';
+import { containersOf, PodOwner } from './manifests';
 
 const POLICY = GuardrailArea.POLICY;
 const HOSTNAME = 'kubernetes.io/hostname';
@@ -129,8 +130,8 @@ export const POLICY_CHECKS: readonly Check[] = [
     'set capabilities.drop: [ALL] and remove the added capabilities',
     (v) => {
       const caps = obj(v.sc.capabilities);
-      if (!(Array.isArray(caps.drop) && caps.drop.includes('ALL'))) v.report(`${v.at}: does not drop ALL capabilities`);
-      const added = (Array.isArray(caps.add) ? caps.add : []).filter((x) => x !== 'NET_BIND_SERVICE');
+      if (!list(caps.drop).includes('ALL')) v.report(`${v.at}: does not drop ALL capabilities`);
+      const added = list(caps.add).filter((x) => x !== 'NET_BIND_SERVICE');
       if (added.length) v.report(`${v.at}: adds capabilities ${added.map((x) => show(x)).join(', ')}`);
     },
   ),
@@ -261,7 +262,7 @@ export const POLICY_CHECKS: readonly Check[] = [
       for (const svc of ctx.subjectsOfKind('Service')) {
         const s = obj(svc.spec);
         if (s.type === 'LoadBalancer') ctx.report(svc, 'type LoadBalancer publishes it on a cloud load balancer');
-        const ips = Array.isArray(s.externalIPs) ? s.externalIPs : [];
+        const ips = list(s.externalIPs);
         if (ips.length) ctx.report(svc, `externalIPs ${ips.map((ip) => show(ip)).join(', ')} publish it on node addresses`);
       }
     },
@@ -307,7 +308,7 @@ export const POLICY_CHECKS: readonly Check[] = [
     `add a (preferred) podAntiAffinity term with topologyKey ${HOSTNAME} and the pods' selector`,
     (ctx) => {
       for (const w of replicated(ctx)) {
-        const anti = obj(obj(w.spec.affinity).podAntiAffinity);
+        const anti = recordAt(w.spec, 'affinity', 'podAntiAffinity');
         const terms = [
           ...objects(anti.requiredDuringSchedulingIgnoredDuringExecution),
           ...objects(anti.preferredDuringSchedulingIgnoredDuringExecution).map((x) => obj(x.podAffinityTerm)),
@@ -324,7 +325,7 @@ export const POLICY_CHECKS: readonly Check[] = [
     'the pods of every workload are fenced by NetworkPolicies for both ingress and egress',
     'add a NetworkPolicy selecting the pods with policyTypes [Ingress, Egress]',
     (ctx) => {
-      const types = (p: JsonObject) => (Array.isArray(obj(p.spec).policyTypes) ? (obj(p.spec).policyTypes as unknown[]) : []);
+      const types = (p: JsonObject) => list(valueAt(p, 'spec', 'policyTypes'));
       // spec.podSelector is a value, not a pointer: absent is {} (every pod of the namespace), as the API server reads it
       const podSelector = (p: JsonObject) => Selector.of(obj(p.spec).podSelector ?? {});
       const ingress = covered(ctx, 'NetworkPolicy', podSelector, (p) => types(p).includes('Ingress'));
@@ -342,7 +343,7 @@ export const POLICY_CHECKS: readonly Check[] = [
     'set persistentVolumeClaimRetentionPolicy to Retain (or remove it)',
     (ctx) => {
       for (const o of ctx.subjectsOfKind('StatefulSet')) {
-        const rp = obj(obj(o.spec).persistentVolumeClaimRetentionPolicy);
+        const rp = recordAt(o, 'spec', 'persistentVolumeClaimRetentionPolicy');
         if (rp.whenDeleted === 'Delete' || rp.whenScaled === 'Delete') ctx.report(o, 'deletes its volumes on delete or scale-down');
       }
     },
@@ -354,7 +355,7 @@ export const POLICY_CHECKS: readonly Check[] = [
     'add the two labels to metadata.labels',
     (ctx) => {
       for (const w of ctx.podSubjects) {
-        const labels = obj(obj(w.object.metadata).labels);
+        const labels = recordAt(w.object, 'metadata', 'labels');
         for (const k of [LABEL_NAME, LABEL_INSTANCE]) if (!has(labels, k) || !labels[k]) ctx.report(w.object, `missing recommended label ${k}`);
       }
     },
