@@ -8,7 +8,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { objectMeta } from './_labels';
 import { Problems } from './_errors';
-import { isDns1123Label, isLabelKey, isLabelValue, isPort } from './_rules';
+import { isDns1123Label, isLabelKey, isLabelValue, isObject, isPort } from './_rules';
 import { INetworkPeer } from './connection';
 
 export interface TierNetworkPolicyProps {
@@ -97,10 +97,7 @@ export class TierNetworkPolicy {
     const namespace = namespaceOf(peer, peer.namespace);
     const labels = peer.podSelectorLabels;
     const ok =
-      (namespace === undefined || isDns1123Label(namespace)) &&
-      labels !== null &&
-      typeof labels === 'object' &&
-      Object.entries(labels).every(([k, v]) => isLabelKey(k) && isLabelValue(v));
+      (namespace === undefined || isDns1123Label(namespace)) && isObject(labels) && Object.entries(labels).every(([k, v]) => isLabelKey(k) && isLabelValue(v));
     const problems = this.props.problems;
     if (!ok) {
       // a tier of this library that reports problems reports these too; this policy only leaves the rule out meanwhile

@@ -5,6 +5,7 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Problems, show, throwProblem } from './_errors';
+import { isObject, obj } from './_json';
 
 const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -65,10 +66,8 @@ export function isConstruct(c: unknown): c is IConstruct {
   return c !== null && typeof c === 'object' && Construct.isConstruct(c);
 }
 
-/** A plain object (a props or options literal), not null, not a list. */
-export function isObject(v: unknown): v is { [key: string]: unknown } {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
+/** A plain object (a props or options literal), not null, not a list: the one test of src/_json.ts, here beside the other prop rules. */
+export { isObject };
 
 /**
  * Checks the scope and id of a construct of the library before it is created
@@ -384,8 +383,7 @@ export function checkNamespaceAndAccount(problems: Problems, namespace: unknown,
  * if it has one: readiness and liveness of one container must never share one.
  */
 export function probeHandler(probe: unknown): string | undefined {
-  if (typeof probe !== 'object' || probe === null) return undefined;
-  const p = probe as { [k: string]: unknown };
+  const p = obj(probe);
   const kind = ['exec', 'httpGet', 'tcpSocket', 'grpc'].find((h) => p[h] !== undefined);
   return kind === undefined ? undefined : `${kind} ${show(p[kind])}`;
 }

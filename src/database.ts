@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ContainerBuilder } from './_container';
 import { EngineBinding } from './_engine';
 import { Problems, show } from './_errors';
+import { valueAt } from './_json';
 import { CLAIM_RETENTION_POLICY, DATABASE_PROPS, VOLUME_CLAIM_OPTIONS } from './_keys';
 import { checkProps, constructProps } from './_props';
 import { LABEL_MANAGED_BY, MANAGED_BY, objectMeta, resolveIdentity, selectorLabels, tierLabels } from './_labels';
@@ -365,7 +366,7 @@ function withWaiver(annotations: Record<string, string> | undefined, entry: stri
 class TierStatefulSet extends k8s.KubeStatefulSet {
   public toJson(): ReturnType<k8s.KubeStatefulSet['toJson']> {
     const json = super.toJson();
-    const templates = json?.spec?.volumeClaimTemplates;
+    const templates = valueAt(json, 'spec', 'volumeClaimTemplates');
     if (Array.isArray(templates)) {
       json.spec.volumeClaimTemplates = templates.map((t: object) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', ...t }));
     }

@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Problems } from './_errors';
-import { isLabelKey, isLabelValue, isObject } from './_rules';
+import { isLabelKey, isLabelValue } from './_rules';
+import { requirementMatches, valuesFit } from './_selector';
 
 /**
  * A set-based selector requirement (`In`, `NotIn`, `Exists`, `DoesNotExist`).
@@ -38,19 +39,7 @@ export class LabelExpression {
 
   /** Whether a set of labels satisfies this requirement. */
   public matches(labels: { [key: string]: string }): boolean {
-    if (!isObject(labels)) return this.operator === 'NotIn' || this.operator === 'DoesNotExist'; // no labels at all
-    const has = Object.prototype.hasOwnProperty.call(labels, this.key);
-    const inValues = has && Array.isArray(this.values) && this.values.includes(labels[this.key] as string);
-    switch (this.operator) {
-      case 'In':
-        return inValues;
-      case 'NotIn':
-        return !inValues;
-      case 'Exists':
-        return has;
-      default:
-        return !has;
-    }
+    return requirementMatches(this, labels);
   }
 
   /** Checks key and values; returns whether they are valid. @internal */
@@ -63,7 +52,7 @@ export class LabelExpression {
     });
     if (this.operator === 'In' || this.operator === 'NotIn') {
       return (
-        problems.expect(Array.isArray(this.values) && this.values.length > 0 && this.values.every(isLabelValue), {
+        problems.expect(valuesFit(this.operator, this.values) && this.values!.every(isLabelValue), {
           prop: `${prop}.values`,
           value: this.values,
           rule: `${this.operator} needs a non-empty list of label values`,

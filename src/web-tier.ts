@@ -494,7 +494,7 @@ function checkConfig(p: Problems, files: { [fileName: string]: string }, mountPa
     fix: 'use a path like "/etc/nginx/conf.d"',
   });
   if (
-    !p.expect(files !== null && typeof files === 'object' && !Array.isArray(files), {
+    !p.expect(isObject(files), {
       prop: 'configFiles',
       value: files,
       rule: 'must be a map of file names to file contents',

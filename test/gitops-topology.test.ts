@@ -3,7 +3,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { selects, topology } from '../src/gitops/_topology';
+import { topology } from '../src/gitops/_topology';
 import { Manifest } from './util';
 import { shopApp, tempDir } from './gitops-fixture';
 
@@ -130,6 +130,31 @@ test('a NetworkPolicy edge needs the egress of the source too', () => {
   expect(topology(STATEFUL)).toContain('pods_data_web ==>');
 });
 
+// was a bug: an empty selector map drew the Service's traffic to every pod of the namespace
+test('a Service with an empty selector sends its traffic to no pod (its endpoints are managed elsewhere)', () => {
+  const external = { apiVersion: 'v1', kind: 'Service', metadata: meta('external'), spec: { selector: {}, ports: [{ port: 9, targetPort: 9 }] } };
+  const diagram = topology([...STATEFUL, external]);
+  expect(diagram).toContain('svc_data_external{{"Service external<br/>ClusterIP"}}');
+  expect(diagram).not.toMatch(/svc_data_external -->/);
+  expect(topology([...STATEFUL, { ...external, spec: { ...external.spec, selector: WEB_LABELS } }])).toContain('svc_data_external -->|"9 → 9"| pods_data_web');
+});
+
+test('NetworkPolicy selectors: matchExpressions pick the pods; an absent podSelector is every pod of the namespace', () => {
+  const withPolicy = (spec: Manifest) =>
+    topology([...STATEFUL.filter((o) => o.kind !== 'NetworkPolicy'), { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('p'), spec }]);
+  const ingress = [{ ports: [{ protocol: 'TCP', port: 7 }] }];
+  const byExpression = withPolicy({
+    podSelector: { matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['web'] }] },
+    policyTypes: ['Ingress'],
+    ingress,
+  });
+  expect(byExpression).toContain('ext ==>|"TCP 7"| pods_data_db');
+  expect(byExpression).not.toContain('ext ==>|"TCP 7"| pods_data_web');
+  const everyPod = withPolicy({ policyTypes: ['Ingress'], ingress });
+  expect(everyPod).toContain('ext ==>|"TCP 7"| pods_data_db');
+  expect(everyPod).toContain('ext ==>|"TCP 7"| pods_data_web');
+});
+
 test('is deterministic and independent of the input order of objects', () => {
   expect(topology(STATEFUL)).toBe(topology(STATEFUL));
   const shuffled = [...STATEFUL].reverse();
@@ -148,17 +173,6 @@ test('escapes quotes and angle brackets in names and values', () => {
     { ...STATEFUL[2], spec: { ...STATEFUL[2].spec, template } },
   ];
   expect(topology(odd)).toContain('cm_data_a_b_c_[/"ConfigMap a#quot;b#lt;c#gt;"/]');
-});
-
-test('selectors: matchLabels and every operator of matchExpressions', () => {
-  const labels = { app: 'web', tier: 'front' };
-  expect(selects({}, labels)).toBe(true);
-  expect(selects({ matchLabels: { app: 'web' } }, labels)).toBe(true);
-  expect(selects({ matchLabels: { app: 'db' } }, labels)).toBe(false);
-  expect(selects({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['front', 'back'] }] }, labels)).toBe(true);
-  expect(selects({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['front'] }] }, labels)).toBe(false);
-  expect(selects({ matchExpressions: [{ key: 'zone', operator: 'Exists' }] }, labels)).toBe(false);
-  expect(selects({ matchExpressions: [{ key: 'zone', operator: 'DoesNotExist' }] }, labels)).toBe(true);
 });
 
 test('each environment README shows its diagram and lists its objects', () => {

@@ -743,6 +743,70 @@ describe('every check', () => {
     );
   });
 
+  describe('selectors are read as the API server reads them', () => {
+    const messages = (objects: Manifest[], id: string) =>
+      Guardrails.checkManifests(objects)
+        .findings.filter((f) => f.checkId === id)
+        .map((f) => f.message);
+
+    test('a controller selector the API server rejects is reported as invalid, not as a mismatch', () => {
+      const objects = good();
+      deployment(objects).spec.selector = { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'Equals', values: ['web'] }] };
+      expect(messages(objects, 'api/selector')).toEqual([
+        'spec.selector is invalid: matchExpressions[0] operator "Equals" is not In, NotIn, Exists or DoesNotExist',
+      ]);
+    });
+
+    test('an empty controller selector is reported as empty', () => {
+      const objects = good();
+      deployment(objects).spec.selector = {};
+      expect(messages(objects, 'api/selector')).toEqual(['spec.selector must not be empty']);
+    });
+
+    // was a bug: an empty map selected every pod, so a headless Service that selects none passed
+    test('a governing Service with an empty selector selects no pods', () => {
+      const objects = good();
+      find(objects, 'Service', 'db-headless').spec.selector = {};
+      expect(messages(objects, 'api/governing-service')).toEqual([`governing Service "db-headless" does not select the StatefulSet's pods`]);
+    });
+
+    // was a bug: an empty map selected every pod of the namespace and checked its targetPort against each
+    test('a Service with an empty selector has its endpoints managed elsewhere, like one without', () => {
+      const objects = good();
+      objects.push({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'external', namespace: 'shop' },
+        spec: { selector: {}, ports: [{ port: 9, targetPort: 'nope' }] },
+      });
+      expect(messages(objects, 'api/service-selector')).toEqual([]);
+      find(objects, 'Service', 'external').spec.selector = { 'app.kubernetes.io/name': 'web' };
+      expect(messages(objects, 'api/service-selector')).toEqual(['targetPort "nope" is not a port of Deployment web']);
+    });
+
+    // was a bug: a NetworkPolicy without podSelector fenced nothing for the policy check, every pod for the API server
+    test('a NetworkPolicy without podSelector fences every pod of its namespace', () => {
+      const objects = good();
+      delete find(objects, 'NetworkPolicy', 'fence').spec.podSelector;
+      expect(messages(objects, 'policy/network-policy')).toEqual([]);
+      find(objects, 'NetworkPolicy', 'fence').spec.podSelector = { matchLabels: { 'app.kubernetes.io/name': 'web' } };
+      expect(messages(objects, 'policy/network-policy')).toEqual([
+        'no NetworkPolicy restricts egress from its pods',
+        'no NetworkPolicy restricts ingress to its pods',
+      ]);
+    });
+
+    test('a PodDisruptionBudget: an empty selector covers every pod of the namespace, an absent one none', () => {
+      const objects = good();
+      find(objects, 'PodDisruptionBudget', 'web').spec.selector = {};
+      expect(messages(objects, 'api/pdb')).toEqual([]);
+      expect(messages(objects, 'policy/pdb')).toEqual([]);
+      delete find(objects, 'PodDisruptionBudget', 'web').spec.selector;
+      expect(messages(objects, 'api/pdb')).toEqual(['its selector matches no workload in the output']);
+      expect(messages(objects, 'policy/pdb')).toEqual(['several replicas but no PodDisruptionBudget']);
+    });
+  });
+
   test('every check has an id of its area, a title and a fix', () => {
     for (const c of Guardrails.checks()) {
       expect(c.id.startsWith(`${c.area}/`)).toBe(true);

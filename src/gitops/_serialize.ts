@@ -12,6 +12,7 @@
  * Lists keep their order: it carries meaning (containers, env, rules).
  */
 import { DEFAULT_SCHEMA, dump, Type } from 'js-yaml';
+import { isObject } from '../_json';
 
 /** A manifest object as plain JSON. */
 export type Manifest = { [key: string]: unknown };
@@ -132,7 +133,7 @@ function canonicalValue(value: unknown, at: Array<string | number>, bad: string[
 }
 
 function isMapping(v: unknown): v is Manifest {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  if (!isObject(v)) return false;
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 }

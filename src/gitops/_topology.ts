@@ -9,6 +9,8 @@
  * - thick arrows are what the NetworkPolicies let through (ingress of the
  *   target and egress of the source both allow it), with the ports.
  */
+import { JsonObject, obj, objects, objectsAt, recordAt, scalarText, stringMap, valueAt } from '../_json';
+import { Selector } from '../_selector';
 import { Manifest } from './_serialize';
 
 type Labels = { [key: string]: string };
@@ -19,58 +21,36 @@ interface Group {
   readonly name: string;
   readonly kind: string;
   readonly labels: Labels;
-  readonly pod: Manifest;
+  readonly pod: JsonObject;
   /** Node of the Deployment, StatefulSet ... */
   readonly workloadId: string;
   /** Egress rules of the NetworkPolicies that select the pods (undefined: egress is not restricted). */
-  egress?: Manifest[];
+  egress?: JsonObject[];
 }
 
 interface Policy {
   readonly ns: string;
-  readonly spec: Manifest;
+  readonly spec: JsonObject;
   readonly types: unknown[];
 }
 
-const rec = (v: unknown): Manifest => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Manifest) : {});
-const arr = (v: unknown): Manifest[] => (Array.isArray(v) ? v.map(rec) : []);
-const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
-const labelsOf = (v: unknown): Labels => Object.fromEntries(Object.entries(rec(v)).filter(([, x]) => typeof x === 'string')) as Labels;
 const esc = (s: string): string => s.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
 const label = (...lines: string[]): string => `"${lines.filter(Boolean).map(esc).join('<br/>')}"`;
 
 /** The policy types of a NetworkPolicy spec, with the API server's default when it lists none. */
-const policyTypes = (spec: Manifest): unknown[] =>
+const policyTypes = (spec: JsonObject): unknown[] =>
   Array.isArray(spec.policyTypes) ? spec.policyTypes : spec.egress !== undefined ? ['Ingress', 'Egress'] : ['Ingress'];
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
 const EXTERNAL = 'ext';
 
-/** Whether a selector is absent or empty, i.e. selects everything. */
-const selectsAll = (selector: unknown): boolean => Object.keys(rec(rec(selector).matchLabels)).length === 0 && arr(rec(selector).matchExpressions).length === 0;
-
-/** Whether a label selector (matchLabels and matchExpressions) selects `labels`; an empty selector selects all. */
-export function selects(selector: unknown, labels: Labels): boolean {
-  const s = rec(selector);
-  for (const [k, v] of Object.entries(labelsOf(s.matchLabels))) if (labels[k] !== v) return false;
-  for (const e of arr(s.matchExpressions)) {
-    const key = str(e.key);
-    const has = Object.prototype.hasOwnProperty.call(labels, key);
-    const values = Array.isArray(e.values) ? e.values.map(str) : [];
-    const ok =
-      e.operator === 'In'
-        ? has && values.includes(labels[key])
-        : e.operator === 'NotIn'
-          ? !(has && values.includes(labels[key]))
-          : e.operator === 'Exists'
-            ? has
-            : e.operator === 'DoesNotExist'
-              ? !has
-              : false;
-    if (!ok) return false;
-  }
-  return true;
-}
+/**
+ * A NetworkPolicy's `podSelector` and a peer's: absent means `{}` (every pod): the spec's field is a value, and a peer
+ * without one picks every pod of the namespaces it names.
+ */
+const podSelectorOf = (v: unknown): Selector => Selector.of(v ?? {});
+/** The namespace a peer's namespaceSelector selects through the name label the API server sets on every namespace. */
+const selectsNamespace = (selector: unknown, ns: string): boolean => Selector.of(selector).matches({ 'kubernetes.io/metadata.name': ns });
 
 /** The Mermaid source (without the code fence) of the objects of one environment. */
 export function topology(objects: readonly Manifest[]): string {
@@ -97,7 +77,7 @@ class Diagram {
 
   constructor(objects: readonly Manifest[]) {
     for (const o of objects) {
-      const kind = str(o.kind);
+      const kind = scalarText(o.kind);
       const list = this.byKind.get(kind) ?? [];
       this.byKind.set(kind, list);
       list.push(o);
@@ -181,27 +161,25 @@ class Diagram {
     list.push(g);
   }
 
-  /** The pod groups in `ns` that `selector` selects (an undefined selector selects none). */
-  private selected(ns: string, selector: unknown): Group[] {
-    if (selector === undefined) return [];
-    const first = Object.entries(labelsOf(rec(selector).matchLabels))[0];
-    const candidates = this.groupIndex.get(first ? `${ns}|${first[0]}=${first[1]}` : ns) ?? [];
-    return candidates.filter((g) => selects(selector, g.labels));
+  /** The pod groups in `ns` that `selector` selects. */
+  private selected(ns: string, selector: Selector): Group[] {
+    if (selector.selectsNothing) return [];
+    const key = selector.anyEquality;
+    const candidates = this.groupIndex.get(key ? `${ns}|${key[0]}=${key[1]}` : ns) ?? [];
+    return candidates.filter((g) => selector.matches(g.labels));
   }
 
-  /** The pod groups a NetworkPolicy peer names, seen from a policy in `ns`. */
-  private peerGroups(peer: Manifest, ns: string): Group[] {
+  /** The pod groups a NetworkPolicy peer names, seen from a policy in `ns` (no namespaceSelector: the policy's namespace). */
+  private peerGroups(peer: JsonObject, ns: string): Group[] {
     const namespaces =
-      peer.namespaceSelector === undefined
-        ? [ns]
-        : [...new Set(this.groups.map((g) => g.ns))].filter((n) => selects(peer.namespaceSelector, { 'kubernetes.io/metadata.name': n }));
-    return namespaces.flatMap((n) => this.selected(n, peer.podSelector ?? {}));
+      peer.namespaceSelector === undefined ? [ns] : [...new Set(this.groups.map((g) => g.ns))].filter((n) => selectsNamespace(peer.namespaceSelector, n));
+    return namespaces.flatMap((n) => this.selected(n, podSelectorOf(peer.podSelector)));
   }
 
-  private peerSelects(peer: Manifest, policyNs: string, g: Group): boolean {
+  private peerSelects(peer: JsonObject, policyNs: string, g: Group): boolean {
     if (peer.ipBlock !== undefined) return false;
-    if (peer.namespaceSelector === undefined ? g.ns !== policyNs : !selects(peer.namespaceSelector, { 'kubernetes.io/metadata.name': g.ns })) return false;
-    return peer.podSelector === undefined || selects(peer.podSelector, g.labels);
+    if (peer.namespaceSelector === undefined ? g.ns !== policyNs : !selectsNamespace(peer.namespaceSelector, g.ns)) return false;
+    return podSelectorOf(peer.podSelector).matches(g.labels);
   }
 
   private addWorkloads(): void {
@@ -209,27 +187,28 @@ class Diagram {
       for (const w of this.of(kind)) this.addWorkload(w, kind);
     }
     for (const c of this.of('PersistentVolumeClaim')) {
-      const meta = rec(c.metadata);
-      const ns = str(meta.namespace);
-      const name = str(meta.name);
+      const meta = obj(c.metadata);
+      const ns = scalarText(meta.namespace);
+      const name = scalarText(meta.name);
       const id = this.nodeId('pvc', ns, name);
-      this.node(ns, `${id}[(${label(`PVC ${name}`, str(rec(rec(rec(c.spec).resources).requests).storage))})]`, 2);
+      this.node(ns, `${id}[(${label(`PVC ${name}`, scalarText(valueAt(c, 'spec', 'resources', 'requests', 'storage')))})]`, 2);
       for (const g of this.groupIndex.get(ns) ?? []) {
-        if (arr(rec(g.pod.spec).volumes).some((v) => str(rec(v.persistentVolumeClaim).claimName) === name)) this.edge(g.id, '-.->', id, 'claims');
+        if (objectsAt(g.pod, 'spec', 'volumes').some((v) => scalarText(valueAt(v, 'persistentVolumeClaim', 'claimName')) === name))
+          this.edge(g.id, '-.->', id, 'claims');
       }
     }
   }
 
   private addWorkload(w: Manifest, kind: string): void {
-    const meta = rec(w.metadata);
-    const ns = str(meta.namespace);
-    const name = str(meta.name);
-    const spec = rec(w.spec);
-    const pod = rec(spec.template);
+    const meta = obj(w.metadata);
+    const ns = scalarText(meta.namespace);
+    const name = scalarText(meta.name);
+    const spec = obj(w.spec);
+    const pod = obj(spec.template);
     const wid = this.nodeId(kind.toLowerCase(), ns, name);
     this.node(ns, `${wid}[${label(`${kind} ${name}`)}]`);
     const gid = this.nodeId('pods', ns, name);
-    const group: Group = { id: gid, ns, name, kind, labels: labelsOf(rec(pod.metadata).labels), pod, workloadId: wid };
+    const group: Group = { id: gid, ns, name, kind, labels: stringMap(obj(pod.metadata).labels), pod, workloadId: wid };
     this.groups.push(group);
     this.index(ns, group);
     for (const [k, v] of Object.entries(group.labels)) this.index(`${ns}|${k}=${v}`, group);
@@ -244,9 +223,9 @@ class Diagram {
       this.node(ns, `${gid}([${label(kind === 'StatefulSet' ? `pods ${this.ordinals(name, spec.replicas)}` : `pods ${name}-*`, replicas)}])`);
       this.edge(wid, '-.->', gid, 'owns');
     }
-    for (const t of arr(spec.volumeClaimTemplates)) {
-      const claim = str(rec(t.metadata).name);
-      const size = str(rec(rec(rec(t.spec).resources).requests).storage);
+    for (const t of objects(spec.volumeClaimTemplates)) {
+      const claim = scalarText(obj(t.metadata).name);
+      const size = scalarText(valueAt(t, 'spec', 'resources', 'requests', 'storage'));
       const pvc = this.nodeId('pvc', ns, `${name}_${claim}`);
       this.node(
         ns,
@@ -262,15 +241,15 @@ class Diagram {
   private replicaText(w: Manifest, kind: string, name: string): string {
     this.autoscalerOf ??= new Map(
       this.of('HorizontalPodAutoscaler').map((h) => {
-        const ref = rec(rec(h.spec).scaleTargetRef);
-        return [`${str(rec(h.metadata).namespace)}|${str(ref.kind)}|${str(ref.name)}`, h];
+        const ref = recordAt(h, 'spec', 'scaleTargetRef');
+        return [`${scalarText(obj(h.metadata).namespace)}|${scalarText(ref.kind)}|${scalarText(ref.name)}`, h];
       }),
     );
-    const hpa = this.autoscalerOf.get(`${str(rec(w.metadata).namespace)}|${kind}|${name}`);
-    if (hpa) return `${str(rec(hpa.spec).minReplicas) || '1'} to ${str(rec(hpa.spec).maxReplicas)} replicas (autoscaled)`;
+    const hpa = this.autoscalerOf.get(`${scalarText(obj(w.metadata).namespace)}|${kind}|${name}`);
+    if (hpa) return `${scalarText(obj(hpa.spec).minReplicas) || '1'} to ${scalarText(obj(hpa.spec).maxReplicas)} replicas (autoscaled)`;
     if (kind === 'DaemonSet') return 'one per node';
     if (kind === 'Job') return 'run to completion';
-    const n = typeof rec(w.spec).replicas === 'number' ? (rec(w.spec).replicas as number) : 1;
+    const n = typeof obj(w.spec).replicas === 'number' ? (obj(w.spec).replicas as number) : 1;
     return `${n} replica${n === 1 ? '' : 's'}`;
   }
 
@@ -282,24 +261,24 @@ class Diagram {
 
   private addServices(): void {
     for (const s of this.of('Service')) {
-      const meta = rec(s.metadata);
-      const ns = str(meta.namespace);
-      const name = str(meta.name);
-      const spec = rec(s.spec);
-      const type = str(spec.type) || 'ClusterIP';
+      const meta = obj(s.metadata);
+      const ns = scalarText(meta.namespace);
+      const name = scalarText(meta.name);
+      const spec = obj(s.spec);
+      const type = scalarText(spec.type) || 'ClusterIP';
       const headless = spec.clusterIP === 'None';
       const id = this.nodeId('svc', ns, name);
       for (const host of [`${name}.${ns}`, `${name}.${ns}.svc`, `${name}.${ns}.svc.cluster.local`]) this.serviceHosts.set(host, { id, ns });
       if (!this.serviceHosts.has(`${ns}/${name}`)) this.serviceHosts.set(`${ns}/${name}`, { id, ns });
       this.node(ns, `${id}{{${label(`Service ${name}`, headless ? 'headless' : type)}}}`, 0);
-      const ports = arr(spec.ports);
+      const ports = objects(spec.ports);
       for (const p of ports) {
-        if (type === 'NodePort' || type === 'LoadBalancer') this.edge(this.external(), '-->', id, `node port ${str(p.nodePort) || '(any)'}`);
+        if (type === 'NodePort' || type === 'LoadBalancer') this.edge(this.external(), '-->', id, `node port ${scalarText(p.nodePort) || '(any)'}`);
       }
-      if (spec.selector === undefined) continue;
-      for (const g of this.selected(ns, { matchLabels: spec.selector })) {
+      // a map selector: absent or empty selects no pods (the endpoints are managed elsewhere)
+      for (const g of this.selected(ns, Selector.ofMap(spec.selector))) {
         if (headless) this.edge(id, '-->', g.id, 'stable DNS per pod');
-        else for (const p of ports) this.edge(id, '-->', g.id, `${str(p.port)} → ${str(p.targetPort ?? p.port)}`);
+        else for (const p of ports) this.edge(id, '-->', g.id, `${scalarText(p.port)} → ${scalarText(p.targetPort ?? p.port)}`);
       }
     }
   }
@@ -314,9 +293,9 @@ class Diagram {
       }
     }
     for (const cm of this.of('ConfigMap')) {
-      const meta = rec(cm.metadata);
-      const ns = str(meta.namespace);
-      const name = str(meta.name);
+      const meta = obj(cm.metadata);
+      const ns = scalarText(meta.namespace);
+      const name = scalarText(meta.name);
       const groups = users.get(`${ns}|${name}`) ?? [];
       if (groups.length === 0) continue;
       const id = this.nodeId('cm', ns, name);
@@ -328,28 +307,28 @@ class Diagram {
   private addAutoscalers(): void {
     const workloads = new Map(this.groups.map((g) => [`${g.ns}|${g.kind}|${g.name}`, g]));
     for (const h of this.of('HorizontalPodAutoscaler')) {
-      const meta = rec(h.metadata);
-      const ns = str(meta.namespace);
-      const spec = rec(h.spec);
-      const ref = rec(spec.scaleTargetRef);
-      const target = workloads.get(`${ns}|${str(ref.kind)}|${str(ref.name)}`);
+      const meta = obj(h.metadata);
+      const ns = scalarText(meta.namespace);
+      const spec = obj(h.spec);
+      const ref = obj(spec.scaleTargetRef);
+      const target = workloads.get(`${ns}|${scalarText(ref.kind)}|${scalarText(ref.name)}`);
       if (!target) continue;
-      const id = this.nodeId('hpa', ns, str(meta.name));
-      this.node(ns, `${id}[${label(`HPA ${str(meta.name)}`)}]`, 2);
-      this.edge(id, '-.->', target.workloadId, `scales ${str(spec.minReplicas) || '1'} to ${str(spec.maxReplicas)}`);
+      const id = this.nodeId('hpa', ns, scalarText(meta.name));
+      this.node(ns, `${id}[${label(`HPA ${scalarText(meta.name)}`)}]`, 2);
+      this.edge(id, '-.->', target.workloadId, `scales ${scalarText(spec.minReplicas) || '1'} to ${scalarText(spec.maxReplicas)}`);
     }
   }
 
   /** Edges from pods to the Services their env values name (`api`, `api.shop`, `api.shop.svc.cluster.local`). */
   private addConnections(): void {
     for (const g of this.groups) {
-      const containers = [...arr(rec(g.pod.spec).initContainers), ...arr(rec(g.pod.spec).containers)];
+      const containers = [...objects(obj(g.pod.spec).initContainers), ...objects(obj(g.pod.spec).containers)];
       for (const c of containers) {
-        for (const e of arr(c.env)) {
-          const value = str(e.value);
+        for (const e of objects(c.env)) {
+          const value = scalarText(e.value);
           if (!value) continue;
           const target = this.serviceHosts.get(value.includes('.') ? value : `${g.ns}/${value}`);
-          if (target) this.edge(g.id, '-->', target.id, str(e.name));
+          if (target) this.edge(g.id, '-->', target.id, scalarText(e.name));
         }
       }
     }
@@ -357,26 +336,27 @@ class Diagram {
 
   private addNetworkPolicies(): void {
     for (const np of this.of('NetworkPolicy')) {
-      const spec = rec(np.spec);
-      this.policies.push({ ns: str(rec(np.metadata).namespace), spec, types: policyTypes(spec) });
+      const spec = obj(np.spec);
+      this.policies.push({ ns: scalarText(obj(np.metadata).namespace), spec, types: policyTypes(spec) });
     }
     for (const p of this.policies.filter((x) => x.types.includes('Egress'))) {
-      for (const g of this.selected(p.ns, p.spec.podSelector ?? {})) (g.egress ??= []).push(...arr(p.spec.egress).map((rule) => ({ ...rule, policyNs: p.ns })));
+      for (const g of this.selected(p.ns, podSelectorOf(p.spec.podSelector)))
+        (g.egress ??= []).push(...objects(p.spec.egress).map((rule) => ({ ...rule, policyNs: p.ns })));
     }
     for (const p of this.policies.filter((x) => x.types.includes('Ingress'))) {
-      const targets = this.selected(p.ns, p.spec.podSelector ?? {});
-      for (const rule of arr(p.spec.ingress)) {
-        const ports = arr(rule.ports);
-        const text = ports.length ? ports.map((x) => `${str(x.protocol) || 'TCP'} ${str(x.port) || 'all'}`).join(', ') : 'all ports';
-        const from = arr(rule.from);
+      const targets = this.selected(p.ns, podSelectorOf(p.spec.podSelector));
+      for (const rule of objects(p.spec.ingress)) {
+        const ports = objects(rule.ports);
+        const text = ports.length ? ports.map((x) => `${scalarText(x.protocol) || 'TCP'} ${scalarText(x.port) || 'all'}`).join(', ') : 'all ports';
+        const from = objects(rule.from);
         if (from.length === 0) {
           for (const t of targets) this.edge(this.external(), '==>', t.id, text);
           continue;
         }
         for (const peer of from) {
           if (peer.ipBlock !== undefined) {
-            for (const t of targets) this.edge(this.external(), '==>', t.id, `${text} from ${str(rec(peer.ipBlock).cidr)}`);
-          } else if (selectsAll(peer.podSelector)) {
+            for (const t of targets) this.edge(this.external(), '==>', t.id, `${text} from ${scalarText(obj(peer.ipBlock).cidr)}`);
+          } else if (podSelectorOf(peer.podSelector).selectsEverything) {
             const any = this.anyPod(peer, p.ns);
             for (const t of targets) this.edge(any, '==>', t.id, text);
           } else {
@@ -394,11 +374,15 @@ class Diagram {
   }
 
   /** One node for "every pod of a namespace" (or of the namespaces a selector picks), instead of an edge from each. */
-  private anyPod(peer: Manifest, ns: string): string {
-    const named = peer.namespaceSelector === undefined ? ns : labelsOf(rec(peer.namespaceSelector).matchLabels)['kubernetes.io/metadata.name'];
+  private anyPod(peer: JsonObject, ns: string): string {
+    const named = peer.namespaceSelector === undefined ? ns : stringMap(obj(peer.namespaceSelector).matchLabels)['kubernetes.io/metadata.name'];
     const inside = peer.namespaceSelector === undefined || (named !== undefined && this.nodes.has(named));
     const text =
-      named !== undefined ? `any pod in ${named}` : selectsAll(peer.namespaceSelector) ? 'any pod in the cluster' : 'any pod in the selected namespaces';
+      named !== undefined
+        ? `any pod in ${named}`
+        : Selector.of(peer.namespaceSelector).selectsEverything
+          ? 'any pod in the cluster'
+          : 'any pod in the selected namespaces';
     const key = `any_${text}`.replace(/[^A-Za-z0-9]+/g, '_');
     if (!this.ids.has(key)) {
       this.ids.add(key);
@@ -408,28 +392,30 @@ class Diagram {
   }
 
   /** Whether the egress rules of `s` let it reach `t` on `port` (any port when undefined). */
-  private egressAllows(s: Group, t: Group, port: Manifest | undefined): boolean {
+  private egressAllows(s: Group, t: Group, port: JsonObject | undefined): boolean {
     if (s.egress === undefined) return true;
-    const targetPorts = arr(rec(t.pod.spec).containers).flatMap((c) => arr(c.ports));
-    const resolve = (v: unknown) => (typeof v === 'string' ? str(targetPorts.find((cp) => cp.name === v)?.containerPort) || v : str(v));
-    const same = (a: Manifest, b: Manifest): boolean => (str(a.protocol) || 'TCP') === (str(b.protocol) || 'TCP') && resolve(a.port) === resolve(b.port);
+    const targetPorts = objectsAt(t.pod, 'spec', 'containers').flatMap((c) => objects(c.ports));
+    const resolve = (v: unknown) => (typeof v === 'string' ? scalarText(targetPorts.find((cp) => cp.name === v)?.containerPort) || v : scalarText(v));
+    const same = (a: JsonObject, b: JsonObject): boolean =>
+      (scalarText(a.protocol) || 'TCP') === (scalarText(b.protocol) || 'TCP') && resolve(a.port) === resolve(b.port);
     return s.egress.some((rule) => {
-      const to = arr(rule.to);
-      const reaches = to.length === 0 || to.some((peer) => this.peerSelects(peer, str(rule.policyNs), t));
-      const ports = arr(rule.ports);
+      const to = objects(rule.to);
+      const reaches = to.length === 0 || to.some((peer) => this.peerSelects(peer, scalarText(rule.policyNs), t));
+      const ports = objects(rule.ports);
       return reaches && (ports.length === 0 || port === undefined || ports.some((x) => same(x, port)));
     });
   }
 }
 
 /** Names of the ConfigMaps a pod mounts or reads env from. */
-function configMapsOf(pod: Manifest): Set<string> {
-  const spec = rec(pod.spec);
+function configMapsOf(pod: JsonObject): Set<string> {
+  const spec = obj(pod.spec);
   const names = new Set<string>();
-  for (const v of arr(spec.volumes)) if (rec(v.configMap).name) names.add(str(rec(v.configMap).name));
-  for (const c of [...arr(spec.initContainers), ...arr(spec.containers)]) {
-    for (const e of arr(c.envFrom)) if (rec(e.configMapRef).name) names.add(str(rec(e.configMapRef).name));
-    for (const e of arr(c.env)) if (rec(rec(e.valueFrom).configMapKeyRef).name) names.add(str(rec(rec(e.valueFrom).configMapKeyRef).name));
+  for (const v of objects(spec.volumes)) if (obj(v.configMap).name) names.add(scalarText(obj(v.configMap).name));
+  for (const c of [...objects(spec.initContainers), ...objects(spec.containers)]) {
+    for (const e of objects(c.envFrom)) if (obj(e.configMapRef).name) names.add(scalarText(obj(e.configMapRef).name));
+    for (const e of objects(c.env))
+      if (valueAt(e, 'valueFrom', 'configMapKeyRef', 'name')) names.add(scalarText(valueAt(e, 'valueFrom', 'configMapKeyRef', 'name')));
   }
   return names;
 }

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { collectProblems, formatProblem, Problems, TiersError } from '../_errors';
+import { valueAt } from '../_json';
 import { ARGOCD_OPTIONS, GITOPS_APP_PROPS } from '../_keys';
 import { checkProps } from '../_props';
 import { AppGuardrails, checkWritten } from '../guardrails/synth';
@@ -15,7 +16,6 @@ import { DriftCheck, DriftReport } from './drift';
 import { Environment } from './environment';
 import { GENERATED_NOTE, multiDocument, RenderedFolder, renderFolder, sortObjects } from './_render';
 import { ARGOCD_FOLDER, recordSynth, registerRoot } from './_root';
-import { Manifest } from './_serialize';
 import { topology } from './_topology';
 import { cliOverlapProblem } from './_cli-overlap';
 import { MARKER, markerContent } from './_ownership';
@@ -276,8 +276,7 @@ export class GitOpsApp extends App {
 function readme(env: Environment, folder: RenderedFolder): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|');
   const rows = folder.objects.map((o) => {
-    const meta = (o.object.metadata ?? {}) as Manifest;
-    return `| [${o.file}](${o.file}) | ${cell(String(o.object.kind))} | ${cell(String(meta.name))} |`;
+    return `| [${o.file}](${o.file}) | ${cell(String(o.object.kind))} | ${cell(String(valueAt(o.object, 'metadata', 'name')))} |`;
   });
   return [
     `# Environment \`${env.name}\``,

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { throwProblem } from '../_errors';
-import { isObject } from '../_rules';
+import { isObject, obj } from '../_json';
 import { expectedModes, walkTree } from './_tree';
 
 /** A path whose type or mode on disk is not the one a synth writes. */
@@ -49,7 +49,7 @@ export class DriftCheck {
   /** One line per difference, `<dir>/<path>: <how>`, for messages. */
   public static describe(report: DriftReport, dir: string): string[] {
     checkArgs('DriftCheck.describe', dir, 'report', report);
-    if (!['changed', 'missing', 'extra', 'wrongType', 'wrongMode'].every((k) => Array.isArray((report as unknown as Record<string, unknown>)[k]))) {
+    if (!['changed', 'missing', 'extra', 'wrongType', 'wrongMode'].every((k) => Array.isArray(obj(report)[k]))) {
       throwProblem('DriftCheck.describe', { prop: 'report', value: report, rule: 'must be a DriftReport', fix: 'pass the report DriftCheck.compare returned' });
     }
     return describe(report, dir);

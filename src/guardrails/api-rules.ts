@@ -21,7 +21,9 @@ import {
 } from '../_rules';
 import { check, Check, CheckContext } from './check';
 import { GuardrailArea } from './findings';
-import { containersOf, has, isObject, JsonObject, list, mapSelects, obj, objects, PodOwner, refOf, selectorMatches, str, text } from './manifests';
+import { Selector } from '../_selector';
+import { has, JsonObject, list, obj, objects, str, text, valueAt } from '../_json';
+import { containersOf, PodOwner, refOf } from './manifests';
 
 const API = GuardrailArea.API;
 /** The longest StatefulSet name: its pods get a `controller-revision-hash` label of name + 11 characters. */
@@ -182,9 +184,11 @@ export const API_CHECKS: readonly Check[] = [
     (ctx) => {
       eachPod(ctx, (w, report) => {
         if (!w.controller) return;
-        const sel = obj(w.object.spec).selector;
-        if (!isObject(sel) || (!Object.keys(obj(sel.matchLabels)).length && !list(sel.matchExpressions).length)) report('spec.selector must not be empty');
-        else if (!selectorMatches(sel, w.labels)) report('spec.selector does not match the pod template labels');
+        // apps/v1 rejects an absent or empty selector (which would select every pod), and one that misses the template
+        const sel = Selector.of(obj(w.object.spec).selector);
+        if (sel.problem) report(`spec.selector is invalid: ${sel.problem}`);
+        else if (sel.selectsNothing || sel.selectsEverything) report('spec.selector must not be empty');
+        else if (!sel.matches(w.labels)) report('spec.selector does not match the pod template labels');
       });
     },
   ),
@@ -278,7 +282,8 @@ export const API_CHECKS: readonly Check[] = [
         if (!gov) return report(`governing Service ${show(name)} is not in the output`);
         const gs = obj(gov.spec);
         if (gs.clusterIP !== 'None') report(`governing Service ${show(name)} is not headless (clusterIP: None)`);
-        if (!isObject(gs.selector) || !mapSelects(gs.selector, w.labels)) report(`governing Service ${show(name)} does not select the StatefulSet's pods`);
+        // a Service's map selector: absent or empty selects nothing (no endpoints, so no DNS names for the pods)
+        if (!Selector.ofMap(gs.selector).matches(w.labels)) report(`governing Service ${show(name)} does not select the StatefulSet's pods`);
       });
     },
   ),
@@ -295,7 +300,7 @@ export const API_CHECKS: readonly Check[] = [
           if (!isDns1123Label(n)) ctx.report(o, `${at}: name is not a DNS-1123 label`);
           const ts = obj(t.spec);
           if (!list(ts.accessModes).length) ctx.report(o, `${at}: needs accessModes`);
-          const size = obj(obj(ts.resources).requests).storage;
+          const size = valueAt(ts, 'resources', 'requests', 'storage');
           if (size === undefined) ctx.report(o, `${at}: needs resources.requests.storage`);
           else if (!((amount(size) ?? 0) > 0)) ctx.report(o, `${at}: storage ${show(size)} must be a positive quantity`);
         }
@@ -515,8 +520,10 @@ export const API_CHECKS: readonly Check[] = [
     (ctx) => {
       for (const svc of ctx.subjectsOfKind('Service')) {
         const s = obj(svc.spec);
-        if (!isObject(s.selector) || s.type === 'ExternalName') continue;
-        const backends = ctx.index.ownersSelectedByMap(ctx.index.namespaceOf(svc), s.selector);
+        // absent or empty: the endpoints are managed elsewhere (and ExternalName ignores the selector)
+        const selector = Selector.ofMap(s.selector);
+        if ((selector.selectsNothing && !selector.problem) || s.type === 'ExternalName') continue;
+        const backends = ctx.index.ownersSelectedBy(ctx.index.namespaceOf(svc), selector);
         if (!backends.length) {
           ctx.report(svc, 'its selector matches no pod template in the output (it would have no endpoints)');
           continue;
@@ -548,7 +555,9 @@ export const API_CHECKS: readonly Check[] = [
         ) {
           ctx.report(pdb, `unhealthyPodEvictionPolicy ${show(s.unhealthyPodEvictionPolicy)} must be IfHealthyBudget or AlwaysAllow`);
         }
-        if (!ctx.index.ownersSelectedBy(ctx.index.namespaceOf(pdb), s.selector).length) ctx.report(pdb, 'its selector matches no workload in the output');
+        // policy/v1: an absent selector selects no pods, an empty one every pod of the namespace
+        if (!ctx.index.ownersSelectedBy(ctx.index.namespaceOf(pdb), Selector.of(s.selector)).length)
+          ctx.report(pdb, 'its selector matches no workload in the output');
       }
     },
   ),

@@ -3,7 +3,8 @@
  * index of every object, the objects it must judge, and a way to report.
  */
 import { GuardrailArea } from './findings';
-import { JsonObject, ManifestIndex, PodOwner } from './manifests';
+import { JsonObject } from '../_json';
+import { ManifestIndex, PodOwner } from './manifests';
 
 /** What a check reports: the object at fault and what is wrong with it. */
 export interface CheckContext {

@@ -6,7 +6,8 @@
 import { API_CHECKS } from './api-rules';
 import { Check, CheckContext } from './check';
 import { compareFindings, GuardrailArea, GuardrailFinding, GuardrailsReport, GuardrailWaiver } from './findings';
-import { JsonObject, ManifestIndex, PodOwner, refOf, text } from './manifests';
+import { JsonObject, text } from '../_json';
+import { ManifestIndex, PodOwner, refOf } from './manifests';
 import { POLICY_CHECKS } from './policy';
 import { RBAC_CHECKS } from './rbac';
 import { SCHEMA_CHECKS } from './schema';

@@ -1,59 +1,11 @@
 /**
- * A read-only view of a set of manifest objects for the checks: safe accessors
- * (a check never throws on garbage), the pods each object runs, and indexes so
+ * A read-only view of a set of manifest objects for the checks (read through
+ * the safe accessors of src/_json.ts: a check never throws on garbage): the pods each object runs, and indexes so
  * that cross-object rules (selectors, references) stay linear at thousands of objects.
  */
+import { isObject, JsonObject, obj, objects, recordAt, str, text } from '../_json';
+import { Selector } from '../_selector';
 import { GuardrailObject } from './findings';
-
-/** A JSON object as synthesized (values not yet trusted). */
-export type JsonObject = { readonly [key: string]: unknown };
-
-const EMPTY: JsonObject = Object.freeze({});
-
-export function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** `v` when it is an object, else an empty one. */
-export function obj(v: unknown): JsonObject {
-  return isObject(v) ? v : EMPTY;
-}
-
-/** `v` when it is an array, else an empty one. */
-export function list(v: unknown): readonly unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-
-/** The objects of an array (other entries are the schema's business). */
-export function objects(v: unknown): JsonObject[] {
-  return list(v).filter(isObject);
-}
-
-/** A value as text for keys and messages; never throws (null-prototype objects, BigInts, symbols). */
-export function text(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (v === undefined) return '(not set)';
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return Object.prototype.toString.call(v);
-  }
-}
-
-/** `v` when it is a string. */
-export function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-/** Own property test that works for any object. */
-export function has(o: JsonObject, k: string): boolean {
-  return Object.prototype.hasOwnProperty.call(o, k);
-}
-
-/** The labels at `metadata.labels` of `o` (string values only matter for selection). */
-export function labelsOf(o: unknown): JsonObject {
-  return obj(obj(obj(o).metadata).labels);
-}
 
 /** apiVersion, kind, namespace and name of an object, for messages. */
 export function refOf(o: JsonObject): GuardrailObject {
@@ -65,41 +17,6 @@ export function refOf(o: JsonObject): GuardrailObject {
     ...(meta.namespace !== undefined ? { namespace: text(meta.namespace) } : {}),
     name: text(meta.name),
   };
-}
-
-/** Does a label selector (`matchLabels` and `matchExpressions`) select these labels? An absent selector selects nothing. */
-export function selectorMatches(selector: unknown, labels: JsonObject): boolean {
-  if (!isObject(selector)) return false;
-  for (const [k, v] of Object.entries(obj(selector.matchLabels))) {
-    if (labels[k] !== v) return false;
-  }
-  for (const e of objects(selector.matchExpressions)) {
-    const key = str(e.key) ?? '';
-    const present = has(labels, key);
-    const inValues = present && list(e.values).includes(labels[key]);
-    switch (e.operator) {
-      case 'In':
-        if (!inValues) return false;
-        break;
-      case 'NotIn':
-        if (inValues) return false;
-        break;
-      case 'Exists':
-        if (!present) return false;
-        break;
-      case 'DoesNotExist':
-        if (present) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
-
-/** Does a Service-style selector (a plain map) select these labels? */
-export function mapSelects(selector: JsonObject, labels: JsonObject): boolean {
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
 /** Kinds whose pods are kept by a controller through a label selector. */
@@ -130,10 +47,10 @@ function podOwnerOf(o: JsonObject, namespace: string): PodOwner | undefined {
   const spec = obj(o.spec);
   let template: unknown;
   if (kind === 'Pod') template = { metadata: o.metadata, spec: o.spec };
-  else if (kind === 'CronJob') template = obj(obj(obj(spec.jobTemplate).spec).template);
+  else if (kind === 'CronJob') template = recordAt(spec, 'jobTemplate', 'spec', 'template');
   else if (CONTROLLERS.has(text(kind)) || kind === 'Job') template = spec.template;
   else return undefined;
-  const meta = obj(obj(template).metadata);
+  const meta = recordAt(template, 'metadata');
   return {
     object: o,
     kind: text(kind),
@@ -141,7 +58,7 @@ function podOwnerOf(o: JsonObject, namespace: string): PodOwner | undefined {
     name: text(obj(o.metadata).name),
     labels: obj(meta.labels),
     annotations: obj(meta.annotations),
-    spec: obj(obj(template).spec),
+    spec: recordAt(template, 'spec'),
     hasSpec: isObject(obj(template).spec),
     controller: CONTROLLERS.has(text(kind)),
     batch: kind === 'Job' || kind === 'CronJob',
@@ -205,19 +122,12 @@ export class ManifestIndex {
     return this.owners.get(o);
   }
 
-  /** Pod owners in `namespace` whose pod labels match a Service-style map selector. */
-  public ownersSelectedByMap(namespace: string, selector: JsonObject): PodOwner[] {
-    const first = Object.entries(selector)[0];
-    const candidates = first ? (this.byLabel.get(`${namespace}|${first[0]}=${text(first[1])}`) ?? []) : (this.ownersByNamespace.get(namespace) ?? []);
-    return candidates.filter((w) => mapSelects(selector, w.labels));
-  }
-
-  /** Pod owners in `namespace` whose pod labels a label selector selects. */
-  public ownersSelectedBy(namespace: string, selector: unknown): PodOwner[] {
-    if (!isObject(selector)) return [];
-    const first = Object.entries(obj(selector.matchLabels))[0];
-    const candidates = first ? (this.byLabel.get(`${namespace}|${first[0]}=${text(first[1])}`) ?? []) : (this.ownersByNamespace.get(namespace) ?? []);
-    return candidates.filter((w) => selectorMatches(selector, w.labels));
+  /** Pod owners in `namespace` whose pod labels `selector` selects. */
+  public ownersSelectedBy(namespace: string, selector: Selector): PodOwner[] {
+    if (selector.selectsNothing) return [];
+    const key = selector.anyEquality;
+    const candidates = (key ? this.byLabel.get(`${namespace}|${key[0]}=${key[1]}`) : this.ownersByNamespace.get(namespace)) ?? [];
+    return candidates.filter((w) => selector.matches(w.labels));
   }
 }
 

@@ -13,7 +13,7 @@
  */
 import { checkById, runChecks } from './engine';
 import { describeObject, GuardrailFinding, waiverLine } from './findings';
-import { isObject, JsonObject } from './manifests';
+import { isObject, JsonObject } from '../_json';
 
 /** One object of a violation, as the CLI expects it. */
 export interface PluginViolatingResource {

@@ -10,7 +10,9 @@ import { MIN_UID } from '../_pod';
 import { parseImage, probeHandler } from '../_rules';
 import { check, Check, CheckContext } from './check';
 import { GuardrailArea } from './findings';
-import { containersOf, has, JsonObject, obj, objects, PodOwner, selectorMatches, text } from './manifests';
+import { Selector } from '../_selector';
+import { has, JsonObject, list, obj, objects, recordAt, text, valueAt } from '../_json';
+import { containersOf, PodOwner } from './manifests';
 
 const POLICY = GuardrailArea.POLICY;
 const HOSTNAME = 'kubernetes.io/hostname';
@@ -69,7 +71,7 @@ function replicated(ctx: CheckContext): PodOwner[] {
 }
 
 /** The pod owners selected by some object of `kind` whose selector sits at `selectorOf` and that passes `accept`. */
-function covered(ctx: CheckContext, kind: string, selectorOf: (o: JsonObject) => unknown, accept: (o: JsonObject) => boolean = () => true): Set<JsonObject> {
+function covered(ctx: CheckContext, kind: string, selectorOf: (o: JsonObject) => Selector, accept: (o: JsonObject) => boolean = () => true): Set<JsonObject> {
   const found = new Set<JsonObject>();
   for (const o of ctx.index.ofKind(kind)) {
     if (!accept(o)) continue;
@@ -128,8 +130,8 @@ export const POLICY_CHECKS: readonly Check[] = [
     'set capabilities.drop: [ALL] and remove the added capabilities',
     (v) => {
       const caps = obj(v.sc.capabilities);
-      if (!(Array.isArray(caps.drop) && caps.drop.includes('ALL'))) v.report(`${v.at}: does not drop ALL capabilities`);
-      const added = (Array.isArray(caps.add) ? caps.add : []).filter((x) => x !== 'NET_BIND_SERVICE');
+      if (!list(caps.drop).includes('ALL')) v.report(`${v.at}: does not drop ALL capabilities`);
+      const added = list(caps.add).filter((x) => x !== 'NET_BIND_SERVICE');
       if (added.length) v.report(`${v.at}: adds capabilities ${added.map((x) => show(x)).join(', ')}`);
     },
   ),
@@ -260,7 +262,7 @@ export const POLICY_CHECKS: readonly Check[] = [
       for (const svc of ctx.subjectsOfKind('Service')) {
         const s = obj(svc.spec);
         if (s.type === 'LoadBalancer') ctx.report(svc, 'type LoadBalancer publishes it on a cloud load balancer');
-        const ips = Array.isArray(s.externalIPs) ? s.externalIPs : [];
+        const ips = list(s.externalIPs);
         if (ips.length) ctx.report(svc, `externalIPs ${ips.map((ip) => show(ip)).join(', ')} publish it on node addresses`);
       }
     },
@@ -271,7 +273,8 @@ export const POLICY_CHECKS: readonly Check[] = [
     'a Deployment or StatefulSet that may run several pods is covered by a PodDisruptionBudget',
     'add a PodDisruptionBudget selecting its pods',
     (ctx) => {
-      const budgeted = covered(ctx, 'PodDisruptionBudget', (p) => obj(p.spec).selector);
+      // policy/v1: an absent selector selects no pods, an empty one every pod of the namespace
+      const budgeted = covered(ctx, 'PodDisruptionBudget', (p) => Selector.of(obj(p.spec).selector));
       for (const w of replicated(ctx)) if (!budgeted.has(w.object)) ctx.report(w.object, 'several replicas but no PodDisruptionBudget');
     },
   ),
@@ -305,12 +308,13 @@ export const POLICY_CHECKS: readonly Check[] = [
     `add a (preferred) podAntiAffinity term with topologyKey ${HOSTNAME} and the pods' selector`,
     (ctx) => {
       for (const w of replicated(ctx)) {
-        const anti = obj(obj(w.spec.affinity).podAntiAffinity);
+        const anti = recordAt(w.spec, 'affinity', 'podAntiAffinity');
         const terms = [
           ...objects(anti.requiredDuringSchedulingIgnoredDuringExecution),
           ...objects(anti.preferredDuringSchedulingIgnoredDuringExecution).map((x) => obj(x.podAffinityTerm)),
         ];
-        if (!terms.some((t) => t.topologyKey === HOSTNAME && selectorMatches(t.labelSelector, w.labels)))
+        // an absent labelSelector matches no pods, an empty one every pod
+        if (!terms.some((t) => t.topologyKey === HOSTNAME && Selector.of(t.labelSelector).matches(w.labels)))
           ctx.report(w.object, 'several replicas but no hostname pod anti-affinity selecting its own pods');
       }
     },
@@ -321,19 +325,11 @@ export const POLICY_CHECKS: readonly Check[] = [
     'the pods of every workload are fenced by NetworkPolicies for both ingress and egress',
     'add a NetworkPolicy selecting the pods with policyTypes [Ingress, Egress]',
     (ctx) => {
-      const types = (p: JsonObject) => (Array.isArray(obj(p.spec).policyTypes) ? (obj(p.spec).policyTypes as unknown[]) : []);
-      const ingress = covered(
-        ctx,
-        'NetworkPolicy',
-        (p) => obj(p.spec).podSelector,
-        (p) => types(p).includes('Ingress'),
-      );
-      const egress = covered(
-        ctx,
-        'NetworkPolicy',
-        (p) => obj(p.spec).podSelector,
-        (p) => types(p).includes('Egress'),
-      );
+      const types = (p: JsonObject) => list(valueAt(p, 'spec', 'policyTypes'));
+      // spec.podSelector is a value, not a pointer: absent is {} (every pod of the namespace), as the API server reads it
+      const podSelector = (p: JsonObject) => Selector.of(obj(p.spec).podSelector ?? {});
+      const ingress = covered(ctx, 'NetworkPolicy', podSelector, (p) => types(p).includes('Ingress'));
+      const egress = covered(ctx, 'NetworkPolicy', podSelector, (p) => types(p).includes('Egress'));
       for (const w of ctx.podSubjects) {
         if (!ingress.has(w.object)) ctx.report(w.object, 'no NetworkPolicy restricts ingress to its pods');
         if (!egress.has(w.object)) ctx.report(w.object, 'no NetworkPolicy restricts egress from its pods');
@@ -347,7 +343,7 @@ export const POLICY_CHECKS: readonly Check[] = [
     'set persistentVolumeClaimRetentionPolicy to Retain (or remove it)',
     (ctx) => {
       for (const o of ctx.subjectsOfKind('StatefulSet')) {
-        const rp = obj(obj(o.spec).persistentVolumeClaimRetentionPolicy);
+        const rp = recordAt(o, 'spec', 'persistentVolumeClaimRetentionPolicy');
         if (rp.whenDeleted === 'Delete' || rp.whenScaled === 'Delete') ctx.report(o, 'deletes its volumes on delete or scale-down');
       }
     },
@@ -359,7 +355,7 @@ export const POLICY_CHECKS: readonly Check[] = [
     'add the two labels to metadata.labels',
     (ctx) => {
       for (const w of ctx.podSubjects) {
-        const labels = obj(obj(w.object.metadata).labels);
+        const labels = recordAt(w.object, 'metadata', 'labels');
         for (const k of [LABEL_NAME, LABEL_INSTANCE]) if (!has(labels, k) || !labels[k]) ctx.report(w.object, `missing recommended label ${k}`);
       }
     },

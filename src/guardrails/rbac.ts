@@ -5,7 +5,7 @@
 import { show } from '../_errors';
 import { check, Check } from './check';
 import { GuardrailArea } from './findings';
-import { JsonObject, list, obj, objects, text } from './manifests';
+import { JsonObject, list, obj, objects, text } from '../_json';
 
 const POLICY = GuardrailArea.POLICY;
 const RBAC_GROUP = 'rbac.authorization.k8s.io';

@@ -9,7 +9,7 @@ import Ajv, { ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { check, Check } from './check';
 import { GuardrailArea } from './findings';
-import { text } from './manifests';
+import { isObject, text } from '../_json';
 
 /** Where the definitions live, relative to this file (src/guardrails or lib/guardrails). */
 export const DEFINITIONS_FILE = join(__dirname, '..', '..', 'schema', 'k8s-1.28-definitions.json');
@@ -37,8 +37,8 @@ function strictify(node: unknown): void {
     node.forEach(strictify);
     return;
   }
-  if (!node || typeof node !== 'object') return;
-  const o = node as Record<string, unknown>;
+  if (!isObject(node)) return;
+  const o = node;
   if (o.properties && o.additionalProperties === undefined && !o['x-kubernetes-preserve-unknown-fields']) o.additionalProperties = false;
   for (const v of Object.values(o)) strictify(v);
 }

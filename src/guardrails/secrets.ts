@@ -16,7 +16,8 @@ import { show } from '../_errors';
 import { looksSecret } from '../_rules';
 import { check, Check, CheckContext } from './check';
 import { GuardrailArea } from './findings';
-import { containersOf, isObject, JsonObject, obj, objects } from './manifests';
+import { isObject, JsonObject, list, obj, objects } from '../_json';
+import { containersOf } from './manifests';
 
 /** The worker that runs secretlint (shipped as plain JavaScript next to lib/ and src/). */
 export const SECRETLINT_WORKER = join(__dirname, '..', '..', 'workers', 'secretlint.cjs');
@@ -80,11 +81,11 @@ function assignedSecrets(text: string): string[] {
 
 /** `--password hunter2`: the place of each value that follows a secret-looking flag. */
 function flagValues(words: unknown, at: string): string[] {
-  const list = Array.isArray(words) ? words : [];
+  const all = list(words);
   const out: string[] = [];
-  list.forEach((w, i) => {
+  all.forEach((w, i) => {
     const flag = typeof w === 'string' ? /^--?([A-Za-z][\w.-]*)$/.exec(w) : null;
-    const next = list[i + 1];
+    const next = all[i + 1];
     if (flag && looksSecret(flag[1]) && typeof next === 'string' && !next.startsWith('-') && !REFERENCE.test(next))
       out.push(`${at}[${i + 1}] (the value of ${show(w)})`);
   });

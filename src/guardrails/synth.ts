@@ -28,7 +28,7 @@ import { Construct, IConstruct } from 'constructs';
 import { collectProblems, TiersError } from '../_errors';
 import { runChecks } from './engine';
 import { findingLine, GuardrailFinding, GuardrailsReport, GuardrailWaiver, waiverLine } from './findings';
-import { JsonObject } from './manifests';
+import { JsonObject } from '../_json';
 import { RENDER_CHECK, renderFix } from './schema';
 import { startSecretScanner } from './secrets';
 

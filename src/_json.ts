@@ -1,0 +1,84 @@
+/**
+ * The one set of accessors for untyped JSON: manifests as cdk8s renders them
+ * (`toJson()`), YAML loaded back, props of a plain-JavaScript caller. None of
+ * them throws on garbage: a value that is missing or of another type reads as
+ * empty (an empty object, an empty list, undefined), so a reader needs no casts.
+ */
+
+/** A JSON object (values not yet trusted). */
+export type JsonObject = { readonly [key: string]: unknown };
+
+const EMPTY: JsonObject = Object.freeze({});
+
+/** A plain object (a props literal, a manifest or one of its maps): not null, not a list. */
+export function isObject(v: unknown): v is { [key: string]: unknown } {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** `v` when it is an object, else an empty one. */
+export function obj(v: unknown): JsonObject {
+  return isObject(v) ? v : EMPTY;
+}
+
+/** `v` when it is an array, else an empty one. */
+export function list(v: unknown): readonly unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/** The objects of an array (other entries are the schema's business). */
+export function objects(v: unknown): JsonObject[] {
+  return list(v).filter(isObject);
+}
+
+/** `v` when it is a string. */
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** `v` as text for a display (a string, or a number such as a port); empty for anything else. */
+export function scalarText(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
+}
+
+/** A value as text for keys and messages; never throws (null-prototype objects, BigInts, symbols). */
+export function text(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === undefined) return '(not set)';
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
+
+/** Own property test that works for any object (null prototypes too). */
+export function has(o: JsonObject, k: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, k);
+}
+
+/** The value at `path` below `v` (`valueAt(o, 'spec', 'template')`); undefined where a step is not an object. */
+export function valueAt(v: unknown, ...path: string[]): unknown {
+  let at = v;
+  for (const k of path) at = isObject(at) ? at[k] : undefined;
+  return at;
+}
+
+/** The object at `path` below `v`, or an empty one. */
+export function recordAt(v: unknown, ...path: string[]): JsonObject {
+  return obj(valueAt(v, ...path));
+}
+
+/** The objects of the array at `path` below `v`. */
+export function objectsAt(v: unknown, ...path: string[]): JsonObject[] {
+  return objects(valueAt(v, ...path));
+}
+
+/** The string at `path` below `v`. */
+export function stringAt(v: unknown, ...path: string[]): string | undefined {
+  return str(valueAt(v, ...path));
+}
+
+/** The entries of a map whose values are strings (labels, annotations, a Service selector). */
+export function stringMap(v: unknown): { [key: string]: string } {
+  return Object.fromEntries(Object.entries(obj(v)).filter(([, x]) => typeof x === 'string')) as { [key: string]: string };
+}
