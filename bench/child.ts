@@ -10,7 +10,7 @@ import { Session } from 'node:inspector';
 import Module from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { PRECOMPILED_FILE } from '../src/guardrails/schema';
-import { countObjects, prepareFloor, readFloor, runFloor, runKplus, runLibrary, VariantId } from './estate';
+import { countObjects, prepareFloor, readFloor, runFloor, runKplus, runLibrary, VariantId, Written } from './estate';
 
 /** What the parent asks for. */
 export interface ChildTask {
@@ -20,7 +20,7 @@ export interface ChildTask {
   readonly apps: number;
   /** Empty folder the variant writes into. */
   readonly outdir: string;
-  /** Floor data file: written by `prepare`, read (before the clock starts) by variant 3. */
+  /** Floor data file: written by `prepare`, read (before the clock starts) by variants 3 and 4. */
   readonly floorData: string;
   /** Where `profile` writes the `.cpuprofile`. */
   readonly profileFile?: string;
@@ -34,10 +34,8 @@ export interface ChildResult {
   readonly ms: number;
   /** CPU time (user + system, all threads) of the timed region. */
   readonly cpuMs: number;
-  /** Objects written (YAML documents, kustomization excluded). */
-  readonly objects: number;
-  readonly files: number;
-  readonly bytes: number;
+  /** What it wrote (objects: YAML documents, kustomization excluded). */
+  readonly written: Written;
   /** RSS with every module loaded and no data, after a full GC: the same in every variant. */
   readonly rssBaseMb: number;
   /** RSS when the clock started, after a full GC (the floor's input objects loaded). */
@@ -103,13 +101,14 @@ function main(): void {
   const rssBase = process.memoryUsage.rss();
   // data of the floor variant is input, produced beforehand: load it before the clock
   // (its objects stay resident during the run, so they count in its peak above the baseline)
-  const floor = task.variant === 'floor' ? readFloor(task.floorData) : undefined;
-  const work =
-    task.variant === 'library'
-      ? () => runLibrary(task.apps, task.outdir)
-      : task.variant === 'kplus'
-        ? () => runKplus(task.apps, task.outdir)
-        : () => runFloor(floor!, task.outdir);
+  const floor = task.variant === 'floor' || task.variant === 'jsyaml' ? readFloor(task.floorData) : undefined;
+  const works: Record<VariantId, () => void> = {
+    library: () => runLibrary(task.apps, task.outdir),
+    kplus: () => runKplus(task.apps, task.outdir),
+    floor: () => runFloor(floor!, task.outdir, 'yaml'),
+    jsyaml: () => runFloor(floor!, task.outdir, 'js-yaml'),
+  };
+  const work = works[task.variant];
 
   const late: string[] = [];
   const mod = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
@@ -137,13 +136,13 @@ function main(): void {
   const hwm = highWaterKb() * 1024;
   const maxRss = process.resourceUsage().maxRSS * 1024;
 
-  const counted = countObjects(task.variant, task.outdir);
+  const written = countObjects(task.outdir);
   const result: ChildResult = {
     variant: task.variant,
     apps: task.apps,
     ms: t1 - t0,
     cpuMs: (cpu.user + cpu.system) / 1000,
-    ...counted,
+    written,
     rssBaseMb: rssBase / MB,
     rssStartMb: rssStart / MB,
     peakDeltaMb: canReset ? (hwm - rssBase) / MB : NaN,

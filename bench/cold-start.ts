@@ -26,7 +26,7 @@ export interface ColdStartResult {
  */
 export const EMPTY_APP = 'node -e "require(\'fs\').mkdirSync(process.env.CDK8S_OUTDIR,{recursive:true})"';
 
-const COPIED = ['cdk8s.yaml', 'package.json', 'tsconfig.json', 'src', 'schema'];
+const COPIED = ['cdk8s.yaml', 'package.json', 'tsconfig.json', 'src', 'schema', 'workers', 'plugins'];
 
 /** Makes the scratch copy of the repository under `work`; returns its path. */
 function scratchCopy(root: string, work: string): string {

@@ -8,7 +8,10 @@
  * 2. `kplus`: the same estate written by hand with cdk8s-plus-28 L2
  *    constructs and `app.synth()` (cdk8s' own writer, the `yaml` package);
  * 3. `floor`: the objects variant 1 wrote (read back beforehand) serialised
- *    with the `yaml` package as cdk8s does and written to the same files.
+ *    with the `yaml` package as cdk8s does and written to the same files;
+ * 4. `jsyaml`: the same objects serialised with the library's own serialiser
+ *    (js-yaml, `toYaml` of src/gitops/_serialize.ts) and written: the floor of
+ *    the serialiser the library uses.
  */
 import * as fs from 'node:fs';
 import { listFiles } from '../src/gitops/_writer';
@@ -18,10 +21,11 @@ import * as kplus from 'cdk8s-plus-28';
 import { loadAll } from 'js-yaml';
 import * as YAML from 'yaml';
 import { Environment, GitOpsApp } from '../src/gitops';
+import { Manifest, toYaml } from '../src/gitops/_serialize';
 import { DatabaseEngine, StatefulDatabase, StatelessWebTier } from '../src/index';
 
-/** The three variants, in the order they run. */
-export const VARIANTS = ['library', 'kplus', 'floor'] as const;
+/** The four variants, in the order they run. */
+export const VARIANTS = ['library', 'kplus', 'floor', 'jsyaml'] as const;
 export type VariantId = (typeof VARIANTS)[number];
 
 const NAMESPACE = 'bench';
@@ -263,8 +267,14 @@ function stringify(docs: unknown[]): string {
   return docs.map((d) => YAML.stringify(d, { keepUndefined: true, lineWidth: 0, version: '1.1' })).join('---\n');
 }
 
-/** Writes the floor's objects to the same files variant 1 wrote. */
-export function runFloor(data: FloorData, outdir: string): void {
+/** The library's serialiser: js-yaml with the library's schema and options, one document each. */
+function stringifyJsYaml(docs: unknown[]): string {
+  return docs.map((d) => toYaml(d as Manifest)).join('---\n');
+}
+
+/** Writes the floor's objects to the same files variant 1 wrote, with `yaml` (variant 3) or js-yaml (variant 4). */
+export function runFloor(data: FloorData, outdir: string, serialiser: 'yaml' | 'js-yaml' = 'yaml'): void {
+  const serialise = serialiser === 'yaml' ? stringify : stringifyJsYaml;
   const made = new Set<string>();
   for (const f of data.files) {
     const file = path.join(outdir, f.path);
@@ -273,22 +283,59 @@ export function runFloor(data: FloorData, outdir: string): void {
       fs.mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
-    fs.writeFileSync(file, f.docs ? stringify(f.docs) : f.text!);
+    fs.writeFileSync(file, f.docs ? serialise(f.docs) : f.text!);
   }
 }
 
 // ---------------------------------------------------------------- counting (outside the clock)
 
-/** Files, bytes and objects (YAML documents other than kustomizations) below `outdir`. */
-export function countObjects(_variant: VariantId, outdir: string): { objects: number; files: number; bytes: number } {
+/** What a variant wrote, counted from its files. */
+export interface Written {
+  /** YAML documents other than kustomizations. */
+  readonly objects: number;
+  readonly files: number;
+  readonly bytes: number;
+  /** Objects by kind. */
+  readonly kinds: { [kind: string]: number };
+  /** Leaf values (scalars and empty collections) of all objects: how much each variant says. */
+  readonly keys: number;
+  /** Files that hold no object: kustomization.yaml, README.md. */
+  readonly otherFiles: { [name: string]: number };
+}
+
+/** Leaf values inside `v`. */
+function leaves(v: unknown): number {
+  if (Array.isArray(v)) return v.length ? v.reduce((n: number, x) => n + leaves(x), 0) : 1;
+  if (typeof v === 'object' && v !== null) {
+    const values = Object.values(v);
+    return values.length ? values.reduce((n: number, x) => n + leaves(x), 0) : 1;
+  }
+  return 1;
+}
+
+/** Files, bytes, objects by kind and their leaf values below `outdir` (read back with js-yaml, outside the clock). */
+export function countObjects(outdir: string): Written {
+  const kinds: { [kind: string]: number } = {};
+  const otherFiles: { [name: string]: number } = {};
   let objects = 0;
   let bytes = 0;
+  let keys = 0;
   const files = listFiles(outdir);
   for (const rel of files) {
     const text = fs.readFileSync(path.join(outdir, rel), 'utf8');
     bytes += Buffer.byteLength(text);
-    if (!rel.endsWith('.yaml') || path.basename(rel) === 'kustomization.yaml') continue;
-    objects += text.split(/^---$/m).filter((d) => /^kind:/m.test(d)).length;
+    const base = path.basename(rel);
+    if (!rel.endsWith('.yaml') || base === 'kustomization.yaml') {
+      otherFiles[base] = (otherFiles[base] ?? 0) + 1;
+      continue;
+    }
+    for (const doc of loadAll(text)) {
+      const kind = (doc as { kind?: unknown } | null)?.kind;
+      if (typeof kind !== 'string') continue;
+      objects++;
+      kinds[kind] = (kinds[kind] ?? 0) + 1;
+      keys += leaves(doc);
+    }
   }
-  return { objects, files: files.length, bytes };
+  return { objects, files: files.length, bytes, kinds, keys, otherFiles };
 }
