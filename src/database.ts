@@ -41,9 +41,9 @@ export interface StatefulDatabaseProps extends TierProps {
   readonly secretName?: string;
 
   /**
-   * Desired pods. With more than one, the postgres preset runs a primary (`<name>-0`) and read replicas
-   * that stream from it (`<name>-replica-0`, ...) behind a `<name>-read` Service (see `roles`); the
-   * mysql and redis presets allow 0 or 1; a custom engine any number.
+   * Desired pods. With more than one, the postgres and redis presets run a primary (`<name>-0`) and
+   * read replicas that stream from it (`<name>-replica-0`, ...) behind a `<name>-read` Service (see
+   * `roles`); the mysql preset allows 0 or 1; a custom engine any number.
    * @default 1
    */
   readonly replicas?: number;

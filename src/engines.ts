@@ -5,7 +5,7 @@
  * a custom engine for anything else.
  */
 import { EngineBinding, EngineContext } from './_engine';
-import { postgresReplication } from './_replication';
+import { postgresReplication, redisReplication } from './_replication';
 import { Problems } from './_errors';
 import { CUSTOM_ENGINE_OPTIONS, MYSQL_OPTIONS, POSTGRES_OPTIONS, REDIS_OPTIONS } from './_keys';
 import { checkProps, PropsType } from './_props';
@@ -379,6 +379,7 @@ function redisBinding(p: Problems, o: RedisOptions, ctx: EngineContext): EngineB
     writablePaths: [],
     clientEnv: fromSecret(ctx, { PASSWORD: password }),
     maxReplicas: 1,
+    replication: redisReplication({ port, command: ['sh', '-c', redisStart(['requirepass', 'masterauth']), 'redis-server'] }),
   };
 }
 

@@ -204,6 +204,61 @@ describe('postgres replication', () => {
   });
 });
 
+describe('redis replication', () => {
+  const redis = (c: ReturnType<typeof chart>, props: Record<string, unknown> = {}) =>
+    new StatefulDatabase(c, 'db', { engine: DatabaseEngine.redis({ version: '7.4.1' }), secretName: 'db-credentials', replicas: 3, ...props });
+
+  test('snapshot: three replicas', () => {
+    const c = chart('shop');
+    redis(c);
+    expect(render(c)).toMatchSnapshot();
+  });
+
+  test('defaults: a master and replicas that replicaof it, with masterauth in the stdin config of both roles', () => {
+    const c = chart('shop');
+    const db = redis(c);
+    const objects = render(c);
+    expect(names(objects, 'StatefulSet')).toEqual(['db', 'db-replica']);
+    expect(names(objects, 'Service')).toEqual(['db-headless', 'db', 'db-read']);
+    expect(all(objects, 'ConfigMap')).toEqual([]);
+    const master = mainContainer(find(objects, 'StatefulSet', 'db'));
+    const replica = mainContainer(find(objects, 'StatefulSet', 'db-replica'));
+    expect(master.command).toEqual(replica.command);
+    expect(master.command[2].split('\n').filter((l: string) => /^(requirepass|masterauth) /.test(l))).toEqual([
+      'requirepass "$(printf \'%s\' "$REDIS_PASSWORD" | sed \'s/[\\\\"]/\\\\&/g\')"',
+      'masterauth "$(printf \'%s\' "$REDIS_PASSWORD" | sed \'s/[\\\\"]/\\\\&/g\')"',
+    ]);
+    expect(master.args).toEqual(['--port', '6379', '--dir', '/data', '--appendonly', 'yes']);
+    expect(replica.args).toEqual([...master.args, '--replicaof', 'db-0.db-headless.shop.svc.cluster.local', '6379']);
+    expect(find(objects, 'StatefulSet', 'db-replica').spec.template.spec.initContainers).toBeUndefined();
+    expect(db.roles).toEqual(['primary', 'replica', 'replica']);
+    expect(db.readHost).toBe('db-read.shop.svc.cluster.local');
+  });
+
+  test('can configure: a port and user args reach both roles, user args last', () => {
+    const c = chart();
+    redis(c, { engine: DatabaseEngine.redis({ version: '7.4.1', port: 6380 }), args: ['--maxmemory', '256mb'], replicas: 2 });
+    const replica = mainContainer(find(render(c), 'StatefulSet', 'db-replica'));
+    expect(replica.args).toEqual([
+      '--port',
+      '6380',
+      '--dir',
+      '/data',
+      '--appendonly',
+      'yes',
+      '--replicaof',
+      'db-0.db-headless',
+      '6380',
+      '--maxmemory',
+      '256mb',
+    ]);
+  });
+
+  test("rejects a name too long for the replicas' StatefulSet", () => {
+    expect(problemsOf((c) => redis(c, { name: 'r'.repeat(50) })).join('\n')).toMatch(/a replicated database is two StatefulSets/);
+  });
+});
+
 describe('mysql replicas', () => {
   test('rejects more than one replica, saying what to use instead', () => {
     const m = problemsOf((c) => new StatefulDatabase(c, 'db', { engine: DatabaseEngine.mysql({ version: '8.4.3' }), secretName: 's', replicas: 2 })).join('\n');
