@@ -1,4 +1,6 @@
-import { DatabaseEngine, ServiceType, StatefulDatabase, StatefulUpdate, StatelessWebTier } from '../src';
+import { JsonPatch } from 'cdk8s';
+import { DatabaseEngine, Guardrails, ServiceType, StatefulDatabase, StatefulUpdate, StatelessWebTier } from '../src';
+import { topology } from '../src/gitops/_topology';
 import { commandWords, database, envOf, problemsOf, render } from './database-fixture';
 import { all, chart, find, mainContainer, Manifest } from './util';
 
@@ -266,5 +268,38 @@ describe('mysql replicas', () => {
     expect(m).toMatch(
       /Fix: keep replicas at 1 .*for MySQL replicas use an operator \(MySQL Operator for Kubernetes, Percona Operator for MySQL\) or a managed database/,
     );
+  });
+});
+
+describe('replicated sets, the guardrails and the topology picture', () => {
+  test.each([
+    ['postgres', () => DatabaseEngine.postgres({ version: '16.4' })],
+    ['redis', () => DatabaseEngine.redis({ version: '7.4.1' })],
+  ])('%s: the guardrails (schema, API-server rules, security policy) find nothing in a connected 3-replica set', (_, engine) => {
+    const c = chart('shop');
+    const db = new StatefulDatabase(c, 'db', { engine: engine(), secretName: 'db-credentials', replicas: 3 });
+    new StatelessWebTier(c, 'api', { image: 'registry.example.com/api:1.0.0', serviceType: ServiceType.CLUSTER_IP, replicas: 2 }).connectTo(db);
+    expect(Guardrails.check(c)).toEqual({ findings: [], waivers: [] });
+  });
+
+  test('the guardrails still judge a replicated set: a bad escape hatch on the replicas is found', () => {
+    const c = chart('shop');
+    const db = database(c, { replicas: 2 });
+    db.replicaStatefulSet?.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/imagePullPolicy', 'IfNotPresent'));
+    expect(Guardrails.check(c).findings.map((f) => `${f.constructPath} ${f.checkId}`)).toEqual(['test/db/replica-statefulset policy/image-pull-policy']);
+  });
+
+  test('the topology shows the primary, the read replicas replicating from it, and the read Service', () => {
+    const c = chart('shop');
+    const db = database(c, { replicas: 3 });
+    new StatelessWebTier(c, 'api', { image: 'registry.example.com/api:1.0.0', serviceType: ServiceType.CLUSTER_IP }).connectTo(db);
+    const picture = topology(render(c));
+    expect(picture).toContain('pods_shop_db(["pods db-0<br/>1 replica<br/>primary"])');
+    expect(picture).toContain('pods_shop_db_replica(["pods db-replica-0 … db-replica-1<br/>2 replicas<br/>read replicas"])');
+    expect(picture).toContain('pods_shop_db_replica -.->|"replicates from"| pods_shop_db');
+    expect(picture).toContain('svc_shop_db -->|"5432 → postgres"| pods_shop_db\n');
+    expect(picture).toContain('svc_shop_db_read -->|"5432 → postgres"| pods_shop_db_replica');
+    expect(picture).not.toMatch(/svc_shop_db_read -->.*pods_shop_db\n/);
+    expect(picture).toContain('pods_shop_api -->|"DB_READ_HOST"| svc_shop_db_read');
   });
 });
