@@ -34,6 +34,8 @@ export interface ReplicationContext {
   readonly name: string;
   /** DNS name of the primary through the headless Service. */
   readonly primaryHost: string;
+  /** DNS name of the first replica through the headless Service (the one every replicated set has). */
+  readonly firstReplicaHost: string;
   /** Size of each replica's data claim in bytes, when it is a valid quantity. */
   readonly storageBytes?: number;
 }
@@ -49,12 +51,41 @@ export interface ReplicationPlan {
   /** More env of the main container in both roles. */
   readonly env: { [name: string]: EnvValue };
   /** An init container of the replicas that copies the primary's data into an empty data folder. */
-  readonly clone?: { readonly image: string; readonly command: string[]; readonly env: { [name: string]: EnvValue } };
+  readonly clone?: InitSpec;
+  /** An init container of the primary that refuses to start an empty server while a replica (which holds the data) runs. */
+  readonly guard: InitSpec;
   /** Files both roles read, from a ConfigMap `<name>-<suffix>` mounted read-only at `mountPath`. */
   readonly config?: { readonly suffix: string; readonly mountPath: string; readonly files: { [file: string]: string } };
   /** Most replicas in all (primary included). @default - no limit */
   readonly maxReplicas?: number;
 }
+
+/** An init container of one role. */
+export interface InitSpec {
+  readonly image: string;
+  readonly command: string[];
+  readonly env: { [name: string]: EnvValue };
+}
+
+/**
+ * What the primary's guard says when its data folder is empty while a replica runs: a lost volume would
+ * otherwise start an empty primary (postgres: clients write into an empty database; redis: the replicas
+ * resync from it and drop their data too).
+ */
+const GUARD_REFUSAL =
+  'echo "the data folder is empty, but the replica $REPLICA_HOST holds the data: refusing to start an empty primary. Promote a replica by hand (cdk8s-tiers README, Replication), or delete the replicas\' claims to start anew" >&2';
+
+/** The primary's guard: `$1` is the data check, `$2` the command that tells whether the replica runs. */
+const guardScript = (hasData: string, replicaRuns: string): string =>
+  [
+    'set -u',
+    `if ${hasData}; then exit 0; fi`,
+    `if ${replicaRuns}; then`,
+    `  ${GUARD_REFUSAL}`,
+    '  exit 1',
+    'fi',
+    'echo "empty data folder and no replica holds data: a new server"',
+  ].join('\n');
 
 /** An engine's replication, given the set it runs in. */
 export type Replication = (ctx: ReplicationContext) => ReplicationPlan;
@@ -139,6 +170,20 @@ export function postgresReplication(o: PostgresReplicationOptions): Replication 
           PRIMARY_HOST: EnvValue.fromValue(ctx.primaryHost),
         },
       },
+      guard: {
+        image: o.image,
+        // pg_isready: 0 accepting, 1 starting or in recovery (both: a server runs), 2 no answer, 3 no attempt; it never logs
+        // in, but libpq needs a user name (uid 10001 has no passwd entry)
+        command: [
+          'sh',
+          '-c',
+          guardScript(
+            '[ -s "$PGDATA/PG_VERSION" ]',
+            'pg_isready --quiet --timeout=3 --username=postgres --host="$REPLICA_HOST" --port="$PGPORT"; [ $? -le 1 ]',
+          ),
+        ],
+        env: { PGDATA: EnvValue.fromValue(o.pgdata), PGPORT: EnvValue.fromValue(port), REPLICA_HOST: EnvValue.fromValue(ctx.firstReplicaHost) },
+      },
       config: { suffix: 'hba', mountPath: PG_HBA_DIR, files: { 'pg_hba.conf': hba } },
       maxReplicas: PG_MAX_REPLICAS + 1,
     };
@@ -151,19 +196,41 @@ export function postgresReplication(o: PostgresReplicationOptions): Replication 
  * command line); both roles get it, so a replica promoted by hand still serves
  * its own replicas.
  */
-export function redisReplication(o: { readonly port: number; readonly command: string[] }): Replication {
-  return (ctx) => ({ command: o.command, args: [], replicaArgs: ['--replicaof', ctx.primaryHost, String(o.port)], env: {} });
+export function redisReplication(o: {
+  readonly image: string;
+  readonly port: number;
+  readonly dataPath: string;
+  readonly command: string[];
+  /** REDISCLI_AUTH from the Secret, for the primary's guard. */
+  readonly auth: { [name: string]: EnvValue };
+}): Replication {
+  const port = String(o.port);
+  // a replica that holds keys (a replica may start before the primary on a first deploy, empty: that one is no reason to stop)
+  const replicaHoldsData = 'timeout 5 redis-cli -h "$REPLICA_HOST" -p "$REDIS_PORT" info keyspace 2> /dev/null | grep -q "^db[0-9]"';
+  return (ctx) => ({
+    command: o.command,
+    args: [],
+    replicaArgs: ['--replicaof', ctx.primaryHost, port],
+    env: {},
+    guard: {
+      image: o.image,
+      command: ['sh', '-c', guardScript(`[ -e ${o.dataPath}/appendonlydir ] || [ -e ${o.dataPath}/dump.rdb ]`, replicaHoldsData)],
+      env: { ...o.auth, REDIS_PORT: EnvValue.fromValue(port), REPLICA_HOST: EnvValue.fromValue(ctx.firstReplicaHost) },
+    },
+  });
 }
 
-/** The init container that clones the primary into a replica's empty data folder, hardened like every container. */
-export function cloneContainer(p: Problems, plan: ReplicationPlan, dataMount: k8s.VolumeMount): ContainerBuilder | undefined {
-  const clone = plan.clone;
-  if (!clone) return undefined;
+/** Names of the init containers of a replicated database. */
+export const CLONE_CONTAINER = 'clone-primary';
+export const GUARD_CONTAINER = 'keep-replicas-data';
+
+/** An init container of a role (the replicas' clone, the primary's guard) on the data claim, hardened like every container. */
+export function roleInitContainer(p: Problems, name: string, spec: InitSpec, dataMount: k8s.VolumeMount): ContainerBuilder {
   const c = new ContainerBuilder(p, 'replicas ', {
-    ...{ name: 'clone-primary', image: clone.image, command: clone.command, init: true, volumeMounts: [dataMount] },
+    ...{ name, image: spec.image, command: spec.command, init: true, volumeMounts: [dataMount] },
     resources: resolveResources(p, 'replicas', undefined, HELPER_RESOURCES),
   });
-  for (const [name, value] of Object.entries(clone.env)) c.addEnv(name, value, `replication env["${name}"]`);
+  for (const [env, value] of Object.entries(spec.env)) c.addEnv(env, value, `replication env["${env}"]`);
   return c;
 }
 

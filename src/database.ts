@@ -7,7 +7,16 @@ import { CLAIM_RETENTION_POLICY, DATABASE_PROPS, VOLUME_CLAIM_OPTIONS } from './
 import { checkProps, constructProps } from './_props';
 import { LABEL_MANAGED_BY, MANAGED_BY, objectMeta, resolveIdentity, selectorLabels, tierLabels } from './_labels';
 import { resolveResources, resolveSecurity, writablePaths } from './_pod';
-import { cloneContainer, LABEL_ROLE, ReplicationPlan, ROLE_PRIMARY, ROLE_REPLICA, roleUpdateStrategy } from './_replication';
+import {
+  CLONE_CONTAINER,
+  GUARD_CONTAINER,
+  LABEL_ROLE,
+  roleInitContainer,
+  ReplicationPlan,
+  ROLE_PRIMARY,
+  ROLE_REPLICA,
+  roleUpdateStrategy,
+} from './_replication';
 import { tierService } from './_service';
 import { quantityValue } from './_quantity';
 import { checkChoice, checkInteger, checkMap, checkStringList, isAbsolutePath, listOf, isDns1123Label, isDns1123Subdomain, isString } from './_rules';
@@ -235,7 +244,7 @@ export class StatefulDatabase extends TierBase implements IConnectable {
             ? undefined
             : replicas
               ? { labels: { [LABEL_ROLE]: role }, initContainers: r.clone ? [r.clone] : [], main: (c) => ({ ...c, args: [...r.replicaArgs] }) }
-              : { labels: { [LABEL_ROLE]: role } },
+              : { labels: { [LABEL_ROLE]: role }, initContainers: [r.guard] },
         ),
         volumeClaimTemplates: s.claims,
       },
@@ -266,7 +275,7 @@ interface DatabaseSettings extends TierSettings {
   readonly retention: { whenDeleted: ClaimRetention; whenScaled: ClaimRetention };
   readonly replicasOk: boolean;
   /** A preset that runs more than one replica: the primary and the read replicas. */
-  readonly replication?: { plan: ReplicationPlan; replicaArgs: string[]; clone?: ContainerBuilder };
+  readonly replication?: { plan: ReplicationPlan; replicaArgs: string[]; clone?: ContainerBuilder; guard: ContainerBuilder };
 }
 
 /** Resolves and checks every prop of a database, in the order its problems are reported. */
@@ -281,6 +290,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const plan = b.replication?.({
     name,
     primaryHost: podHost(name, 0, chartNamespace),
+    firstReplicaHost: podHost(`${name}-replica`, 0, chartNamespace, name),
     storageBytes: quantityValue(isString(props.storage) ? props.storage : '10Gi'),
   });
   const scale = resolveStatefulScale(p, props, engine, b, plan);
@@ -334,9 +344,9 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   };
 }
 
-/** DNS name of pod `<name>-<ordinal>` through the headless Service. */
-function podHost(name: string, ordinal: number, chartNamespace: string | undefined): string {
-  const pod = `${name}-${String(ordinal)}.${name}-headless`;
+/** DNS name of pod `<set>-<ordinal>` through the headless Service of database `name`. */
+function podHost(set: string, ordinal: number, chartNamespace: string | undefined, name = set): string {
+  const pod = `${set}-${String(ordinal)}.${name}-headless`;
   return chartNamespace ? `${pod}.${chartNamespace}.svc.cluster.local` : pod;
 }
 
@@ -352,18 +362,18 @@ function resolveReplication(
     const mount = { name: volume, mountPath: plan.config.mountPath, readOnly: true };
     pod.volumes.add('the replication configuration', 'replicas', pod.main, mount, { name: volume, configMap: { name: `${name}-${plan.config.suffix}` } });
   }
-  const clone = cloneContainer(p, plan, { name: DATA_CLAIM, mountPath: pod.dataPath });
-  if (clone) {
-    pod.initContainers.forEach((c, i) => {
-      p.expect(c.name !== clone.name, {
-        prop: `initContainers[${i}].name`,
-        value: c.name,
-        rule: `the replicas of a replicated database run an init container of that name (it copies the primary's data)`,
-        fix: 'give your init container another name',
-      });
+  const data = { name: DATA_CLAIM, mountPath: pod.dataPath };
+  const clone = plan.clone && roleInitContainer(p, CLONE_CONTAINER, plan.clone, data);
+  const guard = roleInitContainer(p, GUARD_CONTAINER, plan.guard, data);
+  pod.initContainers.forEach((c, i) => {
+    p.expect(c.name !== CLONE_CONTAINER && c.name !== GUARD_CONTAINER, {
+      prop: `initContainers[${i}].name`,
+      value: c.name,
+      rule: `a replicated database runs an init container of that name (${CLONE_CONTAINER} copies the primary's data into a replica, ${GUARD_CONTAINER} keeps an empty primary from starting while a replica holds the data)`,
+      fix: 'give your init container another name',
     });
-  }
-  return { plan, replicaArgs: [...pod.engineArgs, ...plan.replicaArgs, ...pod.userArgs], clone };
+  });
+  return { plan, replicaArgs: [...pod.engineArgs, ...plan.replicaArgs, ...pod.userArgs], clone, guard };
 }
 
 /** Replicas (within what the engine runs), pod management and update strategy. */

@@ -379,7 +379,13 @@ function redisBinding(p: Problems, o: RedisOptions, ctx: EngineContext): EngineB
     writablePaths: [],
     clientEnv: fromSecret(ctx, { PASSWORD: password }),
     maxReplicas: 1,
-    replication: redisReplication({ port, command: ['sh', '-c', redisStart(['requirepass', 'masterauth']), 'redis-server'] }),
+    replication: redisReplication({
+      image,
+      port,
+      dataPath: REDIS_MOUNT,
+      auth: fromSecret(ctx, { REDISCLI_AUTH: password }),
+      command: ['sh', '-c', redisStart(['requirepass', 'masterauth']), 'redis-server'],
+    }),
   };
 }
 

@@ -64,7 +64,7 @@ describe('postgres replication', () => {
     database(c, { replicas: 3 });
     const objects = render(c);
     const replicas = find(objects, 'StatefulSet', 'db-replica');
-    expect(find(objects, 'StatefulSet', 'db').spec.template.spec.initContainers).toBeUndefined();
+    expect(replicas.spec.template.spec.initContainers.map((c: Manifest) => c.name)).toEqual(['clone-primary']);
     const clone = initOf(replicas, 'clone-primary');
     expect(clone.image).toBe('postgres:16.4');
     expect(clone.securityContext).toEqual(mainContainer(replicas).securityContext);
@@ -80,6 +80,23 @@ describe('postgres replication', () => {
     });
     expect(clone.command.join(' ')).toMatch(/pg_basebackup --pgdata="\$PGDATA.clone" --host="\$PRIMARY_HOST" --port="\$PGPORT" --no-password/);
     expect(clone.command.join(' ')).not.toMatch(/PGPASSWORD|password=/);
+  });
+
+  test('defaults: the primary refuses to start with an empty data folder while the first replica runs (no credentials needed)', () => {
+    const c = chart('shop');
+    database(c, { replicas: 3, initContainers: [{ name: 'migrate', image: 'registry.example.com/migrate:1.0.0' }] });
+    const primary = find(render(c), 'StatefulSet', 'db');
+    expect(primary.spec.template.spec.initContainers.map((x: Manifest) => x.name)).toEqual(['keep-replicas-data', 'migrate']);
+    const guard = initOf(primary, 'keep-replicas-data');
+    expect(guard.securityContext).toEqual(mainContainer(primary).securityContext);
+    expect(guard.volumeMounts).toEqual([{ name: 'data', mountPath: '/var/lib/postgresql/data' }]);
+    expect(envOf(guard)).toEqual({
+      PGDATA: '/var/lib/postgresql/data/pgdata',
+      PGPORT: '5432',
+      REPLICA_HOST: 'db-replica-0.db-headless.shop.svc.cluster.local',
+    });
+    expect(guard.command[2]).toMatch(/^if \[ -s "\$PGDATA\/PG_VERSION" \]; then exit 0; fi$/m);
+    expect(guard.command[2]).toMatch(/refusing to start an empty primary/);
   });
 
   test('defaults: both roles allow replication and keep WAL for replicas; replicas stream from the primary without a password in their settings', () => {
@@ -195,7 +212,10 @@ describe('postgres replication', () => {
     expect(problemsOf((c) => database(c, { replicas: 9 }))).toEqual([]);
     expect(
       problemsOf((c) => database(c, { replicas: 2, initContainers: [{ name: 'clone-primary', image: 'registry.example.com/x:1.0.0' }] })).join('\n'),
-    ).toMatch(/initContainers\[0\].name: got "clone-primary"; the replicas of a replicated database run an init container of that name/);
+    ).toMatch(/initContainers\[0\].name: got "clone-primary"; a replicated database runs an init container of that name \(clone-primary copies/);
+    expect(
+      problemsOf((c) => database(c, { replicas: 2, initContainers: [{ name: 'keep-replicas-data', image: 'registry.example.com/x:1.0.0' }] })).join('\n'),
+    ).toMatch(/initContainers\[0\].name: got "keep-replicas-data"; a replicated database runs an init container of that name/);
   });
 
   test('rejects replicaHost outside the replicas', () => {
@@ -233,6 +253,15 @@ describe('redis replication', () => {
     expect(master.args).toEqual(['--port', '6379', '--dir', '/data', '--appendonly', 'yes']);
     expect(replica.args).toEqual([...master.args, '--replicaof', 'db-0.db-headless.shop.svc.cluster.local', '6379']);
     expect(find(objects, 'StatefulSet', 'db-replica').spec.template.spec.initContainers).toBeUndefined();
+    // the master's guard: an empty /data does not start while the first replica holds keys (asked with the Secret's password from env)
+    const guard = initOf(find(objects, 'StatefulSet', 'db'), 'keep-replicas-data');
+    expect(envOf(guard)).toEqual({
+      REDISCLI_AUTH: 'secret:db-credentials/password',
+      REDIS_PORT: '6379',
+      REPLICA_HOST: 'db-replica-0.db-headless.shop.svc.cluster.local',
+    });
+    expect(guard.command[2]).toMatch(/^if \[ -e \/data\/appendonlydir \] \|\| \[ -e \/data\/dump.rdb \]; then exit 0; fi$/m);
+    expect(guard.command[2]).toMatch(/redis-cli -h "\$REPLICA_HOST" -p "\$REDIS_PORT" info keyspace 2> \/dev\/null \| grep -q "\^db\[0-9\]"/);
     expect(db.roles).toEqual(['primary', 'replica', 'replica']);
     expect(db.readHost).toBe('db-read.shop.svc.cluster.local');
   });

@@ -6,6 +6,8 @@
  * primary is read on every replica, a restarted replica catches up, and the
  * Services send writes to the primary and reads to the replicas only.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { DatabaseEngine, ServiceType, StatefulDatabase, StatelessWebTier } from '../../src';
 import { chart, Manifest, synth } from '../util';
 import { Client, ServerCluster } from './cluster';
@@ -138,5 +140,12 @@ describeServers('replicated postgres preset on real servers', ['/usr/lib/postgre
     expect(replicas[0].log('clone-primary')).toMatch(/holds a database: nothing to copy/);
     expect(await onEveryReplica("SELECT string_agg(item, ',' ORDER BY id) FROM orders", 'book,pen')).toEqual(replicas.map((r) => [r.name, true]));
     expect(cluster.endpoints('pg-read', 'shop').map((p) => p.name)).toEqual(['pg-replica-1', 'pg-replica-0']);
+  });
+  test('a primary whose claim was lost does not start empty while a replica runs: the replicas keep the data', async () => {
+    expect(primary.log('keep-replicas-data')).toMatch(/empty data folder and no replica holds data: a new server/);
+    expect(await cluster.deletePod(primary)).toEqual([0]);
+    fs.rmSync(path.join(cluster.dir, 'claims', 'data-pg-0'), { recursive: true });
+    await expect(cluster.startPod('pg', 0)).rejects.toThrow(/pg-0\/keep-replicas-data: init container exited 1[\s\S]*refusing to start an empty primary/);
+    expect((await psql(db.replicaHost(1), "SELECT string_agg(item, ',' ORDER BY id) FROM orders")).stdout.trim()).toBe('book,pen');
   });
 });

@@ -6,6 +6,8 @@
  * replica, replicas refuse writes, a restarted replica catches up, and the
  * Services send writes to the master and reads to the replicas only.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { DatabaseEngine, StatefulDatabase, StatelessWebTier, ServiceType } from '../../src';
 import { chart, Manifest, synth } from '../util';
 import { Client, ServerCluster } from './cluster';
@@ -48,8 +50,9 @@ describeServers('replicated redis preset on real servers', ['redis-server', 'red
     const rendered = render();
     db = rendered.db;
     cluster = await ServerCluster.create(rendered.objects);
-    [master] = await cluster.startStatefulSet('cache');
+    // the replicas first: on a first deploy nothing orders the two StatefulSets, and an empty replica must not stop the master
     replicas = await cluster.startStatefulSet('cache-replica');
+    [master] = await cluster.startStatefulSet('cache');
     client = await cluster.client('app');
   });
   afterAll(async () => {
@@ -108,5 +111,12 @@ describeServers('replicated redis preset on real servers', ['redis-server', 'red
     expect((await cli('cache', ['SET', 'cart:2', 'pen'])).stdout.trim()).toBe('OK');
     replicas[1] = await cluster.startPod('cache-replica', 1);
     expect(await onEveryReplica(['MGET', 'cart:1', 'cart:2'], 'book\npen')).toEqual(replicas.map((r) => [r.name, true]));
+  });
+  test('a primary whose claim was lost does not start empty while a replica runs: the replicas keep the data', async () => {
+    expect(master.log('keep-replicas-data')).toMatch(/empty data folder and no replica holds data: a new server/);
+    expect(await cluster.deletePod(master)).toEqual([0]);
+    fs.rmSync(path.join(cluster.dir, 'claims', 'data-cache-0'), { recursive: true });
+    await expect(cluster.startPod('cache', 0)).rejects.toThrow(/cache-0\/keep-replicas-data: init container exited 1[\s\S]*refusing to start an empty primary/);
+    expect((await cli(db.replicaHost(1), ['MGET', 'cart:1', 'cart:2'])).stdout.trim()).toBe('book\npen');
   });
 });
