@@ -151,10 +151,20 @@ export function postgresReplication(o: PostgresReplicationOptions): Replication 
   const port = String(o.port);
   return (ctx) => {
     // a tenth of the claim, at least 64MB: enough for a replica that restarts or lags for a while, never a full disk
+    // (PostgreSQL 12 counts 16MB segments: wal_keep_segments)
     const keepMb = Math.max(64, Math.floor((ctx.storageBytes ?? 10 * 2 ** 30) / 10 / 2 ** 20));
     return {
       args: [
-        ...['-c', 'wal_level=replica', '-c', `max_wal_senders=${PG_MAX_SENDERS}`, '-c', `wal_keep_size=${keepMb}MB`, '-c', 'hot_standby=on'],
+        ...[
+          '-c',
+          'wal_level=replica',
+          '-c',
+          `max_wal_senders=${PG_MAX_SENDERS}`,
+          '-c',
+          o.major >= 13 ? `wal_keep_size=${keepMb}MB` : `wal_keep_segments=${Math.ceil(keepMb / 16)}`,
+          '-c',
+          'hot_standby=on',
+        ],
         ...['-c', `hba_file=${PG_HBA_DIR}/pg_hba.conf`],
       ],
       // user and password come from the env (PGUSER, PGPASSWORD), so the setting names no secret

@@ -189,6 +189,14 @@ describe('postgres replication', () => {
     expect(find(objects, 'Service', 'db-read').spec.ports[0].port).toBe(6432);
   });
 
+  test('can configure: PostgreSQL 12 keeps WAL by segments (wal_keep_size is 13+)', () => {
+    const c = chart();
+    database(c, { engine: DatabaseEngine.postgres({ version: '12.20' }), replicas: 2 });
+    const args = mainContainer(find(render(c), 'StatefulSet', 'db')).args;
+    expect(args).toContain('wal_keep_segments=64');
+    expect(args.join(' ')).not.toMatch(/wal_keep_size/);
+  });
+
   test('can configure: user args come last in both roles, a NodePort client Service leaves the read Service ClusterIP', () => {
     const c = chart('shop');
     database(c, { replicas: 2, args: ['-c', 'max_connections=200'], serviceType: ServiceType.NODE_PORT });
