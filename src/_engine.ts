@@ -2,6 +2,7 @@
  * What a database engine contributes to the StatefulSet's pod: the internal
  * contract between `DatabaseEngine` and `StatefulDatabase`.
  */
+import type { Replication } from './_replication';
 import { EnvValue } from './env';
 import { Probe } from './probe';
 
@@ -32,4 +33,8 @@ export interface EngineBinding {
   readonly clientEnv: { [suffix: string]: EnvValue };
   /** Most replicas the engine can run as configured (undefined: no limit). */
   readonly maxReplicas?: number;
+  /** How the engine runs more than one replica: a primary and read replicas (then `maxReplicas` does not apply). */
+  readonly replication?: Replication;
+  /** Why more than `maxReplicas` are refused, and what to use instead. @default - the presets' rule */
+  readonly replicasRefused?: { readonly rule: string; readonly fix: string };
 }

@@ -77,6 +77,16 @@ export function resolveInitContainers(p: Problems, props: TierProps, main: Conta
   return built;
 }
 
+/** How the pods of one more workload of a tier differ from the tier's own (a replicated database's replicas). */
+export interface PodVariant {
+  /** Labels on top of the tier's. */
+  readonly labels: Record<string, string>;
+  /** Init containers that run before the tier's. @default - none */
+  readonly initContainers?: ContainerBuilder[];
+  /** Changes the rendered main container. @default - none */
+  readonly main?: (c: k8s.Container) => k8s.Container;
+}
+
 /** What every tier resolves from its props before anything is built. */
 export interface TierSettings {
   readonly name: string;
@@ -411,15 +421,20 @@ export abstract class TierBase extends Construct implements IConnectable {
   }
 
   /** @internal The hardened pod template: every container, every volume, spreading when several pods run. */
-  protected _podTemplate(annotations: Record<string, string>, matchLabelKeys?: string[]): k8s.PodTemplateSpec {
+  protected _podTemplate(annotations: Record<string, string>, matchLabelKeys?: string[], variant?: PodVariant): k8s.PodTemplateSpec {
     const s = this._settings;
     const registry = s.scheduling.imageRegistry;
     const spread = s.several ? spreadAndAntiAffinity(s.podSelectorLabels, matchLabelKeys) : {};
     const nodeAffinity = s.scheduling.nodeAffinity;
     const affinity =
       nodeAffinity || spread.affinity ? { ...(nodeAffinity ? { nodeAffinity: renderNodeAffinity(nodeAffinity) } : {}), ...spread.affinity } : undefined;
+    const inits = [...(variant?.initContainers ?? []), ...s.initContainers];
+    const render = (c: ContainerBuilder, i: number) => (i === 0 && variant?.main ? variant.main(c.render(registry)) : c.render(registry));
     return {
-      metadata: { labels: { ...s.labels }, annotations: { ...s.annotations, 'kubectl.kubernetes.io/default-container': s.name, ...annotations } },
+      metadata: {
+        labels: { ...s.labels, ...variant?.labels },
+        annotations: { ...s.annotations, 'kubectl.kubernetes.io/default-container': s.name, ...annotations },
+      },
       spec: {
         automountServiceAccountToken: false,
         enableServiceLinks: false,
@@ -427,8 +442,8 @@ export abstract class TierBase extends Construct implements IConnectable {
         securityContext: podSecurityContext(s.security),
         terminationGracePeriodSeconds: s.timing.terminationGracePeriodSeconds,
         ...renderScheduling(s.scheduling),
-        ...(s.initContainers.length ? { initContainers: Lazy.any({ produce: () => s.initContainers.map((c) => c.render(registry)) }) } : {}),
-        containers: Lazy.any({ produce: () => this._containers.map((c) => c.render(registry)) }),
+        ...(inits.length ? { initContainers: Lazy.any({ produce: () => inits.map((c) => c.render(registry)) }) } : {}),
+        containers: Lazy.any({ produce: () => this._containers.map(render) }),
         volumes: Lazy.any({ produce: () => [...s.volumes.volumes] }),
         ...(s.several ? { topologySpreadConstraints: spread.topologySpreadConstraints } : {}),
         ...(affinity ? { affinity } : {}),
@@ -436,10 +451,13 @@ export abstract class TierBase extends Construct implements IConnectable {
     };
   }
 
-  /** @internal A Service of the pods on the container port; the client Service unless `headlessName` is given. */
-  protected _publish(headlessName?: string): k8s.KubeService {
+  /**
+   * @internal A Service of the pods on the container port; the client Service unless `headlessName` is given;
+   * `selector` narrows the pods it selects.
+   */
+  protected _publish(headlessName?: string, selector?: Record<string, string>): k8s.KubeService {
     const s = this._settings;
-    const common = { namespace: s.namespace, labels: s.labels, annotations: s.annotations, selector: s.podSelectorLabels };
+    const common = { namespace: s.namespace, labels: s.labels, annotations: s.annotations, selector: { ...s.podSelectorLabels, ...selector } };
     if (headlessName !== undefined) {
       const ports = [{ name: s.portName, port: s.port, targetPort: s.portName }];
       return tierService(this, 'headless', { ...common, name: headlessName, type: ServiceType.CLUSTER_IP, headless: true, ports });

@@ -8,6 +8,17 @@ import { CLAIM_RETENTION_POLICY, DATABASE_PROPS, VOLUME_CLAIM_OPTIONS } from './
 import { checkProps, constructProps } from './_props';
 import { LABEL_MANAGED_BY, MANAGED_BY, objectMeta, resolveIdentity, selectorLabels, tierLabels } from './_labels';
 import { DATABASE_RESOURCES, effectiveResources, resolveResources, resolveSecurity, writablePaths } from './_pod';
+import {
+  CLONE_CONTAINER,
+  GUARD_CONTAINER,
+  LABEL_ROLE,
+  roleInitContainer,
+  ReplicationPlan,
+  ROLE_PRIMARY,
+  ROLE_REPLICA,
+  roleUpdateStrategy,
+} from './_replication';
+import { tierService } from './_service';
 import { quantityValue } from './_quantity';
 import {
   checkChoice,
@@ -52,7 +63,9 @@ export interface StatefulDatabaseProps extends TierProps {
   readonly secretName?: string;
 
   /**
-   * Desired pods. The presets run one server without replication, so they allow 0 or 1.
+   * Desired pods. With more than one, the postgres and redis presets run a primary (`<name>-0`) and
+   * read replicas that stream from it (`<name>-replica-0`, ...) behind a `<name>-read` Service (see
+   * `roles`); the mysql preset allows 0 or 1; a custom engine any number.
    * @default 1
    */
   readonly replicas?: number;
@@ -138,6 +151,17 @@ export class StatefulDatabase extends TierBase implements IConnectable {
   public readonly statefulSet: k8s.KubeStatefulSet;
   /** The headless Service that gives each replica its DNS name. */
   public readonly headlessService: k8s.KubeService;
+  /**
+   * The role of each replica, by ordinal: `primary` and `replica` for the presets (ordinal 0 is the primary, the
+   * others read replicas that stream from it), `member` for a custom engine.
+   */
+  public readonly roles: string[];
+  /** The StatefulSet of the read replicas (`<name>-replica`), when a preset runs more than one replica. */
+  public readonly replicaStatefulSet?: k8s.KubeStatefulSet;
+  /** The Service of the read replicas (`<name>-read`), when a preset runs more than one replica. */
+  public readonly readService?: k8s.KubeService;
+  /** DNS name of the read Service, when a preset runs more than one replica. */
+  public readonly readHost?: string;
 
   private readonly clientEnv: { [suffix: string]: EnvValue };
 
@@ -149,10 +173,26 @@ export class StatefulDatabase extends TierBase implements IConnectable {
     ({ storage: this.storage, storageClassName: this.storageClassName, accessModes: this.accessModes, dataPath: this.dataPath } = s.storage);
     ({ whenDeleted: this.whenDeleted, whenScaled: this.whenScaled } = s.retention);
 
-    this.statefulSet = this.buildStatefulSet(s);
+    const r = s.replication;
+    this.roles = Array.from({ length: s.replicasOk ? this.replicas : 0 }, (_, i) =>
+      s.engine.engine === 'custom' ? 'member' : i ? ROLE_REPLICA : ROLE_PRIMARY,
+    );
+    this.statefulSet = this.buildStatefulSet(s, r ? ROLE_PRIMARY : undefined);
     this.node.defaultChild = this.statefulSet;
     this.headlessService = this._publish(this.headlessServiceName);
-    this._publish();
+    this._publish(undefined, r ? { [LABEL_ROLE]: ROLE_PRIMARY } : undefined);
+    if (r) {
+      this.replicaStatefulSet = this.buildStatefulSet(s, ROLE_REPLICA);
+      this.readService = this.publishReplicas(s);
+      this.readHost = this._settings.chartNamespace ? `${s.name}-read.${this._settings.chartNamespace}.svc.cluster.local` : `${s.name}-read`;
+      if (r.plan.config) {
+        const c = r.plan.config;
+        new k8s.KubeConfigMap(this, 'replication-config', {
+          metadata: objectMeta(`${s.name}-${c.suffix}`, s.namespace, s.labels, s.annotations),
+          data: c.files,
+        });
+      }
+    }
     this._fence();
     if (s.several) {
       // replicas of a clustered engine talk to each other on the database port
@@ -176,32 +216,59 @@ export class StatefulDatabase extends TierBase implements IConnectable {
       Math.max(this.replicas - 1, 0),
       `ask for a replica from 0 to ${Math.max(this.replicas - 1, 0)} (replicas is ${this.replicas})`,
     );
-    const pod = `${this.name}-${String(ordinal)}.${this.headlessServiceName}`;
+    // a replicated preset's replicas are the pods of <name>-replica: replica i is <name>-replica-(i-1)
+    const podName = this.replicaStatefulSet && ordinal > 0 ? `${this.name}-replica-${String(ordinal - 1)}` : `${this.name}-${String(ordinal)}`;
+    const pod = `${podName}.${this.headlessServiceName}`;
     return this._settings.chartNamespace ? `${pod}.${this._settings.chartNamespace}.svc.cluster.local` : pod;
   }
 
   /** @internal The engine's credential references, for a client. */
   protected _clientEnv(): { [suffix: string]: EnvValue } {
-    return { ...this.clientEnv };
+    return { ...this.clientEnv, ...(this.readHost !== undefined ? { READ_HOST: EnvValue.fromValue(this.readHost) } : {}) };
   }
 
-  private buildStatefulSet(s: DatabaseSettings): k8s.KubeStatefulSet {
+  /**
+   * The StatefulSet of the database, or of one role of a replicated preset: the primary keeps the name, selector
+   * and claims a single server has (`<name>`, one pod), the replicas are `<name>-replica`.
+   */
+  private buildStatefulSet(s: DatabaseSettings, role?: string): k8s.KubeStatefulSet {
     // ClaimRetention.DELETE is the by-name opt-in the retain-volumes guardrail asks for
     const deletes = this.whenDeleted === ClaimRetention.DELETE || this.whenScaled === ClaimRetention.DELETE;
-    return new TierStatefulSet(this, 'statefulset', {
-      metadata: objectMeta(s.name, s.namespace, s.labels, deletes ? withWaiver(s.annotations, RETAIN_WAIVER) : s.annotations),
+    const replicas = role === ROLE_REPLICA;
+    const r = s.replication;
+    const update = this.updateStrategy instanceof StatefulUpdate ? this.updateStrategy._render() : undefined;
+    return new TierStatefulSet(this, replicas ? 'replica-statefulset' : 'statefulset', {
+      metadata: objectMeta(replicas ? `${s.name}-replica` : s.name, s.namespace, s.labels, deletes ? withWaiver(s.annotations, RETAIN_WAIVER) : s.annotations),
       spec: {
-        replicas: this.replicas,
-        selector: { matchLabels: { ...s.podSelectorLabels } },
+        replicas: role === undefined ? this.replicas : replicas ? this.replicas - 1 : 1,
+        // (the primary's selector is the one a single server has always had: a selector never changes)
+        selector: { matchLabels: { ...s.podSelectorLabels, ...(replicas ? { [LABEL_ROLE]: ROLE_REPLICA } : {}) } },
         serviceName: this.headlessServiceName,
         podManagementPolicy: this.podManagementPolicy,
-        updateStrategy: this.updateStrategy instanceof StatefulUpdate ? this.updateStrategy._render() : undefined,
+        updateStrategy: role === undefined ? update : roleUpdateStrategy(update, role),
         minReadySeconds: this.minReadySeconds,
         revisionHistoryLimit: this.revisionHistoryLimit,
         persistentVolumeClaimRetentionPolicy: { whenDeleted: this.whenDeleted, whenScaled: this.whenScaled },
-        template: this._podTemplate({}),
+        template: this._podTemplate(
+          {},
+          undefined,
+          role === undefined || !r
+            ? undefined
+            : replicas
+              ? { labels: { [LABEL_ROLE]: role }, initContainers: r.clone ? [r.clone] : [], main: (c) => ({ ...c, args: [...r.replicaArgs] }) }
+              : { labels: { [LABEL_ROLE]: role }, initContainers: [r.guard] },
+        ),
         volumeClaimTemplates: s.claims,
       },
+    });
+  }
+
+  /** The `<name>-read` Service: the read replicas, on the client Service's port (always ClusterIP). */
+  private publishReplicas(s: DatabaseSettings): k8s.KubeService {
+    return tierService(this, 'read-service', {
+      ...{ name: `${s.name}-read`, namespace: s.namespace, labels: s.labels, annotations: s.annotations, type: ServiceType.CLUSTER_IP },
+      selector: { ...s.podSelectorLabels, [LABEL_ROLE]: ROLE_REPLICA },
+      ports: [{ name: s.portName, port: s.service.servicePort, targetPort: s.portName }],
     });
   }
 }
@@ -218,6 +285,9 @@ interface DatabaseSettings extends TierSettings {
   readonly storage: { storage: string; storageClassName?: string; accessModes: VolumeAccessMode[]; dataPath: string };
   readonly claims: k8s.KubePersistentVolumeClaimProps[];
   readonly retention: { whenDeleted: ClaimRetention; whenScaled: ClaimRetention };
+  readonly replicasOk: boolean;
+  /** A preset that runs more than one replica: the primary and the read replicas. */
+  readonly replication?: { plan: ReplicationPlan; replicaArgs: string[]; clone?: ContainerBuilder; guard: ContainerBuilder };
 }
 
 /** Resolves and checks every prop of a database, in the order its problems are reported. */
@@ -230,16 +300,32 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const engine = engineOk ? props.engine : standInEngine();
   // (the raw name: an engine derives nothing from a name that is not a string, which is reported above)
   const b = engine._bind(p, { name: rawName as string, secretName: engineOk ? checkSecret(p, engine, name, props.secretName) : undefined });
-  const scale = resolveStatefulScale(p, props, engine, b.maxReplicas);
+  const plan = b.replication?.({
+    name,
+    primaryHost: podHost(name, 0, chartNamespace),
+    firstReplicaHost: podHost(`${name}-replica`, 0, chartNamespace, name),
+    storageBytes: quantityValue(isString(props.storage) ? props.storage : '10Gi'),
+  });
+  const scale = resolveStatefulScale(p, props, engine, b, plan);
+  const replicated = scale.several && plan !== undefined;
+  if (replicated) {
+    p.expect(name.length <= NAME_RULE.max - '-replica'.length, {
+      prop: 'name',
+      value: name,
+      rule: `a replicated database is two StatefulSets, ${show(name)} (the primary) and ${show(`${name}-replica`)}, and a StatefulSet name has at most ${NAME_RULE.max} characters`,
+      fix: `shorten the name to at most ${NAME_RULE.max - '-replica'.length} characters`,
+    });
+  }
   const timing = resolveTiming(p, props, { minReadySeconds: 10, terminationGracePeriodSeconds: 120 });
   const userArgs = props.args === undefined || props.args === null || checkStringList(p, 'args', props.args) ? (props.args ?? []) : [];
+  const engineArgs = replicated ? [...b.args, ...plan.args] : b.args;
   const main = new ContainerBuilder(p, '', {
     name,
     image: b.image,
     port: b.port,
     portName: b.portName,
-    command: b.command,
-    args: b.args.length || userArgs.length ? [...b.args, ...userArgs] : undefined,
+    command: replicated ? (plan.command ?? b.command) : b.command,
+    args: engineArgs.length || userArgs.length ? [...engineArgs, ...userArgs] : undefined,
     readiness: props.readiness ?? b.readiness,
     liveness: props.liveness ?? b.liveness,
     startup: props.startup ?? b.startup,
@@ -248,7 +334,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
     propNames: { image: 'engine.image', port: 'engine.port', portName: 'engine.portName' },
     nameChecked: true, // the database name, checked by the stricter rule
   });
-  for (const [env, value] of Object.entries(b.env)) main.addEnv(env, value, `engine.env["${env}"]`);
+  for (const [env, value] of Object.entries({ ...b.env, ...(replicated ? plan.env : {}) })) main.addEnv(env, value, `engine.env["${env}"]`);
   for (const [env, value] of Object.entries(checkMap(p, 'env', props.env, "{ TZ: EnvValue.fromValue('UTC') }") ?? {})) main.addEnv(env, value, `env["${env}"]`);
   const identity = resolveIdentity(p, name, props, 'database', main.imageTag);
   const podSelectorLabels = selectorLabels(identity);
@@ -256,6 +342,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const storage = resolveStorage(p, props, main, volumes, b, podSelectorLabels, TierDefaults._lookup(self, 'storageClassName'));
   volumes.addReadOnly(main, props.readOnlyVolumes);
   const initContainers = resolveInitContainers(p, props, main, volumes);
+  const replication = replicated ? resolveReplication(p, name, plan, { engineArgs, userArgs, main, volumes, initContainers, dataPath: b.dataPath }) : undefined;
   return {
     ...{ name, namespace, chartNamespace, main, port: b.port, portName: b.portName, labels: tierLabels(identity, props.labels), podSelectorLabels },
     ...{ engine, secretName: props.secretName, clientEnv: b.clientEnv, headlessServiceName: `${name}-headless`, timing, volumes },
@@ -266,19 +353,61 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
     ...{ resources: effectiveResources(props.resources, DATABASE_RESOURCES), scheduling: resolveScheduling(p, props) },
     initContainers,
     service: resolveServiceSettings(p, self, props, ServiceType.CLUSTER_IP, b.port),
+    replication,
   };
 }
 
+/** DNS name of pod `<set>-<ordinal>` through the headless Service of database `name`. */
+function podHost(set: string, ordinal: number, chartNamespace: string | undefined, name = set): string {
+  const pod = `${set}-${String(ordinal)}.${name}-headless`;
+  return chartNamespace ? `${pod}.${chartNamespace}.svc.cluster.local` : pod;
+}
+
+/** The replicas' arguments and clone, and the configuration volume of both roles. */
+function resolveReplication(
+  p: Problems,
+  name: string,
+  plan: ReplicationPlan,
+  pod: { engineArgs: string[]; userArgs: string[]; main: ContainerBuilder; volumes: PodVolumes; initContainers: ContainerBuilder[]; dataPath: string },
+) {
+  if (plan.config) {
+    const volume = `replication-${plan.config.suffix}`;
+    const mount = { name: volume, mountPath: plan.config.mountPath, readOnly: true };
+    pod.volumes.add('the replication configuration', 'replicas', pod.main, mount, { name: volume, configMap: { name: `${name}-${plan.config.suffix}` } });
+  }
+  const data = { name: DATA_CLAIM, mountPath: pod.dataPath };
+  const clone = plan.clone && roleInitContainer(p, CLONE_CONTAINER, plan.clone, data);
+  const guard = roleInitContainer(p, GUARD_CONTAINER, plan.guard, data);
+  pod.initContainers.forEach((c, i) => {
+    p.expect(c.name !== CLONE_CONTAINER && c.name !== GUARD_CONTAINER, {
+      prop: `initContainers[${i}].name`,
+      value: c.name,
+      rule: `a replicated database runs an init container of that name (${CLONE_CONTAINER} copies the primary's data into a replica, ${GUARD_CONTAINER} keeps an empty primary from starting while a replica holds the data)`,
+      fix: 'give your init container another name',
+    });
+  });
+  return { plan, replicaArgs: [...pod.engineArgs, ...plan.replicaArgs, ...pod.userArgs], clone, guard };
+}
+
 /** Replicas (within what the engine runs), pod management and update strategy. */
-function resolveStatefulScale(p: Problems, props: StatefulDatabaseProps, engine: DatabaseEngine, maxReplicas: number | undefined) {
+function resolveStatefulScale(p: Problems, props: StatefulDatabaseProps, engine: DatabaseEngine, b: EngineBinding, plan: ReplicationPlan | undefined) {
   const replicas = props.replicas ?? 1;
   const replicasOk = checkInteger(p, 'replicas', replicas, 0);
+  const maxReplicas = plan ? plan.maxReplicas : b.maxReplicas;
   if (replicasOk && maxReplicas !== undefined) {
+    const refused = b.replicasRefused ?? {
+      rule: `the ${engine.engine} preset runs one server without replication (at most ${maxReplicas}): more replicas would be independent databases behind one Service, each with part of the data`,
+      fix: 'keep replicas at 1 (0 stops the server and keeps its data), or use DatabaseEngine.custom({...}) with an image that replicates itself',
+    };
     p.expect(replicas <= maxReplicas, {
       prop: 'replicas',
       value: replicas,
-      rule: `the ${engine.engine} preset runs one server without replication (at most ${maxReplicas}): more replicas would be independent databases behind one Service, each with part of the data`,
-      fix: 'keep replicas at 1 (0 stops the server and keeps its data), or use DatabaseEngine.custom({...}) with an image that replicates itself',
+      ...(plan
+        ? {
+            rule: `the ${engine.engine} preset runs at most ${maxReplicas} replicas (a primary and ${maxReplicas - 1} read replicas: each replica takes one WAL sender of the primary's 10, and a replica that is being copied two)`,
+            fix: `use at most ${maxReplicas} replicas; more read capacity needs an operator such as CloudNativePG (cascading replicas, pooling)`,
+          }
+        : refused),
     });
   }
   const podManagementPolicy = props.podManagementPolicy ?? PodManagementPolicy.ORDERED_READY;
@@ -291,7 +420,7 @@ function resolveStatefulScale(p: Problems, props: StatefulDatabaseProps, engine:
   const updateStrategy = props.updateStrategy ?? StatefulUpdate.rollingUpdate();
   const fix = 'use StatefulUpdate.rollingUpdate({ partition }) or StatefulUpdate.onDelete()';
   if (checkChoice(p, 'updateStrategy', updateStrategy, StatefulUpdate, fix)) updateStrategy._check(p, 'updateStrategy', replicasOk ? replicas : undefined);
-  return { replicas, podManagementPolicy, updateStrategy, several: replicasOk && replicas > 1 };
+  return { replicas, replicasOk, podManagementPolicy, updateStrategy, several: replicasOk && replicas > 1 };
 }
 
 /** The data claim, the writable paths and more claims, all mounted in the main container. */

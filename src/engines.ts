@@ -5,6 +5,7 @@
  * a custom engine for anything else.
  */
 import { EngineBinding, EngineContext } from './_engine';
+import { postgresReplication, redisReplication } from './_replication';
 import { Problems } from './_errors';
 import { CUSTOM_ENGINE_OPTIONS, MYSQL_OPTIONS, POSTGRES_OPTIONS, REDIS_OPTIONS } from './_keys';
 import { checkProps, PropsType } from './_props';
@@ -119,12 +120,11 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
  * `"` and `\` are escaped for the config parser, then the shell is replaced by
  * redis-server (PID 1, so it gets SIGTERM and saves its data).
  */
-const REDIS_START = [
-  'umask 0077',
-  'exec redis-server - "$@" <<EOF',
-  'requirepass "$(printf \'%s\' "$REDIS_PASSWORD" | sed \'s/[\\\\"]/\\\\&/g\')"',
-  'EOF',
-].join('\n');
+const redisStart = (directives: string[]): string =>
+  ['umask 0077', 'exec redis-server - "$@" <<EOF', ...directives.map((d) => `${d} "$(printf '%s' "$REDIS_PASSWORD" | sed 's/[\\\\"]/\\\\&/g')"`), 'EOF'].join(
+    '\n',
+  );
+const REDIS_START = redisStart(['requirepass']);
 
 /**
  * The database server a `StatefulDatabase` runs.
@@ -318,6 +318,10 @@ function postgresBinding(p: Problems, o: PostgresOptions, ctx: EngineContext): E
     writablePaths: [PG_RUN],
     clientEnv: { ...fromSecret(ctx, { USER: user, PASSWORD: password }), NAME: EnvValue.fromValue(database) },
     maxReplicas: 1,
+    replication: postgresReplication({
+      ...{ image, port, major: parseInt(String(o.version), 10), pgdata: `${PG_MOUNT}/pgdata` },
+      credentials: fromSecret(ctx, { PGUSER: user, PGPASSWORD: password }),
+    }),
   };
 }
 
@@ -349,6 +353,10 @@ function mysqlBinding(p: Problems, o: MysqlOptions, ctx: EngineContext): EngineB
     writablePaths: [MYSQL_RUN],
     clientEnv: { ...fromSecret(ctx, { USER: user, PASSWORD: password }), NAME: EnvValue.fromValue(database) },
     maxReplicas: 1,
+    replicasRefused: {
+      rule: 'the mysql preset runs one server: it does not set up MySQL replication (GTID, a replication user, group replication), so more replicas would be independent databases behind one Service, each with part of the data',
+      fix: 'keep replicas at 1 (0 stops the server and keeps its data); for MySQL replicas use an operator (MySQL Operator for Kubernetes, Percona Operator for MySQL) or a managed database, or DatabaseEngine.postgres({...}) with replicas for read replicas',
+    },
   };
 }
 
@@ -371,6 +379,13 @@ function redisBinding(p: Problems, o: RedisOptions, ctx: EngineContext): EngineB
     writablePaths: [],
     clientEnv: fromSecret(ctx, { PASSWORD: password }),
     maxReplicas: 1,
+    replication: redisReplication({
+      image,
+      port,
+      dataPath: REDIS_MOUNT,
+      auth: fromSecret(ctx, { REDISCLI_AUTH: password }),
+      command: ['sh', '-c', redisStart(['requirepass', 'masterauth']), 'redis-server'],
+    }),
   };
 }
 

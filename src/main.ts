@@ -1,6 +1,7 @@
 /**
  * The example application: a public nginx front (NodePort) forwarding to an
- * internal web API tier, which uses a PostgreSQL database. It is defined
+ * internal web API tier, which uses a PostgreSQL database (in prod a primary
+ * and two streaming read replicas). It is defined
  * once and rendered for dev, staging and prod into dist/<environment>/
  * (one file per object, a kustomization.yaml and a README.md with the
  * topology each), all or nothing.
@@ -40,8 +41,10 @@ export class Shop extends Construct {
       secretName: 'shop-db-credentials',
       storage: env.storage('db', '20Gi'),
       resources: env.resources('db'),
+      // more than one: the primary shop-db-0 and read replicas shop-db-replica-*, reads through shop-db-read
+      replicas: env.replicas('db', 1),
     });
-    // api gets DB_HOST, DB_PORT, DB_USER, DB_PASSWORD (Secret references) and DB_NAME
+    // api gets DB_HOST, DB_PORT, DB_USER, DB_PASSWORD (Secret references) and DB_NAME, and DB_READ_HOST when replicated
     this.api.connectTo(this.db);
 
     this.front = new StatelessWebTier(this, 'front', {
@@ -92,7 +95,7 @@ export const ENVIRONMENTS: { [name: string]: EnvironmentProps } = {
     tiers: {
       front: { nodePort: 30082, autoscaling: { minReplicas: 3, maxReplicas: 10 }, resources: { memoryLimit: '512Mi' } },
       api: { autoscaling: { minReplicas: 3, maxReplicas: 12 }, resources: { cpuRequest: '250m', memoryRequest: '256Mi', memoryLimit: '512Mi' } },
-      db: { storage: '100Gi', resources: { cpuRequest: '1', memoryRequest: '2Gi', memoryLimit: '2Gi' } },
+      db: { replicas: 3, storage: '100Gi', resources: { cpuRequest: '1', memoryRequest: '2Gi', memoryLimit: '2Gi' } },
     },
   },
 };

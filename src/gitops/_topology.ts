@@ -42,6 +42,9 @@ const policyTypes = (spec: JsonObject): unknown[] =>
   Array.isArray(spec.policyTypes) ? spec.policyTypes : spec.egress !== undefined ? ['Ingress', 'Egress'] : ['Ingress'];
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
+/** The pod label of a replicated database's role (primary or replica), shown on its pods. */
+const ROLE_LABEL = 'cdk8s-tiers/role';
+const ROLE_TEXT: { [role: string]: string } = { primary: 'primary', replica: 'read replicas' };
 const EXTERNAL = 'ext';
 
 /**
@@ -197,6 +200,17 @@ class Diagram {
           this.edge(g.id, '-.->', id, 'claims');
       }
     }
+    this.addReplication();
+  }
+
+  /** Read replicas → their primary: pods of one instance in one namespace, told apart by the role label. */
+  private addReplication(): void {
+    const instance = (g: Group) => `${g.ns}|${g.labels['app.kubernetes.io/name']}|${g.labels['app.kubernetes.io/instance']}`;
+    const primaries = new Map(this.groups.filter((g) => g.labels[ROLE_LABEL] === 'primary').map((g) => [instance(g), g]));
+    for (const g of this.groups.filter((x) => x.labels[ROLE_LABEL] === 'replica')) {
+      const primary = primaries.get(instance(g));
+      if (primary) this.edge(g.id, '-.->', primary.id, 'replicates from');
+    }
   }
 
   private addWorkload(w: Manifest, kind: string): void {
@@ -220,7 +234,8 @@ class Diagram {
       this.edge(wid, '-.->', rs, 'owns');
       this.edge(rs, '-.->', gid, 'owns');
     } else {
-      this.node(ns, `${gid}([${label(kind === 'StatefulSet' ? `pods ${this.ordinals(name, spec.replicas)}` : `pods ${name}-*`, replicas)}])`);
+      const role = ROLE_TEXT[group.labels[ROLE_LABEL]] ?? '';
+      this.node(ns, `${gid}([${label(kind === 'StatefulSet' ? `pods ${this.ordinals(name, spec.replicas)}` : `pods ${name}-*`, replicas, role)}])`);
       this.edge(wid, '-.->', gid, 'owns');
     }
     for (const t of objects(spec.volumeClaimTemplates)) {
