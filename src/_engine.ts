@@ -32,4 +32,15 @@ export interface EngineBinding {
   readonly clientEnv: { [suffix: string]: EnvValue };
   /** Most replicas the engine can run as configured (undefined: no limit). */
   readonly maxReplicas?: number;
+  /** What helper containers (the metrics exporter, the backup job) log in with; none for a custom engine. */
+  readonly credentials?: EngineCredentials;
+}
+
+/** The Secret keys and the database a helper container of a preset logs in with. */
+export interface EngineCredentials {
+  /** Key of the user name (none: the server has no users, e.g. redis). */
+  readonly usernameKey?: string;
+  readonly passwordKey: string;
+  /** The database created on first start (none for redis). */
+  readonly database?: string;
 }

@@ -10,6 +10,7 @@ import type { AutoscalingOptions } from './autoscaling';
 import type { ConnectOptions } from './connection';
 import type { StatefulDatabaseProps } from './database';
 import type { CustomEngineOptions, EngineOptions, MysqlOptions, PostgresOptions, RedisOptions } from './engines';
+import type { DatabaseMetricsOptions, ScraperOptions, ServiceMonitorOptions, WebMetricsOptions } from './metrics';
 import type { PortProbeOptions, ProbeOptions } from './probe';
 import type { ResourceOptions } from './resources';
 import type { RollingUpdateOptions } from './rollout';
@@ -72,6 +73,7 @@ export const WEB_TIER_PROPS = propsType<StatelessWebTierProps>(
     sharedPath: true,
     autoscaling: true,
     sidecars: true,
+    metrics: true,
   },
   '{ image: "registry.example.com/shop/web:1.4.2" }',
 );
@@ -91,6 +93,7 @@ export const DATABASE_PROPS = propsType<StatefulDatabaseProps>(
     volumeClaims: true,
     claimRetention: true,
     args: true,
+    metrics: true,
   },
   "{ engine: DatabaseEngine.postgres({ version: '16.4' }), secretName: 'orders-db-credentials' }",
 );
@@ -112,6 +115,30 @@ export const AUTOSCALING_OPTIONS = propsType<AutoscalingOptions>(
   'AutoscalingOptions',
   { minReplicas: true, maxReplicas: true, cpuUtilizationPercent: true },
   '{ maxReplicas: 10 }',
+);
+
+export const SCRAPER_OPTIONS = propsType<ScraperOptions>(
+  'ScraperOptions',
+  { namespaceLabels: true, podLabels: true },
+  "{ namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }",
+);
+
+export const SERVICE_MONITOR_OPTIONS = propsType<ServiceMonitorOptions>(
+  'ServiceMonitorOptions',
+  { intervalSeconds: true, labels: true },
+  '{ intervalSeconds: 30 }',
+);
+
+export const DATABASE_METRICS_OPTIONS = propsType<DatabaseMetricsOptions>(
+  'DatabaseMetricsOptions',
+  { scrapedBy: true, image: true, port: true, resources: true, serviceMonitor: true },
+  "{ scrapedBy: { namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }",
+);
+
+export const WEB_METRICS_OPTIONS = propsType<WebMetricsOptions>(
+  'WebMetricsOptions',
+  { scrapedBy: true, portName: true, path: true, serviceMonitor: true },
+  "{ scrapedBy: { namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }",
 );
 
 export const SIDECAR_OPTIONS = propsType<SidecarOptions>(

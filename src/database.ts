@@ -1,8 +1,11 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerBuilder } from './_container';
 import { EngineBinding } from './_engine';
 import { Problems, show } from './_errors';
+import { EXPORTER_NAME, ResolvedDatabaseMetrics, resolveDatabaseMetrics } from './_exporters';
+import { addMetricsEndpoint } from './_metrics';
 import { CLAIM_RETENTION_POLICY, DATABASE_PROPS, VOLUME_CLAIM_OPTIONS } from './_keys';
 import { checkProps, constructProps } from './_props';
 import { LABEL_MANAGED_BY, MANAGED_BY, objectMeta, resolveIdentity, selectorLabels, tierLabels } from './_labels';
@@ -13,6 +16,7 @@ import { PodVolumes, resolveInitContainers, resolveName, resolveScheduling, reso
 import { IConnectable } from './connection';
 import { DatabaseEngine } from './engines';
 import { EnvValue } from './env';
+import { DatabaseMetrics } from './metrics';
 import { Probe } from './probe';
 import { WAIVER_ANNOTATION } from './guardrails/waivers';
 import { ServiceType } from './service-type';
@@ -77,6 +81,14 @@ export interface StatefulDatabaseProps extends TierProps {
 
   /** More server arguments, after the engine's. @default - none */
   readonly args?: string[];
+
+  /**
+   * Prometheus metrics: `DatabaseMetrics.prometheus({ scrapedBy: {...} })` adds the engine's standard
+   * exporter as a sidecar (credentials from `secretName`), a `<name>-metrics` Service with a `metrics`
+   * port, NetworkPolicy ingress on it from the scrapers only, and optionally a ServiceMonitor.
+   * @default - no exporter
+   */
+  readonly metrics?: DatabaseMetrics;
 }
 
 const DB_RESOURCES = { cpuRequest: '250m', memoryRequest: '512Mi', memoryLimit: '1Gi', ephemeralStorageRequest: '128Mi', ephemeralStorageLimit: '1Gi' };
@@ -126,6 +138,10 @@ export class StatefulDatabase extends TierBase implements IConnectable {
   public readonly statefulSet: k8s.KubeStatefulSet;
   /** The headless Service that gives each replica its DNS name. */
   public readonly headlessService: k8s.KubeService;
+  /** The Service of the exporter's `metrics` port (`<name>-metrics`), when `metrics` is set. */
+  public readonly metricsService?: k8s.KubeService;
+  /** The ServiceMonitor, when `metrics` asks for one. */
+  public readonly serviceMonitor?: ApiObject;
 
   private readonly clientEnv: { [suffix: string]: EnvValue };
 
@@ -142,6 +158,17 @@ export class StatefulDatabase extends TierBase implements IConnectable {
     this.headlessService = this._publish(this.headlessServiceName);
     this._publish();
     this._fence();
+    if (s.metrics) {
+      this._containers.push(s.metrics.exporter);
+      const tier = { ...s, policy: this._networkPolicy };
+      ({ service: this.metricsService, serviceMonitor: this.serviceMonitor } = addMetricsEndpoint(
+        this,
+        tier,
+        s.metrics.exporter.port as number,
+        EXPORTER_NAME,
+        s.metrics.scrape,
+      ));
+    }
     if (s.several) {
       // replicas of a clustered engine talk to each other on the database port
       this._networkPolicy.allowIngress(this, [this.port]);
@@ -206,6 +233,7 @@ interface DatabaseSettings extends TierSettings {
   readonly storage: { storage: string; storageClassName?: string; accessModes: VolumeAccessMode[]; dataPath: string };
   readonly claims: k8s.KubePersistentVolumeClaimProps[];
   readonly retention: { whenDeleted: ClaimRetention; whenScaled: ClaimRetention };
+  readonly metrics?: ResolvedDatabaseMetrics;
 }
 
 /** Resolves and checks every prop of a database, in the order its problems are reported. */
@@ -216,7 +244,8 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const engineOk = checkChoice(p, 'engine', props.engine, DatabaseEngine, engineFix);
   const engine = engineOk ? props.engine : standInEngine();
   // (the raw name: an engine derives nothing from a name that is not a string, which is reported above)
-  const b = engine._bind(p, { name: rawName as string, secretName: engineOk ? checkSecret(p, engine, name, props.secretName) : undefined });
+  const secretName = engineOk ? checkSecret(p, engine, name, props.secretName) : undefined;
+  const b = engine._bind(p, { name: rawName as string, secretName });
   const scale = resolveStatefulScale(p, props, engine, b.maxReplicas);
   const timing = resolveTiming(p, props, { minReadySeconds: 10, terminationGracePeriodSeconds: 120 });
   const userArgs = props.args === undefined || props.args === null || checkStringList(p, 'args', props.args) ? (props.args ?? []) : [];
@@ -243,6 +272,10 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const storage = resolveStorage(p, props, main, volumes, b, podSelectorLabels);
   volumes.addReadOnly(main, props.readOnlyVolumes);
   const initContainers = resolveInitContainers(p, props, main, volumes);
+  const taken = [name, ...initContainers.map((c) => c.name)];
+  const metrics = engineOk
+    ? resolveDatabaseMetrics(p, props.metrics, name, { engine: engine.engine, dbPort: b.port, secretName, credentials: b.credentials, taken })
+    : undefined;
   return {
     ...{ name, namespace, chartNamespace, main, port: b.port, portName: b.portName, labels: tierLabels(identity, props.labels), podSelectorLabels },
     ...{ engine, secretName: props.secretName, clientEnv: b.clientEnv, headlessServiceName: `${name}-headless`, timing, volumes },
@@ -253,6 +286,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
     scheduling: resolveScheduling(p, self, props),
     initContainers,
     service: resolveServiceSettings(p, self, props, ServiceType.CLUSTER_IP, b.port),
+    metrics,
   };
 }
 

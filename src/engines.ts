@@ -318,6 +318,7 @@ function postgresBinding(p: Problems, o: PostgresOptions, ctx: EngineContext): E
     writablePaths: [PG_RUN],
     clientEnv: { ...fromSecret(ctx, { USER: user, PASSWORD: password }), NAME: EnvValue.fromValue(database) },
     maxReplicas: 1,
+    credentials: { usernameKey: user, passwordKey: password, database },
   };
 }
 
@@ -349,6 +350,7 @@ function mysqlBinding(p: Problems, o: MysqlOptions, ctx: EngineContext): EngineB
     writablePaths: [MYSQL_RUN],
     clientEnv: { ...fromSecret(ctx, { USER: user, PASSWORD: password }), NAME: EnvValue.fromValue(database) },
     maxReplicas: 1,
+    credentials: { usernameKey: user, passwordKey: password, database },
   };
 }
 
@@ -371,6 +373,7 @@ function redisBinding(p: Problems, o: RedisOptions, ctx: EngineContext): EngineB
     writablePaths: [],
     clientEnv: fromSecret(ctx, { PASSWORD: password }),
     maxReplicas: 1,
+    credentials: { passwordKey: password },
   };
 }
 

@@ -7,6 +7,7 @@ export * from './errors';
 export * from './gitops';
 export * from './guardrails';
 export * from './label-expression';
+export * from './metrics';
 export * from './probe';
 export * from './resources';
 export * from './rollout';
