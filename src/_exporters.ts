@@ -35,11 +35,13 @@ const EXPORTERS: { [engine: string]: Exporter } = {
     image: 'quay.io/prometheuscommunity/postgres-exporter:v0.16.0',
     port: 9187,
     args: (port) => [`--web.listen-address=:${port}`],
-    // the host part only: user and password come from their own variables
+    // the host part only; user and password reach the driver (lib/pq) through PGUSER and PGPASSWORD. The exporter's own
+    // DATA_SOURCE_USER/DATA_SOURCE_PASS are pasted into a DSN that it then splits at spaces and "=": with such a
+    // password it exits at start (postgres_exporter issue #393), and the crash-looping sidecar keeps the pod unready
     env: (dbPort, c) => ({ DATA_SOURCE_URI: `127.0.0.1:${dbPort}/${c.database}?sslmode=disable` }),
     credentials: (c) => [
-      { env: 'DATA_SOURCE_USER', key: c.usernameKey as string },
-      { env: 'DATA_SOURCE_PASS', key: c.passwordKey },
+      { env: 'PGUSER', key: c.usernameKey as string },
+      { env: 'PGPASSWORD', key: c.passwordKey },
     ],
   },
   mysql: {

@@ -32,8 +32,8 @@ const ENGINES: Array<[string, () => DatabaseEngine, { image: string; port: numbe
       port: 9187,
       env: {
         DATA_SOURCE_URI: '127.0.0.1:5432/shop?sslmode=disable',
-        DATA_SOURCE_USER: 'secret:db-credentials/username',
-        DATA_SOURCE_PASS: 'secret:db-credentials/password',
+        PGUSER: 'secret:db-credentials/username',
+        PGPASSWORD: 'secret:db-credentials/password',
       },
       args: ['--web.listen-address=:9187'],
     },
