@@ -7,6 +7,7 @@ import type { GitOpsAppProps } from './gitops/app';
 import type { ArgoCdEnvironmentOptions, ArgoCdOptions } from './gitops/argo-cd';
 import type { EnvironmentProps, TierOverrides } from './gitops/environment';
 import type { AutoscalingOptions } from './autoscaling';
+import type { DatabaseBackupOptions } from './backup';
 import type { ConnectOptions } from './connection';
 import type { StatefulDatabaseProps } from './database';
 import type { CustomEngineOptions, EngineOptions, MysqlOptions, PostgresOptions, RedisOptions } from './engines';
@@ -94,6 +95,7 @@ export const DATABASE_PROPS = propsType<StatefulDatabaseProps>(
     claimRetention: true,
     args: true,
     metrics: true,
+    backup: true,
   },
   "{ engine: DatabaseEngine.postgres({ version: '16.4' }), secretName: 'orders-db-credentials' }",
 );
@@ -139,6 +141,24 @@ export const WEB_METRICS_OPTIONS = propsType<WebMetricsOptions>(
   'WebMetricsOptions',
   { scrapedBy: true, portName: true, path: true, serviceMonitor: true },
   "{ scrapedBy: { namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }",
+);
+
+export const DATABASE_BACKUP_OPTIONS = propsType<DatabaseBackupOptions>(
+  'DatabaseBackupOptions',
+  {
+    schedule: true,
+    timeZone: true,
+    keep: true,
+    storage: true,
+    storageClassName: true,
+    image: true,
+    resources: true,
+    startingDeadlineSeconds: true,
+    activeDeadlineSeconds: true,
+    successfulJobsHistoryLimit: true,
+    failedJobsHistoryLimit: true,
+  },
+  "{ schedule: '@daily', keep: 7, storage: '10Gi' }",
 );
 
 export const SIDECAR_OPTIONS = propsType<SidecarOptions>(

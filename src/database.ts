@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { DatabaseBackupJob, ResolvedBackup, resolveBackup } from './_backup';
 import { ContainerBuilder } from './_container';
 import { EngineBinding } from './_engine';
 import { Problems, show } from './_errors';
@@ -13,6 +14,7 @@ import { resolveResources, resolveSecurity, writablePaths } from './_pod';
 import { quantityValue } from './_quantity';
 import { checkChoice, checkInteger, checkMap, checkStringList, isAbsolutePath, listOf, isDns1123Label, isDns1123Subdomain, isString } from './_rules';
 import { PodVolumes, resolveInitContainers, resolveName, resolveScheduling, resolveServiceSettings, resolveTiming, TierBase, TierSettings } from './_tier';
+import { BackupSettings, DatabaseBackup } from './backup';
 import { IConnectable } from './connection';
 import { DatabaseEngine } from './engines';
 import { EnvValue } from './env';
@@ -89,6 +91,13 @@ export interface StatefulDatabaseProps extends TierProps {
    * @default - no exporter
    */
   readonly metrics?: DatabaseMetrics;
+  /**
+   * Scheduled backups: `DatabaseBackup.schedule({ schedule: '@daily', keep: 7, storage: '10Gi' })` adds a
+   * CronJob (`<name>-backup`) whose hardened pod dumps the database into a claim of its own that GitOps tools
+   * never prune, and keeps the newest `keep` dumps. With a backup the name can have at most 45 characters.
+   * @default - no backup
+   */
+  readonly backup?: DatabaseBackup;
 }
 
 const DB_RESOURCES = { cpuRequest: '250m', memoryRequest: '512Mi', memoryLimit: '1Gi', ephemeralStorageRequest: '128Mi', ephemeralStorageLimit: '1Gi' };
@@ -142,6 +151,14 @@ export class StatefulDatabase extends TierBase implements IConnectable {
   public readonly metricsService?: k8s.KubeService;
   /** The ServiceMonitor, when `metrics` asks for one. */
   public readonly serviceMonitor?: ApiObject;
+  /** The effective backup settings, when `backup` is set. */
+  public readonly backupSettings?: BackupSettings;
+  /** The backup CronJob (`<name>-backup`), when `backup` is set. */
+  public readonly backupCronJob?: k8s.KubeCronJob;
+  /** The retained claim the dumps are written to (`<name>-backup`), when `backup` is set. */
+  public readonly backupClaim?: k8s.KubePersistentVolumeClaim;
+  /** The NetworkPolicy of the backup pods (out to the database only), when `backup` is set. */
+  public readonly backupNetworkPolicy?: k8s.KubeNetworkPolicy;
 
   private readonly clientEnv: { [suffix: string]: EnvValue };
 
@@ -168,6 +185,11 @@ export class StatefulDatabase extends TierBase implements IConnectable {
         EXPORTER_NAME,
         s.metrics.scrape,
       ));
+    }
+    if (s.backup) {
+      const job = new DatabaseBackupJob(this, 'backup', { ...s, policy: this._networkPolicy, peer: this, port: this.port }, s.backup);
+      ({ cronJob: this.backupCronJob, claim: this.backupClaim, networkPolicy: this.backupNetworkPolicy } = job);
+      this.backupSettings = s.backup.settings;
     }
     if (s.several) {
       // replicas of a clustered engine talk to each other on the database port
@@ -234,6 +256,7 @@ interface DatabaseSettings extends TierSettings {
   readonly claims: k8s.KubePersistentVolumeClaimProps[];
   readonly retention: { whenDeleted: ClaimRetention; whenScaled: ClaimRetention };
   readonly metrics?: ResolvedDatabaseMetrics;
+  readonly backup?: ResolvedBackup;
 }
 
 /** Resolves and checks every prop of a database, in the order its problems are reported. */
@@ -276,6 +299,16 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const metrics = engineOk
     ? resolveDatabaseMetrics(p, props.metrics, name, { engine: engine.engine, dbPort: b.port, secretName, credentials: b.credentials, taken })
     : undefined;
+  const service = resolveServiceSettings(p, self, props, ServiceType.CLUSTER_IP, b.port);
+  const backup = engineOk
+    ? resolveBackup(p, props.backup, {
+        ...{ name, engine: engine.engine, image: b.image, secretName, credentials: b.credentials },
+        // the client Service, as connected clients reach it
+        host: chartNamespace ? `${name}.${chartNamespace}.svc.cluster.local` : name,
+        port: service.servicePort,
+        claim: (prop, c) => claimTemplate(p, prop, c, {}),
+      })
+    : undefined;
   return {
     ...{ name, namespace, chartNamespace, main, port: b.port, portName: b.portName, labels: tierLabels(identity, props.labels), podSelectorLabels },
     ...{ engine, secretName: props.secretName, clientEnv: b.clientEnv, headlessServiceName: `${name}-headless`, timing, volumes },
@@ -285,8 +318,9 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
     ...{ annotations: props.annotations, serviceAccountName: props.serviceAccountName, security: resolveSecurity(p, props.security, true) },
     scheduling: resolveScheduling(p, self, props),
     initContainers,
-    service: resolveServiceSettings(p, self, props, ServiceType.CLUSTER_IP, b.port),
+    service,
     metrics,
+    backup,
   };
 }
 

@@ -1,4 +1,5 @@
 export * from './autoscaling';
+export * from './backup';
 export * from './connection';
 export * from './database';
 export * from './engines';

@@ -16,7 +16,7 @@ import {
   WebMetrics,
   WebMetricsOptions,
 } from '../src';
-import { database, envOf, problemsOf, render } from './database-fixture';
+import { customEngine, database, envOf, problemsOf, render } from './database-fixture';
 import { all, chart, find, Manifest } from './util';
 
 const MONITORING = { namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } };
@@ -179,14 +179,7 @@ describe('database metrics', () => {
     expect(problemsOf((c) => database(c, { metrics: { scrapedBy: MONITORING } as never }))).toEqual([
       expect.stringMatching(/^\[test\/db\] metrics: got \{"scrapedBy":.*; must be a DatabaseMetrics\. Fix: use DatabaseMetrics\.prometheus/),
     ]);
-    const custom = DatabaseEngine.custom({
-      image: 'quay.io/coreos/etcd:v3.5.16',
-      port: 2379,
-      dataPath: '/var/lib/etcd',
-      readiness: Probe.exec(['true']),
-      liveness: Probe.tcpSocket(),
-    });
-    expect(problemsOf((c) => database(c, { engine: custom, secretName: undefined, metrics: dbMetrics() }))).toEqual([
+    expect(problemsOf((c) => database(c, { engine: customEngine(), secretName: undefined, metrics: dbMetrics() }))).toEqual([
       expect.stringMatching(
         /^\[test\/db\] metrics: got "custom"; DatabaseMetrics\.prometheus\(\) runs the standard exporter of the postgres, mysql and redis presets/,
       ),
