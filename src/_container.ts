@@ -35,6 +35,8 @@ export interface ContainerInput {
   readonly nameChecked?: boolean;
   /** An init container: it runs to completion before the others start, so it has no probes. @default false */
   readonly init?: boolean;
+  /** The folder the process starts in. @default - the image's */
+  readonly workingDir?: string;
 }
 
 export class ContainerBuilder {
@@ -198,6 +200,7 @@ export class ContainerBuilder {
       // (a command or args that is not a list is reported; it is left out here)
       ...(Array.isArray(i.command) ? { command: [...i.command] } : {}),
       ...(Array.isArray(i.args) ? { args: [...i.args] } : {}),
+      ...(i.workingDir ? { workingDir: i.workingDir } : {}),
       ...(i.port !== undefined ? { ports: [{ name: portName, containerPort: i.port, protocol: 'TCP' }] } : {}),
       ...(this.env.size ? { env: [...this.env].map(([name, value]) => value._render(name)) } : {}),
       resources: i.resources,

@@ -37,4 +37,15 @@ export interface EngineBinding {
   readonly replication?: Replication;
   /** Why more than `maxReplicas` are refused, and what to use instead. @default - the presets' rule */
   readonly replicasRefused?: { readonly rule: string; readonly fix: string };
+  /** What helper containers (the metrics exporter, the backup job) log in with; none for a custom engine. */
+  readonly credentials?: EngineCredentials;
+}
+
+/** The Secret keys and the database a helper container of a preset logs in with. */
+export interface EngineCredentials {
+  /** Key of the user name (none: the server has no users, e.g. redis). */
+  readonly usernameKey?: string;
+  readonly passwordKey: string;
+  /** The database created on first start (none for redis). */
+  readonly database?: string;
 }

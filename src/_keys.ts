@@ -7,9 +7,11 @@ import type { GitOpsAppProps } from './gitops/app';
 import type { ArgoCdEnvironmentOptions, ArgoCdOptions } from './gitops/argo-cd';
 import type { EnvironmentProps, TierOverrides } from './gitops/environment';
 import type { AutoscalingOptions } from './autoscaling';
+import type { DatabaseBackupOptions } from './backup';
 import type { ConnectOptions } from './connection';
 import type { StatefulDatabaseProps } from './database';
 import type { CustomEngineOptions, EngineOptions, MysqlOptions, PostgresOptions, RedisOptions } from './engines';
+import type { DatabaseMetricsOptions, ScraperOptions, ServiceMonitorOptions, WebMetricsOptions } from './metrics';
 import type { PortProbeOptions, ProbeOptions } from './probe';
 import type { ResourceOptions } from './resources';
 import type { RollingUpdateOptions } from './rollout';
@@ -74,6 +76,7 @@ export const WEB_TIER_PROPS = propsType<StatelessWebTierProps>(
     sharedPath: true,
     autoscaling: true,
     sidecars: true,
+    metrics: true,
   },
   '{ image: "registry.example.com/shop/web:1.4.2" }',
 );
@@ -93,6 +96,8 @@ export const DATABASE_PROPS = propsType<StatefulDatabaseProps>(
     volumeClaims: true,
     claimRetention: true,
     args: true,
+    metrics: true,
+    backup: true,
   },
   "{ engine: DatabaseEngine.postgres({ version: '16.4' }), secretName: 'orders-db-credentials' }",
 );
@@ -114,6 +119,48 @@ export const AUTOSCALING_OPTIONS = propsType<AutoscalingOptions>(
   'AutoscalingOptions',
   { minReplicas: true, maxReplicas: true, cpuUtilizationPercent: true },
   '{ maxReplicas: 10 }',
+);
+
+export const SCRAPER_OPTIONS = propsType<ScraperOptions>(
+  'ScraperOptions',
+  { namespaceLabels: true, podLabels: true },
+  "{ namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }",
+);
+
+export const SERVICE_MONITOR_OPTIONS = propsType<ServiceMonitorOptions>(
+  'ServiceMonitorOptions',
+  { intervalSeconds: true, labels: true },
+  '{ intervalSeconds: 30 }',
+);
+
+export const DATABASE_METRICS_OPTIONS = propsType<DatabaseMetricsOptions>(
+  'DatabaseMetricsOptions',
+  { scrapedBy: true, image: true, port: true, resources: true, serviceMonitor: true },
+  "{ scrapedBy: { namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }",
+);
+
+export const WEB_METRICS_OPTIONS = propsType<WebMetricsOptions>(
+  'WebMetricsOptions',
+  { scrapedBy: true, portName: true, path: true, serviceMonitor: true },
+  "{ scrapedBy: { namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }",
+);
+
+export const DATABASE_BACKUP_OPTIONS = propsType<DatabaseBackupOptions>(
+  'DatabaseBackupOptions',
+  {
+    schedule: true,
+    timeZone: true,
+    keep: true,
+    storage: true,
+    storageClassName: true,
+    image: true,
+    resources: true,
+    startingDeadlineSeconds: true,
+    activeDeadlineSeconds: true,
+    successfulJobsHistoryLimit: true,
+    failedJobsHistoryLimit: true,
+  },
+  "{ schedule: '@daily', keep: 7, storage: '10Gi' }",
 );
 
 export const SIDECAR_OPTIONS = propsType<SidecarOptions>(

@@ -43,6 +43,8 @@ export class TierNetworkPolicy {
   public readonly resource: k8s.KubeNetworkPolicy;
   private readonly ingress = new Map<string, { from: { from?: k8s.NetworkPolicyPeer[] }; ports: number[] }>();
   private readonly egress = new Map<string, k8s.NetworkPolicyEgressRule>();
+  /** Rules for peers named by selectors (scrapers): kept apart, so that they never replace the fallback ingress. */
+  private readonly selectorIngress = new Map<string, k8s.NetworkPolicyIngressRule>();
 
   constructor(
     scope: Construct,
@@ -73,6 +75,12 @@ export class TierNetworkPolicy {
     this.ingress.set(JSON.stringify({ ...from, ports }), { from, ports });
   }
 
+  /** Lets traffic in on `ports` from the pods `from` selects (e.g. a monitoring namespace's Prometheus), besides every other rule. */
+  public allowIngressFromSelector(from: k8s.NetworkPolicyPeer, ports: number[]): void {
+    const rule: k8s.NetworkPolicyIngressRule = { from: [from], ports: tcp(ports.filter(isPort)) };
+    this.selectorIngress.set(JSON.stringify(rule), rule);
+  }
+
   /** Lets traffic out on `ports` to `peer` (ports that are not port numbers are left out, as for ingress). */
   public allowEgress(peer: INetworkPeer, ports: number[]): void {
     ports = ports.filter(isPort);
@@ -82,6 +90,10 @@ export class TierNetworkPolicy {
   }
 
   private ingressRules(): k8s.NetworkPolicyIngressRule[] {
+    return [...this.peerIngressRules(), ...this.selectorIngress.values()];
+  }
+
+  private peerIngressRules(): k8s.NetworkPolicyIngressRule[] {
     const fallback = this.props.fallbackIngress;
     if (this.ingress.size === 0 && fallback) return [{ from: fallback.from, ports: tcp(fallback.ports.filter(isPort)) }];
     return [...this.ingress.values()].map((r) => ({ ...r.from, ports: tcp(r.ports.filter(isPort)) }));

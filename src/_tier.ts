@@ -516,7 +516,7 @@ export abstract class TierBase extends Construct implements IConnectable {
 }
 
 /** The scheduling fields of a pod spec (only those that are set, so that other output stays as it was). */
-function renderScheduling(s: PodScheduling): Partial<k8s.PodSpec> {
+export function renderScheduling(s: PodScheduling): Partial<k8s.PodSpec> {
   return {
     ...(s.priorityClassName !== undefined ? { priorityClassName: s.priorityClassName } : {}),
     ...(Object.keys(s.nodeSelector).length ? { nodeSelector: { ...s.nodeSelector } } : {}),

@@ -1,9 +1,13 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { DatabaseBackupJob, ResolvedBackup, resolveBackup } from './_backup';
 import { ContainerBuilder } from './_container';
 import { EngineBinding } from './_engine';
 import { Problems, show } from './_errors';
 import { valueAt } from './_json';
+import { EXPORTER_NAME, ResolvedDatabaseMetrics, resolveDatabaseMetrics } from './_exporters';
+import { addMetricsEndpoint } from './_metrics';
 import { CLAIM_RETENTION_POLICY, DATABASE_PROPS, VOLUME_CLAIM_OPTIONS } from './_keys';
 import { checkProps, constructProps } from './_props';
 import { LABEL_MANAGED_BY, MANAGED_BY, objectMeta, resolveIdentity, selectorLabels, tierLabels } from './_labels';
@@ -33,9 +37,11 @@ import {
   isString,
 } from './_rules';
 import { PodVolumes, resolveInitContainers, resolveName, resolveScheduling, resolveServiceSettings, resolveTiming, TierBase, TierSettings } from './_tier';
+import { BackupSettings, DatabaseBackup } from './backup';
 import { IConnectable } from './connection';
 import { DatabaseEngine } from './engines';
 import { EnvValue } from './env';
+import { DatabaseMetrics } from './metrics';
 import { Probe } from './probe';
 import { WAIVER_ANNOTATION } from './guardrails/waivers';
 import { ServiceType } from './service-type';
@@ -103,6 +109,21 @@ export interface StatefulDatabaseProps extends TierProps {
 
   /** More server arguments, after the engine's. @default - none */
   readonly args?: string[];
+
+  /**
+   * Prometheus metrics: `DatabaseMetrics.prometheus({ scrapedBy: {...} })` adds the engine's standard
+   * exporter as a sidecar (credentials from `secretName`), a `<name>-metrics` Service with a `metrics`
+   * port, NetworkPolicy ingress on it from the scrapers only, and optionally a ServiceMonitor.
+   * @default - no exporter
+   */
+  readonly metrics?: DatabaseMetrics;
+  /**
+   * Scheduled backups: `DatabaseBackup.schedule({ schedule: '@daily', keep: 7, storage: '10Gi' })` adds a
+   * CronJob (`<name>-backup`) whose hardened pod dumps the database into a claim of its own that GitOps tools
+   * never prune, and keeps the newest `keep` dumps. With a backup the name can have at most 45 characters.
+   * @default - no backup
+   */
+  readonly backup?: DatabaseBackup;
 }
 
 const DATA_CLAIM = 'data';
@@ -162,6 +183,18 @@ export class StatefulDatabase extends TierBase implements IConnectable {
   public readonly readService?: k8s.KubeService;
   /** DNS name of the read Service, when a preset runs more than one replica. */
   public readonly readHost?: string;
+  /** The Service of the exporter's `metrics` port (`<name>-metrics`), when `metrics` is set. */
+  public readonly metricsService?: k8s.KubeService;
+  /** The ServiceMonitor, when `metrics` asks for one. */
+  public readonly serviceMonitor?: ApiObject;
+  /** The effective backup settings, when `backup` is set. */
+  public readonly backupSettings?: BackupSettings;
+  /** The backup CronJob (`<name>-backup`), when `backup` is set. */
+  public readonly backupCronJob?: k8s.KubeCronJob;
+  /** The retained claim the dumps are written to (`<name>-backup`), when `backup` is set. */
+  public readonly backupClaim?: k8s.KubePersistentVolumeClaim;
+  /** The NetworkPolicy of the backup pods (out to the database only), when `backup` is set. */
+  public readonly backupNetworkPolicy?: k8s.KubeNetworkPolicy;
 
   private readonly clientEnv: { [suffix: string]: EnvValue };
 
@@ -194,6 +227,22 @@ export class StatefulDatabase extends TierBase implements IConnectable {
       }
     }
     this._fence();
+    if (s.metrics) {
+      this._containers.push(s.metrics.exporter);
+      const tier = { ...s, policy: this._networkPolicy };
+      ({ service: this.metricsService, serviceMonitor: this.serviceMonitor } = addMetricsEndpoint(
+        this,
+        tier,
+        s.metrics.exporter.port as number,
+        EXPORTER_NAME,
+        s.metrics.scrape,
+      ));
+    }
+    if (s.backup) {
+      const job = new DatabaseBackupJob(this, 'backup', { ...s, policy: this._networkPolicy, peer: this, port: this.port }, s.backup);
+      ({ cronJob: this.backupCronJob, claim: this.backupClaim, networkPolicy: this.backupNetworkPolicy } = job);
+      this.backupSettings = s.backup.settings;
+    }
     if (s.several) {
       // replicas of a clustered engine talk to each other on the database port
       this._networkPolicy.allowIngress(this, [this.port]);
@@ -288,6 +337,8 @@ interface DatabaseSettings extends TierSettings {
   readonly replicasOk: boolean;
   /** A preset that runs more than one replica: the primary and the read replicas. */
   readonly replication?: { plan: ReplicationPlan; replicaArgs: string[]; clone?: ContainerBuilder; guard: ContainerBuilder };
+  readonly metrics?: ResolvedDatabaseMetrics;
+  readonly backup?: ResolvedBackup;
 }
 
 /** Resolves and checks every prop of a database, in the order its problems are reported. */
@@ -299,7 +350,8 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const engineOk = checkChoice(p, 'engine', props.engine, DatabaseEngine, engineFix);
   const engine = engineOk ? props.engine : standInEngine();
   // (the raw name: an engine derives nothing from a name that is not a string, which is reported above)
-  const b = engine._bind(p, { name: rawName as string, secretName: engineOk ? checkSecret(p, engine, name, props.secretName) : undefined });
+  const secretName = engineOk ? checkSecret(p, engine, name, props.secretName) : undefined;
+  const b = engine._bind(p, { name: rawName as string, secretName });
   const plan = b.replication?.({
     name,
     primaryHost: podHost(name, 0, chartNamespace),
@@ -343,6 +395,20 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   volumes.addReadOnly(main, props.readOnlyVolumes);
   const initContainers = resolveInitContainers(p, props, main, volumes);
   const replication = replicated ? resolveReplication(p, name, plan, { engineArgs, userArgs, main, volumes, initContainers, dataPath: b.dataPath }) : undefined;
+  const taken = [name, ...initContainers.map((c) => c.name)];
+  const metrics = engineOk
+    ? resolveDatabaseMetrics(p, props.metrics, name, { engine: engine.engine, dbPort: b.port, secretName, credentials: b.credentials, taken })
+    : undefined;
+  const service = resolveServiceSettings(p, self, props, ServiceType.CLUSTER_IP, b.port);
+  const backup = engineOk
+    ? resolveBackup(p, props.backup, {
+        ...{ name, engine: engine.engine, image: b.image, secretName, credentials: b.credentials },
+        // the client Service, as connected clients reach it
+        host: chartNamespace ? `${name}.${chartNamespace}.svc.cluster.local` : name,
+        port: service.servicePort,
+        claim: (prop, c) => claimTemplate(p, prop, c, {}),
+      })
+    : undefined;
   return {
     ...{ name, namespace, chartNamespace, main, port: b.port, portName: b.portName, labels: tierLabels(identity, props.labels), podSelectorLabels },
     ...{ engine, secretName: props.secretName, clientEnv: b.clientEnv, headlessServiceName: `${name}-headless`, timing, volumes },
@@ -352,8 +418,10 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
     ...{ annotations: props.annotations, serviceAccountName: props.serviceAccountName, security: resolveSecurity(p, props.security, true) },
     ...{ resources: effectiveResources(props.resources, DATABASE_RESOURCES), scheduling: resolveScheduling(p, props) },
     initContainers,
-    service: resolveServiceSettings(p, self, props, ServiceType.CLUSTER_IP, b.port),
+    service,
     replication,
+    metrics,
+    backup,
   };
 }
 

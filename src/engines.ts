@@ -322,6 +322,7 @@ function postgresBinding(p: Problems, o: PostgresOptions, ctx: EngineContext): E
       ...{ image, port, major: parseInt(String(o.version), 10), pgdata: `${PG_MOUNT}/pgdata` },
       credentials: fromSecret(ctx, { PGUSER: user, PGPASSWORD: password }),
     }),
+    credentials: { usernameKey: user, passwordKey: password, database },
   };
 }
 
@@ -357,6 +358,7 @@ function mysqlBinding(p: Problems, o: MysqlOptions, ctx: EngineContext): EngineB
       rule: 'the mysql preset runs one server: it does not set up MySQL replication (GTID, a replication user, group replication), so more replicas would be independent databases behind one Service, each with part of the data',
       fix: 'keep replicas at 1 (0 stops the server and keeps its data); for MySQL replicas use an operator (MySQL Operator for Kubernetes, Percona Operator for MySQL) or a managed database, or DatabaseEngine.postgres({...}) with replicas for read replicas',
     },
+    credentials: { usernameKey: user, passwordKey: password, database },
   };
 }
 
@@ -386,6 +388,7 @@ function redisBinding(p: Problems, o: RedisOptions, ctx: EngineContext): EngineB
       auth: fromSecret(ctx, { REDISCLI_AUTH: password }),
       command: ['sh', '-c', redisStart(['requirepass', 'masterauth']), 'redis-server'],
     }),
+    credentials: { passwordKey: password },
   };
 }
 

@@ -1,4 +1,5 @@
 export * from './autoscaling';
+export * from './backup';
 export * from './connection';
 export * from './database';
 export * from './engines';
@@ -7,6 +8,7 @@ export * from './errors';
 export * from './gitops';
 export * from './guardrails';
 export * from './label-expression';
+export * from './metrics';
 export * from './probe';
 export * from './resources';
 export * from './rollout';

@@ -9,7 +9,19 @@
  *   npm run synth    write dist/        npm run drift    check dist/ (CI)
  */
 import { Construct } from 'constructs';
-import { DatabaseEngine, Environment, EnvironmentProps, EnvValue, GitOpsApp, Probe, ServiceType, StatefulDatabase, StatelessWebTier } from './index';
+import {
+  DatabaseBackup,
+  DatabaseEngine,
+  DatabaseMetrics,
+  Environment,
+  EnvironmentProps,
+  EnvValue,
+  GitOpsApp,
+  Probe,
+  ServiceType,
+  StatefulDatabase,
+  StatelessWebTier,
+} from './index';
 
 /** The shop, defined once; `env` supplies what differs between environments. */
 export class Shop extends Construct {
@@ -35,6 +47,7 @@ export class Shop extends Construct {
 
     // The Secret "shop-db-credentials" (keys username, password) is created outside
     // this repository (e.g. a sealed or external secret): no secret value is ever rendered.
+    const prod = env.name === 'prod';
     this.db = new StatefulDatabase(this, 'db', {
       engine: DatabaseEngine.postgres({ version: '16.4', database: 'shop' }),
       partOf: 'shop',
@@ -43,6 +56,14 @@ export class Shop extends Construct {
       resources: env.resources('db'),
       // more than one: the primary shop-db-0 and read replicas shop-db-replica-*, reads through shop-db-read
       replicas: env.replicas('db', 1),
+      // prod: postgres_exporter for the cluster's Prometheus (kube-prometheus-stack in "monitoring"), and a dump every night
+      metrics: prod
+        ? DatabaseMetrics.prometheus({
+            scrapedBy: { namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' }, podLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+            serviceMonitor: { labels: { release: 'kube-prometheus-stack' } },
+          })
+        : undefined,
+      backup: prod ? DatabaseBackup.schedule({ schedule: '30 2 * * *', keep: 7, storage: '50Gi' }) : undefined,
     });
     // api gets DB_HOST, DB_PORT, DB_USER, DB_PASSWORD (Secret references) and DB_NAME, and DB_READ_HOST when replicated
     this.api.connectTo(this.db);

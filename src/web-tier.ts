@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerBuilder } from './_container';
 import { Problems, show } from './_errors';
+import { addMetricsEndpoint, metricsPort, ResolvedWebMetrics, resolveWebMetrics } from './_metrics';
 import { AUTOSCALING_OPTIONS, CONNECT_OPTIONS, SIDECAR_OPTIONS, WEB_TIER_PROPS } from './_keys';
 import { LABEL_VERSION, objectMeta, resolveIdentity, selectorLabels, tierLabels } from './_labels';
 import { checkConnectTarget, envPrefixFor } from './_connection';
@@ -24,6 +26,7 @@ import { AutoscalingOptions } from './autoscaling';
 import { Connection, ConnectOptions, IConnectable } from './connection';
 import { EnvValue } from './env';
 import { LabelExpression } from './label-expression';
+import { WebMetrics } from './metrics';
 import { Probe } from './probe';
 import { Rollout } from './rollout';
 import { ServiceType } from './service-type';
@@ -93,6 +96,13 @@ export interface StatelessWebTierProps extends TierProps {
   readonly autoscaling?: AutoscalingOptions;
   /** More containers in the same pod. @default - none */
   readonly sidecars?: SidecarOptions[];
+  /**
+   * Prometheus metrics the tier serves: `WebMetrics.prometheus({ scrapedBy: {...}, portName, path })` adds a
+   * `<name>-metrics` Service (its `metrics` port targets the main port or a sidecar's), NetworkPolicy ingress on
+   * that port from the scrapers, and optionally a ServiceMonitor. The tier's name can then have at most 55 characters.
+   * @default - none
+   */
+  readonly metrics?: WebMetrics;
 }
 
 const CONFIG_VOLUME = 'config';
@@ -113,6 +123,7 @@ interface WebTierSettings extends TierSettings {
   readonly configChecksum?: string;
   readonly sharedPath: string;
   readonly sidecars: readonly SidecarOptions[];
+  readonly metrics?: ResolvedWebMetrics;
 }
 
 /**
@@ -141,6 +152,10 @@ export class StatelessWebTier extends TierBase implements IConnectable {
   public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
   /** The ConfigMap of `configFiles`, when there are any. */
   public readonly configMap?: k8s.KubeConfigMap;
+  /** The Service of the `metrics` port (`<name>-metrics`), when `metrics` is set. */
+  public readonly metricsService?: k8s.KubeService;
+  /** The ServiceMonitor, when `metrics` asks for one. */
+  public readonly serviceMonitor?: ApiObject;
 
   constructor(scope: Construct, id: string, props: StatelessWebTierProps) {
     let s!: WebTierSettings;
@@ -162,6 +177,12 @@ export class StatelessWebTier extends TierBase implements IConnectable {
     this._budget('AlwaysAllow');
     this.autoscaler = this.buildAutoscaler(s);
     s.sidecars.forEach((sidecar, i) => this.addSidecarAt(sidecar, `sidecars[${i}].`));
+    const m = s.metrics;
+    const port = m ? metricsPort(this._problems, this._containers, m.portName ?? s.portName) : undefined;
+    if (m && port !== undefined) {
+      const tier = { ...s, policy: this._networkPolicy };
+      ({ service: this.metricsService, serviceMonitor: this.serviceMonitor } = addMetricsEndpoint(this, tier, port, m.portName ?? s.portName, m.scrape));
+    }
   }
 
   /**
@@ -357,6 +378,7 @@ function resolveWebTier(p: Problems, self: Construct, id: string, given: Statele
     ...{ timing, service, volumes, rollout, progressDeadlineSeconds, preStopDelaySeconds, sharedPath, sidecars: listOf(p, 'sidecars', props.sidecars) },
     ...scale,
     ...config,
+    metrics: resolveWebMetrics(p, props.metrics, name),
   };
 }
 

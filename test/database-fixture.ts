@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { DatabaseEngine, StatefulDatabase, StatefulDatabaseProps } from '../src';
+import { DatabaseEngine, Probe, StatefulDatabase, StatefulDatabaseProps } from '../src';
 import { assertNoProblems } from '../src/_errors';
 import { appProblems, chart, find, mainContainer, Manifest, synth } from './util';
 
@@ -42,3 +42,13 @@ export function envOf(container: Manifest): Record<string, string> {
     (container.env ?? []).map((e: Manifest) => [e.name, e.value ?? `secret:${e.valueFrom?.secretKeyRef?.name}/${e.valueFrom?.secretKeyRef?.key}`]),
   );
 }
+
+/** A custom engine (etcd), for options only the presets support. */
+export const customEngine = (): DatabaseEngine =>
+  DatabaseEngine.custom({
+    image: 'quay.io/coreos/etcd:v3.5.16',
+    port: 2379,
+    dataPath: '/var/lib/etcd',
+    readiness: Probe.exec(['true']),
+    liveness: Probe.tcpSocket(),
+  });

@@ -188,7 +188,7 @@ describe('misspelt and wrongly typed props are reported, with the nearest known 
     ],
     [
       { colour: 'blue' },
-      '[test/web] colour: got "blue"; not a prop of StatelessWebTier. Fix: remove it; the props of StatelessWebTier are name, namespace, instance, partOf, version, component, labels, annotations, minReadySeconds, revisionHistoryLimit, terminationGracePeriodSeconds, serviceType, servicePort, nodePort, env, writablePaths, readiness, liveness, startup, resources, security, serviceAccountName, priorityClassName, nodeSelector, tolerations, imagePullSecrets, readOnlyVolumes, initContainers, imageRegistry, nodeAffinity, image, replicas, rollout, progressDeadlineSeconds, preStopDelaySeconds, selectorExpressions, port, portName, command, args, configFiles, configMountPath, sharedPath, autoscaling, sidecars',
+      '[test/web] colour: got "blue"; not a prop of StatelessWebTier. Fix: remove it; the props of StatelessWebTier are name, namespace, instance, partOf, version, component, labels, annotations, minReadySeconds, revisionHistoryLimit, terminationGracePeriodSeconds, serviceType, servicePort, nodePort, env, writablePaths, readiness, liveness, startup, resources, security, serviceAccountName, priorityClassName, nodeSelector, tolerations, imagePullSecrets, readOnlyVolumes, initContainers, imageRegistry, nodeAffinity, image, replicas, rollout, progressDeadlineSeconds, preStopDelaySeconds, selectorExpressions, port, portName, command, args, configFiles, configMountPath, sharedPath, autoscaling, sidecars, metrics',
     ],
     [
       { resources: 5 },

@@ -91,6 +91,35 @@ export class ServerCluster {
     return pods;
   }
 
+  /**
+   * Runs a pod of `template` (a CronJob's pod template, or one made from it as `kubectl create job --from=cronjob/...`
+   * makes it) in `namespace` to its end, as pod `<name>-0` with its own address: its containers run one after the
+   * other, as init containers do (a Job pod of one container, like the backup's, runs the same way). Resolves with
+   * what the containers printed; rejects with it when one exits non-zero. Claims it names are the same folders as
+   * the StatefulSets' claims of those names.
+   */
+  public async runPodToEnd(name: string, namespace: string, template: Manifest): Promise<string> {
+    const host = await this.network.addHost(name);
+    const podDir = path.join(this.dir, 'pods', `${name}-${++this.podCount}`);
+    fs.mkdirSync(podDir, { recursive: true, mode: 0o755 });
+    const hostsFile = this.addHostsFile(podDir, host.address, [`${name}-0`]);
+    this.refreshDns();
+    const spec = template.spec;
+    // a StatefulSet of one pod whose containers are all init containers: the Pod runs those to their end, in order
+    const sts = {
+      kind: 'StatefulSet',
+      metadata: { name, namespace },
+      spec: {
+        replicas: 1,
+        template: { metadata: template.metadata, spec: { ...spec, initContainers: [...(spec.initContainers ?? []), ...spec.containers], containers: [] } },
+      },
+    };
+    const place = { host, nodeNetns: this.network.node.netns, hostsFile, podDir, claimsDir: this.claimsDir, objects: this.objects, hiddenDir: this.dir };
+    const pod = new Pod(sts, 0, place);
+    await pod.start();
+    return spec.containers.map((c: Manifest) => pod.log(c.name)).join('');
+  }
+
   /** Deletes a pod: stops its containers and removes it from DNS (its claims stay). */
   public async deletePod(pod: Pod): Promise<number[]> {
     const codes = await pod.stop();

@@ -61,6 +61,24 @@ export function imageRuntime(image: string): ImageRuntime {
       // for its entrypoint (it only prepends redis-server and drops root with gosu): the pod must give a command
       return { entrypoint: [], cmd: ['redis-server'], env: { PATH: DEBIAN_PATH }, workingDir: '/data' };
     default:
-      throw new Error(`the real-server harness has no stand-in for image "${image}" (it knows postgres and redis)`);
+      return exporterRuntime(repository) ?? unknownImage(image);
   }
+}
+
+/**
+ * The Prometheus exporters: Debian's packages of the same programs (prometheus-postgres-exporter,
+ * prometheus-redis-exporter) stand in for the images, whose ENTRYPOINT is the exporter itself
+ * (postgres-exporter: ["/bin/postgres_exporter"], redis_exporter: ["/redis_exporter"]) with no CMD.
+ */
+function exporterRuntime(repository: string | undefined): ImageRuntime | undefined {
+  const binaries: { [repository: string]: string } = {
+    'postgres-exporter': 'prometheus-postgres-exporter',
+    redis_exporter: 'prometheus-redis-exporter',
+  };
+  const binary = repository === undefined ? undefined : binaries[repository];
+  return binary === undefined ? undefined : { entrypoint: [binary], cmd: [], env: { PATH: DEBIAN_PATH }, workingDir: '/' };
+}
+
+function unknownImage(image: string): never {
+  throw new Error(`the real-server harness has no stand-in for image "${image}" (it knows postgres, redis and the exporters)`);
 }

@@ -31,6 +31,16 @@ export function applyFsGroup(folder: string, fsGroup: number, policy: string | u
   walk(folder);
 }
 
+/** The folder of claim `name`, made like a fresh ext4 volume (root-owned, lost+found) the first time. */
+function claimFolder(claimsDir: string, name: string): string {
+  const claim = path.join(claimsDir, name);
+  if (!fs.existsSync(claim)) {
+    fs.mkdirSync(claim, { recursive: true, mode: 0o755 });
+    fs.mkdirSync(path.join(claim, 'lost+found'), { mode: 0o700 });
+  }
+  return claim;
+}
+
 /** Makes the volumes of pod `p` of StatefulSet `sts` under `podDir`, claims under `claimsDir`. */
 export function makeVolumes(sts: Manifest, p: PodObjects, podDir: string, claimsDir: string, ordinal: number): PodVolumes {
   const spec = sts.spec.template.spec;
@@ -38,11 +48,7 @@ export function makeVolumes(sts: Manifest, p: PodObjects, podDir: string, claims
   const policy: string | undefined = spec.securityContext?.fsGroupChangePolicy;
   const folders: { [volume: string]: { path: string; readOnly: boolean } } = {};
   for (const template of sts.spec.volumeClaimTemplates ?? []) {
-    const claim = path.join(claimsDir, `${template.metadata.name}-${sts.metadata.name}-${ordinal}`);
-    if (!fs.existsSync(claim)) {
-      fs.mkdirSync(claim, { recursive: true, mode: 0o755 });
-      fs.mkdirSync(path.join(claim, 'lost+found'), { mode: 0o700 });
-    }
+    const claim = claimFolder(claimsDir, `${template.metadata.name}-${sts.metadata.name}-${ordinal}`);
     if (fsGroup !== undefined) applyFsGroup(claim, fsGroup, policy);
     folders[template.metadata.name] = { path: claim, readOnly: false };
   }
@@ -70,7 +76,11 @@ export function makeVolumes(sts: Manifest, p: PodObjects, podDir: string, claims
       }
       folders[v.name] = { path: folder, readOnly: true };
     } else if (v.persistentVolumeClaim) {
-      throw new Error(`pod ${p.podName}: volume ${v.name} names a claim directly; the harness makes claims only from volumeClaimTemplates`);
+      // a claim named directly (a CronJob's): the same folder as a claim template's claim of that name
+      const claim = claimFolder(claimsDir, v.persistentVolumeClaim.claimName);
+      const readOnly = v.persistentVolumeClaim.readOnly === true;
+      if (fsGroup !== undefined && !readOnly) applyFsGroup(claim, fsGroup, policy);
+      folders[v.name] = { path: claim, readOnly };
     } else {
       throw new Error(
         `pod ${p.podName}: the harness does not model volume ${v.name} (${Object.keys(v)
