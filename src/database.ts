@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerBuilder } from './_container';
+import { CredentialSource, describeCredentials, resolveCredentials } from './_credential-files';
 import { EngineBinding } from './_engine';
 import { Problems, show } from './_errors';
 import { CLAIM_RETENTION_POLICY, DATABASE_PROPS, VOLUME_CLAIM_OPTIONS } from './_keys';
@@ -10,7 +11,8 @@ import { resolveResources, resolveSecurity, writablePaths } from './_pod';
 import { quantityValue } from './_quantity';
 import { checkChoice, checkInteger, checkMap, checkStringList, isAbsolutePath, listOf, isDns1123Label, isDns1123Subdomain, isString } from './_rules';
 import { PodVolumes, resolveInitContainers, resolveName, resolveScheduling, resolveServiceSettings, resolveTiming, TierBase, TierSettings } from './_tier';
-import { IConnectable } from './connection';
+import { ConnectionSecret, IConnectable } from './connection';
+import { DatabaseCredentials } from './credentials';
 import { DatabaseEngine } from './engines';
 import { EnvValue } from './env';
 import { Probe } from './probe';
@@ -37,6 +39,13 @@ export interface StatefulDatabaseProps extends TierProps {
    * @default - required for the postgres, mysql and redis presets; not used by a custom engine
    */
   readonly secretName?: string;
+  /**
+   * How the server gets the Secret's keys: as files of a read-only Secret volume at `/etc/credentials`
+   * (mode 0400, readable through the fsGroup only; `POSTGRES_PASSWORD_FILE`, `MYSQL_PASSWORD_FILE`, ...; Redis
+   * reads its password file in its start script), or as environment variables.
+   * @default DatabaseCredentials.asFiles()
+   */
+  readonly credentials?: DatabaseCredentials;
 
   /**
    * Desired pods. The presets run one server without replication, so they allow 0 or 1.
@@ -121,6 +130,8 @@ export class StatefulDatabase extends TierBase implements IConnectable {
   public readonly updateStrategy: StatefulUpdate;
   /** The Secret of credentials, if one was named. */
   public readonly secretName?: string;
+  /** How the server gets the credentials (files by default). */
+  public readonly credentials: DatabaseCredentials;
 
   /** The StatefulSet (also `node.defaultChild`). */
   public readonly statefulSet: k8s.KubeStatefulSet;
@@ -128,11 +139,13 @@ export class StatefulDatabase extends TierBase implements IConnectable {
   public readonly headlessService: k8s.KubeService;
 
   private readonly clientEnv: { [suffix: string]: EnvValue };
+  private readonly clientSecret?: ConnectionSecret;
 
   constructor(scope: Construct, id: string, props: StatefulDatabaseProps) {
     let s!: DatabaseSettings;
     super(scope, id, 'StatefulDatabase', (p, self) => (s = resolveDatabase(p, self, id, props)));
     ({ engine: this.engine, secretName: this.secretName, clientEnv: this.clientEnv, replicas: this.replicas } = s);
+    ({ credentials: this.credentials, clientSecret: this.clientSecret } = s);
     ({ podManagementPolicy: this.podManagementPolicy, updateStrategy: this.updateStrategy, headlessServiceName: this.headlessServiceName } = s);
     ({ storage: this.storage, storageClassName: this.storageClassName, accessModes: this.accessModes, dataPath: this.dataPath } = s.storage);
     ({ whenDeleted: this.whenDeleted, whenScaled: this.whenScaled } = s.retention);
@@ -173,6 +186,11 @@ export class StatefulDatabase extends TierBase implements IConnectable {
     return { ...this.clientEnv };
   }
 
+  /** @internal The Secret behind the credentials, for clients that mount it. */
+  protected _clientSecret(): ConnectionSecret | undefined {
+    return this.clientSecret && { secretName: this.clientSecret.secretName, keys: { ...this.clientSecret.keys } };
+  }
+
   private buildStatefulSet(s: DatabaseSettings): k8s.KubeStatefulSet {
     // ClaimRetention.DELETE is the by-name opt-in the retain-volumes guardrail asks for
     const deletes = this.whenDeleted === ClaimRetention.DELETE || this.whenScaled === ClaimRetention.DELETE;
@@ -199,6 +217,8 @@ interface DatabaseSettings extends TierSettings {
   readonly engine: DatabaseEngine;
   readonly secretName?: string;
   readonly clientEnv: { [suffix: string]: EnvValue };
+  readonly credentials: DatabaseCredentials;
+  readonly clientSecret?: ConnectionSecret;
   readonly replicas: number;
   readonly podManagementPolicy: PodManagementPolicy;
   readonly updateStrategy: StatefulUpdate;
@@ -216,7 +236,9 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const engineOk = checkChoice(p, 'engine', props.engine, DatabaseEngine, engineFix);
   const engine = engineOk ? props.engine : standInEngine();
   // (the raw name: an engine derives nothing from a name that is not a string, which is reported above)
-  const b = engine._bind(p, { name: rawName as string, secretName: engineOk ? checkSecret(p, engine, name, props.secretName) : undefined });
+  const secretName = engineOk ? checkSecret(p, engine, name, props.secretName) : undefined;
+  const { credentials, source } = resolveServerCredentials(p, engine, engineOk, props.credentials, secretName);
+  const b = engine._bind(p, { name: rawName as string, secretName, credentials: source });
   const scale = resolveStatefulScale(p, props, engine, b.maxReplicas);
   const timing = resolveTiming(p, props, { minReadySeconds: 10, terminationGracePeriodSeconds: 120 });
   const userArgs = props.args === undefined || props.args === null || checkStringList(p, 'args', props.args) ? (props.args ?? []) : [];
@@ -241,11 +263,13 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const podSelectorLabels = selectorLabels(identity);
   const volumes = new PodVolumes(p);
   const storage = resolveStorage(p, props, main, volumes, b, podSelectorLabels);
+  source?.mount(volumes, main, 'credentials');
   volumes.addReadOnly(main, props.readOnlyVolumes);
   const initContainers = resolveInitContainers(p, props, main, volumes);
   return {
     ...{ name, namespace, chartNamespace, main, port: b.port, portName: b.portName, labels: tierLabels(identity, props.labels), podSelectorLabels },
     ...{ engine, secretName: props.secretName, clientEnv: b.clientEnv, headlessServiceName: `${name}-headless`, timing, volumes },
+    ...{ credentials, clientSecret: secretName && b.clientSecretKeys ? { secretName, keys: b.clientSecretKeys } : undefined },
     ...scale,
     ...storage,
     retention: resolveRetention(p, props),
@@ -254,6 +278,21 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
     initContainers,
     service: resolveServiceSettings(p, self, props, ServiceType.CLUSTER_IP, b.port),
   };
+}
+
+/** How the server gets the credentials: a source of the engine's Secret keys when there is a Secret to read. */
+function resolveServerCredentials(p: Problems, engine: DatabaseEngine, engineOk: boolean, given: DatabaseCredentials | undefined, secretName?: string) {
+  const credentials = resolveCredentials(p, 'credentials', given, DatabaseCredentials.asFiles());
+  if (engineOk && engine.secretKeys.length === 0) {
+    p.expect(given === undefined, {
+      prop: 'credentials',
+      value: describeCredentials(credentials),
+      rule: 'a custom engine reads no Secret by itself, so there are no credentials to deliver',
+      fix: "mount the Secret with readOnlyVolumes or reference it in the engine's env, and remove credentials",
+    });
+  }
+  const source = secretName !== undefined ? new CredentialSource(secretName, engine.secretKeys, credentials.files) : undefined;
+  return { credentials, source };
 }
 
 /** Replicas (within what the engine runs), pod management and update strategy. */

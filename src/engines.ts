@@ -4,6 +4,7 @@
  * pod security context (non-root uid 10001, read-only root file system), and
  * a custom engine for anything else.
  */
+import { CredentialSource, secretEnv } from './_credential-files';
 import { EngineBinding, EngineContext } from './_engine';
 import { Problems } from './_errors';
 import { CUSTOM_ENGINE_OPTIONS, MYSQL_OPTIONS, POSTGRES_OPTIONS, REDIS_OPTIONS } from './_keys';
@@ -125,6 +126,11 @@ const REDIS_START = [
   'requirepass "$(printf \'%s\' "$REDIS_PASSWORD" | sed \'s/[\\\\"]/\\\\&/g\')"',
   'EOF',
 ].join('\n');
+
+/** The same start, with the password read from its file (credentials as files): never in the environment either. */
+function redisStartFromFile(file: string): string {
+  return ['umask 0077', 'exec redis-server - "$@" <<EOF', `requirepass "$(sed 's/[\\\\"]/\\\\&/g' ${file})"`, 'EOF'].join('\n');
+}
 
 /**
  * The database server a `StatefulDatabase` runs.
@@ -275,9 +281,12 @@ function checkSecretKeys(p: Problems, keys: { [prop: string]: string | undefined
 
 /** Env vars from the Secret's keys, or none when the Secret is missing (already reported by the database). */
 function fromSecret(ctx: EngineContext, vars: { [name: string]: string }): { [name: string]: EnvValue } {
-  const secretName = ctx.secretName;
-  if (secretName === undefined) return {};
-  return Object.fromEntries(Object.entries(vars).map(([name, key]) => [name, EnvValue.fromSecretKey(secretName, key)]));
+  return ctx.secretName === undefined ? {} : secretEnv(ctx.secretName, vars);
+}
+
+/** How the server gets the Secret's keys: files or env (without a Secret, already reported by the database, a stand-in of files that are never mounted). */
+function credentialsOf(ctx: EngineContext): CredentialSource {
+  return ctx.credentials ?? new CredentialSource('', [], true);
 }
 
 /** Readiness, liveness and startup probes of a preset from two commands. */
@@ -292,6 +301,9 @@ function postgresBinding(p: Problems, o: PostgresOptions, ctx: EngineContext): E
   checkSecretKeys(p, { usernameKey: o.usernameKey, passwordKey: o.passwordKey });
   const user = o.usernameKey ?? 'username';
   const password = o.passwordKey ?? 'password';
+  const creds = credentialsOf(ctx);
+  // the user pg_isready (the probes) and psql (kubectl exec) connect as: no file form, so read from the file by the probes
+  const pgUser = creds.shellExports({ PGUSER: user });
   return {
     image,
     port,
@@ -299,7 +311,8 @@ function postgresBinding(p: Problems, o: PostgresOptions, ctx: EngineContext): E
     dataPath: PG_MOUNT,
     args: [],
     env: {
-      ...fromSecret(ctx, { POSTGRES_USER: user, POSTGRES_PASSWORD: password, PGUSER: user }),
+      ...creds.env({ POSTGRES_USER: user, POSTGRES_PASSWORD: password }),
+      ...creds.envOnly({ PGUSER: user }),
       POSTGRES_DB: EnvValue.fromValue(database),
       // the database pg_isready (the probes) and psql (kubectl exec) connect to; without it they ask for one named
       // like the user, which does not exist, and the server logs a FATAL line at every probe
@@ -312,11 +325,14 @@ function postgresBinding(p: Problems, o: PostgresOptions, ctx: EngineContext): E
     // ready: accepting connections over TCP (not during first init, which listens on the socket only);
     // alive: the server answers on its socket, even "starting up" or "in recovery" (exit 1)
     ...presetProbes(
-      ['pg_isready', '--quiet', '--host=127.0.0.1', `--port=${String(port)}`],
-      ['sh', '-c', `pg_isready --quiet --host=${PG_RUN} --port=${String(port)}; test $? -le 1`],
+      pgUser
+        ? ['sh', '-c', `${pgUser}exec pg_isready --quiet --host=127.0.0.1 --port=${String(port)}`]
+        : ['pg_isready', '--quiet', '--host=127.0.0.1', `--port=${String(port)}`],
+      ['sh', '-c', `${pgUser}pg_isready --quiet --host=${PG_RUN} --port=${String(port)}; test $? -le 1`],
     ),
     writablePaths: [PG_RUN],
     clientEnv: { ...fromSecret(ctx, { USER: user, PASSWORD: password }), NAME: EnvValue.fromValue(database) },
+    clientSecretKeys: { USER: user, PASSWORD: password },
     maxReplicas: 1,
   };
 }
@@ -329,6 +345,7 @@ function mysqlBinding(p: Problems, o: MysqlOptions, ctx: EngineContext): EngineB
   const user = o.usernameKey ?? 'username';
   const password = o.passwordKey ?? 'password';
   const socket = `${MYSQL_RUN}/mysqld.sock`;
+  const creds = credentialsOf(ctx);
   return {
     image,
     port,
@@ -337,7 +354,7 @@ function mysqlBinding(p: Problems, o: MysqlOptions, ctx: EngineContext): EngineB
     // the entrypoint prepends "mysqld"; the data directory is a folder inside the volume (initialize needs it empty)
     args: [`--datadir=${MYSQL_MOUNT}/data`, `--port=${String(port)}`, `--socket=${socket}`, '--secure-file-priv=NULL'],
     env: {
-      ...fromSecret(ctx, { MYSQL_ROOT_PASSWORD: o.rootPasswordKey ?? 'root-password', MYSQL_USER: user, MYSQL_PASSWORD: password }),
+      ...creds.env({ MYSQL_ROOT_PASSWORD: o.rootPasswordKey ?? 'root-password', MYSQL_USER: user, MYSQL_PASSWORD: password }),
       MYSQL_DATABASE: EnvValue.fromValue(database),
     },
     // mysqladmin ping exits 0 whenever the server answers, even "access denied": no password needed.
@@ -348,6 +365,7 @@ function mysqlBinding(p: Problems, o: MysqlOptions, ctx: EngineContext): EngineB
     ),
     writablePaths: [MYSQL_RUN],
     clientEnv: { ...fromSecret(ctx, { USER: user, PASSWORD: password }), NAME: EnvValue.fromValue(database) },
+    clientSecretKeys: { USER: user, PASSWORD: password },
     maxReplicas: 1,
   };
 }
@@ -357,19 +375,25 @@ function redisBinding(p: Problems, o: RedisOptions, ctx: EngineContext): EngineB
   const port = o.port ?? REDIS.port;
   checkSecretKeys(p, { passwordKey: o.passwordKey });
   const password = o.passwordKey ?? 'password';
+  const creds = credentialsOf(ctx);
   return {
     image,
     port,
     portName: REDIS.portName,
     dataPath: REDIS_MOUNT,
-    command: ['sh', '-c', REDIS_START, 'redis-server'],
+    // the image has no file form: the start script reads the password from its file (or from REDIS_PASSWORD)
+    command: ['sh', '-c', creds.asFiles ? redisStartFromFile(creds.file(password)) : REDIS_START, 'redis-server'],
     args: ['--port', String(port), '--dir', REDIS_MOUNT, '--appendonly', 'yes'],
     // REDISCLI_AUTH lets redis-cli (probes, kubectl exec) authenticate without -a on the command line
-    env: fromSecret(ctx, { REDIS_PASSWORD: password, REDISCLI_AUTH: password }),
-    // ready: PONG (not while loading the dataset); alive: any reply (redis-cli exits 0 on error replies)
-    ...presetProbes(['sh', '-c', `test "$(redis-cli -p ${String(port)} ping)" = PONG`], ['redis-cli', '-p', String(port), 'ping']),
+    env: creds.envOnly({ REDIS_PASSWORD: password, REDISCLI_AUTH: password }),
+    // ready: PONG (not while loading the dataset); alive: any reply (redis-cli exits 0 on error replies, NOAUTH too)
+    ...presetProbes(
+      ['sh', '-c', `${creds.shellExports({ REDISCLI_AUTH: password })}test "$(redis-cli -p ${String(port)} ping)" = PONG`],
+      ['redis-cli', '-p', String(port), 'ping'],
+    ),
     writablePaths: [],
     clientEnv: fromSecret(ctx, { PASSWORD: password }),
+    clientSecretKeys: { PASSWORD: password },
     maxReplicas: 1,
   };
 }

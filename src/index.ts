@@ -1,5 +1,6 @@
 export * from './autoscaling';
 export * from './connection';
+export * from './credentials';
 export * from './database';
 export * from './engines';
 export * from './env';
