@@ -43,9 +43,16 @@ export interface MysqlOptions extends EngineOptions {
   readonly database?: string;
   /** Key of the Secret holding the application user (`MYSQL_USER`, never "root"). @default "username" */
   readonly usernameKey?: string;
-  /** Key of the Secret holding that user's password. @default "password" */
+  /**
+   * Key of the Secret holding that user's password. The image's first initialisation writes the user name
+   * and the passwords into SQL between single quotes without escaping them: a `'` or a `\` in any of them
+   * aborts it (or sets another password), and the application user is never created. Leave those two
+   * characters out of the Secret; the readiness probe logs in as this user, so the trap shows as a pod that
+   * never becomes ready.
+   * @default "password"
+   */
   readonly passwordKey?: string;
-  /** Key of the Secret holding the root password. @default "root-password" */
+  /** Key of the Secret holding the root password (no `'` or `\` in it either). @default "root-password" */
   readonly rootPasswordKey?: string;
 }
 
@@ -133,6 +140,21 @@ function redisStartFromFile(file: string): string {
 }
 
 /**
+ * A login as the application user over TCP, `SELECT 1`: the user and password (shell expressions) go into a
+ * client option file in $TMPDIR or /tmp (mode 0600, removed after; one fixed name, so a probe killed at its timeout leaves
+ * no second copy), never onto a command line. Option files strip the outer quotes and read `\` as an escape.
+ */
+function mysqlLogin(user: string, password: string, port: number): string {
+  return [
+    'umask 077; f="${TMPDIR:-/tmp}/readiness-client.cnf"',
+    `q() { printf '%s' "$1" | sed 's/\\\\/\\\\\\\\/g'; }`,
+    `printf '[client]\\nuser="%s"\\npassword="%s"\\n' "$(q "${user}")" "$(q "${password}")" > "$f"`,
+    `mysql --defaults-extra-file="$f" --protocol=TCP --host=127.0.0.1 --port=${String(port)} --connect-timeout=3 --batch --skip-column-names --execute='SELECT 1' > /dev/null`,
+    's=$?; rm -f "$f"; exit $s',
+  ].join('\n');
+}
+
+/**
  * The database server a `StatefulDatabase` runs.
  *
  * `DatabaseEngine.postgres({ version: '16.4' })`, `DatabaseEngine.mysql({ version: '8.4.3' })`,
@@ -159,7 +181,8 @@ export class DatabaseEngine {
   /**
    * MySQL from the official image. Data in `--datadir=/var/lib/mysql/data`, a
    * folder inside the volume; the Secret holds `username`, `password` and
-   * `root-password`. Clients get USER, PASSWORD, NAME.
+   * `root-password`, none of them with a `'` or a `\` (the image's first initialisation puts them
+   * into SQL unescaped). Ready when the application user can log in. Clients get USER, PASSWORD, NAME.
    */
   public static mysql(options: MysqlOptions): DatabaseEngine {
     const o = optionsOf(options);
@@ -357,10 +380,11 @@ function mysqlBinding(p: Problems, o: MysqlOptions, ctx: EngineContext): EngineB
       ...creds.env({ MYSQL_ROOT_PASSWORD: o.rootPasswordKey ?? 'root-password', MYSQL_USER: user, MYSQL_PASSWORD: password }),
       MYSQL_DATABASE: EnvValue.fromValue(database),
     },
-    // mysqladmin ping exits 0 whenever the server answers, even "access denied": no password needed.
-    // ready: over TCP (first init runs with --skip-networking); alive: on the socket
+    // ready: the application user logs in over TCP (first init runs with --skip-networking), so a first
+    // initialisation that failed to create it (a ' or \ in a password) leaves the pod not ready;
+    // alive: mysqladmin ping on the socket, which exits 0 whenever the server answers, even "access denied"
     ...presetProbes(
-      ['mysqladmin', 'ping', '--silent', '--connect-timeout=3', '--protocol=TCP', '--host=127.0.0.1', `--port=${String(port)}`],
+      ['sh', '-c', mysqlLogin(creds.shellValue('MYSQL_USER', user), creds.shellValue('MYSQL_PASSWORD', password), port)],
       ['mysqladmin', 'ping', '--silent', '--connect-timeout=3', '--protocol=SOCKET', `--socket=${socket}`],
     ),
     writablePaths: [MYSQL_RUN],

@@ -218,19 +218,17 @@ describe('mysql preset', () => {
     expect(db.engine.secretKeys).toEqual(['username', 'password', 'root-password']);
   });
 
-  test('defaults: readiness pings over TCP, liveness and startup on the socket, no password', () => {
+  test('defaults: readiness logs in as the application user over TCP (credentials from the files, through a client option file); liveness and startup ping the socket', () => {
     const c = chart();
     database(c, { engine: mysql() });
     const { container } = workload(render(c));
-    expect(container.readinessProbe.exec.command).toEqual([
-      'mysqladmin',
-      'ping',
-      '--silent',
-      '--connect-timeout=3',
-      '--protocol=TCP',
-      '--host=127.0.0.1',
-      '--port=3306',
-    ]);
+    const [sh, dashC, script] = container.readinessProbe.exec.command;
+    expect([sh, dashC]).toEqual(['sh', '-c']);
+    expect(script).toContain('"$(q "$(cat /etc/credentials/username)")" "$(q "$(cat /etc/credentials/password)")" > "$f"');
+    expect(script).toContain(
+      'mysql --defaults-extra-file="$f" --protocol=TCP --host=127.0.0.1 --port=3306 --connect-timeout=3 --batch --skip-column-names --execute=\'SELECT 1\'',
+    );
+    expect(script).toMatch(/rm -f "\$f"; exit \$s$/);
     const alive = ['mysqladmin', 'ping', '--silent', '--connect-timeout=3', '--protocol=SOCKET', '--socket=/var/run/mysqld/mysqld.sock'];
     expect(container.livenessProbe.exec.command).toEqual(alive);
     expect(container.startupProbe.exec.command).toEqual(alive);
@@ -257,7 +255,14 @@ describe('mysql preset', () => {
       MYSQL_PASSWORD_FILE: '/etc/credentials/p',
       MYSQL_DATABASE: 'orders',
     });
-    expect(container.readinessProbe.exec.command).toContain('--port=3307');
+    expect(container.readinessProbe.exec.command[2]).toContain('--port=3307');
+    expect(container.readinessProbe.exec.command[2]).toContain('$(cat /etc/credentials/u)');
+  });
+
+  test('with credentials as environment variables, readiness logs in with MYSQL_USER and MYSQL_PASSWORD', () => {
+    const c = chart();
+    database(c, { engine: mysql(), credentials: DatabaseCredentials.asEnvironment() });
+    expect(workload(render(c)).container.readinessProbe.exec.command[2]).toContain('"$(q "$MYSQL_USER")" "$(q "$MYSQL_PASSWORD")"');
   });
 
   test.each([
