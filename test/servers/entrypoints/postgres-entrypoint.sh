@@ -30,9 +30,10 @@ if [ "$1" = 'postgres' ]; then
   : "${PGDATA:?PGDATA is not set}"
   mkdir -p "$PGDATA"
   chmod 00700 "$PGDATA" || :
+  # like the image (docker_setup_env, at every start): the *_FILE variables become the plain ones for its own processes
+  file_env POSTGRES_PASSWORD
+  file_env POSTGRES_USER postgres
   if [ ! -s "$PGDATA/PG_VERSION" ]; then
-    file_env POSTGRES_PASSWORD
-    file_env POSTGRES_USER postgres
     if [ -z "${POSTGRES_PASSWORD:-}" ]; then
       echo 'Error: Database is uninitialized and superuser password is not specified (POSTGRES_PASSWORD).' >&2
       exit 1
