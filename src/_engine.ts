@@ -3,6 +3,7 @@
  * contract between `DatabaseEngine` and `StatefulDatabase`.
  */
 import type { Replication } from './_replication';
+import type { CredentialSource } from './_credential-files';
 import { EnvValue } from './env';
 import { Probe } from './probe';
 
@@ -12,6 +13,8 @@ export interface EngineContext {
   readonly name: string;
   /** The Secret of credentials, when the user named one. */
   readonly secretName?: string;
+  /** How the server's containers get the Secret's keys (files or env), when the user named a Secret. */
+  readonly credentials?: CredentialSource;
 }
 
 /** The database container as an engine wants it. */
@@ -31,6 +34,8 @@ export interface EngineBinding {
   readonly writablePaths: string[];
   /** What a connected client gets, by env suffix (`USER`, `PASSWORD`, `NAME`). */
   readonly clientEnv: { [suffix: string]: EnvValue };
+  /** The Secret key of each credential suffix of `clientEnv`, for clients that mount the Secret. @default - none */
+  readonly clientSecretKeys?: { [suffix: string]: string };
   /** Most replicas the engine can run as configured (undefined: no limit). */
   readonly maxReplicas?: number;
   /** How the engine runs more than one replica: a primary and read replicas (then `maxReplicas` does not apply). */

@@ -87,6 +87,7 @@ export const DATABASE_PROPS = propsType<StatefulDatabaseProps>(
     ...TIER,
     engine: true,
     secretName: true,
+    credentials: true,
     replicas: true,
     podManagementPolicy: true,
     updateStrategy: true,
@@ -240,7 +241,7 @@ export const VOLUME_CLAIM_OPTIONS = propsType<VolumeClaimOptions>(
   { name: true, mountPath: true, storage: true, storageClassName: true, accessModes: true },
   '{ name: "wal", mountPath: "/var/lib/wal" }',
 );
-export const CONNECT_OPTIONS = propsType<ConnectOptions>('ConnectOptions', { envPrefix: true }, '{ envPrefix: "ORDERS_DB" }');
+export const CONNECT_OPTIONS = propsType<ConnectOptions>('ConnectOptions', { envPrefix: true, credentials: true }, '{ envPrefix: "ORDERS_DB" }');
 
 export const ENVIRONMENT_PROPS = propsType<EnvironmentProps>(
   'Environment',

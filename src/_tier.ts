@@ -31,7 +31,7 @@ import {
   listOf,
 } from './_rules';
 import { resolveNodePort, tierService, TierServicePort } from './_service';
-import { Connection, IConnectable, INetworkPeer } from './connection';
+import { Connection, ConnectionSecret, IConnectable, INetworkPeer } from './connection';
 import { EnvValue } from './env';
 import { AppGuardrails } from './guardrails/synth';
 import { checkImagePullSecrets, checkNodeAffinity, checkPriorityClassName, checkTolerations, renderNodeAffinity } from './_scheduling-rules';
@@ -400,7 +400,8 @@ export abstract class TierBase extends Construct implements IConnectable {
   /** Lets `client`'s pods in on the container port, and tells the client how to connect. */
   public acceptConnectionFrom(client: INetworkPeer): Connection {
     if (checkPeer(this._problems, 'acceptConnectionFrom', client)) this._networkPolicy.allowIngress(client, this._servedPorts);
-    return { host: this.host, port: this.servicePort, podPort: this.port, env: this._clientEnv() };
+    const secret = this._clientSecret();
+    return { host: this.host, port: this.servicePort, podPort: this.port, env: this._clientEnv(), ...(secret ? { secret } : {}) };
   }
 
   /** Lets traffic out of this tier's pods to `peer` on `port` (a pod port) beyond DNS, for peers that are not tiers of this library. */
@@ -413,6 +414,11 @@ export abstract class TierBase extends Construct implements IConnectable {
   /** @internal What a client gets to connect with besides host and port. */
   protected _clientEnv(): { [suffix: string]: EnvValue } {
     return {};
+  }
+
+  /** @internal The Secret behind the credentials of `_clientEnv`, if any. */
+  protected _clientSecret(): ConnectionSecret | undefined {
+    return undefined;
   }
 
   /** @internal The NetworkPolicy builder. */

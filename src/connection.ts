@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { DatabaseCredentials } from './credentials';
 import { EnvValue } from './env';
 
 /**
@@ -25,6 +26,16 @@ export interface Connection {
    * `PASSWORD`); the client adds its prefix. `HOST` and `PORT` are added by the client.
    */
   readonly env: { [suffix: string]: EnvValue };
+  /** The Secret behind the credentials in `env`, for clients that mount it as files. @default - none: nothing to mount */
+  readonly secret?: ConnectionSecret;
+}
+
+/** The Secret of a connection's credentials. */
+export interface ConnectionSecret {
+  /** Name of the Secret (in the target's namespace). */
+  readonly secretName: string;
+  /** The Secret key of each credential suffix of `Connection.env` (e.g. `{ USER: 'username', PASSWORD: 'password' }`). */
+  readonly keys: { [suffix: string]: string };
 }
 
 /** Options of `connectTo`. */
@@ -35,6 +46,13 @@ export interface ConnectOptions {
    * @default - the target's name in upper case, with "-" replaced by "_"
    */
   readonly envPrefix?: string;
+  /**
+   * How the client gets the target's credentials: `DatabaseCredentials.asFiles()` mounts the target's Secret
+   * read-only at `/etc/credentials/<target>` (the client tier needs an fsGroup) and sets `<PREFIX>_PASSWORD_FILE`,
+   * `<PREFIX>_USER_FILE` instead of `<PREFIX>_PASSWORD`, `<PREFIX>_USER`.
+   * @default DatabaseCredentials.asEnvironment() - `<PREFIX>_USER`, `<PREFIX>_PASSWORD` from the Secret
+   */
+  readonly credentials?: DatabaseCredentials;
 }
 
 /** A tier that other tiers can connect to (web → web, web → database). */

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DatabaseBackupJob, ResolvedBackup, resolveBackup } from './_backup';
 import { ContainerBuilder } from './_container';
+import { CredentialSource, describeCredentials, resolveCredentials } from './_credential-files';
 import { EngineBinding } from './_engine';
 import { Problems, show } from './_errors';
 import { valueAt } from './_json';
@@ -38,7 +39,8 @@ import {
 } from './_rules';
 import { PodVolumes, resolveInitContainers, resolveName, resolveScheduling, resolveServiceSettings, resolveTiming, TierBase, TierSettings } from './_tier';
 import { BackupSettings, DatabaseBackup } from './backup';
-import { IConnectable } from './connection';
+import { ConnectionSecret, IConnectable } from './connection';
+import { DatabaseCredentials } from './credentials';
 import { DatabaseEngine } from './engines';
 import { EnvValue } from './env';
 import { DatabaseMetrics } from './metrics';
@@ -67,6 +69,13 @@ export interface StatefulDatabaseProps extends TierProps {
    * @default - required for the postgres, mysql and redis presets; not used by a custom engine
    */
   readonly secretName?: string;
+  /**
+   * How the server gets the Secret's keys: as files of a read-only Secret volume at `/etc/credentials`
+   * (mode 0400, readable through the fsGroup only; `POSTGRES_PASSWORD_FILE`, `MYSQL_PASSWORD_FILE`, ...; Redis
+   * reads its password file in its start script), or as environment variables.
+   * @default DatabaseCredentials.asFiles()
+   */
+  readonly credentials?: DatabaseCredentials;
 
   /**
    * Desired pods. With more than one, the postgres and redis presets run a primary (`<name>-0`) and
@@ -167,6 +176,8 @@ export class StatefulDatabase extends TierBase implements IConnectable {
   public readonly updateStrategy: StatefulUpdate;
   /** The Secret of credentials, if one was named. */
   public readonly secretName?: string;
+  /** How the server gets the credentials (files by default). */
+  public readonly credentials: DatabaseCredentials;
 
   /** The StatefulSet (also `node.defaultChild`). */
   public readonly statefulSet: k8s.KubeStatefulSet;
@@ -197,11 +208,13 @@ export class StatefulDatabase extends TierBase implements IConnectable {
   public readonly backupNetworkPolicy?: k8s.KubeNetworkPolicy;
 
   private readonly clientEnv: { [suffix: string]: EnvValue };
+  private readonly clientSecret?: ConnectionSecret;
 
   constructor(scope: Construct, id: string, props: StatefulDatabaseProps) {
     let s!: DatabaseSettings;
     super(scope, id, 'StatefulDatabase', (p, self) => (s = resolveDatabase(p, self, id, props)));
     ({ engine: this.engine, secretName: this.secretName, clientEnv: this.clientEnv, replicas: this.replicas } = s);
+    ({ credentials: this.credentials, clientSecret: this.clientSecret } = s);
     ({ podManagementPolicy: this.podManagementPolicy, updateStrategy: this.updateStrategy, headlessServiceName: this.headlessServiceName } = s);
     ({ storage: this.storage, storageClassName: this.storageClassName, accessModes: this.accessModes, dataPath: this.dataPath } = s.storage);
     ({ whenDeleted: this.whenDeleted, whenScaled: this.whenScaled } = s.retention);
@@ -276,6 +289,11 @@ export class StatefulDatabase extends TierBase implements IConnectable {
     return { ...this.clientEnv, ...(this.readHost !== undefined ? { READ_HOST: EnvValue.fromValue(this.readHost) } : {}) };
   }
 
+  /** @internal The Secret behind the credentials, for clients that mount it. */
+  protected _clientSecret(): ConnectionSecret | undefined {
+    return this.clientSecret && { secretName: this.clientSecret.secretName, keys: { ...this.clientSecret.keys } };
+  }
+
   /**
    * The StatefulSet of the database, or of one role of a replicated preset: the primary keeps the name, selector
    * and claims a single server has (`<name>`, one pod), the replicas are `<name>-replica`.
@@ -327,6 +345,8 @@ interface DatabaseSettings extends TierSettings {
   readonly engine: DatabaseEngine;
   readonly secretName?: string;
   readonly clientEnv: { [suffix: string]: EnvValue };
+  readonly credentials: DatabaseCredentials;
+  readonly clientSecret?: ConnectionSecret;
   readonly replicas: number;
   readonly podManagementPolicy: PodManagementPolicy;
   readonly updateStrategy: StatefulUpdate;
@@ -351,7 +371,8 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const engine = engineOk ? props.engine : standInEngine();
   // (the raw name: an engine derives nothing from a name that is not a string, which is reported above)
   const secretName = engineOk ? checkSecret(p, engine, name, props.secretName) : undefined;
-  const b = engine._bind(p, { name: rawName as string, secretName });
+  const { credentials, source } = resolveServerCredentials(p, engine, engineOk, props.credentials, secretName);
+  const b = engine._bind(p, { name: rawName as string, secretName, credentials: source });
   const plan = b.replication?.({
     name,
     primaryHost: podHost(name, 0, chartNamespace),
@@ -392,6 +413,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const podSelectorLabels = selectorLabels(identity);
   const volumes = new PodVolumes(p);
   const storage = resolveStorage(p, props, main, volumes, b, podSelectorLabels, TierDefaults._lookup(self, 'storageClassName'));
+  source?.mount(volumes, main, 'credentials');
   volumes.addReadOnly(main, props.readOnlyVolumes);
   const initContainers = resolveInitContainers(p, props, main, volumes);
   const replication = replicated ? resolveReplication(p, name, plan, { engineArgs, userArgs, main, volumes, initContainers, dataPath: b.dataPath }) : undefined;
@@ -412,6 +434,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   return {
     ...{ name, namespace, chartNamespace, main, port: b.port, portName: b.portName, labels: tierLabels(identity, props.labels), podSelectorLabels },
     ...{ engine, secretName: props.secretName, clientEnv: b.clientEnv, headlessServiceName: `${name}-headless`, timing, volumes },
+    ...{ credentials, clientSecret: secretName && b.clientSecretKeys ? { secretName, keys: b.clientSecretKeys } : undefined },
     ...scale,
     ...storage,
     retention: resolveRetention(p, props),
@@ -455,6 +478,21 @@ function resolveReplication(
     });
   });
   return { plan, replicaArgs: [...pod.engineArgs, ...plan.replicaArgs, ...pod.userArgs], clone, guard };
+}
+
+/** How the server gets the credentials: a source of the engine's Secret keys when there is a Secret to read. */
+function resolveServerCredentials(p: Problems, engine: DatabaseEngine, engineOk: boolean, given: DatabaseCredentials | undefined, secretName?: string) {
+  const credentials = resolveCredentials(p, 'credentials', given, DatabaseCredentials.asFiles());
+  if (engineOk && engine.secretKeys.length === 0) {
+    p.expect(given === undefined, {
+      prop: 'credentials',
+      value: describeCredentials(credentials),
+      rule: 'a custom engine reads no Secret by itself, so there are no credentials to deliver',
+      fix: "mount the Secret with readOnlyVolumes or reference it in the engine's env, and remove credentials",
+    });
+  }
+  const source = secretName !== undefined ? new CredentialSource(secretName, engine.secretKeys, credentials.files) : undefined;
+  return { credentials, source };
 }
 
 /** Replicas (within what the engine runs), pod management and update strategy. */

@@ -4,6 +4,7 @@
  * pod security context (non-root uid 10001, read-only root file system), and
  * a custom engine for anything else.
  */
+import { CredentialSource, secretEnv } from './_credential-files';
 import { EngineBinding, EngineContext } from './_engine';
 import { postgresReplication, redisReplication } from './_replication';
 import { Problems } from './_errors';
@@ -43,9 +44,16 @@ export interface MysqlOptions extends EngineOptions {
   readonly database?: string;
   /** Key of the Secret holding the application user (`MYSQL_USER`, never "root"). @default "username" */
   readonly usernameKey?: string;
-  /** Key of the Secret holding that user's password. @default "password" */
+  /**
+   * Key of the Secret holding that user's password. The image's first initialisation writes the user name
+   * and the passwords into SQL between single quotes without escaping them: a `'` or a `\` in any of them
+   * aborts it (or sets another password), and the application user is never created. Leave those two
+   * characters out of the Secret; the readiness probe logs in as this user, so the trap shows as a pod that
+   * never becomes ready.
+   * @default "password"
+   */
   readonly passwordKey?: string;
-  /** Key of the Secret holding the root password. @default "root-password" */
+  /** Key of the Secret holding the root password (no `'` or `\` in it either). @default "root-password" */
   readonly rootPasswordKey?: string;
 }
 
@@ -118,13 +126,29 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 /**
  * Redis reads its password from stdin, so it is never on a command line:
  * `"` and `\` are escaped for the config parser, then the shell is replaced by
- * redis-server (PID 1, so it gets SIGTERM and saves its data).
+ * redis-server (PID 1, so it gets SIGTERM and saves its data). The password
+ * comes from its file (credentials as files: never in the environment either)
+ * or from REDIS_PASSWORD; every directive (requirepass, masterauth) gets it.
  */
-const redisStart = (directives: string[]): string =>
-  ['umask 0077', 'exec redis-server - "$@" <<EOF', ...directives.map((d) => `${d} "$(printf '%s' "$REDIS_PASSWORD" | sed 's/[\\\\"]/\\\\&/g')"`), 'EOF'].join(
-    '\n',
-  );
-const REDIS_START = redisStart(['requirepass']);
+function redisStart(directives: string[], file: string | undefined): string {
+  const escaped = file === undefined ? `$(printf '%s' "$REDIS_PASSWORD" | sed 's/[\\\\"]/\\\\&/g')` : `$(sed 's/[\\\\"]/\\\\&/g' ${file})`;
+  return ['umask 0077', 'exec redis-server - "$@" <<EOF', ...directives.map((d) => `${d} "${escaped}"`), 'EOF'].join('\n');
+}
+
+/**
+ * A login as the application user over TCP, `SELECT 1`: the user and password (shell expressions) go into a
+ * client option file in $TMPDIR or /tmp (mode 0600, removed after; one fixed name, so a probe killed at its timeout leaves
+ * no second copy), never onto a command line. Option files strip the outer quotes and read `\` as an escape.
+ */
+function mysqlLogin(user: string, password: string, port: number): string {
+  return [
+    'umask 077; f="${TMPDIR:-/tmp}/readiness-client.cnf"',
+    `q() { printf '%s' "$1" | sed 's/\\\\/\\\\\\\\/g'; }`,
+    `printf '[client]\\nuser="%s"\\npassword="%s"\\n' "$(q "${user}")" "$(q "${password}")" > "$f"`,
+    `mysql --defaults-extra-file="$f" --protocol=TCP --host=127.0.0.1 --port=${String(port)} --connect-timeout=3 --batch --skip-column-names --execute='SELECT 1' > /dev/null`,
+    's=$?; rm -f "$f"; exit $s',
+  ].join('\n');
+}
 
 /**
  * The database server a `StatefulDatabase` runs.
@@ -153,7 +177,8 @@ export class DatabaseEngine {
   /**
    * MySQL from the official image. Data in `--datadir=/var/lib/mysql/data`, a
    * folder inside the volume; the Secret holds `username`, `password` and
-   * `root-password`. Clients get USER, PASSWORD, NAME.
+   * `root-password`, none of them with a `'` or a `\` (the image's first initialisation puts them
+   * into SQL unescaped). Ready when the application user can log in. Clients get USER, PASSWORD, NAME.
    */
   public static mysql(options: MysqlOptions): DatabaseEngine {
     const o = optionsOf(options);
@@ -275,9 +300,12 @@ function checkSecretKeys(p: Problems, keys: { [prop: string]: string | undefined
 
 /** Env vars from the Secret's keys, or none when the Secret is missing (already reported by the database). */
 function fromSecret(ctx: EngineContext, vars: { [name: string]: string }): { [name: string]: EnvValue } {
-  const secretName = ctx.secretName;
-  if (secretName === undefined) return {};
-  return Object.fromEntries(Object.entries(vars).map(([name, key]) => [name, EnvValue.fromSecretKey(secretName, key)]));
+  return ctx.secretName === undefined ? {} : secretEnv(ctx.secretName, vars);
+}
+
+/** How the server gets the Secret's keys: files or env (without a Secret, already reported by the database, a stand-in of files that are never mounted). */
+function credentialsOf(ctx: EngineContext): CredentialSource {
+  return ctx.credentials ?? new CredentialSource('', [], true);
 }
 
 /** Readiness, liveness and startup probes of a preset from two commands. */
@@ -292,6 +320,9 @@ function postgresBinding(p: Problems, o: PostgresOptions, ctx: EngineContext): E
   checkSecretKeys(p, { usernameKey: o.usernameKey, passwordKey: o.passwordKey });
   const user = o.usernameKey ?? 'username';
   const password = o.passwordKey ?? 'password';
+  const creds = credentialsOf(ctx);
+  // the user pg_isready (the probes) and psql (kubectl exec) connect as: no file form, so read from the file by the probes
+  const pgUser = creds.shellExports({ PGUSER: user });
   return {
     image,
     port,
@@ -299,7 +330,8 @@ function postgresBinding(p: Problems, o: PostgresOptions, ctx: EngineContext): E
     dataPath: PG_MOUNT,
     args: [],
     env: {
-      ...fromSecret(ctx, { POSTGRES_USER: user, POSTGRES_PASSWORD: password, PGUSER: user }),
+      ...creds.env({ POSTGRES_USER: user, POSTGRES_PASSWORD: password }),
+      ...creds.envOnly({ PGUSER: user }),
       POSTGRES_DB: EnvValue.fromValue(database),
       // the database pg_isready (the probes) and psql (kubectl exec) connect to; without it they ask for one named
       // like the user, which does not exist, and the server logs a FATAL line at every probe
@@ -312,11 +344,14 @@ function postgresBinding(p: Problems, o: PostgresOptions, ctx: EngineContext): E
     // ready: accepting connections over TCP (not during first init, which listens on the socket only);
     // alive: the server answers on its socket, even "starting up" or "in recovery" (exit 1)
     ...presetProbes(
-      ['pg_isready', '--quiet', '--host=127.0.0.1', `--port=${String(port)}`],
-      ['sh', '-c', `pg_isready --quiet --host=${PG_RUN} --port=${String(port)}; test $? -le 1`],
+      pgUser
+        ? ['sh', '-c', `${pgUser}exec pg_isready --quiet --host=127.0.0.1 --port=${String(port)}`]
+        : ['pg_isready', '--quiet', '--host=127.0.0.1', `--port=${String(port)}`],
+      ['sh', '-c', `${pgUser}pg_isready --quiet --host=${PG_RUN} --port=${String(port)}; test $? -le 1`],
     ),
     writablePaths: [PG_RUN],
     clientEnv: { ...fromSecret(ctx, { USER: user, PASSWORD: password }), NAME: EnvValue.fromValue(database) },
+    clientSecretKeys: { USER: user, PASSWORD: password },
     maxReplicas: 1,
     replication: postgresReplication({
       ...{ image, port, major: parseInt(String(o.version), 10), pgdata: `${PG_MOUNT}/pgdata` },
@@ -334,6 +369,7 @@ function mysqlBinding(p: Problems, o: MysqlOptions, ctx: EngineContext): EngineB
   const user = o.usernameKey ?? 'username';
   const password = o.passwordKey ?? 'password';
   const socket = `${MYSQL_RUN}/mysqld.sock`;
+  const creds = credentialsOf(ctx);
   return {
     image,
     port,
@@ -342,17 +378,19 @@ function mysqlBinding(p: Problems, o: MysqlOptions, ctx: EngineContext): EngineB
     // the entrypoint prepends "mysqld"; the data directory is a folder inside the volume (initialize needs it empty)
     args: [`--datadir=${MYSQL_MOUNT}/data`, `--port=${String(port)}`, `--socket=${socket}`, '--secure-file-priv=NULL'],
     env: {
-      ...fromSecret(ctx, { MYSQL_ROOT_PASSWORD: o.rootPasswordKey ?? 'root-password', MYSQL_USER: user, MYSQL_PASSWORD: password }),
+      ...creds.env({ MYSQL_ROOT_PASSWORD: o.rootPasswordKey ?? 'root-password', MYSQL_USER: user, MYSQL_PASSWORD: password }),
       MYSQL_DATABASE: EnvValue.fromValue(database),
     },
-    // mysqladmin ping exits 0 whenever the server answers, even "access denied": no password needed.
-    // ready: over TCP (first init runs with --skip-networking); alive: on the socket
+    // ready: the application user logs in over TCP (first init runs with --skip-networking), so a first
+    // initialisation that failed to create it (a ' or \ in a password) leaves the pod not ready;
+    // alive: mysqladmin ping on the socket, which exits 0 whenever the server answers, even "access denied"
     ...presetProbes(
-      ['mysqladmin', 'ping', '--silent', '--connect-timeout=3', '--protocol=TCP', '--host=127.0.0.1', `--port=${String(port)}`],
+      ['sh', '-c', mysqlLogin(creds.shellValue('MYSQL_USER', user), creds.shellValue('MYSQL_PASSWORD', password), port)],
       ['mysqladmin', 'ping', '--silent', '--connect-timeout=3', '--protocol=SOCKET', `--socket=${socket}`],
     ),
     writablePaths: [MYSQL_RUN],
     clientEnv: { ...fromSecret(ctx, { USER: user, PASSWORD: password }), NAME: EnvValue.fromValue(database) },
+    clientSecretKeys: { USER: user, PASSWORD: password },
     maxReplicas: 1,
     replicasRefused: {
       rule: 'the mysql preset runs one server: it does not set up MySQL replication (GTID, a replication user, group replication), so more replicas would be independent databases behind one Service, each with part of the data',
@@ -367,26 +405,33 @@ function redisBinding(p: Problems, o: RedisOptions, ctx: EngineContext): EngineB
   const port = o.port ?? REDIS.port;
   checkSecretKeys(p, { passwordKey: o.passwordKey });
   const password = o.passwordKey ?? 'password';
+  const creds = credentialsOf(ctx);
+  const passwordFile = creds.asFiles ? creds.file(password) : undefined;
   return {
     image,
     port,
     portName: REDIS.portName,
     dataPath: REDIS_MOUNT,
-    command: ['sh', '-c', REDIS_START, 'redis-server'],
+    // the image has no file form: the start script reads the password from its file (or from REDIS_PASSWORD)
+    command: ['sh', '-c', redisStart(['requirepass'], passwordFile), 'redis-server'],
     args: ['--port', String(port), '--dir', REDIS_MOUNT, '--appendonly', 'yes'],
     // REDISCLI_AUTH lets redis-cli (probes, kubectl exec) authenticate without -a on the command line
-    env: fromSecret(ctx, { REDIS_PASSWORD: password, REDISCLI_AUTH: password }),
-    // ready: PONG (not while loading the dataset); alive: any reply (redis-cli exits 0 on error replies)
-    ...presetProbes(['sh', '-c', `test "$(redis-cli -p ${String(port)} ping)" = PONG`], ['redis-cli', '-p', String(port), 'ping']),
+    env: creds.envOnly({ REDIS_PASSWORD: password, REDISCLI_AUTH: password }),
+    // ready: PONG (not while loading the dataset); alive: any reply (redis-cli exits 0 on error replies, NOAUTH too)
+    ...presetProbes(
+      ['sh', '-c', `${creds.shellExports({ REDISCLI_AUTH: password })}test "$(redis-cli -p ${String(port)} ping)" = PONG`],
+      ['redis-cli', '-p', String(port), 'ping'],
+    ),
     writablePaths: [],
     clientEnv: fromSecret(ctx, { PASSWORD: password }),
+    clientSecretKeys: { PASSWORD: password },
     maxReplicas: 1,
     replication: redisReplication({
       image,
       port,
       dataPath: REDIS_MOUNT,
       auth: fromSecret(ctx, { REDISCLI_AUTH: password }),
-      command: ['sh', '-c', redisStart(['requirepass', 'masterauth']), 'redis-server'],
+      command: ['sh', '-c', redisStart(['requirepass', 'masterauth'], passwordFile), 'redis-server'],
     }),
     credentials: { passwordKey: password },
   };

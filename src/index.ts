@@ -1,6 +1,7 @@
 export * from './autoscaling';
 export * from './backup';
 export * from './connection';
+export * from './credentials';
 export * from './database';
 export * from './engines';
 export * from './env';

@@ -8,6 +8,7 @@ import { addMetricsEndpoint, metricsPort, ResolvedWebMetrics, resolveWebMetrics 
 import { AUTOSCALING_OPTIONS, CONNECT_OPTIONS, SIDECAR_OPTIONS, WEB_TIER_PROPS } from './_keys';
 import { LABEL_VERSION, objectMeta, resolveIdentity, selectorLabels, tierLabels } from './_labels';
 import { checkConnectTarget, envPrefixFor } from './_connection';
+import { clientCredentialEnv, resolveCredentials } from './_credential-files';
 import { checkProps, constructProps } from './_props';
 import { effectiveResources, resolveResources, resolveSecurity, WEB_RESOURCES, writablePaths } from './_pod';
 import { checkChoice, checkInteger, checkRenderableKey, checkUnique, isAbsolutePath, isObject, isPortName, listOf } from './_rules';
@@ -24,6 +25,7 @@ import {
 } from './_tier';
 import { AutoscalingOptions } from './autoscaling';
 import { Connection, ConnectOptions, IConnectable } from './connection';
+import { DatabaseCredentials } from './credentials';
 import { EnvValue } from './env';
 import { LabelExpression } from './label-expression';
 import { WebMetrics } from './metrics';
@@ -207,7 +209,12 @@ export class StatelessWebTier extends TierBase implements IConnectable {
     const prefix = String(o.envPrefix ?? envPrefixFor(target.name)); // a prefix that is not text gives variable names that are reported
     this._settings.main.addEnv(`${prefix}_HOST`, EnvValue.fromValue(connection.host), at);
     this._settings.main.addEnv(`${prefix}_PORT`, EnvValue.fromValue(String(connection.port)), at);
-    for (const [suffix, value] of Object.entries(connection.env)) this._settings.main.addEnv(`${prefix}_${suffix}`, value, at);
+    const s = this._settings;
+    const prop = `connectTo(${target.node.path}) options.credentials`;
+    const credentials = resolveCredentials(this._problems, prop, o.credentials, DatabaseCredentials.asEnvironment());
+    const client = { problems: this._problems, prop, volumes: s.volumes, container: s.main, fsGroup: s.security.fsGroup, targetName: target.name, connection };
+    const env = clientCredentialEnv(client, credentials);
+    for (const [suffix, value] of Object.entries(env)) this._settings.main.addEnv(`${prefix}_${suffix}`, value, at);
     this._networkPolicy.allowEgress(target, [connection.podPort]);
     return connection;
   }

@@ -352,9 +352,10 @@ describe('volume claims', () => {
       { name: 'var-run-postgresql', mountPath: '/var/run/postgresql' },
       { name: 'wal', mountPath: '/var/lib/postgresql/wal' },
       { name: 'archive', mountPath: '/archive' },
+      { name: 'credentials', mountPath: '/etc/credentials', readOnly: true },
     ]);
     // claims are not pod volumes: the StatefulSet controller adds them
-    expect(pod.volumes.map((v: Manifest) => v.name)).toEqual(['tmp', 'var-run-postgresql']);
+    expect(pod.volumes.map((v: Manifest) => v.name)).toEqual(['tmp', 'var-run-postgresql', 'credentials']);
   });
 
   test.each([
@@ -420,7 +421,7 @@ describe('writable paths, env, args, probes, resources, security', () => {
     const c = chart();
     database(c, { writablePaths: ['/var/run/postgresql', '/var/log/postgresql'] });
     const { pod } = workload(render(c));
-    expect(pod.volumes.map((v: Manifest) => v.name)).toEqual(['tmp', 'var-run-postgresql', 'var-log-postgresql']);
+    expect(pod.volumes.map((v: Manifest) => v.name)).toEqual(['tmp', 'var-run-postgresql', 'var-log-postgresql', 'credentials']);
   });
 
   test('rejects a writable path on the data path', () => {

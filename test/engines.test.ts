@@ -1,9 +1,12 @@
-import { DatabaseEngine, EnvValue, Probe, StatefulDatabase, StatelessWebTier } from '../src';
+import { DatabaseCredentials, DatabaseEngine, EnvValue, Probe, StatefulDatabase, StatelessWebTier } from '../src';
 import { commandWords, database, envOf, problemsOf, render, workload } from './database-fixture';
 import { chart, find, mainContainer, Manifest } from './util';
 
 /** Flags that would put a credential on a command line. */
 const PASSWORD_ON_COMMAND_LINE = /(^|\s)(-a|--pass(word)?|--requirepass|-p[^0-9\s])(\s|=|$)|PASSWORD=|PGPASSWORD|MYSQL_PWD/;
+
+/** The Secret volume of credential files: only the engine's keys, mode 0400 (the kubelet adds group read for the fsGroup). */
+const CREDENTIALS_VOLUME = (keys: string[]) => ({ secretName: 'db-credentials', defaultMode: 0o400, items: keys.map((key) => ({ key, path: key })) });
 
 const mounts = (container: Manifest) => Object.fromEntries((container.volumeMounts as Manifest[]).map((m) => [m.mountPath, m.name]));
 
@@ -35,15 +38,20 @@ describe('postgres preset', () => {
     const { container, pod } = workload(render(c));
     expect(container.image).toBe('postgres:16.4');
     expect(container.ports).toEqual([{ name: 'postgres', containerPort: 5432, protocol: 'TCP' }]);
-    expect(mounts(container)).toEqual({ '/var/lib/postgresql/data': 'data', '/tmp': 'tmp', '/var/run/postgresql': 'var-run-postgresql' });
+    expect(mounts(container)).toEqual({
+      '/var/lib/postgresql/data': 'data',
+      '/tmp': 'tmp',
+      '/var/run/postgresql': 'var-run-postgresql',
+      '/etc/credentials': 'credentials',
+    });
     expect(pod.volumes).toEqual([
       { name: 'tmp', emptyDir: {} },
       { name: 'var-run-postgresql', emptyDir: {} },
+      { name: 'credentials', secret: CREDENTIALS_VOLUME(['username', 'password']) },
     ]);
     expect(envOf(container)).toEqual({
-      POSTGRES_USER: 'secret:db-credentials/username',
-      POSTGRES_PASSWORD: 'secret:db-credentials/password',
-      PGUSER: 'secret:db-credentials/username',
+      POSTGRES_USER_FILE: '/etc/credentials/username',
+      POSTGRES_PASSWORD_FILE: '/etc/credentials/password',
       POSTGRES_DB: 'db',
       PGDATABASE: 'db',
       PGDATA: '/var/lib/postgresql/data/pgdata',
@@ -61,15 +69,16 @@ describe('postgres preset', () => {
     const c = chart();
     database(c);
     const { container } = workload(render(c));
+    const user = 'export PGUSER="$(cat /etc/credentials/username)"; ';
     expect(container.readinessProbe).toEqual({
-      exec: { command: ['pg_isready', '--quiet', '--host=127.0.0.1', '--port=5432'] },
+      exec: { command: ['sh', '-c', `${user}exec pg_isready --quiet --host=127.0.0.1 --port=5432`] },
       initialDelaySeconds: 0,
       periodSeconds: 5,
       timeoutSeconds: 5,
       failureThreshold: 3,
       successThreshold: 1,
     });
-    const alive = ['sh', '-c', 'pg_isready --quiet --host=/var/run/postgresql --port=5432; test $? -le 1'];
+    const alive = ['sh', '-c', `${user}pg_isready --quiet --host=/var/run/postgresql --port=5432; test $? -le 1`];
     expect(container.livenessProbe).toEqual({
       exec: { command: alive },
       initialDelaySeconds: 0,
@@ -110,13 +119,13 @@ describe('postgres preset', () => {
     expect(container.image).toBe('mirror.example.com/postgres:16.4');
     expect(container.ports[0].containerPort).toBe(6432);
     expect(envOf(container)).toMatchObject({
-      POSTGRES_USER: 'secret:db-credentials/user',
-      POSTGRES_PASSWORD: 'secret:db-credentials/pass',
+      POSTGRES_USER_FILE: '/etc/credentials/user',
+      POSTGRES_PASSWORD_FILE: '/etc/credentials/pass',
       PGPORT: '6432',
       POSTGRES_DB: 'orders',
       PGDATABASE: 'orders',
     });
-    expect(container.readinessProbe.exec.command).toContain('--port=6432');
+    expect(container.readinessProbe.exec.command[2]).toMatch(/--port=6432$/);
     expect(db.servicePort).toBe(6432);
     expect(db.engine.port).toBe(6432);
     expect(db.engine.secretKeys).toEqual(['user', 'pass']);
@@ -199,29 +208,27 @@ describe('mysql preset', () => {
     expect(container.ports).toEqual([{ name: 'mysql', containerPort: 3306, protocol: 'TCP' }]);
     expect(container.command).toBeUndefined();
     expect(container.args).toEqual(['--datadir=/var/lib/mysql/data', '--port=3306', '--socket=/var/run/mysqld/mysqld.sock', '--secure-file-priv=NULL']);
-    expect(mounts(container)).toEqual({ '/var/lib/mysql': 'data', '/tmp': 'tmp', '/var/run/mysqld': 'var-run-mysqld' });
+    expect(mounts(container)).toEqual({ '/var/lib/mysql': 'data', '/tmp': 'tmp', '/var/run/mysqld': 'var-run-mysqld', '/etc/credentials': 'credentials' });
     expect(envOf(container)).toEqual({
-      MYSQL_ROOT_PASSWORD: 'secret:db-credentials/root-password',
-      MYSQL_USER: 'secret:db-credentials/username',
-      MYSQL_PASSWORD: 'secret:db-credentials/password',
+      MYSQL_ROOT_PASSWORD_FILE: '/etc/credentials/root-password',
+      MYSQL_USER_FILE: '/etc/credentials/username',
+      MYSQL_PASSWORD_FILE: '/etc/credentials/password',
       MYSQL_DATABASE: 'db',
     });
     expect(db.engine.secretKeys).toEqual(['username', 'password', 'root-password']);
   });
 
-  test('defaults: readiness pings over TCP, liveness and startup on the socket, no password', () => {
+  test('defaults: readiness logs in as the application user over TCP (credentials from the files, through a client option file); liveness and startup ping the socket', () => {
     const c = chart();
     database(c, { engine: mysql() });
     const { container } = workload(render(c));
-    expect(container.readinessProbe.exec.command).toEqual([
-      'mysqladmin',
-      'ping',
-      '--silent',
-      '--connect-timeout=3',
-      '--protocol=TCP',
-      '--host=127.0.0.1',
-      '--port=3306',
-    ]);
+    const [sh, dashC, script] = container.readinessProbe.exec.command;
+    expect([sh, dashC]).toEqual(['sh', '-c']);
+    expect(script).toContain('"$(q "$(cat /etc/credentials/username)")" "$(q "$(cat /etc/credentials/password)")" > "$f"');
+    expect(script).toContain(
+      'mysql --defaults-extra-file="$f" --protocol=TCP --host=127.0.0.1 --port=3306 --connect-timeout=3 --batch --skip-column-names --execute=\'SELECT 1\'',
+    );
+    expect(script).toMatch(/rm -f "\$f"; exit \$s$/);
     const alive = ['mysqladmin', 'ping', '--silent', '--connect-timeout=3', '--protocol=SOCKET', '--socket=/var/run/mysqld/mysqld.sock'];
     expect(container.livenessProbe.exec.command).toEqual(alive);
     expect(container.startupProbe.exec.command).toEqual(alive);
@@ -243,12 +250,19 @@ describe('mysql preset', () => {
       '--max-connections=500',
     ]);
     expect(envOf(container)).toEqual({
-      MYSQL_ROOT_PASSWORD: 'secret:db-credentials/r',
-      MYSQL_USER: 'secret:db-credentials/u',
-      MYSQL_PASSWORD: 'secret:db-credentials/p',
+      MYSQL_ROOT_PASSWORD_FILE: '/etc/credentials/r',
+      MYSQL_USER_FILE: '/etc/credentials/u',
+      MYSQL_PASSWORD_FILE: '/etc/credentials/p',
       MYSQL_DATABASE: 'orders',
     });
-    expect(container.readinessProbe.exec.command).toContain('--port=3307');
+    expect(container.readinessProbe.exec.command[2]).toContain('--port=3307');
+    expect(container.readinessProbe.exec.command[2]).toContain('$(cat /etc/credentials/u)');
+  });
+
+  test('with credentials as environment variables, readiness logs in with MYSQL_USER and MYSQL_PASSWORD', () => {
+    const c = chart();
+    database(c, { engine: mysql(), credentials: DatabaseCredentials.asEnvironment() });
+    expect(workload(render(c)).container.readinessProbe.exec.command[2]).toContain('"$(q "$MYSQL_USER")" "$(q "$MYSQL_PASSWORD")"');
   });
 
   test.each([
@@ -283,7 +297,7 @@ describe('redis preset', () => {
     expect(render(c)).toMatchSnapshot();
   });
 
-  test('defaults: password from stdin, append-only data in /data, redis-server replaces the shell', () => {
+  test('defaults: password from its file through stdin, append-only data in /data, redis-server replaces the shell', () => {
     const c = chart();
     database(c, { engine: redis() });
     const { container } = workload(render(c));
@@ -291,18 +305,32 @@ describe('redis preset', () => {
     expect(container.command[0]).toBe('sh');
     expect(container.command[1]).toBe('-c');
     expect(container.command[2]).toContain('exec redis-server - "$@" <<EOF');
-    expect(container.command[2]).toContain('requirepass "$(printf \'%s\' "$REDIS_PASSWORD"');
+    expect(container.command[2]).toContain('requirepass "$(sed \'s/[\\\\"]/\\\\&/g\' /etc/credentials/password)"');
     expect(container.command[3]).toBe('redis-server');
     expect(container.args).toEqual(['--port', '6379', '--dir', '/data', '--appendonly', 'yes']);
-    expect(mounts(container)).toEqual({ '/data': 'data', '/tmp': 'tmp' });
-    expect(envOf(container)).toEqual({ REDIS_PASSWORD: 'secret:db-credentials/password', REDISCLI_AUTH: 'secret:db-credentials/password' });
+    expect(mounts(container)).toEqual({ '/data': 'data', '/tmp': 'tmp', '/etc/credentials': 'credentials' });
+    expect(container.env).toBeUndefined();
   });
 
-  test('defaults: readiness wants PONG, liveness any reply; redis-cli authenticates from REDISCLI_AUTH', () => {
+  test('with credentials as environment variables: the password from REDIS_PASSWORD through stdin, REDISCLI_AUTH for redis-cli', () => {
+    const c = chart();
+    database(c, { engine: redis(), credentials: DatabaseCredentials.asEnvironment() });
+    const { container, pod } = workload(render(c));
+    expect(container.command[2]).toContain('requirepass "$(printf \'%s\' "$REDIS_PASSWORD"');
+    expect(envOf(container)).toEqual({ REDIS_PASSWORD: 'secret:db-credentials/password', REDISCLI_AUTH: 'secret:db-credentials/password' });
+    expect(container.readinessProbe.exec.command).toEqual(['sh', '-c', 'test "$(redis-cli -p 6379 ping)" = PONG']);
+    expect(pod.volumes.map((v: Manifest) => v.name)).toEqual(['tmp']);
+  });
+
+  test('defaults: readiness wants PONG, liveness any reply; redis-cli authenticates from the password file', () => {
     const c = chart();
     database(c, { engine: redis() });
     const { container } = workload(render(c));
-    expect(container.readinessProbe.exec.command).toEqual(['sh', '-c', 'test "$(redis-cli -p 6379 ping)" = PONG']);
+    expect(container.readinessProbe.exec.command).toEqual([
+      'sh',
+      '-c',
+      'export REDISCLI_AUTH="$(cat /etc/credentials/password)"; test "$(redis-cli -p 6379 ping)" = PONG',
+    ]);
     expect(container.livenessProbe.exec.command).toEqual(['redis-cli', '-p', '6379', 'ping']);
     expect(container.startupProbe.exec.command).toEqual(['redis-cli', '-p', '6379', 'ping']);
   });
@@ -313,7 +341,8 @@ describe('redis preset', () => {
     const { container } = workload(render(c));
     expect(container.args).toEqual(['--port', '6380', '--dir', '/data', '--appendonly', 'yes']);
     expect(container.livenessProbe.exec.command).toEqual(['redis-cli', '-p', '6380', 'ping']);
-    expect(envOf(container).REDIS_PASSWORD).toBe('secret:db-credentials/auth');
+    expect(container.command[2]).toContain('/etc/credentials/auth)"');
+    expect(workload(render(c)).pod.volumes[1].secret.items).toEqual([{ key: 'auth', path: 'auth' }]);
   });
 
   test.each([
@@ -336,10 +365,22 @@ describe('every preset', () => {
     database(c, { engine: engine() });
     const { container } = workload(render(c));
     for (const word of commandWords(container)) expect(word).not.toMatch(PASSWORD_ON_COMMAND_LINE);
-    for (const e of container.env) {
-      if (/PASSWORD|AUTH|USER/.test(e.name)) expect(e.valueFrom.secretKeyRef.name).toBe('db-credentials');
+    // credentials as files: no variable from the Secret at all, only the paths of its files
+    for (const e of container.env ?? []) {
+      expect(e.valueFrom).toBeUndefined();
+      if (/PASSWORD|AUTH|USER/.test(e.name)) expect(e.value).toMatch(/^\/etc\/credentials\/[a-z-]+$/);
     }
     expect(render(c).filter((o) => o.kind === 'Secret')).toEqual([]);
+  });
+
+  test.each(presets)('%s: with credentials as environment variables, every credential variable is from the named Secret', (_name, engine) => {
+    const c = chart();
+    database(c, { engine: engine(), credentials: DatabaseCredentials.asEnvironment() });
+    const { container, pod } = workload(render(c));
+    const credentials = (container.env as Manifest[]).filter((e) => /PASSWORD|AUTH|USER/.test(e.name));
+    expect(credentials.length).toBeGreaterThan(0);
+    for (const e of credentials) expect(e.valueFrom.secretKeyRef.name).toBe('db-credentials');
+    expect(pod.volumes.filter((v: Manifest) => v.secret)).toEqual([]);
   });
 
   test.each(presets)('%s: readiness and liveness are exec probes that differ', (_name, engine) => {

@@ -3,7 +3,7 @@
  * that a setting added to the skeleton and not reaching one tier fails here.
  */
 import { ApiObject, Chart } from 'cdk8s';
-import { NodeSelectorOperator, Probe, StatefulDatabase, StatelessWebTier, TaintEffect, TierProps, TolerationOperator } from '../src';
+import { DatabaseCredentials, NodeSelectorOperator, Probe, StatefulDatabase, StatelessWebTier, TaintEffect, TierProps, TolerationOperator } from '../src';
 import { database } from './database-fixture';
 import { appProblems, chart, find, Manifest, synth } from './util';
 
@@ -19,7 +19,8 @@ const TIERS: Case[] = [
     build: (c, props) => new StatelessWebTier(c, 'web', { image: 'registry.example.com/shop/web:1.4.2', ...props }),
     workload: 'Deployment',
   },
-  { kind: 'StatefulDatabase', build: (c, props) => database(c, props), workload: 'StatefulSet' },
+  // (credentials as environment variables: the database's own Secret volume of credential files is not a skeleton setting)
+  { kind: 'StatefulDatabase', build: (c, props) => database(c, { credentials: DatabaseCredentials.asEnvironment(), ...props }), workload: 'StatefulSet' },
 ];
 
 function render(t: Case, props: TierProps = {}, before?: (c: Chart) => void): { tier: StatelessWebTier | StatefulDatabase; pod: Manifest } {

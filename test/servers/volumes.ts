@@ -3,8 +3,9 @@
  * them: an emptyDir is a fresh folder (mode 0777) per pod, a claim from a
  * `volumeClaimTemplates` entry is one folder per claim name (`<template>-<set>-<ordinal>`,
  * kept across pod restarts, like a fresh ext4 volume: root-owned with lost+found),
- * Secrets and ConfigMaps are files; fsGroup makes every writable one group-owned by
- * it with the setgid bit, as the kubelet's volume ownership does.
+ * Secrets and ConfigMaps are files (root-owned, mode defaultMode or the item's); fsGroup makes
+ * every writable one group-owned by it with the setgid bit and group rw, and every file of a
+ * Secret or ConfigMap root:fsGroup with group read added, as the kubelet's volume ownership does.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -72,7 +73,12 @@ export function makeVolumes(sts: Manifest, p: PodObjects, podDir: string, claims
         const file = path.join(folder, item.path);
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, data[item.key] ?? '', { mode: item.mode ?? mode });
-        if (fsGroup !== undefined) fs.chownSync(file, 0, fsGroup);
+        fs.chmodSync(file, item.mode ?? mode); // (writeFileSync's mode passes through the umask)
+        // the kubelet's volume ownership for a read-only volume: group fsGroup, group read added (0400 becomes 0440)
+        if (fsGroup !== undefined) {
+          fs.chownSync(file, 0, fsGroup);
+          fs.chmodSync(file, (item.mode ?? mode) | 0o440);
+        }
       }
       folders[v.name] = { path: folder, readOnly: true };
     } else if (v.persistentVolumeClaim) {

@@ -3,8 +3,25 @@
 # tests: the same first-start steps on Debian's binaries, and only those the presets rely
 # on. What it leaves out (README, "Real-server tests"): running as root (chown, gosu),
 # /docker-entrypoint-initdb.d scripts, POSTGRES_INITDB_WALDIR, POSTGRES_HOST_AUTH_METHOD
-# other than scram-sha-256, and the *_FILE variants of the variables.
+# other than scram-sha-256, and the *_FILE variants of other variables than the user and password.
 set -Eeuo pipefail
+
+# like the image's file_env: VAR from the file named by VAR_FILE (both set is an error), else VAR or a default
+file_env() {
+  local var="$1" fileVar="${1}_FILE" def="${2:-}"
+  if [ "${!var:-}" ] && [ "${!fileVar:-}" ]; then
+    echo "error: both $var and $fileVar are set (but are exclusive)" >&2
+    exit 1
+  fi
+  local val="$def"
+  if [ "${!var:-}" ]; then
+    val="${!var}"
+  elif [ "${!fileVar:-}" ]; then
+    val="$(< "${!fileVar}")"
+  fi
+  export "$var"="$val"
+  unset "$fileVar"
+}
 
 # like the image: a first argument that is an option means "postgres <options>"
 if [ "${1:0:1}" = '-' ]; then set -- postgres "$@"; fi
@@ -13,6 +30,9 @@ if [ "$1" = 'postgres' ]; then
   : "${PGDATA:?PGDATA is not set}"
   mkdir -p "$PGDATA"
   chmod 00700 "$PGDATA" || :
+  # like the image (docker_setup_env, at every start): the *_FILE variables become the plain ones for its own processes
+  file_env POSTGRES_PASSWORD
+  file_env POSTGRES_USER postgres
   if [ ! -s "$PGDATA/PG_VERSION" ]; then
     if [ -z "${POSTGRES_PASSWORD:-}" ]; then
       echo 'Error: Database is uninitialized and superuser password is not specified (POSTGRES_PASSWORD).' >&2
