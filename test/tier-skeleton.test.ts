@@ -253,7 +253,15 @@ describe.each(TIERS)('$kind image registry', (t) => {
   });
 
   test('rejects a registry that is not host[:port][/path] (with the message)', () => {
-    for (const bad of ['https://mirror.example.com', 'mirror', 'mirror.example.com/', 'mirror.example.com/Hub', 'mirror.example.com:port']) {
+    for (const bad of [
+      'https://mirror.example.com',
+      'mirror',
+      'mirror.example.com/',
+      'mirror.example.com/Hub',
+      'mirror.example.com:port',
+      'mirror.example.com:70000',
+      '[::1]:5000',
+    ]) {
       expect(problems(t, { imageRegistry: bad })).toContain(`imageRegistry: got ${JSON.stringify(bad)}; must be an image registry`);
     }
   });
