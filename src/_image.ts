@@ -15,7 +15,7 @@ import { isString } from './_rules';
 const DOMAIN = '[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*';
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 /** host[:port][/path], after the distribution reference grammar. */
-const REGISTRY = new RegExp(`^(${DOMAIN})(?::[0-9]{1,5})?(?:/${PATH_COMPONENT})*$`);
+const REGISTRY = new RegExp(`^${DOMAIN}(?::[0-9]{1,5})?(?:/${PATH_COMPONENT})*$`);
 
 /** Whether the first component of a reference names a registry (Docker's rule: a "." or ":" in it, or "localhost"). */
 function isRegistryComponent(c: string): boolean {
@@ -28,10 +28,10 @@ function isRegistryComponent(c: string): boolean {
  */
 export function isImageRegistry(v: unknown): v is string {
   if (!isString(v) || v.length > 255) return false;
-  const m = REGISTRY.exec(v);
-  if (!m) return false;
+  if (!REGISTRY.test(v)) return false;
   const host = v.split('/')[0];
-  return isRegistryComponent(host);
+  const port = host.includes(':') ? Number(host.slice(host.indexOf(':') + 1)) : undefined;
+  return isRegistryComponent(host) && (port === undefined || (port >= 1 && port <= 65535));
 }
 
 /** Checks an image registry; returns whether it is one. */

@@ -103,7 +103,7 @@ export interface StatefulDatabaseProps extends TierProps {
    * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#persistentvolumeclaims
    */
   readonly storage?: string;
-  /** StorageClass of the data claim; `""` binds only to volumes without a class. @default - the cluster's default StorageClass */
+  /** StorageClass of the data claim; `""` binds only to volumes without a class. @default - the nearest `TierDefaults` storageClassName, else the cluster's default StorageClass */
   readonly storageClassName?: string;
   /** Access modes of the data claim. @default [VolumeAccessMode.READ_WRITE_ONCE] */
   readonly accessModes?: VolumeAccessMode[];

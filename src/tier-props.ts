@@ -32,11 +32,11 @@ export interface TierProps {
   /**
    * Extra labels on every object and pod (never in the selector). The `app.kubernetes.io/*`
    * labels are the library's (set them with `name`, `instance`, `component`, `partOf`, `version`):
-   * giving one here is reported.
-   * @default - none
+   * giving one here is reported. Merged key by key over the `labels` of `TierDefaults`.
+   * @default - the `TierDefaults` labels, else none
    */
   readonly labels?: { [key: string]: string };
-  /** Extra annotations on every object and pod (`kubectl.kubernetes.io/default-container` and `checksum/config` are the library's). @default - none */
+  /** Extra annotations on every object and pod (`kubectl.kubernetes.io/default-container` and `checksum/config` are the library's); merged key by key over the `TierDefaults` annotations. @default - the `TierDefaults` annotations, else none */
   readonly annotations?: { [key: string]: string };
 
   /** Seconds a new pod must be ready before it counts as available. @default - 5 for a web tier, 10 for a database */
@@ -66,34 +66,34 @@ export interface TierProps {
   readonly liveness?: Probe;
   /** Startup probe, for slow starters. @default - per tier */
   readonly startup?: Probe;
-  /** Requests and limits of the main container. @default - per tier */
+  /** Requests and limits of the main container. @default - the nearest `TierDefaults` resources, else per tier */
   readonly resources?: ResourceOptions;
-  /** Pod identity (uid, gid, fsGroup). @default - uid and gid 10001 */
+  /** Pod identity (uid, gid, fsGroup). @default - the nearest `TierDefaults` security, else uid and gid 10001 */
   readonly security?: PodSecurityOptions;
   /** A ServiceAccount of yours (in the same chart). The token is never mounted. @default - the namespace's default ServiceAccount */
   readonly serviceAccountName?: string;
 
   /**
    * PriorityClass of the pods (one your cluster defines), so that the scheduler preempts less important pods first.
-   * @default - none: the cluster's default priority
+   * @default - the nearest `TierDefaults` value, else none: the cluster's default priority
    * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
    */
   readonly priorityClassName?: string;
   /**
    * Node labels the pods' nodes must have (a node pool).
-   * @default - any node
+   * @default - the nearest `TierDefaults` value, else any node
    * @see https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodeselector
    */
   readonly nodeSelector?: { [key: string]: string };
   /**
    * Taints the pods tolerate (a dedicated node pool).
-   * @default - none
+   * @default - the nearest `TierDefaults` value, else none
    * @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
    */
   readonly tolerations?: TolerationOptions[];
   /**
    * Secrets (of type kubernetes.io/dockerconfigjson, in the same namespace) used to pull the images of every container.
-   * @default - none: the node's and the ServiceAccount's credentials
+   * @default - the nearest `TierDefaults` value, else none: the node's and the ServiceAccount's credentials
    * @see https://kubernetes.io/docs/concepts/containers/images/#specifying-imagepullsecrets-on-a-pod
    */
   readonly imagePullSecrets?: string[];
@@ -116,12 +116,12 @@ export interface TierProps {
    * the repository path, tag and digest are kept. Docker Hub names are read as Docker reads them: `nginx:1.27`
    * is `docker.io/library/nginx:1.27` and becomes `<registry>/library/nginx:1.27`; `bitnami/redis:7.4`
    * becomes `<registry>/bitnami/redis:7.4`; `ghcr.io/org/app:1` becomes `<registry>/org/app:1`.
-   * @default - each image's own registry
+   * @default - the nearest `TierDefaults` value, else each image's own registry
    */
   readonly imageRegistry?: string;
   /**
    * Node affinity of the pods: nodes they must run on and nodes they prefer (by node labels).
-   * @default - none: any node (that `nodeSelector` admits)
+   * @default - the nearest `TierDefaults` value, else none: any node (that `nodeSelector` admits)
    * @see https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#node-affinity
    */
   readonly nodeAffinity?: NodeAffinityOptions;

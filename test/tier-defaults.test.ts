@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { NodeSelectorOperator, Probe, StatefulDatabase, StatelessWebTier, TaintEffect, TierDefaults, TierDefaultsOptions } from '../src';
+import { Environment, GitOpsApp } from '../src/gitops';
 import { database } from './database-fixture';
 import { all, appProblems, find, Manifest, synth } from './util';
 
@@ -346,4 +347,16 @@ test('TierDefaults on the app reach tiers of every chart', () => {
   const a = new Chart(app, 'a');
   const b = new Chart(app, 'b');
   expect([new StatelessWebTier(a, 'web', { image: IMAGE }).imageRegistry, database(b).imageRegistry]).toEqual(['mirror.example.com', 'mirror.example.com']);
+});
+
+test('TierDefaults on an Environment reach its tiers, and another environment keeps its own', () => {
+  const gitops = new GitOpsApp({ outdir: 'never-written', cliOutdir: '' });
+  const dev = new Environment(gitops, 'dev', { namespace: 'shop-dev' });
+  const prod = new Environment(gitops, 'prod', { namespace: 'shop-prod' });
+  TierDefaults.of(gitops).set({ priorityClassName: 'standard' });
+  TierDefaults.of(prod).set({ priorityClassName: 'business-critical', nodeSelector: { 'example.com/pool': 'prod' } });
+  const [d, p] = [dev, prod].map((env) => new StatelessWebTier(env, 'web', { image: IMAGE }));
+  expect([d.priorityClassName, p.priorityClassName]).toEqual(['standard', 'business-critical']);
+  expect([d.nodeSelector, p.nodeSelector]).toEqual([{}, { 'example.com/pool': 'prod' }]);
+  expect(podOf(synth(prod), 'Deployment', 'web').priorityClassName).toBe('business-critical');
 });

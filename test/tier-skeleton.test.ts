@@ -149,6 +149,8 @@ test('a setting of the skeleton reaches both tiers alike', () => {
     tolerations: [{ key: 'pool', value: 'a' }],
     imagePullSecrets: ['pull'],
     readOnlyVolumes: [{ name: 'tls', mountPath: '/etc/tls', secretName: 'tls' }],
+    imageRegistry: 'mirror.example.com',
+    nodeAffinity: { required: [{ matchExpressions: [{ key: 'example.com/pool', operator: NodeSelectorOperator.EXISTS }] }] },
   };
   const pods = TIERS.map((t) => render(t, props).pod);
   const pick = (pod: Manifest) => ({
@@ -158,9 +160,12 @@ test('a setting of the skeleton reaches both tiers alike', () => {
     imagePullSecrets: pod.imagePullSecrets,
     readOnly: pod.volumes.filter((v: Manifest) => v.secret),
     readOnlyMounts: pod.containers[0].volumeMounts.filter((m: Manifest) => m.readOnly),
+    registry: pod.containers[0].image.split('/')[0],
+    nodeAffinity: pod.affinity.nodeAffinity,
   });
   expect(pick(pods[0])).toEqual(pick(pods[1]));
   expect(pick(pods[0]).priorityClassName).toBe('batch');
+  expect(pick(pods[0]).registry).toBe('mirror.example.com');
 });
 
 describe.each(TIERS)('$kind init containers', (t) => {
@@ -249,7 +254,15 @@ describe.each(TIERS)('$kind image registry', (t) => {
   });
 
   test('rejects a registry that is not host[:port][/path] (with the message)', () => {
-    for (const bad of ['https://mirror.example.com', 'mirror', 'mirror.example.com/', 'mirror.example.com/Hub', 'mirror.example.com:port']) {
+    for (const bad of [
+      'https://mirror.example.com',
+      'mirror',
+      'mirror.example.com/',
+      'mirror.example.com/Hub',
+      'mirror.example.com:port',
+      'mirror.example.com:70000',
+      '[::1]:5000',
+    ]) {
       expect(problems(t, { imageRegistry: bad })).toContain(`imageRegistry: got ${JSON.stringify(bad)}; must be an image registry`);
     }
   });
