@@ -3,6 +3,7 @@
  * retained claim and the NetworkPolicies. In threes: defaults, can
  * configure, rejects.
  */
+import { spawnSync } from 'node:child_process';
 import { DatabaseBackup, DatabaseBackupOptions, DatabaseEngine, DatabaseMetrics, StatefulDatabase, StatelessWebTier } from '../src';
 import { customEngine, database, envOf, problemsOf, render } from './database-fixture';
 import { all, chart, find, Manifest } from './util';
@@ -145,6 +146,9 @@ describe('database backup', () => {
     expect(script).toContain(`file="$BACKUP_PREFIX-$(date -u +%Y%m%dT%H%M%SZ).${extension}"`);
     expect(script).toContain(`ls -1 -- "$BACKUP_PREFIX"-[0-9]*T[0-9]*Z.${extension} | sort -r | tail -n +"$((BACKUP_KEEP + 1))"`);
     expect(container.command.join(' ')).not.toMatch(/secret|PASSWORD=/i);
+    // the script parses as POSIX sh (dash, the sh of the Debian images)
+    const parsed = spawnSync('sh', ['-n', '-c', script], { encoding: 'utf8' });
+    expect([parsed.status, parsed.stderr]).toEqual([0, '']);
   });
 
   test('the backup pods may reach the database port only, and the database lets them in besides its clients', () => {
