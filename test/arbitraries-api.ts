@@ -12,7 +12,9 @@ import * as path from 'node:path';
 import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
+  DatabaseBackup,
   DatabaseEngine,
+  DatabaseMetrics,
   DriftCheck,
   EnvValue,
   Environment,
@@ -26,6 +28,7 @@ import {
   StatefulUpdate,
   StatelessWebTier,
   TiersProblems,
+  WebMetrics,
 } from '../src';
 import { parseProblem } from '../src/_errors';
 import { app } from './arbitraries';
@@ -180,6 +183,9 @@ export const dbProps = propsOf(
   { engine, secretName: fc.constant('db-credentials') },
 );
 
+/** Who may scrape metrics: mostly valid label maps. */
+const scrapers = propsOf({ namespaceLabels: fc.constant({ 'kubernetes.io/metadata.name': 'monitoring' }), podLabels: fc.constant({ app: 'prometheus' }) });
+
 /** A fresh chart with a valid web tier and database, for methods and factories to be used in. */
 export function fixture(): { chart: Chart; web: StatelessWebTier; db: StatefulDatabase } {
   const chart = new Chart(app(), 'test');
@@ -326,6 +332,36 @@ export const API: readonly ApiCase[] = [
   api('Rollout.recreate()', [], () => inWeb({ rollout: Rollout.recreate() })),
   api('StatefulUpdate.rollingUpdate(options)', [propsOf({ partition: count })], (o) => inDb({ updateStrategy: StatefulUpdate.rollingUpdate(v(o)) })),
   api('StatefulUpdate.onDelete()', [], () => inDb({ updateStrategy: StatefulUpdate.onDelete() })),
+  api(
+    'DatabaseMetrics.prometheus(options)',
+    [
+      propsOf(
+        { image, port: portNumber, serviceMonitor: propsOf({ intervalSeconds: count, labels: fc.constant({ release: 'prom' }) }) },
+        { scrapedBy: scrapers },
+      ),
+    ],
+    (o) => inDb({ metrics: DatabaseMetrics.prometheus(v(o)) }),
+  ),
+  api(
+    'WebMetrics.prometheus(options)',
+    [propsOf({ portName: fc.constant('http'), path: fc.constant('/metrics'), serviceMonitor: propsOf({ intervalSeconds: count }) }, { scrapedBy: scrapers })],
+    (o) => inWeb({ metrics: WebMetrics.prometheus(v(o)) }),
+  ),
+  api(
+    'DatabaseBackup.schedule(options)',
+    [
+      propsOf({
+        schedule: fc.constantFrom('@daily', '30 2 * * *'),
+        timeZone: fc.constant('Europe/Berlin'),
+        keep: count,
+        storage: fc.constant('1Gi'),
+        image,
+        startingDeadlineSeconds: count,
+        successfulJobsHistoryLimit: count,
+      }),
+    ],
+    (o) => inDb({ backup: DatabaseBackup.schedule(v(o)) }),
+  ),
   api('Guardrails.checks()', [], () => () => Guardrails.checks()),
   api('Guardrails.formatFinding(finding)', [arg(fc.constant('finding'))], (f) => () => {
     const finding = Guardrails.checkManifests([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'X' } }]).findings[0];

@@ -3,7 +3,8 @@
  * retained claim and the NetworkPolicies. In threes: defaults, can
  * configure, rejects.
  */
-import { DatabaseBackup, DatabaseBackupOptions, DatabaseEngine, StatefulDatabase, StatelessWebTier } from '../src';
+import { spawnSync } from 'node:child_process';
+import { DatabaseBackup, DatabaseBackupOptions, DatabaseEngine, DatabaseMetrics, StatefulDatabase, StatelessWebTier } from '../src';
 import { customEngine, database, envOf, problemsOf, render } from './database-fixture';
 import { all, chart, find, Manifest } from './util';
 
@@ -145,6 +146,9 @@ describe('database backup', () => {
     expect(script).toContain(`file="$BACKUP_PREFIX-$(date -u +%Y%m%dT%H%M%SZ).${extension}"`);
     expect(script).toContain(`ls -1 -- "$BACKUP_PREFIX"-[0-9]*T[0-9]*Z.${extension} | sort -r | tail -n +"$((BACKUP_KEEP + 1))"`);
     expect(container.command.join(' ')).not.toMatch(/secret|PASSWORD=/i);
+    // the script parses as POSIX sh (dash, the sh of the Debian images)
+    const parsed = spawnSync('sh', ['-n', '-c', script], { encoding: 'utf8' });
+    expect([parsed.status, parsed.stderr]).toEqual([0, '']);
   });
 
   test('the backup pods may reach the database port only, and the database lets them in besides its clients', () => {
@@ -253,8 +257,13 @@ describe('database backup', () => {
       ['my', DatabaseEngine.mysql({ version: '8.4.3' })],
       ['rd', DatabaseEngine.redis({ version: '7.4.1' })],
     ] as const) {
-      new StatefulDatabase(c, id, { engine, secretName: `${id}-credentials`, backup: DatabaseBackup.schedule() });
+      const metrics = DatabaseMetrics.prometheus({ scrapedBy: { podLabels: { 'app.kubernetes.io/name': 'prometheus' } }, serviceMonitor: {} });
+      new StatefulDatabase(c, id, { engine, secretName: `${id}-credentials`, backup: DatabaseBackup.schedule(), metrics });
     }
-    expect(all(render(c), 'CronJob').map((j) => j.metadata.name)).toEqual(['pg-backup', 'my-backup', 'rd-backup']);
+    const objects = render(c);
+    expect(all(objects, 'CronJob').map((j) => j.metadata.name)).toEqual(['pg-backup', 'my-backup', 'rd-backup']);
+    expect(all(objects, 'ServiceMonitor').map((j) => j.metadata.name)).toEqual(['pg', 'my', 'rd']);
+    // the database lets in the backup pods on its port and the scrapers on the exporter's
+    expect(find(objects, 'NetworkPolicy', 'rd').spec.ingress.map((r: Manifest) => r.ports[0].port)).toEqual([6379, 9121]);
   });
 });

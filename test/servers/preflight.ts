@@ -14,7 +14,8 @@ export function cannotRun(servers: string[]): string | undefined {
   if (process.platform !== 'linux') return `they need Linux (this is ${process.platform})`;
   if (process.getuid?.() !== 0) return 'they need root (network namespaces, uid changes)';
   const missing = [...TOOLS, ...servers].filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0 && !fs.existsSync(t));
-  if (missing.length) return `missing ${missing.join(', ')} (apt-get install iproute2 bubblewrap util-linux curl postgresql redis-server libnss-wrapper)`;
+  if (missing.length)
+    return `missing ${missing.join(', ')} (apt-get install iproute2 bubblewrap util-linux curl postgresql redis-server libnss-wrapper prometheus-postgres-exporter prometheus-redis-exporter)`;
   const ns = `tiers-srv-preflight-${process.pid}`;
   const add = spawnSync('ip', ['netns', 'add', ns], { encoding: 'utf8' });
   if (add.status !== 0) return `"ip netns add" fails here: ${add.stderr.trim()}`;
