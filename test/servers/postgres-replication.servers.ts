@@ -13,6 +13,7 @@ import { chart, Manifest, synth } from '../util';
 import { Client, ServerCluster } from './cluster';
 import { postgresBin } from './images';
 import { Pod } from './pod';
+import { poll } from './process';
 import { describeServers } from './preflight';
 
 const PASSWORD = 'pa"ss \'w$rd';
@@ -30,11 +31,8 @@ function render(): { objects: Manifest[]; db: StatefulDatabase } {
   return { objects: [...synth(c), SECRET], db };
 }
 
-/** Polls `check` every 200 ms until it holds or `ms` pass. */
-async function eventually(check: () => Promise<boolean>, ms = 15000): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) if (await check()) return true;
-  return check();
-}
+/** Whether `check` holds within 15 s (replication is asynchronous), tried every 200 ms. */
+const eventually = (check: () => Promise<boolean>) => poll(check, 75, 200, 15000);
 
 describeServers('replicated postgres preset on real servers', ['/usr/lib/postgresql', '/usr/lib/x86_64-linux-gnu/libnss_wrapper.so'], () => {
   let cluster: ServerCluster;
