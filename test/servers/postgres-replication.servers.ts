@@ -74,6 +74,7 @@ describeServers('replicated postgres preset on real servers', ['/usr/lib/postgre
       expect((await psql(db.replicaHost(replicas.indexOf(r) + 1), 'SELECT pg_is_in_recovery()')).stdout.trim()).toBe('t');
     }
     expect((await psql('pg', 'SELECT pg_is_in_recovery()')).stdout.trim()).toBe('f');
+    expect(primary.log('keep-replicas-data')).toMatch(/empty data folder and no replica holds data: a new server/);
     // the primary sees both WAL receivers streaming, as the Secret's user
     const senders = await psql('pg', 'SELECT usename, state FROM pg_stat_replication ORDER BY client_addr');
     expect(senders.stdout.trim().split('\n')).toEqual(['shop|streaming', 'shop|streaming']);
@@ -139,11 +140,18 @@ describeServers('replicated postgres preset on real servers', ['/usr/lib/postgre
     expect(await onEveryReplica("SELECT string_agg(item, ',' ORDER BY id) FROM orders", 'book,pen')).toEqual(replicas.map((r) => [r.name, true]));
     expect(cluster.endpoints('pg-read', 'shop').map((p) => p.name)).toEqual(['pg-replica-1', 'pg-replica-0']);
   });
+  test('a restarted primary (new address, same claim) is streamed from again: a row written after it is read on every replica', async () => {
+    expect(await cluster.deletePod(primary)).toEqual([0]);
+    primary = await cluster.startPod('pg', 0);
+    expect(primary.log('keep-replicas-data')).toBe(''); // it found the data and said nothing
+    expect((await psql('pg', "INSERT INTO orders VALUES (3, 'ink')")).stderr).toBe('');
+    expect(await onEveryReplica("SELECT string_agg(item, ',' ORDER BY id) FROM orders", 'book,pen,ink')).toEqual(replicas.map((r) => [r.name, true]));
+  });
+
   test('a primary whose claim was lost does not start empty while a replica runs: the replicas keep the data', async () => {
-    expect(primary.log('keep-replicas-data')).toMatch(/empty data folder and no replica holds data: a new server/);
     expect(await cluster.deletePod(primary)).toEqual([0]);
     fs.rmSync(path.join(cluster.dir, 'claims', 'data-pg-0'), { recursive: true });
     await expect(cluster.startPod('pg', 0)).rejects.toThrow(/pg-0\/keep-replicas-data: init container exited 1[\s\S]*refusing to start an empty primary/);
-    expect((await psql(db.replicaHost(1), "SELECT string_agg(item, ',' ORDER BY id) FROM orders")).stdout.trim()).toBe('book,pen');
+    expect((await psql(db.replicaHost(1), "SELECT string_agg(item, ',' ORDER BY id) FROM orders")).stdout.trim()).toBe('book,pen,ink');
   });
 });

@@ -66,6 +66,8 @@ describeServers('replicated redis preset on real servers', ['redis-server', 'red
       expect(replication).toMatch(/master_host:cache-0\.cache-headless\.shop\.svc\.cluster\.local/);
     }
     expect(await info('cache')).toMatch(/role:master[\s\S]*connected_slaves:2/);
+    // the replicas ran first, empty: the master's guard let it start
+    expect(master.log('keep-replicas-data')).toMatch(/empty data folder and no replica holds data: a new server/);
   });
 
   test('the password is on no command line; masterauth and replicaof are what the servers run with', async () => {
@@ -110,11 +112,17 @@ describeServers('replicated redis preset on real servers', ['redis-server', 'red
     replicas[1] = await cluster.startPod('cache-replica', 1);
     expect(await onEveryReplica(['MGET', 'cart:1', 'cart:2'], 'book\npen')).toEqual(replicas.map((r) => [r.name, true]));
   });
+  test('a restarted master (new address, same claim) is synced from again: a key set after it is read on every replica', async () => {
+    expect(await cluster.deletePod(master)).toEqual([0]);
+    master = await cluster.startPod('cache', 0);
+    expect((await cli('cache', ['SET', 'cart:3', 'ink'])).stdout.trim()).toBe('OK');
+    expect(await onEveryReplica(['MGET', 'cart:1', 'cart:2', 'cart:3'], 'book\npen\nink')).toEqual(replicas.map((r) => [r.name, true]));
+  });
+
   test('a primary whose claim was lost does not start empty while a replica runs: the replicas keep the data', async () => {
-    expect(master.log('keep-replicas-data')).toMatch(/empty data folder and no replica holds data: a new server/);
     expect(await cluster.deletePod(master)).toEqual([0]);
     fs.rmSync(path.join(cluster.dir, 'claims', 'data-cache-0'), { recursive: true });
     await expect(cluster.startPod('cache', 0)).rejects.toThrow(/cache-0\/keep-replicas-data: init container exited 1[\s\S]*refusing to start an empty primary/);
-    expect((await cli(db.replicaHost(1), ['MGET', 'cart:1', 'cart:2'])).stdout.trim()).toBe('book\npen');
+    expect((await cli(db.replicaHost(1), ['MGET', 'cart:1', 'cart:2', 'cart:3'])).stdout.trim()).toBe('book\npen\nink');
   });
 });
