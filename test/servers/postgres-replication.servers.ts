@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DatabaseEngine, ServiceType, StatefulDatabase, StatelessWebTier } from '../../src';
-import { chart, Manifest, synth } from '../util';
+import { chart, find, Manifest, synth } from '../util';
 import { Client, ServerCluster } from './cluster';
 import { postgresBin } from './images';
 import { Pod } from './pod';
@@ -153,5 +153,39 @@ describeServers('replicated postgres preset on real servers', ['/usr/lib/postgre
     fs.rmSync(path.join(cluster.dir, 'claims', 'data-pg-0'), { recursive: true });
     await expect(cluster.startPod('pg', 0)).rejects.toThrow(/pg-0\/keep-replicas-data: init container exited 1[\s\S]*refusing to start an empty primary/);
     expect((await psql(db.replicaHost(1), "SELECT string_agg(item, ',' ORDER BY id) FROM orders")).stdout.trim()).toBe('book,pen,ink');
+  });
+});
+
+describeServers('a single postgres server grown to 3 replicas', ['/usr/lib/postgresql', '/usr/lib/x86_64-linux-gnu/libnss_wrapper.so'], () => {
+  let cluster: ServerCluster;
+  afterAll(async () => {
+    await cluster?.dispose();
+  });
+
+  test('keeps the primary and its data on its claim; the new replicas copy it, rows written before included', async () => {
+    const single = chart('shop');
+    new StatefulDatabase(single, 'pg', { engine: DatabaseEngine.postgres({ version: '16.4' }), secretName: 'pg-credentials' });
+    cluster = await ServerCluster.create([...synth(single), SECRET]);
+    let primary = await cluster.startPod('pg', 0);
+    const client = await cluster.client('app');
+    const psql = (host: string, sql: string) =>
+      client.run([`${postgresBin()}/psql`, '-X', '-v', 'ON_ERROR_STOP=1', '-tA', '-c', sql], {
+        ...{ PGHOST: host, PGPORT: '5432', PGUSER: 'shop', PGDATABASE: 'pg', PGPASSWORD: PASSWORD, PGCONNECT_TIMEOUT: '5' },
+      });
+    expect((await psql('pg', "CREATE TABLE orders (id int PRIMARY KEY, item text); INSERT INTO orders VALUES (1, 'book')")).stderr).toBe('');
+    expect(await cluster.deletePod(primary)).toEqual([0]);
+
+    // what Argo CD applies after replicas: 3: the same StatefulSet (its selector and claim), new settings and objects
+    const { objects } = render();
+    expect(find(objects, 'StatefulSet', 'pg').spec.selector).toEqual(find(synth(single), 'StatefulSet', 'pg').spec.selector);
+    cluster.objects.splice(0, cluster.objects.length, ...objects);
+    primary = await cluster.startPod('pg', 0);
+    expect(primary.log('keep-replicas-data')).toBe('');
+    expect(primary.log('pg')).not.toMatch(/init process complete/);
+    const replicas = await cluster.startStatefulSet('pg-replica');
+    for (const [i, r] of replicas.entries()) {
+      expect(r.log('clone-primary')).toMatch(/copied the primary/);
+      expect((await psql(`pg-replica-${i}.pg-headless.shop.svc.cluster.local`, 'SELECT item FROM orders WHERE id = 1')).stdout.trim()).toBe('book');
+    }
   });
 });
