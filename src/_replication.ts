@@ -14,7 +14,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { ContainerBuilder } from './_container';
 import { Problems } from './_errors';
 import { resolveResources } from './_pod';
-import { HELPER_RESOURCES } from './_tier';
+import { HELPER_RESOURCES, PodVariant, PodVolumes } from './_tier';
 import { EnvValue } from './env';
 
 /** The label that tells a replicated database's primary from its replicas. */
@@ -253,4 +253,50 @@ export function roleUpdateStrategy(u: k8s.StatefulSetUpdateStrategy | undefined,
   const partition = u?.rollingUpdate?.partition;
   if (u === undefined || partition === undefined) return u;
   return { ...u, rollingUpdate: { ...u.rollingUpdate, partition: role === ROLE_PRIMARY ? Math.min(partition, 1) : Math.max(partition - 1, 0) } };
+}
+
+/** A replicated database's plan, resolved: the replicas' arguments and the init containers of both roles. */
+export interface ResolvedReplication {
+  readonly plan: ReplicationPlan;
+  /** The replicas' server arguments: the engine's, both roles', the replicas' own, then the user's. */
+  readonly replicaArgs: string[];
+  readonly clone?: ContainerBuilder;
+  readonly guard: ContainerBuilder;
+}
+
+/** The replicas' arguments and clone, and the configuration volume of both roles. */
+export function resolveReplication(
+  p: Problems,
+  name: string,
+  plan: ReplicationPlan,
+  pod: { engineArgs: string[]; userArgs: string[]; main: ContainerBuilder; volumes: PodVolumes; initContainers: ContainerBuilder[]; data: k8s.VolumeMount },
+): ResolvedReplication {
+  if (plan.config) {
+    const volume = `replication-${plan.config.suffix}`;
+    const mount = { name: volume, mountPath: plan.config.mountPath, readOnly: true };
+    pod.volumes.add('the replication configuration', 'replicas', pod.main, mount, { name: volume, configMap: { name: `${name}-${plan.config.suffix}` } });
+  }
+  const clone = plan.clone && roleInitContainer(p, CLONE_CONTAINER, plan.clone, pod.data);
+  const guard = roleInitContainer(p, GUARD_CONTAINER, plan.guard, pod.data);
+  pod.initContainers.forEach((c, i) => {
+    p.expect(c.name !== CLONE_CONTAINER && c.name !== GUARD_CONTAINER, {
+      prop: `initContainers[${i}].name`,
+      value: c.name,
+      rule: `a replicated database runs an init container of that name (${CLONE_CONTAINER} copies the primary's data into a replica, ${GUARD_CONTAINER} keeps an empty primary from starting while a replica holds the data)`,
+      fix: 'give your init container another name',
+    });
+  });
+  return { plan, replicaArgs: [...pod.engineArgs, ...plan.replicaArgs, ...pod.userArgs], clone, guard };
+}
+
+/** How the pods of one role differ from the database's template (none when the database is not replicated). */
+export function roleVariant(r: ResolvedReplication | undefined, role: string | undefined): PodVariant | undefined {
+  if (r === undefined || role === undefined) return undefined;
+  if (role === ROLE_PRIMARY) return { labels: { [LABEL_ROLE]: role }, initContainers: [r.guard] };
+  return { labels: { [LABEL_ROLE]: role }, initContainers: r.clone ? [r.clone] : [], main: (c) => ({ ...c, args: [...r.replicaArgs] }) };
+}
+
+/** The role of each ordinal: the presets' primary (0) and replicas, a custom engine's members. */
+export function rolesOf(engine: string, replicas: number): string[] {
+  return Array.from({ length: replicas }, (_, i) => (engine === 'custom' ? 'member' : i ? ROLE_REPLICA : ROLE_PRIMARY));
 }

@@ -14,14 +14,15 @@ import { checkProps, constructProps } from './_props';
 import { LABEL_MANAGED_BY, MANAGED_BY, objectMeta, resolveIdentity, selectorLabels, tierLabels } from './_labels';
 import { DATABASE_RESOURCES, effectiveResources, resolveResources, resolveSecurity, writablePaths } from './_pod';
 import {
-  CLONE_CONTAINER,
-  GUARD_CONTAINER,
   LABEL_ROLE,
-  roleInitContainer,
   ReplicationPlan,
+  ResolvedReplication,
+  resolveReplication,
   ROLE_PRIMARY,
   ROLE_REPLICA,
+  rolesOf,
   roleUpdateStrategy,
+  roleVariant,
 } from './_replication';
 import { tierService } from './_service';
 import { quantityValue } from './_quantity';
@@ -220,9 +221,7 @@ export class StatefulDatabase extends TierBase implements IConnectable {
     ({ whenDeleted: this.whenDeleted, whenScaled: this.whenScaled } = s.retention);
 
     const r = s.replication;
-    this.roles = Array.from({ length: s.replicasOk ? this.replicas : 0 }, (_, i) =>
-      s.engine.engine === 'custom' ? 'member' : i ? ROLE_REPLICA : ROLE_PRIMARY,
-    );
+    this.roles = rolesOf(s.engine.engine, s.replicasOk ? this.replicas : 0);
     this.statefulSet = this.buildStatefulSet(s, r ? ROLE_PRIMARY : undefined);
     this.node.defaultChild = this.statefulSet;
     this.headlessService = this._publish(this.headlessServiceName);
@@ -302,7 +301,6 @@ export class StatefulDatabase extends TierBase implements IConnectable {
     // ClaimRetention.DELETE is the by-name opt-in the retain-volumes guardrail asks for
     const deletes = this.whenDeleted === ClaimRetention.DELETE || this.whenScaled === ClaimRetention.DELETE;
     const replicas = role === ROLE_REPLICA;
-    const r = s.replication;
     const update = this.updateStrategy instanceof StatefulUpdate ? this.updateStrategy._render() : undefined;
     return new TierStatefulSet(this, replicas ? 'replica-statefulset' : 'statefulset', {
       metadata: objectMeta(replicas ? `${s.name}-replica` : s.name, s.namespace, s.labels, deletes ? withWaiver(s.annotations, RETAIN_WAIVER) : s.annotations),
@@ -316,15 +314,7 @@ export class StatefulDatabase extends TierBase implements IConnectable {
         minReadySeconds: this.minReadySeconds,
         revisionHistoryLimit: this.revisionHistoryLimit,
         persistentVolumeClaimRetentionPolicy: { whenDeleted: this.whenDeleted, whenScaled: this.whenScaled },
-        template: this._podTemplate(
-          {},
-          undefined,
-          role === undefined || !r
-            ? undefined
-            : replicas
-              ? { labels: { [LABEL_ROLE]: role }, initContainers: r.clone ? [r.clone] : [], main: (c) => ({ ...c, args: [...r.replicaArgs] }) }
-              : { labels: { [LABEL_ROLE]: role }, initContainers: [r.guard] },
-        ),
+        template: this._podTemplate({}, undefined, roleVariant(s.replication, role)),
         volumeClaimTemplates: s.claims,
       },
     });
@@ -356,7 +346,7 @@ interface DatabaseSettings extends TierSettings {
   readonly retention: { whenDeleted: ClaimRetention; whenScaled: ClaimRetention };
   readonly replicasOk: boolean;
   /** A preset that runs more than one replica: the primary and the read replicas. */
-  readonly replication?: { plan: ReplicationPlan; replicaArgs: string[]; clone?: ContainerBuilder; guard: ContainerBuilder };
+  readonly replication?: ResolvedReplication;
   readonly metrics?: ResolvedDatabaseMetrics;
   readonly backup?: ResolvedBackup;
 }
@@ -416,7 +406,9 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   source?.mount(volumes, main, 'credentials');
   volumes.addReadOnly(main, props.readOnlyVolumes);
   const initContainers = resolveInitContainers(p, props, main, volumes);
-  const replication = replicated ? resolveReplication(p, name, plan, { engineArgs, userArgs, main, volumes, initContainers, dataPath: b.dataPath }) : undefined;
+  const replication = replicated
+    ? resolveReplication(p, name, plan, { engineArgs, userArgs, main, volumes, initContainers, data: { name: DATA_CLAIM, mountPath: b.dataPath } })
+    : undefined;
   const taken = [name, ...initContainers.map((c) => c.name)];
   const metrics = engineOk
     ? resolveDatabaseMetrics(p, props.metrics, name, { engine: engine.engine, dbPort: b.port, secretName, credentials: b.credentials, taken })
@@ -452,32 +444,6 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
 function podHost(set: string, ordinal: number, chartNamespace: string | undefined, name = set): string {
   const pod = `${set}-${String(ordinal)}.${name}-headless`;
   return chartNamespace ? `${pod}.${chartNamespace}.svc.cluster.local` : pod;
-}
-
-/** The replicas' arguments and clone, and the configuration volume of both roles. */
-function resolveReplication(
-  p: Problems,
-  name: string,
-  plan: ReplicationPlan,
-  pod: { engineArgs: string[]; userArgs: string[]; main: ContainerBuilder; volumes: PodVolumes; initContainers: ContainerBuilder[]; dataPath: string },
-) {
-  if (plan.config) {
-    const volume = `replication-${plan.config.suffix}`;
-    const mount = { name: volume, mountPath: plan.config.mountPath, readOnly: true };
-    pod.volumes.add('the replication configuration', 'replicas', pod.main, mount, { name: volume, configMap: { name: `${name}-${plan.config.suffix}` } });
-  }
-  const data = { name: DATA_CLAIM, mountPath: pod.dataPath };
-  const clone = plan.clone && roleInitContainer(p, CLONE_CONTAINER, plan.clone, data);
-  const guard = roleInitContainer(p, GUARD_CONTAINER, plan.guard, data);
-  pod.initContainers.forEach((c, i) => {
-    p.expect(c.name !== CLONE_CONTAINER && c.name !== GUARD_CONTAINER, {
-      prop: `initContainers[${i}].name`,
-      value: c.name,
-      rule: `a replicated database runs an init container of that name (${CLONE_CONTAINER} copies the primary's data into a replica, ${GUARD_CONTAINER} keeps an empty primary from starting while a replica holds the data)`,
-      fix: 'give your init container another name',
-    });
-  });
-  return { plan, replicaArgs: [...pod.engineArgs, ...plan.replicaArgs, ...pod.userArgs], clone, guard };
 }
 
 /** How the server gets the credentials: a source of the engine's Secret keys when there is a Secret to read. */

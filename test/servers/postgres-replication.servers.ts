@@ -9,10 +9,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DatabaseEngine, ServiceType, StatefulDatabase, StatelessWebTier } from '../../src';
-import { chart, Manifest, synth } from '../util';
+import { chart, find, Manifest, synth } from '../util';
 import { Client, ServerCluster } from './cluster';
 import { postgresBin } from './images';
 import { Pod } from './pod';
+import { poll } from './process';
 import { describeServers } from './preflight';
 
 const PASSWORD = 'pa"ss \'w$rd';
@@ -30,11 +31,8 @@ function render(): { objects: Manifest[]; db: StatefulDatabase } {
   return { objects: [...synth(c), SECRET], db };
 }
 
-/** Polls `check` every 200 ms until it holds or `ms` pass. */
-async function eventually(check: () => Promise<boolean>, ms = 15000): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) if (await check()) return true;
-  return check();
-}
+/** Whether `check` holds within 15 s (replication is asynchronous), tried every 200 ms. */
+const eventually = (check: () => Promise<boolean>) => poll(check, 75, 200, 15000);
 
 describeServers('replicated postgres preset on real servers', ['/usr/lib/postgresql', '/usr/lib/x86_64-linux-gnu/libnss_wrapper.so'], () => {
   let cluster: ServerCluster;
@@ -76,6 +74,7 @@ describeServers('replicated postgres preset on real servers', ['/usr/lib/postgre
       expect((await psql(db.replicaHost(replicas.indexOf(r) + 1), 'SELECT pg_is_in_recovery()')).stdout.trim()).toBe('t');
     }
     expect((await psql('pg', 'SELECT pg_is_in_recovery()')).stdout.trim()).toBe('f');
+    expect(primary.log('keep-replicas-data')).toMatch(/empty data folder and no replica holds data: a new server/);
     // the primary sees both WAL receivers streaming, as the Secret's user
     const senders = await psql('pg', 'SELECT usename, state FROM pg_stat_replication ORDER BY client_addr');
     expect(senders.stdout.trim().split('\n')).toEqual(['shop|streaming', 'shop|streaming']);
@@ -141,11 +140,52 @@ describeServers('replicated postgres preset on real servers', ['/usr/lib/postgre
     expect(await onEveryReplica("SELECT string_agg(item, ',' ORDER BY id) FROM orders", 'book,pen')).toEqual(replicas.map((r) => [r.name, true]));
     expect(cluster.endpoints('pg-read', 'shop').map((p) => p.name)).toEqual(['pg-replica-1', 'pg-replica-0']);
   });
+  test('a restarted primary (new address, same claim) is streamed from again: a row written after it is read on every replica', async () => {
+    expect(await cluster.deletePod(primary)).toEqual([0]);
+    primary = await cluster.startPod('pg', 0);
+    expect(primary.log('keep-replicas-data')).toBe(''); // it found the data and said nothing
+    expect((await psql('pg', "INSERT INTO orders VALUES (3, 'ink')")).stderr).toBe('');
+    expect(await onEveryReplica("SELECT string_agg(item, ',' ORDER BY id) FROM orders", 'book,pen,ink')).toEqual(replicas.map((r) => [r.name, true]));
+  });
+
   test('a primary whose claim was lost does not start empty while a replica runs: the replicas keep the data', async () => {
-    expect(primary.log('keep-replicas-data')).toMatch(/empty data folder and no replica holds data: a new server/);
     expect(await cluster.deletePod(primary)).toEqual([0]);
     fs.rmSync(path.join(cluster.dir, 'claims', 'data-pg-0'), { recursive: true });
     await expect(cluster.startPod('pg', 0)).rejects.toThrow(/pg-0\/keep-replicas-data: init container exited 1[\s\S]*refusing to start an empty primary/);
-    expect((await psql(db.replicaHost(1), "SELECT string_agg(item, ',' ORDER BY id) FROM orders")).stdout.trim()).toBe('book,pen');
+    expect((await psql(db.replicaHost(1), "SELECT string_agg(item, ',' ORDER BY id) FROM orders")).stdout.trim()).toBe('book,pen,ink');
+  });
+});
+
+describeServers('a single postgres server grown to 3 replicas', ['/usr/lib/postgresql', '/usr/lib/x86_64-linux-gnu/libnss_wrapper.so'], () => {
+  let cluster: ServerCluster;
+  afterAll(async () => {
+    await cluster?.dispose();
+  });
+
+  test('keeps the primary and its data on its claim; the new replicas copy it, rows written before included', async () => {
+    const single = chart('shop');
+    new StatefulDatabase(single, 'pg', { engine: DatabaseEngine.postgres({ version: '16.4' }), secretName: 'pg-credentials' });
+    cluster = await ServerCluster.create([...synth(single), SECRET]);
+    let primary = await cluster.startPod('pg', 0);
+    const client = await cluster.client('app');
+    const psql = (host: string, sql: string) =>
+      client.run([`${postgresBin()}/psql`, '-X', '-v', 'ON_ERROR_STOP=1', '-tA', '-c', sql], {
+        ...{ PGHOST: host, PGPORT: '5432', PGUSER: 'shop', PGDATABASE: 'pg', PGPASSWORD: PASSWORD, PGCONNECT_TIMEOUT: '5' },
+      });
+    expect((await psql('pg', "CREATE TABLE orders (id int PRIMARY KEY, item text); INSERT INTO orders VALUES (1, 'book')")).stderr).toBe('');
+    expect(await cluster.deletePod(primary)).toEqual([0]);
+
+    // what Argo CD applies after replicas: 3: the same StatefulSet (its selector and claim), new settings and objects
+    const { objects } = render();
+    expect(find(objects, 'StatefulSet', 'pg').spec.selector).toEqual(find(synth(single), 'StatefulSet', 'pg').spec.selector);
+    cluster.objects.splice(0, cluster.objects.length, ...objects);
+    primary = await cluster.startPod('pg', 0);
+    expect(primary.log('keep-replicas-data')).toBe('');
+    expect(primary.log('pg')).not.toMatch(/init process complete/);
+    const replicas = await cluster.startStatefulSet('pg-replica');
+    for (const [i, r] of replicas.entries()) {
+      expect(r.log('clone-primary')).toMatch(/copied the primary/);
+      expect((await psql(`pg-replica-${i}.pg-headless.shop.svc.cluster.local`, 'SELECT item FROM orders WHERE id = 1')).stdout.trim()).toBe('book');
+    }
   });
 });

@@ -12,6 +12,7 @@ import { DatabaseEngine, StatefulDatabase, StatelessWebTier, ServiceType } from 
 import { chart, Manifest, synth } from '../util';
 import { Client, ServerCluster } from './cluster';
 import { Pod } from './pod';
+import { poll } from './process';
 import { describeServers } from './preflight';
 
 const PASSWORD = 'se"cr\\et $(x) pass';
@@ -29,11 +30,8 @@ function render(): { objects: Manifest[]; db: StatefulDatabase } {
   return { objects: [...synth(c), SECRET], db };
 }
 
-/** Polls `check` every 200 ms until it holds or `ms` pass. */
-async function eventually(check: () => Promise<boolean>, ms = 15000): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) if (await check()) return true;
-  return check();
-}
+/** Whether `check` holds within 15 s (replication is asynchronous), tried every 200 ms. */
+const eventually = (check: () => Promise<boolean>) => poll(check, 75, 200, 15000);
 
 describeServers('replicated redis preset on real servers', ['redis-server', 'redis-cli'], () => {
   let cluster: ServerCluster;
@@ -68,6 +66,8 @@ describeServers('replicated redis preset on real servers', ['redis-server', 'red
       expect(replication).toMatch(/master_host:cache-0\.cache-headless\.shop\.svc\.cluster\.local/);
     }
     expect(await info('cache')).toMatch(/role:master[\s\S]*connected_slaves:2/);
+    // the replicas ran first, empty: the master's guard let it start
+    expect(master.log('keep-replicas-data')).toMatch(/empty data folder and no replica holds data: a new server/);
   });
 
   test('the password is on no command line; masterauth and replicaof are what the servers run with', async () => {
@@ -112,11 +112,17 @@ describeServers('replicated redis preset on real servers', ['redis-server', 'red
     replicas[1] = await cluster.startPod('cache-replica', 1);
     expect(await onEveryReplica(['MGET', 'cart:1', 'cart:2'], 'book\npen')).toEqual(replicas.map((r) => [r.name, true]));
   });
+  test('a restarted master (new address, same claim) is synced from again: a key set after it is read on every replica', async () => {
+    expect(await cluster.deletePod(master)).toEqual([0]);
+    master = await cluster.startPod('cache', 0);
+    expect((await cli('cache', ['SET', 'cart:3', 'ink'])).stdout.trim()).toBe('OK');
+    expect(await onEveryReplica(['MGET', 'cart:1', 'cart:2', 'cart:3'], 'book\npen\nink')).toEqual(replicas.map((r) => [r.name, true]));
+  });
+
   test('a primary whose claim was lost does not start empty while a replica runs: the replicas keep the data', async () => {
-    expect(master.log('keep-replicas-data')).toMatch(/empty data folder and no replica holds data: a new server/);
     expect(await cluster.deletePod(master)).toEqual([0]);
     fs.rmSync(path.join(cluster.dir, 'claims', 'data-cache-0'), { recursive: true });
     await expect(cluster.startPod('cache', 0)).rejects.toThrow(/cache-0\/keep-replicas-data: init container exited 1[\s\S]*refusing to start an empty primary/);
-    expect((await cli(db.replicaHost(1), ['MGET', 'cart:1', 'cart:2'])).stdout.trim()).toBe('book\npen');
+    expect((await cli(db.replicaHost(1), ['MGET', 'cart:1', 'cart:2', 'cart:3'])).stdout.trim()).toBe('book\npen\nink');
   });
 });
