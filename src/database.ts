@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerBuilder } from './_container';
 import { CredentialSource, describeCredentials, resolveCredentials } from './_credential-files';
+import { mountTls, resolveTls } from './_tls';
 import { EngineBinding } from './_engine';
 import { Problems, show } from './_errors';
 import { CLAIM_RETENTION_POLICY, DATABASE_PROPS, VOLUME_CLAIM_OPTIONS } from './_keys';
@@ -13,6 +14,7 @@ import { checkChoice, checkInteger, checkMap, checkStringList, isAbsolutePath, l
 import { PodVolumes, resolveInitContainers, resolveName, resolveScheduling, resolveServiceSettings, resolveTiming, TierBase, TierSettings } from './_tier';
 import { ConnectionSecret, IConnectable } from './connection';
 import { DatabaseCredentials } from './credentials';
+import { DatabaseTls } from './database-tls';
 import { DatabaseEngine } from './engines';
 import { EnvValue } from './env';
 import { Probe } from './probe';
@@ -46,6 +48,13 @@ export interface StatefulDatabaseProps extends TierProps {
    * @default DatabaseCredentials.asFiles()
    */
   readonly credentials?: DatabaseCredentials;
+  /**
+   * TLS from a `kubernetes.io/tls` Secret you create (or cert-manager does): `DatabaseTls.fromSecret('orders-db-tls')`
+   * mounts `tls.crt` and `tls.key` read-only at `/etc/tls` and turns TLS on, refusing plain text unless
+   * `{ require: false }`; connected clients get `<PREFIX>_TLS=true`. Not with a custom engine.
+   * @default - no TLS: plain-text connections only
+   */
+  readonly tls?: DatabaseTls;
 
   /**
    * Desired pods. The presets run one server without replication, so they allow 0 or 1.
@@ -132,6 +141,8 @@ export class StatefulDatabase extends TierBase implements IConnectable {
   public readonly secretName?: string;
   /** How the server gets the credentials (files by default). */
   public readonly credentials: DatabaseCredentials;
+  /** TLS of the server, if asked for. */
+  public readonly tls?: DatabaseTls;
 
   /** The StatefulSet (also `node.defaultChild`). */
   public readonly statefulSet: k8s.KubeStatefulSet;
@@ -145,7 +156,7 @@ export class StatefulDatabase extends TierBase implements IConnectable {
     let s!: DatabaseSettings;
     super(scope, id, 'StatefulDatabase', (p, self) => (s = resolveDatabase(p, self, id, props)));
     ({ engine: this.engine, secretName: this.secretName, clientEnv: this.clientEnv, replicas: this.replicas } = s);
-    ({ credentials: this.credentials, clientSecret: this.clientSecret } = s);
+    ({ credentials: this.credentials, clientSecret: this.clientSecret, tls: this.tls } = s);
     ({ podManagementPolicy: this.podManagementPolicy, updateStrategy: this.updateStrategy, headlessServiceName: this.headlessServiceName } = s);
     ({ storage: this.storage, storageClassName: this.storageClassName, accessModes: this.accessModes, dataPath: this.dataPath } = s.storage);
     ({ whenDeleted: this.whenDeleted, whenScaled: this.whenScaled } = s.retention);
@@ -219,6 +230,7 @@ interface DatabaseSettings extends TierSettings {
   readonly clientEnv: { [suffix: string]: EnvValue };
   readonly credentials: DatabaseCredentials;
   readonly clientSecret?: ConnectionSecret;
+  readonly tls?: DatabaseTls;
   readonly replicas: number;
   readonly podManagementPolicy: PodManagementPolicy;
   readonly updateStrategy: StatefulUpdate;
@@ -238,7 +250,8 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   // (the raw name: an engine derives nothing from a name that is not a string, which is reported above)
   const secretName = engineOk ? checkSecret(p, engine, name, props.secretName) : undefined;
   const { credentials, source } = resolveServerCredentials(p, engine, engineOk, props.credentials, secretName);
-  const b = engine._bind(p, { name: rawName as string, secretName, credentials: source });
+  const tls = engineOk ? resolveTls(p, engine.engine, props.tls) : undefined;
+  const b = engine._bind(p, { name: rawName as string, secretName, credentials: source, tls });
   const scale = resolveStatefulScale(p, props, engine, b.maxReplicas);
   const timing = resolveTiming(p, props, { minReadySeconds: 10, terminationGracePeriodSeconds: 120 });
   const userArgs = props.args === undefined || props.args === null || checkStringList(p, 'args', props.args) ? (props.args ?? []) : [];
@@ -264,12 +277,13 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const volumes = new PodVolumes(p);
   const storage = resolveStorage(p, props, main, volumes, b, podSelectorLabels);
   source?.mount(volumes, main, 'credentials');
+  if (tls) mountTls(volumes, main, tls);
   volumes.addReadOnly(main, props.readOnlyVolumes);
   const initContainers = resolveInitContainers(p, props, main, volumes);
   return {
     ...{ name, namespace, chartNamespace, main, port: b.port, portName: b.portName, labels: tierLabels(identity, props.labels), podSelectorLabels },
     ...{ engine, secretName: props.secretName, clientEnv: b.clientEnv, headlessServiceName: `${name}-headless`, timing, volumes },
-    ...{ credentials, clientSecret: secretName && b.clientSecretKeys ? { secretName, keys: b.clientSecretKeys } : undefined },
+    ...{ credentials, tls: tls ? props.tls : undefined, clientSecret: secretName && b.clientSecretKeys ? { secretName, keys: b.clientSecretKeys } : undefined },
     ...scale,
     ...storage,
     retention: resolveRetention(p, props),

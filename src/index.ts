@@ -2,6 +2,7 @@ export * from './autoscaling';
 export * from './connection';
 export * from './credentials';
 export * from './database';
+export * from './database-tls';
 export * from './engines';
 export * from './env';
 export * from './errors';
