@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerBuilder } from './_container';
 import { CredentialSource, describeCredentials, resolveCredentials } from './_credential-files';
-import { mountTls, resolveTls } from './_tls';
+import { mountTls, resolveTls, ServerTls } from './_tls';
 import { EngineBinding } from './_engine';
 import { Problems, show } from './_errors';
 import { CLAIM_RETENTION_POLICY, DATABASE_PROPS, VOLUME_CLAIM_OPTIONS } from './_keys';
@@ -231,6 +231,10 @@ interface DatabaseSettings extends TierSettings {
   readonly credentials: DatabaseCredentials;
   readonly clientSecret?: ConnectionSecret;
   readonly tls?: DatabaseTls;
+  /** How any container of the pod gets the credentials (`credentialSource.env(...)`, `.mount(volumes, container, prop)`), when there is a Secret. */
+  readonly credentialSource?: CredentialSource;
+  /** The server's TLS, resolved (for helpers that connect to it). */
+  readonly serverTls?: ServerTls;
   readonly replicas: number;
   readonly podManagementPolicy: PodManagementPolicy;
   readonly updateStrategy: StatefulUpdate;
@@ -283,6 +287,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   return {
     ...{ name, namespace, chartNamespace, main, port: b.port, portName: b.portName, labels: tierLabels(identity, props.labels), podSelectorLabels },
     ...{ engine, secretName: props.secretName, clientEnv: b.clientEnv, headlessServiceName: `${name}-headless`, timing, volumes },
+    ...{ credentialSource: source, serverTls: tls },
     ...{ credentials, tls: tls ? props.tls : undefined, clientSecret: secretName && b.clientSecretKeys ? { secretName, keys: b.clientSecretKeys } : undefined },
     ...scale,
     ...storage,
