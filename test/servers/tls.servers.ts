@@ -55,6 +55,11 @@ function render(tlsSecrets: Manifest[]): Manifest[] {
     secretName: 'pg-credentials',
     tls: DatabaseTls.fromSecret('pg-tls'),
   });
+  new StatefulDatabase(c, 'pgopt', {
+    engine: DatabaseEngine.postgres({ version: '16.4' }),
+    secretName: 'pg-credentials',
+    tls: DatabaseTls.fromSecret('pg-tls', { require: false }),
+  });
   new StatefulDatabase(c, 'cache', {
     engine: DatabaseEngine.redis({ version: '7.4.1' }),
     secretName: 'cache-credentials',
@@ -76,12 +81,12 @@ describeServers('TLS on real servers', ['/usr/lib/postgresql', '/usr/lib/x86_64-
   let pg: Pod;
   let cache: Pod;
   let client: Client;
-  const psql = (sslmode: string, sql = 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()') =>
+  const psql = (sslmode: string, sql = 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()', host = 'pg.shop.svc.cluster.local') =>
     client.run([`${postgresBin()}/psql`, '-X', '-tA', '-c', sql], {
-      PGHOST: 'pg.shop.svc.cluster.local',
+      PGHOST: host,
       PGPORT: '5432',
       PGUSER: 'shop',
-      PGDATABASE: 'pg',
+      PGDATABASE: host.split('.')[0], // each preset's database is named like the database tier
       PGPASSWORD: PG_PASSWORD,
       PGSSLMODE: sslmode,
       PGSSLROOTCERT: ca,
@@ -123,6 +128,14 @@ describeServers('TLS on real servers', ['/usr/lib/postgresql', '/usr/lib/x86_64-
     const r = await psql('disable', 'SELECT 1');
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/no pg_hba.conf entry for host "[\d.]+", user "shop", database "pg", no encryption/);
+  });
+
+  test('postgres with require: false accepts TLS and plain text', async () => {
+    await cluster.startStatefulSet('pgopt');
+    const tls = await psql('require', undefined, 'pgopt');
+    expect([tls.stderr, tls.stdout.trim()]).toEqual(['', 't']);
+    const plain = await psql('disable', undefined, 'pgopt');
+    expect([plain.stderr, plain.stdout.trim()]).toEqual(['', 'f']);
   });
 
   test('postgres probes pass under TLS; clients learn the mode', async () => {
