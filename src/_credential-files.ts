@@ -26,8 +26,6 @@ export type SecretVars = { [name: string]: string };
 
 /** The credentials of one database Secret, as files or as environment variables. */
 export class CredentialSource {
-  private registered = false;
-
   constructor(
     public readonly secretName: string,
     /** Every key of the Secret the engine reads (the files of the volume). */
@@ -71,17 +69,15 @@ export class CredentialSource {
 
   /**
    * Gives `container` the files: the Secret volume (only the engine's keys, mode 0400) is added to the pod
-   * the first time and mounted read-only in every container given. Nothing with environment variables.
+   * of `volumes` the first time and mounted read-only in every container given (of that pod: a CronJob's
+   * pod has a registry of its own). Nothing with environment variables.
    */
   public mount(volumes: PodVolumes, container: ContainerBuilder, prop: string): void {
     if (!this.asFiles) return;
     const mount = { name: this.volumeName, mountPath: this.mountPath, readOnly: true };
-    if (this.registered) {
-      volumes.mount(prop, container, mount);
-      return;
-    }
-    this.registered = true;
-    volumes.add(prop, prop, container, mount, secretVolume(this.volumeName, this.secretName, this.keys));
+    const volume = secretVolume(this.volumeName, this.secretName, this.keys);
+    if (volumes.volumes.some((v) => JSON.stringify(v) === JSON.stringify(volume))) volumes.mount(prop, container, mount);
+    else volumes.add(prop, prop, container, mount, volume);
   }
 }
 

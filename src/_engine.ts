@@ -4,6 +4,7 @@
  */
 import type { Replication } from './_replication';
 import type { CredentialSource } from './_credential-files';
+import type { ServerTls } from './_tls';
 import { EnvValue } from './env';
 import { Probe } from './probe';
 
@@ -15,6 +16,8 @@ export interface EngineContext {
   readonly secretName?: string;
   /** How the server's containers get the Secret's keys (files or env), when the user named a Secret. */
   readonly credentials?: CredentialSource;
+  /** TLS of the server, when asked for (checked). */
+  readonly tls?: ServerTls;
 }
 
 /** The database container as an engine wants it. */

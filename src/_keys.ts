@@ -10,6 +10,7 @@ import type { AutoscalingOptions } from './autoscaling';
 import type { DatabaseBackupOptions } from './backup';
 import type { ConnectOptions } from './connection';
 import type { StatefulDatabaseProps } from './database';
+import type { DatabaseTlsOptions } from './database-tls';
 import type { CustomEngineOptions, EngineOptions, MysqlOptions, PostgresOptions, RedisOptions } from './engines';
 import type { DatabaseMetricsOptions, ScraperOptions, ServiceMonitorOptions, WebMetricsOptions } from './metrics';
 import type { PortProbeOptions, ProbeOptions } from './probe';
@@ -88,6 +89,7 @@ export const DATABASE_PROPS = propsType<StatefulDatabaseProps>(
     engine: true,
     secretName: true,
     credentials: true,
+    tls: true,
     replicas: true,
     podManagementPolicy: true,
     updateStrategy: true,
@@ -241,6 +243,8 @@ export const VOLUME_CLAIM_OPTIONS = propsType<VolumeClaimOptions>(
   { name: true, mountPath: true, storage: true, storageClassName: true, accessModes: true },
   '{ name: "wal", mountPath: "/var/lib/wal" }',
 );
+export const DATABASE_TLS_OPTIONS = propsType<DatabaseTlsOptions>('DatabaseTlsOptions', { require: true }, '{ require: true }');
+
 export const CONNECT_OPTIONS = propsType<ConnectOptions>('ConnectOptions', { envPrefix: true, credentials: true }, '{ envPrefix: "ORDERS_DB" }');
 
 export const ENVIRONMENT_PROPS = propsType<EnvironmentProps>(

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { DatabaseBackupJob, ResolvedBackup, resolveBackup } from './_backup';
 import { ContainerBuilder } from './_container';
 import { CredentialSource, describeCredentials, resolveCredentials } from './_credential-files';
+import { mountTls, resolveTls, ServerTls } from './_tls';
 import { EngineBinding } from './_engine';
 import { Problems, show } from './_errors';
 import { valueAt } from './_json';
@@ -42,6 +43,7 @@ import { PodVolumes, resolveInitContainers, resolveName, resolveScheduling, reso
 import { BackupSettings, DatabaseBackup } from './backup';
 import { ConnectionSecret, IConnectable } from './connection';
 import { DatabaseCredentials } from './credentials';
+import { DatabaseTls } from './database-tls';
 import { DatabaseEngine } from './engines';
 import { EnvValue } from './env';
 import { DatabaseMetrics } from './metrics';
@@ -77,6 +79,13 @@ export interface StatefulDatabaseProps extends TierProps {
    * @default DatabaseCredentials.asFiles()
    */
   readonly credentials?: DatabaseCredentials;
+  /**
+   * TLS from a `kubernetes.io/tls` Secret you create (or cert-manager does): `DatabaseTls.fromSecret('orders-db-tls')`
+   * mounts `tls.crt` and `tls.key` read-only at `/etc/tls` and turns TLS on, refusing plain text unless
+   * `{ require: false }`; connected clients get `<PREFIX>_TLS=true`. Not with a custom engine.
+   * @default - no TLS: plain-text connections only
+   */
+  readonly tls?: DatabaseTls;
 
   /**
    * Desired pods. With more than one, the postgres and redis presets run a primary (`<name>-0`) and
@@ -179,6 +188,8 @@ export class StatefulDatabase extends TierBase implements IConnectable {
   public readonly secretName?: string;
   /** How the server gets the credentials (files by default). */
   public readonly credentials: DatabaseCredentials;
+  /** TLS of the server, if asked for. */
+  public readonly tls?: DatabaseTls;
 
   /** The StatefulSet (also `node.defaultChild`). */
   public readonly statefulSet: k8s.KubeStatefulSet;
@@ -215,7 +226,7 @@ export class StatefulDatabase extends TierBase implements IConnectable {
     let s!: DatabaseSettings;
     super(scope, id, 'StatefulDatabase', (p, self) => (s = resolveDatabase(p, self, id, props)));
     ({ engine: this.engine, secretName: this.secretName, clientEnv: this.clientEnv, replicas: this.replicas } = s);
-    ({ credentials: this.credentials, clientSecret: this.clientSecret } = s);
+    ({ credentials: this.credentials, clientSecret: this.clientSecret, tls: this.tls } = s);
     ({ podManagementPolicy: this.podManagementPolicy, updateStrategy: this.updateStrategy, headlessServiceName: this.headlessServiceName } = s);
     ({ storage: this.storage, storageClassName: this.storageClassName, accessModes: this.accessModes, dataPath: this.dataPath } = s.storage);
     ({ whenDeleted: this.whenDeleted, whenScaled: this.whenScaled } = s.retention);
@@ -337,6 +348,11 @@ interface DatabaseSettings extends TierSettings {
   readonly clientEnv: { [suffix: string]: EnvValue };
   readonly credentials: DatabaseCredentials;
   readonly clientSecret?: ConnectionSecret;
+  readonly tls?: DatabaseTls;
+  /** How any container of the pod gets the credentials (`credentialSource.env(...)`, `.mount(volumes, container, prop)`), when there is a Secret. */
+  readonly credentialSource?: CredentialSource;
+  /** The server's TLS, resolved (for helpers that connect to it). */
+  readonly serverTls?: ServerTls;
   readonly replicas: number;
   readonly podManagementPolicy: PodManagementPolicy;
   readonly updateStrategy: StatefulUpdate;
@@ -362,7 +378,8 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   // (the raw name: an engine derives nothing from a name that is not a string, which is reported above)
   const secretName = engineOk ? checkSecret(p, engine, name, props.secretName) : undefined;
   const { credentials, source } = resolveServerCredentials(p, engine, engineOk, props.credentials, secretName);
-  const b = engine._bind(p, { name: rawName as string, secretName, credentials: source });
+  const tls = engineOk ? resolveTls(p, engine.engine, props.tls) : undefined;
+  const b = engine._bind(p, { name: rawName as string, secretName, credentials: source, tls });
   const plan = b.replication?.({
     name,
     primaryHost: podHost(name, 0, chartNamespace),
@@ -377,6 +394,12 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
       value: name,
       rule: `a replicated database is two StatefulSets, ${show(name)} (the primary) and ${show(`${name}-replica`)}, and a StatefulSet name has at most ${NAME_RULE.max} characters`,
       fix: `shorten the name to at most ${NAME_RULE.max - '-replica'.length} characters`,
+    });
+    p.expect(tls === undefined, {
+      prop: 'tls',
+      value: tls && `DatabaseTls.fromSecret(${JSON.stringify(tls.secretName)})`,
+      rule: "a replicated database does not run its replication over TLS yet (the replicas would need the primary's CA and TLS settings for pg_basebackup, the WAL receiver and replicaof, and the TLS-only pg_hba.conf would refuse their replication connections)",
+      fix: 'use tls with replicas: 1, or leave tls out of a replicated set and protect its traffic with the NetworkPolicy (and a service mesh for encryption in transit)',
     });
   }
   const timing = resolveTiming(p, props, { minReadySeconds: 10, terminationGracePeriodSeconds: 120 });
@@ -404,6 +427,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const volumes = new PodVolumes(p);
   const storage = resolveStorage(p, props, main, volumes, b, podSelectorLabels, TierDefaults._lookup(self, 'storageClassName'));
   source?.mount(volumes, main, 'credentials');
+  if (tls) mountTls(volumes, main, tls);
   volumes.addReadOnly(main, props.readOnlyVolumes);
   const initContainers = resolveInitContainers(p, props, main, volumes);
   const replication = replicated
@@ -426,7 +450,8 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   return {
     ...{ name, namespace, chartNamespace, main, port: b.port, portName: b.portName, labels: tierLabels(identity, props.labels), podSelectorLabels },
     ...{ engine, secretName: props.secretName, clientEnv: b.clientEnv, headlessServiceName: `${name}-headless`, timing, volumes },
-    ...{ credentials, clientSecret: secretName && b.clientSecretKeys ? { secretName, keys: b.clientSecretKeys } : undefined },
+    ...{ credentialSource: source, serverTls: tls },
+    ...{ credentials, tls: tls ? props.tls : undefined, clientSecret: secretName && b.clientSecretKeys ? { secretName, keys: b.clientSecretKeys } : undefined },
     ...scale,
     ...storage,
     retention: resolveRetention(p, props),

@@ -7,6 +7,7 @@
 import { CredentialSource, secretEnv } from './_credential-files';
 import { EngineBinding, EngineContext } from './_engine';
 import { postgresReplication, redisReplication } from './_replication';
+import { mysqlTls, postgresTls, redisTls, tlsClientEnv } from './_tls';
 import { Problems } from './_errors';
 import { CUSTOM_ENGINE_OPTIONS, MYSQL_OPTIONS, POSTGRES_OPTIONS, REDIS_OPTIONS } from './_keys';
 import { checkProps, PropsType } from './_props';
@@ -323,12 +324,14 @@ function postgresBinding(p: Problems, o: PostgresOptions, ctx: EngineContext): E
   const creds = credentialsOf(ctx);
   // the user pg_isready (the probes) and psql (kubectl exec) connect as: no file form, so read from the file by the probes
   const pgUser = creds.shellExports({ PGUSER: user });
+  const tls = postgresTls(ctx.tls);
   return {
     image,
     port,
     portName: POSTGRES.portName,
     dataPath: PG_MOUNT,
-    args: [],
+    ...(tls.command ? { command: tls.command } : {}),
+    args: tls.args,
     env: {
       ...creds.env({ POSTGRES_USER: user, POSTGRES_PASSWORD: password }),
       ...creds.envOnly({ PGUSER: user }),
@@ -350,7 +353,7 @@ function postgresBinding(p: Problems, o: PostgresOptions, ctx: EngineContext): E
       ['sh', '-c', `${pgUser}pg_isready --quiet --host=${PG_RUN} --port=${String(port)}; test $? -le 1`],
     ),
     writablePaths: [PG_RUN],
-    clientEnv: { ...fromSecret(ctx, { USER: user, PASSWORD: password }), NAME: EnvValue.fromValue(database) },
+    clientEnv: { ...fromSecret(ctx, { USER: user, PASSWORD: password }), NAME: EnvValue.fromValue(database), ...tlsClientEnv(ctx.tls, true) },
     clientSecretKeys: { USER: user, PASSWORD: password },
     maxReplicas: 1,
     replication: postgresReplication({
@@ -376,7 +379,7 @@ function mysqlBinding(p: Problems, o: MysqlOptions, ctx: EngineContext): EngineB
     portName: MYSQL.portName,
     dataPath: MYSQL_MOUNT,
     // the entrypoint prepends "mysqld"; the data directory is a folder inside the volume (initialize needs it empty)
-    args: [`--datadir=${MYSQL_MOUNT}/data`, `--port=${String(port)}`, `--socket=${socket}`, '--secure-file-priv=NULL'],
+    args: [`--datadir=${MYSQL_MOUNT}/data`, `--port=${String(port)}`, `--socket=${socket}`, '--secure-file-priv=NULL', ...mysqlTls(ctx.tls)],
     env: {
       ...creds.env({ MYSQL_ROOT_PASSWORD: o.rootPasswordKey ?? 'root-password', MYSQL_USER: user, MYSQL_PASSWORD: password }),
       MYSQL_DATABASE: EnvValue.fromValue(database),
@@ -389,7 +392,7 @@ function mysqlBinding(p: Problems, o: MysqlOptions, ctx: EngineContext): EngineB
       ['mysqladmin', 'ping', '--silent', '--connect-timeout=3', '--protocol=SOCKET', `--socket=${socket}`],
     ),
     writablePaths: [MYSQL_RUN],
-    clientEnv: { ...fromSecret(ctx, { USER: user, PASSWORD: password }), NAME: EnvValue.fromValue(database) },
+    clientEnv: { ...fromSecret(ctx, { USER: user, PASSWORD: password }), NAME: EnvValue.fromValue(database), ...tlsClientEnv(ctx.tls, false) },
     clientSecretKeys: { USER: user, PASSWORD: password },
     maxReplicas: 1,
     replicasRefused: {
@@ -407,6 +410,8 @@ function redisBinding(p: Problems, o: RedisOptions, ctx: EngineContext): EngineB
   const password = o.passwordKey ?? 'password';
   const creds = credentialsOf(ctx);
   const passwordFile = creds.asFiles ? creds.file(password) : undefined;
+  const tls = redisTls(ctx.tls, port);
+  const cli = ['redis-cli', ...tls.cli, '-p', String(port)];
   return {
     image,
     port,
@@ -414,16 +419,13 @@ function redisBinding(p: Problems, o: RedisOptions, ctx: EngineContext): EngineB
     dataPath: REDIS_MOUNT,
     // the image has no file form: the start script reads the password from its file (or from REDIS_PASSWORD)
     command: ['sh', '-c', redisStart(['requirepass'], passwordFile), 'redis-server'],
-    args: ['--port', String(port), '--dir', REDIS_MOUNT, '--appendonly', 'yes'],
+    args: [...tls.portArgs, '--dir', REDIS_MOUNT, '--appendonly', 'yes'],
     // REDISCLI_AUTH lets redis-cli (probes, kubectl exec) authenticate without -a on the command line
     env: creds.envOnly({ REDIS_PASSWORD: password, REDISCLI_AUTH: password }),
     // ready: PONG (not while loading the dataset); alive: any reply (redis-cli exits 0 on error replies, NOAUTH too)
-    ...presetProbes(
-      ['sh', '-c', `${creds.shellExports({ REDISCLI_AUTH: password })}test "$(redis-cli -p ${String(port)} ping)" = PONG`],
-      ['redis-cli', '-p', String(port), 'ping'],
-    ),
+    ...presetProbes(['sh', '-c', `${creds.shellExports({ REDISCLI_AUTH: password })}test "$(${cli.join(' ')} ping)" = PONG`], [...cli, 'ping']),
     writablePaths: [],
-    clientEnv: fromSecret(ctx, { PASSWORD: password }),
+    clientEnv: { ...fromSecret(ctx, { PASSWORD: password }), ...tlsClientEnv(ctx.tls, false) },
     clientSecretKeys: { PASSWORD: password },
     maxReplicas: 1,
     replication: redisReplication({

@@ -3,6 +3,7 @@ export * from './backup';
 export * from './connection';
 export * from './credentials';
 export * from './database';
+export * from './database-tls';
 export * from './engines';
 export * from './env';
 export * from './errors';

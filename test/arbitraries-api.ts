@@ -13,8 +13,10 @@ import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
   DatabaseBackup,
+  DatabaseCredentials,
   DatabaseEngine,
   DatabaseMetrics,
+  DatabaseTls,
   DriftCheck,
   EnvValue,
   Environment,
@@ -232,8 +234,10 @@ export const API: readonly ApiCase[] = [
   api('StatelessWebTier.addSidecar(options)', [propsOf({ port: portNumber, readiness: probe, liveness: probe }, { name: fc.constant('log'), image })], (o) =>
     synthAfter(({ web }) => web.addSidecar(v(o))),
   ),
-  api('StatelessWebTier.connectTo(target, options)', [arg(fc.constantFrom('db', 'web')), propsOf({ envPrefix: fc.constant('ORDERS') })], (t, o) =>
-    synthAfter((x) => x.web.connectTo(v(t === 'db' || t === 'web' ? x[t] : t), v(o))),
+  api(
+    'StatelessWebTier.connectTo(target, options)',
+    [arg(fc.constantFrom('db', 'web')), propsOf({ envPrefix: fc.constant('ORDERS'), credentials: fc.constant(DatabaseCredentials.asFiles()) })],
+    (t, o) => synthAfter((x) => x.web.connectTo(v(t === 'db' || t === 'web' ? x[t] : t), v(o))),
   ),
   api('StatelessWebTier.acceptConnectionFrom(client)', [arg(fc.constant('db'))], (c) =>
     synthAfter((x) => x.web.acceptConnectionFrom(v(c === 'db' ? x.db : c))),
@@ -267,6 +271,10 @@ export const API: readonly ApiCase[] = [
   api('DatabaseEngine.redis(options)', [propsOf({ passwordKey: fc.constant('pw') }, { version: fc.constant('7.4.1') })], (o) =>
     inDb({ engine: DatabaseEngine.redis(v(o)) }),
   ),
+  api('DatabaseTls.fromSecret(secretName, options)', [arg(fc.constant('db-tls')), propsOf({ require: fc.boolean() }, {})], (n, o) =>
+    inDb({ tls: DatabaseTls.fromSecret(v(n), v(o)) }),
+  ),
+  api('DatabaseCredentials.asEnvironment()', [], () => inDb({ credentials: DatabaseCredentials.asEnvironment() })),
   api(
     'DatabaseEngine.custom(options)',
     [

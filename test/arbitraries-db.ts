@@ -5,7 +5,9 @@
 import * as fc from 'fast-check';
 import {
   ClaimRetention,
+  DatabaseCredentials,
   DatabaseEngine,
+  DatabaseTls,
   PodManagementPolicy,
   Probe,
   ServiceType,
@@ -266,6 +268,15 @@ export const dbCase: fc.Arbitrary<DbCase> = fc
       { weight: 1, arbitrary: fc.constantFrom('missing', 'unexpected', 'bad') },
     ),
     secretName: subdomain,
+    // (for the presets only: a custom engine takes neither)
+    credentials: prop('credentials', fc.constantFrom(DatabaseCredentials.asFiles(), DatabaseCredentials.asEnvironment()), {
+      optional: true,
+      invalid: fc.constantFrom<unknown>('files', 5),
+    }),
+    tls: prop('tls', fc.constantFrom(DatabaseTls.fromSecret('db-tls'), DatabaseTls.fromSecret('cert-manager.example-tls', { require: true })), {
+      optional: true,
+      invalid: fc.constantFrom<unknown>('db-tls', { secretName: 'db-tls' }),
+    }),
     update: fc.oneof(
       { weight: VALID_WEIGHT, arbitrary: fc.constantFrom('none', 'rolling', 'partition', 'onDelete') },
       { weight: 1, arbitrary: fc.constantFrom('above', 'negative', 'fraction', 'plain') },
@@ -393,6 +404,7 @@ export const dbCase: fc.Arbitrary<DbCase> = fc
         // the presets need a Secret, a custom engine takes none
         const needsSecret = e.kind !== 'custom' && e.kind !== 'none';
         let secretName: string | undefined = needsSecret ? r.secretName : undefined;
+        if (needsSecret) faults.push(...faultsOf(r.credentials, r.tls));
         if (e.kind !== 'none') {
           switch (r.secretFault) {
             case 'missing':
@@ -418,6 +430,8 @@ export const dbCase: fc.Arbitrary<DbCase> = fc
         const props = strip({
           engine: e.engine,
           secretName,
+          credentials: needsSecret ? r.credentials.value : undefined,
+          tls: needsSecret ? r.tls.value : undefined,
           name: r.identity.name.value,
           namespace: r.identity.namespace.value,
           serviceAccountName: r.identity.serviceAccountName.value,

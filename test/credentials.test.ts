@@ -3,9 +3,13 @@
  * read-only Secret volume by default (or from env vars when asked), and a
  * connected client gets env references by default (or the Secret mounted).
  */
-import { DatabaseCredentials, DatabaseEngine, Probe, StatelessWebTier } from '../src';
+import { DatabaseCredentials, DatabaseEngine, EnvValue, Probe, StatelessWebTier } from '../src';
+import { ContainerBuilder } from '../src/_container';
+import { CredentialSource } from '../src/_credential-files';
+import { Problems } from '../src/_errors';
+import { PodVolumes } from '../src/_tier';
 import { database, envOf, problemsOf, render, workload } from './database-fixture';
-import { chart, find, mainContainer, Manifest } from './util';
+import { appProblems, chart, find, mainContainer, Manifest } from './util';
 
 const WEB_IMAGE = 'registry.example.com/shop/web:1.4.2';
 const presets = [
@@ -155,5 +159,47 @@ describe('a connected client', () => {
     expect(problemsOf((c) => web(c).connectTo(database(c), { credentials: true as never }))).toEqual([
       expect.stringMatching(/connectTo\(test\/db\) options\.credentials: got true; must be a DatabaseCredentials/),
     ]);
+  });
+});
+
+describe('the credential helper (for other containers of a pod: exporters, backup jobs)', () => {
+  const container = (p: Problems, name: string) =>
+    new ContainerBuilder(p, '', { name, image: 'registry.example.com/x:1.0.0', resources: {}, volumeMounts: [], init: true });
+
+  test('defaults to one volume per pod, mounted read-only in each container given, and *_FILE variables', () => {
+    const c = chart();
+    const p = new Problems(c);
+    const volumes = new PodVolumes(p);
+    const source = new CredentialSource('db-credentials', ['username', 'password'], true);
+    const [server, exporter] = [container(p, 'db'), container(p, 'exporter')];
+    source.mount(volumes, server, 'credentials');
+    source.mount(volumes, exporter, 'metrics');
+    expect(volumes.volumes.map((v) => v.name)).toEqual(['credentials']);
+    expect([server, exporter].map((x) => x.render().volumeMounts)).toEqual([
+      [{ name: 'credentials', mountPath: '/etc/credentials', readOnly: true }],
+      [{ name: 'credentials', mountPath: '/etc/credentials', readOnly: true }],
+    ]);
+    expect(Object.keys(source.env({ DATA_SOURCE_PASS: 'password' }))).toEqual(['DATA_SOURCE_PASS_FILE']);
+    expect(appProblems(c)).toEqual([]);
+  });
+
+  test('can give environment variables instead: secretKeyRefs, nothing mounted', () => {
+    const c = chart();
+    const p = new Problems(c);
+    const volumes = new PodVolumes(p);
+    const source = new CredentialSource('db-credentials', ['password'], false);
+    source.mount(volumes, container(p, 'exporter'), 'metrics');
+    expect(volumes.volumes).toEqual([]);
+    expect(source.env({ DATA_SOURCE_PASS: 'password' }).DATA_SOURCE_PASS).toEqual(EnvValue.fromSecretKey('db-credentials', 'password'));
+    expect(source.shellValue('DATA_SOURCE_PASS', 'password')).toBe('$DATA_SOURCE_PASS');
+  });
+
+  test('rejects a second volume of that name with other content in the same pod', () => {
+    const c = chart();
+    const p = new Problems(c);
+    const volumes = new PodVolumes(p);
+    new CredentialSource('db-credentials', ['password'], true).mount(volumes, container(p, 'a'), 'credentials');
+    new CredentialSource('other-credentials', ['password'], true).mount(volumes, container(p, 'b'), 'metrics');
+    expect(appProblems(c)).toEqual([expect.stringMatching(/metrics: got "credentials"; the volume name is already used by credentials/)]);
   });
 });

@@ -125,6 +125,18 @@ describeServers(
       await expect(cache.probe('cache', 'readinessProbe')).resolves.toBe(true);
     });
 
+    test('a Secret without a key the engine reads stops the pod before it starts (FailedMount)', async () => {
+      const objects = render().map((o) => (o.kind === 'Secret' && o.metadata.name === 'pg-credentials' ? { ...o, data: { username: o.data.username } } : o));
+      const other = await ServerCluster.create(objects);
+      try {
+        await expect(other.startPod('pg', 0)).rejects.toThrow(
+          /pod pg-0: volume credentials: Secret "pg-credentials" has no key "password" \(the kubelet would not start the pod: FailedMount\)/,
+        );
+      } finally {
+        await other.dispose();
+      }
+    });
+
     test('a client connected with files gets the paths of the files, no credential variable', () => {
       const env = cluster.workloadEnv('Deployment', 'api', client.host.address);
       expect(

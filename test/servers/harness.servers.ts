@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as os from 'os';
-import { DatabaseEngine, Probe, StatefulDatabase } from '../../src';
+import { DatabaseCredentials, DatabaseEngine, Probe, StatefulDatabase } from '../../src';
 import { chart, find, Manifest, synth } from '../util';
 import { ServerCluster } from './cluster';
 import { NETNS_PREFIX, PodNetwork, removeStaleNamespaces } from './net';
@@ -16,7 +16,13 @@ const SECRET: Manifest = { apiVersion: 'v1', kind: 'Secret', metadata: { name: '
 
 function render(): Manifest[] {
   const c = chart('shop');
-  new StatefulDatabase(c, 'cache', { engine: DatabaseEngine.redis({ version: '7.4.1' }), secretName: 'cache-credentials', writablePaths: ['/var/run/extra'] });
+  // (credentials as environment variables: these tests are about the harness; credentials.servers.ts runs the files)
+  new StatefulDatabase(c, 'cache', {
+    engine: DatabaseEngine.redis({ version: '7.4.1' }),
+    secretName: 'cache-credentials',
+    writablePaths: ['/var/run/extra'],
+    credentials: DatabaseCredentials.asEnvironment(),
+  });
   return synth(c);
 }
 

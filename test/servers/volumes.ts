@@ -64,7 +64,11 @@ export function makeVolumes(sts: Manifest, p: PodObjects, podDir: string, claims
       const kind = v.secret ? 'Secret' : 'ConfigMap';
       const name = v.secret?.secretName ?? v.configMap.name;
       const o = p.objects.find((x) => x.kind === kind && x.metadata?.name === name);
-      if (!o) throw new Error(`pod ${p.podName}: volume ${v.name} needs ${kind} "${name}", which is not among the objects the test gave`);
+      if (!o) {
+        throw new Error(
+          `pod ${p.podName}: volume ${v.name} needs ${kind} "${name}", which is not among the objects the test gave (the kubelet would not start the pod: FailedMount)`,
+        );
+      }
       const data: { [k: string]: string } = { ...o.stringData };
       for (const [k, b] of Object.entries<string>(o.data ?? {})) data[k] = kind === 'Secret' ? Buffer.from(b, 'base64').toString() : b;
       const items: { key: string; path: string; mode?: number }[] = (v.secret ?? v.configMap).items ?? Object.keys(data).map((key) => ({ key, path: key }));
@@ -72,7 +76,10 @@ export function makeVolumes(sts: Manifest, p: PodObjects, podDir: string, claims
       for (const item of items) {
         const file = path.join(folder, item.path);
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, data[item.key] ?? '', { mode: item.mode ?? mode });
+        if (!(item.key in data)) {
+          throw new Error(`pod ${p.podName}: volume ${v.name}: ${kind} "${name}" has no key "${item.key}" (the kubelet would not start the pod: FailedMount)`);
+        }
+        fs.writeFileSync(file, data[item.key], { mode: item.mode ?? mode });
         fs.chmodSync(file, item.mode ?? mode); // (writeFileSync's mode passes through the umask)
         // the kubelet's volume ownership for a read-only volume: group fsGroup, group read added (0400 becomes 0440)
         if (fsGroup !== undefined) {
