@@ -149,4 +149,12 @@ describe('TLS', () => {
       ),
     ).toEqual([expect.stringMatching(/readOnlyVolumes\[0\]: got "tls"; the volume name is already used by tls/)]);
   });
+
+  test.each(presets.filter(([name]) => name !== 'mysql'))('rejects %s TLS with replicas > 1 (replication does not run over TLS yet), once', (_name, engine) => {
+    expect(problemsOf((c) => database(c, { engine: engine(), replicas: 3, tls: DatabaseTls.fromSecret('db-tls') }))).toEqual([
+      expect.stringMatching(
+        /^\[test\/db\] tls: got "DatabaseTls\.fromSecret\(\\"db-tls\\"\)"; a replicated database does not run its replication over TLS yet .*\. Fix: use tls with replicas: 1/,
+      ),
+    ]);
+  });
 });
