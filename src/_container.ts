@@ -12,7 +12,8 @@ import { Probe } from './probe';
 /** Everything a container is made of. */
 export interface ContainerInput {
   readonly name: string;
-  readonly image: string;
+  /** The image (unset only when `unbound`). */
+  readonly image?: string;
   readonly port?: number;
   readonly portName?: string;
   readonly command?: string[];
@@ -34,6 +35,11 @@ export interface ContainerInput {
   readonly nameChecked?: boolean;
   /** An init container: it runs to completion before the others start, so it has no probes. @default false */
   readonly init?: boolean;
+  /**
+   * The image, port and probes come from something that is not there (a database engine that is not one, reported
+   * as such): their absence is not reported again, and the container is never rendered. @default false
+   */
+  readonly unbound?: boolean;
 }
 
 export class ContainerBuilder {
@@ -54,7 +60,7 @@ export class ContainerBuilder {
       fix: 'use a name like "app" or "log-shipper"',
     });
     const names = input.propNames ?? {};
-    this.imageTag = checkImage(problems, names.image ?? `${prop}image`, input.image);
+    this.imageTag = input.unbound ? undefined : checkImage(problems, names.image ?? `${prop}image`, input.image);
     if (input.port !== undefined) checkPort(problems, names.port ?? `${prop}port`, input.port);
     if (input.portName !== undefined) checkPortName(problems, names.portName ?? `${prop}portName`, input.portName);
     for (const [what, words] of [
@@ -147,6 +153,7 @@ export class ContainerBuilder {
       )
         continue;
       probe._check(this.problems, `${this.prop}${what}`, single);
+      if (this.input.unbound) continue; // (the port it probes comes with what is not there)
       const portName = probe._portName(this.portName);
       if (portName === undefined && probe._portName('x') !== undefined) {
         this.problems.add({
@@ -168,7 +175,7 @@ export class ContainerBuilder {
       ['readiness', readiness],
       ['liveness', liveness],
     ] as const) {
-      this.problems.expect(this.input.init === true || probe !== undefined, {
+      this.problems.expect(this.input.init === true || this.input.unbound === true || probe !== undefined, {
         prop: `${this.prop}${what}`,
         value: probe,
         rule: `every container needs a ${what} probe`,

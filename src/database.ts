@@ -14,7 +14,6 @@ import { PodVolumes, resolveInitContainers, resolveName, resolveScheduling, reso
 import { IConnectable } from './connection';
 import { DatabaseEngine } from './engines';
 import { EnvValue } from './env';
-import { Probe } from './probe';
 import { WAIVER_ANNOTATION } from './guardrails/waivers';
 import { ServiceType } from './service-type';
 import { PodManagementPolicy, StatefulUpdate } from './stateful-update';
@@ -123,12 +122,9 @@ export class StatefulDatabase extends TierBase implements IConnectable {
   /** The Secret of credentials, if one was named. */
   public readonly secretName?: string;
 
-  /** The StatefulSet (also `node.defaultChild`). */
-  public readonly statefulSet: k8s.KubeStatefulSet;
-  /** The headless Service that gives each replica its DNS name. */
-  public readonly headlessService: k8s.KubeService;
-
   private readonly clientEnv: { [suffix: string]: EnvValue };
+  private _statefulSet?: k8s.KubeStatefulSet;
+  private _headlessService?: k8s.KubeService;
 
   constructor(scope: Construct, id: string, props: StatefulDatabaseProps) {
     let s!: DatabaseSettings;
@@ -137,18 +133,30 @@ export class StatefulDatabase extends TierBase implements IConnectable {
     ({ podManagementPolicy: this.podManagementPolicy, updateStrategy: this.updateStrategy, headlessServiceName: this.headlessServiceName } = s);
     ({ storage: this.storage, storageClassName: this.storageClassName, accessModes: this.accessModes, dataPath: this.dataPath } = s.storage);
     ({ whenDeleted: this.whenDeleted, whenScaled: this.whenScaled } = s.retention);
+    // a tier with a problem builds nothing (see TierBase._complete), so nothing is built from an invalid value
+    if (!this._problems.empty) return;
 
-    this.statefulSet = this.buildStatefulSet(s);
-    this.node.defaultChild = this.statefulSet;
-    this.headlessService = this._publish(this.headlessServiceName);
+    this._statefulSet = this.buildStatefulSet(s);
+    this.node.defaultChild = this._statefulSet;
+    this._headlessService = this._publish(this.headlessServiceName);
     this._publish();
     this._fence();
     if (s.several) {
       // replicas of a clustered engine talk to each other on the database port
-      this._networkPolicy.allowIngress(this, [this.port]);
-      this._networkPolicy.allowEgress(this, [this.port]);
+      this._networkPolicy?.allowIngress(this, [this.port]);
+      this._networkPolicy?.allowEgress(this, [this.port]);
     }
     this._budget('IfHealthyBudget');
+  }
+
+  /** The StatefulSet (also `node.defaultChild`). A tier whose props have a problem builds nothing: reading it then throws those problems. */
+  public get statefulSet(): k8s.KubeStatefulSet {
+    return this._child(this._statefulSet);
+  }
+
+  /** The headless Service that gives each replica its DNS name. A tier whose props have a problem builds nothing: reading it then throws those problems. */
+  public get headlessService(): k8s.KubeService {
+    return this._child(this._headlessService);
   }
 
   /**
@@ -184,7 +192,7 @@ export class StatefulDatabase extends TierBase implements IConnectable {
         selector: { matchLabels: { ...s.podSelectorLabels } },
         serviceName: this.headlessServiceName,
         podManagementPolicy: this.podManagementPolicy,
-        updateStrategy: this.updateStrategy instanceof StatefulUpdate ? this.updateStrategy._render() : undefined,
+        updateStrategy: this.updateStrategy._render(),
         minReadySeconds: this.minReadySeconds,
         revisionHistoryLimit: this.revisionHistoryLimit,
         persistentVolumeClaimRetentionPolicy: { whenDeleted: this.whenDeleted, whenScaled: this.whenScaled },
@@ -215,19 +223,22 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const { name, rawName, namespace, chartNamespace } = resolveName(p, self, id, props, NAME_RULE);
   const engineFix = "use DatabaseEngine.postgres({ version: '16.4' }), .mysql(...), .redis(...) or .custom(...)";
   const engineOk = checkChoice(p, 'engine', props.engine, DatabaseEngine, engineFix);
-  const engine = engineOk ? props.engine : standInEngine();
+  const engine = props.engine;
+  // without an engine there is nothing to bind: what it gives (image, port, data path, probes, Secret keys, a replica limit) stays
+  // unset (`!` below) and unchecked, every other prop is checked, and the database builds nothing (it has a problem)
   // (the raw name: an engine derives nothing from a name that is not a string, which is reported above)
-  const b = engine._bind(p, { name: rawName as string, secretName: engineOk ? checkSecret(p, engine, name, props.secretName) : undefined });
+  const b: Partial<EngineBinding> = engineOk ? engine._bind(p, { name: rawName as string, secretName: checkSecret(p, engine, name, props.secretName) }) : {};
   const scale = resolveStatefulScale(p, props, engine, b.maxReplicas);
   const timing = resolveTiming(p, props, { minReadySeconds: 10, terminationGracePeriodSeconds: 120 });
   const userArgs = props.args === undefined || props.args === null || checkStringList(p, 'args', props.args) ? (props.args ?? []) : [];
   const main = new ContainerBuilder(p, '', {
     name,
     image: b.image,
+    unbound: !engineOk,
     port: b.port,
     portName: b.portName,
     command: b.command,
-    args: b.args.length || userArgs.length ? [...b.args, ...userArgs] : undefined,
+    args: b.args?.length || userArgs.length ? [...(b.args ?? []), ...userArgs] : undefined,
     readiness: props.readiness ?? b.readiness,
     liveness: props.liveness ?? b.liveness,
     startup: props.startup ?? b.startup,
@@ -236,7 +247,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
     propNames: { image: 'engine.image', port: 'engine.port', portName: 'engine.portName' },
     nameChecked: true, // the database name, checked by the stricter rule
   });
-  for (const [env, value] of Object.entries(b.env)) main.addEnv(env, value, `engine.env["${env}"]`);
+  for (const [env, value] of Object.entries(b.env ?? {})) main.addEnv(env, value, `engine.env["${env}"]`);
   for (const [env, value] of Object.entries(checkMap(p, 'env', props.env, "{ TZ: EnvValue.fromValue('UTC') }") ?? {})) main.addEnv(env, value, `env["${env}"]`);
   const identity = resolveIdentity(p, name, props, 'database', main.imageTag);
   const podSelectorLabels = selectorLabels(identity);
@@ -245,15 +256,15 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   volumes.addReadOnly(main, props.readOnlyVolumes);
   const initContainers = resolveInitContainers(p, props, main, volumes);
   return {
-    ...{ name, namespace, chartNamespace, main, port: b.port, portName: b.portName, labels: tierLabels(identity, props.labels), podSelectorLabels },
-    ...{ engine, secretName: props.secretName, clientEnv: b.clientEnv, headlessServiceName: `${name}-headless`, timing, volumes },
+    ...{ name, namespace, chartNamespace, main, port: b.port!, portName: b.portName!, labels: tierLabels(identity, props.labels), podSelectorLabels },
+    ...{ engine, secretName: props.secretName, clientEnv: b.clientEnv ?? {}, headlessServiceName: `${name}-headless`, timing, volumes },
     ...scale,
     ...storage,
     retention: resolveRetention(p, props),
     ...{ annotations: props.annotations, serviceAccountName: props.serviceAccountName, security: resolveSecurity(p, props.security, true) },
     scheduling: resolveScheduling(p, self, props),
     initContainers,
-    service: resolveServiceSettings(p, self, props, ServiceType.CLUSTER_IP, b.port),
+    service: resolveServiceSettings(p, self, props, ServiceType.CLUSTER_IP, b.port!),
   };
 }
 
@@ -288,7 +299,7 @@ function resolveStorage(
   props: StatefulDatabaseProps,
   main: ContainerBuilder,
   volumes: PodVolumes,
-  b: EngineBinding,
+  b: Partial<EngineBinding>,
   selector: Record<string, string>,
 ) {
   // the API server refuses any change to claim templates: only labels that can never change
@@ -297,12 +308,13 @@ function resolveStorage(
     storage: props.storage ?? '10Gi',
     storageClassName: props.storageClassName,
     accessModes: props.accessModes ?? [VolumeAccessMode.READ_WRITE_ONCE],
-    dataPath: b.dataPath,
+    dataPath: b.dataPath!,
   };
-  const claims = [claimTemplate(p, '', { name: DATA_CLAIM, mountPath: b.dataPath, ...storage }, claimLabels)];
-  volumes.add('the data claim', 'engine.dataPath', main, { name: DATA_CLAIM, mountPath: b.dataPath });
-  const extra = listOf(p, 'writablePaths', props.writablePaths).filter((x) => !b.writablePaths.includes(x));
-  volumes.addWritable('writablePaths', main, writablePaths(p, 'writablePaths', undefined, [...b.writablePaths, ...extra]));
+  const claims = [claimTemplate(p, '', { name: DATA_CLAIM, mountPath: storage.dataPath, ...storage }, claimLabels)];
+  if (b.dataPath !== undefined) volumes.add('the data claim', 'engine.dataPath', main, { name: DATA_CLAIM, mountPath: b.dataPath });
+  const engineWritable = b.writablePaths ?? [];
+  const extra = listOf(p, 'writablePaths', props.writablePaths).filter((x) => !engineWritable.includes(x));
+  volumes.addWritable('writablePaths', main, writablePaths(p, 'writablePaths', undefined, [...engineWritable, ...extra]));
   listOf(p, 'volumeClaims', props.volumeClaims).forEach((c, i) => {
     const prop = `volumeClaims[${i}]`;
     if (
@@ -359,17 +371,6 @@ class TierStatefulSet extends k8s.KubeStatefulSet {
     }
     return json;
   }
-}
-
-/** Stands in for an engine that is not one, so that the rest still checks; the synth fails on the engine problem. */
-function standInEngine(): DatabaseEngine {
-  return DatabaseEngine.custom({
-    image: 'registry.invalid/engine:0',
-    port: 1,
-    dataPath: '/data',
-    readiness: Probe.exec(['true']),
-    liveness: Probe.tcpSocket(),
-  });
 }
 
 /** The Secret name when the engine needs one and it is valid; records what is wrong otherwise. */

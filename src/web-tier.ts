@@ -135,12 +135,11 @@ export class StatelessWebTier extends TierBase implements IConnectable {
   /** Path shared by all containers when there are sidecars. */
   public readonly sharedPath: string;
 
-  /** The Deployment (also `node.defaultChild`). */
-  public readonly deployment: k8s.KubeDeployment;
   /** The HorizontalPodAutoscaler, when `autoscaling` is set. */
   public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
   /** The ConfigMap of `configFiles`, when there are any. */
   public readonly configMap?: k8s.KubeConfigMap;
+  private _deployment?: k8s.KubeDeployment;
 
   constructor(scope: Construct, id: string, props: StatelessWebTierProps) {
     let s!: WebTierSettings;
@@ -152,16 +151,23 @@ export class StatelessWebTier extends TierBase implements IConnectable {
       preStopDelaySeconds: this.preStopDelaySeconds,
     } = s);
     ({ configMountPath: this.configMountPath, sharedPath: this.sharedPath } = s);
+    s.sidecars.forEach((sidecar, i) => this.addSidecarAt(sidecar, `sidecars[${i}].`));
+    // a tier with a problem builds nothing (see TierBase._complete), so nothing is built from an invalid value
+    if (!this._problems.empty) return;
 
     this.configMap = this.buildConfigMap(s);
-    this.deployment = this.buildDeployment(s);
-    this.node.defaultChild = this.deployment;
+    this._deployment = this.buildDeployment(s);
+    this.node.defaultChild = this._deployment;
     this._publish();
     // an internal tier that nobody connects to accepts its own namespace; once connected, only its clients
     this._fence([{ podSelector: {} }]);
     this._budget('AlwaysAllow');
     this.autoscaler = this.buildAutoscaler(s);
-    s.sidecars.forEach((sidecar, i) => this.addSidecarAt(sidecar, `sidecars[${i}].`));
+  }
+
+  /** The Deployment (also `node.defaultChild`). A tier whose props have a problem builds nothing: reading it then throws those problems. */
+  public get deployment(): k8s.KubeDeployment {
+    return this._child(this._deployment);
   }
 
   /**
@@ -183,11 +189,13 @@ export class StatelessWebTier extends TierBase implements IConnectable {
     const at = `connectTo(${target.node.path}).env`;
     const o = checkProps(this._problems, `connectTo(${target.node.path}) options`, options, CONNECT_OPTIONS) ?? {};
     const connection = target.acceptConnectionFrom(this);
+    // a target with a problem built nothing: nothing here is built from its values either (the synth reports it)
+    if ((target as Partial<TierBase>)._complete === false) return connection;
     const prefix = String(o.envPrefix ?? envPrefixFor(target.name)); // a prefix that is not text gives variable names that are reported
     this._settings.main.addEnv(`${prefix}_HOST`, EnvValue.fromValue(connection.host), at);
     this._settings.main.addEnv(`${prefix}_PORT`, EnvValue.fromValue(String(connection.port)), at);
     for (const [suffix, value] of Object.entries(connection.env)) this._settings.main.addEnv(`${prefix}_${suffix}`, value, at);
-    this._networkPolicy.allowEgress(target, [connection.podPort]);
+    this._networkPolicy?.allowEgress(target, [connection.podPort]);
     return connection;
   }
 
@@ -273,7 +281,7 @@ export class StatelessWebTier extends TierBase implements IConnectable {
           matchLabels: { ...s.podSelectorLabels },
           ...(s.expressions.length ? { matchExpressions: s.expressions.map((e) => e._render()) } : {}),
         },
-        strategy: s.rollout instanceof Rollout ? s.rollout._render() : undefined,
+        strategy: s.rollout._render(),
         minReadySeconds: s.timing.minReadySeconds,
         progressDeadlineSeconds: s.progressDeadlineSeconds,
         revisionHistoryLimit: s.timing.revisionHistoryLimit,
