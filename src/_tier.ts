@@ -32,7 +32,7 @@ import {
   isLabelValue,
   listOf,
 } from './_rules';
-import { resolveNodePort, tierService, TierServicePort } from './_service';
+import { claimServiceName, resolveNodePort, tierService, TierServicePort } from './_service';
 import { Connection, IConnectable, INetworkPeer } from './connection';
 import { EnvValue } from './env';
 import { AppGuardrails } from './guardrails/synth';
@@ -453,6 +453,11 @@ export abstract class TierBase extends Construct implements IConnectable {
    */
   public get _complete(): boolean {
     return this.node.defaultChild !== undefined;
+  }
+
+  /** @internal Claims the name of a Service the tier writes (also when it builds nothing: a clash is a problem of its props). */
+  protected _claimServiceName(name: string): void {
+    claimServiceName(this, this._settings.namespace ?? Chart.of(this).namespace, name);
   }
 
   /** @internal The NetworkPolicy builder (none when the tier built nothing). */

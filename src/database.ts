@@ -133,6 +133,8 @@ export class StatefulDatabase extends TierBase implements IConnectable {
     ({ podManagementPolicy: this.podManagementPolicy, updateStrategy: this.updateStrategy, headlessServiceName: this.headlessServiceName } = s);
     ({ storage: this.storage, storageClassName: this.storageClassName, accessModes: this.accessModes, dataPath: this.dataPath } = s.storage);
     ({ whenDeleted: this.whenDeleted, whenScaled: this.whenScaled } = s.retention);
+    this._claimServiceName(this.headlessServiceName);
+    this._claimServiceName(s.name);
     // a tier with a problem builds nothing (see TierBase._complete), so nothing is built from an invalid value
     if (!this._problems.empty) return;
 

@@ -152,6 +152,7 @@ export class StatelessWebTier extends TierBase implements IConnectable {
     } = s);
     ({ configMountPath: this.configMountPath, sharedPath: this.sharedPath } = s);
     s.sidecars.forEach((sidecar, i) => this.addSidecarAt(sidecar, `sidecars[${i}].`));
+    this._claimServiceName(s.name);
     // a tier with a problem builds nothing (see TierBase._complete), so nothing is built from an invalid value
     if (!this._problems.empty) return;
 

@@ -111,6 +111,17 @@ describe('a database whose engine is not a DatabaseEngine (a JavaScript caller)'
   });
 });
 
+test('a tier that builds nothing still claims its Service names: a clash is reported with its other problems', () => {
+  const c = chart('shop');
+  new StatelessWebTier(c, 'web', { image: IMAGE, name: 'orders', rollout: js(5) });
+  database(c, { name: 'orders' });
+  expect(appProblems(c)).toEqual([
+    expect.stringMatching(/^\[test\/web\] rollout: got 5; must be a Rollout/),
+    expect.stringMatching(/^\[test\/web\] name: got "orders"; names a Service that test\/db writes too in namespace "shop"/),
+    expect.stringMatching(/^\[test\/db\] name: got "orders"; names a Service that test\/web writes too in namespace "shop"/),
+  ]);
+});
+
 test('a tier that builds nothing is still a construct of its chart (its id is taken)', () => {
   const c = new Chart(Testing.app(), 'test');
   new StatelessWebTier(c, 'web', { image: js(undefined) });
