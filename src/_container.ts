@@ -13,7 +13,8 @@ import { Probe } from './probe';
 /** Everything a container is made of. */
 export interface ContainerInput {
   readonly name: string;
-  readonly image: string;
+  /** The image (unset only when `unbound`). */
+  readonly image?: string;
   readonly port?: number;
   readonly portName?: string;
   readonly command?: string[];
@@ -37,6 +38,11 @@ export interface ContainerInput {
   readonly init?: boolean;
   /** The folder the process starts in. @default - the image's */
   readonly workingDir?: string;
+  /**
+   * The image, port and probes come from something that is not there (a database engine that is not one, reported
+   * as such): their absence is not reported again, and the container is never rendered. @default false
+   */
+  readonly unbound?: boolean;
 }
 
 export class ContainerBuilder {
@@ -57,7 +63,7 @@ export class ContainerBuilder {
       fix: 'use a name like "app" or "log-shipper"',
     });
     const names = input.propNames ?? {};
-    this.imageTag = checkImage(problems, names.image ?? `${prop}image`, input.image);
+    this.imageTag = input.unbound ? undefined : checkImage(problems, names.image ?? `${prop}image`, input.image);
     if (input.port !== undefined) checkPort(problems, names.port ?? `${prop}port`, input.port);
     if (input.portName !== undefined) checkPortName(problems, names.portName ?? `${prop}portName`, input.portName);
     for (const [what, words] of [
@@ -150,6 +156,7 @@ export class ContainerBuilder {
       )
         continue;
       probe._check(this.problems, `${this.prop}${what}`, single);
+      if (this.input.unbound) continue; // (the port it probes comes with what is not there)
       const portName = probe._portName(this.portName);
       if (portName === undefined && probe._portName('x') !== undefined) {
         this.problems.add({
@@ -171,7 +178,7 @@ export class ContainerBuilder {
       ['readiness', readiness],
       ['liveness', liveness],
     ] as const) {
-      this.problems.expect(this.input.init === true || probe !== undefined, {
+      this.problems.expect(this.input.init === true || this.input.unbound === true || probe !== undefined, {
         prop: `${this.prop}${what}`,
         value: probe,
         rule: `every container needs a ${what} probe`,
@@ -195,7 +202,7 @@ export class ContainerBuilder {
     const probe = (p: Probe | undefined) => (p instanceof Probe ? p._render(portName) : undefined);
     return {
       name: i.name,
-      image: withRegistry(i.image, imageRegistry),
+      ...(i.image !== undefined ? { image: withRegistry(i.image, imageRegistry) } : {}),
       imagePullPolicy: 'Always',
       // (a command or args that is not a list is reported; it is left out here)
       ...(Array.isArray(i.command) ? { command: [...i.command] } : {}),

@@ -2,7 +2,7 @@
  * Services of the library's tiers, and the rule that no two Services of one
  * app ask for the same node port.
  */
-import { Chart, Lazy } from 'cdk8s';
+import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { formatProblem, Problems, show } from './_errors';
@@ -29,8 +29,8 @@ export interface TierServiceProps {
   readonly headless?: boolean;
 }
 
+/** A Service of a tier (its name is claimed with {@link claimServiceName} when the tier resolves its props). */
 export function tierService(scope: Construct, id: string, props: TierServiceProps): k8s.KubeService {
-  claimServiceName(scope, props.namespace ?? Chart.of(scope).namespace, props.name);
   return new k8s.KubeService(scope, id, {
     metadata: objectMeta(props.name, props.namespace, props.labels, props.annotations),
     spec: {
@@ -58,9 +58,10 @@ const serviceNames = new WeakMap<IConstruct, Map<string, IConstruct[]>>();
 /**
  * Records that `owner` writes a Service `name` in `namespace`; at synth, every
  * owner of a Service that another owner writes too gets a problem (two tiers
- * of one name in one namespace would overwrite each other's objects).
+ * of one name in one namespace would overwrite each other's objects). Claimed
+ * by a tier whether or not it builds, so that the clash is reported with its other problems.
  */
-function claimServiceName(owner: IConstruct, namespace: string | undefined, name: string): void {
+export function claimServiceName(owner: IConstruct, namespace: string | undefined, name: string): void {
   const root = owner.node.root;
   const byName = serviceNames.get(root) ?? new Map<string, IConstruct[]>();
   serviceNames.set(root, byName);

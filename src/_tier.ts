@@ -11,7 +11,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkPeer } from './_connection';
 import { ContainerBuilder } from './_container';
-import { Problems, show } from './_errors';
+import { collectProblems, Problems, show, TiersError } from './_errors';
 import { TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
 import { podSecurityContext, ResolvedSecurity, resolveResources, spreadAndAntiAffinity, writablePaths } from './_pod';
@@ -30,7 +30,7 @@ import {
   isDns1123Subdomain,
   listOf,
 } from './_rules';
-import { resolveNodePort, tierService, TierServicePort } from './_service';
+import { claimServiceName, resolveNodePort, tierService, TierServicePort } from './_service';
 import { Connection, ConnectionSecret, IConnectable, INetworkPeer } from './connection';
 import { EnvValue } from './env';
 import { AppGuardrails } from './guardrails/synth';
@@ -376,14 +376,14 @@ export abstract class TierBase extends Construct implements IConnectable {
     this._servedPorts.push(s.port);
   }
 
-  /** The Service clients connect to. */
+  /** The Service clients connect to. A tier whose props have a problem builds nothing: reading it then throws those problems. */
   public get service(): k8s.KubeService {
-    return this._service as k8s.KubeService;
+    return this._child(this._service);
   }
 
-  /** The NetworkPolicy of the pods. */
+  /** The NetworkPolicy of the pods. A tier whose props have a problem builds nothing: reading it then throws those problems. */
   public get networkPolicy(): k8s.KubeNetworkPolicy {
-    return (this._policy as TierNetworkPolicy).resource;
+    return this._child(this._policy).resource;
   }
 
   /** The PodDisruptionBudget, when more than one pod runs. */
@@ -399,7 +399,7 @@ export abstract class TierBase extends Construct implements IConnectable {
 
   /** Lets `client`'s pods in on the container port, and tells the client how to connect. */
   public acceptConnectionFrom(client: INetworkPeer): Connection {
-    if (checkPeer(this._problems, 'acceptConnectionFrom', client)) this._networkPolicy.allowIngress(client, this._servedPorts);
+    if (checkPeer(this._problems, 'acceptConnectionFrom', client)) this._policy?.allowIngress(client, this._servedPorts);
     const secret = this._clientSecret();
     return { host: this.host, port: this.servicePort, podPort: this.port, env: this._clientEnv(), ...(secret ? { secret } : {}) };
   }
@@ -408,7 +408,7 @@ export abstract class TierBase extends Construct implements IConnectable {
   public allowEgressTo(peer: INetworkPeer, port: number): void {
     if (!checkPeer(this._problems, 'allowEgressTo', peer)) return;
     checkPort(this._problems, `allowEgressTo(${peer.node.path}) port`, port);
-    this._networkPolicy.allowEgress(peer, [port]);
+    this._policy?.allowEgress(peer, [port]);
   }
 
   /** @internal What a client gets to connect with besides host and port. */
@@ -421,9 +421,30 @@ export abstract class TierBase extends Construct implements IConnectable {
     return undefined;
   }
 
-  /** @internal The NetworkPolicy builder. */
-  protected get _networkPolicy(): TierNetworkPolicy {
-    return this._policy as TierNetworkPolicy;
+  /**
+   * @internal Whether the tier built its children (its workload is `node.defaultChild`). A tier builds them only
+   * when its props resolved without a problem: a tier with a problem builds nothing, so nothing is built from an
+   * invalid value; its synth reports every problem together and writes nothing, and reading one of its children
+   * throws those problems.
+   */
+  public get _complete(): boolean {
+    return this.node.defaultChild !== undefined;
+  }
+
+  /** @internal Claims the name of a Service the tier writes (also when it builds nothing: a clash is a problem of its props). */
+  protected _claimServiceName(name: string): void {
+    claimServiceName(this, this._settings.namespace ?? Chart.of(this).namespace, name);
+  }
+
+  /** @internal The NetworkPolicy builder (none when the tier built nothing). */
+  protected get _networkPolicy(): TierNetworkPolicy | undefined {
+    return this._policy;
+  }
+
+  /** @internal `child`, built when the tier is complete; reading a child of a tier that built nothing throws its problems. */
+  protected _child<T>(child: T | undefined): T {
+    if (child === undefined) throw new TiersError(collectProblems(this));
+    return child;
   }
 
   /** @internal The hardened pod template: every container, every volume, spreading when several pods run. */

@@ -47,7 +47,6 @@ import { DatabaseTls } from './database-tls';
 import { DatabaseEngine } from './engines';
 import { EnvValue } from './env';
 import { DatabaseMetrics } from './metrics';
-import { Probe } from './probe';
 import { WAIVER_ANNOTATION } from './guardrails/waivers';
 import { ServiceType } from './service-type';
 import { PodManagementPolicy, StatefulUpdate } from './stateful-update';
@@ -191,10 +190,6 @@ export class StatefulDatabase extends TierBase implements IConnectable {
   /** TLS of the server, if asked for. */
   public readonly tls?: DatabaseTls;
 
-  /** The StatefulSet (also `node.defaultChild`). */
-  public readonly statefulSet: k8s.KubeStatefulSet;
-  /** The headless Service that gives each replica its DNS name. */
-  public readonly headlessService: k8s.KubeService;
   /**
    * The role of each replica, by ordinal: `primary` and `replica` for the presets (ordinal 0 is the primary, the
    * others read replicas that stream from it), `member` for a custom engine.
@@ -221,6 +216,8 @@ export class StatefulDatabase extends TierBase implements IConnectable {
 
   private readonly clientEnv: { [suffix: string]: EnvValue };
   private readonly clientSecret?: ConnectionSecret;
+  private _statefulSet?: k8s.KubeStatefulSet;
+  private _headlessService?: k8s.KubeService;
 
   constructor(scope: Construct, id: string, props: StatefulDatabaseProps) {
     let s!: DatabaseSettings;
@@ -230,12 +227,16 @@ export class StatefulDatabase extends TierBase implements IConnectable {
     ({ podManagementPolicy: this.podManagementPolicy, updateStrategy: this.updateStrategy, headlessServiceName: this.headlessServiceName } = s);
     ({ storage: this.storage, storageClassName: this.storageClassName, accessModes: this.accessModes, dataPath: this.dataPath } = s.storage);
     ({ whenDeleted: this.whenDeleted, whenScaled: this.whenScaled } = s.retention);
+    this.roles = s.replicasOk && this._problems.empty ? rolesOf(s.engine.engine, this.replicas) : [];
+    this._claimServiceName(this.headlessServiceName);
+    this._claimServiceName(s.name);
+    // a tier with a problem builds nothing (see TierBase._complete), so nothing is built from an invalid value
+    if (!this._problems.empty) return;
 
     const r = s.replication;
-    this.roles = rolesOf(s.engine.engine, s.replicasOk ? this.replicas : 0);
-    this.statefulSet = this.buildStatefulSet(s, r ? ROLE_PRIMARY : undefined);
-    this.node.defaultChild = this.statefulSet;
-    this.headlessService = this._publish(this.headlessServiceName);
+    this._statefulSet = this.buildStatefulSet(s, r ? ROLE_PRIMARY : undefined);
+    this.node.defaultChild = this._statefulSet;
+    this._headlessService = this._publish(this.headlessServiceName);
     this._publish(undefined, r ? { [LABEL_ROLE]: ROLE_PRIMARY } : undefined);
     if (r) {
       this.replicaStatefulSet = this.buildStatefulSet(s, ROLE_REPLICA);
@@ -250,9 +251,10 @@ export class StatefulDatabase extends TierBase implements IConnectable {
       }
     }
     this._fence();
-    if (s.metrics) {
+    const policy = this._networkPolicy;
+    if (s.metrics && policy) {
       this._containers.push(s.metrics.exporter);
-      const tier = { ...s, policy: this._networkPolicy };
+      const tier = { ...s, policy };
       ({ service: this.metricsService, serviceMonitor: this.serviceMonitor } = addMetricsEndpoint(
         this,
         tier,
@@ -261,17 +263,27 @@ export class StatefulDatabase extends TierBase implements IConnectable {
         s.metrics.scrape,
       ));
     }
-    if (s.backup) {
-      const job = new DatabaseBackupJob(this, 'backup', { ...s, policy: this._networkPolicy, peer: this, port: this.port }, s.backup);
+    if (s.backup && policy) {
+      const job = new DatabaseBackupJob(this, 'backup', { ...s, policy, peer: this, port: this.port }, s.backup);
       ({ cronJob: this.backupCronJob, claim: this.backupClaim, networkPolicy: this.backupNetworkPolicy } = job);
       this.backupSettings = s.backup.settings;
     }
     if (s.several) {
       // replicas of a clustered engine talk to each other on the database port
-      this._networkPolicy.allowIngress(this, [this.port]);
-      this._networkPolicy.allowEgress(this, [this.port]);
+      this._networkPolicy?.allowIngress(this, [this.port]);
+      this._networkPolicy?.allowEgress(this, [this.port]);
     }
     this._budget('IfHealthyBudget');
+  }
+
+  /** The StatefulSet (also `node.defaultChild`). A tier whose props have a problem builds nothing: reading it then throws those problems. */
+  public get statefulSet(): k8s.KubeStatefulSet {
+    return this._child(this._statefulSet);
+  }
+
+  /** The headless Service that gives each replica its DNS name. A tier whose props have a problem builds nothing: reading it then throws those problems. */
+  public get headlessService(): k8s.KubeService {
+    return this._child(this._headlessService);
   }
 
   /**
@@ -312,7 +324,7 @@ export class StatefulDatabase extends TierBase implements IConnectable {
     // ClaimRetention.DELETE is the by-name opt-in the retain-volumes guardrail asks for
     const deletes = this.whenDeleted === ClaimRetention.DELETE || this.whenScaled === ClaimRetention.DELETE;
     const replicas = role === ROLE_REPLICA;
-    const update = this.updateStrategy instanceof StatefulUpdate ? this.updateStrategy._render() : undefined;
+    const update = this.updateStrategy._render();
     return new TierStatefulSet(this, replicas ? 'replica-statefulset' : 'statefulset', {
       metadata: objectMeta(replicas ? `${s.name}-replica` : s.name, s.namespace, s.labels, deletes ? withWaiver(s.annotations, RETAIN_WAIVER) : s.annotations),
       spec: {
@@ -374,12 +386,14 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const { name, rawName, namespace, chartNamespace } = resolveName(p, self, id, props, NAME_RULE);
   const engineFix = "use DatabaseEngine.postgres({ version: '16.4' }), .mysql(...), .redis(...) or .custom(...)";
   const engineOk = checkChoice(p, 'engine', props.engine, DatabaseEngine, engineFix);
-  const engine = engineOk ? props.engine : standInEngine();
+  const engine = props.engine;
+  // without an engine there is nothing to bind: what it gives (image, port, data path, probes, Secret keys, a replica limit) stays
+  // unset (`!` below) and unchecked, every other prop is checked, and the database builds nothing (it has a problem)
   // (the raw name: an engine derives nothing from a name that is not a string, which is reported above)
   const secretName = engineOk ? checkSecret(p, engine, name, props.secretName) : undefined;
   const { credentials, source } = resolveServerCredentials(p, engine, engineOk, props.credentials, secretName);
   const tls = engineOk ? resolveTls(p, engine.engine, props.tls) : undefined;
-  const b = engine._bind(p, { name: rawName as string, secretName, credentials: source, tls });
+  const b: Partial<EngineBinding> = engineOk ? engine._bind(p, { name: rawName as string, secretName, credentials: source, tls }) : {};
   const plan = b.replication?.({
     name,
     primaryHost: podHost(name, 0, chartNamespace),
@@ -404,10 +418,11 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   }
   const timing = resolveTiming(p, props, { minReadySeconds: 10, terminationGracePeriodSeconds: 120 });
   const userArgs = props.args === undefined || props.args === null || checkStringList(p, 'args', props.args) ? (props.args ?? []) : [];
-  const engineArgs = replicated ? [...b.args, ...plan.args] : b.args;
+  const engineArgs = replicated ? [...(b.args ?? []), ...plan.args] : (b.args ?? []);
   const main = new ContainerBuilder(p, '', {
     name,
     image: b.image,
+    unbound: !engineOk,
     port: b.port,
     portName: b.portName,
     command: replicated ? (plan.command ?? b.command) : b.command,
@@ -431,16 +446,16 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   volumes.addReadOnly(main, props.readOnlyVolumes);
   const initContainers = resolveInitContainers(p, props, main, volumes);
   const replication = replicated
-    ? resolveReplication(p, name, plan, { engineArgs, userArgs, main, volumes, initContainers, data: { name: DATA_CLAIM, mountPath: b.dataPath } })
+    ? resolveReplication(p, name, plan, { engineArgs, userArgs, main, volumes, initContainers, data: { name: DATA_CLAIM, mountPath: b.dataPath! } })
     : undefined;
   const taken = [name, ...initContainers.map((c) => c.name)];
   const metrics = engineOk
-    ? resolveDatabaseMetrics(p, props.metrics, name, { engine: engine.engine, dbPort: b.port, secretName, credentials: b.credentials, taken })
+    ? resolveDatabaseMetrics(p, props.metrics, name, { engine: engine.engine, dbPort: b.port!, secretName, credentials: b.credentials, taken })
     : undefined;
-  const service = resolveServiceSettings(p, self, props, ServiceType.CLUSTER_IP, b.port);
+  const service = resolveServiceSettings(p, self, props, ServiceType.CLUSTER_IP, b.port!);
   const backup = engineOk
     ? resolveBackup(p, props.backup, {
-        ...{ name, engine: engine.engine, image: b.image, secretName, credentials: b.credentials },
+        ...{ name, engine: engine.engine, image: b.image!, secretName, credentials: b.credentials },
         // the client Service, as connected clients reach it
         host: chartNamespace ? `${name}.${chartNamespace}.svc.cluster.local` : name,
         port: service.servicePort,
@@ -448,8 +463,8 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
       })
     : undefined;
   return {
-    ...{ name, namespace, chartNamespace, main, port: b.port, portName: b.portName, labels: tierLabels(identity, props.labels), podSelectorLabels },
-    ...{ engine, secretName: props.secretName, clientEnv: b.clientEnv, headlessServiceName: `${name}-headless`, timing, volumes },
+    ...{ name, namespace, chartNamespace, main, port: b.port!, portName: b.portName!, labels: tierLabels(identity, props.labels), podSelectorLabels },
+    ...{ engine, secretName: props.secretName, clientEnv: b.clientEnv ?? {}, headlessServiceName: `${name}-headless`, timing, volumes },
     ...{ credentialSource: source, serverTls: tls },
     ...{ credentials, tls: tls ? props.tls : undefined, clientSecret: secretName && b.clientSecretKeys ? { secretName, keys: b.clientSecretKeys } : undefined },
     ...scale,
@@ -487,7 +502,7 @@ function resolveServerCredentials(p: Problems, engine: DatabaseEngine, engineOk:
 }
 
 /** Replicas (within what the engine runs), pod management and update strategy. */
-function resolveStatefulScale(p: Problems, props: StatefulDatabaseProps, engine: DatabaseEngine, b: EngineBinding, plan: ReplicationPlan | undefined) {
+function resolveStatefulScale(p: Problems, props: StatefulDatabaseProps, engine: DatabaseEngine, b: Partial<EngineBinding>, plan: ReplicationPlan | undefined) {
   const replicas = props.replicas ?? 1;
   const replicasOk = checkInteger(p, 'replicas', replicas, 0);
   const maxReplicas = plan ? plan.maxReplicas : b.maxReplicas;
@@ -526,7 +541,7 @@ function resolveStorage(
   props: StatefulDatabaseProps,
   main: ContainerBuilder,
   volumes: PodVolumes,
-  b: EngineBinding,
+  b: Partial<EngineBinding>,
   selector: Record<string, string>,
   defaultClass: string | undefined,
 ) {
@@ -536,12 +551,13 @@ function resolveStorage(
     storage: props.storage ?? '10Gi',
     storageClassName: props.storageClassName ?? defaultClass,
     accessModes: props.accessModes ?? [VolumeAccessMode.READ_WRITE_ONCE],
-    dataPath: b.dataPath,
+    dataPath: b.dataPath!,
   };
-  const claims = [claimTemplate(p, '', { name: DATA_CLAIM, mountPath: b.dataPath, ...storage }, claimLabels)];
-  volumes.add('the data claim', 'engine.dataPath', main, { name: DATA_CLAIM, mountPath: b.dataPath });
-  const extra = listOf(p, 'writablePaths', props.writablePaths).filter((x) => !b.writablePaths.includes(x));
-  volumes.addWritable('writablePaths', main, writablePaths(p, 'writablePaths', undefined, [...b.writablePaths, ...extra]));
+  const claims = [claimTemplate(p, '', { name: DATA_CLAIM, mountPath: storage.dataPath, ...storage }, claimLabels)];
+  if (b.dataPath !== undefined) volumes.add('the data claim', 'engine.dataPath', main, { name: DATA_CLAIM, mountPath: b.dataPath });
+  const engineWritable = b.writablePaths ?? [];
+  const extra = listOf(p, 'writablePaths', props.writablePaths).filter((x) => !engineWritable.includes(x));
+  volumes.addWritable('writablePaths', main, writablePaths(p, 'writablePaths', undefined, [...engineWritable, ...extra]));
   listOf(p, 'volumeClaims', props.volumeClaims).forEach((c, i) => {
     const prop = `volumeClaims[${i}]`;
     if (
@@ -598,17 +614,6 @@ class TierStatefulSet extends k8s.KubeStatefulSet {
     }
     return json;
   }
-}
-
-/** Stands in for an engine that is not one, so that the rest still checks; the synth fails on the engine problem. */
-function standInEngine(): DatabaseEngine {
-  return DatabaseEngine.custom({
-    image: 'registry.invalid/engine:0',
-    port: 1,
-    dataPath: '/data',
-    readiness: Probe.exec(['true']),
-    liveness: Probe.tcpSocket(),
-  });
 }
 
 /** The Secret name when the engine needs one and it is valid; records what is wrong otherwise. */

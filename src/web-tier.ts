@@ -148,8 +148,6 @@ export class StatelessWebTier extends TierBase implements IConnectable {
   /** Path shared by all containers when there are sidecars. */
   public readonly sharedPath: string;
 
-  /** The Deployment (also `node.defaultChild`). */
-  public readonly deployment: k8s.KubeDeployment;
   /** The HorizontalPodAutoscaler, when `autoscaling` is set. */
   public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
   /** The ConfigMap of `configFiles`, when there are any. */
@@ -158,6 +156,7 @@ export class StatelessWebTier extends TierBase implements IConnectable {
   public readonly metricsService?: k8s.KubeService;
   /** The ServiceMonitor, when `metrics` asks for one. */
   public readonly serviceMonitor?: ApiObject;
+  private _deployment?: k8s.KubeDeployment;
 
   constructor(scope: Construct, id: string, props: StatelessWebTierProps) {
     let s!: WebTierSettings;
@@ -169,22 +168,36 @@ export class StatelessWebTier extends TierBase implements IConnectable {
       preStopDelaySeconds: this.preStopDelaySeconds,
     } = s);
     ({ configMountPath: this.configMountPath, sharedPath: this.sharedPath } = s);
+    s.sidecars.forEach((sidecar, i) => this.addSidecarAt(sidecar, `sidecars[${i}].`));
+    this._claimServiceName(s.name);
+    // a tier with a problem builds nothing (see TierBase._complete), so nothing is built from an invalid value
+    if (!this._problems.empty) return;
 
     this.configMap = this.buildConfigMap(s);
-    this.deployment = this.buildDeployment(s);
-    this.node.defaultChild = this.deployment;
+    this._deployment = this.buildDeployment(s);
+    this.node.defaultChild = this._deployment;
     this._publish();
     // an internal tier that nobody connects to accepts its own namespace; once connected, only its clients
     this._fence([{ podSelector: {} }]);
     this._budget('AlwaysAllow');
     this.autoscaler = this.buildAutoscaler(s);
-    s.sidecars.forEach((sidecar, i) => this.addSidecarAt(sidecar, `sidecars[${i}].`));
     const m = s.metrics;
     const port = m ? metricsPort(this._problems, this._containers, m.portName ?? s.portName) : undefined;
-    if (m && port !== undefined) {
-      const tier = { ...s, policy: this._networkPolicy };
-      ({ service: this.metricsService, serviceMonitor: this.serviceMonitor } = addMetricsEndpoint(this, tier, port, m.portName ?? s.portName, m.scrape));
+    const policy = this._networkPolicy;
+    if (m && port !== undefined && policy) {
+      ({ service: this.metricsService, serviceMonitor: this.serviceMonitor } = addMetricsEndpoint(
+        this,
+        { ...s, policy },
+        port,
+        m.portName ?? s.portName,
+        m.scrape,
+      ));
     }
+  }
+
+  /** The Deployment (also `node.defaultChild`). A tier whose props have a problem builds nothing: reading it then throws those problems. */
+  public get deployment(): k8s.KubeDeployment {
+    return this._child(this._deployment);
   }
 
   /**
@@ -206,6 +219,8 @@ export class StatelessWebTier extends TierBase implements IConnectable {
     const at = `connectTo(${target.node.path}).env`;
     const o = checkProps(this._problems, `connectTo(${target.node.path}) options`, options, CONNECT_OPTIONS) ?? {};
     const connection = target.acceptConnectionFrom(this);
+    // a target with a problem built nothing: nothing here is built from its values either (the synth reports it)
+    if ((target as Partial<TierBase>)._complete === false) return connection;
     const prefix = String(o.envPrefix ?? envPrefixFor(target.name)); // a prefix that is not text gives variable names that are reported
     this._settings.main.addEnv(`${prefix}_HOST`, EnvValue.fromValue(connection.host), at);
     this._settings.main.addEnv(`${prefix}_PORT`, EnvValue.fromValue(String(connection.port)), at);
@@ -215,7 +230,7 @@ export class StatelessWebTier extends TierBase implements IConnectable {
     const client = { problems: this._problems, prop, volumes: s.volumes, container: s.main, fsGroup: s.security.fsGroup, targetName: target.name, connection };
     const env = clientCredentialEnv(client, credentials);
     for (const [suffix, value] of Object.entries(env)) this._settings.main.addEnv(`${prefix}_${suffix}`, value, at);
-    this._networkPolicy.allowEgress(target, [connection.podPort]);
+    this._networkPolicy?.allowEgress(target, [connection.podPort]);
     return connection;
   }
 
@@ -304,7 +319,7 @@ export class StatelessWebTier extends TierBase implements IConnectable {
           matchLabels: { ...s.podSelectorLabels },
           ...(s.expressions.length ? { matchExpressions: s.expressions.map((e) => e._render()) } : {}),
         },
-        strategy: s.rollout instanceof Rollout ? s.rollout._render() : undefined,
+        strategy: s.rollout._render(),
         minReadySeconds: s.timing.minReadySeconds,
         progressDeadlineSeconds: s.progressDeadlineSeconds,
         revisionHistoryLimit: s.timing.revisionHistoryLimit,

@@ -22,19 +22,10 @@ import {
   StatelessWebTierProps,
   TiersProblems,
 } from '../src';
+import { caughtProblems } from './util';
 
 const IMAGE = 'registry.example.com/shop/web:1.4.2';
 const js = <T>(v: unknown): T => v as T;
-
-/** The problems of the library's error that `f` throws. */
-function caughtProblems(f: () => unknown): string[] {
-  try {
-    f();
-  } catch (e) {
-    return TiersProblems.fromError(e).map((p) => p.message);
-  }
-  throw new Error('expected an error');
-}
 
 /** The problem lines a synth of `build` ends in (none when it synthesizes). */
 function linesOf(build: (c: Chart) => void): string[] {

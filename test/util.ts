@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { TiersError } from '../src/_errors';
 import { assertNoProblems } from '../src/_errors';
 import { SchemaValidator } from '../src/guardrails/schema';
+import { TiersProblems } from '../src/errors';
 
 /** A manifest object as synthesized. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -56,4 +57,14 @@ export function appProblems(c: IConstruct): string[] {
     throw e;
   }
   return [];
+}
+
+/** The problem lines of the library's error that `f` throws; fails when it throws none. */
+export function caughtProblems(f: () => unknown): string[] {
+  try {
+    f();
+  } catch (e) {
+    return TiersProblems.fromError(e).map((p) => p.message);
+  }
+  throw new Error('expected an error');
 }
