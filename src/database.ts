@@ -416,7 +416,9 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   source?.mount(volumes, main, 'credentials');
   volumes.addReadOnly(main, props.readOnlyVolumes);
   const initContainers = resolveInitContainers(p, props, main, volumes);
-  const replication = replicated ? resolveReplication(p, name, plan, { engineArgs, userArgs, main, volumes, initContainers, dataPath: b.dataPath }) : undefined;
+  const replication = replicated
+    ? resolveReplication(p, name, plan, { engineArgs, userArgs, main, volumes, initContainers, dataPath: b.dataPath, source })
+    : undefined;
   const taken = [name, ...initContainers.map((c) => c.name)];
   const metrics = engineOk
     ? resolveDatabaseMetrics(p, props.metrics, name, { engine: engine.engine, dbPort: b.port, secretName, credentials: b.credentials, taken })
@@ -459,7 +461,15 @@ function resolveReplication(
   p: Problems,
   name: string,
   plan: ReplicationPlan,
-  pod: { engineArgs: string[]; userArgs: string[]; main: ContainerBuilder; volumes: PodVolumes; initContainers: ContainerBuilder[]; dataPath: string },
+  pod: {
+    engineArgs: string[];
+    userArgs: string[];
+    main: ContainerBuilder;
+    volumes: PodVolumes;
+    initContainers: ContainerBuilder[];
+    dataPath: string;
+    source?: CredentialSource;
+  },
 ) {
   if (plan.config) {
     const volume = `replication-${plan.config.suffix}`;
@@ -469,6 +479,9 @@ function resolveReplication(
   const data = { name: DATA_CLAIM, mountPath: pod.dataPath };
   const clone = plan.clone && roleInitContainer(p, CLONE_CONTAINER, plan.clone, data);
   const guard = roleInitContainer(p, GUARD_CONTAINER, plan.guard, data);
+  // the init containers that log in read the credentials as the server does (the files, or env from the Secret)
+  if (clone && plan.clone?.credentials) pod.source?.mount(pod.volumes, clone, 'credentials');
+  if (plan.guard.credentials) pod.source?.mount(pod.volumes, guard, 'credentials');
   pod.initContainers.forEach((c, i) => {
     p.expect(c.name !== CLONE_CONTAINER && c.name !== GUARD_CONTAINER, {
       prop: `initContainers[${i}].name`,
