@@ -426,7 +426,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const service = resolveServiceSettings(p, self, props, ServiceType.CLUSTER_IP, b.port);
   const backup = engineOk
     ? resolveBackup(p, props.backup, {
-        ...{ name, engine: engine.engine, image: b.image, secretName, credentials: b.credentials },
+        ...{ name, engine: engine.engine, image: b.image, secretName, credentials: b.credentials, credentialFiles: credentials.files },
         // the client Service, as connected clients reach it
         host: chartNamespace ? `${name}.${chartNamespace}.svc.cluster.local` : name,
         port: service.servicePort,
