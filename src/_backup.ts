@@ -17,6 +17,7 @@ import { TierNetworkPolicy } from './_network-policy';
 import { podSecurityContext, ResolvedSecurity, resolveResources, writablePaths } from './_pod';
 import { checkProps } from './_props';
 import { checkChoice, checkInteger, isString } from './_rules';
+import { renderNodeAffinity } from './_scheduling-rules';
 import { PodScheduling, PodVolumes, renderScheduling } from './_tier';
 import { BackupSettings, DatabaseBackup } from './backup';
 import { INetworkPeer } from './connection';
@@ -146,6 +147,8 @@ export function resolveBackup(p: Problems, given: unknown, ctx: BackupContext): 
 export interface BackupTier {
   readonly namespace?: string;
   readonly labels: Record<string, string>;
+  /** The tier's annotations (its own and the platform defaults'), which every object of the tier carries. */
+  readonly annotations?: Record<string, string>;
   readonly podSelectorLabels: Record<string, string>;
   readonly security: ResolvedSecurity;
   readonly scheduling: PodScheduling;
@@ -173,10 +176,11 @@ export class DatabaseBackupJob extends Construct implements INetworkPeer {
     const labels = { ...tier.labels, ...this.podSelectorLabels, [LABEL_COMPONENT]: 'backup' };
     this.claim = new k8s.KubePersistentVolumeClaim(this, 'claim', {
       ...b.claim,
-      metadata: objectMeta(name, tier.namespace, labels, RETAIN_ANNOTATIONS),
+      // (the library's retention annotations over the tier's)
+      metadata: objectMeta(name, tier.namespace, labels, { ...tier.annotations, ...RETAIN_ANNOTATIONS }),
     });
     this.cronJob = new k8s.KubeCronJob(this, 'cronjob', {
-      metadata: objectMeta(name, tier.namespace, labels),
+      metadata: objectMeta(name, tier.namespace, labels, tier.annotations),
       spec: {
         schedule: b.settings.schedule,
         timeZone: b.settings.timeZone,
@@ -190,14 +194,20 @@ export class DatabaseBackupJob extends Construct implements INetworkPeer {
             backoffLimit: 2,
             activeDeadlineSeconds: b.activeDeadlineSeconds,
             template: {
-              metadata: { labels: { ...labels } },
+              metadata: {
+                labels: { ...labels },
+                ...(tier.annotations && Object.keys(tier.annotations).length ? { annotations: { ...tier.annotations } } : {}),
+              },
               spec: {
                 restartPolicy: 'Never',
                 automountServiceAccountToken: false,
                 enableServiceLinks: false,
                 securityContext: podSecurityContext(tier.security),
                 ...renderScheduling(tier.scheduling),
-                containers: [b.container.render()],
+                // (the database's node affinity; its spreading is for its own pods)
+                ...(tier.scheduling.nodeAffinity ? { affinity: { nodeAffinity: renderNodeAffinity(tier.scheduling.nodeAffinity) } } : {}),
+                // (the tier's image registry, as for the containers of its own pods)
+                containers: [b.container.render(tier.scheduling.imageRegistry)],
                 volumes: b.volumes,
               },
             },
@@ -205,7 +215,10 @@ export class DatabaseBackupJob extends Construct implements INetworkPeer {
         },
       },
     });
-    const policy = new TierNetworkPolicy(this, 'network-policy', { name, namespace: tier.namespace, labels, podSelector: this.podSelectorLabels });
+    const policy = new TierNetworkPolicy(this, 'network-policy', {
+      ...{ name, namespace: tier.namespace, labels, annotations: tier.annotations },
+      podSelector: this.podSelectorLabels,
+    });
     policy.allowEgress(tier.peer, [tier.port]);
     tier.policy.allowIngress(this, [tier.port]);
     this.networkPolicy = policy.resource;
