@@ -2,7 +2,8 @@
  * The backup pod's script for each preset: one dump command and file
  * extension per engine, inside one frame that writes the dump under a
  * temporary name, renames it only when the dump succeeded, then deletes all
- * but the newest `$BACKUP_KEEP` dumps. Every credential comes from the env.
+ * but the newest `$BACKUP_KEEP` dumps. Every credential is a variable the dump tool
+ * reads (exported from the credential files first, or env from the Secret).
  */
 import { CredentialUse } from './_credentials';
 import { EngineCredentials } from './_engine';

@@ -8,7 +8,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BACKUP_SCRIPTS, backupScript } from './_backup-scripts';
 import { ContainerBuilder } from './_container';
-import { giveCredentials } from './_credentials';
+import { CredentialSource } from './_credential-files';
 import { EngineCredentials } from './_engine';
 import { Problems } from './_errors';
 import { DATABASE_BACKUP_OPTIONS } from './_keys';
@@ -17,7 +17,8 @@ import { TierNetworkPolicy } from './_network-policy';
 import { podSecurityContext, ResolvedSecurity, resolveResources, writablePaths } from './_pod';
 import { checkProps } from './_props';
 import { checkChoice, checkInteger, isString } from './_rules';
-import { PodScheduling, renderScheduling } from './_tier';
+import { renderNodeAffinity } from './_scheduling-rules';
+import { PodScheduling, PodVolumes, renderScheduling } from './_tier';
 import { BackupSettings, DatabaseBackup } from './backup';
 import { INetworkPeer } from './connection';
 import { EnvValue } from './env';
@@ -57,6 +58,8 @@ export interface BackupContext {
   readonly port: number;
   readonly secretName?: string;
   readonly credentials?: EngineCredentials;
+  /** The database's credentials mode: the backup reads the Secret's files (mounted read-only at `/etc/credentials`) or env from it, as the server does. */
+  readonly credentialFiles: boolean;
   /** Builds and checks a claim's spec as the database's claims are (`prop` prefixes the messages). */
   readonly claim: (prop: string, c: { name: string; mountPath: string; storage: string; storageClassName?: string }) => k8s.KubePersistentVolumeClaimProps;
 }
@@ -109,10 +112,13 @@ export function resolveBackup(p: Problems, given: unknown, ctx: BackupContext): 
   const storage = o.storage ?? '10Gi';
   const claim = ctx.claim('backup.', { name, mountPath: BACKUP_PATH, storage, storageClassName: o.storageClassName });
   const image = o.image ?? ctx.image;
+  // the dump's credentials as the server reads them: exported from the Secret's files (only the keys it needs), or env from the Secret
+  const vars = Object.fromEntries(script.credentials(ctx.credentials!).map((u) => [u.env, u.key]));
+  const source = ctx.secretName === undefined ? undefined : new CredentialSource(ctx.secretName, [...new Set(Object.values(vars))], ctx.credentialFiles);
   const container = new ContainerBuilder(p, 'backup.', {
     name: 'backup',
     image,
-    command: ['sh', '-c', backupScript(script), 'backup'],
+    command: ['sh', '-c', `${source?.shellExports(vars) ?? ''}${backupScript(script)}`, 'backup'],
     resources: resolveResources(p, 'backup.resources', o.resources, BACKUP_RESOURCES),
     volumeMounts: [{ name: 'backup', mountPath: BACKUP_PATH }],
     // (the images' own folders differ: redis starts in /data, which only its server mounts)
@@ -121,14 +127,18 @@ export function resolveBackup(p: Problems, given: unknown, ctx: BackupContext): 
   });
   const env = { BACKUP_DIR: BACKUP_PATH, BACKUP_PREFIX: ctx.name, BACKUP_KEEP: String(keep), ...script.env(ctx.host, ctx.port, ctx.credentials!) };
   for (const [k, v] of Object.entries(env)) container.addEnv(k, EnvValue.fromValue(v), 'backup');
-  if (ctx.secretName !== undefined) giveCredentials(container, ctx.secretName, script.credentials(ctx.credentials!), 'backup');
+  const volumes = new PodVolumes(p);
+  if (source !== undefined) {
+    for (const [k, v] of Object.entries(source.envOnly(vars))) container.addEnv(k, v, 'backup');
+    source.mount(volumes, container, 'backup');
+  }
   const tmp = writablePaths(p, 'backup', 'backup', []);
   tmp.mounts.forEach((m) => container.addMount(m));
   return {
     settings: { schedule, timeZone, keep, storage, name, image, path: BACKUP_PATH },
     container,
     claim,
-    volumes: [{ name: 'backup', persistentVolumeClaim: { claimName: name } }, ...tmp.volumes],
+    volumes: [{ name: 'backup', persistentVolumeClaim: { claimName: name } }, ...tmp.volumes, ...volumes.volumes],
     ...limits,
   };
 }
@@ -137,6 +147,8 @@ export function resolveBackup(p: Problems, given: unknown, ctx: BackupContext): 
 export interface BackupTier {
   readonly namespace?: string;
   readonly labels: Record<string, string>;
+  /** The tier's annotations (its own and the platform defaults'), which every object of the tier carries. */
+  readonly annotations?: Record<string, string>;
   readonly podSelectorLabels: Record<string, string>;
   readonly security: ResolvedSecurity;
   readonly scheduling: PodScheduling;
@@ -164,10 +176,11 @@ export class DatabaseBackupJob extends Construct implements INetworkPeer {
     const labels = { ...tier.labels, ...this.podSelectorLabels, [LABEL_COMPONENT]: 'backup' };
     this.claim = new k8s.KubePersistentVolumeClaim(this, 'claim', {
       ...b.claim,
-      metadata: objectMeta(name, tier.namespace, labels, RETAIN_ANNOTATIONS),
+      // (the library's retention annotations over the tier's)
+      metadata: objectMeta(name, tier.namespace, labels, { ...tier.annotations, ...RETAIN_ANNOTATIONS }),
     });
     this.cronJob = new k8s.KubeCronJob(this, 'cronjob', {
-      metadata: objectMeta(name, tier.namespace, labels),
+      metadata: objectMeta(name, tier.namespace, labels, tier.annotations),
       spec: {
         schedule: b.settings.schedule,
         timeZone: b.settings.timeZone,
@@ -181,14 +194,20 @@ export class DatabaseBackupJob extends Construct implements INetworkPeer {
             backoffLimit: 2,
             activeDeadlineSeconds: b.activeDeadlineSeconds,
             template: {
-              metadata: { labels: { ...labels } },
+              metadata: {
+                labels: { ...labels },
+                ...(tier.annotations && Object.keys(tier.annotations).length ? { annotations: { ...tier.annotations } } : {}),
+              },
               spec: {
                 restartPolicy: 'Never',
                 automountServiceAccountToken: false,
                 enableServiceLinks: false,
                 securityContext: podSecurityContext(tier.security),
                 ...renderScheduling(tier.scheduling),
-                containers: [b.container.render()],
+                // (the database's node affinity; its spreading is for its own pods)
+                ...(tier.scheduling.nodeAffinity ? { affinity: { nodeAffinity: renderNodeAffinity(tier.scheduling.nodeAffinity) } } : {}),
+                // (the tier's image registry, as for the containers of its own pods)
+                containers: [b.container.render(tier.scheduling.imageRegistry)],
                 volumes: b.volumes,
               },
             },
@@ -196,7 +215,10 @@ export class DatabaseBackupJob extends Construct implements INetworkPeer {
         },
       },
     });
-    const policy = new TierNetworkPolicy(this, 'network-policy', { name, namespace: tier.namespace, labels, podSelector: this.podSelectorLabels });
+    const policy = new TierNetworkPolicy(this, 'network-policy', {
+      ...{ name, namespace: tier.namespace, labels, annotations: tier.annotations },
+      podSelector: this.podSelectorLabels,
+    });
     policy.allowEgress(tier.peer, [tier.port]);
     tier.policy.allowIngress(this, [tier.port]);
     this.networkPolicy = policy.resource;

@@ -90,6 +90,8 @@ export interface MetricsTier {
   readonly name: string;
   readonly namespace?: string;
   readonly labels: Record<string, string>;
+  /** The tier's annotations (its own and the platform defaults'), which every object of the tier carries. */
+  readonly annotations?: Record<string, string>;
   readonly podSelectorLabels: Record<string, string>;
   readonly policy: TierNetworkPolicy;
 }
@@ -108,6 +110,7 @@ export function addMetricsEndpoint(scope: Construct, tier: MetricsTier, port: nu
     name: `${tier.name}-metrics`,
     namespace: tier.namespace,
     labels,
+    annotations: tier.annotations,
     selector: tier.podSelectorLabels,
     type: ServiceType.CLUSTER_IP,
     ports: [{ name: METRICS_PORT_NAME, port, targetPort: portName }],
@@ -117,7 +120,7 @@ export function addMetricsEndpoint(scope: Construct, tier: MetricsTier, port: nu
   const serviceMonitor = m
     ? new ApiObject(scope, 'service-monitor', {
         ...SERVICE_MONITOR,
-        metadata: objectMeta(tier.name, tier.namespace, { ...labels, ...m.labels }),
+        metadata: objectMeta(tier.name, tier.namespace, { ...labels, ...m.labels }, tier.annotations),
         spec: {
           selector: { matchLabels: { ...tier.podSelectorLabels, [LABEL_COMPONENT]: 'metrics' } },
           endpoints: [{ port: METRICS_PORT_NAME, path: scrape.path, scheme: 'http', interval: `${m.intervalSeconds}s` }],

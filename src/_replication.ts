@@ -12,6 +12,7 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { ContainerBuilder } from './_container';
+import type { CredentialSource } from './_credential-files';
 import { Problems } from './_errors';
 import { resolveResources } from './_pod';
 import { HELPER_RESOURCES, PodVariant, PodVolumes } from './_tier';
@@ -65,6 +66,8 @@ export interface InitSpec {
   readonly image: string;
   readonly command: string[];
   readonly env: { [name: string]: EnvValue };
+  /** It reads the database's credentials (the Secret volume is mounted in it when the credentials are files). @default false */
+  readonly credentials?: boolean;
 }
 
 /**
@@ -97,15 +100,19 @@ export interface PostgresReplicationOptions {
   readonly major: number;
   /** PGDATA, a folder inside the data claim. */
   readonly pgdata: string;
-  /** The Secret's superuser name and password (env vars of the main container and the clone). */
-  readonly credentials: { [name: string]: EnvValue };
+  /** How the server's containers get the Secret's keys (files or env): the superuser's name and password log the clone and the WAL receiver in. */
+  readonly credentials: CredentialSource;
+  /** Secret keys of the superuser's name and password. */
+  readonly usernameKey: string;
+  readonly passwordKey: string;
 }
 
 /**
  * The clone of a postgres replica: when the data folder is empty, `pg_basebackup`
  * copies the primary into a sibling folder that is renamed only once it is
  * complete (a killed copy never looks like a data folder), marked as a standby.
- * Credentials come from env (PGUSER, PGPASSWORD), never from the command line.
+ * Credentials come from PGUSER and PGPASSWORD (exported from the credential files
+ * first, or env from the Secret), never from the command line.
  */
 const PG_CLONE = [
   'set -eu',
@@ -127,9 +134,10 @@ const PG_CLONE = [
 /**
  * PostgreSQL streaming replication: `wal_level = replica`, WAL kept for
  * replicas by `wal_keep_size` (a tenth of the claim), hot standbys that stream
- * from the primary with the Secret's superuser (PGUSER/PGPASSWORD in their env,
- * which the WAL receiver's libpq reads), and the image's client authentication
- * rules plus replication from other pods.
+ * from the primary with the Secret's superuser (PGUSER/PGPASSWORD in the server's
+ * environment, which the WAL receiver's libpq reads: with credential files a shell
+ * exports them from the files before it execs the image's entrypoint), and the
+ * image's client authentication rules plus replication from other pods.
  */
 export function postgresReplication(o: PostgresReplicationOptions): Replication {
   // the image's rules (initdb's, then "host all all all <password_encryption>"), plus replication connections from other
@@ -149,11 +157,16 @@ export function postgresReplication(o: PostgresReplicationOptions): Replication 
     '',
   ].join('\n');
   const port = String(o.port);
+  const login = { PGUSER: o.usernameKey, PGPASSWORD: o.passwordKey };
+  // with credential files: the shell words that export PGUSER and PGPASSWORD from them ("" with env)
+  const fromFiles = o.credentials.shellExports(login);
   return (ctx) => {
     // a tenth of the claim, at least 64MB: enough for a replica that restarts or lags for a while, never a full disk
     // (PostgreSQL 12 counts 16MB segments: wal_keep_segments)
     const keepMb = Math.max(64, Math.floor((ctx.storageBytes ?? 10 * 2 ** 30) / 10 / 2 ** 20));
     return {
+      // (PGUSER is in the server's env from the preset with env; the image's entrypoint gets the options as its arguments)
+      command: fromFiles ? ['sh', '-c', `${fromFiles}exec docker-entrypoint.sh "$@"`, 'docker-entrypoint.sh'] : undefined,
       args: [
         ...[
           '-c',
@@ -167,14 +180,15 @@ export function postgresReplication(o: PostgresReplicationOptions): Replication 
         ],
         ...['-c', `hba_file=${PG_HBA_DIR}/pg_hba.conf`],
       ],
-      // user and password come from the env (PGUSER, PGPASSWORD), so the setting names no secret
+      // user and password come from the server's environment (PGUSER, PGPASSWORD), so the setting names no secret
       replicaArgs: ['-c', `primary_conninfo=host=${ctx.primaryHost} port=${port}`],
-      env: { PGPASSWORD: o.credentials.PGPASSWORD },
+      env: o.credentials.envOnly({ PGPASSWORD: o.passwordKey }),
       clone: {
         image: o.image,
-        command: ['sh', '-c', PG_CLONE],
+        command: ['sh', '-c', `${fromFiles}${PG_CLONE}`],
+        credentials: true,
         env: {
-          ...o.credentials,
+          ...o.credentials.envOnly(login),
           PGDATA: EnvValue.fromValue(o.pgdata),
           PGPORT: EnvValue.fromValue(port),
           PRIMARY_HOST: EnvValue.fromValue(ctx.primaryHost),
@@ -211,10 +225,12 @@ export function redisReplication(o: {
   readonly port: number;
   readonly dataPath: string;
   readonly command: string[];
-  /** REDISCLI_AUTH from the Secret, for the primary's guard. */
-  readonly auth: { [name: string]: EnvValue };
+  /** How the server's containers get the Secret's keys (files or env): the primary's guard asks the replica with REDISCLI_AUTH. */
+  readonly credentials: CredentialSource;
+  readonly passwordKey: string;
 }): Replication {
   const port = String(o.port);
+  const auth = { REDISCLI_AUTH: o.passwordKey };
   // a replica that holds keys (a replica may start before the primary on a first deploy, empty: that one is no reason to stop)
   const replicaHoldsData = 'timeout 5 redis-cli -h "$REPLICA_HOST" -p "$REDIS_PORT" info keyspace 2> /dev/null | grep -q "^db[0-9]"';
   return (ctx) => ({
@@ -224,8 +240,13 @@ export function redisReplication(o: {
     env: {},
     guard: {
       image: o.image,
-      command: ['sh', '-c', guardScript(`[ -e ${o.dataPath}/appendonlydir ] || [ -e ${o.dataPath}/dump.rdb ]`, replicaHoldsData)],
-      env: { ...o.auth, REDIS_PORT: EnvValue.fromValue(port), REPLICA_HOST: EnvValue.fromValue(ctx.firstReplicaHost) },
+      command: [
+        'sh',
+        '-c',
+        `${o.credentials.shellExports(auth)}${guardScript(`[ -e ${o.dataPath}/appendonlydir ] || [ -e ${o.dataPath}/dump.rdb ]`, replicaHoldsData)}`,
+      ],
+      credentials: true,
+      env: { ...o.credentials.envOnly(auth), REDIS_PORT: EnvValue.fromValue(port), REPLICA_HOST: EnvValue.fromValue(ctx.firstReplicaHost) },
     },
   });
 }
@@ -269,7 +290,15 @@ export function resolveReplication(
   p: Problems,
   name: string,
   plan: ReplicationPlan,
-  pod: { engineArgs: string[]; userArgs: string[]; main: ContainerBuilder; volumes: PodVolumes; initContainers: ContainerBuilder[]; data: k8s.VolumeMount },
+  pod: {
+    engineArgs: string[];
+    userArgs: string[];
+    main: ContainerBuilder;
+    volumes: PodVolumes;
+    initContainers: ContainerBuilder[];
+    data: k8s.VolumeMount;
+    source?: CredentialSource;
+  },
 ): ResolvedReplication {
   if (plan.config) {
     const volume = `replication-${plan.config.suffix}`;
@@ -278,6 +307,9 @@ export function resolveReplication(
   }
   const clone = plan.clone && roleInitContainer(p, CLONE_CONTAINER, plan.clone, pod.data);
   const guard = roleInitContainer(p, GUARD_CONTAINER, plan.guard, pod.data);
+  // the init containers that log in read the credentials as the server does (the files, or env from the Secret)
+  if (clone && plan.clone?.credentials) pod.source?.mount(pod.volumes, clone, 'credentials');
+  if (plan.guard.credentials) pod.source?.mount(pod.volumes, guard, 'credentials');
   pod.initContainers.forEach((c, i) => {
     p.expect(c.name !== CLONE_CONTAINER && c.name !== GUARD_CONTAINER, {
       prop: `initContainers[${i}].name`,

@@ -446,7 +446,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   volumes.addReadOnly(main, props.readOnlyVolumes);
   const initContainers = resolveInitContainers(p, props, main, volumes);
   const replication = replicated
-    ? resolveReplication(p, name, plan, { engineArgs, userArgs, main, volumes, initContainers, data: { name: DATA_CLAIM, mountPath: b.dataPath! } })
+    ? resolveReplication(p, name, plan, { engineArgs, userArgs, main, volumes, initContainers, data: { name: DATA_CLAIM, mountPath: b.dataPath! }, source })
     : undefined;
   const taken = [name, ...initContainers.map((c) => c.name)];
   const metrics = engineOk
@@ -455,7 +455,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const service = resolveServiceSettings(p, self, props, ServiceType.CLUSTER_IP, b.port!);
   const backup = engineOk
     ? resolveBackup(p, props.backup, {
-        ...{ name, engine: engine.engine, image: b.image!, secretName, credentials: b.credentials },
+        ...{ name, engine: engine.engine, image: b.image!, secretName, credentials: b.credentials, credentialFiles: credentials.files },
         // the client Service, as connected clients reach it
         host: chartNamespace ? `${name}.${chartNamespace}.svc.cluster.local` : name,
         port: service.servicePort,

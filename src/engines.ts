@@ -358,7 +358,7 @@ function postgresBinding(p: Problems, o: PostgresOptions, ctx: EngineContext): E
     maxReplicas: 1,
     replication: postgresReplication({
       ...{ image, port, major: parseInt(String(o.version), 10), pgdata: `${PG_MOUNT}/pgdata` },
-      credentials: fromSecret(ctx, { PGUSER: user, PGPASSWORD: password }),
+      ...{ credentials: creds, usernameKey: user, passwordKey: password },
     }),
     credentials: { usernameKey: user, passwordKey: password, database },
   };
@@ -432,7 +432,7 @@ function redisBinding(p: Problems, o: RedisOptions, ctx: EngineContext): EngineB
       image,
       port,
       dataPath: REDIS_MOUNT,
-      auth: fromSecret(ctx, { REDISCLI_AUTH: password }),
+      ...{ credentials: creds, passwordKey: password },
       command: ['sh', '-c', redisStart(['requirepass', 'masterauth'], passwordFile), 'redis-server'],
     }),
     credentials: { passwordKey: password },

@@ -4,15 +4,15 @@
  * configure, rejects.
  */
 import { spawnSync } from 'node:child_process';
-import { DatabaseBackup, DatabaseBackupOptions, DatabaseEngine, DatabaseMetrics, StatefulDatabase, StatelessWebTier } from '../src';
+import { DatabaseBackup, DatabaseBackupOptions, DatabaseCredentials, DatabaseEngine, DatabaseMetrics, StatefulDatabase, StatelessWebTier } from '../src';
 import { customEngine, database, envOf, problemsOf, render } from './database-fixture';
 import { all, chart, find, Manifest } from './util';
 
 const podOf = (cronJob: Manifest): Manifest => cronJob.spec.jobTemplate.spec.template.spec;
 
-function rendered(o: DatabaseBackupOptions = {}, engine?: DatabaseEngine) {
+function rendered(o: DatabaseBackupOptions = {}, engine?: DatabaseEngine, credentials?: DatabaseCredentials) {
   const c = chart('shop');
-  const db = database(c, { backup: DatabaseBackup.schedule(o), ...(engine ? { engine } : {}) });
+  const db = database(c, { backup: DatabaseBackup.schedule(o), ...(engine ? { engine } : {}), credentials });
   const objects = render(c);
   const cronJob = find(objects, 'CronJob', 'db-backup');
   return { db, objects, cronJob, pod: podOf(cronJob), container: podOf(cronJob).containers[0] };
@@ -79,14 +79,28 @@ describe('database backup', () => {
     });
     expect(container.imagePullPolicy).toBe('Always');
     expect(container.workingDir).toBe('/backup');
+    // the credentials as the server reads them: the Secret's files, read-only, only the keys the dump needs (mode 0400 for the fsGroup)
     expect(container.volumeMounts).toEqual([
       { name: 'backup', mountPath: '/backup' },
+      { name: 'credentials', mountPath: '/etc/credentials', readOnly: true },
       { name: 'backup-tmp', mountPath: '/tmp' },
     ]);
     expect(pod.volumes).toEqual([
       { name: 'backup', persistentVolumeClaim: { claimName: 'db-backup' } },
       { name: 'backup-tmp', emptyDir: {} },
+      {
+        name: 'credentials',
+        secret: {
+          secretName: 'db-credentials',
+          defaultMode: 0o400,
+          items: [
+            { key: 'username', path: 'username' },
+            { key: 'password', path: 'password' },
+          ],
+        },
+      },
     ]);
+    expect(pod.securityContext.fsGroup).toBe(10001);
   });
 
   test('defaults: a separate claim of 10Gi that Argo CD and Flux never prune, with labels the database Services do not select', () => {
@@ -137,15 +151,28 @@ describe('database backup', () => {
       'rdb',
     ],
   ])('defaults (%s): the database image dumps over the client Service, credentials from the Secret only', (_, engine, env, dump, extension) => {
-    const { container } = rendered({}, engine);
+    const { container, pod } = rendered({}, engine);
     expect(container.image).toBe(engine.engine === 'postgres' ? 'postgres:16.4' : `${engine.engine}:${engine.engine === 'mysql' ? '8.4.3' : '7.4.1'}`);
-    expect(envOf(container)).toEqual({ BACKUP_DIR: '/backup', BACKUP_PREFIX: 'db', BACKUP_KEEP: '7', ...env });
+    // credentials as files (the default): the dump tool's variables are exported from the files (env with asEnvironment())
+    const fromSecret = Object.entries(env).filter(([, v]) => v.startsWith('secret:'));
+    const plain = Object.fromEntries(Object.entries(env).filter(([, v]) => !v.startsWith('secret:')));
+    expect(envOf(container)).toEqual({ BACKUP_DIR: '/backup', BACKUP_PREFIX: 'db', BACKUP_KEEP: '7', ...plain });
+    const exports = fromSecret.map(([name, v]) => `export ${name}="$(cat /etc/credentials/${v.split('/')[1]})"; `).join('');
+    expect(container.command[2].startsWith(`${exports}set -eu\n`)).toBe(true);
+    expect(pod.volumes.find((v: Manifest) => v.name === 'credentials').secret.items.map((i: Manifest) => i.key)).toEqual(
+      fromSecret.map(([, v]) => v.split('/')[1]),
+    );
+    const asEnv = rendered({}, engine, DatabaseCredentials.asEnvironment());
+    expect(envOf(asEnv.container)).toEqual({ BACKUP_DIR: '/backup', BACKUP_PREFIX: 'db', BACKUP_KEEP: '7', ...env });
+    expect(asEnv.pod.volumes.map((v: Manifest) => v.name)).toEqual(['backup', 'backup-tmp']);
+    expect(asEnv.container.command[2].startsWith('set -eu\n')).toBe(true);
     expect(container.command.slice(0, 2)).toEqual(['sh', '-c']);
     const script: string = container.command[2];
     expect(script).toMatch(dump);
     expect(script).toContain(`file="$BACKUP_PREFIX-$(date -u +%Y%m%dT%H%M%SZ).${extension}"`);
     expect(script).toContain(`ls -1 -- "$BACKUP_PREFIX"-[0-9]*T[0-9]*Z.${extension} | sort -r | tail -n +"$((BACKUP_KEEP + 1))"`);
-    expect(container.command.join(' ')).not.toMatch(/secret|PASSWORD=/i);
+    // no value on the command line: only the reads of the files
+    expect(container.command.join(' ').replace(/export \w+="\$\(cat \/etc\/credentials\/[\w.-]+\)"; /g, '')).not.toMatch(/secret|PASSWORD=/i);
     // the script parses as POSIX sh (dash, the sh of the Debian images)
     const parsed = spawnSync('sh', ['-n', '-c', script], { encoding: 'utf8' });
     expect([parsed.status, parsed.stderr]).toEqual([0, '']);

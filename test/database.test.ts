@@ -266,7 +266,8 @@ describe('name and identity', () => {
   });
 
   test('reports every problem of one synth at once', () => {
-    expect(problemsOf((c) => new StatefulDatabase(c, 'db', { engine: DatabaseEngine.postgres({ version: '16' }), storage: '0', replicas: 5 }))).toHaveLength(4);
+    const problems = problemsOf((c) => new StatefulDatabase(c, 'db', { engine: DatabaseEngine.postgres({ version: '16' }), storage: '0', replicas: 10 }));
+    expect(problems.map((m) => /\] (\w+(\.\w+)?):/.exec(m)?.[1])).toEqual(['secretName', 'engine.version', 'replicas', 'storage']);
   });
 });
 

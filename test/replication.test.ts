@@ -1,5 +1,5 @@
 import { JsonPatch } from 'cdk8s';
-import { DatabaseEngine, Guardrails, ServiceType, StatefulDatabase, StatefulUpdate, StatelessWebTier } from '../src';
+import { DatabaseCredentials, DatabaseEngine, Guardrails, ServiceType, StatefulDatabase, StatefulUpdate, StatelessWebTier } from '../src';
 import { topology } from '../src/gitops/_topology';
 import { commandWords, database, envOf, problemsOf, render } from './database-fixture';
 import { all, chart, find, mainContainer, Manifest } from './util';
@@ -59,7 +59,7 @@ describe('postgres replication', () => {
     ]);
   });
 
-  test('defaults: replicas clone the primary in a hardened init container, with credentials from the Secret only', () => {
+  test('defaults: replicas clone the primary in a hardened init container, with credentials from the read-only Secret files only', () => {
     const c = chart('shop');
     database(c, { replicas: 3 });
     const objects = render(c);
@@ -70,6 +70,26 @@ describe('postgres replication', () => {
     expect(clone.securityContext).toEqual(mainContainer(replicas).securityContext);
     expect(clone.securityContext.readOnlyRootFilesystem).toBe(true);
     expect(clone.resources.limits.memory).toBe('128Mi');
+    // the server's credential files (the pod's one Secret volume), exported for pg_basebackup's libpq
+    expect(clone.volumeMounts).toEqual([
+      { name: 'data', mountPath: '/var/lib/postgresql/data' },
+      { name: 'credentials', mountPath: '/etc/credentials', readOnly: true },
+    ]);
+    expect(replicas.spec.template.spec.volumes.filter((v: Manifest) => v.name === 'credentials')).toHaveLength(1);
+    expect(envOf(clone)).toEqual({ PGDATA: '/var/lib/postgresql/data/pgdata', PGPORT: '5432', PRIMARY_HOST: 'db-0.db-headless.shop.svc.cluster.local' });
+    expect(clone.command[2]).toMatch(
+      /^export PGUSER="\$\(cat \/etc\/credentials\/username\)"; export PGPASSWORD="\$\(cat \/etc\/credentials\/password\)"; set -eu$/m,
+    );
+    expect(clone.command.join(' ')).toMatch(/pg_basebackup --pgdata="\$PGDATA.clone" --host="\$PRIMARY_HOST" --port="\$PGPORT" --no-password/);
+    expect(clone.command.join(' ')).not.toMatch(/password=/);
+  });
+
+  test('can configure: with asEnvironment() the clone and the servers get PGUSER and PGPASSWORD from the Secret, and mount no credentials', () => {
+    const c = chart('shop');
+    database(c, { replicas: 3, credentials: DatabaseCredentials.asEnvironment() });
+    const objects = render(c);
+    const replicas = find(objects, 'StatefulSet', 'db-replica');
+    const clone = initOf(replicas, 'clone-primary');
     expect(clone.volumeMounts).toEqual([{ name: 'data', mountPath: '/var/lib/postgresql/data' }]);
     expect(envOf(clone)).toEqual({
       PGUSER: 'secret:db-credentials/username',
@@ -78,8 +98,14 @@ describe('postgres replication', () => {
       PGPORT: '5432',
       PRIMARY_HOST: 'db-0.db-headless.shop.svc.cluster.local',
     });
-    expect(clone.command.join(' ')).toMatch(/pg_basebackup --pgdata="\$PGDATA.clone" --host="\$PRIMARY_HOST" --port="\$PGPORT" --no-password/);
-    expect(clone.command.join(' ')).not.toMatch(/PGPASSWORD|password=/);
+    expect(clone.command[2]).toMatch(/^set -eu$/m);
+    expect(clone.command.join(' ')).not.toMatch(/PGPASSWORD|password=|\/etc\/credentials/);
+    for (const name of ['db', 'db-replica']) {
+      const server = mainContainer(find(objects, 'StatefulSet', name));
+      // the image's entrypoint, as a single server has it
+      expect(server.command).toBeUndefined();
+      expect(envOf(server)).toMatchObject({ PGUSER: 'secret:db-credentials/username', PGPASSWORD: 'secret:db-credentials/password' });
+    }
   });
 
   test('defaults: the primary refuses to start with an empty data folder while the first replica runs (no credentials needed)', () => {
@@ -109,7 +135,15 @@ describe('postgres replication', () => {
     expect(primary.args).toEqual([...both, '-c', 'hba_file=/etc/postgresql/hba/pg_hba.conf']);
     expect(replica.args).toEqual([...primary.args, '-c', 'primary_conninfo=host=db-0.db-headless.shop.svc.cluster.local port=5432']);
     for (const container of [primary, replica]) {
-      expect(envOf(container).PGPASSWORD).toBe('secret:db-credentials/password');
+      // the WAL receiver's libpq reads PGUSER and PGPASSWORD from the server's environment: exported from the files before the image's entrypoint
+      expect(container.command).toEqual([
+        'sh',
+        '-c',
+        'export PGUSER="$(cat /etc/credentials/username)"; export PGPASSWORD="$(cat /etc/credentials/password)"; exec docker-entrypoint.sh "$@"',
+        'docker-entrypoint.sh',
+      ]);
+      expect(Object.keys(envOf(container)).filter((k) => /^PG(USER|PASSWORD)$|PASSWORD$/.test(k))).toEqual([]);
+      expect(container.volumeMounts).toContainEqual({ name: 'credentials', mountPath: '/etc/credentials', readOnly: true });
       expect(container.volumeMounts).toContainEqual({ name: 'replication-hba', mountPath: '/etc/postgresql/hba', readOnly: true });
       expect(commandWords(container).join(' ')).not.toMatch(/password=/);
     }
@@ -255,23 +289,43 @@ describe('redis replication', () => {
     const replica = mainContainer(find(objects, 'StatefulSet', 'db-replica'));
     expect(master.command).toEqual(replica.command);
     expect(master.command[2].split('\n').filter((l: string) => /^(requirepass|masterauth) /.test(l))).toEqual([
-      'requirepass "$(printf \'%s\' "$REDIS_PASSWORD" | sed \'s/[\\\\"]/\\\\&/g\')"',
-      'masterauth "$(printf \'%s\' "$REDIS_PASSWORD" | sed \'s/[\\\\"]/\\\\&/g\')"',
+      'requirepass "$(sed \'s/[\\\\"]/\\\\&/g\' /etc/credentials/password)"',
+      'masterauth "$(sed \'s/[\\\\"]/\\\\&/g\' /etc/credentials/password)"',
     ]);
     expect(master.args).toEqual(['--port', '6379', '--dir', '/data', '--appendonly', 'yes']);
     expect(replica.args).toEqual([...master.args, '--replicaof', 'db-0.db-headless.shop.svc.cluster.local', '6379']);
     expect(find(objects, 'StatefulSet', 'db-replica').spec.template.spec.initContainers).toBeUndefined();
-    // the master's guard: an empty /data does not start while the first replica holds keys (asked with the Secret's password from env)
+    // the master's guard: an empty /data does not start while the first replica holds keys (asked with the password from the server's file)
+    const guard = initOf(find(objects, 'StatefulSet', 'db'), 'keep-replicas-data');
+    expect(envOf(guard)).toEqual({ REDIS_PORT: '6379', REPLICA_HOST: 'db-replica-0.db-headless.shop.svc.cluster.local' });
+    expect(guard.volumeMounts).toEqual([
+      { name: 'data', mountPath: '/data' },
+      { name: 'credentials', mountPath: '/etc/credentials', readOnly: true },
+    ]);
+    expect(guard.command[2]).toMatch(/^export REDISCLI_AUTH="\$\(cat \/etc\/credentials\/password\)"; set -u$/m);
+    expect(guard.command[2]).toMatch(/^if \[ -e \/data\/appendonlydir \] \|\| \[ -e \/data\/dump.rdb \]; then exit 0; fi$/m);
+    expect(guard.command[2]).toMatch(/redis-cli -h "\$REPLICA_HOST" -p "\$REDIS_PORT" info keyspace 2> \/dev\/null \| grep -q "\^db\[0-9\]"/);
+    expect(db.roles).toEqual(['primary', 'replica', 'replica']);
+    expect(db.readHost).toBe('db-read.shop.svc.cluster.local');
+  });
+
+  test('can configure: with asEnvironment() the servers take the password from REDIS_PASSWORD and the guard REDISCLI_AUTH from the Secret', () => {
+    const c = chart('shop');
+    redis(c, { credentials: DatabaseCredentials.asEnvironment() });
+    const objects = render(c);
+    const master = mainContainer(find(objects, 'StatefulSet', 'db'));
+    expect(master.command[2].split('\n').filter((l: string) => /^(requirepass|masterauth) /.test(l))).toEqual([
+      'requirepass "$(printf \'%s\' "$REDIS_PASSWORD" | sed \'s/[\\\\"]/\\\\&/g\')"',
+      'masterauth "$(printf \'%s\' "$REDIS_PASSWORD" | sed \'s/[\\\\"]/\\\\&/g\')"',
+    ]);
     const guard = initOf(find(objects, 'StatefulSet', 'db'), 'keep-replicas-data');
     expect(envOf(guard)).toEqual({
       REDISCLI_AUTH: 'secret:db-credentials/password',
       REDIS_PORT: '6379',
       REPLICA_HOST: 'db-replica-0.db-headless.shop.svc.cluster.local',
     });
-    expect(guard.command[2]).toMatch(/^if \[ -e \/data\/appendonlydir \] \|\| \[ -e \/data\/dump.rdb \]; then exit 0; fi$/m);
-    expect(guard.command[2]).toMatch(/redis-cli -h "\$REPLICA_HOST" -p "\$REDIS_PORT" info keyspace 2> \/dev\/null \| grep -q "\^db\[0-9\]"/);
-    expect(db.roles).toEqual(['primary', 'replica', 'replica']);
-    expect(db.readHost).toBe('db-read.shop.svc.cluster.local');
+    expect(guard.volumeMounts).toEqual([{ name: 'data', mountPath: '/data' }]);
+    expect(guard.command[2]).toMatch(/^set -u$/m);
   });
 
   test('can configure: a port and user args reach both roles, user args last', () => {

@@ -1,5 +1,16 @@
 import { Chart, Testing } from 'cdk8s';
-import { NodeSelectorOperator, Probe, StatefulDatabase, StatelessWebTier, TaintEffect, TierDefaults, TierDefaultsOptions } from '../src';
+import {
+  DatabaseBackup,
+  DatabaseMetrics,
+  NodeSelectorOperator,
+  Probe,
+  StatefulDatabase,
+  StatelessWebTier,
+  TaintEffect,
+  TierDefaults,
+  TierDefaultsOptions,
+  WebMetrics,
+} from '../src';
 import { Environment, GitOpsApp } from '../src/gitops';
 import { database } from './database-fixture';
 import { all, appProblems, find, Manifest, synth } from './util';
@@ -72,6 +83,44 @@ describe('TierDefaults', () => {
     expect([web.imageRegistry, db.imageRegistry]).toEqual(['mirror.example.com', 'mirror.example.com']);
     // a tier's own registry wins
     expect(build({ imageRegistry: 'mirror.example.com' }, { web: { imageRegistry: 'localhost:5000' } }).web.imageRegistry).toBe('localhost:5000');
+  });
+
+  test("can set defaults that reach the objects outside the tiers' pods: the backup CronJob, its pod, claim and NetworkPolicy, the metrics Services and ServiceMonitors", () => {
+    const scrapedBy = { namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } };
+    const nodeAffinity = { preferred: [{ weight: 10, matchExpressions: [{ key: 'example.com/spot', operator: NodeSelectorOperator.DOES_NOT_EXIST }] }] };
+    const { c } = build(
+      {
+        ...{ imageRegistry: 'mirror.example.com', imagePullSecrets: ['mirror-pull'], priorityClassName: 'business-critical', nodeAffinity },
+        ...{ labels: { team: 'platform' }, annotations: { 'example.com/owner': 'platform' }, nodeSelector: { pool: 'general' } },
+      },
+      {
+        web: { metrics: WebMetrics.prometheus({ scrapedBy, serviceMonitor: {} }) },
+        db: { metrics: DatabaseMetrics.prometheus({ scrapedBy, serviceMonitor: {} }), backup: DatabaseBackup.schedule() },
+      },
+    );
+    const objects = synth(c);
+    const outside = [
+      ['CronJob', 'db-backup'],
+      ['PersistentVolumeClaim', 'db-backup'],
+      ['NetworkPolicy', 'db-backup'],
+      ['Service', 'db-metrics'],
+      ['ServiceMonitor', 'db'],
+      ['Service', 'web-metrics'],
+      ['ServiceMonitor', 'web'],
+    ];
+    for (const [kind, name] of outside) {
+      const o = find(objects, kind, name);
+      expect([kind, name, o.metadata.labels.team, o.metadata.annotations?.['example.com/owner']]).toEqual([kind, name, 'platform', 'platform']);
+    }
+    // the claim keeps the library's retention annotations besides the tier's
+    expect(find(objects, 'PersistentVolumeClaim', 'db-backup').metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
+    const job = find(objects, 'CronJob', 'db-backup').spec.jobTemplate.spec.template;
+    expect([job.metadata.labels.team, job.metadata.annotations['example.com/owner']]).toEqual(['platform', 'platform']);
+    expect(job.spec.containers.map((x: Manifest) => x.image)).toEqual(['mirror.example.com/library/postgres:16.4']);
+    expect(job.spec.imagePullSecrets).toEqual([{ name: 'mirror-pull' }]);
+    expect([job.spec.priorityClassName, job.spec.nodeSelector]).toEqual(['business-critical', { pool: 'general' }]);
+    // the same scheduling as the database's own pods
+    expect(job.spec.affinity?.nodeAffinity).toEqual(podOf(objects, 'StatefulSet', 'db').affinity.nodeAffinity);
   });
 
   test('can set labels and annotations: on every object and pod of both tiers, never in a selector, merged key by key', () => {

@@ -24,7 +24,8 @@ const secret = (name: string, data: { [key: string]: string }): Manifest => ({
 
 /** The README's restore commands (section "Backups"), with the dump's file name as $1. */
 const RESTORE = {
-  postgres: 'exec pg_restore --clean --if-exists --no-owner --exit-on-error --single-transaction --dbname="$PGDATABASE" "/backup/$1"',
+  postgres:
+    'export PGUSER="$(cat /etc/credentials/username)"; export PGPASSWORD="$(cat /etc/credentials/password)"; exec pg_restore --clean --if-exists --no-owner --exit-on-error --single-transaction --dbname="$PGDATABASE" "/backup/$1"',
   redis: [
     'set -eu',
     'rm -rf /data/appendonlydir /data/dump.rdb',
@@ -43,17 +44,25 @@ function render(): Manifest[] {
   new StatefulDatabase(c, 'pg-new', { engine: pg, secretName: 'pg-credentials' });
   new StatefulDatabase(c, 'cache', { engine: DatabaseEngine.redis({ version: '7.4.1' }), secretName: 'cache-credentials', backup });
   new StatefulDatabase(c, 'cache-new', { engine: DatabaseEngine.redis({ version: '7.4.1' }), secretName: 'cache-credentials' });
-  return [...synth(c), secret('pg-credentials', { username: 'shop', password: PG_PASSWORD }), secret('cache-credentials', { password: REDIS_PASSWORD })];
+  return [
+    ...synth(c),
+    secret('pg-credentials', { username: 'shop', password: PG_PASSWORD }),
+    secret('cache-credentials', { password: REDIS_PASSWORD }),
+    // a Secret with a wrong password, for a dump that fails
+    secret('pg-wrong-credentials', { username: 'shop', password: 'wrong' }),
+  ];
 }
 
 /** The pod template of CronJob `name`, changed as the README's jq does: the command, env values, more volumes. */
 function podFrom(
   objects: Manifest[],
   name: string,
-  change: { command?: string[]; env?: { [name: string]: string }; volumes?: Manifest[]; mounts?: Manifest[] } = {},
+  change: { command?: string[]; env?: { [name: string]: string }; volumes?: Manifest[]; mounts?: Manifest[]; credentialsSecret?: string } = {},
 ): Manifest {
   const template = structuredClone(find(objects, 'CronJob', name).spec.jobTemplate.spec.template);
   const c = template.spec.containers[0];
+  // the credential files from another Secret
+  if (change.credentialsSecret) template.spec.volumes.find((v: Manifest) => v.name === 'credentials').secret.secretName = change.credentialsSecret;
   if (change.command) c.command = change.command;
   c.env = c.env.map((e: Manifest) => (change.env && e.name in change.env ? { name: e.name, value: change.env[e.name] } : e));
   template.spec.volumes.push(...(change.volumes ?? []));
@@ -115,7 +124,7 @@ describeServers('backups on real servers', ['/usr/lib/postgresql', '/usr/lib/x86
 
   test('postgres: a failed dump (a wrong password) fails the pod and leaves the kept dumps as they were', async () => {
     const before = await dumps('pg');
-    await expect(backup('pg', { env: { PGPASSWORD: 'wrong' } })).rejects.toThrow(/exited 1[\s\S]*password authentication failed/);
+    await expect(backup('pg', { credentialsSecret: 'pg-wrong-credentials' })).rejects.toThrow(/exited 1[\s\S]*password authentication failed/);
     expect(await dumps('pg')).toEqual(before);
     // what pg_dump had begun is left as .partial (never counted as a dump), and the next run removes it
     expect((await files('pg')).filter((f) => f.endsWith('.partial'))).toHaveLength(1);

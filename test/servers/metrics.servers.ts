@@ -67,7 +67,9 @@ describeServers(
     });
 
     test('redis_exporter authenticates with the Secret and reports redis_up 1 and the server info', async () => {
-      expect((await cache.exec('cache', ['redis-cli', 'SET', 'k', 'v'])).stdout.trim()).toBe('OK');
+      // (as a user does in kubectl exec: the server's password is its credential file)
+      const set = await cache.exec('cache', ['sh', '-c', 'REDISCLI_AUTH="$(cat /etc/credentials/password)" redis-cli SET k v']);
+      expect(set.stdout.trim()).toBe('OK');
       const text = await scrape('cache-metrics', 9121);
       expect(text).toMatch(/^redis_up 1$/m);
       expect(text).toMatch(/^redis_db_keys\{db="db0"\} 1$/m);

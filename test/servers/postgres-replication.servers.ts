@@ -1,8 +1,8 @@
 /**
  * A replicated postgres as real servers: the rendered primary StatefulSet and the
  * replicas' StatefulSet run under their security context; each replica's init
- * container copies the primary with pg_basebackup (credentials from the Secret
- * through env), the replicas stream from it as hot standbys, a row written on the
+ * container copies the primary with pg_basebackup (credentials from the Secret's
+ * files, as the server reads them), the replicas stream from it as hot standbys, a row written on the
  * primary is read on every replica, a restarted replica catches up, and the
  * Services send writes to the primary and reads to the replicas only.
  */
