@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { DatabaseBackup, DatabaseBackupOptions, DatabaseCredentials, DatabaseEngine, DatabaseMetrics, StatefulDatabase, StatelessWebTier } from '../src';
 import { customEngine, database, envOf, problemsOf, render } from './database-fixture';
-import { all, chart, find, Manifest } from './util';
+import { all, chart, DATABASE_POD_SECURITY, find, Manifest, RESTRICTED_CONTAINER_SECURITY } from './util';
 
 const podOf = (cronJob: Manifest): Manifest => cronJob.spec.jobTemplate.spec.template.spec;
 
@@ -58,21 +58,8 @@ describe('database backup', () => {
     expect(pod.restartPolicy).toBe('Never');
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.enableServiceLinks).toBe(false);
-    expect(pod.securityContext).toEqual({
-      runAsNonRoot: true,
-      runAsUser: 10001,
-      runAsGroup: 10001,
-      fsGroup: 10001,
-      fsGroupChangePolicy: 'OnRootMismatch',
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
-    expect(container.securityContext).toEqual({
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-    });
+    expect(pod.securityContext).toEqual(DATABASE_POD_SECURITY);
+    expect(container.securityContext).toEqual(RESTRICTED_CONTAINER_SECURITY);
     expect(container.resources).toEqual({
       requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' },
       limits: { memory: '512Mi', 'ephemeral-storage': '256Mi' },

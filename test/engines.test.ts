@@ -1,6 +1,6 @@
 import { DatabaseCredentials, DatabaseEngine, EnvValue, Probe, StatefulDatabase, StatelessWebTier } from '../src';
 import { commandWords, database, envOf, problemsOf, render, workload } from './database-fixture';
-import { chart, find, mainContainer, Manifest } from './util';
+import { chart, DATABASE_POD_SECURITY, find, mainContainer, Manifest, RESTRICTED_CONTAINER_SECURITY } from './util';
 
 /** Flags that would put a credential on a command line. */
 const PASSWORD_ON_COMMAND_LINE = /(^|\s)(-a|--pass(word)?|--requirepass|-p[^0-9\s])(\s|=|$)|PASSWORD=|PGPASSWORD|MYSQL_PWD/;
@@ -396,21 +396,8 @@ describe('every preset', () => {
     const c = chart();
     database(c, { engine: engine() });
     const { container, pod } = workload(render(c));
-    expect(pod.securityContext).toEqual({
-      runAsNonRoot: true,
-      runAsUser: 10001,
-      runAsGroup: 10001,
-      fsGroup: 10001,
-      fsGroupChangePolicy: 'OnRootMismatch',
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
-    expect(container.securityContext).toEqual({
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-    });
+    expect(pod.securityContext).toEqual(DATABASE_POD_SECURITY);
+    expect(container.securityContext).toEqual(RESTRICTED_CONTAINER_SECURITY);
     expect(mounts(container)['/tmp']).toBe('tmp');
   });
 

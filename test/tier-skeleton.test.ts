@@ -5,7 +5,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { DatabaseCredentials, NodeSelectorOperator, Probe, StatefulDatabase, StatelessWebTier, TaintEffect, TierProps, TolerationOperator } from '../src';
 import { database } from './database-fixture';
-import { appProblems, chart, find, Manifest, synth } from './util';
+import { appProblems, chart, find, Manifest, RESTRICTED_CONTAINER_SECURITY, synth } from './util';
 
 interface Case {
   readonly kind: string;
@@ -180,13 +180,7 @@ describe.each(TIERS)('$kind init containers', (t) => {
     expect(pod.initContainers).toHaveLength(1);
     const init = pod.initContainers[0];
     expect([init.name, init.image, init.command]).toEqual(['migrate', migrate.image, ['migrate', 'up']]);
-    expect(init.securityContext).toEqual({
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-    });
+    expect(init.securityContext).toEqual(RESTRICTED_CONTAINER_SECURITY);
     expect(init.resources).toEqual({
       requests: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '32Mi' },
       limits: { memory: '128Mi', 'ephemeral-storage': '128Mi' },

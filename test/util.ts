@@ -68,3 +68,22 @@ export function caughtProblems(f: () => unknown): string[] {
   }
   throw new Error('expected an error');
 }
+
+/** The container security context every container of the library gets (restricted Pod Security). */
+export const RESTRICTED_CONTAINER_SECURITY = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  privileged: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+};
+
+/** The pod security context of a database's pods (and its backup pods): uid/gid 10001, the volume writable through the fsGroup. */
+export const DATABASE_POD_SECURITY = {
+  runAsNonRoot: true,
+  runAsUser: 10001,
+  runAsGroup: 10001,
+  fsGroup: 10001,
+  fsGroupChangePolicy: 'OnRootMismatch',
+  seccompProfile: { type: 'RuntimeDefault' },
+};

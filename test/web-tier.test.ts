@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EnvValue, LabelExpression, PercentOrAbsolute, Probe, Rollout, ServiceType, StatelessWebTier, StatelessWebTierProps } from '../src';
-import { all, chart, find, mainContainer, Manifest, synth } from './util';
+import { all, chart, find, mainContainer, Manifest, RESTRICTED_CONTAINER_SECURITY, synth } from './util';
 
 const IMAGE = 'registry.example.com/shop/web:1.4.2';
 
@@ -327,13 +327,7 @@ describe('pod hardening', () => {
     expect(spec.enableServiceLinks).toBe(false);
     expect(spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
     const c = mainContainer(deployment(objects));
-    expect(c.securityContext).toEqual({
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-    });
+    expect(c.securityContext).toEqual(RESTRICTED_CONTAINER_SECURITY);
     expect(c.imagePullPolicy).toBe('Always');
     expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
     expect(spec.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);

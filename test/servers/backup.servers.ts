@@ -12,6 +12,7 @@ import { Client, ServerCluster } from './cluster';
 import { postgresBin } from './images';
 import { describeServers } from './preflight';
 import { sleep } from './process';
+import { libpqEnv } from './libpq';
 
 const PG_PASSWORD = 'pa"ss \'w$rd';
 const REDIS_PASSWORD = 'se"cr\\et $(x) pass';
@@ -82,9 +83,10 @@ describeServers('backups on real servers', ['/usr/lib/postgresql', '/usr/lib/x86
   /** The complete dumps among them. */
   const dumps = async (name: string): Promise<string[]> => (await files(name)).filter((f) => /\.(dump|rdb)$/.test(f));
   const psql = (host: string, sql: string) =>
-    app.run([`${postgresBin()}/psql`, '-X', '-v', 'ON_ERROR_STOP=1', '-tA', '-c', sql], {
-      ...{ PGHOST: `${host}.shop.svc.cluster.local`, PGPORT: '5432', PGUSER: 'shop', PGDATABASE: 'shop', PGPASSWORD: PG_PASSWORD, PGCONNECT_TIMEOUT: '5' },
-    });
+    app.run(
+      [`${postgresBin()}/psql`, '-X', '-v', 'ON_ERROR_STOP=1', '-tA', '-c', sql],
+      libpqEnv({ host: `${host}.shop.svc.cluster.local`, user: 'shop', database: 'shop', password: PG_PASSWORD }),
+    );
   const redis = (host: string, args: string[]) =>
     app.run(['redis-cli', '-h', `${host}.shop.svc.cluster.local`, '-p', '6379', ...args], { REDISCLI_AUTH: REDIS_PASSWORD });
 

@@ -13,6 +13,7 @@ import { Client, ServerCluster } from './cluster';
 import { postgresBin } from './images';
 import { Pod } from './pod';
 import { describeServers } from './preflight';
+import { libpqEnv } from './libpq';
 
 const PG_PASSWORD = 'fi"le \'pa$s\\word';
 const REDIS_PASSWORD = 'fi"le \\pa$(s)s';
@@ -61,14 +62,7 @@ describeServers(
     let cache: Pod;
     let client: Client;
     const psql = (password: string) =>
-      client.run([`${postgresBin()}/psql`, '-X', '-tA', '-c', 'SELECT current_user'], {
-        PGHOST: 'pg',
-        PGPORT: '5432',
-        PGUSER: 'shop',
-        PGDATABASE: 'pg',
-        PGPASSWORD: password,
-        PGCONNECT_TIMEOUT: '5',
-      });
+      client.run([`${postgresBin()}/psql`, '-X', '-tA', '-c', 'SELECT current_user'], libpqEnv({ host: 'pg', user: 'shop', database: 'pg', password }));
 
     beforeAll(async () => {
       cluster = await ServerCluster.create(render());

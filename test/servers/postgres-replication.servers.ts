@@ -15,6 +15,7 @@ import { postgresBin } from './images';
 import { Pod } from './pod';
 import { poll } from './process';
 import { describeServers } from './preflight';
+import { connectedEnv, libpqEnv } from './libpq';
 
 const PASSWORD = 'pa"ss \'w$rd';
 const SECRET: Manifest = {
@@ -41,14 +42,10 @@ describeServers('replicated postgres preset on real servers', ['/usr/lib/postgre
   let replicas: Pod[];
   let client: Client;
   const psql = (host: string, sql: string) =>
-    client.run([`${postgresBin()}/psql`, '-X', '-v', 'ON_ERROR_STOP=1', '-tA', '-c', sql], {
-      PGHOST: host,
-      PGPORT: '5432',
-      PGUSER: 'shop',
-      PGDATABASE: 'pg',
-      PGPASSWORD: PASSWORD,
-      PGCONNECT_TIMEOUT: '5',
-    });
+    client.run(
+      [`${postgresBin()}/psql`, '-X', '-v', 'ON_ERROR_STOP=1', '-tA', '-c', sql],
+      libpqEnv({ host, user: 'shop', database: 'pg', password: PASSWORD }),
+    );
   const onEveryReplica = (sql: string, expected: string) =>
     Promise.all(replicas.map((r, i) => eventually(async () => (await psql(db.replicaHost(i + 1), sql)).stdout.trim() === expected).then((ok) => [r.name, ok])));
 
@@ -118,14 +115,10 @@ describeServers('replicated postgres preset on real servers', ['/usr/lib/postgre
     const env = cluster.workloadEnv('Deployment', 'api', client.host.address);
     expect(env.PG_HOST).toBe('pg.shop.svc.cluster.local');
     expect(env.PG_READ_HOST).toBe('pg-read.shop.svc.cluster.local');
-    const r = await client.run([`${postgresBin()}/psql`, '-X', '-tA', '-c', 'SELECT pg_is_in_recovery(), item FROM orders WHERE id = 1'], {
-      PGHOST: env.PG_READ_HOST,
-      PGPORT: env.PG_PORT,
-      PGUSER: env.PG_USER,
-      PGPASSWORD: env.PG_PASSWORD,
-      PGDATABASE: env.PG_NAME,
-      PGCONNECT_TIMEOUT: '5',
-    });
+    const r = await client.run(
+      [`${postgresBin()}/psql`, '-X', '-tA', '-c', 'SELECT pg_is_in_recovery(), item FROM orders WHERE id = 1'],
+      connectedEnv(env, 'PG', 'READ_HOST'),
+    );
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('t|book');
   });
@@ -169,9 +162,10 @@ describeServers('a single postgres server grown to 3 replicas', ['/usr/lib/postg
     let primary = await cluster.startPod('pg', 0);
     const client = await cluster.client('app');
     const psql = (host: string, sql: string) =>
-      client.run([`${postgresBin()}/psql`, '-X', '-v', 'ON_ERROR_STOP=1', '-tA', '-c', sql], {
-        ...{ PGHOST: host, PGPORT: '5432', PGUSER: 'shop', PGDATABASE: 'pg', PGPASSWORD: PASSWORD, PGCONNECT_TIMEOUT: '5' },
-      });
+      client.run(
+        [`${postgresBin()}/psql`, '-X', '-v', 'ON_ERROR_STOP=1', '-tA', '-c', sql],
+        libpqEnv({ host, user: 'shop', database: 'pg', password: PASSWORD }),
+      );
     expect((await psql('pg', "CREATE TABLE orders (id int PRIMARY KEY, item text); INSERT INTO orders VALUES (1, 'book')")).stderr).toBe('');
     expect(await cluster.deletePod(primary)).toEqual([0]);
 

@@ -10,6 +10,7 @@ import { Client, ServerCluster } from './cluster';
 import { postgresBin } from './images';
 import { Pod } from './pod';
 import { describeServers } from './preflight';
+import { connectedEnv, libpqEnv } from './libpq';
 
 const SECRET: Manifest = {
   apiVersion: 'v1',
@@ -30,14 +31,7 @@ describeServers('postgres preset on a real server', ['/usr/lib/postgresql', '/us
   let pod: Pod;
   let client: Client;
   const psql = (sql: string, password = 'pa"ss \'w$rd', host = 'pg') =>
-    client.run([`${postgresBin()}/psql`, '-X', '-v', 'ON_ERROR_STOP=1', '-tA', '-c', sql], {
-      PGHOST: host,
-      PGPORT: '5432',
-      PGUSER: 'shop',
-      PGDATABASE: 'pg',
-      PGPASSWORD: password,
-      PGCONNECT_TIMEOUT: '5',
-    });
+    client.run([`${postgresBin()}/psql`, '-X', '-v', 'ON_ERROR_STOP=1', '-tA', '-c', sql], libpqEnv({ host, user: 'shop', database: 'pg', password }));
 
   beforeAll(async () => {
     cluster = await ServerCluster.create(render());
@@ -88,14 +82,7 @@ describeServers('postgres preset on a real server', ['/usr/lib/postgresql', '/us
         .filter((k) => k.startsWith('PG_'))
         .sort(),
     ).toEqual(['PG_HOST', 'PG_NAME', 'PG_PASSWORD', 'PG_PORT', 'PG_USER']);
-    const r = await client.run([`${postgresBin()}/psql`, '-X', '-tA', '-c', 'SELECT current_user, current_database()'], {
-      PGHOST: env.PG_HOST,
-      PGPORT: env.PG_PORT,
-      PGUSER: env.PG_USER,
-      PGPASSWORD: env.PG_PASSWORD,
-      PGDATABASE: env.PG_NAME,
-      PGCONNECT_TIMEOUT: '5',
-    });
+    const r = await client.run([`${postgresBin()}/psql`, '-X', '-tA', '-c', 'SELECT current_user, current_database()'], connectedEnv(env, 'PG'));
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('shop|pg');
   });
@@ -150,14 +137,10 @@ describeServers('postgres preset on a real server, with its options set', ['/usr
     await expect(pod.probe('orders-db', 'livenessProbe')).resolves.toBe(true);
     const client = await cluster.client('app');
     const env = cluster.workloadEnv('Deployment', 'api', client.host.address);
-    const r = await client.run([`${postgresBin()}/psql`, '-X', '-tA', '-c', "SELECT current_user, current_database(), current_setting('port')"], {
-      PGHOST: env.ORDERS_DB_HOST,
-      PGPORT: env.ORDERS_DB_PORT,
-      PGUSER: env.ORDERS_DB_USER,
-      PGPASSWORD: env.ORDERS_DB_PASSWORD,
-      PGDATABASE: env.ORDERS_DB_NAME,
-      PGCONNECT_TIMEOUT: '5',
-    });
+    const r = await client.run(
+      [`${postgresBin()}/psql`, '-X', '-tA', '-c', "SELECT current_user, current_database(), current_setting('port')"],
+      connectedEnv(env, 'ORDERS_DB'),
+    );
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('orders_app|orders|6543');
   });

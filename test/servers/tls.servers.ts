@@ -15,6 +15,7 @@ import { Client, ServerCluster } from './cluster';
 import { postgresBin } from './images';
 import { Pod } from './pod';
 import { describeServers } from './preflight';
+import { libpqEnv } from './libpq';
 
 const PG_PASSWORD = 'tls-pa"ss';
 const REDIS_PASSWORD = 'tls-se\\cret';
@@ -83,14 +84,10 @@ describeServers('TLS on real servers', ['/usr/lib/postgresql', '/usr/lib/x86_64-
   let client: Client;
   const psql = (sslmode: string, sql = 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()', host = 'pg.shop.svc.cluster.local') =>
     client.run([`${postgresBin()}/psql`, '-X', '-tA', '-c', sql], {
-      PGHOST: host,
-      PGPORT: '5432',
-      PGUSER: 'shop',
-      PGDATABASE: host.split('.')[0], // each preset's database is named like the database tier
-      PGPASSWORD: PG_PASSWORD,
+      // each preset's database is named like the database tier
+      ...libpqEnv({ host, user: 'shop', database: host.split('.')[0], password: PG_PASSWORD }),
       PGSSLMODE: sslmode,
       PGSSLROOTCERT: ca,
-      PGCONNECT_TIMEOUT: '5',
     });
   const cli = (args: string[]) => client.run(['redis-cli', '-h', 'cache', '-p', '6379', ...args, 'PING'], { REDISCLI_AUTH: REDIS_PASSWORD });
 
