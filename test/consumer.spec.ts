@@ -162,12 +162,15 @@ describe('the package', () => {
       'schema/k8s-validators.js',
       'plugins/cdk8s-tiers-guardrails/index.js',
       'workers/secretlint.cjs',
+      'LICENSE',
     ])
       expect(files).toContain(needed);
     // .jsii: the jsii assembly, exported for jsii tools once the jsii build writes it; node_modules/<dep>: the
     // runtime dependencies, bundled as jsii requires of dependencies that are not jsii modules
     expect(
-      files.filter((f) => !/^(lib|schema|plugins|workers)\//.test(f) && !['package.json', 'README.md', '.jsii'].includes(f) && !/^node_modules\//.test(f)),
+      files.filter(
+        (f) => !/^(lib|schema|plugins|workers)\//.test(f) && !['package.json', 'README.md', 'LICENSE', '.jsii'].includes(f) && !/^node_modules\//.test(f),
+      ),
     ).toEqual([]);
     // (and what those need: npm bundles each with its own dependencies)
     for (const d of PKG.bundleDependencies as string[]) expect(files).toContain(`node_modules/${d}/package.json`);
