@@ -7,7 +7,6 @@ import { CredentialSource, describeCredentials, resolveCredentials } from './_cr
 import { mountTls, resolveTls, ServerTls } from './_tls';
 import { EngineBinding } from './_engine';
 import { Problems, show } from './_errors';
-import { valueAt } from './_json';
 import { EXPORTER_NAME, ResolvedDatabaseMetrics, resolveDatabaseMetrics } from './_exporters';
 import { addMetricsEndpoint } from './_metrics';
 import { CLAIM_RETENTION_POLICY, DATABASE_PROPS, VOLUME_CLAIM_OPTIONS } from './_keys';
@@ -26,6 +25,7 @@ import {
   roleVariant,
 } from './_replication';
 import { tierService } from './_service';
+import { TierStatefulSet } from './_tier-stateful-set';
 import { quantityValue } from './_quantity';
 import {
   checkChoice,
@@ -598,22 +598,6 @@ function resolveRetention(p: Problems, props: StatefulDatabaseProps) {
 function withWaiver(annotations: Record<string, string> | undefined, entry: string): Record<string, string> {
   const own = annotations?.[WAIVER_ANNOTATION];
   return { ...annotations, [WAIVER_ANNOTATION]: own ? `${own}; ${entry}` : entry };
-}
-
-/**
- * A StatefulSet whose claim templates carry `apiVersion` and `kind`, as the
- * API server stores them, so that a GitOps diff (Argo CD) stays empty. The
- * typed props cannot hold those two keys, so they are added to the output.
- */
-class TierStatefulSet extends k8s.KubeStatefulSet {
-  public toJson(): ReturnType<k8s.KubeStatefulSet['toJson']> {
-    const json = super.toJson();
-    const templates = valueAt(json, 'spec', 'volumeClaimTemplates');
-    if (Array.isArray(templates)) {
-      json.spec.volumeClaimTemplates = templates.map((t: object) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', ...t }));
-    }
-    return json;
-  }
 }
 
 /** The Secret name when the engine needs one and it is valid; records what is wrong otherwise. */

@@ -15,6 +15,7 @@ import { ArgoCdOptions } from './argo-cd';
 import { DriftCheck, DriftReport } from './drift';
 import { Environment } from './environment';
 import { GENERATED_NOTE, multiDocument, RenderedFolder, renderFolder, sortObjects } from './_render';
+import { ObjectJson } from './_object-json';
 import { ARGOCD_FOLDER, recordSynth, registerRoot } from './_root';
 import { topology } from './_topology';
 import { cliOverlapProblem } from './_cli-overlap';
@@ -167,15 +168,17 @@ export class GitOpsApp extends App {
 
     const constructProblems = [...problems];
     const buckets = this.apiObjectsByFolder(problems);
+    const json = new ObjectJson();
+    const render = (o: ApiObject) => json.of(o);
     const folders: RenderedFolder[] = [];
-    for (const env of envs) folders.push(renderFolder(env.name, sortObjects(buckets.get(env) ?? [], problems), problems));
+    for (const env of envs) folders.push(renderFolder(env.name, sortObjects(buckets.get(env) ?? [], problems, render), problems));
     if (this.argoCdChart) {
       if (this.argoCdPath === undefined) {
         problems.push(
           `[${this.argoCdChart.node.path}] ${formatProblem({ prop: 'argoCd.path', value: undefined, rule: 'is required when outdir is an absolute path', fix: 'give the path of the tree inside the repository, like "dist"' })}`,
         );
       }
-      folders.push(renderFolder(ARGOCD_FOLDER, sortObjects(buckets.get(this.argoCdChart) ?? [], problems), problems));
+      folders.push(renderFolder(ARGOCD_FOLDER, sortObjects(buckets.get(this.argoCdChart) ?? [], problems, render), problems));
     }
     // the guardrails: one pass over every object exactly as it will be written
     problems.push(

@@ -1,0 +1,161 @@
+/**
+ * The JSON of an ApiObject, as `toJson()` gives it, in one pass where that is
+ * certain to give the same JSON, and through `toJson()` everywhere else.
+ *
+ * `ApiObject.toJson()` runs cdk8s' `resolve()` over every value (a context
+ * object, the path as a new array and three resolvers per value), then
+ * `sanitizeValue()` (a second copy, keys sorted), then the L1 class's typed
+ * converter. The one pass here does what those two do with cdk8s' three
+ * default resolvers (`Lazy` produced, `IntOrString`/`Quantity` as `{ value }`,
+ * null and undefined left out of mappings) and then calls the same converter.
+ * It is used only where it is certain to match:
+ *
+ * - the object is a plain `ApiObject`, an L1 class of cdk8s-plus-28's `k8s`
+ *   module, or the library's own {@link TierStatefulSet} (a subclass with a
+ *   `toJson()` of its own, or of another module, is rendered by `toJson()`);
+ * - it has no JSON patch;
+ * - the app's resolvers are exactly cdk8s' three defaults;
+ * - every value is a string, number, boolean, null, undefined, array, plain
+ *   object, `Lazy`, or object with a string or number `value` (what cdk8s'
+ *   NumberStringUnionResolver turns into `{ value }`); anything else (an
+ *   implicit token with `resolve()`, a function, another class) and a `Lazy`
+ *   that throws go to `toJson()`, which gives its own result or error.
+ *
+ * And it checks itself: in each {@link ObjectJson} (one per synth) the first
+ * object of each class is rendered both ways; if they differ (another cdk8s
+ * version whose `toJson()` does more), that class is rendered by `toJson()`
+ * from then on. Key order differs from `toJson()`'s; the canonical form
+ * (see _serialize.ts) orders every mapping anyway.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { ApiObject, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { TierStatefulSet, withClaimTemplateKinds } from '../_tier-stateful-set';
+
+type Json = { [key: string]: unknown };
+
+/** How objects of one class become JSON after the one pass. */
+interface Shape {
+  readonly finish: (resolved: Json) => unknown;
+}
+
+/** Not certain to match `toJson()`: render through it. */
+const FALLBACK: unique symbol = Symbol('toJson');
+
+/** Every L1 class of cdk8s-plus-28's `k8s` module with its typed converter, and the library's own StatefulSet. */
+const SHAPES: ReadonlyMap<unknown, Shape> = (() => {
+  const module = k8s as unknown as { [name: string]: unknown };
+  const shapes = new Map<unknown, Shape>([[ApiObject, { finish: (json) => json }]]);
+  for (const [name, value] of Object.entries(module)) {
+    const gvk = (value as { GVK?: unknown } | undefined)?.GVK;
+    const convert = module[`toJson_${name}Props`];
+    if (typeof value !== 'function' || gvk === null || typeof gvk !== 'object' || typeof convert !== 'function') continue;
+    shapes.set(value, { finish: (json) => ({ ...gvk, ...(convert as (j: Json) => Json)(json) }) });
+  }
+  const statefulSet = shapes.get(k8s.KubeStatefulSet);
+  if (statefulSet) shapes.set(TierStatefulSet, { finish: (json) => withClaimTemplateKinds(statefulSet.finish(json) as Json) });
+  return shapes;
+})();
+
+const DEFAULT_RESOLVERS: readonly unknown[] = [LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver];
+
+/** The fields of an ApiObject the one pass reads (public in JavaScript, private in cdk8s' types). */
+interface ApiObjectInternals {
+  readonly props?: unknown;
+  readonly patches?: unknown;
+}
+
+/** Renders the JSON of ApiObjects for one synth (see the file comment). */
+export class ObjectJson {
+  /** Per class: whether the one pass matched `toJson()` on its first object. */
+  private readonly checked = new Map<unknown, boolean>();
+
+  /** The JSON of `o`, as `o.toJson()` gives it (errors included). */
+  public of(o: ApiObject): unknown {
+    const shape = SHAPES.get(o.constructor);
+    const internals = o as unknown as ApiObjectInternals;
+    if (shape === undefined || this.checked.get(o.constructor) === false || !noPatches(internals.patches) || !defaultResolvers(o)) return o.toJson();
+    const props = internals.props;
+    if (props === null || typeof props !== 'object' || Object.getPrototypeOf(props) !== Object.prototype) return o.toJson();
+    const resolved = plain({ ...props, metadata: o.metadata.toJson() });
+    if (resolved === FALLBACK) return o.toJson();
+    let json: unknown;
+    try {
+      json = shape.finish(resolved as Json);
+    } catch {
+      return o.toJson();
+    }
+    if (!this.checked.has(o.constructor)) {
+      const same = isDeepStrictEqual(json, o.toJson());
+      this.checked.set(o.constructor, same);
+      if (!same) return o.toJson();
+    }
+    return json;
+  }
+}
+
+function noPatches(patches: unknown): boolean {
+  return Array.isArray(patches) && patches.length === 0;
+}
+
+function defaultResolvers(o: ApiObject): boolean {
+  const resolvers = App.of(o).resolvers;
+  return resolvers.length === DEFAULT_RESOLVERS.length && resolvers.every((r, i) => r.constructor === DEFAULT_RESOLVERS[i]);
+}
+
+/**
+ * `sanitizeValue(resolve(value))` with cdk8s' default resolvers, or FALLBACK
+ * where this pass is not certain to be that. Parts without anything to
+ * resolve or leave out are shared, not copied.
+ */
+function plain(value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'function') return FALLBACK;
+  if (typeof value !== 'object') return value;
+  if (value instanceof Lazy) {
+    let produced: unknown;
+    try {
+      produced = value.produce();
+    } catch {
+      return FALLBACK;
+    }
+    return plain(produced);
+  }
+  if (typeof (value as { resolve?: unknown }).resolve === 'function') return FALLBACK;
+  const ctor = (value as object).constructor;
+  if (ctor !== Object) {
+    const v = (value as { value?: unknown }).value;
+    if (typeof v === 'number' || typeof v === 'string') return { value: v };
+    if (Array.isArray(value)) return sequence(value);
+    return FALLBACK;
+  }
+  return mapping(value as Json);
+}
+
+function sequence(a: unknown[]): unknown {
+  let out: unknown[] | undefined;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const v = plain(x);
+    if (v === FALLBACK) return FALLBACK;
+    if (out === undefined && (v !== x || !(i in a))) out = a.slice(0, i);
+    if (out !== undefined) out.push(v);
+  }
+  return out ?? a;
+}
+
+function mapping(o: Json): unknown {
+  const keys = Object.keys(o);
+  let out: Json | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const x = o[keys[i]];
+    const v = plain(x);
+    if (v === FALLBACK) return FALLBACK;
+    if (out === undefined && v !== x) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]] = o[keys[j]];
+    }
+    if (out !== undefined && v !== undefined) out[keys[i]] = v;
+  }
+  return out ?? o;
+}
