@@ -70,6 +70,11 @@ export class ObjectJson {
   /** Per class: whether the one pass matched `toJson()` on its first object. */
   private readonly checked = new Map<unknown, boolean>();
 
+  /** The classes whose first object the one pass rendered, and whether it matched `toJson()` (by class name). */
+  public get selfChecks(): { [className: string]: boolean } {
+    return Object.fromEntries([...this.checked].map(([c, same]) => [(c as { name: string }).name, same]));
+  }
+
   /** The JSON of `o`, as `o.toJson()` gives it (errors included). */
   public of(o: ApiObject): unknown {
     const shape = SHAPES.get(o.constructor);
