@@ -11,7 +11,11 @@ import { valueAt } from './_json';
 export function withClaimTemplateKinds<T extends { spec?: unknown }>(json: T): T {
   const templates = valueAt(json, 'spec', 'volumeClaimTemplates');
   if (Array.isArray(templates)) {
-    (json.spec as { volumeClaimTemplates: unknown[] }).volumeClaimTemplates = templates.map((t: object) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', ...t }));
+    (json.spec as { volumeClaimTemplates: unknown[] }).volumeClaimTemplates = templates.map((t: object) => ({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      ...t,
+    }));
   }
   return json;
 }

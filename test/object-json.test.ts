@@ -57,7 +57,15 @@ test('the example shop (three environments, Argo CD) renders to the same JSON as
   const shop = shopApp({ outdir: '/dev/null/never-written', argoCd: { repoUrl: 'https://git.example.com/shop.git' } });
   expect(count(shop)).toBeGreaterThan(30);
   expect(
-    mismatches(shop, ['ApiObject', 'KubeDeployment', 'KubeService', 'KubeNetworkPolicy', 'KubePodDisruptionBudget', 'KubeHorizontalPodAutoscalerV2', 'KubeConfigMap']),
+    mismatches(shop, [
+      'ApiObject',
+      'KubeDeployment',
+      'KubeService',
+      'KubeNetworkPolicy',
+      'KubePodDisruptionBudget',
+      'KubeHorizontalPodAutoscalerV2',
+      'KubeConfigMap',
+    ]),
   ).toEqual([]);
 });
 
@@ -87,7 +95,9 @@ test(`generated web tiers connected to generated databases render to the same JS
     { numRuns: Math.ceil(RUNS / 20), seed: SEED + 14 },
   );
   expect(rendered).toBeGreaterThan(0);
-  expect([...seen]).toEqual(expect.arrayContaining(['KubeDeployment', 'KubeService', 'KubeNetworkPolicy', 'KubePodDisruptionBudget', 'TierStatefulSet', 'KubeConfigMap']));
+  expect([...seen]).toEqual(
+    expect.arrayContaining(['KubeDeployment', 'KubeService', 'KubeNetworkPolicy', 'KubePodDisruptionBudget', 'TierStatefulSet', 'KubeConfigMap']),
+  );
 });
 
 describe('what the one pass leaves to toJson()', () => {
@@ -108,7 +118,9 @@ describe('what the one pass leaves to toJson()', () => {
     const d = new k8s.KubeDeployment(c, 'd', {
       spec: {
         selector: { matchLabels: { app: 'a' } },
-        strategy: { rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: Lazy.any({ produce: () => k8s.IntOrString.fromNumber(0) }) } },
+        strategy: {
+          rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: Lazy.any({ produce: () => k8s.IntOrString.fromNumber(0) }) },
+        },
         template: {
           metadata: { labels: { app: 'a' }, annotations: Lazy.any({ produce: () => ({ b: 'x', a: undefined }) }) },
           spec: {
@@ -124,8 +136,10 @@ describe('what the one pass leaves to toJson()', () => {
         },
       },
     });
-    const json = new ObjectJson().of(d);
-    expect(json).toEqual(d.toJson());
+    const renderer = new ObjectJson();
+    const json = renderer.of(d);
+    expect(renderer.selfChecks).toEqual({ KubeDeployment: true });
+    expect(isDeepStrictEqual(json, d.toJson())).toBe(true);
     expect(json).toMatchObject({
       spec: {
         strategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },

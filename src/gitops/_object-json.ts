@@ -156,7 +156,7 @@ function mapping(o: Json): unknown {
     const x = o[keys[i]];
     const v = plain(x);
     if (v === FALLBACK) return FALLBACK;
-    if (out === undefined && v !== x) {
+    if (out === undefined && (v !== x || v === undefined)) {
       out = {};
       for (let j = 0; j < i; j++) out[keys[j]] = o[keys[j]];
     }
