@@ -54,7 +54,7 @@ function count(root: Construct): number {
 }
 
 test('the example shop (three environments, Argo CD) renders to the same JSON as toJson()', () => {
-  const shop = shopApp({ outdir: '/dev/null/never-written', argoCd: { repoUrl: 'https://git.example.com/shop.git' } });
+  const shop = shopApp({ outdir: '/dev/null/never-written', argoCd: { repoURL: 'https://git.example.com/shop.git' } });
   expect(count(shop)).toBeGreaterThan(30);
   expect(
     mismatches(shop, [
