@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DriftCheck, GitOpsApp, IManifestCheck } from '../src/gitops';
+import { replaceFolder } from '../src/gitops/_writer';
 import { CLI_ARGS, FIXTURE, NODE_ENV, scratchFolders, TS_NODE } from './cli-process';
 import { ENVIRONMENTS, shopApp, ShopAppOptions, snapshotTree } from './gitops-fixture';
 
@@ -339,5 +340,28 @@ describe('through the cdk8s CLI', () => {
       /cliOutdir: got ".*\/dist\/cli"; lies inside the GitOps tree ".*\/dist\/", and the copy for the cdk8s CLI must stay out of it\. Fix: set cliOutdir to a folder of its own, like "cdk8s\.out"/,
     );
     expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
+  });
+});
+
+describe('one file at a time', () => {
+  test('the writer reads its files one by one: each is on disk before the next is made, and the marker lists them all', () => {
+    const dir = workdir();
+    const target = path.join(dir, 'tree');
+    const staged = (rel: string) => {
+      const staging = fs.readdirSync(dir).filter((n) => /^\.tree\.cdk8s-tiers-staging-/.test(n));
+      return staging.length === 1 && fs.existsSync(path.join(dir, staging[0], ...rel.split('/')));
+    };
+    const made: string[] = [];
+    function* files(): Generator<[string, string]> {
+      for (const rel of ['dev/a.yaml', 'dev/b.yaml', 'prod/c.yaml']) {
+        for (const earlier of made) expect(staged(earlier)).toBe(true);
+        made.push(rel);
+        yield [rel, `file: ${rel}\n`];
+      }
+    }
+    replaceFolder(target, files());
+    expect(made).toEqual(['dev/a.yaml', 'dev/b.yaml', 'prod/c.yaml']);
+    expect(fs.readFileSync(path.join(target, 'prod', 'c.yaml'), 'utf8')).toBe('file: prod/c.yaml\n');
+    expect(fs.readFileSync(path.join(target, '.cdk8s-tiers'), 'utf8').split('\n').slice(3)).toEqual(['dev/a.yaml', 'dev/b.yaml', 'prod/c.yaml', '']);
   });
 });

@@ -2,7 +2,8 @@
  * Renders charts into the files of one folder, in memory: one YAML file per
  * object (see _file-names.ts), a kustomization.yaml listing them in apply
  * order and, for environments, a README.md with the topology. Every object is
- * turned into JSON once and into YAML once.
+ * turned into JSON once; its YAML is made when its file is read (see
+ * folderFiles), so that a synth never holds the text of the whole tree.
  */
 import { ApiObject } from 'cdk8s';
 import { recordAt, str, stringAt, valueAt } from '../_json';
@@ -16,7 +17,6 @@ export interface RenderedObject {
   readonly object: Manifest;
   /** File name inside the folder. */
   readonly file: string;
-  readonly text: string;
 }
 
 /** The rendered content of one folder. */
@@ -24,7 +24,7 @@ export interface RenderedFolder {
   readonly folder: string;
   /** In apply order. */
   readonly objects: RenderedObject[];
-  /** File name to content, kustomization.yaml included. */
+  /** File name to content of the files that are not objects (kustomization.yaml, README.md). */
   readonly files: Map<string, string>;
 }
 
@@ -123,11 +123,15 @@ export function renderFolder(folder: string, objects: Array<{ path: string; obje
     return true;
   });
   const names = fileNames(unique.map((o) => identityOf(o.object)));
-  const rendered = unique.map((o, i) => ({ path: o.path, object: o.object, file: names[i], text: toYaml(o.object) }));
-  const files = new Map<string, string>();
-  for (const r of rendered) files.set(r.file, r.text);
-  files.set(KUSTOMIZATION, kustomization(rendered.map((r) => r.file)));
+  const rendered = unique.map((o, i) => ({ path: o.path, object: o.object, file: names[i] }));
+  const files = new Map([[KUSTOMIZATION, kustomization(names)]]);
   return { folder, objects: rendered, files };
+}
+
+/** Every file of `folder` (name and content): each object's YAML, made as it is read, then the other files. */
+export function* folderFiles(folder: RenderedFolder): Generator<[string, string]> {
+  for (const o of folder.objects) yield [o.file, toYaml(o.object)];
+  yield* folder.files;
 }
 
 function identityOf(o: Manifest) {
@@ -150,5 +154,5 @@ function kustomization(files: string[]): string {
 
 /** All objects of one folder as one multi-document YAML stream (for the cdk8s CLI's output folder). */
 export function multiDocument(folder: RenderedFolder): string {
-  return folder.objects.map((o) => `---\n${o.text}`).join('');
+  return folder.objects.map((o) => `---\n${toYaml(o.object)}`).join('');
 }

@@ -94,8 +94,12 @@ function guarded<T>(what: string, target: string, fn: () => T): T {
   }
 }
 
-/** Writes `files` (relative paths with "/" to content) and the marker as the new content of `outdir`, in one step. */
-export function replaceFolder(outdir: string, files: ReadonlyMap<string, string>): WriteResult {
+/**
+ * Writes `files` (relative paths with "/" and their content, read one at a
+ * time, so a generator can make each when it is written) and the marker as
+ * the new content of `outdir`, in one step.
+ */
+export function replaceFolder(outdir: string, files: Iterable<readonly [string, string]>): WriteResult {
   const problems = unsafeProblems(outdir); // ownership is checked under the lock
   if (problems.length > 0) throw new TiersError(problems);
   const resolved = resolveTarget(outdir);
@@ -133,7 +137,7 @@ export function replaceFolder(outdir: string, files: ReadonlyMap<string, string>
 }
 
 /** Writes the staging folder; on failure removes it and throws with the (unchanged) state of `target`. */
-function stage(staging: string, files: ReadonlyMap<string, string>, target: string): string {
+function stage(staging: string, files: Iterable<readonly [string, string]>, target: string): string {
   let current = staging;
   try {
     fs.mkdirSync(staging, { mode: 0o777 }); // the umask decides, as for every folder below
@@ -147,8 +151,12 @@ function stage(staging: string, files: ReadonlyMap<string, string>, target: stri
       }
       fs.writeFileSync(current, content);
     };
-    for (const [rel, content] of files) write(rel, content);
-    write(MARKER, markerContent(files.keys())); // last: a staging folder with a marker is complete
+    const written: string[] = [];
+    for (const [rel, content] of files) {
+      write(rel, content);
+      written.push(rel);
+    }
+    write(MARKER, markerContent(written)); // last: a staging folder with a marker is complete
     return staging;
   } catch (e) {
     const left = remove(staging);

@@ -14,7 +14,7 @@ import { AppGuardrails, checkWritten } from '../guardrails/synth';
 import { ArgoCdOptions } from './argo-cd';
 import { DriftCheck, DriftReport } from './drift';
 import { Environment } from './environment';
-import { GENERATED_NOTE, multiDocument, RenderedFolder, renderFolder, sortObjects } from './_render';
+import { folderFiles, GENERATED_NOTE, multiDocument, RenderedFolder, renderFolder, sortObjects } from './_render';
 import { ObjectJson } from './_object-json';
 import { ARGOCD_FOLDER, recordSynth, registerRoot } from './_root';
 import { topology } from './_topology';
@@ -120,8 +120,8 @@ export class GitOpsApp extends App {
 
   /** Renders the tree in memory. Throws one TiersError listing every problem. */
   public render(): RenderedTree {
+    const tree = new Map(treeFiles(this.renderTree()));
     const files: { [path: string]: string } = {};
-    const tree = this.renderTree().files;
     for (const rel of [...tree.keys()].sort()) files[rel] = tree.get(rel)!;
     return { files };
   }
@@ -142,8 +142,8 @@ export class GitOpsApp extends App {
     }
     const refused = targetProblems(this.outdir);
     if (refused.length > 0) throw new TiersError(refused);
-    const { folders, files } = this.renderTree();
-    const written = replaceFolder(this.outdir, files);
+    const folders = this.renderTree();
+    const written = replaceFolder(this.outdir, treeFiles(folders));
     const warnings = [...written.warnings, ...this.writeCliCopy(folders)];
     for (const w of warnings) console.error(`warning: ${w}`);
   }
@@ -154,8 +154,8 @@ export class GitOpsApp extends App {
     return DriftCheck.compare({ ...files, [MARKER]: markerContent(Object.keys(files)) }, this.outdir);
   }
 
-  /** Every folder rendered and checked, and the files of the tree; throws one TiersError listing every problem. */
-  private renderTree(): { folders: RenderedFolder[]; files: Map<string, string> } {
+  /** Every folder rendered and checked (the YAML of its objects is made when written); throws one TiersError listing every problem. */
+  private renderTree(): RenderedFolder[] {
     const envs = this.environments;
     const extraNamespaces = new Map(envs.map((env) => [env, env._addUsedNamespaces()]));
     const problems = collectProblems(this);
@@ -199,13 +199,11 @@ export class GitOpsApp extends App {
     }
     if (problems.length > 0) throw new TiersError(problems);
 
-    const files = new Map<string, string>();
     for (const folder of folders) {
       const env = envs.find((e) => e.name === folder.folder);
       if (env) folder.files.set(README, readme(env, folder));
-      for (const [file, content] of folder.files) files.set(`${folder.folder}/${file}`, content);
     }
-    return { folders, files };
+    return folders;
   }
 
   /** Every ApiObject, by the Environment (or Argo CD chart) it belongs to; others are problems. */
@@ -274,6 +272,11 @@ export class GitOpsApp extends App {
       return [`the GitOps tree ${this.outdir}/ is written, but its copy for the cdk8s CLI is not: ${message}${message.includes(file) ? '' : ` (${file})`}`];
     }
   }
+}
+
+/** Every file of the tree, by its path relative to the outdir ("dev/deployment-shop-api.yaml"), made as it is read. */
+function* treeFiles(folders: readonly RenderedFolder[]): Generator<[string, string]> {
+  for (const folder of folders) for (const [file, content] of folderFiles(folder)) yield [`${folder.folder}/${file}`, content];
 }
 
 function readme(env: Environment, folder: RenderedFolder): string {
