@@ -148,6 +148,30 @@ describe('what the one pass leaves to toJson()', () => {
     });
   });
 
+  test('metadata: empty lists and mappings left out at every depth, added attributes, owner references, a Lazy label', () => {
+    const c = chart();
+    const cm = new k8s.KubeConfigMap(c, 'cm', {
+      metadata: { annotations: {}, finalizers: [], labels: { a: Lazy.any({ produce: () => 'b' }) as unknown as string } },
+    });
+    cm.metadata.add('generateName', 'x-');
+    cm.metadata.add('managedFields', [{ fieldsV1: {}, manager: 'm' }, {}]);
+    cm.metadata.add('empty', { inner: { list: [] } });
+    cm.metadata.addOwnerReference({ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: 'u' });
+    const bare = new k8s.KubeSecret(c, 'bare', {});
+    const renderer = new ObjectJson();
+    const json = renderer.of(cm);
+    expect(isDeepStrictEqual(json, cm.toJson())).toBe(true);
+    expect(isDeepStrictEqual(renderer.of(bare), bare.toJson())).toBe(true);
+    expect(renderer.selfChecks).toEqual({ KubeConfigMap: true, KubeSecret: true });
+    expect((json as { metadata: unknown }).metadata).toEqual({
+      name: cm.name,
+      generateName: 'x-',
+      labels: { a: 'b' },
+      managedFields: [{ manager: 'm' }, undefined],
+      ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: 'u' }],
+    });
+  });
+
   test('a Lazy that throws gives the error toJson() gives', () => {
     const c = chart();
     const cm = new k8s.KubeConfigMap(c, 'cm', {

@@ -5,9 +5,11 @@
  * `ApiObject.toJson()` runs cdk8s' `resolve()` over every value (a context
  * object, the path as a new array and three resolvers per value), then
  * `sanitizeValue()` (a second copy, keys sorted), then the L1 class's typed
- * converter. The one pass here does what those two do with cdk8s' three
- * default resolvers (`Lazy` produced, `IntOrString`/`Quantity` as `{ value }`,
- * null and undefined left out of mappings) and then calls the same converter.
+ * converter; the metadata the same way, leaving out empty lists and mappings.
+ * The one pass here does what those two do with cdk8s' three default
+ * resolvers (`Lazy` produced, `IntOrString`/`Quantity` as `{ value }`, null and
+ * undefined left out of mappings, empty ones out of the metadata) and then
+ * calls the same converter.
  * It is used only where it is certain to match:
  *
  * - the object is a plain `ApiObject`, an L1 class of cdk8s-plus-28's `k8s`
@@ -65,6 +67,26 @@ interface ApiObjectInternals {
   readonly patches?: unknown;
 }
 
+/** The fields of an ApiObjectMetadataDefinition its `toJson()` reads (some private in cdk8s' types). */
+interface MetadataInternals {
+  readonly _additionalAttributes?: unknown;
+  readonly name?: unknown;
+  readonly namespace?: unknown;
+  readonly annotations?: unknown;
+  readonly finalizers?: unknown;
+  readonly ownerReferences?: unknown;
+  readonly labels?: unknown;
+}
+
+/** `metadata.toJson()`: the same one pass, leaving out empty lists and mappings at every depth as it does. */
+function metadataJson(metadata: unknown): unknown {
+  const m = metadata as MetadataInternals;
+  const extra = m._additionalAttributes;
+  if (extra === null || typeof extra !== 'object' || Object.getPrototypeOf(extra) !== Object.prototype) return FALLBACK;
+  const { name, namespace, annotations, finalizers, ownerReferences, labels } = m;
+  return plain({ ...extra, name, namespace, annotations, finalizers, ownerReferences, labels }, true);
+}
+
 /** Renders the JSON of ApiObjects for one synth (see the file comment). */
 export class ObjectJson {
   /** Per class: whether the one pass matched `toJson()` on its first object. */
@@ -82,7 +104,8 @@ export class ObjectJson {
     if (shape === undefined || this.checked.get(o.constructor) === false || !noPatches(internals.patches) || !defaultResolvers(o)) return o.toJson();
     const props = internals.props;
     if (props === null || typeof props !== 'object' || Object.getPrototypeOf(props) !== Object.prototype) return o.toJson();
-    const resolved = plain({ ...props, metadata: o.metadata.toJson() });
+    const metadata = metadataJson(o.metadata);
+    const resolved = metadata === FALLBACK ? FALLBACK : plain({ ...props, metadata }, false);
     if (resolved === FALLBACK) return o.toJson();
     let json: unknown;
     try {
@@ -110,10 +133,11 @@ function defaultResolvers(o: ApiObject): boolean {
 
 /**
  * `sanitizeValue(resolve(value))` with cdk8s' default resolvers, or FALLBACK
- * where this pass is not certain to be that. Parts without anything to
+ * where this pass is not certain to be that; `empty`: sanitizeValue's
+ * filterEmptyArrays and filterEmptyObjects. Parts without anything to
  * resolve or leave out are shared, not copied.
  */
-function plain(value: unknown): unknown {
+function plain(value: unknown, empty: boolean): unknown {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'function') return FALLBACK;
   if (typeof value !== 'object') return value;
@@ -124,24 +148,25 @@ function plain(value: unknown): unknown {
     } catch {
       return FALLBACK;
     }
-    return plain(produced);
+    return plain(produced, empty);
   }
   if (typeof (value as { resolve?: unknown }).resolve === 'function') return FALLBACK;
   const ctor = (value as object).constructor;
   if (ctor !== Object) {
     const v = (value as { value?: unknown }).value;
     if (typeof v === 'number' || typeof v === 'string') return { value: v };
-    if (Array.isArray(value)) return sequence(value);
+    if (Array.isArray(value)) return sequence(value, empty);
     return FALLBACK;
   }
-  return mapping(value as Json);
+  return mapping(value as Json, empty);
 }
 
-function sequence(a: unknown[]): unknown {
+function sequence(a: unknown[], empty: boolean): unknown {
+  if (empty && a.length === 0) return undefined;
   let out: unknown[] | undefined;
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
-    const v = plain(x);
+    const v = plain(x, empty);
     if (v === FALLBACK) return FALLBACK;
     if (out === undefined && (v !== x || !(i in a))) out = a.slice(0, i);
     if (out !== undefined) out.push(v);
@@ -149,12 +174,12 @@ function sequence(a: unknown[]): unknown {
   return out ?? a;
 }
 
-function mapping(o: Json): unknown {
+function mapping(o: Json, empty: boolean): unknown {
   const keys = Object.keys(o);
   let out: Json | undefined;
   for (let i = 0; i < keys.length; i++) {
     const x = o[keys[i]];
-    const v = plain(x);
+    const v = plain(x, empty);
     if (v === FALLBACK) return FALLBACK;
     if (out === undefined && (v !== x || v === undefined)) {
       out = {};
@@ -162,5 +187,6 @@ function mapping(o: Json): unknown {
     }
     if (out !== undefined && v !== undefined) out[keys[i]] = v;
   }
+  if (empty && (out === undefined ? keys.length : Object.keys(out).length) === 0) return undefined;
   return out ?? o;
 }
