@@ -13,6 +13,11 @@
  *   --profile N           instead: CPU-profile one run of a variant at N apps and print where the time goes
  *   --variant V           the variant to profile: library (default), kplus or floor
  *   --profile-out FILE    also keep the .cpuprofile (open it in Chrome DevTools or speedscope)
+ *   --before DIR          instead: a change measured before and after in one run: the variant (--variant, default
+ *                         library) run by DIR (another checkout of this project with its node_modules, e.g. a
+ *                         `git worktree` of the commit before the change) and by this checkout, alternately, at
+ *                         each of --sizes (default 1000), --repeats K times each (default 7); prints the medians
+ *                         and the after/before ratios (the median of the ratios of each pair)
  *
  * Smoke mode for CI: `npm run bench -- --sizes 10 --repeats 1` (seconds).
  * Each measurement runs in a fresh child process (bench/child.ts); the
@@ -29,10 +34,10 @@ import { CpuProfile, summarise as summariseProfile } from './profile';
 import { fixed, median, range, table } from './stats';
 
 const ROOT = path.resolve(__dirname, '..');
+const CHILD_PATH = path.join('bench', 'child.ts');
 /** The estate size at which the time and memory targets apply. */
 const TARGET_SIZE = 1000;
 const MAX_APPS = 32767 - 30000 + 1;
-const CHILD = path.join(__dirname, 'child.ts');
 const LABELS: Record<VariantId, string> = {
   library: '(1) cdk8s-tiers: constructs + guardrails + GitOps writer',
   kplus: '(2) cdk8s-plus-28 by hand + app.synth()',
@@ -50,6 +55,7 @@ interface Options {
   profile?: number;
   variant: VariantId;
   profileOut?: string;
+  before?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -79,6 +85,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--check') o.check = true;
     else if (a === '--profile') o.profile = int(next(), 1);
     else if (a === '--profile-out') o.profileOut = next();
+    else if (a === '--before') o.before = path.resolve(next());
     else if (a === '--variant') {
       const v = next();
       if (!(VARIANTS as readonly string[]).includes(v)) throw new Error(`--variant: got ${JSON.stringify(v)}; must be one of ${VARIANTS.join(', ')}`);
@@ -91,10 +98,10 @@ function parseArgs(argv: string[]): Options {
 
 const repeatsFor = (apps: number, o: Options): number => o.repeats ?? (apps <= 10 ? 11 : apps <= 100 ? 7 : 5);
 
-/** Runs one child; throws with its output when it fails. */
-function runChild(task: ChildTask): ChildResult | undefined {
-  const r = spawnSync(process.execPath, ['--expose-gc', '-r', 'ts-node/register', CHILD, JSON.stringify(task)], {
-    cwd: ROOT,
+/** Runs one child of the checkout at `root` (default this one); throws with its output when it fails. */
+function runChild(task: ChildTask, root = ROOT): ChildResult | undefined {
+  const r = spawnSync(process.execPath, ['--expose-gc', '-r', 'ts-node/register', path.join(root, CHILD_PATH), JSON.stringify(task)], {
+    cwd: root,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     env: { ...process.env, CDK8S_TIERS_GITOPS: undefined },
@@ -175,13 +182,56 @@ function profile(o: Options, work: string): void {
   );
 }
 
+/** A change measured before (the checkout `o.before`) and after (this one), alternating; prints the table. */
+function beforeAfter(o: Options, work: string): void {
+  const sizes = process.argv.includes('--sizes') ? o.sizes : [TARGET_SIZE];
+  const repeats = o.repeats ?? 7;
+  if (!fs.existsSync(path.join(o.before!, CHILD_PATH))) throw new Error(`--before: ${o.before} has no ${CHILD_PATH}; give another checkout of this project`);
+  const rows: string[][] = [];
+  for (const apps of sizes) {
+    const floorData = path.join(work, `floor-${apps}.json`);
+    if (o.variant === 'floor' || o.variant === 'jsyaml')
+      runChild({ mode: 'prepare', variant: 'library', apps, outdir: path.join(work, 'prepared'), floorData });
+    const runs: Array<{ before: ChildResult; after: ChildResult }> = [];
+    for (let i = 0; i < repeats; i++) {
+      const outdir = path.join(work, `out-${apps}-${i}`);
+      const before = runChild({ mode: 'measure', variant: o.variant, apps, outdir: `${outdir}-before`, floorData }, o.before)!;
+      const after = runChild({ mode: 'measure', variant: o.variant, apps, outdir: `${outdir}-after`, floorData })!;
+      fs.rmSync(`${outdir}-before`, { recursive: true, force: true });
+      fs.rmSync(`${outdir}-after`, { recursive: true, force: true });
+      runs.push({ before, after });
+    }
+    const figures: Array<[string, (r: ChildResult) => number]> = [
+      ['CPU ms', (r) => r.cpuMs],
+      ['wall ms', (r) => r.ms],
+      ['peak MB above baseline', (r) => r.peakDeltaMb],
+    ];
+    for (const [name, get] of figures) {
+      const ratios = runs.map((r) => get(r.after) / get(r.before));
+      rows.push([
+        String(apps),
+        name,
+        fixed(median(runs.map((r) => get(r.before)))),
+        fixed(median(runs.map((r) => get(r.after)))),
+        fixed(median(ratios), 3),
+        range(ratios)
+          .map((x) => fixed(x, 3))
+          .join('-'),
+      ]);
+    }
+  }
+  console.log(`${LABELS[o.variant]}: before = ${o.before}, after = ${ROOT}; ${repeats} pairs, alternating\n`);
+  console.log(table(['N apps', 'figure', 'before (median)', 'after (median)', 'after/before (median of pairs)', 'min-max'], rows));
+}
+
 function main(): void {
   const o = parseArgs(process.argv.slice(2));
   process.env.CDK8S_CHECK_UPGRADE = 'false';
   const work = fs.mkdtempSync(path.join(o.tmpdir ?? defaultTmpdir(), 'cdk8s-tiers-bench-'));
-  if (o.profile !== undefined) {
+  if (o.profile !== undefined || o.before !== undefined) {
     try {
-      profile(o, work);
+      if (o.before !== undefined) beforeAfter(o, work);
+      else profile(o, work);
     } finally {
       fs.rmSync(work, { recursive: true, force: true });
     }
