@@ -30,7 +30,7 @@ import { runChecks } from './engine';
 import { findingLine, GuardrailFinding, GuardrailsReport, GuardrailWaiver, waiverLine } from './findings';
 import { JsonObject } from '../_json';
 import { RENDER_CHECK, renderFix } from './schema';
-import { startSecretScanner } from './secrets';
+import { startSecretScanner } from './secret-scan';
 
 const ID = 'cdk8s-tiers-guardrails';
 const MARK = Symbol.for('cdk8s-tiers.AppGuardrails');
