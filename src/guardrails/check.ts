@@ -37,3 +37,14 @@ export interface Check {
 export function check(area: GuardrailArea, name: string, title: string, fix: string, run: (ctx: CheckContext) => void): Check {
   return { id: `${area}/${name}`, area, title, fix, run };
 }
+
+/** `fn` remembered for the check run it is made in: the same names and values come back in every object. */
+export function remembered<T>(fn: (key: string) => T): (key: string) => T {
+  const known = new Map<string, T>();
+  return (key) => {
+    if (known.has(key)) return known.get(key) as T;
+    const value = fn(key);
+    known.set(key, value);
+    return value;
+  };
+}

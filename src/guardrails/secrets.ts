@@ -12,10 +12,9 @@
  */
 import { show } from '../_errors';
 import { looksSecret } from '../_rules';
-import { check, Check, CheckContext } from './check';
+import { check, Check, CheckContext, remembered } from './check';
 import { GuardrailArea } from './findings';
 import { isObject, JsonObject, list, obj, objects } from '../_json';
-import { containersOf } from './manifests';
 import { scanStrings } from './secret-scan';
 
 const step = (at: string, k: string) => (/^[A-Za-z_][\w-]*$/.test(k) ? `${at}${at ? '.' : ''}${k}` : `${at}[${JSON.stringify(k)}]`);
@@ -67,16 +66,6 @@ function flagValues(words: unknown, at: string, secret: (name: string) => boolea
   return out;
 }
 
-/** {@link looksSecret}, remembered for one check run (the same label keys and env names come back in every object). */
-function secretNames(): (name: string) => boolean {
-  const known = new Map<string, boolean>();
-  return (name) => {
-    let secret = known.get(name);
-    if (secret === undefined) known.set(name, (secret = looksSecret(name)));
-    return secret;
-  };
-}
-
 /**
  * The checks over every string of the subjects: assignments in text and
  * secretlint, each once per distinct string (both judge a string alone:
@@ -113,13 +102,12 @@ export const SECRET_CHECKS: readonly Check[] = [
     'use valueFrom.secretKeyRef (EnvValue.fromSecretKey) and create the Secret outside the manifests (sealed-secrets, external-secrets)',
     (ctx) => {
       const subjects = ctx.subjects.filter((o) => o.kind !== 'Secret');
-      const secret = secretNames();
+      const secret = remembered(looksSecret);
       for (const s of ctx.subjectsOfKind('Secret')) {
         if (Object.keys(obj(s.data)).length || Object.keys(obj(s.stringData)).length) ctx.report(s, 'a Secret with literal data is written into the output');
       }
       for (const w of ctx.podSubjects) {
-        for (const { c } of containersOf(w.spec)) {
-          const at = `container ${show(c.name)}`;
+        for (const { c, at } of w.containers) {
           for (const e of objects(c.env)) {
             if (typeof e.name === 'string' && e.value !== undefined && e.value !== '' && secret(e.name))
               ctx.report(w.object, `${at}: env ${show(e.name)} carries a literal value`);

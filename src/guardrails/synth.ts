@@ -124,6 +124,7 @@ function fingerprint(input: unknown): string | undefined {
  * findings. `problems` are lines `[construct/path] ...`.
  */
 export function troubledPaths(root: IConstruct, problems: readonly string[]): ReadonlySet<string> {
+  if (!problems.length) return new Set();
   const reported = new Set(problems.map((l) => l.slice(1, l.indexOf('] '))));
   return new Set(
     root.node
