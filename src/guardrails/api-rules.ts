@@ -66,7 +66,7 @@ export function isClusterScoped(o: JsonObject): boolean {
   return CLUSTER_SCOPED.get(v.includes('/') ? v.split('/')[0] : '')?.has(text(o.kind)) ?? false;
 }
 /** The numeric value of a quantity (numbers count as themselves). */
-const amount = (q: unknown) => (typeof q === 'number' ? q : quantityValue(q));
+const amountOf = (q: unknown) => (typeof q === 'number' ? q : quantityValue(q));
 
 /** Runs `fn` on every subject that runs pods. */
 function eachPod(ctx: CheckContext, fn: (w: PodOwner, report: (message: string) => void) => void): void {
@@ -98,17 +98,24 @@ function claimTemplateNames(w: PodOwner): unknown[] {
 }
 
 /** The label rules, remembered for one run (the same keys and values come back in every object). */
-function labelRules(): { key: (k: string) => boolean; value: (v: unknown) => boolean } {
-  const value = remembered(isLabelValue);
-  return { key: remembered(isLabelKey), value: (v) => (typeof v === 'string' ? value(v) : isLabelValue(v)) };
+function labelRules(): { key: (k: unknown) => boolean; value: (v: unknown) => boolean } {
+  return { key: remembered(isLabelKey), value: remembered(isLabelValue) };
 }
 
-function checkLabelMap(labels: unknown, where: string, rules: ReturnType<typeof labelRules>, report: (m: string) => void): void {
-  for (const [k, v] of Object.entries(obj(labels))) {
-    if (!rules.key(k)) report(`${where}: bad label key ${show(k)} (an optional DNS subdomain prefix and "/", then at most 63 of [A-Za-z0-9_.-])`);
-    if (!rules.value(v)) report(`${where}: bad label value ${show(v)} for ${show(k)} (at most 63 of [A-Za-z0-9_.-], alphanumeric at both ends)`);
+/** What is wrong with the labels of a map (most maps are fine: then no list is made). */
+function labelProblems(labels: unknown, where: string, rules: ReturnType<typeof labelRules>): readonly string[] {
+  let problems: string[] | undefined;
+  const m = obj(labels);
+  for (const k of Object.keys(m)) {
+    const v = m[k];
+    if (!rules.key(k))
+      (problems ??= []).push(`${where}: bad label key ${show(k)} (an optional DNS subdomain prefix and "/", then at most 63 of [A-Za-z0-9_.-])`);
+    if (!rules.value(v))
+      (problems ??= []).push(`${where}: bad label value ${show(v)} for ${show(k)} (at most 63 of [A-Za-z0-9_.-], alphanumeric at both ends)`);
   }
+  return problems ?? NO_PROBLEMS;
 }
+const NO_PROBLEMS: readonly string[] = Object.freeze([]);
 
 export const API_CHECKS: readonly Check[] = [
   check(
@@ -184,10 +191,8 @@ export const API_CHECKS: readonly Check[] = [
   ),
   check(API, 'labels', 'label keys and values of objects and pod templates are legal', 'shorten the label or replace other characters with "-"', (ctx) => {
     const rules = labelRules();
-    for (const o of ctx.subjects) checkLabelMap(obj(o.metadata).labels, 'metadata.labels', rules, (m) => ctx.report(o, m));
-    eachPod(ctx, (w, report) => {
-      if (w.kind !== 'Pod') checkLabelMap(w.labels, 'pod template labels', rules, report);
-    });
+    for (const o of ctx.subjects) for (const m of labelProblems(obj(o.metadata).labels, 'metadata.labels', rules)) ctx.report(o, m);
+    for (const w of ctx.podSubjects) if (w.kind !== 'Pod') for (const m of labelProblems(w.labels, 'pod template labels', rules)) ctx.report(w.object, m);
   }),
   check(API, 'unique', 'each object (API group, kind, namespace, name) is written once', 'rename or remove one of the two objects', (ctx) => {
     // the API group, not the version, identifies an object: autoscaling/v1 and /v2 HPAs of one name are one object
@@ -334,7 +339,7 @@ export const API_CHECKS: readonly Check[] = [
           if (!list(ts.accessModes).length) ctx.report(o, `${at}: needs accessModes`);
           const size = valueAt(ts, 'resources', 'requests', 'storage');
           if (size === undefined) ctx.report(o, `${at}: needs resources.requests.storage`);
-          else if (!((amount(size) ?? 0) > 0)) ctx.report(o, `${at}: storage ${show(size)} must be a positive quantity`);
+          else if (!((amountOf(size) ?? 0) > 0)) ctx.report(o, `${at}: storage ${show(size)} must be a positive quantity`);
         }
       }
     },
@@ -345,17 +350,17 @@ export const API_CHECKS: readonly Check[] = [
     'pod volumes have unique DNS-1123 label names; every volumeMount names a volume or claim template, at an absolute path used once per container',
     'add the missing volume (or volumeClaimTemplate), rename duplicates, and mount at distinct absolute paths',
     (ctx) => {
+      const label = remembered((v: unknown) => isDns1123Label(v));
       eachPod(ctx, (w, report) => {
-        const vols = objects(w.spec.volumes).map((v) => v.name);
-        for (const n of vols) if (!isDns1123Label(n)) report(`volume name ${show(n)} is not a DNS-1123 label`);
+        const vols = w.volumes.map((v) => v.name);
+        for (const n of vols) if (!label(n)) report(`volume name ${show(n)} is not a DNS-1123 label`);
         for (const n of repeated(vols)) report(`volume ${show(n)} is defined twice`);
         const names = new Set(vols);
         for (const n of claimTemplateNames(w)) {
           if (names.has(n)) report(`volumeClaimTemplate ${show(n)} clashes with a pod volume of the same name`);
           names.add(n);
         }
-        for (const { c, at } of w.containers) {
-          const mounts = objects(c.volumeMounts);
+        for (const { at, volumeMounts: mounts } of w.containers) {
           for (const m of mounts) {
             if (!names.has(m.name)) report(`${at} mounts unknown volume ${show(m.name)}`);
             if (!str(m.mountPath)?.startsWith('/')) report(`${at}: mountPath ${show(m.mountPath)} must be absolute`);
@@ -389,9 +394,7 @@ export const API_CHECKS: readonly Check[] = [
     'rename the variable (letters, digits, "_", "-", "."; not starting with a digit) and drop the duplicate',
     (ctx) => {
       eachPod(ctx, (w, report) => {
-        for (const { c, at } of w.containers) {
-          if (c.env === undefined) continue;
-          const env = objects(c.env);
+        for (const { at, env } of w.containers) {
           for (const e of env) if (!isEnvName(e.name)) report(`${at}: env name ${show(e.name)} is invalid`);
           if (env.length > 1) for (const n of repeated(env.map((e) => e.name))) report(`${at} repeats env ${show(n)}`);
         }
@@ -406,9 +409,7 @@ export const API_CHECKS: readonly Check[] = [
     (ctx) => {
       eachPod(ctx, (w, report) => {
         const podNames: unknown[] = [];
-        for (const { c, at } of w.containers) {
-          if (c.ports === undefined) continue;
-          const ports = objects(c.ports);
+        for (const { at, ports } of w.containers) {
           for (const p of ports) {
             if (!isPort(p.containerPort)) report(`${at}: containerPort ${show(p.containerPort)} is not from 1 to 65535`);
             if (p.name !== undefined) {
@@ -430,6 +431,7 @@ export const API_CHECKS: readonly Check[] = [
     'requests and limits are Kubernetes quantities, and no request exceeds its limit',
     'write quantities like "250m" or "128Mi" and lower the request or raise the limit',
     (ctx) => {
+      const amount = remembered(amountOf);
       eachPod(ctx, (w, report) => {
         for (const { c, at } of w.containers) {
           const r = obj(c.resources);
@@ -455,7 +457,7 @@ export const API_CHECKS: readonly Check[] = [
     'give the probe one of exec, httpGet, tcpSocket or grpc, probe a declared port, and set successThreshold to 1',
     (ctx) => {
       eachPod(ctx, (w, report) => {
-        for (const { c, at: name } of w.containers) {
+        for (const { c, at: name, ports } of w.containers) {
           for (const kind of PROBES) {
             if (c[kind] === undefined) continue;
             const p = obj(c[kind]);
@@ -463,8 +465,7 @@ export const API_CHECKS: readonly Check[] = [
             const handlers = HANDLERS.filter((h) => p[h] !== undefined);
             if (handlers.length !== 1) report(`${at} must have exactly one handler (has ${handlers.length ? handlers.join(', ') : 'none'})`);
             const port = obj(p.httpGet).port ?? obj(p.tcpSocket).port;
-            if (typeof port === 'string' && !objects(c.ports).some((cp) => cp.name === port))
-              report(`${at} names port ${show(port)} that the container does not declare`);
+            if (typeof port === 'string' && !ports.some((cp) => cp.name === port)) report(`${at} names port ${show(port)} that the container does not declare`);
             if (kind !== 'readinessProbe' && p.successThreshold !== undefined && p.successThreshold !== 1) report(`${at}.successThreshold must be 1`);
           }
         }
@@ -483,7 +484,7 @@ export const API_CHECKS: readonly Check[] = [
           if (typeof name !== 'string' || name === '' || optional === true) return;
           if (!ctx.index.find(kind, w.namespace, name)) report(`refers to ${kind} ${show(name)}, which is not in the output`);
         };
-        for (const v of objects(w.spec.volumes)) need('ConfigMap', obj(v.configMap).name, obj(v.configMap).optional);
+        for (const v of w.volumes) need('ConfigMap', obj(v.configMap).name, obj(v.configMap).optional);
         const sa = w.spec.serviceAccountName;
         if (sa !== 'default') need('ServiceAccount', sa, false);
       });
@@ -534,7 +535,9 @@ export const API_CHECKS: readonly Check[] = [
           if (p.nodePort === undefined) continue;
           if (type !== 'NodePort' && type !== 'LoadBalancer') ctx.report(svc, `nodePort ${show(p.nodePort)} is set on a ${type} Service`);
           if (!isNodePort(p.nodePort)) ctx.report(svc, `nodePort ${show(p.nodePort)} is outside the default range ${NODE_PORT_MIN}-${NODE_PORT_MAX}`);
-          const others = (users.get(`${text(p.nodePort)}/${text(p.protocol ?? 'TCP')}`) ?? []).filter((o) => o !== svc).map((o) => refOf(o));
+          const sharing = users.get(`${text(p.nodePort)}/${text(p.protocol ?? 'TCP')}`) ?? [];
+          if (!sharing.some((o) => o !== svc)) continue;
+          const others = sharing.filter((o) => o !== svc).map((o) => refOf(o));
           if (others.length)
             ctx.report(
               svc,
@@ -563,7 +566,7 @@ export const API_CHECKS: readonly Check[] = [
         for (const p of objects(s.ports)) {
           const tp = p.targetPort ?? p.port;
           for (const b of backends) {
-            const declared = objects(b.spec.containers).flatMap((c) => objects(c.ports));
+            const declared = b.containerPorts;
             const ok = typeof tp === 'string' ? declared.some((cp) => cp.name === tp) : declared.length === 0 || declared.some((cp) => cp.containerPort === tp);
             if (!ok) ctx.report(svc, `targetPort ${show(tp)} is not a port of ${b.kind} ${b.name}`);
           }

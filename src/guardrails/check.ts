@@ -38,13 +38,14 @@ export function check(area: GuardrailArea, name: string, title: string, fix: str
   return { id: `${area}/${name}`, area, title, fix, run };
 }
 
-/** `fn` remembered for the check run it is made in: the same names and values come back in every object. */
-export function remembered<T>(fn: (key: string) => T): (key: string) => T {
+/** `fn` remembered (for strings) for the check run it is made in: the same names and values come back in every object. */
+export function remembered<V, T>(fn: (value: V) => T): (value: V) => T {
   const known = new Map<string, T>();
-  return (key) => {
-    if (known.has(key)) return known.get(key) as T;
-    const value = fn(key);
-    known.set(key, value);
-    return value;
+  return (value) => {
+    if (typeof value !== 'string') return fn(value);
+    if (known.has(value)) return known.get(value) as T;
+    const result = fn(value);
+    known.set(value, result);
+    return result;
   };
 }

@@ -41,6 +41,10 @@ export interface PodOwner {
   readonly securityContext: JsonObject;
   /** The containers of the pod, init containers first. */
   readonly containers: readonly PodContainer[];
+  /** The pod's volumes (the objects among spec.volumes). */
+  readonly volumes: readonly JsonObject[];
+  /** The ports its (not init) containers declare, in order. */
+  readonly containerPorts: readonly JsonObject[];
   /** Keeps replicas alive through a selector (Deployment, StatefulSet, DaemonSet, ReplicaSet). */
   readonly controller: boolean;
   /** Runs to completion (Job, CronJob): no probes, restartPolicy Never or OnFailure. */
@@ -56,6 +60,10 @@ export interface PodContainer {
   readonly at: string;
   /** Its securityContext (empty when missing). */
   readonly sc: JsonObject;
+  /** The objects among its ports, env and volumeMounts. */
+  readonly ports: readonly JsonObject[];
+  readonly env: readonly JsonObject[];
+  readonly volumeMounts: readonly JsonObject[];
 }
 
 function podOwnerOf(o: JsonObject, namespace: string): PodOwner | undefined {
@@ -68,7 +76,17 @@ function podOwnerOf(o: JsonObject, namespace: string): PodOwner | undefined {
   else return undefined;
   const meta = recordAt(template, 'metadata');
   const podSpec = recordAt(template, 'spec');
-  const containers = containersOf(podSpec).map(({ c, init }) => ({ c, init, at: `container ${show(c.name)}`, sc: obj(c.securityContext) }));
+  const containers = containersOf(podSpec).map(({ c, init }) => ({
+    c,
+    init,
+    at: `container ${show(c.name)}`,
+    sc: obj(c.securityContext),
+    ports: objects(c.ports),
+    env: objects(c.env),
+    volumeMounts: objects(c.volumeMounts),
+  }));
+  const containerPorts: JsonObject[] = [];
+  for (const v of containers) if (!v.init) containerPorts.push(...v.ports);
   return {
     object: o,
     kind: text(kind),
@@ -80,6 +98,8 @@ function podOwnerOf(o: JsonObject, namespace: string): PodOwner | undefined {
     hasSpec: isObject(obj(template).spec),
     securityContext: obj(podSpec.securityContext),
     containers,
+    volumes: objects(podSpec.volumes),
+    containerPorts,
     controller: CONTROLLERS.has(text(kind)),
     batch: kind === 'Job' || kind === 'CronJob',
   };

@@ -88,7 +88,7 @@ export const POLICY_CHECKS: readonly Check[] = [
     'replace the volume with an emptyDir, a PersistentVolumeClaim, a ConfigMap or a Secret',
     (ctx) => {
       for (const w of ctx.podSubjects) {
-        for (const v of objects(w.spec.volumes)) {
+        for (const v of w.volumes) {
           const types = Object.keys(v).filter((k) => k !== 'name');
           for (const t of types.filter((t) => !RESTRICTED_VOLUMES.has(t))) ctx.report(w.object, `volume ${show(v.name)} uses a ${t} volume`);
         }
@@ -97,7 +97,7 @@ export const POLICY_CHECKS: readonly Check[] = [
   ),
   check(POLICY, 'host-ports', 'containers do not bind host ports', 'remove hostPort and reach the pods through a Service', (ctx) =>
     eachContainer(ctx, (v, _w, report) => {
-      for (const p of objects(v.c.ports)) if (p.hostPort !== undefined && p.hostPort !== 0) report(`${v.at}: uses hostPort ${show(p.hostPort)}`);
+      for (const p of v.ports) if (p.hostPort !== undefined && p.hostPort !== 0) report(`${v.at}: uses hostPort ${show(p.hostPort)}`);
     }),
   ),
   podSecurity('privileged', 'containers are not privileged', 'remove securityContext.privileged', (v, _w, report) => {
@@ -327,11 +327,16 @@ export const POLICY_CHECKS: readonly Check[] = [
     'the pods of every workload are fenced by NetworkPolicies for both ingress and egress',
     'add a NetworkPolicy selecting the pods with policyTypes [Ingress, Egress]',
     (ctx) => {
-      const types = (p: JsonObject) => list(valueAt(p, 'spec', 'policyTypes'));
-      // spec.podSelector is a value, not a pointer: absent is {} (every pod of the namespace), as the API server reads it
-      const podSelector = (p: JsonObject) => Selector.of(obj(p.spec).podSelector ?? {});
-      const ingress = covered(ctx, 'NetworkPolicy', podSelector, (p) => types(p).includes('Ingress'));
-      const egress = covered(ctx, 'NetworkPolicy', podSelector, (p) => types(p).includes('Egress'));
+      const ingress = new Set<JsonObject>();
+      const egress = new Set<JsonObject>();
+      for (const p of ctx.index.ofKind('NetworkPolicy')) {
+        const types = list(valueAt(p, 'spec', 'policyTypes'));
+        const fences = [...(types.includes('Ingress') ? [ingress] : []), ...(types.includes('Egress') ? [egress] : [])];
+        if (!fences.length) continue;
+        // spec.podSelector is a value, not a pointer: absent is {} (every pod of the namespace), as the API server reads it
+        for (const w of ctx.index.ownersSelectedBy(ctx.index.namespaceOf(p), Selector.of(obj(p.spec).podSelector ?? {})))
+          for (const f of fences) f.add(w.object);
+      }
       for (const w of ctx.podSubjects) {
         if (!ingress.has(w.object)) ctx.report(w.object, 'no NetworkPolicy restricts ingress to its pods');
         if (!egress.has(w.object)) ctx.report(w.object, 'no NetworkPolicy restricts egress from its pods');

@@ -105,17 +105,18 @@ export interface SecretHits {
 }
 
 /**
- * What secretlint finds in the strings `all` (every string of the output, in
- * order). Each distinct string is scanned once, unless one of them may start
- * a finding across lines: then all are scanned in order.
+ * What secretlint finds in the strings of the output: `distinct` holds each
+ * once, `inOrder` gives all of them in order (read only when needed). Each
+ * distinct string is scanned once, unless one of them may start a finding
+ * across lines: then all are scanned in order.
  */
-export function scanStrings(all: readonly string[]): SecretHits {
-  const distinct = [...new Set(all)];
-  if (distinct.some(mayReachAcrossLines)) {
-    const byIndex = scanLines(all);
+export function scanStrings(distinct: ReadonlySet<string>, inOrder: () => readonly string[]): SecretHits {
+  const texts = [...distinct];
+  if (texts.some(mayReachAcrossLines)) {
+    const byIndex = scanLines(inOrder());
     return { size: byIndex.size, at: (_text, index) => byIndex.get(index) };
   }
   const byText = new Map<string, SecretHit>();
-  for (const [i, hit] of scanLines(distinct)) byText.set(distinct[i], hit);
+  for (const [i, hit] of scanLines(texts)) byText.set(texts[i], hit);
   return { size: byText.size, at: (text) => byText.get(text) };
 }

@@ -14,16 +14,16 @@ import { show } from '../_errors';
 import { looksSecret } from '../_rules';
 import { check, Check, CheckContext, remembered } from './check';
 import { GuardrailArea } from './findings';
-import { isObject, JsonObject, list, obj, objects } from '../_json';
+import { isObject, JsonObject, list, obj } from '../_json';
 import { scanStrings } from './secret-scan';
 
 const step = (at: string, k: string) => (/^[A-Za-z_][\w-]*$/.test(k) ? `${at}${at ? '.' : ''}${k}` : `${at}[${JSON.stringify(k)}]`);
 
-/** Appends every string value inside `v` to `out`, in document order. */
-function collectStrings(v: unknown, out: string[]): void {
-  if (typeof v === 'string') out.push(v);
-  else if (Array.isArray(v)) for (const x of v) collectStrings(x, out);
-  else if (isObject(v)) for (const x of Object.values(v)) collectStrings(x, out);
+/** Passes every string value inside `v` to `add`, in document order. */
+function collectStrings(v: unknown, add: (text: string) => unknown): void {
+  if (typeof v === 'string') add(v);
+  else if (Array.isArray(v)) for (const x of v) collectStrings(x, add);
+  else if (isObject(v)) for (const x of Object.values(v)) collectStrings(x, add);
 }
 
 /** Calls `fn` with every string value inside `v` and its place (`spec.template.spec.containers[0].args[1]`), in the order of {@link collectStrings}. */
@@ -73,14 +73,20 @@ function flagValues(words: unknown, at: string, secret: (name: string) => boolea
  * holds a string they flag.
  */
 function checkStrings(ctx: CheckContext, subjects: readonly JsonObject[], secret: (name: string) => boolean): void {
-  const all: string[] = [];
-  for (const o of subjects) collectStrings(o, all);
+  const distinct = new Set<string>();
+  const add = (text: string) => distinct.add(text);
+  for (const o of subjects) collectStrings(o, add);
   const assigned = new Map<string, string>();
-  for (const text of new Set(all)) {
+  for (const text of distinct) {
     const names = assignedSecrets(text, secret);
     if (names.length) assigned.set(text, names.map((n) => show(n)).join(', '));
   }
-  const hits = scanStrings(all);
+  const hits = scanStrings(distinct, () => {
+    const all: string[] = [];
+    const push = (text: string) => all.push(text);
+    for (const o of subjects) collectStrings(o, push);
+    return all;
+  });
   if (!assigned.size && !hits.size) return;
   let index = 0;
   for (const o of subjects) {
@@ -107,8 +113,8 @@ export const SECRET_CHECKS: readonly Check[] = [
         if (Object.keys(obj(s.data)).length || Object.keys(obj(s.stringData)).length) ctx.report(s, 'a Secret with literal data is written into the output');
       }
       for (const w of ctx.podSubjects) {
-        for (const { c, at } of w.containers) {
-          for (const e of objects(c.env)) {
+        for (const { c, at, env } of w.containers) {
+          for (const e of env) {
             if (typeof e.name === 'string' && e.value !== undefined && e.value !== '' && secret(e.name))
               ctx.report(w.object, `${at}: env ${show(e.name)} carries a literal value`);
           }
