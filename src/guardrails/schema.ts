@@ -103,6 +103,8 @@ export class SchemaValidator {
   }
 
   private readonly byKind = new Map<string, string>();
+  /** kindOf, by apiVersion and kind. */
+  private readonly kinds = new Map<string, Map<string, { readonly definition?: string; readonly problem?: string }>>();
   private readonly compiled = new Map<string, ValidateFunction>();
   private readonly definitions: () => Definitions;
   private readonly emitSource: boolean;
@@ -153,20 +155,36 @@ export class SchemaValidator {
   /** What is wrong with the apiVersion and kind of an object, if anything (custom resources are fine). */
   public kindProblem(obj: Record<string, unknown>): string | undefined {
     if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') return 'apiVersion and kind are required strings';
-    if (!this.byKind.has(`${obj.apiVersion}|${obj.kind}`) && isCoreGroup(obj.apiVersion))
-      return `no such kind in Kubernetes 1.28: ${obj.apiVersion} ${obj.kind}`;
-    return undefined;
+    return this.kindOf(obj.apiVersion, obj.kind).problem;
+  }
+
+  /** The definition of a kind and what is wrong with it, looked up once per apiVersion and kind (every object asks). */
+  private kindOf(apiVersion: string, kind: string): { readonly definition?: string; readonly problem?: string } {
+    let byName = this.kinds.get(apiVersion);
+    if (!byName) this.kinds.set(apiVersion, (byName = new Map()));
+    let found = byName.get(kind);
+    if (!found) {
+      const definition = this.byKind.get(`${apiVersion}|${kind}`);
+      const problem = !definition && isCoreGroup(apiVersion) ? `no such kind in Kubernetes 1.28: ${apiVersion} ${kind}` : undefined;
+      byName.set(kind, (found = { definition, problem }));
+    }
+    return found;
   }
 
   /** The schema problems of one object; custom resources (outside the core groups) are not checked. */
   public validate(obj: Record<string, unknown>): SchemaFinding[] {
     const apiVersion = text(obj.apiVersion);
     const kind = text(obj.kind);
-    const name = text((obj.metadata as { name?: unknown } | undefined)?.name);
-    const at = (path: string, message: string): SchemaFinding => ({ apiVersion, kind, name, path, message });
+    const at = (path: string, message: string): SchemaFinding => ({
+      apiVersion,
+      kind,
+      name: text((obj.metadata as { name?: unknown } | undefined)?.name),
+      path,
+      message,
+    });
     const kindProblem = this.kindProblem(obj);
     if (kindProblem) return [at('/', kindProblem)];
-    const def = this.byKind.get(`${apiVersion}|${kind}`);
+    const def = this.kindOf(apiVersion, kind).definition;
     if (!def) return [];
     let v = this.compiled.get(def);
     if (!v) {
