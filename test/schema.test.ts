@@ -63,3 +63,52 @@ describe('validators compiled ahead of time', () => {
     expect(compiled.get('io.k8s.api.apps.v1.Deployment')).toBe(require(PRECOMPILED_FILE).byDefinition['io.k8s.api.apps.v1.Deployment']);
   });
 });
+
+describe('the definitions are read only for a kind that was not compiled ahead of time', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const precompiled = require(PRECOMPILED_FILE);
+  const counted = () => {
+    let reads = 0;
+    const validator = new SchemaValidator(
+      () => {
+        reads++;
+        return JSON.parse(fs.readFileSync(DEFINITIONS_FILE, 'utf8')).definitions;
+      },
+      precompiled.byDefinition,
+      false,
+      precompiled.kinds,
+    );
+    return { validator, reads: () => reads };
+  };
+
+  test('kinds and precompiled validators need no definitions', () => {
+    const { validator, reads } = counted();
+    expect(validator.validate(deployment(validSpec))).toEqual([]);
+    expect(validator.validate(deployment({ ...validSpec, replica: 2 })).map((f) => f.message)).toEqual(["must NOT have additional properties 'replica'"]);
+    expect(validator.kindProblem({ apiVersion: 'autoscaling/v2beta2', kind: 'HorizontalPodAutoscaler' })).toBe(
+      'no such kind in Kubernetes 1.28: autoscaling/v2beta2 HorizontalPodAutoscaler',
+    );
+    expect(validator.kindProblem({ apiVersion: 'batch/v1', kind: 'Job' })).toBeUndefined();
+    expect(reads()).toBe(0);
+  });
+
+  test('another kind reads them once, and is checked as strictly', () => {
+    const { validator, reads } = counted();
+    const job = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'j' },
+      spec: { template: { spec: { containers: [{ name: 'c', image: 'i:1', surprise: 1 }] } } },
+    };
+    const expected = new SchemaValidator(JSON.parse(fs.readFileSync(DEFINITIONS_FILE, 'utf8')).definitions).validate(job);
+    expect(expected.map((f) => `${f.path} ${f.message}`)).toEqual(["/spec/template/spec/containers/0 must NOT have additional properties 'surprise'"]);
+    expect(validator.validate(job)).toEqual(expected);
+    expect(validator.validate(job)).toEqual(expected);
+    expect(reads()).toBe(1);
+  });
+
+  test('every kind of the definitions is listed with the validators', () => {
+    const all = new SchemaValidator(JSON.parse(fs.readFileSync(DEFINITIONS_FILE, 'utf8')).definitions) as unknown as { byKind: Map<string, string> };
+    expect(Object.entries(precompiled.kinds)).toEqual([...all.byKind]);
+  });
+});

@@ -1,4 +1,4 @@
-// The worker behind src/guardrails/_secret-scan.ts: runs secretlint's recommended
+// The worker behind src/guardrails/secret-scan.ts: runs secretlint's recommended
 // rule preset (known token formats, private keys, credentials in URLs) over one
 // text and answers with where each finding starts and which rule found it,
 // never the secret itself. secretlint is asynchronous and ESM-only; the checks

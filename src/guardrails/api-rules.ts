@@ -19,18 +19,19 @@ import {
   NODE_PORT_MAX,
   NODE_PORT_MIN,
 } from '../_rules';
-import { check, Check, CheckContext } from './check';
+import { check, Check, CheckContext, remembered } from './check';
 import { GuardrailArea } from './findings';
 import { Selector } from '../_selector';
 import { has, JsonObject, list, obj, objects, str, text, valueAt } from '../_json';
-import { containersOf, PodOwner, refOf } from './manifests';
+import { PodOwner, refOf } from './manifests';
 
 const API = GuardrailArea.API;
 /** The longest StatefulSet name: its pods get a `controller-revision-hash` label of name + 11 characters. */
 const MAX_STATEFULSET_NAME = 52;
 const PERCENT = /^\d+%$/;
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
+const HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
 
-const nameOf = (c: JsonObject) => `container ${show(c.name)}`;
 /** What the API server accepts at most: ConfigMap and Secret data together, and all annotations of an object. */
 const MAX_DATA_BYTES = 1024 * 1024;
 const MAX_ANNOTATION_BYTES = 256 * 1024;
@@ -55,6 +56,8 @@ const CLUSTER_SCOPED: ReadonlyMap<string, ReadonlySet<string>> = new Map([
 const bytes = (v: unknown) => (typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : 0);
 /** The size of a map of strings as the API server counts it: keys and values. */
 const mapBytes = (m: unknown, size = bytes) => Object.entries(obj(m)).reduce((n, [k, v]) => n + bytes(k) + size(v), 0);
+/** The characters of a map of strings, keys and values: a bound of its size (3 bytes at most per UTF-16 unit, decoded base64 less). */
+const mapChars = (m: unknown) => Object.entries(obj(m)).reduce((n, [k, v]) => n + k.length + (typeof v === 'string' ? v.length : 0), 0);
 /** The decoded size of a base64 value (binaryData, Secret data). */
 const decoded = (v: unknown) => (typeof v === 'string' ? Buffer.from(v, 'base64').length : 0);
 /** Whether an object of this apiVersion and kind is cluster-scoped. */
@@ -63,15 +66,23 @@ export function isClusterScoped(o: JsonObject): boolean {
   return CLUSTER_SCOPED.get(v.includes('/') ? v.split('/')[0] : '')?.has(text(o.kind)) ?? false;
 }
 /** The numeric value of a quantity (numbers count as themselves). */
-const amount = (q: unknown) => (typeof q === 'number' ? q : quantityValue(q));
+const amountOf = (q: unknown) => (typeof q === 'number' ? q : quantityValue(q));
 
 /** Runs `fn` on every subject that runs pods. */
 function eachPod(ctx: CheckContext, fn: (w: PodOwner, report: (message: string) => void) => void): void {
   for (const w of ctx.podSubjects) fn(w, (message) => ctx.report(w.object, message));
 }
 
-/** Each value of `values` that occurs more than once (once per value). */
-function repeated(values: readonly unknown[]): unknown[] {
+const NONE: readonly unknown[] = Object.freeze([]);
+/** Whether two values are one for a Set (SameValueZero: NaN is NaN). */
+const same = (a: unknown, b: unknown) => a === b || (a !== a && b !== b);
+
+/** Each value of `values` that occurs more than once (once per value, in the order of their second occurrence). */
+function repeated(values: readonly unknown[]): readonly unknown[] {
+  // most lists are short and have no repeats: look for one before building sets
+  let any = false;
+  for (let i = 1; i < values.length && !any; i++) for (let j = 0; j < i && !any; j++) any = same(values[i], values[j]);
+  if (!any) return NONE;
   const seen = new Set<unknown>();
   const twice = new Set<unknown>();
   for (const v of values) {
@@ -86,12 +97,25 @@ function claimTemplateNames(w: PodOwner): unknown[] {
   return w.kind === 'StatefulSet' ? objects(obj(w.object.spec).volumeClaimTemplates).map((t) => obj(t.metadata).name) : [];
 }
 
-function checkLabelMap(labels: unknown, where: string, report: (m: string) => void): void {
-  for (const [k, v] of Object.entries(obj(labels))) {
-    if (!isLabelKey(k)) report(`${where}: bad label key ${show(k)} (an optional DNS subdomain prefix and "/", then at most 63 of [A-Za-z0-9_.-])`);
-    if (!isLabelValue(v)) report(`${where}: bad label value ${show(v)} for ${show(k)} (at most 63 of [A-Za-z0-9_.-], alphanumeric at both ends)`);
-  }
+/** The label rules, remembered for one run (the same keys and values come back in every object). */
+function labelRules(): { key: (k: unknown) => boolean; value: (v: unknown) => boolean } {
+  return { key: remembered(isLabelKey), value: remembered(isLabelValue) };
 }
+
+/** What is wrong with the labels of a map (most maps are fine: then no list is made). */
+function labelProblems(labels: unknown, where: string, rules: ReturnType<typeof labelRules>): readonly string[] {
+  let problems: string[] | undefined;
+  const m = obj(labels);
+  for (const k of Object.keys(m)) {
+    const v = m[k];
+    if (!rules.key(k))
+      (problems ??= []).push(`${where}: bad label key ${show(k)} (an optional DNS subdomain prefix and "/", then at most 63 of [A-Za-z0-9_.-])`);
+    if (!rules.value(v))
+      (problems ??= []).push(`${where}: bad label value ${show(v)} for ${show(k)} (at most 63 of [A-Za-z0-9_.-], alphanumeric at both ends)`);
+  }
+  return problems ?? NO_PROBLEMS;
+}
+const NO_PROBLEMS: readonly string[] = Object.freeze([]);
 
 export const API_CHECKS: readonly Check[] = [
   check(
@@ -146,34 +170,47 @@ export const API_CHECKS: readonly Check[] = [
     `ConfigMap and Secret data hold at most 1 MiB together, and an object's annotations (and its pod template's) at most 256 KiB`,
     'move large content into a volume or an image, and large annotations into a ConfigMap',
     (ctx) => {
+      // the exact size is counted only where the bound (3 bytes a character) exceeds the limit
       for (const o of ctx.subjects) {
-        if (o.kind === 'ConfigMap' || o.kind === 'Secret') {
+        if ((o.kind === 'ConfigMap' || o.kind === 'Secret') && 3 * (mapChars(o.data) + mapChars(o.binaryData) + mapChars(o.stringData)) > MAX_DATA_BYTES) {
           const size = mapBytes(o.data, o.kind === 'Secret' ? decoded : bytes) + mapBytes(o.binaryData, decoded) + mapBytes(o.stringData);
           if (size > MAX_DATA_BYTES) ctx.report(o, `its data is ${size} bytes, above the limit of ${MAX_DATA_BYTES}`);
         }
-        const size = mapBytes(obj(o.metadata).annotations);
-        if (size > MAX_ANNOTATION_BYTES) ctx.report(o, `metadata.annotations are ${size} bytes, above the limit of ${MAX_ANNOTATION_BYTES}`);
+        const annotations = obj(o.metadata).annotations;
+        if (3 * mapChars(annotations) > MAX_ANNOTATION_BYTES) {
+          const size = mapBytes(annotations);
+          if (size > MAX_ANNOTATION_BYTES) ctx.report(o, `metadata.annotations are ${size} bytes, above the limit of ${MAX_ANNOTATION_BYTES}`);
+        }
       }
       eachPod(ctx, (w, report) => {
+        if (w.kind === 'Pod' || 3 * mapChars(w.annotations) <= MAX_ANNOTATION_BYTES) return;
         const size = mapBytes(w.annotations);
-        if (w.kind !== 'Pod' && size > MAX_ANNOTATION_BYTES) report(`pod template annotations are ${size} bytes, above the limit of ${MAX_ANNOTATION_BYTES}`);
+        if (size > MAX_ANNOTATION_BYTES) report(`pod template annotations are ${size} bytes, above the limit of ${MAX_ANNOTATION_BYTES}`);
       });
     },
   ),
   check(API, 'labels', 'label keys and values of objects and pod templates are legal', 'shorten the label or replace other characters with "-"', (ctx) => {
-    for (const o of ctx.subjects) checkLabelMap(obj(o.metadata).labels, 'metadata.labels', (m) => ctx.report(o, m));
-    eachPod(ctx, (w, report) => {
-      if (w.kind !== 'Pod') checkLabelMap(w.labels, 'pod template labels', report);
-    });
+    const rules = labelRules();
+    for (const o of ctx.subjects) for (const m of labelProblems(obj(o.metadata).labels, 'metadata.labels', rules)) ctx.report(o, m);
+    for (const w of ctx.podSubjects) if (w.kind !== 'Pod') for (const m of labelProblems(w.labels, 'pod template labels', rules)) ctx.report(w.object, m);
   }),
   check(API, 'unique', 'each object (API group, kind, namespace, name) is written once', 'rename or remove one of the two objects', (ctx) => {
-    const count = new Map<string, number>();
     // the API group, not the version, identifies an object: autoscaling/v1 and /v2 HPAs of one name are one object
-    const group = (apiVersion: unknown) => text(apiVersion).split('/').slice(0, -1).join('/');
+    const group = (apiVersion: unknown) => {
+      const v = text(apiVersion);
+      return v.slice(0, Math.max(0, v.lastIndexOf('/')));
+    };
     const id = (o: JsonObject) => `${group(o.apiVersion)}|${text(o.kind)}|${ctx.index.namespaceOf(o)}|${text(obj(o.metadata).name)}`;
-    for (const o of ctx.index.all) count.set(id(o), (count.get(id(o)) ?? 0) + 1);
+    const seen = new Set<string>();
+    const twice = new Set<string>();
+    for (const o of ctx.index.all) {
+      const k = id(o);
+      if (seen.has(k)) twice.add(k);
+      else seen.add(k);
+    }
+    if (!twice.size) return;
     for (const o of ctx.subjects) {
-      if ((count.get(id(o)) ?? 0) > 1) ctx.report(o, 'the same object is written more than once (a later one would overwrite it)');
+      if (twice.has(id(o))) ctx.report(o, 'the same object is written more than once (a later one would overwrite it)');
     }
   }),
   check(
@@ -302,7 +339,7 @@ export const API_CHECKS: readonly Check[] = [
           if (!list(ts.accessModes).length) ctx.report(o, `${at}: needs accessModes`);
           const size = valueAt(ts, 'resources', 'requests', 'storage');
           if (size === undefined) ctx.report(o, `${at}: needs resources.requests.storage`);
-          else if (!((amount(size) ?? 0) > 0)) ctx.report(o, `${at}: storage ${show(size)} must be a positive quantity`);
+          else if (!((amountOf(size) ?? 0) > 0)) ctx.report(o, `${at}: storage ${show(size)} must be a positive quantity`);
         }
       }
     },
@@ -313,22 +350,22 @@ export const API_CHECKS: readonly Check[] = [
     'pod volumes have unique DNS-1123 label names; every volumeMount names a volume or claim template, at an absolute path used once per container',
     'add the missing volume (or volumeClaimTemplate), rename duplicates, and mount at distinct absolute paths',
     (ctx) => {
+      const label = remembered((v: unknown) => isDns1123Label(v));
       eachPod(ctx, (w, report) => {
-        const vols = objects(w.spec.volumes).map((v) => v.name);
-        for (const n of vols) if (!isDns1123Label(n)) report(`volume name ${show(n)} is not a DNS-1123 label`);
+        const vols = w.volumes.map((v) => v.name);
+        for (const n of vols) if (!label(n)) report(`volume name ${show(n)} is not a DNS-1123 label`);
         for (const n of repeated(vols)) report(`volume ${show(n)} is defined twice`);
         const names = new Set(vols);
         for (const n of claimTemplateNames(w)) {
           if (names.has(n)) report(`volumeClaimTemplate ${show(n)} clashes with a pod volume of the same name`);
           names.add(n);
         }
-        for (const { c } of containersOf(w.spec)) {
-          const mounts = objects(c.volumeMounts);
+        for (const { at, volumeMounts: mounts } of w.containers) {
           for (const m of mounts) {
-            if (!names.has(m.name)) report(`${nameOf(c)} mounts unknown volume ${show(m.name)}`);
-            if (!str(m.mountPath)?.startsWith('/')) report(`${nameOf(c)}: mountPath ${show(m.mountPath)} must be absolute`);
+            if (!names.has(m.name)) report(`${at} mounts unknown volume ${show(m.name)}`);
+            if (!str(m.mountPath)?.startsWith('/')) report(`${at}: mountPath ${show(m.mountPath)} must be absolute`);
           }
-          for (const p of repeated(mounts.map((m) => m.mountPath))) report(`${nameOf(c)} mounts two volumes at ${show(p)}`);
+          if (mounts.length > 1) for (const p of repeated(mounts.map((m) => m.mountPath))) report(`${at} mounts two volumes at ${show(p)}`);
         }
       });
     },
@@ -342,11 +379,10 @@ export const API_CHECKS: readonly Check[] = [
       eachPod(ctx, (w, report) => {
         if (!w.hasSpec) return report('the pod spec is missing');
         if (!objects(w.spec.containers).length) report('at least one container is required');
-        const all = containersOf(w.spec).map(({ c }) => c);
-        for (const n of repeated(all.map((c) => c.name))) report(`container name ${show(n)} is used twice`);
-        for (const c of all) {
+        for (const n of repeated(w.containers.map(({ c }) => c.name))) report(`container name ${show(n)} is used twice`);
+        for (const { c, at } of w.containers) {
           if (!isDns1123Label(c.name)) report(`container name ${show(c.name)} is not a DNS-1123 label`);
-          if (typeof c.image !== 'string' || c.image === '') report(`${nameOf(c)} has no image`);
+          if (typeof c.image !== 'string' || c.image === '') report(`${at} has no image`);
         }
       });
     },
@@ -358,10 +394,9 @@ export const API_CHECKS: readonly Check[] = [
     'rename the variable (letters, digits, "_", "-", "."; not starting with a digit) and drop the duplicate',
     (ctx) => {
       eachPod(ctx, (w, report) => {
-        for (const { c } of containersOf(w.spec)) {
-          const env = objects(c.env);
-          for (const e of env) if (!isEnvName(e.name)) report(`${nameOf(c)}: env name ${show(e.name)} is invalid`);
-          for (const n of repeated(env.map((e) => e.name))) report(`${nameOf(c)} repeats env ${show(n)}`);
+        for (const { at, env } of w.containers) {
+          for (const e of env) if (!isEnvName(e.name)) report(`${at}: env name ${show(e.name)} is invalid`);
+          if (env.length > 1) for (const n of repeated(env.map((e) => e.name))) report(`${at} repeats env ${show(n)}`);
         }
       });
     },
@@ -374,19 +409,17 @@ export const API_CHECKS: readonly Check[] = [
     (ctx) => {
       eachPod(ctx, (w, report) => {
         const podNames: unknown[] = [];
-        for (const { c } of containersOf(w.spec)) {
-          const ports = objects(c.ports);
+        for (const { at, ports } of w.containers) {
           for (const p of ports) {
-            if (!isPort(p.containerPort)) report(`${nameOf(c)}: containerPort ${show(p.containerPort)} is not from 1 to 65535`);
+            if (!isPort(p.containerPort)) report(`${at}: containerPort ${show(p.containerPort)} is not from 1 to 65535`);
             if (p.name !== undefined) {
               if (!isPortName(p.name))
-                report(
-                  `${nameOf(c)}: port name ${show(p.name)} is not an IANA service name (at most 15 lower-case letters, digits and single "-", with a letter)`,
-                );
+                report(`${at}: port name ${show(p.name)} is not an IANA service name (at most 15 lower-case letters, digits and single "-", with a letter)`);
               podNames.push(p.name);
             }
           }
-          for (const k of repeated(ports.map((p) => `${text(p.containerPort)}/${text(p.protocol ?? 'TCP')}`))) report(`${nameOf(c)} repeats port ${k}`);
+          if (ports.length > 1)
+            for (const k of repeated(ports.map((p) => `${text(p.containerPort)}/${text(p.protocol ?? 'TCP')}`))) report(`${at} repeats port ${k}`);
         }
         for (const n of repeated(podNames)) report(`port name ${show(n)} is used twice in the pod`);
       });
@@ -398,19 +431,20 @@ export const API_CHECKS: readonly Check[] = [
     'requests and limits are Kubernetes quantities, and no request exceeds its limit',
     'write quantities like "250m" or "128Mi" and lower the request or raise the limit',
     (ctx) => {
+      const amount = remembered(amountOf);
       eachPod(ctx, (w, report) => {
-        for (const { c } of containersOf(w.spec)) {
+        for (const { c, at } of w.containers) {
           const r = obj(c.resources);
           for (const part of ['requests', 'limits']) {
             for (const [k, q] of Object.entries(obj(r[part]))) {
-              if (amount(q) === undefined) report(`${nameOf(c)}: ${part}.${k} ${show(q)} is not a Kubernetes quantity`);
+              if (amount(q) === undefined) report(`${at}: ${part}.${k} ${show(q)} is not a Kubernetes quantity`);
             }
           }
           const limits = obj(r.limits);
           for (const [k, q] of Object.entries(obj(r.requests))) {
             const req = amount(q);
             const lim = amount(limits[k]);
-            if (req !== undefined && lim !== undefined && req > lim) report(`${nameOf(c)}: request ${k} ${show(q)} exceeds its limit ${show(limits[k])}`);
+            if (req !== undefined && lim !== undefined && req > lim) report(`${at}: request ${k} ${show(q)} exceeds its limit ${show(limits[k])}`);
           }
         }
       });
@@ -423,16 +457,15 @@ export const API_CHECKS: readonly Check[] = [
     'give the probe one of exec, httpGet, tcpSocket or grpc, probe a declared port, and set successThreshold to 1',
     (ctx) => {
       eachPod(ctx, (w, report) => {
-        for (const { c } of containersOf(w.spec)) {
-          for (const kind of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+        for (const { c, at: name, ports } of w.containers) {
+          for (const kind of PROBES) {
             if (c[kind] === undefined) continue;
             const p = obj(c[kind]);
-            const at = `${nameOf(c)}: ${kind}`;
-            const handlers = ['exec', 'httpGet', 'tcpSocket', 'grpc'].filter((h) => p[h] !== undefined);
+            const at = `${name}: ${kind}`;
+            const handlers = HANDLERS.filter((h) => p[h] !== undefined);
             if (handlers.length !== 1) report(`${at} must have exactly one handler (has ${handlers.length ? handlers.join(', ') : 'none'})`);
             const port = obj(p.httpGet).port ?? obj(p.tcpSocket).port;
-            if (typeof port === 'string' && !objects(c.ports).some((cp) => cp.name === port))
-              report(`${at} names port ${show(port)} that the container does not declare`);
+            if (typeof port === 'string' && !ports.some((cp) => cp.name === port)) report(`${at} names port ${show(port)} that the container does not declare`);
             if (kind !== 'readinessProbe' && p.successThreshold !== undefined && p.successThreshold !== 1) report(`${at}.successThreshold must be 1`);
           }
         }
@@ -451,7 +484,7 @@ export const API_CHECKS: readonly Check[] = [
           if (typeof name !== 'string' || name === '' || optional === true) return;
           if (!ctx.index.find(kind, w.namespace, name)) report(`refers to ${kind} ${show(name)}, which is not in the output`);
         };
-        for (const v of objects(w.spec.volumes)) need('ConfigMap', obj(v.configMap).name, obj(v.configMap).optional);
+        for (const v of w.volumes) need('ConfigMap', obj(v.configMap).name, obj(v.configMap).optional);
         const sa = w.spec.serviceAccountName;
         if (sa !== 'default') need('ServiceAccount', sa, false);
       });
@@ -502,7 +535,9 @@ export const API_CHECKS: readonly Check[] = [
           if (p.nodePort === undefined) continue;
           if (type !== 'NodePort' && type !== 'LoadBalancer') ctx.report(svc, `nodePort ${show(p.nodePort)} is set on a ${type} Service`);
           if (!isNodePort(p.nodePort)) ctx.report(svc, `nodePort ${show(p.nodePort)} is outside the default range ${NODE_PORT_MIN}-${NODE_PORT_MAX}`);
-          const others = (users.get(`${text(p.nodePort)}/${text(p.protocol ?? 'TCP')}`) ?? []).filter((o) => o !== svc).map((o) => refOf(o));
+          const sharing = users.get(`${text(p.nodePort)}/${text(p.protocol ?? 'TCP')}`) ?? [];
+          if (!sharing.some((o) => o !== svc)) continue;
+          const others = sharing.filter((o) => o !== svc).map((o) => refOf(o));
           if (others.length)
             ctx.report(
               svc,
@@ -531,7 +566,7 @@ export const API_CHECKS: readonly Check[] = [
         for (const p of objects(s.ports)) {
           const tp = p.targetPort ?? p.port;
           for (const b of backends) {
-            const declared = objects(b.spec.containers).flatMap((c) => objects(c.ports));
+            const declared = b.containerPorts;
             const ok = typeof tp === 'string' ? declared.some((cp) => cp.name === tp) : declared.length === 0 || declared.some((cp) => cp.containerPort === tp);
             if (!ok) ctx.report(svc, `targetPort ${show(tp)} is not a port of ${b.kind} ${b.name}`);
           }

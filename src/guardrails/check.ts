@@ -37,3 +37,15 @@ export interface Check {
 export function check(area: GuardrailArea, name: string, title: string, fix: string, run: (ctx: CheckContext) => void): Check {
   return { id: `${area}/${name}`, area, title, fix, run };
 }
+
+/** `fn` remembered (for strings) for the check run it is made in: the same names and values come back in every object. */
+export function remembered<V, T>(fn: (value: V) => T): (value: V) => T {
+  const known = new Map<string, T>();
+  return (value) => {
+    if (typeof value !== 'string') return fn(value);
+    if (known.has(value)) return known.get(value) as T;
+    const result = fn(value);
+    known.set(value, result);
+    return result;
+  };
+}

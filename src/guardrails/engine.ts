@@ -87,7 +87,9 @@ export function runChecks(all: readonly JsonObject[], options: RunOptions = {}):
   for (const o of subjects) {
     const waived = parseWaivers(o, CHECKS_BY_ID);
     for (const problem of waived.problems) report(WAIVER_CHECK, o, problem);
-    for (const f of found.get(o) ?? []) {
+    const own = found.get(o);
+    if (!own) continue;
+    for (const f of own) {
       const reason = f.area === GuardrailArea.POLICY ? waived.reasons.get(f.checkId) : undefined;
       if (reason !== undefined) waivers.push({ finding: f, reason });
       else findings.push(f);

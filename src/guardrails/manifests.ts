@@ -3,6 +3,7 @@
  * the safe accessors of src/_json.ts: a check never throws on garbage): the pods each object runs, and indexes so
  * that cross-object rules (selectors, references) stay linear at thousands of objects.
  */
+import { show } from '../_errors';
 import { isObject, JsonObject, obj, objects, recordAt, str, text } from '../_json';
 import { Selector } from '../_selector';
 import { GuardrailObject } from './findings';
@@ -36,10 +37,33 @@ export interface PodOwner {
   readonly spec: JsonObject;
   /** Whether the pod spec exists at all. */
   readonly hasSpec: boolean;
+  /** The pod's securityContext (empty when missing). */
+  readonly securityContext: JsonObject;
+  /** The containers of the pod, init containers first. */
+  readonly containers: readonly PodContainer[];
+  /** The pod's volumes (the objects among spec.volumes). */
+  readonly volumes: readonly JsonObject[];
+  /** The ports its (not init) containers declare, in order. */
+  readonly containerPorts: readonly JsonObject[];
   /** Keeps replicas alive through a selector (Deployment, StatefulSet, DaemonSet, ReplicaSet). */
   readonly controller: boolean;
   /** Runs to completion (Job, CronJob): no probes, restartPolicy Never or OnFailure. */
   readonly batch: boolean;
+}
+
+/** One container of a pod, read once for every check of a run. */
+export interface PodContainer {
+  readonly c: JsonObject;
+  /** Whether it is an init container. */
+  readonly init: boolean;
+  /** How messages name it: `container "web"`. */
+  readonly at: string;
+  /** Its securityContext (empty when missing). */
+  readonly sc: JsonObject;
+  /** The objects among its ports, env and volumeMounts. */
+  readonly ports: readonly JsonObject[];
+  readonly env: readonly JsonObject[];
+  readonly volumeMounts: readonly JsonObject[];
 }
 
 function podOwnerOf(o: JsonObject, namespace: string): PodOwner | undefined {
@@ -51,6 +75,18 @@ function podOwnerOf(o: JsonObject, namespace: string): PodOwner | undefined {
   else if (CONTROLLERS.has(text(kind)) || kind === 'Job') template = spec.template;
   else return undefined;
   const meta = recordAt(template, 'metadata');
+  const podSpec = recordAt(template, 'spec');
+  const containers = containersOf(podSpec).map(({ c, init }) => ({
+    c,
+    init,
+    at: `container ${show(c.name)}`,
+    sc: obj(c.securityContext),
+    ports: objects(c.ports),
+    env: objects(c.env),
+    volumeMounts: objects(c.volumeMounts),
+  }));
+  const containerPorts: JsonObject[] = [];
+  for (const v of containers) if (!v.init) containerPorts.push(...v.ports);
   return {
     object: o,
     kind: text(kind),
@@ -58,8 +94,12 @@ function podOwnerOf(o: JsonObject, namespace: string): PodOwner | undefined {
     name: text(obj(o.metadata).name),
     labels: obj(meta.labels),
     annotations: obj(meta.annotations),
-    spec: recordAt(template, 'spec'),
+    spec: podSpec,
     hasSpec: isObject(obj(template).spec),
+    securityContext: obj(podSpec.securityContext),
+    containers,
+    volumes: objects(podSpec.volumes),
+    containerPorts,
     controller: CONTROLLERS.has(text(kind)),
     batch: kind === 'Job' || kind === 'CronJob',
   };

@@ -12,7 +12,7 @@ import { check, Check, CheckContext } from './check';
 import { GuardrailArea } from './findings';
 import { Selector } from '../_selector';
 import { has, JsonObject, list, obj, objects, recordAt, text, valueAt } from '../_json';
-import { containersOf, PodOwner } from './manifests';
+import { PodContainer, PodOwner } from './manifests';
 
 const POLICY = GuardrailArea.POLICY;
 const HOSTNAME = 'kubernetes.io/hostname';
@@ -31,28 +31,20 @@ const SAFE_SYSCTLS = new Set([
 const SELINUX_TYPES = new Set(['container_t', 'container_init_t', 'container_kvm_t']);
 const APPARMOR_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
-/** One container with its effective security context (container fields over pod fields). */
-interface ContainerView {
-  readonly c: JsonObject;
-  readonly init: boolean;
-  readonly at: string;
-  readonly sc: JsonObject;
-  readonly psc: JsonObject;
-  readonly report: (message: string) => void;
-}
+/** What a rule over one container sees: the container, its pod, and a way to report on the pod's object. */
+type ContainerRule = (v: PodContainer, w: PodOwner, report: (message: string) => void) => void;
 
 /** Runs `fn` on every container of every subject pod. */
-function eachContainer(ctx: CheckContext, fn: (v: ContainerView, w: PodOwner) => void): void {
+function eachContainer(ctx: CheckContext, fn: ContainerRule): void {
   for (const w of ctx.podSubjects) {
-    const psc = obj(w.spec.securityContext);
-    for (const { c, init } of containersOf(w.spec)) {
-      fn({ c, init, at: `container ${show(c.name)}`, sc: obj(c.securityContext), psc, report: (m) => ctx.report(w.object, m) }, w);
-    }
+    if (!w.containers.length) continue;
+    const report = (m: string) => ctx.report(w.object, m);
+    for (const v of w.containers) fn(v, w, report);
   }
 }
 
 /** The effective value of a security context field: the container's, else the pod's. */
-const effective = (v: ContainerView, k: string): unknown => v.sc[k] ?? v.psc[k];
+const effective = (v: PodContainer, w: PodOwner, k: string): unknown => v.sc[k] ?? w.securityContext[k];
 
 /** Deployments and StatefulSets that may run more than one pod (replicas, or the maximum of an HPA targeting them). */
 function replicated(ctx: CheckContext): PodOwner[] {
@@ -80,8 +72,7 @@ function covered(ctx: CheckContext, kind: string, selectorOf: (o: JsonObject) =>
   return found;
 }
 
-const podSecurity = (name: string, title: string, fix: string, fn: (v: ContainerView, w: PodOwner) => void): Check =>
-  check(POLICY, name, title, fix, (ctx) => eachContainer(ctx, fn));
+const podSecurity = (name: string, title: string, fix: string, fn: ContainerRule): Check => check(POLICY, name, title, fix, (ctx) => eachContainer(ctx, fn));
 
 export const POLICY_CHECKS: readonly Check[] = [
   // ---- restricted Pod Security Standard
@@ -97,7 +88,7 @@ export const POLICY_CHECKS: readonly Check[] = [
     'replace the volume with an emptyDir, a PersistentVolumeClaim, a ConfigMap or a Secret',
     (ctx) => {
       for (const w of ctx.podSubjects) {
-        for (const v of objects(w.spec.volumes)) {
+        for (const v of w.volumes) {
           const types = Object.keys(v).filter((k) => k !== 'name');
           for (const t of types.filter((t) => !RESTRICTED_VOLUMES.has(t))) ctx.report(w.object, `volume ${show(v.name)} uses a ${t} volume`);
         }
@@ -105,66 +96,72 @@ export const POLICY_CHECKS: readonly Check[] = [
     },
   ),
   check(POLICY, 'host-ports', 'containers do not bind host ports', 'remove hostPort and reach the pods through a Service', (ctx) =>
-    eachContainer(ctx, (v) => {
-      for (const p of objects(v.c.ports)) if (p.hostPort !== undefined && p.hostPort !== 0) v.report(`${v.at}: uses hostPort ${show(p.hostPort)}`);
+    eachContainer(ctx, (v, _w, report) => {
+      for (const p of v.ports) if (p.hostPort !== undefined && p.hostPort !== 0) report(`${v.at}: uses hostPort ${show(p.hostPort)}`);
     }),
   ),
-  podSecurity('privileged', 'containers are not privileged', 'remove securityContext.privileged', (v) => {
-    if (v.sc.privileged === true) v.report(`${v.at}: is privileged`);
+  podSecurity('privileged', 'containers are not privileged', 'remove securityContext.privileged', (v, _w, report) => {
+    if (v.sc.privileged === true) report(`${v.at}: is privileged`);
   }),
-  podSecurity('privilege-escalation', 'containers set allowPrivilegeEscalation: false', 'set securityContext.allowPrivilegeEscalation: false', (v) => {
-    if (v.sc.allowPrivilegeEscalation !== false) v.report(`${v.at}: allowPrivilegeEscalation is not false`);
-  }),
+  podSecurity(
+    'privilege-escalation',
+    'containers set allowPrivilegeEscalation: false',
+    'set securityContext.allowPrivilegeEscalation: false',
+    (v, _w, report) => {
+      if (v.sc.allowPrivilegeEscalation !== false) report(`${v.at}: allowPrivilegeEscalation is not false`);
+    },
+  ),
   podSecurity(
     'run-as-non-root',
     'containers run with runAsNonRoot: true and never as uid 0',
     'set runAsNonRoot: true and a non-zero runAsUser in the pod securityContext',
-    (v) => {
-      if (effective(v, 'runAsNonRoot') !== true) v.report(`${v.at}: runAsNonRoot is not true`);
-      if (effective(v, 'runAsUser') === 0) v.report(`${v.at}: runs as uid 0`);
+    (v, w, report) => {
+      if (effective(v, w, 'runAsNonRoot') !== true) report(`${v.at}: runAsNonRoot is not true`);
+      if (effective(v, w, 'runAsUser') === 0) report(`${v.at}: runs as uid 0`);
     },
   ),
   podSecurity(
     'capabilities',
     'containers drop ALL capabilities and add none but NET_BIND_SERVICE',
     'set capabilities.drop: [ALL] and remove the added capabilities',
-    (v) => {
+    (v, _w, report) => {
       const caps = obj(v.sc.capabilities);
-      if (!list(caps.drop).includes('ALL')) v.report(`${v.at}: does not drop ALL capabilities`);
+      if (!list(caps.drop).includes('ALL')) report(`${v.at}: does not drop ALL capabilities`);
       const added = list(caps.add).filter((x) => x !== 'NET_BIND_SERVICE');
-      if (added.length) v.report(`${v.at}: adds capabilities ${added.map((x) => show(x)).join(', ')}`);
+      if (added.length) report(`${v.at}: adds capabilities ${added.map((x) => show(x)).join(', ')}`);
     },
   ),
   podSecurity(
     'seccomp',
     'containers run under the RuntimeDefault (or a Localhost) seccomp profile',
     'set securityContext.seccompProfile.type: RuntimeDefault on the pod',
-    (v) => {
-      const type = obj(v.sc.seccompProfile).type ?? obj(v.psc.seccompProfile).type;
+    (v, w, report) => {
+      const type = obj(v.sc.seccompProfile).type ?? obj(w.securityContext.seccompProfile).type;
       if (type !== 'RuntimeDefault' && type !== 'Localhost')
-        v.report(`${v.at}: seccompProfile is ${type === undefined ? 'not set' : show(type)}, not RuntimeDefault`);
+        report(`${v.at}: seccompProfile is ${type === undefined ? 'not set' : show(type)}, not RuntimeDefault`);
     },
   ),
   podSecurity(
     'selinux',
     'SELinux options only pick a container type (container_t, container_init_t, container_kvm_t), never a user or role',
     'remove seLinuxOptions.user and .role and use an allowed type',
-    (v) => {
+    (v, w, report) => {
       for (const [where, ctxt] of [
-        ['pod', v.psc],
+        ['pod', w.securityContext],
         ['container', v.sc],
       ] as const) {
         const se = obj(ctxt.seLinuxOptions);
-        if (se.type !== undefined && !SELINUX_TYPES.has(text(se.type))) v.report(`${v.at}: ${where} seLinuxOptions.type ${show(se.type)} is not allowed`);
-        if (se.user !== undefined || se.role !== undefined) v.report(`${v.at}: ${where} seLinuxOptions sets a user or role`);
+        if (se.type !== undefined && !SELINUX_TYPES.has(text(se.type))) report(`${v.at}: ${where} seLinuxOptions.type ${show(se.type)} is not allowed`);
+        if (se.user !== undefined || se.role !== undefined) report(`${v.at}: ${where} seLinuxOptions sets a user or role`);
       }
     },
   ),
-  podSecurity('proc-mount', 'containers use the Default /proc mount', 'remove securityContext.procMount', (v) => {
-    if (v.sc.procMount !== undefined && v.sc.procMount !== 'Default') v.report(`${v.at}: procMount is ${show(v.sc.procMount)}`);
+  podSecurity('proc-mount', 'containers use the Default /proc mount', 'remove securityContext.procMount', (v, _w, report) => {
+    if (v.sc.procMount !== undefined && v.sc.procMount !== 'Default') report(`${v.at}: procMount is ${show(v.sc.procMount)}`);
   }),
-  podSecurity('host-process', 'Windows containers do not run as HostProcess', 'remove windowsOptions.hostProcess', (v) => {
-    if (obj(v.sc.windowsOptions).hostProcess === true || obj(v.psc.windowsOptions).hostProcess === true) v.report(`${v.at}: runs as a Windows HostProcess`);
+  podSecurity('host-process', 'Windows containers do not run as HostProcess', 'remove windowsOptions.hostProcess', (v, w, report) => {
+    if (obj(v.sc.windowsOptions).hostProcess === true || obj(w.securityContext.windowsOptions).hostProcess === true)
+      report(`${v.at}: runs as a Windows HostProcess`);
   }),
   check(POLICY, 'sysctls', 'pods only set the safe sysctls of the baseline standard', 'remove the sysctl, or set it on the nodes', (ctx) => {
     for (const w of ctx.podSubjects) {
@@ -186,19 +183,19 @@ export const POLICY_CHECKS: readonly Check[] = [
     'read-only-root-filesystem',
     'containers have a read-only root filesystem',
     'set readOnlyRootFilesystem: true and mount an emptyDir where the process writes',
-    (v) => {
-      if (v.sc.readOnlyRootFilesystem !== true) v.report(`${v.at}: root filesystem is writable`);
+    (v, _w, report) => {
+      if (v.sc.readOnlyRootFilesystem !== true) report(`${v.at}: root filesystem is writable`);
     },
   ),
   podSecurity(
     'high-uid',
     `containers run as a uid and gid of at least ${MIN_UID}, which no host user has`,
     `set runAsUser and runAsGroup to ${MIN_UID} or more in the pod securityContext`,
-    (v) => {
-      const uid = effective(v, 'runAsUser');
-      const gid = effective(v, 'runAsGroup');
+    (v, w, report) => {
+      const uid = effective(v, w, 'runAsUser');
+      const gid = effective(v, w, 'runAsGroup');
       if (!(typeof uid === 'number' && uid >= MIN_UID) || !(typeof gid === 'number' && gid >= MIN_UID)) {
-        v.report(`${v.at}: runAsUser ${show(uid)} and runAsGroup ${show(gid)} should both be set and >= ${MIN_UID}`);
+        report(`${v.at}: runAsUser ${show(uid)} and runAsGroup ${show(gid)} should both be set and >= ${MIN_UID}`);
       }
     },
   ),
@@ -215,21 +212,26 @@ export const POLICY_CHECKS: readonly Check[] = [
     'image-pinned',
     'images are valid references pinned to a version tag (not latest) or a digest',
     'add a version tag (":1.27.2") or a digest ("@sha256:...")',
-    (v) => {
+    (v, _w, report) => {
       const ref = parseImage(v.c.image);
-      if (!ref) v.report(`${v.at}: image ${show(v.c.image)} is not a valid image reference`);
-      else if (!ref.digest && (!ref.tag || ref.tag === 'latest')) v.report(`${v.at}: image ${show(v.c.image)} is not pinned to a tag or digest`);
+      if (!ref) report(`${v.at}: image ${show(v.c.image)} is not a valid image reference`);
+      else if (!ref.digest && (!ref.tag || ref.tag === 'latest')) report(`${v.at}: image ${show(v.c.image)} is not pinned to a tag or digest`);
     },
   ),
-  podSecurity('image-pull-policy', 'containers pull their image Always (so a node cannot run a stale or planted copy)', 'set imagePullPolicy: Always', (v) => {
-    if (v.c.imagePullPolicy !== 'Always')
-      v.report(`${v.at}: imagePullPolicy is ${v.c.imagePullPolicy === undefined ? 'not set' : show(v.c.imagePullPolicy)}, not Always`);
-  }),
+  podSecurity(
+    'image-pull-policy',
+    'containers pull their image Always (so a node cannot run a stale or planted copy)',
+    'set imagePullPolicy: Always',
+    (v, _w, report) => {
+      if (v.c.imagePullPolicy !== 'Always')
+        report(`${v.at}: imagePullPolicy is ${v.c.imagePullPolicy === undefined ? 'not set' : show(v.c.imagePullPolicy)}, not Always`);
+    },
+  ),
   podSecurity(
     'resources',
     'containers request cpu, memory and ephemeral-storage and limit memory and ephemeral-storage',
     'set the missing requests and limits',
-    (v) => {
+    (v, _w, report) => {
       const r = obj(v.c.resources);
       const req = obj(r.requests);
       const lim = obj(r.limits);
@@ -237,20 +239,20 @@ export const POLICY_CHECKS: readonly Check[] = [
         ...['cpu', 'memory', 'ephemeral-storage'].filter((k) => !req[k]).map((k) => `requests.${k}`),
         ...['memory', 'ephemeral-storage'].filter((k) => !lim[k]).map((k) => `limits.${k}`),
       ];
-      if (missing.length) v.report(`${v.at}: missing ${missing.join(', ')}`);
+      if (missing.length) report(`${v.at}: missing ${missing.join(', ')}`);
     },
   ),
   podSecurity(
     'probes',
     'long-running containers have readiness and liveness probes, and the two differ',
     'add both probes; make liveness cheaper and more tolerant than readiness',
-    (v, w) => {
+    (v, w, report) => {
       if (v.init || w.batch || w.kind === 'Pod') return;
-      if (v.c.readinessProbe === undefined) v.report(`${v.at}: no readinessProbe`);
-      if (v.c.livenessProbe === undefined) v.report(`${v.at}: no livenessProbe`);
+      if (v.c.readinessProbe === undefined) report(`${v.at}: no readinessProbe`);
+      if (v.c.livenessProbe === undefined) report(`${v.at}: no livenessProbe`);
       const handler = probeHandler(v.c.readinessProbe);
       if (handler !== undefined && handler === probeHandler(v.c.livenessProbe))
-        v.report(`${v.at}: liveness and readiness probes use the same handler (${handler})`);
+        report(`${v.at}: liveness and readiness probes use the same handler (${handler})`);
     },
   ),
   check(
@@ -325,11 +327,16 @@ export const POLICY_CHECKS: readonly Check[] = [
     'the pods of every workload are fenced by NetworkPolicies for both ingress and egress',
     'add a NetworkPolicy selecting the pods with policyTypes [Ingress, Egress]',
     (ctx) => {
-      const types = (p: JsonObject) => list(valueAt(p, 'spec', 'policyTypes'));
-      // spec.podSelector is a value, not a pointer: absent is {} (every pod of the namespace), as the API server reads it
-      const podSelector = (p: JsonObject) => Selector.of(obj(p.spec).podSelector ?? {});
-      const ingress = covered(ctx, 'NetworkPolicy', podSelector, (p) => types(p).includes('Ingress'));
-      const egress = covered(ctx, 'NetworkPolicy', podSelector, (p) => types(p).includes('Egress'));
+      const ingress = new Set<JsonObject>();
+      const egress = new Set<JsonObject>();
+      for (const p of ctx.index.ofKind('NetworkPolicy')) {
+        const types = list(valueAt(p, 'spec', 'policyTypes'));
+        const fences = [...(types.includes('Ingress') ? [ingress] : []), ...(types.includes('Egress') ? [egress] : [])];
+        if (!fences.length) continue;
+        // spec.podSelector is a value, not a pointer: absent is {} (every pod of the namespace), as the API server reads it
+        for (const w of ctx.index.ownersSelectedBy(ctx.index.namespaceOf(p), Selector.of(obj(p.spec).podSelector ?? {})))
+          for (const f of fences) f.add(w.object);
+      }
       for (const w of ctx.podSubjects) {
         if (!ingress.has(w.object)) ctx.report(w.object, 'no NetworkPolicy restricts ingress to its pods');
         if (!egress.has(w.object)) ctx.report(w.object, 'no NetworkPolicy restricts egress from its pods');

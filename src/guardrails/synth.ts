@@ -30,7 +30,7 @@ import { runChecks } from './engine';
 import { findingLine, GuardrailFinding, GuardrailsReport, GuardrailWaiver, waiverLine } from './findings';
 import { JsonObject } from '../_json';
 import { RENDER_CHECK, renderFix } from './schema';
-import { startSecretScanner } from './secrets';
+import { startSecretScanner } from './secret-scan';
 
 const ID = 'cdk8s-tiers-guardrails';
 const MARK = Symbol.for('cdk8s-tiers.AppGuardrails');
@@ -124,6 +124,7 @@ function fingerprint(input: unknown): string | undefined {
  * findings. `problems` are lines `[construct/path] ...`.
  */
 export function troubledPaths(root: IConstruct, problems: readonly string[]): ReadonlySet<string> {
+  if (!problems.length) return new Set();
   const reported = new Set(problems.map((l) => l.slice(1, l.indexOf('] '))));
   return new Set(
     root.node

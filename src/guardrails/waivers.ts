@@ -12,7 +12,7 @@
 import { show } from '../_errors';
 import { check, Check } from './check';
 import { GuardrailArea } from './findings';
-import { recordAt } from '../_json';
+import { obj } from '../_json';
 
 /** The annotation that waives policy findings of its object. */
 export const WAIVER_ANNOTATION = 'guardrails.cdk8s-tiers.io/waive';
@@ -36,8 +36,7 @@ const NONE: ParsedWaivers = { reasons: new Map(), problems: [] };
 
 /** Reads the waiver annotation of an object; `checks` are the known checks by id. */
 export function parseWaivers(object: unknown, checks: ReadonlyMap<string, Check>): ParsedWaivers {
-  const annotations = recordAt(object, 'metadata', 'annotations');
-  const value = annotations[WAIVER_ANNOTATION];
+  const value = obj(obj(obj(object).metadata).annotations)[WAIVER_ANNOTATION];
   if (value === undefined) return NONE;
   if (typeof value !== 'string') return { reasons: new Map(), problems: [`${WAIVER_ANNOTATION} must be a string, got ${show(value)}`] };
   const reasons = new Map<string, string>();
