@@ -1,0 +1,190 @@
+/**
+ * The YAML text of a manifest: exactly what js-yaml's `dump` writes with the
+ * library's schema and options (`JS_YAML_OPTIONS`), written faster.
+ *
+ * js-yaml decides each node's text from the node alone (and, for a block
+ * scalar, its indentation), and lays mappings and sequences out in a fixed
+ * way (dumper.js `writeBlockMapping`, `writeBlockSequence`, `writeNode` with
+ * indent 2, no flow level, no refs, no line width). `toYaml` lays out the
+ * same blocks itself and decides the common scalars itself:
+ * - printable ASCII strings, by js-yaml's rules for plain style
+ *   (`isPlainSafeFirst`, `isPlainSafe`, `isPlainSafeLast` in block context),
+ *   for ambiguity (the schema's implicit types and the YAML 1.1 words and
+ *   sexagesimal numbers js-yaml quotes for compatibility) and single quotes;
+ * - booleans and safe integers (js-yaml's `bool` and `int` types, decimal).
+ * Every other scalar (empty, multi-line, non-ASCII or control characters;
+ * -0, floats, integers beyond 2^53) is written by js-yaml itself, alone,
+ * and indented for its place. Whatever else js-yaml writes differently from
+ * the blocks above (a key of more than 1024 characters or with a line break:
+ * an explicit `? ` pair; null, undefined, a non-plain object) makes the
+ * whole object go through js-yaml's `dump`.
+ */
+import { DEFAULT_SCHEMA, dump, DumpOptions, Type } from 'js-yaml';
+
+/**
+ * Plain scalars that Go YAML parsers (kubectl, kustomize, Argo CD, Flux) read
+ * as numbers although js-yaml's YAML 1.2 schema reads them as strings: digits
+ * with `_` (`1_000`), `0b`/`0o` prefixes, YAML 1.1 sexagesimal (`1:30`). The
+ * dumper quotes every string an implicit type resolves, so this type makes
+ * js-yaml quote them (it never represents a value itself).
+ */
+const GO_NUMBER =
+  /^[-+]?(?:0[bB][01_]+|0[oO]?[0-7_]+|0[xX][0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9_]+)?|\.[0-9_]+(?:[eE][-+]?[0-9_]+)?)$/;
+const GO_NUMBER_LIKE = new Type('tag:cdk8s-tiers,2024:go-number-like', {
+  kind: 'scalar',
+  resolve: (data: unknown) => typeof data === 'string' && GO_NUMBER.test(data),
+});
+/** The library's schema: js-yaml's default schema and the Go-number type. */
+export const YAML_SCHEMA = DEFAULT_SCHEMA.extend({ implicit: [GO_NUMBER_LIKE] });
+
+/** The js-yaml `dump` options whose output `toYaml` is. */
+export const JS_YAML_OPTIONS: DumpOptions = { schema: YAML_SCHEMA, noRefs: true, lineWidth: -1, sortKeys: false };
+
+/** The schema's implicit types in js-yaml's order (dumper.js `testImplicitResolving` asks each). */
+const IMPLICIT = (YAML_SCHEMA as unknown as { compiledImplicit: Type[] }).compiledImplicit;
+if (!Array.isArray(IMPLICIT) || IMPLICIT.length === 0) throw new Error('js-yaml: the schema has no compiled implicit types (has js-yaml changed?)');
+
+/**
+ * Words js-yaml quotes although they begin with a letter: the null and bool
+ * types' words, and the YAML 1.1 booleans the dumper quotes in compatibility
+ * mode (dumper.js `DEPRECATED_BOOLEANS_SYNTAX`). No other implicit type (int,
+ * float, timestamp, merge, the Go-number type) resolves a string that begins
+ * with an ASCII letter: each needs a digit, sign, `.`, `~` or `<` first.
+ */
+const LETTER_WORDS = new Set([
+  ...['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE'],
+  ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'],
+]);
+/** YAML 1.1 sexagesimal numbers, which the dumper quotes in compatibility mode (dumper.js `DEPRECATED_BASE60_SYNTAX`). */
+const BASE60 = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
+
+const LF = 0x0a;
+const SPACE = 0x20;
+const COLON = 0x3a;
+/** Printable ASCII characters that may not begin a plain scalar (dumper.js `isPlainSafeFirst`: white space and the indicators). */
+const NOT_FIRST = new Set([...' -?:,[]{}#&*!|=>\'"%@`'].map((c) => c.charCodeAt(0)));
+/** A key whose text is longer is written as an explicit `? ` pair (dumper.js `writeBlockMapping`). */
+const MAX_IMPLICIT_KEY = 1024;
+
+/** `'\n'` and the indentation of `level` (2 spaces a level), as js-yaml's `generateNextLine`. */
+const LINES = Array.from({ length: 32 }, (_, level) => '\n' + ' '.repeat(2 * level));
+function nextLine(level: number): string {
+  return LINES[level] ?? '\n' + ' '.repeat(2 * level);
+}
+
+/** The YAML text of one object (a single document, no `---`): js-yaml's `dump(object, JS_YAML_OPTIONS)`. */
+export function toYaml(object: { [key: string]: unknown }): string {
+  const text = node(object, 0, true);
+  return text === undefined ? dump(object, JS_YAML_OPTIONS) : text + '\n';
+}
+
+/**
+ * js-yaml's text of `value` at `level` in block context (`writeNode`), or
+ * undefined when it is not one `toYaml` writes. `compact`: the first entry of
+ * a mapping or sequence goes on the current line (no line break before it).
+ */
+function node(value: unknown, level: number, compact: boolean): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return stringText(value, level);
+    case 'number':
+      return Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : scalarAlone(value, level);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      if (Array.isArray(value)) return sequence(value, level, compact);
+      if (value !== null) {
+        const proto = Object.getPrototypeOf(value);
+        if (proto === Object.prototype || proto === null) return mapping(value as { [key: string]: unknown }, level, compact);
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** dumper.js `writeBlockMapping` (`{}` when empty, as `writeFlowMapping`). */
+function mapping(o: { [key: string]: unknown }, level: number, compact: boolean): string | undefined {
+  const keys = Object.keys(o);
+  if (keys.length === 0) return '{}';
+  const pad = nextLine(level);
+  let text = '';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keyText(keys[i]);
+    if (key === undefined) return undefined;
+    const value = node(o[keys[i]], level + 1, false);
+    if (value === undefined) return undefined;
+    text += (compact && i === 0 ? '' : pad) + key + (value.charCodeAt(0) === LF ? ':' : ': ') + value;
+  }
+  return text;
+}
+
+/** dumper.js `writeBlockSequence` (`[]` when empty, as `writeFlowSequence`). */
+function sequence(a: unknown[], level: number, compact: boolean): string | undefined {
+  if (a.length === 0) return '[]';
+  const pad = nextLine(level);
+  let text = '';
+  for (let i = 0; i < a.length; i++) {
+    const item = node(a[i], level + 1, true);
+    if (item === undefined) return undefined;
+    text += (compact && i === 0 ? '' : pad) + (item.charCodeAt(0) === LF ? '-' : '- ') + item;
+  }
+  return text;
+}
+
+/**
+ * A key's text, or undefined for a key js-yaml writes otherwise: a key is
+ * written as a scalar on one line (`iskey`), which differs from a value's
+ * text only when it holds a line break; a long one makes an explicit pair.
+ */
+function keyText(key: string): string | undefined {
+  if (key.includes('\n')) return undefined;
+  const text = stringText(key, 1);
+  return text.length > MAX_IMPLICIT_KEY ? undefined : text;
+}
+
+/** js-yaml's text of the string `s` at `level` (dumper.js `writeScalar`). */
+function stringText(s: string, level: number): string {
+  return asciiText(s) ?? scalarAlone(s, level);
+}
+
+/**
+ * The text of a non-empty string of printable ASCII characters (0x20-0x7E),
+ * or undefined for any other string. Plain when js-yaml's plain-style rules
+ * allow it (block context: no indicator or space first, no space or `:` last,
+ * no `: ` and no ` #`) and no implicit type would read it as something else;
+ * else single-quoted (`'` doubled). Such a string never has a line break, so
+ * js-yaml never chooses a block or double-quoted style for it.
+ */
+function asciiText(s: string): string | undefined {
+  const n = s.length;
+  if (n === 0) return undefined;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < SPACE || c > 0x7e) return undefined;
+  }
+  const last = s.charCodeAt(n - 1);
+  const plain = !NOT_FIRST.has(s.charCodeAt(0)) && last !== SPACE && last !== COLON && !s.includes(': ') && !s.includes(' #');
+  if (plain && !isAmbiguous(s)) return s;
+  return "'" + (s.includes("'") ? s.replace(/'/g, "''") : s) + "'";
+}
+
+/** Whether js-yaml quotes the plain-safe string `s` so that it is not read as another type (or, in YAML 1.1, as a boolean or number). */
+function isAmbiguous(s: string): boolean {
+  const c = s.charCodeAt(0);
+  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return s.length <= 5 && LETTER_WORDS.has(s);
+  if (BASE60.test(s)) return true;
+  for (const type of IMPLICIT) if (type.resolve(s)) return true;
+  return false;
+}
+
+/**
+ * js-yaml's text of the scalar `value` at `level`: js-yaml writes it alone
+ * (as at level 0, where a block scalar's lines are indented by 2), and the
+ * lines of a block scalar are indented for `level` (2 spaces a level).
+ */
+function scalarAlone(value: string | number, level: number): string {
+  const text = dump(value, JS_YAML_OPTIONS).slice(0, -1);
+  const c = text.charCodeAt(0);
+  return level > 1 && (c === 0x7c || c === 0x3e) ? text.replace(/\n {2}/g, nextLine(level)) : text;
+}
