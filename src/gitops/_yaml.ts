@@ -58,11 +58,13 @@ const LETTER_WORDS = new Set([
 /** YAML 1.1 sexagesimal numbers, which the dumper quotes in compatibility mode (dumper.js `DEPRECATED_BASE60_SYNTAX`). */
 const BASE60 = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
 
-const LF = 0x0a;
 const SPACE = 0x20;
+const HASH = 0x23;
 const COLON = 0x3a;
-/** Printable ASCII characters that may not begin a plain scalar (dumper.js `isPlainSafeFirst`: white space and the indicators). */
-const NOT_FIRST = new Set([...' -?:,[]{}#&*!|=>\'"%@`'].map((c) => c.charCodeAt(0)));
+/** Printable ASCII characters that may begin a plain scalar (dumper.js `isPlainSafeFirst`: not white space, not an indicator). */
+const PLAIN_FIRST = new Uint8Array(0x7f);
+for (let c = SPACE + 1; c < 0x7f; c++) PLAIN_FIRST[c] = 1;
+for (const c of '-?:,[]{}#&*!|=>\'"%@`') PLAIN_FIRST[c.charCodeAt(0)] = 0;
 /** A key whose text is longer is written as an explicit `? ` pair (dumper.js `writeBlockMapping`). */
 const MAX_IMPLICIT_KEY = 1024;
 
@@ -72,18 +74,25 @@ function nextLine(level: number): string {
   return LINES[level] ?? '\n' + ' '.repeat(2 * level);
 }
 
+/** Thrown where js-yaml writes something other than the blocks `toYaml` writes; `toYaml` then hands the whole object to js-yaml. */
+const ELSEWHERE = new Error('js-yaml writes this object');
+
 /** The YAML text of one object (a single document, no `---`): js-yaml's `dump(object, JS_YAML_OPTIONS)`. */
 export function toYaml(object: { [key: string]: unknown }): string {
-  const text = node(object, 0, true);
-  return text === undefined ? dump(object, JS_YAML_OPTIONS) : text + '\n';
+  try {
+    return node(object, 0, true) + '\n';
+  } catch (e) {
+    if (e !== ELSEWHERE) throw e;
+    return dump(object, JS_YAML_OPTIONS);
+  }
 }
 
 /**
- * js-yaml's text of `value` at `level` in block context (`writeNode`), or
- * undefined when it is not one `toYaml` writes. `compact`: the first entry of
- * a mapping or sequence goes on the current line (no line break before it).
+ * js-yaml's text of `value` at `level` in block context (`writeNode`).
+ * `compact`: the first entry of a mapping or sequence goes on the current
+ * line, else every entry begins with a line break.
  */
-function node(value: unknown, level: number, compact: boolean): string | undefined {
+function node(value: unknown, level: number, compact: boolean): string {
   switch (typeof value) {
     case 'string':
       return stringText(value, level);
@@ -92,55 +101,55 @@ function node(value: unknown, level: number, compact: boolean): string | undefin
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object':
-      if (Array.isArray(value)) return sequence(value, level, compact);
+      if (Array.isArray(value)) return value.length === 0 ? '[]' : sequence(value, level, compact);
       if (value !== null) {
         const proto = Object.getPrototypeOf(value);
-        if (proto === Object.prototype || proto === null) return mapping(value as { [key: string]: unknown }, level, compact);
+        if (proto === Object.prototype || proto === null) {
+          const keys = Object.keys(value);
+          return keys.length === 0 ? '{}' : mapping(value as { [key: string]: unknown }, keys, level, compact);
+        }
       }
-      return undefined;
-    default:
-      return undefined;
   }
+  throw ELSEWHERE;
 }
 
-/** dumper.js `writeBlockMapping` (`{}` when empty, as `writeFlowMapping`). */
-function mapping(o: { [key: string]: unknown }, level: number, compact: boolean): string | undefined {
-  const keys = Object.keys(o);
-  if (keys.length === 0) return '{}';
+/**
+ * dumper.js `writeBlockMapping` of a mapping with entries. A value whose
+ * text begins with a line break (a mapping or sequence with entries) follows
+ * `key:`, any other `key: `. (That is decided by the value, not by reading
+ * its text: reading a character of a nested text would copy it into one
+ * flat string at every level.)
+ */
+function mapping(o: { [key: string]: unknown }, keys: string[], level: number, compact: boolean): string {
   const pad = nextLine(level);
   let text = '';
   for (let i = 0; i < keys.length; i++) {
-    const key = keyText(keys[i]);
-    if (key === undefined) return undefined;
-    const value = node(o[keys[i]], level + 1, false);
-    if (value === undefined) return undefined;
-    text += (compact && i === 0 ? '' : pad) + key + (value.charCodeAt(0) === LF ? ':' : ': ') + value;
+    const v = o[keys[i]];
+    const value = node(v, level + 1, false);
+    const block = typeof v === 'object' && value !== '{}' && value !== '[]';
+    text += (compact && i === 0 ? '' : pad) + keyText(keys[i]) + (block ? ':' : ': ') + value;
   }
   return text;
 }
 
-/** dumper.js `writeBlockSequence` (`[]` when empty, as `writeFlowSequence`). */
-function sequence(a: unknown[], level: number, compact: boolean): string | undefined {
-  if (a.length === 0) return '[]';
+/** dumper.js `writeBlockSequence` of a sequence with entries: each entry is written compact after `- `. */
+function sequence(a: unknown[], level: number, compact: boolean): string {
   const pad = nextLine(level);
   let text = '';
-  for (let i = 0; i < a.length; i++) {
-    const item = node(a[i], level + 1, true);
-    if (item === undefined) return undefined;
-    text += (compact && i === 0 ? '' : pad) + (item.charCodeAt(0) === LF ? '-' : '- ') + item;
-  }
+  for (let i = 0; i < a.length; i++) text += (compact && i === 0 ? '- ' : pad + '- ') + node(a[i], level + 1, true);
   return text;
 }
 
 /**
- * A key's text, or undefined for a key js-yaml writes otherwise: a key is
- * written as a scalar on one line (`iskey`), which differs from a value's
- * text only when it holds a line break; a long one makes an explicit pair.
+ * A key's text. A key is written as a scalar on one line (`iskey`), which
+ * differs from a value's text only when it holds a line break; a key with a
+ * line break or a long one is written otherwise (as an explicit pair).
  */
-function keyText(key: string): string | undefined {
-  if (key.includes('\n')) return undefined;
+function keyText(key: string): string {
+  if (key.includes('\n')) throw ELSEWHERE;
   const text = stringText(key, 1);
-  return text.length > MAX_IMPLICIT_KEY ? undefined : text;
+  if (text.length > MAX_IMPLICIT_KEY) throw ELSEWHERE;
+  return text;
 }
 
 /** js-yaml's text of the string `s` at `level` (dumper.js `writeScalar`). */
@@ -151,21 +160,24 @@ function stringText(s: string, level: number): string {
 /**
  * The text of a non-empty string of printable ASCII characters (0x20-0x7E),
  * or undefined for any other string. Plain when js-yaml's plain-style rules
- * allow it (block context: no indicator or space first, no space or `:` last,
- * no `: ` and no ` #`) and no implicit type would read it as something else;
- * else single-quoted (`'` doubled). Such a string never has a line break, so
- * js-yaml never chooses a block or double-quoted style for it.
+ * allow it (block context: no white space or indicator first, no space or
+ * `:` last, no `: ` and no ` #`) and no implicit type would read it as
+ * something else; else single-quoted (`'` doubled). Such a string has no
+ * line break, so js-yaml never chooses a block or double-quoted style for it.
  */
 function asciiText(s: string): string | undefined {
   const n = s.length;
   if (n === 0) return undefined;
-  for (let i = 0; i < n; i++) {
+  let prev = s.charCodeAt(0);
+  if (prev < SPACE || prev > 0x7e) return undefined;
+  let plain = PLAIN_FIRST[prev] === 1;
+  for (let i = 1; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c < SPACE || c > 0x7e) return undefined;
+    if ((c === SPACE && prev === COLON) || (c === HASH && prev === SPACE)) plain = false;
+    prev = c;
   }
-  const last = s.charCodeAt(n - 1);
-  const plain = !NOT_FIRST.has(s.charCodeAt(0)) && last !== SPACE && last !== COLON && !s.includes(': ') && !s.includes(' #');
-  if (plain && !isAmbiguous(s)) return s;
+  if (plain && prev !== SPACE && prev !== COLON && !isAmbiguous(s)) return s;
   return "'" + (s.includes("'") ? s.replace(/'/g, "''") : s) + "'";
 }
 
