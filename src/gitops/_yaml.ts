@@ -79,34 +79,49 @@ const ELSEWHERE = new Error('js-yaml writes this object');
 
 /** The YAML text of one object (a single document, no `---`): js-yaml's `dump(object, JS_YAML_OPTIONS)`. */
 export function toYaml(object: { [key: string]: unknown }): string {
+  // pieces joined once: a string built by `+` is a tree of its pieces in V8, about four times
+  // the size of the text, and texts wait in memory until they are written
+  const out: string[] = [];
   try {
-    return node(object, 0, true) + '\n';
+    node(out, object, 0, true);
   } catch (e) {
     if (e !== ELSEWHERE) throw e;
     return dump(object, JS_YAML_OPTIONS);
   }
+  out.push('\n');
+  return out.join('');
 }
 
 /**
- * js-yaml's text of `value` at `level` in block context (`writeNode`).
+ * Writes js-yaml's text of `value` at `level` in block context (`writeNode`).
  * `compact`: the first entry of a mapping or sequence goes on the current
- * line, else every entry begins with a line break.
+ * line, else every entry begins with a line break. Returns whether it wrote
+ * such entries (a mapping or sequence that is not empty).
  */
-function node(value: unknown, level: number, compact: boolean): string {
+function node(out: string[], value: unknown, level: number, compact: boolean): boolean {
   switch (typeof value) {
     case 'string':
-      return stringText(value, level);
+      out.push(stringText(value, level));
+      return false;
     case 'number':
-      return Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : scalarAlone(value, level);
+      out.push(Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : scalarAlone(value, level));
+      return false;
     case 'boolean':
-      return value ? 'true' : 'false';
+      out.push(value ? 'true' : 'false');
+      return false;
     case 'object':
-      if (Array.isArray(value)) return value.length === 0 ? '[]' : sequence(value, level, compact);
+      if (Array.isArray(value)) {
+        if (value.length === 0) out.push('[]');
+        else sequence(out, value, level, compact);
+        return value.length > 0;
+      }
       if (value !== null) {
         const proto = Object.getPrototypeOf(value);
         if (proto === Object.prototype || proto === null) {
           const keys = Object.keys(value);
-          return keys.length === 0 ? '{}' : mapping(value as { [key: string]: unknown }, keys, level, compact);
+          if (keys.length === 0) out.push('{}');
+          else mapping(out, value as { [key: string]: unknown }, keys, level, compact);
+          return keys.length > 0;
         }
       }
   }
@@ -115,29 +130,27 @@ function node(value: unknown, level: number, compact: boolean): string {
 
 /**
  * dumper.js `writeBlockMapping` of a mapping with entries. A value whose
- * text begins with a line break (a mapping or sequence with entries) follows
- * `key:`, any other `key: `. (That is decided by the value, not by reading
- * its text: reading a character of a nested text would copy it into one
- * flat string at every level.)
+ * text begins with a line break (a mapping or sequence with entries, not
+ * compact) follows `key:`, any other `key: `.
  */
-function mapping(o: { [key: string]: unknown }, keys: string[], level: number, compact: boolean): string {
+function mapping(out: string[], o: { [key: string]: unknown }, keys: string[], level: number, compact: boolean): void {
   const pad = nextLine(level);
-  let text = '';
   for (let i = 0; i < keys.length; i++) {
-    const v = o[keys[i]];
-    const value = node(v, level + 1, false);
-    const block = typeof v === 'object' && value !== '{}' && value !== '[]';
-    text += (compact && i === 0 ? '' : pad) + keyText(keys[i]) + (block ? ':' : ': ') + value;
+    if (!compact || i > 0) out.push(pad);
+    out.push(keyText(keys[i]));
+    const colon = out.push(': ') - 1;
+    if (node(out, o[keys[i]], level + 1, false)) out[colon] = ':';
   }
-  return text;
 }
 
 /** dumper.js `writeBlockSequence` of a sequence with entries: each entry is written compact after `- `. */
-function sequence(a: unknown[], level: number, compact: boolean): string {
+function sequence(out: string[], a: unknown[], level: number, compact: boolean): void {
   const pad = nextLine(level);
-  let text = '';
-  for (let i = 0; i < a.length; i++) text += (compact && i === 0 ? '- ' : pad + '- ') + node(a[i], level + 1, true);
-  return text;
+  for (let i = 0; i < a.length; i++) {
+    if (!compact || i > 0) out.push(pad);
+    out.push('- ');
+    node(out, a[i], level + 1, true);
+  }
 }
 
 /**
