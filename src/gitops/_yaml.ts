@@ -159,9 +159,8 @@ function sequence(out: string[], a: unknown[], level: number, compact: boolean):
  * line break or a long one is written otherwise (as an explicit pair).
  */
 function keyText(key: string): string {
-  if (key.includes('\n')) throw ELSEWHERE;
-  const text = stringText(key, 1);
-  if (text.length > MAX_IMPLICIT_KEY) throw ELSEWHERE;
+  const text = asciiText(key) ?? (key.includes('\n') ? undefined : scalarAlone(key, 1));
+  if (text === undefined || text.length > MAX_IMPLICIT_KEY) throw ELSEWHERE;
   return text;
 }
 
