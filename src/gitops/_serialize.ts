@@ -13,7 +13,7 @@
  */
 import { isObject } from '../_json';
 
-/** The YAML text of one object (a single document, no `---`): see `_yaml.ts`. */
+// the YAML text of one object (a single document, no `---`): js-yaml's dump, written faster in _yaml.ts
 export { toYaml } from './_yaml';
 
 /** A manifest object as plain JSON. */
