@@ -1,0 +1,214 @@
+/**
+ * The YAML text of a manifest: exactly what js-yaml's `dump` writes with the
+ * library's schema and options (`JS_YAML_OPTIONS`), written faster.
+ *
+ * js-yaml decides each node's text from the node alone (and, for a block
+ * scalar, its indentation), and lays mappings and sequences out in a fixed
+ * way (dumper.js `writeBlockMapping`, `writeBlockSequence`, `writeNode` with
+ * indent 2, no flow level, no refs, no line width). `toYaml` lays out the
+ * same blocks itself and decides the common scalars itself:
+ * - printable ASCII strings, by js-yaml's rules for plain style
+ *   (`isPlainSafeFirst`, `isPlainSafe`, `isPlainSafeLast` in block context),
+ *   for ambiguity (the schema's implicit types and the YAML 1.1 words and
+ *   sexagesimal numbers js-yaml quotes for compatibility) and single quotes;
+ * - booleans and safe integers (js-yaml's `bool` and `int` types, decimal).
+ * Every other scalar (empty, multi-line, non-ASCII or control characters;
+ * -0, floats, integers beyond 2^53) is written by js-yaml itself, alone,
+ * and indented for its place. Whatever else js-yaml writes differently from
+ * the blocks above (a key of more than 1024 characters or with a line break:
+ * an explicit `? ` pair; null, undefined, a non-plain object) makes the
+ * whole object go through js-yaml's `dump`.
+ */
+import { DEFAULT_SCHEMA, dump, DumpOptions, Type } from 'js-yaml';
+
+/**
+ * Plain scalars that Go YAML parsers (kubectl, kustomize, Argo CD, Flux) read
+ * as numbers although js-yaml's YAML 1.2 schema reads them as strings: digits
+ * with `_` (`1_000`), `0b`/`0o` prefixes, YAML 1.1 sexagesimal (`1:30`). The
+ * dumper quotes every string an implicit type resolves, so this type makes
+ * js-yaml quote them (it never represents a value itself).
+ */
+const GO_NUMBER =
+  /^[-+]?(?:0[bB][01_]+|0[oO]?[0-7_]+|0[xX][0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9_]+)?|\.[0-9_]+(?:[eE][-+]?[0-9_]+)?)$/;
+const GO_NUMBER_LIKE = new Type('tag:cdk8s-tiers,2024:go-number-like', {
+  kind: 'scalar',
+  resolve: (data: unknown) => typeof data === 'string' && GO_NUMBER.test(data),
+});
+/** The library's schema: js-yaml's default schema and the Go-number type. */
+export const YAML_SCHEMA = DEFAULT_SCHEMA.extend({ implicit: [GO_NUMBER_LIKE] });
+
+/** The js-yaml `dump` options whose output `toYaml` is. */
+export const JS_YAML_OPTIONS: DumpOptions = { schema: YAML_SCHEMA, noRefs: true, lineWidth: -1, sortKeys: false };
+
+/** The schema's implicit types in js-yaml's order (dumper.js `testImplicitResolving` asks each). */
+const IMPLICIT = (YAML_SCHEMA as unknown as { compiledImplicit: Type[] }).compiledImplicit;
+if (!Array.isArray(IMPLICIT) || IMPLICIT.length === 0) throw new Error('js-yaml: the schema has no compiled implicit types (has js-yaml changed?)');
+
+/**
+ * Words js-yaml quotes although they begin with a letter: the null and bool
+ * types' words, and the YAML 1.1 booleans the dumper quotes in compatibility
+ * mode (dumper.js `DEPRECATED_BOOLEANS_SYNTAX`). No other implicit type (int,
+ * float, timestamp, merge, the Go-number type) resolves a string that begins
+ * with an ASCII letter: each needs a digit, sign, `.`, `~` or `<` first.
+ */
+const LETTER_WORDS = new Set([
+  ...['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE'],
+  ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'],
+]);
+/** YAML 1.1 sexagesimal numbers, which the dumper quotes in compatibility mode (dumper.js `DEPRECATED_BASE60_SYNTAX`). */
+const BASE60 = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
+
+const SPACE = 0x20;
+const HASH = 0x23;
+const COLON = 0x3a;
+/** Printable ASCII characters that may begin a plain scalar (dumper.js `isPlainSafeFirst`: not white space, not an indicator). */
+const PLAIN_FIRST = new Uint8Array(0x7f);
+for (let c = SPACE + 1; c < 0x7f; c++) PLAIN_FIRST[c] = 1;
+for (const c of '-?:,[]{}#&*!|=>\'"%@`') PLAIN_FIRST[c.charCodeAt(0)] = 0;
+/** A key whose text is longer is written as an explicit `? ` pair (dumper.js `writeBlockMapping`). */
+const MAX_IMPLICIT_KEY = 1024;
+
+/** `'\n'` and the indentation of `level` (2 spaces a level), as js-yaml's `generateNextLine`. */
+const LINES = Array.from({ length: 32 }, (_, level) => '\n' + ' '.repeat(2 * level));
+function nextLine(level: number): string {
+  return LINES[level] ?? '\n' + ' '.repeat(2 * level);
+}
+
+/** Thrown where js-yaml writes something other than the blocks `toYaml` writes; `toYaml` then hands the whole object to js-yaml. */
+const ELSEWHERE = new Error('js-yaml writes this object');
+
+/** The YAML text of one object (a single document, no `---`): js-yaml's `dump(object, JS_YAML_OPTIONS)`. */
+export function toYaml(object: { [key: string]: unknown }): string {
+  // pieces joined once: a string built by `+` is a tree of its pieces in V8, about four times
+  // the size of the text, and texts wait in memory until they are written
+  const out: string[] = [];
+  try {
+    node(out, object, 0, true);
+  } catch (e) {
+    if (e !== ELSEWHERE) throw e;
+    return dump(object, JS_YAML_OPTIONS);
+  }
+  out.push('\n');
+  return out.join('');
+}
+
+/**
+ * Writes js-yaml's text of `value` at `level` in block context (`writeNode`).
+ * `compact`: the first entry of a mapping or sequence goes on the current
+ * line, else every entry begins with a line break. Returns whether it wrote
+ * such entries (a mapping or sequence that is not empty).
+ */
+function node(out: string[], value: unknown, level: number, compact: boolean): boolean {
+  switch (typeof value) {
+    case 'string':
+      out.push(stringText(value, level));
+      return false;
+    case 'number':
+      out.push(Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : scalarAlone(value, level));
+      return false;
+    case 'boolean':
+      out.push(value ? 'true' : 'false');
+      return false;
+    case 'object':
+      if (Array.isArray(value)) {
+        if (value.length === 0) out.push('[]');
+        else sequence(out, value, level, compact);
+        return value.length > 0;
+      }
+      if (value !== null) {
+        const proto = Object.getPrototypeOf(value);
+        if (proto === Object.prototype || proto === null) {
+          const keys = Object.keys(value);
+          if (keys.length === 0) out.push('{}');
+          else mapping(out, value as { [key: string]: unknown }, keys, level, compact);
+          return keys.length > 0;
+        }
+      }
+  }
+  throw ELSEWHERE;
+}
+
+/**
+ * dumper.js `writeBlockMapping` of a mapping with entries. A value whose
+ * text begins with a line break (a mapping or sequence with entries, not
+ * compact) follows `key:`, any other `key: `.
+ */
+function mapping(out: string[], o: { [key: string]: unknown }, keys: string[], level: number, compact: boolean): void {
+  const pad = nextLine(level);
+  for (let i = 0; i < keys.length; i++) {
+    if (!compact || i > 0) out.push(pad);
+    out.push(keyText(keys[i]));
+    const colon = out.push(': ') - 1;
+    if (node(out, o[keys[i]], level + 1, false)) out[colon] = ':';
+  }
+}
+
+/** dumper.js `writeBlockSequence` of a sequence with entries: each entry is written compact after `- `. */
+function sequence(out: string[], a: unknown[], level: number, compact: boolean): void {
+  const pad = nextLine(level);
+  for (let i = 0; i < a.length; i++) {
+    if (!compact || i > 0) out.push(pad);
+    out.push('- ');
+    node(out, a[i], level + 1, true);
+  }
+}
+
+/**
+ * A key's text. A key is written as a scalar on one line (`iskey`), which
+ * differs from a value's text only when it holds a line break; a key with a
+ * line break or a long one is written otherwise (as an explicit pair).
+ */
+function keyText(key: string): string {
+  const text = asciiText(key) ?? (key.includes('\n') ? undefined : scalarAlone(key, 1));
+  if (text === undefined || text.length > MAX_IMPLICIT_KEY) throw ELSEWHERE;
+  return text;
+}
+
+/** js-yaml's text of the string `s` at `level` (dumper.js `writeScalar`). */
+function stringText(s: string, level: number): string {
+  return asciiText(s) ?? scalarAlone(s, level);
+}
+
+/**
+ * The text of a non-empty string of printable ASCII characters (0x20-0x7E),
+ * or undefined for any other string. Plain when js-yaml's plain-style rules
+ * allow it (block context: no white space or indicator first, no space or
+ * `:` last, no `: ` and no ` #`) and no implicit type would read it as
+ * something else; else single-quoted (`'` doubled). Such a string has no
+ * line break, so js-yaml never chooses a block or double-quoted style for it.
+ */
+function asciiText(s: string): string | undefined {
+  const n = s.length;
+  if (n === 0) return undefined;
+  let prev = s.charCodeAt(0);
+  if (prev < SPACE || prev > 0x7e) return undefined;
+  let plain = PLAIN_FIRST[prev] === 1;
+  for (let i = 1; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < SPACE || c > 0x7e) return undefined;
+    if ((c === SPACE && prev === COLON) || (c === HASH && prev === SPACE)) plain = false;
+    prev = c;
+  }
+  if (plain && prev !== SPACE && prev !== COLON && !isAmbiguous(s)) return s;
+  return "'" + (s.includes("'") ? s.replace(/'/g, "''") : s) + "'";
+}
+
+/** Whether js-yaml quotes the plain-safe string `s` so that it is not read as another type (or, in YAML 1.1, as a boolean or number). */
+function isAmbiguous(s: string): boolean {
+  const c = s.charCodeAt(0);
+  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return s.length <= 5 && LETTER_WORDS.has(s);
+  if (BASE60.test(s)) return true;
+  for (const type of IMPLICIT) if (type.resolve(s)) return true;
+  return false;
+}
+
+/**
+ * js-yaml's text of the scalar `value` at `level`: js-yaml writes it alone
+ * (as at level 0, where a block scalar's lines are indented by 2), and the
+ * lines of a block scalar are indented for `level` (2 spaces a level).
+ */
+function scalarAlone(value: string | number, level: number): string {
+  const text = dump(value, JS_YAML_OPTIONS).slice(0, -1);
+  const c = text.charCodeAt(0);
+  return level > 1 && (c === 0x7c || c === 0x3e) ? text.replace(/\n {2}/g, nextLine(level)) : text;
+}
