@@ -20,7 +20,8 @@ jest.setTimeout(10 * 60 * 1000);
 beforeAll(() => jest.spyOn(console, 'warn').mockImplementation(() => undefined));
 afterAll(() => jest.restoreAllMocks());
 
-const DEFAULTS_RUNS = Math.ceil(RUNS / 10);
+// at least 200 cases: the distribution checks below need that many to mean something (npm run test:quick runs 200 per construct)
+const DEFAULTS_RUNS = Math.max(Math.ceil(RUNS / 10), 200);
 
 const input = fc.record({ appDefaults: tierDefaults, chartDefaults: tierDefaults, web: webCase, db: dbCase });
 
