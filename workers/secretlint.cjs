@@ -11,11 +11,18 @@ const { runAsWorker } = require('synckit');
 // loaded as the worker starts, while the app is still being built
 const loaded = Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')]);
 
+// The preset's rules one by one, without filter-comments: the scanned text is the output, and a
+// "secretlint-disable" comment in one string of it (an annotation, a config file) must not silence
+// the scan of every later string. (secretlint 13 ignores `disabled` on a rule inside a preset.)
+const FILTER_COMMENTS = '@secretlint/secretlint-rule-filter-comments';
+// AWS access key ids are only scanned when asked (off in the preset): an id alone is half a credential
+const OPTIONS = { '@secretlint/secretlint-rule-aws': { enableIDScanRule: true } };
+
 runAsWorker(async (content) => {
-  const [{ lintSource }, { creator }] = await loaded;
-  // AWS access key ids are only scanned when asked (off in the preset): an id alone is half a credential
-  const aws = { id: '@secretlint/secretlint-rule-aws', options: { enableIDScanRule: true } };
-  const rules = [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator, rules: [aws] }];
+  const [{ lintSource }, preset] = await loaded;
+  const rules = preset.rules
+    .filter((rule) => rule.meta.id !== FILTER_COMMENTS)
+    .map((rule) => ({ id: rule.meta.id, rule, ...(OPTIONS[rule.meta.id] ? { options: OPTIONS[rule.meta.id] } : {}) }));
   const result = await lintSource({
     source: { content, filePath: 'manifests.txt', ext: '.txt', contentType: 'text' },
     options: { config: { rules }, maskSecrets: true, noPhysicFilePath: true },
