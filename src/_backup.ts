@@ -4,7 +4,7 @@
  * and the NetworkPolicies that let that pod (and only it, besides the
  * database's clients) reach the server.
  */
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './_k8s';
 import { Construct } from 'constructs';
 import { BACKUP_SCRIPTS, backupScript } from './_backup-scripts';
 import { ContainerBuilder } from './_container';
