@@ -2,8 +2,9 @@
  * Cold start of `npx cdk8s synth` on the example app (the repository's
  * cdk8s.yaml) against the same command with an app that does nothing
  * (`--app 'node -e 0'`; see EMPTY_APP), alternating, in a scratch copy of the repository
- * (sources, schema and configuration copied, node_modules linked), so that
- * the repository's dist/ is never touched.
+ * (sources, their build in lib/, schema and configuration copied, node_modules linked), so that
+ * the repository's dist/ is never touched. The example runs compiled, as after `npm ci`: a
+ * lib/ that is not built from the current sources stops the run (run `npm run build`).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -26,7 +27,10 @@ export interface ColdStartResult {
  */
 export const EMPTY_APP = 'node -e "require(\'fs\').mkdirSync(process.env.CDK8S_OUTDIR,{recursive:true})"';
 
-const COPIED = ['cdk8s.yaml', 'package.json', 'tsconfig.json', 'src', 'schema', 'workers', 'plugins'];
+const COPIED = ['cdk8s.yaml', 'package.json', 'tsconfig.json', 'src', 'lib', 'scripts', 'schema', 'workers', 'plugins'];
+
+/** What scripts/example-app.cjs says when it runs the sources through ts-node instead of lib/. */
+const NOT_BUILT = 'lib/ is not built from the current sources';
 
 /** Makes the scratch copy of the repository under `work`; returns its path. */
 function scratchCopy(root: string, work: string): string {
@@ -49,6 +53,7 @@ function timeSynth(cwd: string, outdir: string, extra: string[]): number {
   });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`npx cdk8s synth ${extra.join(' ')} failed (${r.status ?? r.signal}):\n${r.stderr}${r.stdout}`);
+  if (r.stderr.includes(NOT_BUILT)) throw new Error(`the example ran through ts-node, not compiled: ${NOT_BUILT}. Run npm run build first`);
   return ms;
 }
 

@@ -23,6 +23,7 @@ export const PRECOMPILED_KINDS = [
   'policy/v1|PodDisruptionBudget',
   'autoscaling/v2|HorizontalPodAutoscaler',
   'networking.k8s.io/v1|NetworkPolicy',
+  'batch/v1|CronJob',
 ];
 
 export function generateValidators(): string {

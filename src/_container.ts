@@ -2,7 +2,7 @@
  * One hardened container: image, port, env, probes, resources and mounts,
  * checked once and rendered at synth (env can still grow through connections).
  */
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './_k8s';
 import { Problems, show } from './_errors';
 import { withRegistry } from './_image';
 import { containerSecurityContext } from './_pod';

@@ -4,7 +4,7 @@
  * container port from the scrapers only, and an optional ServiceMonitor.
  */
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './_k8s';
 import { Construct } from 'constructs';
 import { ContainerBuilder } from './_container';
 import { Problems, show } from './_errors';

@@ -4,7 +4,7 @@
  * rendered at synth.
  */
 import { Chart, Lazy } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './_k8s';
 import { Construct, IConstruct } from 'constructs';
 import { objectMeta } from './_labels';
 import { Problems } from './_errors';

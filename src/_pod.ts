@@ -3,7 +3,7 @@
  * resources, writable paths under a read-only root, spreading over zones and nodes.
  */
 import { createHash } from 'node:crypto';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './_k8s';
 import { Problems } from './_errors';
 import { POD_SECURITY_OPTIONS, RESOURCE_OPTIONS } from './_keys';
 import { checkProps } from './_props';

@@ -10,7 +10,7 @@
  * primary by it, the `<name>-read` Service the replicas. (Internal: jsii leaves
  * free functions out of the assembly.)
  */
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './_k8s';
 import { ContainerBuilder } from './_container';
 import type { CredentialSource } from './_credential-files';
 import { Problems } from './_errors';

@@ -4,7 +4,7 @@
  * takes the prop it reports under, so that a tier (`tolerations[0].key`) and
  * a platform default (`TierDefaults.tolerations[0].key`) share it.
  */
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './_k8s';
 import { Problems } from './_errors';
 import { NODE_AFFINITY_OPTIONS, NODE_SELECTOR_REQUIREMENT_OPTIONS, NODE_SELECTOR_TERM_OPTIONS, PREFERRED_NODE_TERM_OPTIONS, TOLERATION_OPTIONS } from './_keys';
 import { checkProps, PropsType } from './_props';

@@ -3,7 +3,7 @@
  * app ask for the same node port.
  */
 import { Lazy } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './_k8s';
 import { Construct, IConstruct } from 'constructs';
 import { formatProblem, Problems, show } from './_errors';
 import { objectMeta } from './_labels';

@@ -4,7 +4,7 @@
  * stays empty. The typed props cannot hold those two keys, so they are added
  * to the output.
  */
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './_k8s';
 import { valueAt } from './_json';
 
 /** `json` (a StatefulSet's JSON, changed in place) with `apiVersion` and `kind` in every claim template. */

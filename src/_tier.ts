@@ -7,7 +7,7 @@
  * hidden base class into each tier.)
  */
 import { Chart, Lazy } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './_k8s';
 import { Construct } from 'constructs';
 import { checkPeer } from './_connection';
 import { ContainerBuilder } from './_container';

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './_k8s';
 import { Construct } from 'constructs';
 import { DatabaseBackupJob, ResolvedBackup, resolveBackup } from './_backup';
 import { ContainerBuilder } from './_container';

@@ -176,6 +176,8 @@ describe('the package', () => {
     for (const d of PKG.bundleDependencies as string[]) expect(files).toContain(`node_modules/${d}/package.json`);
     expect(files.filter((f) => /^node_modules\/(cdk8s|constructs|cdk8s-plus-28)\//.test(f))).toEqual([]);
     expect(files.filter((f) => /^lib\/main\./.test(f) || (/\.ts$/.test(f) && !/\.d\.ts$/.test(f) && !/^node_modules\//.test(f)))).toEqual([]);
+    // the hash of the sources lib/ was built from (scripts/example-app.cjs) is the repository's, not the package's
+    expect(files).not.toContain('lib/.sources.sha256');
     for (const p of PEERS) expect(PKG.dependencies[p]).toBeUndefined();
   });
 });

@@ -155,6 +155,66 @@ test('NetworkPolicy selectors: matchExpressions pick the pods; an absent podSele
   expect(everyPod).toContain('ext ==>|"TCP 7"| pods_data_web');
 });
 
+test('a claim of its own (a PersistentVolumeClaim object) gets one edge from each workload that mounts it, even twice', () => {
+  const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: meta('shared'), spec: { resources: { requests: { storage: '1Gi' } } } };
+  const mounting = (name: string, volumes: Manifest[]) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: meta(name),
+    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name }], volumes } } },
+  });
+  const volume = (name: string) => ({ name, persistentVolumeClaim: { claimName: 'shared' } });
+  const lines = topology([claim, mounting('a', [volume('one'), volume('two')]), mounting('b', [{ name: 'tmp', emptyDir: {} }]), mounting('c', [volume('one')])])
+    .split('\n')
+    .map((l) => l.trim());
+  expect(lines).toContain('pvc_data_shared[("PVC shared<br/>1Gi")]');
+  expect(lines.filter((l) => l.endsWith('pvc_data_shared'))).toEqual([
+    'pods_data_a -.->|"claims"| pvc_data_shared',
+    'pods_data_c -.->|"claims"| pvc_data_shared',
+  ]);
+});
+
+test('NetworkPolicy peers in other namespaces (namespaceSelector) and address blocks; a named port in the egress of the source', () => {
+  const inNs = (ns: string, o: Manifest) => ({ ...o, metadata: { ...o.metadata, namespace: ns } });
+  const web = STATEFUL.find((o) => o.kind === 'Deployment')!;
+  const webPolicy = STATEFUL.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'web')!;
+  const objects = [
+    ...STATEFUL.filter((o) => o.kind !== 'NetworkPolicy'),
+    inNs('front', web),
+    // the web pods in "front" may reach the db on its named port only; those in "data" may not leave their namespace
+    inNs('front', {
+      ...webPolicy,
+      spec: { ...webPolicy.spec, egress: [{ to: [{ namespaceSelector: {}, podSelector: { matchLabels: DB_LABELS } }], ports: [{ port: 'postgres' }] }] },
+    }),
+    { ...webPolicy, spec: { ...webPolicy.spec, egress: [{ to: [{ podSelector: {} }] }] } },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta('db'),
+      spec: {
+        podSelector: { matchLabels: DB_LABELS },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [
+              { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'front' } }, podSelector: { matchLabels: WEB_LABELS } },
+              { ipBlock: { cidr: '10.0.0.0/8' } },
+            ],
+            ports: [{ protocol: 'TCP', port: 5432 }],
+          },
+        ],
+      },
+    },
+  ];
+  const lines = topology(objects)
+    .split('\n')
+    .map((l) => l.trim());
+  expect(lines.filter((l) => l.includes('==>') && l.endsWith('pods_data_db'))).toEqual([
+    'pods_front_web ==>|"TCP 5432"| pods_data_db',
+    'ext ==>|"TCP 5432 from 10.0.0.0/8"| pods_data_db',
+  ]);
+});
+
 test('is deterministic and independent of the input order of objects', () => {
   expect(topology(STATEFUL)).toBe(topology(STATEFUL));
   const shuffled = [...STATEFUL].reverse();

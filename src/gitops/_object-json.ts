@@ -31,7 +31,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { ApiObject, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from '../_k8s';
 import { TierStatefulSet, withClaimTemplateKinds } from '../_tier-stateful-set';
 
 type Json = { [key: string]: unknown };

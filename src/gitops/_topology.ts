@@ -9,7 +9,7 @@
  * - thick arrows are what the NetworkPolicies let through (ingress of the
  *   target and egress of the source both allow it), with the ports.
  */
-import { JsonObject, obj, objects, objectsAt, recordAt, scalarText, stringMap, valueAt } from '../_json';
+import { isObject, JsonObject, obj, objects, objectsAt, recordAt, scalarText, stringMap, valueAt } from '../_json';
 import { Selector } from '../_selector';
 import { Manifest } from './_serialize';
 
@@ -25,7 +25,9 @@ interface Group {
   /** Node of the Deployment, StatefulSet ... */
   readonly workloadId: string;
   /** Egress rules of the NetworkPolicies that select the pods (undefined: egress is not restricted). */
-  egress?: JsonObject[];
+  egress?: EgressRule[];
+  /** The container ports of the pods (for named ports), read on first need. */
+  ports?: JsonObject[];
 }
 
 interface Policy {
@@ -34,7 +36,31 @@ interface Policy {
   readonly types: unknown[];
 }
 
-const esc = (s: string): string => s.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
+/** A NetworkPolicy peer, its selectors parsed once. */
+interface Peer {
+  readonly ipBlock: boolean;
+  /** The namespaces it picks; undefined: the policy's own. */
+  readonly namespaces: Selector | undefined;
+  readonly pods: Selector;
+}
+
+/** An egress rule of a NetworkPolicy in `policyNs`, shared by every pod group the policy selects. */
+interface EgressRule {
+  readonly policyNs: string;
+  readonly to: readonly Peer[];
+  readonly ports: readonly JsonObject[];
+}
+
+/** An arrow between two nodes and its labels (in the order first given), rendered once at the end. */
+interface Edge {
+  readonly from: string;
+  readonly arrow: string;
+  readonly to: string;
+  readonly labels: string[];
+}
+
+const ESCAPED = /["<>]/;
+const esc = (s: string): string => (ESCAPED.test(s) ? s.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;') : s);
 const label = (...lines: string[]): string => `"${lines.filter(Boolean).map(esc).join('<br/>')}"`;
 
 /** The policy types of a NetworkPolicy spec, with the API server's default when it lists none. */
@@ -52,8 +78,25 @@ const EXTERNAL = 'ext';
  * without one picks every pod of the namespaces it names.
  */
 const podSelectorOf = (v: unknown): Selector => Selector.of(v ?? {});
-/** The namespace a peer's namespaceSelector selects through the name label the API server sets on every namespace. */
-const selectsNamespace = (selector: unknown, ns: string): boolean => Selector.of(selector).matches({ 'kubernetes.io/metadata.name': ns });
+const peerOf = (peer: JsonObject): Peer => ({
+  ipBlock: peer.ipBlock !== undefined,
+  namespaces: peer.namespaceSelector === undefined ? undefined : Selector.of(peer.namespaceSelector),
+  pods: podSelectorOf(peer.podSelector),
+});
+
+/** The labels of a namespace that a namespaceSelector sees: the name label the API server sets on every namespace. */
+const namespaceLabels = (ns: string): Labels => ({ 'kubernetes.io/metadata.name': ns });
+
+/** A port of a NetworkPolicy rule as its number, a named port resolved through the target's container ports. */
+function portNumber(v: unknown, targetPorts: readonly JsonObject[]): string {
+  if (typeof v !== 'string') return scalarText(v);
+  for (const cp of targetPorts) if (cp.name === v) return scalarText(cp.containerPort) || v;
+  return v;
+}
+
+/** Whether two NetworkPolicy ports name the same protocol and port of the target. */
+const samePort = (a: JsonObject, b: JsonObject, targetPorts: readonly JsonObject[]): boolean =>
+  (scalarText(a.protocol) || 'TCP') === (scalarText(b.protocol) || 'TCP') && portNumber(a.port, targetPorts) === portNumber(b.port, targetPorts);
 
 /** The Mermaid source (without the code fence) of the objects of one environment. */
 export function topology(objects: readonly Manifest[]): string {
@@ -63,20 +106,25 @@ export function topology(objects: readonly Manifest[]): string {
 /**
  * Builds the diagram in a few passes over the objects; pods are found
  * through an index of their labels, so the work grows with the number of
- * objects, not with its square.
+ * objects, not with its square. Edges are kept as records and rendered
+ * once at the end, so adding one (or a label to one) builds no text.
  */
 class Diagram {
   private readonly nodes = new Map<string, Array<{ rank: number; line: string }>>(); // namespace ('' = outside) → nodes
-  private readonly edges: string[] = [];
-  private readonly edgeIndex = new Map<string, { labels: Set<string>; at: number }>();
+  private readonly edges: Edge[] = [];
+  /** Edge by `from arrow to`. */
+  private readonly edgeIndex = new Map<string, Edge>();
   private readonly ids = new Set<string>();
   private readonly groups: Group[] = [];
-  /** Pod groups by `namespace`, and by `namespace|key=value` of each pod label. */
-  private readonly groupIndex = new Map<string, Group[]>();
+  /** Pod groups by namespace, and by label key and value within it. */
+  private readonly groupIndex = new Map<string, { all: Group[]; byLabel: Map<string, Map<string, Group[]>> }>();
   /** Service node by every host name a client may use for it. */
   private readonly serviceHosts = new Map<string, { id: string; ns: string }>();
   private readonly byKind = new Map<string, Manifest[]>();
   private readonly policies: Policy[] = [];
+  private readonly namespaceLabels = new Map<string, Labels>();
+  /** The namespaces of the pod groups, in order of appearance. */
+  private groupNamespaces?: string[];
 
   constructor(objects: readonly Manifest[]) {
     for (const o of objects) {
@@ -95,26 +143,21 @@ class Diagram {
     this.addConnections();
     this.addNetworkPolicies();
     const lines = ['flowchart LR'];
-    const outside = this.nodes.get('') ?? [];
-    lines.push(...outside.map((n) => `  ${n.line}`));
+    for (const n of this.nodes.get('') ?? []) lines.push(`  ${n.line}`);
     for (const ns of [...this.nodes.keys()].filter((k) => k !== '').sort()) {
       lines.push(`  subgraph ${this.nodeId('ns', '', ns)}[${label(`namespace ${ns}`)}]`);
-      const nodes = this.nodes
-        .get(ns)!
-        .map((n, i) => ({ ...n, i }))
-        .sort((a, b) => a.rank - b.rank || a.i - b.i);
-      lines.push(...nodes.map((n) => `    ${n.line}`));
+      // a stable sort: within a rank, in the order declared
+      for (const n of this.nodes.get(ns)!.sort((a, b) => a.rank - b.rank)) lines.push(`    ${n.line}`);
       lines.push('  end');
     }
-    for (const e of this.edges) lines.push(`  ${e}`);
+    for (const e of this.edges) {
+      lines.push(e.labels.length ? `  ${e.from} ${e.arrow}|"${esc(e.labels.join(', '))}"| ${e.to}` : `  ${e.from} ${e.arrow} ${e.to}`);
+    }
     return `${lines.join('\n')}\n`;
   }
 
   private nodeId(prefix: string, ns: string, name: string): string {
-    const base = [prefix, ns, name]
-      .filter(Boolean)
-      .join('_')
-      .replace(/[^A-Za-z0-9]+/g, '_');
+    const base = (ns ? (name ? `${prefix}_${ns}_${name}` : `${prefix}_${ns}`) : name ? `${prefix}_${name}` : prefix).replace(/[^A-Za-z0-9]+/g, '_');
     let id = base;
     for (let i = 2; this.ids.has(id); i++) id = `${base}_${i}`;
     this.ids.add(id);
@@ -141,63 +184,89 @@ class Diagram {
     const key = `${from} ${arrow} ${to}`;
     const existing = this.edgeIndex.get(key);
     if (existing) {
-      if (text) existing.labels.add(text);
-      this.edges[existing.at] = this.edgeLine(from, arrow, to, existing.labels);
+      if (text && !existing.labels.includes(text)) existing.labels.push(text);
       return;
     }
-    const labels = new Set<string>(text ? [text] : []);
-    this.edgeIndex.set(key, { labels, at: this.edges.length });
-    this.edges.push(this.edgeLine(from, arrow, to, labels));
-  }
-
-  private edgeLine(from: string, arrow: string, to: string, labels: Set<string>): string {
-    return labels.size ? `${from} ${arrow}|${label([...labels].join(', '))}| ${to}` : `${from} ${arrow} ${to}`;
+    const e: Edge = { from, arrow, to, labels: text ? [text] : [] };
+    this.edgeIndex.set(key, e);
+    this.edges.push(e);
   }
 
   private of(kind: string): Manifest[] {
     return this.byKind.get(kind) ?? [];
   }
 
-  private index(key: string, g: Group): void {
-    const list = this.groupIndex.get(key) ?? [];
-    this.groupIndex.set(key, list);
-    list.push(g);
+  private index(g: Group): void {
+    let inNs = this.groupIndex.get(g.ns);
+    if (!inNs) this.groupIndex.set(g.ns, (inNs = { all: [], byLabel: new Map() }));
+    inNs.all.push(g);
+    for (const k in g.labels) {
+      let byValue = inNs.byLabel.get(k);
+      if (!byValue) inNs.byLabel.set(k, (byValue = new Map()));
+      const v = g.labels[k];
+      const list = byValue.get(v);
+      if (list) list.push(g);
+      else byValue.set(v, [g]);
+    }
   }
 
   /** The pod groups in `ns` that `selector` selects. */
   private selected(ns: string, selector: Selector): Group[] {
     if (selector.selectsNothing) return [];
+    const inNs = this.groupIndex.get(ns);
+    if (!inNs) return [];
     const key = selector.anyEquality;
-    const candidates = this.groupIndex.get(key ? `${ns}|${key[0]}=${key[1]}` : ns) ?? [];
-    return candidates.filter((g) => selector.matches(g.labels));
+    const candidates = key ? inNs.byLabel.get(key[0])?.get(key[1]) : inNs.all;
+    return candidates ? candidates.filter((g) => selector.matches(g.labels)) : [];
+  }
+
+  private labelsOfNamespace(ns: string): Labels {
+    let labels = this.namespaceLabels.get(ns);
+    if (!labels) this.namespaceLabels.set(ns, (labels = namespaceLabels(ns)));
+    return labels;
   }
 
   /** The pod groups a NetworkPolicy peer names, seen from a policy in `ns` (no namespaceSelector: the policy's namespace). */
-  private peerGroups(peer: JsonObject, ns: string): Group[] {
-    const namespaces =
-      peer.namespaceSelector === undefined ? [ns] : [...new Set(this.groups.map((g) => g.ns))].filter((n) => selectsNamespace(peer.namespaceSelector, n));
-    return namespaces.flatMap((n) => this.selected(n, podSelectorOf(peer.podSelector)));
+  private peerGroups(peer: Peer, ns: string): Group[] {
+    if (peer.namespaces === undefined) return this.selected(ns, peer.pods);
+    this.groupNamespaces ??= [...new Set(this.groups.map((g) => g.ns))];
+    const out: Group[] = [];
+    for (const n of this.groupNamespaces) if (peer.namespaces.matches(this.labelsOfNamespace(n))) out.push(...this.selected(n, peer.pods));
+    return out;
   }
 
-  private peerSelects(peer: JsonObject, policyNs: string, g: Group): boolean {
-    if (peer.ipBlock !== undefined) return false;
-    if (peer.namespaceSelector === undefined ? g.ns !== policyNs : !selectsNamespace(peer.namespaceSelector, g.ns)) return false;
-    return podSelectorOf(peer.podSelector).matches(g.labels);
+  private peerSelects(peer: Peer, policyNs: string, g: Group): boolean {
+    if (peer.ipBlock) return false;
+    if (peer.namespaces === undefined ? g.ns !== policyNs : !peer.namespaces.matches(this.labelsOfNamespace(g.ns))) return false;
+    return peer.pods.matches(g.labels);
   }
 
   private addWorkloads(): void {
-    for (const kind of [...WORKLOADS]) {
+    for (const kind of WORKLOADS) {
       for (const w of this.of(kind)) this.addWorkload(w, kind);
     }
-    for (const c of this.of('PersistentVolumeClaim')) {
-      const meta = obj(c.metadata);
-      const ns = scalarText(meta.namespace);
-      const name = scalarText(meta.name);
-      const id = this.nodeId('pvc', ns, name);
-      this.node(ns, `${id}[(${label(`PVC ${name}`, scalarText(valueAt(c, 'spec', 'resources', 'requests', 'storage')))})]`, 2);
-      for (const g of this.groupIndex.get(ns) ?? []) {
-        if (objectsAt(g.pod, 'spec', 'volumes').some((v) => scalarText(valueAt(v, 'persistentVolumeClaim', 'claimName')) === name))
-          this.edge(g.id, '-.->', id, 'claims');
+    const claims = this.of('PersistentVolumeClaim');
+    if (claims.length > 0) {
+      // the pod groups that mount each claim, by `namespace|claimName`, in the order of the groups
+      const users = new Map<string, Group[]>();
+      for (const g of this.groups) {
+        const seen = new Set<string>();
+        for (const v of objectsAt(g.pod, 'spec', 'volumes')) {
+          const key = `${g.ns}|${scalarText(valueAt(v, 'persistentVolumeClaim', 'claimName'))}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const list = users.get(key);
+          if (list) list.push(g);
+          else users.set(key, [g]);
+        }
+      }
+      for (const c of claims) {
+        const meta = obj(c.metadata);
+        const ns = scalarText(meta.namespace);
+        const name = scalarText(meta.name);
+        const id = this.nodeId('pvc', ns, name);
+        this.node(ns, `${id}[(${label(`PVC ${name}`, scalarText(valueAt(c, 'spec', 'resources', 'requests', 'storage')))})]`, 2);
+        for (const g of users.get(`${ns}|${name}`) ?? []) this.edge(g.id, '-.->', id, 'claims');
       }
     }
     this.addReplication();
@@ -224,8 +293,7 @@ class Diagram {
     const gid = this.nodeId('pods', ns, name);
     const group: Group = { id: gid, ns, name, kind, labels: stringMap(obj(pod.metadata).labels), pod, workloadId: wid };
     this.groups.push(group);
-    this.index(ns, group);
-    for (const [k, v] of Object.entries(group.labels)) this.index(`${ns}|${k}=${v}`, group);
+    this.index(group);
     const replicas = this.replicaText(w, kind, name);
     if (kind === 'Deployment') {
       const rs = this.nodeId('rs', ns, name);
@@ -287,14 +355,13 @@ class Diagram {
       if (!this.serviceHosts.has(`${ns}/${name}`)) this.serviceHosts.set(`${ns}/${name}`, { id, ns });
       this.node(ns, `${id}{{${label(`Service ${name}`, headless ? 'headless' : type)}}}`, 0);
       const ports = objects(spec.ports);
-      for (const p of ports) {
-        if (type === 'NodePort' || type === 'LoadBalancer') this.edge(this.external(), '-->', id, `node port ${scalarText(p.nodePort) || '(any)'}`);
-      }
+      if (type === 'NodePort' || type === 'LoadBalancer')
+        for (const p of ports) this.edge(this.external(), '-->', id, `node port ${scalarText(p.nodePort) || '(any)'}`);
       // a map selector: absent or empty selects no pods (the endpoints are managed elsewhere)
-      for (const g of this.selected(ns, Selector.ofMap(spec.selector))) {
-        if (headless) this.edge(id, '-->', g.id, 'stable DNS per pod');
-        else for (const p of ports) this.edge(id, '-->', g.id, `${scalarText(p.port)} → ${scalarText(p.targetPort ?? p.port)}`);
-      }
+      const pods = this.selected(ns, Selector.ofMap(spec.selector));
+      if (pods.length === 0) continue;
+      const portTexts = headless ? ['stable DNS per pod'] : ports.map((p) => `${scalarText(p.port)} → ${scalarText(p.targetPort ?? p.port)}`);
+      for (const g of pods) for (const text of portTexts) this.edge(id, '-->', g.id, text);
     }
   }
 
@@ -337,13 +404,17 @@ class Diagram {
   /** Edges from pods to the Services their env values name (`api`, `api.shop`, `api.shop.svc.cluster.local`). */
   private addConnections(): void {
     for (const g of this.groups) {
-      const containers = [...objects(obj(g.pod.spec).initContainers), ...objects(obj(g.pod.spec).containers)];
-      for (const c of containers) {
-        for (const e of objects(c.env)) {
-          const value = scalarText(e.value);
-          if (!value) continue;
-          const target = this.serviceHosts.get(value.includes('.') ? value : `${g.ns}/${value}`);
-          if (target) this.edge(g.id, '-->', target.id, scalarText(e.name));
+      const spec = obj(g.pod.spec);
+      for (const containers of [spec.initContainers, spec.containers]) {
+        if (!Array.isArray(containers)) continue;
+        for (const c of containers) {
+          if (!isObject(c) || !Array.isArray(c.env)) continue;
+          for (const e of c.env) {
+            const value = isObject(e) ? scalarText(e.value) : '';
+            if (!value) continue;
+            const target = this.serviceHosts.get(value.includes('.') ? value : `${g.ns}/${value}`);
+            if (target) this.edge(g.id, '-->', target.id, scalarText((e as JsonObject).name));
+          }
         }
       }
     }
@@ -355,8 +426,8 @@ class Diagram {
       this.policies.push({ ns: scalarText(obj(np.metadata).namespace), spec, types: policyTypes(spec) });
     }
     for (const p of this.policies.filter((x) => x.types.includes('Egress'))) {
-      for (const g of this.selected(p.ns, podSelectorOf(p.spec.podSelector)))
-        (g.egress ??= []).push(...objects(p.spec.egress).map((rule) => ({ ...rule, policyNs: p.ns })));
+      const rules: EgressRule[] = objects(p.spec.egress).map((rule) => ({ policyNs: p.ns, to: objects(rule.to).map(peerOf), ports: objects(rule.ports) }));
+      for (const g of this.selected(p.ns, podSelectorOf(p.spec.podSelector))) (g.egress ??= []).push(...rules);
     }
     for (const p of this.policies.filter((x) => x.types.includes('Ingress'))) {
       const targets = this.selected(p.ns, podSelectorOf(p.spec.podSelector));
@@ -368,19 +439,18 @@ class Diagram {
           for (const t of targets) this.edge(this.external(), '==>', t.id, text);
           continue;
         }
-        for (const peer of from) {
-          if (peer.ipBlock !== undefined) {
-            for (const t of targets) this.edge(this.external(), '==>', t.id, `${text} from ${scalarText(obj(peer.ipBlock).cidr)}`);
-          } else if (podSelectorOf(peer.podSelector).selectsEverything) {
-            const any = this.anyPod(peer, p.ns);
+        for (const raw of from) {
+          const peer = peerOf(raw);
+          if (peer.ipBlock) {
+            const fromText = `${text} from ${scalarText(obj(raw.ipBlock).cidr)}`;
+            for (const t of targets) this.edge(this.external(), '==>', t.id, fromText);
+          } else if (peer.pods.selectsEverything) {
+            const any = this.anyPod(raw, p.ns);
             for (const t of targets) this.edge(any, '==>', t.id, text);
           } else {
             const sources = this.peerGroups(peer, p.ns);
             for (const t of targets) {
-              for (const src of sources) {
-                if (ports.length === 0 ? this.egressAllows(src, t, undefined) : ports.some((x) => this.egressAllows(src, t, x)))
-                  this.edge(src.id, '==>', t.id, text);
-              }
+              for (const src of sources) if (this.egressAllowsAny(src, t, ports)) this.edge(src.id, '==>', t.id, text);
             }
           }
         }
@@ -406,19 +476,24 @@ class Diagram {
     return key;
   }
 
+  /** Whether the egress rules of `s` let it reach `t` on one of `ports` (an ingress rule's; none: any port). */
+  private egressAllowsAny(s: Group, t: Group, ports: readonly JsonObject[]): boolean {
+    if (s.egress === undefined) return true;
+    if (ports.length === 0) return this.egressAllows(s, t, undefined);
+    for (const port of ports) if (this.egressAllows(s, t, port)) return true;
+    return false;
+  }
+
   /** Whether the egress rules of `s` let it reach `t` on `port` (any port when undefined). */
   private egressAllows(s: Group, t: Group, port: JsonObject | undefined): boolean {
     if (s.egress === undefined) return true;
-    const targetPorts = objectsAt(t.pod, 'spec', 'containers').flatMap((c) => objects(c.ports));
-    const resolve = (v: unknown) => (typeof v === 'string' ? scalarText(targetPorts.find((cp) => cp.name === v)?.containerPort) || v : scalarText(v));
-    const same = (a: JsonObject, b: JsonObject): boolean =>
-      (scalarText(a.protocol) || 'TCP') === (scalarText(b.protocol) || 'TCP') && resolve(a.port) === resolve(b.port);
-    return s.egress.some((rule) => {
-      const to = objects(rule.to);
-      const reaches = to.length === 0 || to.some((peer) => this.peerSelects(peer, scalarText(rule.policyNs), t));
-      const ports = objects(rule.ports);
-      return reaches && (ports.length === 0 || port === undefined || ports.some((x) => same(x, port)));
-    });
+    for (const rule of s.egress) {
+      if (rule.to.length > 0 && !rule.to.some((peer) => this.peerSelects(peer, rule.policyNs, t))) continue;
+      if (rule.ports.length === 0 || port === undefined) return true;
+      const targetPorts = (t.ports ??= objectsAt(t.pod, 'spec', 'containers').flatMap((c) => objects(c.ports)));
+      if (rule.ports.some((x) => samePort(x, port, targetPorts))) return true;
+    }
+    return false;
   }
 }
 

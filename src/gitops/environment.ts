@@ -4,7 +4,7 @@
  * plus the typed values in which this environment differs from the others.
  */
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from '../_k8s';
 import { Construct, IConstruct } from 'constructs';
 import { formatProblem, Problems, throwProblem } from '../_errors';
 import { ARGOCD_ENVIRONMENT_OPTIONS, ENVIRONMENT_PROPS, TIER_OVERRIDES } from '../_keys';
