@@ -11,7 +11,7 @@ import * as fc from 'fast-check';
 import { dump, loadAll } from 'js-yaml';
 import { runLibrary } from '../bench/estate';
 import { toYaml } from '../src/gitops/_serialize';
-import { YAML_SCHEMA } from '../src/gitops/_yaml';
+import { implicitTest, YAML_SCHEMA } from '../src/gitops/_yaml';
 import { RUNS, SEED } from './arbitraries';
 import { tempDir } from './gitops-fixture';
 
@@ -209,4 +209,33 @@ describe('toYaml writes what js-yaml dump writes', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+test('implicitTest: the plain strings a type of the schema reads as another, from its implicit types and, without them, from js-yaml', () => {
+  const read = [
+    '1',
+    '+1',
+    '0',
+    '0x1F',
+    '0o17',
+    '017',
+    '1_000',
+    '1.5',
+    '.5',
+    '1e3',
+    '1.',
+    '.inf',
+    '+.Inf',
+    '.NaN',
+    '~',
+    '<<',
+    '2001-12-14',
+    '2001-12-14 21:59:43.10 -5',
+  ];
+  const notRead = ['1.4.2', '256Mi', '/tmp', '.config', '_x', '1a', '0x1G', '0b2', '~x', '<<x', '2001-12-1', '+', '.', '.e3', 'web'];
+  const types = (YAML_SCHEMA as unknown as { compiledImplicit: unknown }).compiledImplicit;
+  for (const reads of [implicitTest(types), implicitTest(undefined)]) {
+    expect(read.filter((s) => !reads(s))).toEqual([]);
+    expect(notRead.filter(reads)).toEqual([]);
+  }
 });
