@@ -11,7 +11,7 @@ import * as fc from 'fast-check';
 import { dump, loadAll } from 'js-yaml';
 import { runLibrary } from '../bench/estate';
 import { toYaml } from '../src/gitops/_serialize';
-import { YAML_SCHEMA } from '../src/gitops/_yaml';
+import { implicitTest, YAML_SCHEMA } from '../src/gitops/_yaml';
 import { RUNS, SEED } from './arbitraries';
 import { tempDir } from './gitops-fixture';
 
@@ -21,58 +21,11 @@ const oracle = (object: unknown): string => dump(object, { schema: YAML_SCHEMA, 
 /** Pieces of strings js-yaml treats specially: indicators, YAML 1.1/1.2 words and numbers, Go-number-like, white space, breaks, non-ASCII. */
 const FRAGMENTS = [
   ...['a', 'Z', 'x9', 'web', '0', '1', '7', '_', '.', '/', '=', '$', '(', ')', 'e', 'E', '+'],
-  ...[
-    ':',
-    ' ',
-    '  ',
-    '#',
-    '-',
-    '- ',
-    ': ',
-    ' #',
-    '---',
-    '...',
-    "'",
-    '"',
-    '\\',
-    '%',
-    '@',
-    '`',
-    '!',
-    '&',
-    '*',
-    '|',
-    '>',
-    '?',
-    ',',
-    '[',
-    ']',
-    '{',
-    '}',
-    '~',
-    '<<',
-  ],
+  ...[':', ' ', '  ', '#', '-', '- ', ': ', ' #', '---', '...', "'", '"', '\\', '%', '@', '`', '!', '&', '*', '|', '>', '?', ','],
+  ...['[', ']', '{', '}', '~', '<<'],
   ...['true', 'True', 'FALSE', 'yes', 'Y', 'n', 'on', 'OFF', 'null', 'NULL', 'Null'],
-  ...[
-    '0x1F',
-    '0o7',
-    '0b1',
-    '0777',
-    '1_000',
-    '1:30',
-    '-1:30:00',
-    '190:20:30.15',
-    '.5',
-    '1e3',
-    '1.',
-    '-1',
-    '+2',
-    '.inf',
-    '-.Inf',
-    '.NaN',
-    '2001-12-14',
-    '2001-12-14t21:59:43.10-05:00',
-  ],
+  ...['0x1F', '0o7', '0b1', '0777', '1_000', '1:30', '-1:30:00', '190:20:30.15', '.5', '1e3', '1.', '-1', '+2', '.inf', '-.Inf', '.NaN'],
+  ...['2001-12-14', '2001-12-14t21:59:43.10-05:00'],
   ...['\t', '\n', '\n\n', '\r', '\r\n', '\v', '\f', '\b', '\u0000', '\u0007', '\u001b', '\u007f', '\u0085', '\u00a0', '\u2028', '\u2029', '\ufeff'],
   ...['é', 'ß', '日本', '\u{1F600}', '\ud800', '\udc00', '\ue000', '\ufffd', '\uffff'],
 ];
@@ -209,4 +162,17 @@ describe('toYaml writes what js-yaml dump writes', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+test('implicitTest: the plain strings a type of the schema reads as another, from its implicit types and, without them, from js-yaml', () => {
+  const read = [
+    ...['1', '+1', '0', '0x1F', '0o17', '017', '1_000', '1.5', '.5', '1e3', '1.', '.inf', '+.Inf', '.NaN'],
+    ...['~', '<<', '2001-12-14', '2001-12-14 21:59:43.10 -5'],
+  ];
+  const notRead = ['1.4.2', '256Mi', '/tmp', '.config', '_x', '1a', '0x1G', '0b2', '~x', '<<x', '2001-12-1', '+', '.', '.e3', 'web'];
+  const types = (YAML_SCHEMA as unknown as { compiledImplicit: unknown }).compiledImplicit;
+  for (const reads of [implicitTest(types), implicitTest(undefined)]) {
+    expect(read.filter((s) => !reads(s))).toEqual([]);
+    expect(notRead.filter(reads)).toEqual([]);
+  }
 });

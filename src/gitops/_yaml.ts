@@ -40,9 +40,22 @@ export const YAML_SCHEMA = DEFAULT_SCHEMA.extend({ implicit: [GO_NUMBER_LIKE] })
 /** The js-yaml `dump` options whose output `toYaml` is. */
 export const JS_YAML_OPTIONS: DumpOptions = { schema: YAML_SCHEMA, noRefs: true, lineWidth: -1, sortKeys: false };
 
-/** The schema's implicit types in js-yaml's order (dumper.js `testImplicitResolving` asks each). */
-const IMPLICIT = (YAML_SCHEMA as unknown as { compiledImplicit: Type[] }).compiledImplicit;
-if (!Array.isArray(IMPLICIT) || IMPLICIT.length === 0) throw new Error('js-yaml: the schema has no compiled implicit types (has js-yaml changed?)');
+/**
+ * Whether an implicit type of the schema resolves the plain scalar `s`
+ * (dumper.js `testImplicitResolving`), asked of the schema's compiled
+ * implicit types. `compiledImplicit` is a field of js-yaml's, not its API: a
+ * js-yaml without it is asked by writing `s` alone, which is slower and gives
+ * the same answer for a string that may be plain (and is no YAML 1.1 word or
+ * sexagesimal number, which `isAmbiguous` tests first).
+ */
+export function implicitTest(types: unknown): (s: string) => boolean {
+  if (Array.isArray(types) && types.every((t) => typeof (t as Partial<Type>).resolve === 'function')) {
+    const resolvers = types as Type[];
+    return (s) => resolvers.some((t) => t.resolve(s));
+  }
+  return (s) => dump(s, JS_YAML_OPTIONS) !== s + '\n';
+}
+const resolvesImplicitly = implicitTest((YAML_SCHEMA as unknown as { compiledImplicit?: unknown }).compiledImplicit);
 
 /**
  * Words js-yaml quotes although they begin with a letter: the null and bool
@@ -197,9 +210,7 @@ function asciiText(s: string): string | undefined {
 function isAmbiguous(s: string): boolean {
   const c = s.charCodeAt(0);
   if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return s.length <= 5 && LETTER_WORDS.has(s);
-  if (BASE60.test(s)) return true;
-  for (const type of IMPLICIT) if (type.resolve(s)) return true;
-  return false;
+  return BASE60.test(s) || resolvesImplicitly(s);
 }
 
 /**
