@@ -45,7 +45,7 @@ if (process.argv[2] === '--stamp') {
   fs.writeFileSync(STAMP, `${sourcesHash()}\n`);
 } else if (stamped() === sourcesHash()) {
   // the secretlint worker loads secretlint while the app loads and builds (the app starts it later otherwise)
-  require('../lib/guardrails/secrets').startSecretScanner();
+  require('../lib/guardrails/secret-scan').startSecretScanner();
   require('../lib/main.js');
 } else {
   process.stderr.write(
