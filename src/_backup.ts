@@ -217,7 +217,10 @@ export class DatabaseBackupJob extends Construct implements INetworkPeer {
       },
     });
     const policy = new TierNetworkPolicy(this, 'network-policy', {
-      ...{ name, namespace: tier.namespace, labels, annotations: tier.annotations },
+      name,
+      namespace: tier.namespace,
+      labels,
+      annotations: tier.annotations,
       podSelector: this.podSelectorLabels,
     });
     policy.allowEgress(tier.peer, [tier.port]);

@@ -258,7 +258,11 @@ export const GUARD_CONTAINER = 'keep-replicas-data';
 /** An init container of a role (the replicas' clone, the primary's guard) on the data claim, hardened like every container. */
 export function roleInitContainer(p: Problems, name: string, spec: InitSpec, dataMount: k8s.VolumeMount): ContainerBuilder {
   const c = new ContainerBuilder(p, 'replicas ', {
-    ...{ name, image: spec.image, command: spec.command, init: true, volumeMounts: [dataMount] },
+    name,
+    image: spec.image,
+    command: spec.command,
+    init: true,
+    volumeMounts: [dataMount],
     resources: resolveResources(p, 'replicas', undefined, HELPER_RESOURCES),
   });
   for (const [env, value] of Object.entries(spec.env)) c.addEnv(env, value, `replication env["${env}"]`);

@@ -58,7 +58,13 @@ export function resolveInitContainers(p: Problems, props: TierProps, main: Conta
     if (!p.expect(o !== null && o !== undefined, { prop, value: o, rule: 'must be InitContainerOptions', fix: 'give at least { name, image }' })) return;
     if (!checkProps(p, prop, o, INIT_CONTAINER_OPTIONS)) return;
     const c = new ContainerBuilder(p, `${prop}.`, {
-      ...{ name: o.name, image: o.image, command: o.command, args: o.args, env: o.env, init: true, volumeMounts: [] },
+      name: o.name,
+      image: o.image,
+      command: o.command,
+      args: o.args,
+      env: o.env,
+      init: true,
+      volumeMounts: [],
       resources: resolveResources(p, `${prop}.resources`, o.resources, HELPER_RESOURCES),
     });
     const taken = [main, ...built].map((b) => b.name);
@@ -145,7 +151,10 @@ export function resolveScheduling(p: Problems, props: TierProps): PodScheduling 
   const registry = imageRegistry === undefined || checkImageRegistry(p, 'imageRegistry', imageRegistry) ? imageRegistry : undefined;
   const affinity = checkNodeAffinity(p, 'nodeAffinity', nodeAffinity) ? nodeAffinity : undefined;
   return {
-    ...{ priorityClassName, nodeSelector: { ...nodeSelector }, tolerations: [...tolerations], imagePullSecrets: [...secrets] },
+    priorityClassName,
+    nodeSelector: { ...nodeSelector },
+    tolerations: [...tolerations],
+    imagePullSecrets: [...secrets],
     ...(registry !== undefined ? { imageRegistry: registry } : {}),
     ...(affinity !== undefined ? { nodeAffinity: affinity } : {}),
   };
@@ -535,7 +544,10 @@ export abstract class TierBase extends Construct implements IConnectable {
     const s = this._settings;
     if (!s.several) return;
     this._pdb = tierPdb(this, 'pdb', {
-      ...{ name: s.name, namespace: s.namespace, labels: s.labels, annotations: s.annotations },
+      name: s.name,
+      namespace: s.namespace,
+      labels: s.labels,
+      annotations: s.annotations,
       selector: s.podSelectorLabels,
       unhealthyPodEvictionPolicy,
     });

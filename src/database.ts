@@ -346,7 +346,11 @@ export class StatefulDatabase extends TierBase implements IConnectable {
   /** The `<name>-read` Service: the read replicas, on the client Service's port (always ClusterIP). */
   private publishReplicas(s: DatabaseSettings): k8s.KubeService {
     return tierService(this, 'read-service', {
-      ...{ name: `${s.name}-read`, namespace: s.namespace, labels: s.labels, annotations: s.annotations, type: ServiceType.CLUSTER_IP },
+      name: `${s.name}-read`,
+      namespace: s.namespace,
+      labels: s.labels,
+      annotations: s.annotations,
+      type: ServiceType.CLUSTER_IP,
       selector: { ...s.podSelectorLabels, [LABEL_ROLE]: ROLE_REPLICA },
       ports: [{ name: s.portName, port: s.service.servicePort, targetPort: s.portName }],
     });
@@ -455,7 +459,12 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const service = resolveServiceSettings(p, self, props, ServiceType.CLUSTER_IP, b.port!);
   const backup = engineOk
     ? resolveBackup(p, props.backup, {
-        ...{ name, engine: engine.engine, image: b.image!, secretName, credentials: b.credentials, credentialFiles: credentials.files },
+        name,
+        engine: engine.engine,
+        image: b.image!,
+        secretName,
+        credentials: b.credentials,
+        credentialFiles: credentials.files,
         // the client Service, as connected clients reach it
         host: chartNamespace ? `${name}.${chartNamespace}.svc.cluster.local` : name,
         port: service.servicePort,
@@ -463,15 +472,33 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
       })
     : undefined;
   return {
-    ...{ name, namespace, chartNamespace, main, port: b.port!, portName: b.portName!, labels: tierLabels(identity, props.labels), podSelectorLabels },
-    ...{ engine, secretName: props.secretName, clientEnv: b.clientEnv ?? {}, headlessServiceName: `${name}-headless`, timing, volumes },
-    ...{ credentialSource: source, serverTls: tls },
-    ...{ credentials, tls: tls ? props.tls : undefined, clientSecret: secretName && b.clientSecretKeys ? { secretName, keys: b.clientSecretKeys } : undefined },
+    name,
+    namespace,
+    chartNamespace,
+    main,
+    port: b.port!,
+    portName: b.portName!,
+    labels: tierLabels(identity, props.labels),
+    podSelectorLabels,
+    engine,
+    secretName: props.secretName,
+    clientEnv: b.clientEnv ?? {},
+    headlessServiceName: `${name}-headless`,
+    timing,
+    volumes,
+    credentialSource: source,
+    serverTls: tls,
+    credentials,
+    tls: tls ? props.tls : undefined,
+    clientSecret: secretName && b.clientSecretKeys ? { secretName, keys: b.clientSecretKeys } : undefined,
     ...scale,
     ...storage,
     retention: resolveRetention(p, props),
-    ...{ annotations: props.annotations, serviceAccountName: props.serviceAccountName, security: resolveSecurity(p, props.security, true) },
-    ...{ resources: effectiveResources(props.resources, DATABASE_RESOURCES), scheduling: resolveScheduling(p, props) },
+    annotations: props.annotations,
+    serviceAccountName: props.serviceAccountName,
+    security: resolveSecurity(p, props.security, true),
+    resources: effectiveResources(props.resources, DATABASE_RESOURCES),
+    scheduling: resolveScheduling(p, props),
     initContainers,
     service,
     replication,
