@@ -40,15 +40,16 @@ export function nearestKey(key: string, known: readonly string[]): string | unde
 export function checkProps<T>(problems: Problems, prop: string, value: T | undefined | null, type: PropsType): T | undefined {
   if (value === undefined || value === null) return undefined;
   const at = (key: string) => (prop ? `${prop}.${key}` : key);
-  if (
-    !problems.expect(isObject(value), {
+  // the message is made only when it is needed (this runs for every props object of every tier)
+  if (!isObject(value)) {
+    problems.add({
       prop: prop || 'props',
       value,
       rule: `must be ${type.name} (an object with the keys ${type.keys.join(', ')})`,
       fix: prop ? `write ${prop} as an object like ${type.example}, or leave it out` : `give the props as an object like ${type.example}`,
-    })
-  )
+    });
     return undefined;
+  }
   for (const key of Object.keys(value as object)) {
     if (type.keys.includes(key)) continue;
     const near = nearestKey(key, type.keys);
