@@ -42,7 +42,7 @@ const LABELS: Record<VariantId, string> = {
   library: '(1) cdk8s-tiers: constructs + guardrails + GitOps writer',
   kplus: '(2) cdk8s-plus-28 by hand + app.synth()',
   floor: "(3) floor: yaml.stringify + write of (1)'s objects",
-  jsyaml: "(4) serialiser floor: js-yaml (the library's) + write of (1)'s objects",
+  jsyaml: "(4) serialiser floor: the library's toYaml + write of (1)'s objects",
 };
 
 interface Options {
