@@ -5,6 +5,7 @@
  * place that holds the string.
  */
 import * as fc from 'fast-check';
+import { execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -148,6 +149,18 @@ describe('scanning each distinct string once', () => {
     expect([silenced.at(pat, 0), silenced.at(pat, 2)]).toEqual([github, github]);
     expect([...scanLines(silencedTexts).keys()]).toEqual([0, 2]);
   });
+});
+
+test("the worker leaves nothing in the thread's performance timeline (secretlint's profiler would keep every scan's marks)", () => {
+  const worker = path.join(__dirname, '..', 'workers', 'secretlint.cjs');
+  const script = `const { lint } = require(${JSON.stringify(worker)});
+    (async () => {
+      const hits = [];
+      for (let i = 0; i < 3; i++) hits.push(...(await lint(${JSON.stringify(`x\n${pat}`)})));
+      console.log(JSON.stringify({ hits: hits.map((h) => h.ruleId), entries: performance.getEntries().length }));
+    })();`;
+  const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as { hits: string[]; entries: number };
+  expect(out).toEqual({ hits: Array(3).fill('@secretlint/secretlint-rule-github'), entries: 0 });
 });
 
 describe('no-literal-secrets reports every place that holds a flagged string', () => {

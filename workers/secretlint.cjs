@@ -4,12 +4,12 @@
 // never the secret itself. secretlint is asynchronous and ESM-only; the checks
 // are synchronous, so synckit runs this in a worker thread and waits for it.
 'use strict';
-/* global require */
+/* global require, module */
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { runAsWorker } = require('synckit');
 
 // loaded as the worker starts, while the app is still being built
-const loaded = Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')]);
+const loaded = Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend'), import('@secretlint/profiler')]);
 
 // The preset's rules one by one, without filter-comments: the scanned text is the output, and a
 // "secretlint-disable" comment in one string of it (an annotation, a config file) must not silence
@@ -18,8 +18,13 @@ const FILTER_COMMENTS = '@secretlint/secretlint-rule-filter-comments';
 // AWS access key ids are only scanned when asked (off in the preset): an id alone is half a credential
 const OPTIONS = { '@secretlint/secretlint-rule-aws': { enableIDScanRule: true } };
 
-runAsWorker(async (content) => {
-  const [{ lintSource }, preset] = await loaded;
+/** The findings of secretlint in `content`: where each starts, the rule and its message id. */
+async function lint(content) {
+  const [{ lintSource }, preset, { secretLintProfiler }] = await loaded;
+  // secretlint's profiler is on by default: it leaves performance marks and measures of every rule
+  // of every scan in the thread's timeline and keeps them, so a long-lived process (a test runner,
+  // a watch loop) grows without end (Node warns at a million). Nothing here reads them.
+  secretLintProfiler.setEnabled(false);
   const rules = preset.rules
     .filter((rule) => rule.meta.id !== FILTER_COMMENTS)
     .map((rule) => ({ id: rule.meta.id, rule, ...(OPTIONS[rule.meta.id] ? { options: OPTIONS[rule.meta.id] } : {}) }));
@@ -28,4 +33,7 @@ runAsWorker(async (content) => {
     options: { config: { rules }, maskSecrets: true, noPhysicFilePath: true },
   });
   return result.messages.map((m) => ({ start: m.range[0], ruleId: m.ruleId, messageId: m.messageId }));
-});
+}
+
+runAsWorker(lint); // in the worker thread; elsewhere (a test) it does nothing
+module.exports = { lint };
