@@ -3,12 +3,12 @@
  * read-only Secret volume by default (or from env vars when asked), and a
  * connected client gets env references by default (or the Secret mounted).
  */
-import { DatabaseCredentials, DatabaseEngine, EnvValue, Probe, StatelessWebTier } from '../src';
+import { DatabaseCredentials, DatabaseEngine, EnvValue, StatelessWebTier } from '../src';
 import { ContainerBuilder } from '../src/_container';
 import { CredentialSource } from '../src/_credential-files';
 import { Problems } from '../src/_errors';
 import { PodVolumes } from '../src/_tier';
-import { database, envOf, problemsOf, render, workload } from './database-fixture';
+import { customEngine, database, envOf, problemsOf, render, workload } from './database-fixture';
 import { appProblems, chart, find, mainContainer, Manifest } from './util';
 
 const WEB_IMAGE = 'registry.example.com/shop/web:1.4.2';
@@ -76,13 +76,7 @@ describe('the database server', () => {
   });
 
   test('rejects credentials with a custom engine, which reads no Secret', () => {
-    const custom = DatabaseEngine.custom({
-      image: 'quay.io/coreos/etcd:v3.5.17',
-      port: 2379,
-      dataPath: '/var/lib/etcd',
-      readiness: Probe.tcpSocket(),
-      liveness: Probe.exec(['true']),
-    });
+    const custom = customEngine();
     expect(problemsOf((c) => database(c, { engine: custom, secretName: undefined, credentials: DatabaseCredentials.asFiles() }))).toEqual([
       expect.stringMatching(
         /credentials: got "DatabaseCredentials\.asFiles\(\)"; a custom engine reads no Secret by itself, so there are no credentials to deliver/,

@@ -3,8 +3,8 @@
  * preset's flags, plain text refused unless asked otherwise, probes and
  * connected clients that know.
  */
-import { DatabaseEngine, DatabaseTls, Probe, ServiceType, StatelessWebTier } from '../src';
-import { database, envOf, problemsOf, render, workload } from './database-fixture';
+import { DatabaseEngine, DatabaseTls, ServiceType, StatelessWebTier } from '../src';
+import { customEngine, database, envOf, problemsOf, render, workload } from './database-fixture';
 import { chart, find, mainContainer, Manifest } from './util';
 
 const TLS_VOLUME = {
@@ -130,13 +130,7 @@ describe('TLS', () => {
     expect(problemsOf((c) => database(c, { engine: presets[2][1](), tls: DatabaseTls.fromSecret('db-tls', { require: false }) }))).toEqual([
       expect.stringMatching(/tls\.require: got false; Redis serves TLS and plain text on different ports/),
     ]);
-    const custom = DatabaseEngine.custom({
-      image: 'quay.io/coreos/etcd:v3.5.17',
-      port: 2379,
-      dataPath: '/var/lib/etcd',
-      readiness: Probe.tcpSocket(),
-      liveness: Probe.exec(['true']),
-    });
+    const custom = customEngine();
     expect(problemsOf((c) => database(c, { engine: custom, secretName: undefined, tls: DatabaseTls.fromSecret('db-tls') }))).toEqual([
       expect.stringMatching(/tls: got "db-tls"; a custom engine configures its own TLS/),
     ]);
