@@ -365,3 +365,20 @@ describe('one file at a time', () => {
     expect(fs.readFileSync(path.join(target, '.cdk8s-tiers'), 'utf8').split('\n').slice(3)).toEqual(['dev/a.yaml', 'dev/b.yaml', 'prod/c.yaml', '']);
   });
 });
+
+describe('the copy for the cdk8s CLI', () => {
+  test("each environment's copy is its objects' files in apply order, one document each, byte for byte", () => {
+    const dir = workdir();
+    const dist = path.join(dir, 'dist');
+    const cli = path.join(dir, 'cli');
+    shopApp({ outdir: dist, cliOutdir: cli }).synth();
+    expect(fs.readdirSync(cli).sort()).toEqual(['dev.k8s.yaml', 'prod.k8s.yaml', 'staging.k8s.yaml']);
+    for (const env of ['dev', 'prod', 'staging']) {
+      const kustomization = fs.readFileSync(path.join(dist, env, 'kustomization.yaml'), 'utf8');
+      const resources = [...kustomization.matchAll(/^ {2}- (.+)$/gm)].map((m) => m[1]);
+      expect(resources.length).toBeGreaterThan(10);
+      const documents = resources.map((file) => `---\n${fs.readFileSync(path.join(dist, env, file), 'utf8')}`).join('');
+      expect(fs.readFileSync(path.join(cli, `${env}.k8s.yaml`), 'utf8')).toBe(documents);
+    }
+  });
+});

@@ -152,7 +152,11 @@ function kustomization(files: string[]): string {
   ].join('\n');
 }
 
-/** All objects of one folder as one multi-document YAML stream (for the cdk8s CLI's output folder). */
-export function multiDocument(folder: RenderedFolder): string {
-  return folder.objects.map((o) => `---\n${toYaml(o.object)}`).join('');
+/**
+ * All objects of one folder as one multi-document YAML stream (for the cdk8s
+ * CLI's output folder), from the text of each object's file as `read` gives
+ * it (the written tree: reading it back costs half of making the YAML again).
+ */
+export function multiDocument(folder: RenderedFolder, read: (file: string) => string): string {
+  return folder.objects.map((o) => `---\n${read(o.file)}`).join('');
 }

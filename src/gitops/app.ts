@@ -144,7 +144,7 @@ export class GitOpsApp extends App {
     if (refused.length > 0) throw new TiersError(refused);
     const folders = this.renderTree();
     const written = replaceFolder(this.outdir, treeFiles(folders));
-    const warnings = [...written.warnings, ...this.writeCliCopy(folders)];
+    const warnings = [...written.warnings, ...this.writeCliCopy(folders, written.target)];
     for (const w of warnings) console.error(`warning: ${w}`);
   }
 
@@ -255,16 +255,23 @@ export class GitOpsApp extends App {
     }
   }
 
-  /** The copy for the cdk8s CLI, which deletes its output folder before running the app; returns warnings (the tree is in place). */
-  private writeCliCopy(folders: RenderedFolder[]): string[] {
+  /**
+   * The copy for the cdk8s CLI, which deletes its output folder before running the app, made from the files
+   * of the tree just written in `target`; returns warnings (the tree is in place).
+   */
+  private writeCliCopy(folders: RenderedFolder[], target: string): string[] {
     if (!this.cliOutdir) return [];
     const cli = path.resolve(this.cliOutdir);
     let file = cli;
     try {
       fs.mkdirSync(cli, { recursive: true });
       for (const folder of folders) {
+        const text = multiDocument(folder, (name) => {
+          file = path.join(target, folder.folder, name);
+          return fs.readFileSync(file, 'utf8');
+        });
         file = path.join(cli, `${folder.folder}.k8s.yaml`);
-        fs.writeFileSync(file, multiDocument(folder));
+        fs.writeFileSync(file, text);
       }
       return [];
     } catch (e) {
