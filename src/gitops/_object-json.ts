@@ -23,6 +23,11 @@
  *   implicit token with `resolve()`, a function, another class) and a `Lazy`
  *   that throws go to `toJson()`, which gives its own result or error.
  *
+ * The typed converters are generated ahead of time from cdk8s-plus-28's
+ * (src/gitops/_k8s-json.ts, see scripts/gen-k8s-json.ts): the same JSON
+ * without their copy per field; the module's own where the installed
+ * cdk8s-plus-28 is another release.
+ *
  * And it checks itself: in each {@link ObjectJson} (one per synth) the first
  * object of each class is rendered both ways; if they differ (another cdk8s
  * version whose `toJson()` does more), that class is rendered by `toJson()`
@@ -30,9 +35,11 @@
  * (see _serialize.ts) orders every mapping anyway.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { version as plusVersion } from 'cdk8s-plus-28/package.json';
 import { ApiObject, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { k8s } from '../_k8s';
 import { TierStatefulSet, withClaimTemplateKinds } from '../_tier-stateful-set';
+import * as generated from './_k8s-json';
 
 type Json = { [key: string]: unknown };
 
@@ -44,13 +51,28 @@ interface Shape {
 /** Not certain to match `toJson()`: render through it. */
 const FALLBACK: unique symbol = Symbol('toJson');
 
+/**
+ * The typed converters to use: those of scripts/gen-k8s-json.ts (`ours`, the
+ * same JSON without a spread per field) when the installed cdk8s-plus-28 is
+ * the release they were generated from, else the module's own `toJson_*`.
+ */
+export function typedConverters(
+  module: { readonly [name: string]: unknown },
+  ours: { readonly [name: string]: unknown },
+  installed: string,
+): (name: string) => unknown {
+  const same = ours.SOURCE_VERSION === installed;
+  return (name) => (same && typeof ours[name] === 'function' ? ours[name] : module[name]);
+}
+
 /** Every L1 class of cdk8s-plus-28's `k8s` module with its typed converter, and the library's own StatefulSet. */
 const SHAPES: ReadonlyMap<unknown, Shape> = (() => {
   const module = k8s as unknown as { [name: string]: unknown };
+  const converter = typedConverters(module, generated, plusVersion);
   const shapes = new Map<unknown, Shape>([[ApiObject, { finish: (json) => json }]]);
   for (const [name, value] of Object.entries(module)) {
     const gvk = (value as { GVK?: unknown } | undefined)?.GVK;
-    const convert = module[`toJson_${name}Props`];
+    const convert = converter(`toJson_${name}Props`);
     if (typeof value !== 'function' || gvk === null || typeof gvk !== 'object' || typeof convert !== 'function') continue;
     shapes.set(value, { finish: (json) => ({ ...gvk, ...(convert as (j: Json) => Json)(json) }) });
   }

@@ -1,0 +1,177 @@
+/**
+ * Generates src/gitops/_k8s-json.ts: the typed converters of cdk8s-plus-28's
+ * `k8s` module (`toJson_*` in lib/imports/k8s.js), each building its result
+ * once. The originals copy the result with a spread per field
+ * (`Object.entries(result).reduce((r, i) => ({ ...r, [i[0]]: i[1] }), {})`),
+ * quadratic in the number of fields, and are about a third of the synth's
+ * object JSON. The generated ones read each field with the original's own
+ * expression, in the original's order, and keep what is not undefined: the
+ * same JSON (keys, key order, values) and the same errors, for any input.
+ * Every field of every converter is one of the forms below; a form not known
+ * here (another cdk8s-plus-28 release) stops the script instead of being
+ * guessed at. A test checks that the committed file is what this script
+ * generates today, and a property test compares each generated converter
+ * with its original over generated inputs.
+ *
+ *   npm run gen:k8s-json
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { version } from 'cdk8s-plus-28/package.json';
+import * as ts from 'typescript';
+
+/** How a converter reads one field: `P` is the property read, `T` a converter's type name. */
+export type FieldForm =
+  | { readonly kind: 'value' } // obj.P
+  | { readonly kind: 'intOrString' } // obj.P?.value
+  | { readonly kind: 'date' } // obj.P?.toISOString()
+  | { readonly kind: 'list' } // obj.P?.map(y => y)
+  | { readonly kind: 'listOf'; readonly type: string } // obj.P?.map(y => toJson_T(y))
+  | { readonly kind: 'of'; readonly type: string } // toJson_T(obj.P)
+  | { readonly kind: 'mapOf'; readonly item: ItemForm }; // each entry of obj.P not undefined, its value read as item
+
+/** How a mapping field reads each entry's value `i[1]`. */
+export type ItemForm =
+  { readonly kind: 'value' } | { readonly kind: 'intOrString' } | { readonly kind: 'list' } | { readonly kind: 'of'; readonly type: string };
+
+export interface Field {
+  /** The JSON key. */
+  readonly key: string;
+  /** The property of the typed object it is read from. */
+  readonly prop: string;
+  readonly form: FieldForm;
+  /** The original's expression, emitted as it is (so values and error messages are the original's). */
+  readonly expression: string;
+}
+
+/** The converters of k8s.js by type name (`DeploymentSpec` for `toJson_DeploymentSpec`), in file order. */
+export type Converters = ReadonlyMap<string, readonly Field[]>;
+
+export const K8S_JS = require.resolve('cdk8s-plus-28/lib/imports/k8s.js');
+export const OUTPUT = join(__dirname, '..', 'src', 'gitops', '_k8s-json.ts');
+
+const PROP = '([A-Za-z_$][A-Za-z0-9_$]*)';
+const TYPE = '([A-Za-z0-9_]+)';
+const FORMS: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => { prop: string; form: FieldForm }]> = [
+  [new RegExp(`^obj\\.${PROP}$`), (m) => ({ prop: m[1], form: { kind: 'value' } })],
+  [new RegExp(`^obj\\.${PROP}\\?\\.value$`), (m) => ({ prop: m[1], form: { kind: 'intOrString' } })],
+  [new RegExp(`^obj\\.${PROP}\\?\\.toISOString\\(\\)$`), (m) => ({ prop: m[1], form: { kind: 'date' } })],
+  [new RegExp(`^obj\\.${PROP}\\?\\.map\\(y => y\\)$`), (m) => ({ prop: m[1], form: { kind: 'list' } })],
+  [new RegExp(`^obj\\.${PROP}\\?\\.map\\(y => toJson_${TYPE}\\(y\\)\\)$`), (m) => ({ prop: m[1], form: { kind: 'listOf', type: m[2] } })],
+  [new RegExp(`^toJson_${TYPE}\\(obj\\.${PROP}\\)$`), (m) => ({ prop: m[2], form: { kind: 'of', type: m[1] } })],
+  [
+    new RegExp(
+      `^\\(\\(obj\\.${PROP}\\) === undefined\\) \\? undefined : \\(Object\\.entries\\(obj\\.\\1\\)\\.reduce\\(\\(r, i\\) => \\(i\\[1\\] === undefined\\) \\? r : \\(\\{ \\.\\.\\.r, \\[i\\[0\\]\\]: (.+) \\}\\), \\{\\}\\)\\)$`,
+    ),
+    (m) => ({ prop: m[1], form: { kind: 'mapOf', item: itemForm(m[2]) } }),
+  ],
+];
+
+function itemForm(text: string): ItemForm {
+  if (text === 'i[1]') return { kind: 'value' };
+  if (text === 'i[1]?.value') return { kind: 'intOrString' };
+  if (text === 'i[1]?.map(y => y)') return { kind: 'list' };
+  const of = /^toJson_([A-Za-z0-9_]+)\(i\[1\]\)$/.exec(text);
+  if (of) return { kind: 'of', type: of[1] };
+  throw new Error(`k8s.js: a mapping entry read as ${text}, a form scripts/gen-k8s-json.ts does not know`);
+}
+
+const HEAD = 'if (obj === undefined) {\n        return undefined;\n    }';
+const TAIL = 'return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});';
+
+/** Every `toJson_*` function of k8s.js, its fields classified; throws on anything else in a converter. */
+export function parseConverters(source: string): Converters {
+  const file = ts.createSourceFile('k8s.js', source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const out = new Map<string, Field[]>();
+  for (const statement of file.statements) {
+    if (!ts.isFunctionDeclaration(statement) || !statement.name?.text.startsWith('toJson_')) continue;
+    const name = statement.name.text.slice('toJson_'.length);
+    const where = `k8s.js toJson_${name}`;
+    const body = statement.body?.statements ?? [];
+    const params = statement.parameters.map((p) => p.getText());
+    if (params.join() !== 'obj' || body.length !== 3 || body[0].getText() !== HEAD || body[2].getText() !== TAIL) {
+      throw new Error(`${where}: not the converter shape scripts/gen-k8s-json.ts knows`);
+    }
+    const declaration =
+      ts.isVariableStatement(body[1]) && body[1].declarationList.declarations.length === 1 ? body[1].declarationList.declarations[0] : undefined;
+    const literal = declaration?.initializer;
+    if (!declaration || declaration.name.getText() !== 'result' || !literal || !ts.isObjectLiteralExpression(literal)) {
+      throw new Error(`${where}: no \`const result = { ... }\``);
+    }
+    const fields: Field[] = [];
+    for (const p of literal.properties) {
+      if (!ts.isPropertyAssignment(p) || !ts.isStringLiteral(p.name)) throw new Error(`${where}: a field that is not 'key': expression`);
+      const key = p.name.text;
+      const expression = p.initializer.getText();
+      const match = FORMS.map(([re, read]) => {
+        const m = re.exec(expression);
+        return m ? read(m) : undefined;
+      }).find((f) => f !== undefined);
+      if (!match) throw new Error(`${where}: field '${key}' is ${expression}, a form scripts/gen-k8s-json.ts does not know`);
+      if (key === '__proto__') throw new Error(`${where}: a field named __proto__`);
+      fields.push({ key, prop: match.prop, form: match.form, expression });
+    }
+    out.set(name, fields);
+  }
+  for (const [name, fields] of out) {
+    for (const f of fields) {
+      const type =
+        f.form.kind === 'of' || f.form.kind === 'listOf' ? f.form.type : f.form.kind === 'mapOf' && f.form.item.kind === 'of' ? f.form.item.type : undefined;
+      if (type !== undefined && !out.has(type)) throw new Error(`k8s.js toJson_${name}: field '${f.key}' uses toJson_${type}, which is not there`);
+    }
+  }
+  return out;
+}
+
+/** The original's expression, its mapping fields copied by `mapping()` instead of a spread per entry. */
+function emitted(f: Field): string {
+  if (f.form.kind !== 'mapOf') return f.expression;
+  const item = /\[i\[0\]\]: (.+) \}\), \{\}\)\)$/.exec(f.expression)![1];
+  return `((obj.${f.prop}) === undefined) ? undefined : mapping(obj.${f.prop}, (i) => ${item})`;
+}
+
+function emitConverter(name: string, fields: readonly Field[]): string {
+  const lines = [`export function toJson_${name}(obj) {`, '  if (obj === undefined) return undefined;'];
+  if (fields.length === 0) return [...lines, '  return {};', '}'].join('\n');
+  // the original evaluates every field before it leaves out the undefined ones: so does this (errors at the same field)
+  fields.forEach((f, i) => lines.push(`  const v${i} = ${emitted(f)};`));
+  lines.push('  const r = {};');
+  fields.forEach((f, i) => lines.push(`  if (v${i} !== undefined) r[${JSON.stringify(f.key)}] = v${i};`));
+  lines.push('  return r;', '}');
+  return lines.join('\n');
+}
+
+export function generateK8sJson(source = readFileSync(K8S_JS, 'utf8')): string {
+  const converters = parseConverters(source);
+  const parts = [
+    `// Generated by scripts/gen-k8s-json.ts from cdk8s-plus-28 ${version} (lib/imports/k8s.js): do not edit.`,
+    '/* eslint-disable */',
+    '// @ts-nocheck',
+    '/**',
+    " * The typed converters of cdk8s-plus-28's `k8s` module, each building its",
+    ' * result once (the originals copy it with a spread per field): the same',
+    ' * expressions in the same order, the same JSON and the same errors.',
+    ' */',
+    '',
+    '/** `Object.entries(m).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: item(i) }), {})`, without a copy per entry. */',
+    'function mapping(m, item) {',
+    '  const r = {};',
+    '  for (const i of Object.entries(m)) {',
+    '    if (i[1] === undefined) continue;',
+    "    if (i[0] === '__proto__') Object.defineProperty(r, i[0], { value: item(i), writable: true, enumerable: true, configurable: true });",
+    '    else r[i[0]] = item(i);',
+    '  }',
+    '  return r;',
+    '}',
+    '',
+    '/** The cdk8s-plus-28 release these converters were generated from (src/gitops/_object-json.ts uses them only with it). */',
+    `export const SOURCE_VERSION = ${JSON.stringify(version)};`,
+  ];
+  for (const [name, fields] of converters) parts.push('', emitConverter(name, fields));
+  return parts.join('\n') + '\n';
+}
+
+if (require.main === module) {
+  writeFileSync(OUTPUT, generateK8sJson());
+  console.log(`wrote ${OUTPUT}`);
+}
