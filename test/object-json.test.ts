@@ -172,6 +172,31 @@ describe('what the one pass leaves to toJson()', () => {
     });
   });
 
+  test('metadata and props in the order toJson() resolves them: attributes named like its fields, a `__proto__` key, props without metadata', () => {
+    const c = chart();
+    const order: string[] = [];
+    const lazy = (name: string, value: unknown) => Lazy.any({ produce: () => (order.push(name), value) }) as unknown as string;
+    const cm = new k8s.KubeConfigMap(c, 'cm', {
+      data: { a: lazy('data', 'x') },
+      metadata: { labels: { l: lazy('label', 'v') }, namespace: lazy('namespace', 'ns') },
+    });
+    cm.metadata.add('generateName', lazy('generateName', 'g-'));
+    cm.metadata.add('name', 'not-the-name');
+    const expected = cm.toJson();
+    const toJsonOrder = order.splice(0);
+    const renderer = new ObjectJson();
+    renderer.of(new k8s.KubeConfigMap(c, 'first', {})); // its self-check, which calls toJson() too
+    const json = renderer.of(cm);
+    expect(order).toEqual(toJsonOrder);
+    expect(isDeepStrictEqual(json, expected)).toBe(true);
+    expect((json as { metadata: unknown }).metadata).toEqual({ name: cm.name, namespace: 'ns', labels: { l: 'v' }, generateName: 'g-' });
+    const noMetadata = new ApiObject(c, 'plain', { apiVersion: 'v1', kind: 'ConfigMap', data: { a: '1' } });
+    expect(isDeepStrictEqual(new ObjectJson().of(noMetadata), noMetadata.toJson())).toBe(true);
+    const protoInMetadata = new k8s.KubeConfigMap(c, 'p', { metadata: JSON.parse('{"__proto__": {"a": "b"}}') });
+    const protoInProps = new k8s.KubeConfigMap(c, 'q', JSON.parse('{"data": {"a": "1"}, "__proto__": {"b": "2"}}'));
+    for (const o of [protoInMetadata, protoInProps]) expect(outcome(() => new ObjectJson().of(o))).toEqual(outcome(() => o.toJson()));
+  });
+
   test('a Lazy that throws gives the error toJson() gives', () => {
     const c = chart();
     const cm = new k8s.KubeConfigMap(c, 'cm', {

@@ -100,14 +100,70 @@ interface MetadataInternals {
   readonly labels?: unknown;
 }
 
-/** `metadata.toJson()`: the same one pass, leaving out empty lists and mappings at every depth as it does. */
+/** The fields `metadata.toJson()` puts over its added attributes, in its order. */
+const METADATA_FIELDS = ['name', 'namespace', 'annotations', 'finalizers', 'ownerReferences', 'labels'] as const;
+
+/**
+ * `metadata.toJson()`: the same one pass over what it resolves (the added
+ * attributes in their order, each of the six fields in the place of the
+ * attribute of its name or after them), leaving out empty lists and mappings
+ * at every depth as it does. Without building that object first: the added
+ * attributes are the options cdk8s deleted `apiObject` from, a slow object to copy.
+ */
 function metadataJson(metadata: unknown): unknown {
-  const m = metadata as MetadataInternals;
-  const extra = m._additionalAttributes;
+  const m = metadata as MetadataInternals & Json;
+  const extra = m._additionalAttributes as Json;
   if (extra === null || typeof extra !== 'object' || Object.getPrototypeOf(extra) !== Object.prototype) return FALLBACK;
-  const { name, namespace, annotations, finalizers, ownerReferences, labels } = m;
-  return plain({ ...extra, name, namespace, annotations, finalizers, ownerReferences, labels }, true);
+  const keys = Object.keys(extra);
+  const values = keys.map((k) => extra[k]);
+  const fields = METADATA_FIELDS.map((f) => m[f]);
+  let out: Built = undefined;
+  let placed = 0;
+  for (let i = 0; i < keys.length && out !== FALLBACK; i++) {
+    const field = (METADATA_FIELDS as readonly string[]).indexOf(keys[i]);
+    if (field >= 0) placed |= 1 << field;
+    out = withValue(out, keys[i], field >= 0 ? fields[field] : values[i], true);
+  }
+  for (let field = 0; field < METADATA_FIELDS.length && out !== FALLBACK; field++) {
+    if (!(placed & (1 << field))) out = withValue(out, METADATA_FIELDS[field], fields[field], true);
+  }
+  return out;
 }
+
+/**
+ * `plain({ ...props, metadata }, false)`, `metadata` being one pass's output
+ * already (which the pass leaves as it is): without copying the props first.
+ */
+function objectJson(props: Json, metadata: unknown): unknown {
+  const keys = Object.keys(props);
+  const values = keys.map((k) => props[k]);
+  const out: Json = {};
+  let placed = false;
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] !== 'metadata') {
+      if (withValue(out, keys[i], values[i], false) === FALLBACK) return FALLBACK;
+    } else {
+      placed = true;
+      if (metadata !== undefined) out.metadata = metadata;
+    }
+  }
+  if (!placed && metadata !== undefined) out.metadata = metadata;
+  return out;
+}
+
+/** Adds `key: plain(value)` to `out` (made when first needed) unless it is undefined; FALLBACK for FALLBACK and for `__proto__` (left to toJson()). */
+function withValue(out: Json | undefined, key: string, value: unknown, empty: boolean): Built {
+  if (key === '__proto__') return FALLBACK;
+  const v = plain(value, empty);
+  if (v === FALLBACK) return FALLBACK;
+  if (v === undefined) return out;
+  const o = out ?? {};
+  o[key] = v;
+  return o;
+}
+
+/** A mapping being built: not made yet, made, or FALLBACK. */
+type Built = Json | undefined | typeof FALLBACK;
 
 /** Renders the JSON of ApiObjects for one synth (see the file comment). */
 export class ObjectJson {
@@ -127,7 +183,7 @@ export class ObjectJson {
     const props = internals.props;
     if (props === null || typeof props !== 'object' || Object.getPrototypeOf(props) !== Object.prototype) return o.toJson();
     const metadata = metadataJson(o.metadata);
-    const resolved = metadata === FALLBACK ? FALLBACK : plain({ ...props, metadata }, false);
+    const resolved = metadata === FALLBACK ? FALLBACK : objectJson(props as Json, metadata);
     if (resolved === FALLBACK) return o.toJson();
     let json: unknown;
     try {
