@@ -197,6 +197,18 @@ describe('what the one pass leaves to toJson()', () => {
     for (const o of [protoInMetadata, protoInProps]) expect(outcome(() => new ObjectJson().of(o))).toEqual(outcome(() => o.toJson()));
   });
 
+  test('a mapping with a prototype of its own (inherited fields toJson() does not see) is left to toJson()', () => {
+    const c = chart();
+    const spec = Object.assign(Object.create({ replicas: 3, selector: { matchLabels: { inherited: 'yes' } } }) as object, { minReadySeconds: 5 });
+    const d = new k8s.KubeDeployment(c, 'd', { spec: spec as k8s.DeploymentSpec });
+    const renderer = new ObjectJson();
+    renderer.of(new k8s.KubeDeployment(c, 'first', { spec: { selector: {}, template: {} } })); // its self-check, which calls toJson() too
+    const json = renderer.of(d);
+    expect(renderer.selfChecks).toEqual({ KubeDeployment: true });
+    expect(isDeepStrictEqual(json, d.toJson())).toBe(true);
+    expect((json as { spec: unknown }).spec).toEqual({ minReadySeconds: 5 });
+  });
+
   test('a Lazy that throws gives the error toJson() gives', () => {
     const c = chart();
     const cm = new k8s.KubeConfigMap(c, 'cm', {

@@ -18,7 +18,7 @@
  * - it has no JSON patch;
  * - the app's resolvers are exactly cdk8s' three defaults;
  * - every value is a string, number, boolean, null, undefined, array, plain
- *   object, `Lazy`, or object with a string or number `value` (what cdk8s'
+ *   object (of Object.prototype), `Lazy`, or object with a string or number `value` (what cdk8s'
  *   NumberStringUnionResolver turns into `{ value }`); anything else (an
  *   implicit token with `resolve()`, a function, another class) and a `Lazy`
  *   that throws go to `toJson()`, which gives its own result or error.
@@ -236,6 +236,8 @@ function plain(value: unknown, empty: boolean): unknown {
     if (Array.isArray(value)) return sequence(value, empty);
     return FALLBACK;
   }
+  // toJson() copies own fields only; a mapping shared as it is would show inherited ones to the converter
+  if (Object.getPrototypeOf(value) !== Object.prototype) return FALLBACK;
   return mapping(value as Json, empty);
 }
 
