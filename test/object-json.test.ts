@@ -194,7 +194,12 @@ describe('what the one pass leaves to toJson()', () => {
     expect(isDeepStrictEqual(new ObjectJson().of(noMetadata), noMetadata.toJson())).toBe(true);
     const protoInMetadata = new k8s.KubeConfigMap(c, 'p', { metadata: JSON.parse('{"__proto__": {"a": "b"}}') });
     const protoInProps = new k8s.KubeConfigMap(c, 'q', JSON.parse('{"data": {"a": "1"}, "__proto__": {"b": "2"}}'));
-    for (const o of [protoInMetadata, protoInProps]) expect(outcome(() => new ObjectJson().of(o))).toEqual(outcome(() => o.toJson()));
+    const protoInSpec = new k8s.KubeDeployment(c, 'r', {
+      spec: JSON.parse('{"selector": {}, "template": {}, "replicas": null, "__proto__": {"replicas": 3}}'),
+    });
+    renderer.of(new k8s.KubeDeployment(c, 'first-deployment', { spec: { selector: {}, template: {} } }));
+    expect(renderer.selfChecks).toEqual({ KubeConfigMap: true, KubeDeployment: true });
+    for (const o of [protoInMetadata, protoInProps, protoInSpec]) expect(outcome(() => renderer.of(o))).toEqual(outcome(() => o.toJson()));
   });
 
   test('a mapping with a prototype of its own (inherited fields toJson() does not see) is left to toJson()', () => {

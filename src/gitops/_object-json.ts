@@ -36,10 +36,11 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { version as plusVersion } from 'cdk8s-plus-28/package.json';
-import { ApiObject, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { ApiObject, App, ImplicitTokenResolver, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { k8s } from '../_k8s';
 import { TierStatefulSet, withClaimTemplateKinds } from '../_tier-stateful-set';
 import * as generated from './_k8s-json';
+import { FALLBACK, plain } from './_plain';
 
 type Json = { [key: string]: unknown };
 
@@ -47,9 +48,6 @@ type Json = { [key: string]: unknown };
 interface Shape {
   readonly finish: (resolved: Json) => unknown;
 }
-
-/** Not certain to match `toJson()`: render through it. */
-const FALLBACK: unique symbol = Symbol('toJson');
 
 /**
  * The typed converters to use: those of scripts/gen-k8s-json.ts (`ours`, the
@@ -207,66 +205,4 @@ function noPatches(patches: unknown): boolean {
 function defaultResolvers(o: ApiObject): boolean {
   const resolvers = App.of(o).resolvers;
   return resolvers.length === DEFAULT_RESOLVERS.length && resolvers.every((r, i) => r.constructor === DEFAULT_RESOLVERS[i]);
-}
-
-/**
- * `sanitizeValue(resolve(value))` with cdk8s' default resolvers, or FALLBACK
- * where this pass is not certain to be that; `empty`: sanitizeValue's
- * filterEmptyArrays and filterEmptyObjects. Parts without anything to
- * resolve or leave out are shared, not copied.
- */
-function plain(value: unknown, empty: boolean): unknown {
-  if (value === null || value === undefined) return undefined;
-  if (typeof value === 'function') return FALLBACK;
-  if (typeof value !== 'object') return value;
-  if (value instanceof Lazy) {
-    let produced: unknown;
-    try {
-      produced = value.produce();
-    } catch {
-      return FALLBACK;
-    }
-    return plain(produced, empty);
-  }
-  if (typeof (value as { resolve?: unknown }).resolve === 'function') return FALLBACK;
-  const ctor = (value as object).constructor;
-  if (ctor !== Object) {
-    const v = (value as { value?: unknown }).value;
-    if (typeof v === 'number' || typeof v === 'string') return { value: v };
-    if (Array.isArray(value)) return sequence(value, empty);
-    return FALLBACK;
-  }
-  // toJson() copies own fields only; a mapping shared as it is would show inherited ones to the converter
-  if (Object.getPrototypeOf(value) !== Object.prototype) return FALLBACK;
-  return mapping(value as Json, empty);
-}
-
-function sequence(a: unknown[], empty: boolean): unknown {
-  if (empty && a.length === 0) return undefined;
-  let out: unknown[] | undefined;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const v = plain(x, empty);
-    if (v === FALLBACK) return FALLBACK;
-    if (out === undefined && (v !== x || !(i in a))) out = a.slice(0, i);
-    if (out !== undefined) out.push(v);
-  }
-  return out ?? a;
-}
-
-function mapping(o: Json, empty: boolean): unknown {
-  const keys = Object.keys(o);
-  let out: Json | undefined;
-  for (let i = 0; i < keys.length; i++) {
-    const x = o[keys[i]];
-    const v = plain(x, empty);
-    if (v === FALLBACK) return FALLBACK;
-    if (out === undefined && (v !== x || v === undefined)) {
-      out = {};
-      for (let j = 0; j < i; j++) out[keys[j]] = o[keys[j]];
-    }
-    if (out !== undefined && v !== undefined) out[keys[i]] = v;
-  }
-  if (empty && (out === undefined ? keys.length : Object.keys(out).length) === 0) return undefined;
-  return out ?? o;
 }
