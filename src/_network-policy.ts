@@ -152,6 +152,7 @@ export class TierNetworkPolicy {
 /** The namespace `given`, else that of the chart `c` is in (undefined when neither sets one). */
 function namespaceOf(c: IConstruct, given: string | undefined): string | undefined {
   if (given !== undefined) return given;
-  const chart = [...c.node.scopes].reverse().find((s): s is Chart => Chart.isChart(s));
-  return chart?.namespace;
+  // the nearest chart up the tree (c itself included)
+  for (let s: IConstruct | undefined = c; s !== undefined; s = s.node.scope) if (Chart.isChart(s)) return s.namespace;
+  return undefined;
 }

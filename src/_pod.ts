@@ -82,26 +82,22 @@ export function effectiveResources(given: ResourceOptions | undefined, defaults:
 /** The defaults of a container role: every field but the CPU limit. */
 type RoleResources = Required<Omit<ResourceOptions, 'cpuLimit'>>;
 
+/** The resource fields and the example each one's message gives. */
+const RESOURCE_FIELDS: ReadonlyArray<[keyof ResourceOptions, string]> = [
+  ['cpuRequest', '250m'],
+  ['cpuLimit', '1'],
+  ['memoryRequest', '128Mi'],
+  ['memoryLimit', '256Mi'],
+  ['ephemeralStorageRequest', '64Mi'],
+  ['ephemeralStorageLimit', '256Mi'],
+];
+
 /** Checks the resource options against the defaults of the container's role, and renders them. */
 export function resolveResources(problems: Problems, prop: string, given: ResourceOptions | undefined, defaults: RoleResources): k8s.ResourceRequirements {
-  const r = effectiveResources(checkProps(problems, prop, given, RESOURCE_OPTIONS), defaults);
-  const fields: Array<[keyof ResourceOptions, string]> = [
-    ['cpuRequest', '250m'],
-    ['cpuLimit', '1'],
-    ['memoryRequest', '128Mi'],
-    ['memoryLimit', '256Mi'],
-    ['ephemeralStorageRequest', '64Mi'],
-    ['ephemeralStorageLimit', '256Mi'],
-  ];
-  let valid = true;
-  for (const [field, example] of fields) {
-    if (r[field] !== undefined) valid = checkQuantity(problems, `${prop}.${field}`, r[field], example) && valid;
-  }
-  if (valid) {
-    if (r.cpuLimit !== undefined) checkRequestWithinLimit(problems, `${prop}.cpuRequest`, r.cpuRequest, `${prop}.cpuLimit`, r.cpuLimit);
-    checkRequestWithinLimit(problems, `${prop}.memoryRequest`, r.memoryRequest, `${prop}.memoryLimit`, r.memoryLimit);
-    checkRequestWithinLimit(problems, `${prop}.ephemeralStorageRequest`, r.ephemeralStorageRequest, `${prop}.ephemeralStorageLimit`, r.ephemeralStorageLimit);
-  }
+  const checked = checkProps(problems, prop, given, RESOURCE_OPTIONS);
+  const r = effectiveResources(checked, defaults);
+  // (a role's defaults are valid quantities, each request within its limit: only options that were given can break a rule)
+  if (checked !== undefined) checkResources(problems, prop, r);
   const q = (v: string) => k8s.Quantity.fromString(v);
   return {
     requests: { cpu: q(r.cpuRequest), memory: q(r.memoryRequest), 'ephemeral-storage': q(r.ephemeralStorageRequest) },
@@ -111,6 +107,18 @@ export function resolveResources(problems: Problems, prop: string, given: Resour
       'ephemeral-storage': q(r.ephemeralStorageLimit),
     },
   };
+}
+
+/** Each quantity valid; then each request within its limit. */
+function checkResources(problems: Problems, prop: string, r: RoleResources & ResourceOptions): void {
+  let valid = true;
+  for (const [field, example] of RESOURCE_FIELDS) {
+    if (r[field] !== undefined) valid = checkQuantity(problems, `${prop}.${field}`, r[field], example) && valid;
+  }
+  if (!valid) return;
+  if (r.cpuLimit !== undefined) checkRequestWithinLimit(problems, `${prop}.cpuRequest`, r.cpuRequest, `${prop}.cpuLimit`, r.cpuLimit);
+  checkRequestWithinLimit(problems, `${prop}.memoryRequest`, r.memoryRequest, `${prop}.memoryLimit`, r.memoryLimit);
+  checkRequestWithinLimit(problems, `${prop}.ephemeralStorageRequest`, r.ephemeralStorageRequest, `${prop}.ephemeralStorageLimit`, r.ephemeralStorageLimit);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

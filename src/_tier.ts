@@ -225,15 +225,15 @@ export class PodVolumes {
    */
   public add(owner: string, prop: string, container: ContainerBuilder, mount: k8s.VolumeMount, volume?: k8s.Volume): void {
     const taken = this.owners.get(mount.name);
-    if (
-      !this.problems.expect(taken === undefined, {
+    if (taken !== undefined) {
+      this.problems.add({
         prop,
         value: mount.name,
         rule: `the volume name is already used by ${taken} (pod volumes and claim templates share one set of names)`,
         fix: 'give the claim another name, or choose a path whose derived volume name differs',
-      })
-    )
+      });
       return;
+    }
     this.owners.set(mount.name, owner);
     if (volume) this.volumes.push(volume);
     this.mount(prop, container, mount);
@@ -241,15 +241,15 @@ export class PodVolumes {
 
   /** Mounts a registered volume in one more container. */
   public mount(prop: string, container: ContainerBuilder, mount: k8s.VolumeMount): void {
-    if (
-      this.problems.expect(!container.mountPaths.includes(mount.mountPath), {
+    if (!container.mountsAt(mount.mountPath)) container.addMount(mount);
+    else {
+      this.problems.add({
         prop,
         value: mount.mountPath,
         rule: `container ${show(container.name)} already mounts a volume at that path`,
         fix: 'use a different path',
-      })
-    )
-      container.addMount(mount);
+      });
+    }
   }
 
   /** Adds the Secrets and ConfigMaps of `readOnlyVolumes`, mounted read-only in `container`. */

@@ -31,6 +31,7 @@ import {
   checkChoice,
   checkInteger,
   checkMap,
+  isInteger,
   checkStorageClassName,
   checkStringList,
   isAbsolutePath,
@@ -398,12 +399,16 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const { credentials, source } = resolveServerCredentials(p, engine, engineOk, props.credentials, secretName);
   const tls = engineOk ? resolveTls(p, engine.engine, props.tls) : undefined;
   const b: Partial<EngineBinding> = engineOk ? engine._bind(p, { name: rawName as string, secretName, credentials: source, tls }) : {};
-  const plan = b.replication?.({
-    name,
-    primaryHost: podHost(name, 0, chartNamespace),
-    firstReplicaHost: podHost(`${name}-replica`, 0, chartNamespace, name),
-    storageBytes: quantityValue(isString(props.storage) ? props.storage : '10Gi'),
-  });
+  // (the plan is made only for more than one replica: with one, the replica limit is met either way)
+  const plan =
+    isInteger(props.replicas) && props.replicas > 1
+      ? b.replication?.({
+          name,
+          primaryHost: podHost(name, 0, chartNamespace),
+          firstReplicaHost: podHost(`${name}-replica`, 0, chartNamespace, name),
+          storageBytes: quantityValue(isString(props.storage) ? props.storage : '10Gi'),
+        })
+      : undefined;
   const scale = resolveStatefulScale(p, props, engine, b, plan);
   const replicated = scale.several && plan !== undefined;
   if (replicated) {

@@ -123,6 +123,9 @@ const STARTING: ProbeOptions = { periodSeconds: 10, timeoutSeconds: 5, failureTh
 /** A PostgreSQL or MySQL database name: lower case letters, digits and "_", not starting with a digit. */
 const SQL_NAME = /^[a-z_][a-z0-9_]*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+/** A pinned preset version (major.minor or major.minor.patch), with an optional variant suffix or digest. */
+const VERSION_2 = /^(\d+)\.\d+(-[a-z0-9][-a-z0-9._]*)?(@sha256:[a-f0-9]{64})?$/;
+const VERSION_3 = /^(\d+)\.\d+\.\d+(-[a-z0-9][-a-z0-9._]*)?(@sha256:[a-f0-9]{64})?$/;
 
 /**
  * Redis reads its password from stdin, so it is never on a command line:
@@ -239,8 +242,7 @@ function optionsOf<T extends object>(options: T | undefined | null): T {
 /** Checks the version and returns the image reference. */
 function presetImage(p: Problems, preset: Preset, options: EngineOptions): string {
   const version = options.version;
-  const patch = preset.parts === 3 ? '\\.\\d+' : '';
-  const m = new RegExp(`^(\\d+)\\.\\d+${patch}(-[a-z0-9][-a-z0-9._]*)?(@sha256:[a-f0-9]{64})?$`).exec(isString(version) ? version : '');
+  const m = (preset.parts === 3 ? VERSION_3 : VERSION_2).exec(isString(version) ? version : '');
   const shape = preset.parts === 3 ? 'major.minor.patch' : 'major.minor';
   // (a repository of the wrong form is reported with the image reference it makes)
   const repository =
