@@ -118,12 +118,15 @@ export function tierLabels(id: TierIdentity, extra: Record<string, string> = {})
   };
 }
 
-/** Object metadata with the library's labels; the namespace only when one is given. */
+/**
+ * Object metadata with the library's labels; the namespace only when one is given. The maps are not copied: an
+ * ApiObject copies the labels and annotations of its metadata when it is created, and renders only its copies.
+ */
 export function objectMeta(name: string, namespace: string | undefined, labels: Record<string, string>, annotations?: Record<string, string>) {
   return {
     name,
     ...(namespace !== undefined ? { namespace } : {}),
-    labels: { ...labels },
-    ...(annotations && Object.keys(annotations).length ? { annotations: { ...annotations } } : {}),
+    labels,
+    ...(annotations && Object.keys(annotations).length ? { annotations } : {}),
   };
 }

@@ -350,8 +350,8 @@ export abstract class TierBase extends Construct implements IConnectable {
   protected readonly _containers: ContainerBuilder[];
   private _service?: k8s.KubeService;
   /** The client Service's ports and the pod ports clients may reach (both grow with published sidecar ports). */
-  private readonly _servicePorts: TierServicePort[] = [];
-  private readonly _servedPorts: number[] = [];
+  private readonly _servicePorts: TierServicePort[];
+  private readonly _servedPorts: number[];
   private _policy?: TierNetworkPolicy;
   private _pdb?: k8s.KubePodDisruptionBudget;
 
@@ -381,8 +381,9 @@ export abstract class TierBase extends Construct implements IConnectable {
     this.annotations = { ...s.annotations };
     this.resources = s.resources;
     this._containers = [s.main];
-    this._servicePorts.push({ name: s.portName, port: s.service.servicePort, targetPort: s.portName, nodePort: s.service.nodePort });
-    this._servedPorts.push(s.port);
+    // (lists made with their first entry are as long as that; most tiers add none)
+    this._servicePorts = [{ name: s.portName, port: s.service.servicePort, targetPort: s.portName, nodePort: s.service.nodePort }];
+    this._servedPorts = [s.port];
   }
 
   /** The Service clients connect to. A tier whose props have a problem builds nothing: reading it then throws those problems. */
