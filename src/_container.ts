@@ -185,7 +185,8 @@ export class ContainerBuilder {
         fix: `give ${what} as Probe.httpGet(...), Probe.tcpSocket() or Probe.exec([...])`,
       });
     }
-    if (readiness instanceof Probe && liveness instanceof Probe) {
+    // (probes of two kinds have two handlers: only probes of one kind are rendered to compare theirs)
+    if (readiness instanceof Probe && liveness instanceof Probe && readiness._sameKind(liveness)) {
       this.problems.expect(probeHandler(readiness._render(this.portName)) !== probeHandler(liveness._render(this.portName)), {
         prop: `${this.prop}liveness`,
         value: 'the same handler as readiness',

@@ -14,6 +14,8 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+/** A name of upper-case letters and "_" only ("DB_HOST"). */
+const UPPER_WORDS = /^[A-Z_]*$/;
 /** Parts of a name that hold a credential wherever they occur ("dbPassword", "GITHUB_TOKEN"). */
 const SECRET_PART = /passw|secret|token|api_?key|credential|private_?key|passphrase/;
 /** Words of a name that hold a credential as whole words ("DB_PASS", "pwd", "REDIS_AUTH"). */
@@ -149,6 +151,12 @@ export function isEnvName(v: unknown): v is string {
 
 /** The words of a name: split at "_", "-", ".", "/", spaces and camelCase, lower case. */
 function wordsOf(name: string): string[] {
+  // (most names are upper case words and "_": no camelCase to split)
+  if (UPPER_WORDS.test(name))
+    return name
+      .toLowerCase()
+      .split('_')
+      .filter((w) => w !== '');
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()

@@ -644,24 +644,23 @@ function checkSecret(p: Problems, engine: DatabaseEngine, name: string, secretNa
     });
     return undefined;
   }
-  const list = keys.map(show).join(', ');
-  if (
-    !p.expect(secretName !== undefined, {
+  if (secretName === undefined) {
+    p.add({
       prop: 'secretName',
       value: secretName,
-      rule: `the ${engine.engine} engine reads its credentials from a Secret you create, with the keys ${list}; the library never writes secret values`,
+      rule: `the ${engine.engine} engine reads its credentials from a Secret you create, with the keys ${keys.map(show).join(', ')}; the library never writes secret values`,
       fix: `create the Secret in the database's namespace (e.g. with kubectl, a sealed secret or an external secret) and set secretName: "${name}-credentials"`,
-    })
-  )
+    });
     return undefined;
-  return p.expect(isDns1123Subdomain(secretName), {
+  }
+  if (isDns1123Subdomain(secretName)) return secretName;
+  p.add({
     prop: 'secretName',
     value: secretName,
     rule: 'must be a Secret name: a DNS-1123 subdomain (lower-case letters, digits, "-" and ".")',
     fix: `use a name like "${name}-credentials"`,
-  })
-    ? secretName
-    : undefined;
+  });
+  return undefined;
 }
 
 /** One claim template, checked; `prop` prefixes the messages ("" for the data claim). */

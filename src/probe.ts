@@ -105,6 +105,11 @@ export class Probe {
     return this.kind === ProbeKind.EXEC ? undefined : ((isObject(this.options) ? (this.options as PortProbeOptions).portName : undefined) ?? defaultPortName);
   }
 
+  /** Whether this probe is of the kind of `other` (probes of two kinds never share a handler). @internal */
+  public _sameKind(other: Probe): boolean {
+    return this.kind === other.kind;
+  }
+
   /** Renders the probe for a container. @internal */
   public _render(defaultPortName: string | undefined): k8s.Probe {
     const o: PortProbeOptions = isObject(this.options) ? (this.options as PortProbeOptions) : {};
