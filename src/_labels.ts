@@ -4,6 +4,7 @@
  */
 import { Problems } from './_errors';
 import { checkLabels, isLabelValue } from './_rules';
+import { merged } from './_merge';
 
 export const MANAGED_BY = 'cdk8s-tiers';
 
@@ -108,14 +109,14 @@ export function selectorLabels(id: TierIdentity): Record<string, string> {
 
 /** All recommended labels, plus the user's extra labels (which cannot override the recommended ones). */
 export function tierLabels(id: TierIdentity, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    ...extra,
-    ...selectorLabels(id),
-    [LABEL_COMPONENT]: id.component,
-    ...(id.partOf ? { [LABEL_PART_OF]: id.partOf } : {}),
-    ...(id.version ? { [LABEL_VERSION]: id.version } : {}),
-    [LABEL_MANAGED_BY]: MANAGED_BY,
-  };
+  return merged(
+    extra,
+    selectorLabels(id),
+    { [LABEL_COMPONENT]: id.component },
+    id.partOf ? { [LABEL_PART_OF]: id.partOf } : undefined,
+    id.version ? { [LABEL_VERSION]: id.version } : undefined,
+    { [LABEL_MANAGED_BY]: MANAGED_BY },
+  );
 }
 
 /**

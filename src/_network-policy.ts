@@ -10,6 +10,7 @@ import { objectMeta } from './_labels';
 import { Problems } from './_errors';
 import { isDns1123Label, isLabelKey, isLabelValue, isObject, isPort } from './_rules';
 import { INetworkPeer } from './connection';
+import { merged } from './_merge';
 
 export interface TierNetworkPolicyProps {
   readonly name: string;
@@ -85,7 +86,7 @@ export class TierNetworkPolicy {
     if (ports.filter(isPort).length === 0 || (peer && !this.nameable(peer))) return;
     const from = peer ? { from: [this.peerOf(peer)] } : {};
     // (the ports are read at synth: a tier's served ports can grow, e.g. by a published sidecar port)
-    this.ingress = withRule(this.ingress, JSON.stringify({ ...from, ports }), { from, ports });
+    this.ingress = withRule(this.ingress, JSON.stringify(merged<{ from?: k8s.NetworkPolicyPeer[]; ports: number[] }>(from, { ports })), { from, ports });
   }
 
   /** Lets traffic in on `ports` from the pods `from` selects (e.g. a monitoring namespace's Prometheus), besides every other rule. */
@@ -109,7 +110,7 @@ export class TierNetworkPolicy {
   private peerIngressRules(): k8s.NetworkPolicyIngressRule[] {
     const fallback = this.props.fallbackIngress;
     if (this.ingress === undefined && fallback) return [{ from: fallback.from, ports: tcp(fallback.ports.filter(isPort)) }];
-    return rulesOf(this.ingress).map((r) => ({ ...r.from, ports: tcp(r.ports.filter(isPort)) }));
+    return rulesOf(this.ingress).map((r) => merged<k8s.NetworkPolicyIngressRule>(r.from, { ports: tcp(r.ports.filter(isPort)) }));
   }
 
   /**

@@ -11,6 +11,7 @@ import { checkQuantity, checkRequestWithinLimit } from './_quantity';
 import { checkInteger, isAbsolutePath, listOf } from './_rules';
 import { ResourceOptions } from './resources';
 import { PodSecurityOptions } from './security';
+import { merged } from './_merge';
 
 /** The uid and gid used unless the user chooses others. */
 export const DEFAULT_UID = 10001;
@@ -76,7 +77,7 @@ export const DATABASE_RESOURCES = {
 
 /** The resource options of a container: what was given over the defaults of its role. */
 export function effectiveResources(given: ResourceOptions | undefined, defaults: RoleResources): RoleResources & ResourceOptions {
-  return { ...defaults, ...stripUndefined(given !== null && typeof given === 'object' ? given : {}) };
+  return merged<RoleResources & ResourceOptions>(defaults, stripUndefined(given !== null && typeof given === 'object' ? given : {}));
 }
 
 /** The defaults of a container role: every field but the CPU limit. */
@@ -101,11 +102,10 @@ export function resolveResources(problems: Problems, prop: string, given: Resour
   const q = (v: string) => k8s.Quantity.fromString(v);
   return {
     requests: { cpu: q(r.cpuRequest), memory: q(r.memoryRequest), 'ephemeral-storage': q(r.ephemeralStorageRequest) },
-    limits: {
-      ...(r.cpuLimit !== undefined ? { cpu: q(r.cpuLimit) } : {}),
+    limits: merged<{ [key: string]: k8s.Quantity }>(r.cpuLimit !== undefined ? { cpu: q(r.cpuLimit) } : undefined, {
       memory: q(r.memoryLimit),
       'ephemeral-storage': q(r.ephemeralStorageLimit),
-    },
+    }),
   };
 }
 

@@ -54,6 +54,7 @@ import { PodManagementPolicy, StatefulUpdate } from './stateful-update';
 import { TierDefaults } from './tier-defaults';
 import { TierProps } from './tier-props';
 import { ClaimRetention, ClaimRetentionPolicy, VolumeAccessMode, VolumeClaimOptions } from './volume-claim';
+import { merged } from './_merge';
 
 /**
  * Props of {@link StatefulDatabase}. Besides the shared {@link TierProps}, whose
@@ -309,7 +310,7 @@ export class StatefulDatabase extends TierBase implements IConnectable {
 
   /** @internal The engine's credential references, for a client. */
   protected _clientEnv(): { [suffix: string]: EnvValue } {
-    return { ...this.clientEnv, ...(this.readHost !== undefined ? { READ_HOST: EnvValue.fromValue(this.readHost) } : {}) };
+    return merged(this.clientEnv, this.readHost !== undefined ? { READ_HOST: EnvValue.fromValue(this.readHost) } : undefined);
   }
 
   /** @internal The Secret behind the credentials, for clients that mount it. */
@@ -331,7 +332,7 @@ export class StatefulDatabase extends TierBase implements IConnectable {
       spec: {
         replicas: role === undefined ? this.replicas : replicas ? this.replicas - 1 : 1,
         // (the primary's selector is the one a single server has always had: a selector never changes)
-        selector: { matchLabels: { ...s.podSelectorLabels, ...(replicas ? { [LABEL_ROLE]: ROLE_REPLICA } : {}) } },
+        selector: { matchLabels: merged(s.podSelectorLabels, replicas ? { [LABEL_ROLE]: ROLE_REPLICA } : undefined) },
         serviceName: this.headlessServiceName,
         podManagementPolicy: this.podManagementPolicy,
         updateStrategy: role === undefined ? update : roleUpdateStrategy(update, role),
@@ -444,7 +445,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
     propNames: { image: 'engine.image', port: 'engine.port', portName: 'engine.portName' },
     nameChecked: true, // the database name, checked by the stricter rule
   });
-  for (const [env, value] of Object.entries({ ...b.env, ...(replicated ? plan.env : {}) })) main.addEnv(env, value, `engine.env["${env}"]`);
+  for (const [env, value] of Object.entries(merged(b.env, replicated ? plan.env : undefined))) main.addEnv(env, value, `engine.env["${env}"]`);
   for (const [env, value] of Object.entries(checkMap(p, 'env', props.env, "{ TZ: EnvValue.fromValue('UTC') }") ?? {})) main.addEnv(env, value, `env["${env}"]`);
   const identity = resolveIdentity(p, name, props, 'database', main.imageTag);
   const podSelectorLabels = selectorLabels(identity);
@@ -578,7 +579,7 @@ function resolveStorage(
   defaultClass: string | undefined,
 ) {
   // the API server refuses any change to claim templates: only labels that can never change
-  const claimLabels = { ...selector, [LABEL_MANAGED_BY]: MANAGED_BY };
+  const claimLabels = merged(selector, { [LABEL_MANAGED_BY]: MANAGED_BY });
   const storage = {
     storage: props.storage ?? '10Gi',
     storageClassName: props.storageClassName ?? defaultClass,

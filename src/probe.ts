@@ -3,6 +3,7 @@ import { Problems } from './_errors';
 import { PORT_PROBE_OPTIONS, PROBE_OPTIONS } from './_keys';
 import { checkProps } from './_props';
 import { checkInteger, checkPortName, isAbsolutePath, isObject } from './_rules';
+import { merged } from './_merge';
 
 /**
  * Timings shared by every probe.
@@ -114,15 +115,18 @@ export class Probe {
   public _render(defaultPortName: string | undefined): k8s.Probe {
     const o: PortProbeOptions = isObject(this.options) ? (this.options as PortProbeOptions) : {};
     const port = k8s.IntOrString.fromString(this._portName(defaultPortName) ?? '');
-    return {
-      ...(this.kind === ProbeKind.HTTP ? { httpGet: { path: this.path, port } } : {}),
-      ...(this.kind === ProbeKind.TCP ? { tcpSocket: { port } } : {}),
-      ...(this.kind === ProbeKind.EXEC ? { exec: { command: this.command } } : {}),
+    const handler =
+      this.kind === ProbeKind.HTTP
+        ? { httpGet: { path: this.path, port } }
+        : this.kind === ProbeKind.TCP
+          ? { tcpSocket: { port } }
+          : { exec: { command: this.command } };
+    return merged<k8s.Probe>(handler, {
       initialDelaySeconds: o.initialDelaySeconds ?? 0,
       periodSeconds: o.periodSeconds ?? 10,
       timeoutSeconds: o.timeoutSeconds ?? 2,
       failureThreshold: o.failureThreshold ?? 3,
       successThreshold: o.successThreshold ?? 1,
-    };
+    });
   }
 }
