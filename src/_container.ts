@@ -105,15 +105,15 @@ export class ContainerBuilder {
       })
     )
       return;
-    if (
-      !this.problems.expect(!this.env.has(name), {
+    if (this.env.has(name)) {
+      this.problems.add({
         prop,
         value: name,
         rule: `container ${show(this.input.name)} already has an environment variable of that name`,
         fix: 'remove one of the two definitions, or connect with another envPrefix',
-      })
-    )
+      });
       return;
+    }
     if (
       !this.problems.expect(value instanceof EnvValue, {
         prop,
@@ -132,9 +132,9 @@ export class ContainerBuilder {
     this.mounts.push(mount);
   }
 
-  /** The paths this container mounts volumes at. */
-  public get mountPaths(): string[] {
-    return this.mounts.map((m) => m.mountPath);
+  /** Whether this container mounts a volume at `path`. */
+  public mountsAt(path: string): boolean {
+    return this.mounts.some((m) => m.mountPath === path);
   }
 
   private checkProbes(): void {
@@ -185,7 +185,8 @@ export class ContainerBuilder {
         fix: `give ${what} as Probe.httpGet(...), Probe.tcpSocket() or Probe.exec([...])`,
       });
     }
-    if (readiness instanceof Probe && liveness instanceof Probe) {
+    // (probes of two kinds have two handlers: only probes of one kind are rendered to compare theirs)
+    if (readiness instanceof Probe && liveness instanceof Probe && readiness._sameKind(liveness)) {
       this.problems.expect(probeHandler(readiness._render(this.portName)) !== probeHandler(liveness._render(this.portName)), {
         prop: `${this.prop}liveness`,
         value: 'the same handler as readiness',

@@ -163,8 +163,8 @@ export class Problems {
 
   private readonly found: ProblemDetails[] = [];
   private muted = false;
-  /** Props the user wrote misspelt (reported as such): their being "not set" is not reported again. */
-  private readonly misspelt = new Set<string>();
+  /** Props the user wrote misspelt (reported as such): their being "not set" is not reported again. (Made with the first.) */
+  private misspelt?: Set<string>;
 
   constructor(scope: IConstruct) {
     Object.defineProperty(scope, PROBLEMS, { value: this });
@@ -173,13 +173,13 @@ export class Problems {
 
   /** Records a problem (unless muted). */
   public add(d: ProblemDetails): void {
-    if (this.muted || (d.value === undefined && this.misspelt.has(d.prop))) return;
+    if (this.muted || (d.value === undefined && this.misspelt?.has(d.prop) === true)) return;
     this.found.push(d);
   }
 
   /** Records that `prop` was written misspelt (and reported so): a later "not set" problem of it follows from that. */
   public misspelling(prop: string): void {
-    this.misspelt.add(prop);
+    (this.misspelt ??= new Set()).add(prop);
   }
 
   /**

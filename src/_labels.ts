@@ -4,6 +4,7 @@
  */
 import { Problems } from './_errors';
 import { checkLabels, isLabelValue } from './_rules';
+import { merged } from './_merge';
 
 export const MANAGED_BY = 'cdk8s-tiers';
 
@@ -108,22 +109,25 @@ export function selectorLabels(id: TierIdentity): Record<string, string> {
 
 /** All recommended labels, plus the user's extra labels (which cannot override the recommended ones). */
 export function tierLabels(id: TierIdentity, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    ...extra,
-    ...selectorLabels(id),
-    [LABEL_COMPONENT]: id.component,
-    ...(id.partOf ? { [LABEL_PART_OF]: id.partOf } : {}),
-    ...(id.version ? { [LABEL_VERSION]: id.version } : {}),
-    [LABEL_MANAGED_BY]: MANAGED_BY,
-  };
+  return merged(
+    extra,
+    selectorLabels(id),
+    { [LABEL_COMPONENT]: id.component },
+    id.partOf ? { [LABEL_PART_OF]: id.partOf } : undefined,
+    id.version ? { [LABEL_VERSION]: id.version } : undefined,
+    { [LABEL_MANAGED_BY]: MANAGED_BY },
+  );
 }
 
-/** Object metadata with the library's labels; the namespace only when one is given. */
+/**
+ * Object metadata with the library's labels; the namespace only when one is given. The maps are not copied: an
+ * ApiObject copies the labels and annotations of its metadata when it is created, and renders only its copies.
+ */
 export function objectMeta(name: string, namespace: string | undefined, labels: Record<string, string>, annotations?: Record<string, string>) {
   return {
     name,
     ...(namespace !== undefined ? { namespace } : {}),
-    labels: { ...labels },
-    ...(annotations && Object.keys(annotations).length ? { annotations: { ...annotations } } : {}),
+    labels,
+    ...(annotations && Object.keys(annotations).length ? { annotations } : {}),
   };
 }

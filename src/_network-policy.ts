@@ -10,6 +10,7 @@ import { objectMeta } from './_labels';
 import { Problems } from './_errors';
 import { isDns1123Label, isLabelKey, isLabelValue, isObject, isPort } from './_rules';
 import { INetworkPeer } from './connection';
+import { merged } from './_merge';
 
 export interface TierNetworkPolicyProps {
   readonly name: string;
@@ -39,12 +40,25 @@ const DNS_EGRESS: k8s.NetworkPolicyEgressRule = {
   ],
 };
 
+/** Rules by their JSON (a rule added twice is kept once), in the order they were first added. */
+type Rules<R> = Map<string, R> | undefined;
+
+/** `rules` with `rule` (keyed by `key`): the map is made with its first rule (most policies leave some kinds empty). */
+function withRule<R>(rules: Rules<R>, key: string, rule: R): Map<string, R> {
+  return (rules ?? new Map<string, R>()).set(key, rule);
+}
+
+/** The rules, in order. */
+function rulesOf<R>(rules: Rules<R>): R[] {
+  return rules ? [...rules.values()] : [];
+}
+
 export class TierNetworkPolicy {
   public readonly resource: k8s.KubeNetworkPolicy;
-  private readonly ingress = new Map<string, { from: { from?: k8s.NetworkPolicyPeer[] }; ports: number[] }>();
-  private readonly egress = new Map<string, k8s.NetworkPolicyEgressRule>();
+  private ingress: Rules<{ from: { from?: k8s.NetworkPolicyPeer[] }; ports: number[] }>;
+  private egress: Rules<k8s.NetworkPolicyEgressRule>;
   /** Rules for peers named by selectors (scrapers): kept apart, so that they never replace the fallback ingress. */
-  private readonly selectorIngress = new Map<string, k8s.NetworkPolicyIngressRule>();
+  private selectorIngress: Rules<k8s.NetworkPolicyIngressRule>;
 
   constructor(
     scope: Construct,
@@ -57,7 +71,7 @@ export class TierNetworkPolicy {
         podSelector: { matchLabels: { ...props.podSelector } },
         policyTypes: ['Ingress', 'Egress'],
         ingress: Lazy.any({ produce: () => this.ingressRules() }),
-        egress: Lazy.any({ produce: () => [DNS_EGRESS, ...this.egress.values()] }),
+        egress: Lazy.any({ produce: () => [DNS_EGRESS, ...rulesOf(this.egress)] }),
       },
     });
   }
@@ -72,13 +86,13 @@ export class TierNetworkPolicy {
     if (ports.filter(isPort).length === 0 || (peer && !this.nameable(peer))) return;
     const from = peer ? { from: [this.peerOf(peer)] } : {};
     // (the ports are read at synth: a tier's served ports can grow, e.g. by a published sidecar port)
-    this.ingress.set(JSON.stringify({ ...from, ports }), { from, ports });
+    this.ingress = withRule(this.ingress, JSON.stringify(merged<{ from?: k8s.NetworkPolicyPeer[]; ports: number[] }>(from, { ports })), { from, ports });
   }
 
   /** Lets traffic in on `ports` from the pods `from` selects (e.g. a monitoring namespace's Prometheus), besides every other rule. */
   public allowIngressFromSelector(from: k8s.NetworkPolicyPeer, ports: number[]): void {
     const rule: k8s.NetworkPolicyIngressRule = { from: [from], ports: tcp(ports.filter(isPort)) };
-    this.selectorIngress.set(JSON.stringify(rule), rule);
+    this.selectorIngress = withRule(this.selectorIngress, JSON.stringify(rule), rule);
   }
 
   /** Lets traffic out on `ports` to `peer` (ports that are not port numbers are left out, as for ingress). */
@@ -86,17 +100,17 @@ export class TierNetworkPolicy {
     ports = ports.filter(isPort);
     if (ports.length === 0 || !this.nameable(peer)) return;
     const rule: k8s.NetworkPolicyEgressRule = { to: [this.peerOf(peer)], ports: tcp(ports) };
-    this.egress.set(JSON.stringify(rule), rule);
+    this.egress = withRule(this.egress, JSON.stringify(rule), rule);
   }
 
   private ingressRules(): k8s.NetworkPolicyIngressRule[] {
-    return [...this.peerIngressRules(), ...this.selectorIngress.values()];
+    return [...this.peerIngressRules(), ...rulesOf(this.selectorIngress)];
   }
 
   private peerIngressRules(): k8s.NetworkPolicyIngressRule[] {
     const fallback = this.props.fallbackIngress;
-    if (this.ingress.size === 0 && fallback) return [{ from: fallback.from, ports: tcp(fallback.ports.filter(isPort)) }];
-    return [...this.ingress.values()].map((r) => ({ ...r.from, ports: tcp(r.ports.filter(isPort)) }));
+    if (this.ingress === undefined && fallback) return [{ from: fallback.from, ports: tcp(fallback.ports.filter(isPort)) }];
+    return rulesOf(this.ingress).map((r) => merged<k8s.NetworkPolicyIngressRule>(r.from, { ports: tcp(r.ports.filter(isPort)) }));
   }
 
   /**
@@ -152,6 +166,7 @@ export class TierNetworkPolicy {
 /** The namespace `given`, else that of the chart `c` is in (undefined when neither sets one). */
 function namespaceOf(c: IConstruct, given: string | undefined): string | undefined {
   if (given !== undefined) return given;
-  const chart = [...c.node.scopes].reverse().find((s): s is Chart => Chart.isChart(s));
-  return chart?.namespace;
+  // the nearest chart up the tree (c itself included)
+  for (let s: IConstruct | undefined = c; s !== undefined; s = s.node.scope) if (Chart.isChart(s)) return s.namespace;
+  return undefined;
 }

@@ -11,6 +11,7 @@ import { checkQuantity, checkRequestWithinLimit } from './_quantity';
 import { checkInteger, isAbsolutePath, listOf } from './_rules';
 import { ResourceOptions } from './resources';
 import { PodSecurityOptions } from './security';
+import { merged } from './_merge';
 
 /** The uid and gid used unless the user chooses others. */
 export const DEFAULT_UID = 10001;
@@ -76,41 +77,48 @@ export const DATABASE_RESOURCES = {
 
 /** The resource options of a container: what was given over the defaults of its role. */
 export function effectiveResources(given: ResourceOptions | undefined, defaults: RoleResources): RoleResources & ResourceOptions {
-  return { ...defaults, ...stripUndefined(given !== null && typeof given === 'object' ? given : {}) };
+  return merged<RoleResources & ResourceOptions>(defaults, stripUndefined(given !== null && typeof given === 'object' ? given : {}));
 }
 
 /** The defaults of a container role: every field but the CPU limit. */
 type RoleResources = Required<Omit<ResourceOptions, 'cpuLimit'>>;
 
+/** The resource fields and the example each one's message gives. */
+const RESOURCE_FIELDS: ReadonlyArray<[keyof ResourceOptions, string]> = [
+  ['cpuRequest', '250m'],
+  ['cpuLimit', '1'],
+  ['memoryRequest', '128Mi'],
+  ['memoryLimit', '256Mi'],
+  ['ephemeralStorageRequest', '64Mi'],
+  ['ephemeralStorageLimit', '256Mi'],
+];
+
 /** Checks the resource options against the defaults of the container's role, and renders them. */
 export function resolveResources(problems: Problems, prop: string, given: ResourceOptions | undefined, defaults: RoleResources): k8s.ResourceRequirements {
-  const r = effectiveResources(checkProps(problems, prop, given, RESOURCE_OPTIONS), defaults);
-  const fields: Array<[keyof ResourceOptions, string]> = [
-    ['cpuRequest', '250m'],
-    ['cpuLimit', '1'],
-    ['memoryRequest', '128Mi'],
-    ['memoryLimit', '256Mi'],
-    ['ephemeralStorageRequest', '64Mi'],
-    ['ephemeralStorageLimit', '256Mi'],
-  ];
-  let valid = true;
-  for (const [field, example] of fields) {
-    if (r[field] !== undefined) valid = checkQuantity(problems, `${prop}.${field}`, r[field], example) && valid;
-  }
-  if (valid) {
-    if (r.cpuLimit !== undefined) checkRequestWithinLimit(problems, `${prop}.cpuRequest`, r.cpuRequest, `${prop}.cpuLimit`, r.cpuLimit);
-    checkRequestWithinLimit(problems, `${prop}.memoryRequest`, r.memoryRequest, `${prop}.memoryLimit`, r.memoryLimit);
-    checkRequestWithinLimit(problems, `${prop}.ephemeralStorageRequest`, r.ephemeralStorageRequest, `${prop}.ephemeralStorageLimit`, r.ephemeralStorageLimit);
-  }
+  const checked = checkProps(problems, prop, given, RESOURCE_OPTIONS);
+  const r = effectiveResources(checked, defaults);
+  // (a role's defaults are valid quantities, each request within its limit: only options that were given can break a rule)
+  if (checked !== undefined) checkResources(problems, prop, r);
   const q = (v: string) => k8s.Quantity.fromString(v);
   return {
     requests: { cpu: q(r.cpuRequest), memory: q(r.memoryRequest), 'ephemeral-storage': q(r.ephemeralStorageRequest) },
-    limits: {
-      ...(r.cpuLimit !== undefined ? { cpu: q(r.cpuLimit) } : {}),
+    limits: merged<{ [key: string]: k8s.Quantity }>(r.cpuLimit !== undefined ? { cpu: q(r.cpuLimit) } : undefined, {
       memory: q(r.memoryLimit),
       'ephemeral-storage': q(r.ephemeralStorageLimit),
-    },
+    }),
   };
+}
+
+/** Each quantity valid; then each request within its limit. */
+function checkResources(problems: Problems, prop: string, r: RoleResources & ResourceOptions): void {
+  let valid = true;
+  for (const [field, example] of RESOURCE_FIELDS) {
+    if (r[field] !== undefined) valid = checkQuantity(problems, `${prop}.${field}`, r[field], example) && valid;
+  }
+  if (!valid) return;
+  if (r.cpuLimit !== undefined) checkRequestWithinLimit(problems, `${prop}.cpuRequest`, r.cpuRequest, `${prop}.cpuLimit`, r.cpuLimit);
+  checkRequestWithinLimit(problems, `${prop}.memoryRequest`, r.memoryRequest, `${prop}.memoryLimit`, r.memoryLimit);
+  checkRequestWithinLimit(problems, `${prop}.ephemeralStorageRequest`, r.ephemeralStorageRequest, `${prop}.ephemeralStorageLimit`, r.ephemeralStorageLimit);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -35,7 +35,8 @@ export function quantityValue(q: unknown): number | undefined {
 /** Checks that `value` is a positive quantity; returns whether it passed. */
 export function checkQuantity(problems: Problems, prop: string, value: unknown, example: string): value is string {
   const n = quantityValue(value);
-  return problems.expect(n !== undefined && n > 0 && Number.isFinite(n), {
+  if (n !== undefined && n > 0 && Number.isFinite(n)) return true; // (the message is made only when it is reported)
+  return problems.expect(false, {
     prop,
     value,
     rule: 'must be a positive Kubernetes quantity such as "250m", "128Mi" or "1Gi"',
@@ -47,8 +48,8 @@ export function checkQuantity(problems: Problems, prop: string, value: unknown, 
 export function checkRequestWithinLimit(problems: Problems, requestProp: string, request: string, limitProp: string, limit: string): void {
   const r = quantityValue(request);
   const l = quantityValue(limit);
-  if (r === undefined || l === undefined) return;
-  problems.expect(r <= l, {
+  if (r === undefined || l === undefined || r <= l) return;
+  problems.add({
     prop: requestProp,
     value: request,
     rule: `must not exceed ${limitProp} (${limit}); the API server rejects a request above its limit`,

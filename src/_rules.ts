@@ -14,6 +14,8 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+/** A name of upper-case letters and "_" only ("DB_HOST"). */
+const UPPER_WORDS = /^[A-Z_]*$/;
 /** Parts of a name that hold a credential wherever they occur ("dbPassword", "GITHUB_TOKEN"). */
 const SECRET_PART = /passw|secret|token|api_?key|credential|private_?key|passphrase/;
 /** Words of a name that hold a credential as whole words ("DB_PASS", "pwd", "REDIS_AUTH"). */
@@ -149,6 +151,12 @@ export function isEnvName(v: unknown): v is string {
 
 /** The words of a name: split at "_", "-", ".", "/", spaces and camelCase, lower case. */
 function wordsOf(name: string): string[] {
+  // (most names are upper case words and "_": no camelCase to split)
+  if (UPPER_WORDS.test(name))
+    return name
+      .toLowerCase()
+      .split('_')
+      .filter((w) => w !== '');
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
@@ -224,25 +232,32 @@ export const INT32_MAX = 2 ** 31 - 1;
 /** Checks a whole number within [min, max] (by default an int32 >= min); returns whether it passed. */
 export function checkInteger(problems: Problems, prop: string, value: unknown, min: number, maxGiven?: number, fix?: string): value is number {
   const max = maxGiven ?? INT32_MAX;
+  // (the message is made only when it is reported: this runs for most numbers of every tier)
+  if (isInteger(value) && value >= min && value <= max) return true;
   // without a given max, the int32 bound is named only to a value above it
   const unbounded = maxGiven === Number.MAX_SAFE_INTEGER || (maxGiven === undefined && !(isInteger(value) && value > max));
   const range = unbounded ? `>= ${min}` : `from ${min} to ${max}`;
-  return problems.expect(isInteger(value) && value >= min && value <= max, {
+  problems.add({
     prop,
     value,
     rule: `must be a whole number ${range}`,
     fix: fix ?? `set ${prop} to a whole number ${range}, or leave it out for the default`,
   });
+  return false;
 }
 
 /** Checks a container or Service port number. */
 export function checkPort(problems: Problems, prop: string, value: unknown): value is number {
-  return problems.expect(isPort(value), { prop, value, rule: 'must be a port number from 1 to 65535', fix: `set ${prop} to a whole number from 1 to 65535` });
+  return (
+    isPort(value) ||
+    problems.expect(false, { prop, value, rule: 'must be a port number from 1 to 65535', fix: `set ${prop} to a whole number from 1 to 65535` })
+  );
 }
 
 /** Checks a container port name. */
 export function checkPortName(problems: Problems, prop: string, value: unknown): value is string {
-  return problems.expect(isPortName(value), {
+  if (isPortName(value)) return true;
+  return problems.expect(false, {
     prop,
     value,
     rule: 'must be an IANA service name: at most 15 lower-case letters, digits and single dashes, with at least one letter',
@@ -252,7 +267,8 @@ export function checkPortName(problems: Problems, prop: string, value: unknown):
 
 /** Checks a NodePort. */
 export function checkNodePort(problems: Problems, prop: string, value: unknown): value is number {
-  return problems.expect(isNodePort(value), {
+  if (isNodePort(value)) return true;
+  return problems.expect(false, {
     prop,
     value,
     rule: `must be a node port from ${NODE_PORT_MIN} to ${NODE_PORT_MAX} (the API server's default range)`,

@@ -40,6 +40,7 @@ import { NodeAffinityOptions, TolerationOptions } from './scheduling';
 import { ServiceType } from './service-type';
 import { TierProps } from './tier-props';
 import { ReadOnlyVolumeOptions } from './volume-claim';
+import { merged } from './_merge';
 
 /** Default resources of the helper containers of a pod (sidecars, init containers). */
 export const HELPER_RESOURCES = {
@@ -225,15 +226,15 @@ export class PodVolumes {
    */
   public add(owner: string, prop: string, container: ContainerBuilder, mount: k8s.VolumeMount, volume?: k8s.Volume): void {
     const taken = this.owners.get(mount.name);
-    if (
-      !this.problems.expect(taken === undefined, {
+    if (taken !== undefined) {
+      this.problems.add({
         prop,
         value: mount.name,
         rule: `the volume name is already used by ${taken} (pod volumes and claim templates share one set of names)`,
         fix: 'give the claim another name, or choose a path whose derived volume name differs',
-      })
-    )
+      });
       return;
+    }
     this.owners.set(mount.name, owner);
     if (volume) this.volumes.push(volume);
     this.mount(prop, container, mount);
@@ -241,15 +242,15 @@ export class PodVolumes {
 
   /** Mounts a registered volume in one more container. */
   public mount(prop: string, container: ContainerBuilder, mount: k8s.VolumeMount): void {
-    if (
-      this.problems.expect(!container.mountPaths.includes(mount.mountPath), {
+    if (!container.mountsAt(mount.mountPath)) container.addMount(mount);
+    else {
+      this.problems.add({
         prop,
         value: mount.mountPath,
         rule: `container ${show(container.name)} already mounts a volume at that path`,
         fix: 'use a different path',
-      })
-    )
-      container.addMount(mount);
+      });
+    }
   }
 
   /** Adds the Secrets and ConfigMaps of `readOnlyVolumes`, mounted read-only in `container`. */
@@ -350,8 +351,8 @@ export abstract class TierBase extends Construct implements IConnectable {
   protected readonly _containers: ContainerBuilder[];
   private _service?: k8s.KubeService;
   /** The client Service's ports and the pod ports clients may reach (both grow with published sidecar ports). */
-  private readonly _servicePorts: TierServicePort[] = [];
-  private readonly _servedPorts: number[] = [];
+  private readonly _servicePorts: TierServicePort[];
+  private readonly _servedPorts: number[];
   private _policy?: TierNetworkPolicy;
   private _pdb?: k8s.KubePodDisruptionBudget;
 
@@ -381,8 +382,9 @@ export abstract class TierBase extends Construct implements IConnectable {
     this.annotations = { ...s.annotations };
     this.resources = s.resources;
     this._containers = [s.main];
-    this._servicePorts.push({ name: s.portName, port: s.service.servicePort, targetPort: s.portName, nodePort: s.service.nodePort });
-    this._servedPorts.push(s.port);
+    // (lists made with their first entry are as long as that; most tiers add none)
+    this._servicePorts = [{ name: s.portName, port: s.service.servicePort, targetPort: s.portName, nodePort: s.service.nodePort }];
+    this._servedPorts = [s.port];
   }
 
   /** The Service clients connect to. A tier whose props have a problem builds nothing: reading it then throws those problems. */
@@ -463,13 +465,13 @@ export abstract class TierBase extends Construct implements IConnectable {
     const spread = s.several ? spreadAndAntiAffinity(s.podSelectorLabels, matchLabelKeys) : {};
     const nodeAffinity = s.scheduling.nodeAffinity;
     const affinity =
-      nodeAffinity || spread.affinity ? { ...(nodeAffinity ? { nodeAffinity: renderNodeAffinity(nodeAffinity) } : {}), ...spread.affinity } : undefined;
+      nodeAffinity || spread.affinity ? merged(nodeAffinity ? { nodeAffinity: renderNodeAffinity(nodeAffinity) } : undefined, spread.affinity) : undefined;
     const inits = [...(variant?.initContainers ?? []), ...s.initContainers];
     const render = (c: ContainerBuilder, i: number) => (i === 0 && variant?.main ? variant.main(c.render(registry)) : c.render(registry));
     return {
       metadata: {
-        labels: { ...s.labels, ...variant?.labels },
-        annotations: { ...s.annotations, 'kubectl.kubernetes.io/default-container': s.name, ...annotations },
+        labels: merged(s.labels, variant?.labels),
+        annotations: merged(s.annotations, { 'kubectl.kubernetes.io/default-container': s.name }, annotations),
       },
       spec: {
         automountServiceAccountToken: false,
@@ -493,12 +495,23 @@ export abstract class TierBase extends Construct implements IConnectable {
    */
   protected _publish(headlessName?: string, selector?: Record<string, string>): k8s.KubeService {
     const s = this._settings;
-    const common = { namespace: s.namespace, labels: s.labels, annotations: s.annotations, selector: { ...s.podSelectorLabels, ...selector } };
+    const { namespace, labels, annotations } = s;
+    const pods = merged(s.podSelectorLabels, selector);
     if (headlessName !== undefined) {
       const ports = [{ name: s.portName, port: s.port, targetPort: s.portName }];
-      return tierService(this, 'headless', { ...common, name: headlessName, type: ServiceType.CLUSTER_IP, headless: true, ports });
+      return tierService(this, 'headless', {
+        namespace,
+        labels,
+        annotations,
+        selector: pods,
+        name: headlessName,
+        type: ServiceType.CLUSTER_IP,
+        headless: true,
+        ports,
+      });
     }
-    return (this._service = tierService(this, 'service', { ...common, name: s.name, type: s.service.serviceType, ports: this._servicePorts }));
+    const type = s.service.serviceType;
+    return (this._service = tierService(this, 'service', { namespace, labels, annotations, selector: pods, name: s.name, type, ports: this._servicePorts }));
   }
 
   /**
@@ -556,10 +569,10 @@ export abstract class TierBase extends Construct implements IConnectable {
 
 /** The scheduling fields of a pod spec (only those that are set, so that other output stays as it was). */
 export function renderScheduling(s: PodScheduling): Partial<k8s.PodSpec> {
-  return {
-    ...(s.priorityClassName !== undefined ? { priorityClassName: s.priorityClassName } : {}),
-    ...(Object.keys(s.nodeSelector).length ? { nodeSelector: { ...s.nodeSelector } } : {}),
-    ...(s.tolerations.length ? { tolerations: s.tolerations.map((t) => ({ ...t })) } : {}),
-    ...(s.imagePullSecrets.length ? { imagePullSecrets: s.imagePullSecrets.map((name) => ({ name })) } : {}),
-  };
+  return merged<Partial<k8s.PodSpec>>(
+    s.priorityClassName !== undefined ? { priorityClassName: s.priorityClassName } : undefined,
+    Object.keys(s.nodeSelector).length ? { nodeSelector: { ...s.nodeSelector } } : undefined,
+    s.tolerations.length ? { tolerations: s.tolerations.map((t) => ({ ...t })) } : undefined,
+    s.imagePullSecrets.length ? { imagePullSecrets: s.imagePullSecrets.map((name) => ({ name })) } : undefined,
+  );
 }

@@ -31,6 +31,7 @@ import {
   checkChoice,
   checkInteger,
   checkMap,
+  isInteger,
   checkStorageClassName,
   checkStringList,
   isAbsolutePath,
@@ -53,6 +54,7 @@ import { PodManagementPolicy, StatefulUpdate } from './stateful-update';
 import { TierDefaults } from './tier-defaults';
 import { TierProps } from './tier-props';
 import { ClaimRetention, ClaimRetentionPolicy, VolumeAccessMode, VolumeClaimOptions } from './volume-claim';
+import { merged } from './_merge';
 
 /**
  * Props of {@link StatefulDatabase}. Besides the shared {@link TierProps}, whose
@@ -308,7 +310,7 @@ export class StatefulDatabase extends TierBase implements IConnectable {
 
   /** @internal The engine's credential references, for a client. */
   protected _clientEnv(): { [suffix: string]: EnvValue } {
-    return { ...this.clientEnv, ...(this.readHost !== undefined ? { READ_HOST: EnvValue.fromValue(this.readHost) } : {}) };
+    return merged(this.clientEnv, this.readHost !== undefined ? { READ_HOST: EnvValue.fromValue(this.readHost) } : undefined);
   }
 
   /** @internal The Secret behind the credentials, for clients that mount it. */
@@ -330,7 +332,7 @@ export class StatefulDatabase extends TierBase implements IConnectable {
       spec: {
         replicas: role === undefined ? this.replicas : replicas ? this.replicas - 1 : 1,
         // (the primary's selector is the one a single server has always had: a selector never changes)
-        selector: { matchLabels: { ...s.podSelectorLabels, ...(replicas ? { [LABEL_ROLE]: ROLE_REPLICA } : {}) } },
+        selector: { matchLabels: merged(s.podSelectorLabels, replicas ? { [LABEL_ROLE]: ROLE_REPLICA } : undefined) },
         serviceName: this.headlessServiceName,
         podManagementPolicy: this.podManagementPolicy,
         updateStrategy: role === undefined ? update : roleUpdateStrategy(update, role),
@@ -398,12 +400,16 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const { credentials, source } = resolveServerCredentials(p, engine, engineOk, props.credentials, secretName);
   const tls = engineOk ? resolveTls(p, engine.engine, props.tls) : undefined;
   const b: Partial<EngineBinding> = engineOk ? engine._bind(p, { name: rawName as string, secretName, credentials: source, tls }) : {};
-  const plan = b.replication?.({
-    name,
-    primaryHost: podHost(name, 0, chartNamespace),
-    firstReplicaHost: podHost(`${name}-replica`, 0, chartNamespace, name),
-    storageBytes: quantityValue(isString(props.storage) ? props.storage : '10Gi'),
-  });
+  // (the plan is made only for more than one replica: with one, the replica limit is met either way)
+  const plan =
+    isInteger(props.replicas) && props.replicas > 1
+      ? b.replication?.({
+          name,
+          primaryHost: podHost(name, 0, chartNamespace),
+          firstReplicaHost: podHost(`${name}-replica`, 0, chartNamespace, name),
+          storageBytes: quantityValue(isString(props.storage) ? props.storage : '10Gi'),
+        })
+      : undefined;
   const scale = resolveStatefulScale(p, props, engine, b, plan);
   const replicated = scale.several && plan !== undefined;
   if (replicated) {
@@ -439,7 +445,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
     propNames: { image: 'engine.image', port: 'engine.port', portName: 'engine.portName' },
     nameChecked: true, // the database name, checked by the stricter rule
   });
-  for (const [env, value] of Object.entries({ ...b.env, ...(replicated ? plan.env : {}) })) main.addEnv(env, value, `engine.env["${env}"]`);
+  for (const [env, value] of Object.entries(merged(b.env, replicated ? plan.env : undefined))) main.addEnv(env, value, `engine.env["${env}"]`);
   for (const [env, value] of Object.entries(checkMap(p, 'env', props.env, "{ TZ: EnvValue.fromValue('UTC') }") ?? {})) main.addEnv(env, value, `env["${env}"]`);
   const identity = resolveIdentity(p, name, props, 'database', main.imageTag);
   const podSelectorLabels = selectorLabels(identity);
@@ -573,7 +579,7 @@ function resolveStorage(
   defaultClass: string | undefined,
 ) {
   // the API server refuses any change to claim templates: only labels that can never change
-  const claimLabels = { ...selector, [LABEL_MANAGED_BY]: MANAGED_BY };
+  const claimLabels = merged(selector, { [LABEL_MANAGED_BY]: MANAGED_BY });
   const storage = {
     storage: props.storage ?? '10Gi',
     storageClassName: props.storageClassName ?? defaultClass,
@@ -639,24 +645,23 @@ function checkSecret(p: Problems, engine: DatabaseEngine, name: string, secretNa
     });
     return undefined;
   }
-  const list = keys.map(show).join(', ');
-  if (
-    !p.expect(secretName !== undefined, {
+  if (secretName === undefined) {
+    p.add({
       prop: 'secretName',
       value: secretName,
-      rule: `the ${engine.engine} engine reads its credentials from a Secret you create, with the keys ${list}; the library never writes secret values`,
+      rule: `the ${engine.engine} engine reads its credentials from a Secret you create, with the keys ${keys.map(show).join(', ')}; the library never writes secret values`,
       fix: `create the Secret in the database's namespace (e.g. with kubectl, a sealed secret or an external secret) and set secretName: "${name}-credentials"`,
-    })
-  )
+    });
     return undefined;
-  return p.expect(isDns1123Subdomain(secretName), {
+  }
+  if (isDns1123Subdomain(secretName)) return secretName;
+  p.add({
     prop: 'secretName',
     value: secretName,
     rule: 'must be a Secret name: a DNS-1123 subdomain (lower-case letters, digits, "-" and ".")',
     fix: `use a name like "${name}-credentials"`,
-  })
-    ? secretName
-    : undefined;
+  });
+  return undefined;
 }
 
 /** One claim template, checked; `prop` prefixes the messages ("" for the data claim). */

@@ -14,6 +14,7 @@ import { checkProps, PropsType } from './_props';
 import { checkMap, checkStringList, isAbsolutePath, isObject, isString, listOf } from './_rules';
 import { EnvValue } from './env';
 import { Probe, ProbeOptions } from './probe';
+import { merged } from './_merge';
 
 /** Options of every preset. */
 export interface EngineOptions {
@@ -123,6 +124,9 @@ const STARTING: ProbeOptions = { periodSeconds: 10, timeoutSeconds: 5, failureTh
 /** A PostgreSQL or MySQL database name: lower case letters, digits and "_", not starting with a digit. */
 const SQL_NAME = /^[a-z_][a-z0-9_]*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+/** A pinned preset version (major.minor or major.minor.patch), with an optional variant suffix or digest. */
+const VERSION_2 = /^(\d+)\.\d+(-[a-z0-9][-a-z0-9._]*)?(@sha256:[a-f0-9]{64})?$/;
+const VERSION_3 = /^(\d+)\.\d+\.\d+(-[a-z0-9][-a-z0-9._]*)?(@sha256:[a-f0-9]{64})?$/;
 
 /**
  * Redis reads its password from stdin, so it is never on a command line:
@@ -239,8 +243,7 @@ function optionsOf<T extends object>(options: T | undefined | null): T {
 /** Checks the version and returns the image reference. */
 function presetImage(p: Problems, preset: Preset, options: EngineOptions): string {
   const version = options.version;
-  const patch = preset.parts === 3 ? '\\.\\d+' : '';
-  const m = new RegExp(`^(\\d+)\\.\\d+${patch}(-[a-z0-9][-a-z0-9._]*)?(@sha256:[a-f0-9]{64})?$`).exec(isString(version) ? version : '');
+  const m = (preset.parts === 3 ? VERSION_3 : VERSION_2).exec(isString(version) ? version : '');
   const shape = preset.parts === 3 ? 'major.minor.patch' : 'major.minor';
   // (a repository of the wrong form is reported with the image reference it makes)
   const repository =
@@ -332,9 +335,7 @@ function postgresBinding(p: Problems, o: PostgresOptions, ctx: EngineContext): E
     dataPath: PG_MOUNT,
     ...(tls.command ? { command: tls.command } : {}),
     args: tls.args,
-    env: {
-      ...creds.env({ POSTGRES_USER: user, POSTGRES_PASSWORD: password }),
-      ...creds.envOnly({ PGUSER: user }),
+    env: merged(creds.env({ POSTGRES_USER: user, POSTGRES_PASSWORD: password }), creds.envOnly({ PGUSER: user }), {
       POSTGRES_DB: EnvValue.fromValue(database),
       // the database pg_isready (the probes) and psql (kubectl exec) connect to; without it they ask for one named
       // like the user, which does not exist, and the server logs a FATAL line at every probe
@@ -343,7 +344,7 @@ function postgresBinding(p: Problems, o: PostgresOptions, ctx: EngineContext): E
       PGDATA: EnvValue.fromValue(`${PG_MOUNT}/pgdata`),
       // read by the server and by pg_isready/psql alike
       PGPORT: EnvValue.fromValue(String(port)),
-    },
+    }),
     // ready: accepting connections over TCP (not during first init, which listens on the socket only);
     // alive: the server answers on its socket, even "starting up" or "in recovery" (exit 1)
     ...presetProbes(
@@ -353,7 +354,7 @@ function postgresBinding(p: Problems, o: PostgresOptions, ctx: EngineContext): E
       ['sh', '-c', `${pgUser}pg_isready --quiet --host=${PG_RUN} --port=${String(port)}; test $? -le 1`],
     ),
     writablePaths: [PG_RUN],
-    clientEnv: { ...fromSecret(ctx, { USER: user, PASSWORD: password }), NAME: EnvValue.fromValue(database), ...tlsClientEnv(ctx.tls, true) },
+    clientEnv: merged(fromSecret(ctx, { USER: user, PASSWORD: password }), { NAME: EnvValue.fromValue(database) }, tlsClientEnv(ctx.tls, true)),
     clientSecretKeys: { USER: user, PASSWORD: password },
     maxReplicas: 1,
     replication: postgresReplication({
@@ -385,10 +386,9 @@ function mysqlBinding(p: Problems, o: MysqlOptions, ctx: EngineContext): EngineB
     dataPath: MYSQL_MOUNT,
     // the entrypoint prepends "mysqld"; the data directory is a folder inside the volume (initialize needs it empty)
     args: [`--datadir=${MYSQL_MOUNT}/data`, `--port=${String(port)}`, `--socket=${socket}`, '--secure-file-priv=NULL', ...mysqlTls(ctx.tls)],
-    env: {
-      ...creds.env({ MYSQL_ROOT_PASSWORD: o.rootPasswordKey ?? 'root-password', MYSQL_USER: user, MYSQL_PASSWORD: password }),
+    env: merged(creds.env({ MYSQL_ROOT_PASSWORD: o.rootPasswordKey ?? 'root-password', MYSQL_USER: user, MYSQL_PASSWORD: password }), {
       MYSQL_DATABASE: EnvValue.fromValue(database),
-    },
+    }),
     // ready: the application user logs in over TCP (first init runs with --skip-networking), so a first
     // initialisation that failed to create it (a ' or \ in a password) leaves the pod not ready;
     // alive: mysqladmin ping on the socket, which exits 0 whenever the server answers, even "access denied"
@@ -397,7 +397,7 @@ function mysqlBinding(p: Problems, o: MysqlOptions, ctx: EngineContext): EngineB
       ['mysqladmin', 'ping', '--silent', '--connect-timeout=3', '--protocol=SOCKET', `--socket=${socket}`],
     ),
     writablePaths: [MYSQL_RUN],
-    clientEnv: { ...fromSecret(ctx, { USER: user, PASSWORD: password }), NAME: EnvValue.fromValue(database), ...tlsClientEnv(ctx.tls, false) },
+    clientEnv: merged(fromSecret(ctx, { USER: user, PASSWORD: password }), { NAME: EnvValue.fromValue(database) }, tlsClientEnv(ctx.tls, false)),
     clientSecretKeys: { USER: user, PASSWORD: password },
     maxReplicas: 1,
     replicasRefused: {
@@ -430,7 +430,7 @@ function redisBinding(p: Problems, o: RedisOptions, ctx: EngineContext): EngineB
     // ready: PONG (not while loading the dataset); alive: any reply (redis-cli exits 0 on error replies, NOAUTH too)
     ...presetProbes(['sh', '-c', `${creds.shellExports({ REDISCLI_AUTH: password })}test "$(${cli.join(' ')} ping)" = PONG`], [...cli, 'ping']),
     writablePaths: [],
-    clientEnv: { ...fromSecret(ctx, { PASSWORD: password }), ...tlsClientEnv(ctx.tls, false) },
+    clientEnv: merged(fromSecret(ctx, { PASSWORD: password }), tlsClientEnv(ctx.tls, false)),
     clientSecretKeys: { PASSWORD: password },
     maxReplicas: 1,
     replication: redisReplication({

@@ -3,6 +3,7 @@ import { Problems } from './_errors';
 import { PORT_PROBE_OPTIONS, PROBE_OPTIONS } from './_keys';
 import { checkProps } from './_props';
 import { checkInteger, checkPortName, isAbsolutePath, isObject } from './_rules';
+import { merged } from './_merge';
 
 /**
  * Timings shared by every probe.
@@ -105,19 +106,27 @@ export class Probe {
     return this.kind === ProbeKind.EXEC ? undefined : ((isObject(this.options) ? (this.options as PortProbeOptions).portName : undefined) ?? defaultPortName);
   }
 
+  /** Whether this probe is of the kind of `other` (probes of two kinds never share a handler). @internal */
+  public _sameKind(other: Probe): boolean {
+    return this.kind === other.kind;
+  }
+
   /** Renders the probe for a container. @internal */
   public _render(defaultPortName: string | undefined): k8s.Probe {
     const o: PortProbeOptions = isObject(this.options) ? (this.options as PortProbeOptions) : {};
     const port = k8s.IntOrString.fromString(this._portName(defaultPortName) ?? '');
-    return {
-      ...(this.kind === ProbeKind.HTTP ? { httpGet: { path: this.path, port } } : {}),
-      ...(this.kind === ProbeKind.TCP ? { tcpSocket: { port } } : {}),
-      ...(this.kind === ProbeKind.EXEC ? { exec: { command: this.command } } : {}),
+    const handler =
+      this.kind === ProbeKind.HTTP
+        ? { httpGet: { path: this.path, port } }
+        : this.kind === ProbeKind.TCP
+          ? { tcpSocket: { port } }
+          : { exec: { command: this.command } };
+    return merged<k8s.Probe>(handler, {
       initialDelaySeconds: o.initialDelaySeconds ?? 0,
       periodSeconds: o.periodSeconds ?? 10,
       timeoutSeconds: o.timeoutSeconds ?? 2,
       failureThreshold: o.failureThreshold ?? 3,
       successThreshold: o.successThreshold ?? 1,
-    };
+    });
   }
 }

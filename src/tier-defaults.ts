@@ -108,32 +108,38 @@ export class TierDefaults {
 
   /** The value of `key` for a tier: the nearest scope's that sets it. @internal */
   public static _lookup<K extends keyof TierDefaultsOptions>(tier: IConstruct, key: K): TierDefaultsOptions[K] {
-    for (const own of TierDefaults.above(tier).reverse()) {
-      const value = own.values[key];
-      if (value !== undefined) return value;
-    }
-    return undefined;
+    return TierDefaults.nearest(TierDefaults.above(tier), key);
   }
 
   /** `props` with every platform default of `tier` filled in where the prop is left out. @internal */
   public static _apply<T extends TierProps>(tier: IConstruct, props: T): T {
     const given = props as unknown as Record<string, unknown>;
     const filled: Record<string, unknown> = { ...given };
+    // (the scopes' defaults are read once per tier)
+    const above = TierDefaults.above(tier);
+    if (above.length === 0) return filled as T;
     for (const key of Object.keys(CHECKS) as Array<keyof TierDefaultsOptions>) {
       if (key === 'storageClassName' || MERGED.includes(key as (typeof MERGED)[number])) continue;
-      const value = given[key] ?? TierDefaults._lookup(tier, key);
+      const value = given[key] ?? TierDefaults.nearest(above, key);
       if (value !== undefined) filled[key] = value;
     }
     for (const key of MERGED) {
       const own = given[key];
-      const maps = TierDefaults.above(tier)
-        .map((d) => d.values[key])
-        .filter((m) => m !== undefined);
+      const maps = above.map((d) => d.values[key]).filter((m) => m !== undefined);
       // a tier's own map that is not one is reported by the tier as it is, alone
       if (maps.length > 0 && (own === undefined || (own !== null && typeof own === 'object' && !Array.isArray(own))))
         filled[key] = Object.assign({}, ...maps, own);
     }
     return filled as T;
+  }
+
+  /** The value of `key` in the nearest of `above` (farthest first) that sets it. */
+  private static nearest<K extends keyof TierDefaultsOptions>(above: readonly TierDefaults[], key: K): TierDefaultsOptions[K] {
+    for (let i = above.length - 1; i >= 0; i--) {
+      const value = above[i].values[key];
+      if (value !== undefined) return value;
+    }
+    return undefined;
   }
 
   /** The defaults of the scopes of `tier`, farthest first. */

@@ -35,6 +35,7 @@ import { ServiceType } from './service-type';
 import { SidecarOptions } from './sidecar';
 import { TierDefaults } from './tier-defaults';
 import { TierProps } from './tier-props';
+import { merged } from './_merge';
 
 /**
  * Props of {@link StatelessWebTier}. Besides the shared {@link TierProps}, whose
@@ -313,8 +314,7 @@ export class StatelessWebTier extends TierBase implements IConnectable {
   private buildDeployment(s: WebTierSettings): k8s.KubeDeployment {
     return new k8s.KubeDeployment(this, 'deployment', {
       metadata: objectMeta(s.name, s.namespace, s.labels, s.annotations),
-      spec: {
-        ...(s.replicas !== undefined ? { replicas: s.replicas } : {}),
+      spec: merged<k8s.DeploymentSpec>(s.replicas !== undefined ? { replicas: s.replicas } : undefined, {
         selector: {
           matchLabels: { ...s.podSelectorLabels },
           ...(s.expressions.length ? { matchExpressions: s.expressions.map((e) => e._render()) } : {}),
@@ -324,7 +324,7 @@ export class StatelessWebTier extends TierBase implements IConnectable {
         progressDeadlineSeconds: s.progressDeadlineSeconds,
         revisionHistoryLimit: s.timing.revisionHistoryLimit,
         template: this._podTemplate(s.configChecksum ? { 'checksum/config': s.configChecksum } : {}, ['pod-template-hash']),
-      },
+      }),
     });
   }
 

@@ -3,7 +3,18 @@
  * that a setting added to the skeleton and not reaching one tier fails here.
  */
 import { ApiObject, Chart } from 'cdk8s';
-import { DatabaseCredentials, NodeSelectorOperator, Probe, StatefulDatabase, StatelessWebTier, TaintEffect, TierProps, TolerationOperator } from '../src';
+import {
+  DatabaseBackup,
+  DatabaseCredentials,
+  NodeSelectorOperator,
+  Probe,
+  ResourceOptions,
+  StatefulDatabase,
+  StatelessWebTier,
+  TaintEffect,
+  TierProps,
+  TolerationOperator,
+} from '../src';
 import { database } from './database-fixture';
 import { appProblems, chart, find, Manifest, RESTRICTED_CONTAINER_SECURITY, synth } from './util';
 
@@ -325,4 +336,47 @@ describe.each(TIERS)('$kind node affinity', (t) => {
       /nodeAffinity\.requird: got \[\]; not a prop of NodeAffinityOptions\. Fix: did you mean required\?/,
     );
   });
+});
+
+/** The resource options that give `r` (a container's rendered requests and limits). */
+function resourceOptions(r: Manifest): ResourceOptions {
+  return {
+    cpuRequest: r.requests.cpu,
+    memoryRequest: r.requests.memory,
+    ephemeralStorageRequest: r.requests['ephemeral-storage'],
+    ...(r.limits.cpu !== undefined ? { cpuLimit: r.limits.cpu } : {}),
+    memoryLimit: r.limits.memory,
+    ephemeralStorageLimit: r.limits['ephemeral-storage'],
+  };
+}
+
+// the tiers check only the resources that are given (the defaults of each container's role are not checked again):
+// each default, given explicitly, passes those checks and renders as it did
+describe.each(TIERS)('$kind default resources', (t) => {
+  const init = { name: 'migrate', image: 'registry.example.com/shop/migrate:1.0.0' };
+
+  test('the main and init containers default to resources that pass the rules given ones are checked against', () => {
+    const defaults = render(t, { initContainers: [init] }).pod;
+    const main = resourceOptions(defaults.containers[0].resources);
+    const helper = resourceOptions(defaults.initContainers[0].resources);
+    expect(main.memoryRequest).toBeDefined();
+    expect(helper.memoryRequest).toBeDefined();
+    const props = { resources: main, initContainers: [{ ...init, resources: helper }] };
+    expect(problems(t, props)).toBe('');
+    const given = render(t, props).pod;
+    expect(given.containers[0].resources).toEqual(defaults.containers[0].resources);
+    expect(given.initContainers[0].resources).toEqual(defaults.initContainers[0].resources);
+  });
+});
+
+test('the backup container defaults to resources that pass the rules given ones are checked against', () => {
+  const backupOf = (resources?: ResourceOptions) => {
+    const c = chart();
+    const db = database(c, { backup: DatabaseBackup.schedule(resources ? { resources } : {}) });
+    return { c, job: find(synth(c), 'CronJob', `${db.name}-backup`) };
+  };
+  const defaults = backupOf().job.spec.jobTemplate.spec.template.spec.containers[0].resources;
+  const given = backupOf(resourceOptions(defaults));
+  expect(appProblems(given.c)).toEqual([]);
+  expect(given.job.spec.jobTemplate.spec.template.spec.containers[0].resources).toEqual(defaults);
 });
