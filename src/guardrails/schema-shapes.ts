@@ -180,9 +180,10 @@ function accepts(s: Shape, v: unknown): boolean {
       break;
   }
   if (s.enumValues !== null && !s.enumValues.includes(v as string)) return false;
-  if (s.oneOf !== null) {
+  const oneOf = s.oneOf;
+  if (oneOf !== null) {
     let passing = 0;
-    for (const b of s.oneOf) if (accepts(b, v)) passing++;
+    for (let i = 0; i < oneOf.length; i++) if (accepts(oneOf[i], v)) passing++;
     if (passing !== 1) return false;
   }
   if (s.items !== null && Array.isArray(v)) {
