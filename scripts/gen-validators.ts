@@ -1,16 +1,17 @@
 /**
  * Generates schema/k8s-validators.js: the strict ajv validators of the kinds the
  * library writes, compiled ahead of time (ajv standalone code), so that a synth
- * does not spend ~0.3 s compiling them, and the definition of every kind (so
- * that those kinds are checked without reading the definitions). Same
- * definitions, same options as SchemaValidator (the emitted code optimised);
- * kinds not listed here are still compiled at run time.
- * A test checks that the committed file is what this script generates.
+ * does not spend ~0.3 s compiling them (same definitions, same options as
+ * SchemaValidator, the emitted code optimised; kinds not listed here are still
+ * compiled at run time); and schema/k8s-shapes.json: the definition of every
+ * kind and the schema table that decides which objects are valid (so that
+ * valid objects are checked without reading the definitions or the validators).
+ * A test checks that the committed files are what this script generates.
  *
  *   npm run gen:validators
  */
 import { writeFileSync } from 'node:fs';
-import { PRECOMPILED_FILE, SchemaValidator } from '../src/guardrails/schema';
+import { PRECOMPILED_FILE, SchemaValidator, SHAPES_FILE } from '../src/guardrails/schema';
 
 export const PRECOMPILED_KINDS = [
   'v1|Namespace',
@@ -30,7 +31,12 @@ export function generateValidators(): string {
   return SchemaValidator.standaloneSource(PRECOMPILED_KINDS);
 }
 
+export function generateTable(): string {
+  return SchemaValidator.tableSource();
+}
+
 if (require.main === module) {
   writeFileSync(PRECOMPILED_FILE, generateValidators());
-  console.log(`wrote ${PRECOMPILED_FILE}`);
+  writeFileSync(SHAPES_FILE, generateTable());
+  console.log(`wrote ${PRECOMPILED_FILE} and ${SHAPES_FILE}`);
 }

@@ -160,6 +160,7 @@ describe('the package', () => {
       'lib/gitops/cli.js',
       'schema/k8s-1.28-definitions.json',
       'schema/k8s-validators.js',
+      'schema/k8s-shapes.json',
       'plugins/cdk8s-tiers-guardrails/index.js',
       'workers/secretlint.cjs',
       'LICENSE',

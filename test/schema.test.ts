@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
-import { DEFINITIONS_FILE, PRECOMPILED_FILE, SchemaValidator } from '../src/guardrails/schema';
+import { DEFINITIONS_FILE, PRECOMPILED_FILE, SchemaValidator, SHAPES_FILE, shipped } from '../src/guardrails/schema';
 
 // The strict schema check that test/util.ts synth() applies to every object the tests render.
 const v = () => SchemaValidator.get();
@@ -45,11 +45,11 @@ test('rejects kinds that do not exist in 1.28 and skips custom resources', () =>
 
 describe('validators compiled ahead of time', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { generateValidators } = require('../scripts/gen-validators');
+  const { generateTable, generateValidators } = require('../scripts/gen-validators');
 
-  test('the committed schema/k8s-validators.js is what scripts/gen-validators.ts generates', () => {
-    const committed = fs.readFileSync(PRECOMPILED_FILE, 'utf8');
-    expect(committed === generateValidators()).toBe(true);
+  test('the committed schema/k8s-validators.js and schema/k8s-shapes.json are what scripts/gen-validators.ts generates', () => {
+    expect(fs.readFileSync(PRECOMPILED_FILE, 'utf8') === generateValidators()).toBe(true);
+    expect(fs.readFileSync(SHAPES_FILE, 'utf8') === generateTable()).toBe(true);
   });
 
   test('give the same findings as validators compiled at run time', () => {
@@ -67,9 +67,8 @@ describe('validators compiled ahead of time', () => {
 
   /** A validator as SchemaValidator.get() makes it (over the shipped files), and what it has loaded so far. */
   const fresh = () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const validator = new SchemaValidator(undefined, require(PRECOMPILED_FILE));
-    const loaded = () => validator as unknown as { definitions?: unknown; compiler?: unknown };
+    const validator = new SchemaValidator(undefined, shipped());
+    const loaded = () => validator as unknown as { definitions?: unknown; compiler?: unknown; compiled: Map<string, unknown> };
     return { validator, loaded };
   };
 
@@ -96,7 +95,10 @@ describe('validators compiled ahead of time', () => {
     );
     const { validator, loaded } = fresh();
     for (const o of objects) expect(validator.validate(o)).toEqual([]);
+    // valid objects are judged by the schema table alone: the validators are read for the first object it rejects
+    expect(loaded().compiled.size).toBe(0);
     expect(validator.validate(deployment({ ...validSpec, replica: 2 })).map((f) => f.message)).toEqual(["must NOT have additional properties 'replica'"]);
+    expect(loaded().compiled.size).toBe(11);
     expect(loaded().definitions).toBeUndefined();
     expect(loaded().compiler).toBeUndefined();
   });
@@ -110,12 +112,12 @@ describe('validators compiled ahead of time', () => {
   });
 });
 
-describe('the generated validators', () => {
+describe('the generated tables', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const precompiled = require(PRECOMPILED_FILE);
+  const table = require(SHAPES_FILE);
 
-  test('every kind of the definitions is listed with the validators', () => {
+  test('every kind of the definitions is listed with the schema table', () => {
     const all = new SchemaValidator(JSON.parse(fs.readFileSync(DEFINITIONS_FILE, 'utf8')).definitions) as unknown as { byKind: Map<string, string> };
-    expect(Object.entries(precompiled.byKind)).toEqual([...all.byKind].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(Object.entries(table.byKind)).toEqual([...all.byKind].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   });
 });

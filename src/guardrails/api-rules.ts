@@ -56,8 +56,17 @@ const CLUSTER_SCOPED: ReadonlyMap<string, ReadonlySet<string>> = new Map([
 const bytes = (v: unknown) => (typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : 0);
 /** The size of a map of strings as the API server counts it: keys and values. */
 const mapBytes = (m: unknown, size = bytes) => Object.entries(obj(m)).reduce((n, [k, v]) => n + bytes(k) + size(v), 0);
-/** The characters of a map of strings, keys and values: a bound of its size (3 bytes at most per UTF-16 unit, decoded base64 less). */
-const mapChars = (m: unknown) => Object.entries(obj(m)).reduce((n, [k, v]) => n + k.length + (typeof v === 'string' ? v.length : 0), 0);
+/** The characters of a map of strings, keys and values: a bound of its size (3 bytes at most per UTF-16 unit, decoded base64 less). Every object's annotations pass here: no entry lists. */
+function mapChars(m: unknown): number {
+  const o = obj(m);
+  const keys = Object.keys(o);
+  let n = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const v = o[keys[i]];
+    n += keys[i].length + (typeof v === 'string' ? v.length : 0);
+  }
+  return n;
+}
 /** The decoded size of a base64 value (binaryData, Secret data). */
 const decoded = (v: unknown) => (typeof v === 'string' ? Buffer.from(v, 'base64').length : 0);
 /** Whether an object of this apiVersion and kind is cluster-scoped. */
@@ -70,7 +79,11 @@ const amountOf = (q: unknown) => (typeof q === 'number' ? q : quantityValue(q));
 
 /** Runs `fn` on every subject that runs pods. */
 function eachPod(ctx: CheckContext, fn: (w: PodOwner, report: (message: string) => void) => void): void {
-  for (const w of ctx.podSubjects) fn(w, (message) => ctx.report(w.object, message));
+  const pods = ctx.podSubjects;
+  for (let i = 0; i < pods.length; i++) {
+    const w = pods[i];
+    fn(w, (message) => ctx.report(w.object, message));
+  }
 }
 
 const NONE: readonly unknown[] = Object.freeze([]);
@@ -124,6 +137,10 @@ export const API_CHECKS: readonly Check[] = [
     'metadata.name is set and legal for the kind: DNS-1035 label for a Service, DNS-1123 label for a Namespace or StatefulSet (at most 52), DNS-1123 subdomain otherwise',
     'rename the object: lower-case letters, digits and "-" (Services start with a letter)',
     (ctx) => {
+      // most names come back for several kinds (a tier's Deployment, Service, PDB and NetworkPolicy share one)
+      const dns1035 = remembered(isDns1035Label);
+      const dns1123 = remembered(isDns1123Label);
+      const subdomain = remembered(isDns1123Subdomain);
       for (const o of ctx.subjects) {
         const name = obj(o.metadata).name;
         if (typeof name !== 'string' || name === '') {
@@ -132,10 +149,10 @@ export const API_CHECKS: readonly Check[] = [
         }
         const [ok, what] =
           o.kind === 'Service'
-            ? [isDns1035Label(name), 'DNS-1035 label']
+            ? [dns1035(name), 'DNS-1035 label']
             : o.kind === 'Namespace' || o.kind === 'StatefulSet'
-              ? [isDns1123Label(name), 'DNS-1123 label']
-              : [isDns1123Subdomain(name), 'DNS-1123 subdomain'];
+              ? [dns1123(name), 'DNS-1123 label']
+              : [subdomain(name), 'DNS-1123 subdomain'];
         if (!ok) ctx.report(o, `metadata.name ${show(name)} is not a ${what}`);
         if (o.kind === 'StatefulSet' && name.length > MAX_STATEFULSET_NAME) {
           ctx.report(
@@ -147,9 +164,10 @@ export const API_CHECKS: readonly Check[] = [
     },
   ),
   check(API, 'namespace', 'metadata.namespace, when set, is a DNS-1123 label', 'use a namespace like "shop"', (ctx) => {
+    const label = remembered((v: unknown) => isDns1123Label(v));
     for (const o of ctx.subjects) {
       const ns = obj(o.metadata).namespace;
-      if (ns !== undefined && !isDns1123Label(ns)) ctx.report(o, `metadata.namespace ${show(ns)} is not a DNS-1123 label`);
+      if (ns !== undefined && !label(ns)) ctx.report(o, `metadata.namespace ${show(ns)} is not a DNS-1123 label`);
     }
   }),
   check(

@@ -76,17 +76,26 @@ function podOwnerOf(o: JsonObject, namespace: string): PodOwner | undefined {
   else return undefined;
   const meta = recordAt(template, 'metadata');
   const podSpec = recordAt(template, 'spec');
-  const containers = containersOf(podSpec).map(({ c, init }) => ({
-    c,
-    init,
-    at: `container ${show(c.name)}`,
-    sc: obj(c.securityContext),
-    ports: objects(c.ports),
-    env: objects(c.env),
-    volumeMounts: objects(c.volumeMounts),
-  }));
+  const containers: PodContainer[] = [];
   const containerPorts: JsonObject[] = [];
-  for (const v of containers) if (!v.init) containerPorts.push(...v.ports);
+  const add = (list: readonly JsonObject[], init: boolean) => {
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i];
+      const ports = objects(c.ports);
+      containers.push({
+        c,
+        init,
+        at: `container ${show(c.name)}`,
+        sc: obj(c.securityContext),
+        ports,
+        env: objects(c.env),
+        volumeMounts: objects(c.volumeMounts),
+      });
+      if (!init) for (let j = 0; j < ports.length; j++) containerPorts.push(ports[j]);
+    }
+  };
+  add(objects(podSpec.initContainers), true);
+  add(objects(podSpec.containers), false);
   return {
     object: o,
     kind: text(kind),
@@ -105,11 +114,6 @@ function podOwnerOf(o: JsonObject, namespace: string): PodOwner | undefined {
   };
 }
 
-/** The containers of a pod spec, init containers first, each with whether it is one. */
-export function containersOf(spec: JsonObject): Array<{ readonly c: JsonObject; readonly init: boolean }> {
-  return [...objects(spec.initContainers).map((c) => ({ c, init: true })), ...objects(spec.containers).map((c) => ({ c, init: false }))];
-}
-
 /** All objects of one check run, indexed by kind, namespace/name and pod label. */
 export class ManifestIndex {
   /** Every object (context for references). */
@@ -126,7 +130,8 @@ export class ManifestIndex {
   constructor(all: readonly JsonObject[]) {
     this.all = all;
     const owners: PodOwner[] = [];
-    for (const o of all) {
+    for (let i = 0; i < all.length; i++) {
+      const o = all[i];
       const kind = text(o.kind);
       const ns = this.namespaceOf(o);
       push(this.kinds, kind, o);
@@ -137,7 +142,9 @@ export class ManifestIndex {
       owners.push(owner);
       this.owners.set(o, owner);
       push(this.ownersByNamespace, ns, owner);
-      for (const [k, v] of Object.entries(owner.labels)) push(this.byLabel, `${ns}|${k}=${text(v)}`, owner);
+      const labels = owner.labels;
+      const keys = Object.keys(labels);
+      for (let j = 0; j < keys.length; j++) push(this.byLabel, `${ns}|${keys[j]}=${text(labels[keys[j]])}`, owner);
     }
     this.podOwners = owners;
   }

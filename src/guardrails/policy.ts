@@ -36,10 +36,13 @@ type ContainerRule = (v: PodContainer, w: PodOwner, report: (message: string) =>
 
 /** Runs `fn` on every container of every subject pod. */
 function eachContainer(ctx: CheckContext, fn: ContainerRule): void {
-  for (const w of ctx.podSubjects) {
-    if (!w.containers.length) continue;
+  const pods = ctx.podSubjects;
+  for (let i = 0; i < pods.length; i++) {
+    const w = pods[i];
+    const containers = w.containers;
+    if (!containers.length) continue;
     const report = (m: string) => ctx.report(w.object, m);
-    for (const v of w.containers) fn(v, w, report);
+    for (let j = 0; j < containers.length; j++) fn(containers[j], w, report);
   }
 }
 

@@ -10,12 +10,16 @@ import type { ValidateFunction } from 'ajv';
 import { check, Check } from './check';
 import { GuardrailArea } from './findings';
 import { isObject, text } from '../_json';
+import { SchemaShapes, shapeTable, ShapeTable } from './schema-shapes';
 
 /** Where the definitions live, relative to this file (src/guardrails or lib/guardrails). */
 export const DEFINITIONS_FILE = join(__dirname, '..', '..', 'schema', 'k8s-1.28-definitions.json');
 
 /** Validators of the kinds the library writes, compiled ahead of time (scripts/gen-validators.ts). */
 export const PRECOMPILED_FILE = join(__dirname, '..', '..', 'schema', 'k8s-validators.js');
+
+/** The kind table and the schema table of every definition (scripts/gen-validators.ts): what a synth reads to check valid objects. */
+export const SHAPES_FILE = join(__dirname, '..', '..', 'schema', 'k8s-shapes.json');
 
 /** One schema problem of one object. */
 export interface SchemaFinding {
@@ -43,17 +47,33 @@ function strictify(node: unknown): void {
   for (const v of Object.values(o)) strictify(v);
 }
 
-/** What scripts/gen-validators.ts generates: validators by definition name, and the definition of every kind ("apiVersion|Kind"). */
-interface Precompiled {
-  readonly byDefinition: { [definition: string]: ValidateFunction };
-  readonly byKind: { [kind: string]: string };
+/** What scripts/gen-validators.ts generates as schema/k8s-shapes.json: the definition of every kind ("apiVersion|Kind") and the schema table. */
+export interface ShippedTable extends ShapeTable {
+  readonly byKind: { readonly [kind: string]: string };
 }
 
-/** The ahead-of-time validators and kind table, or none when the generated file is missing. */
-function loadPrecompiled(): Precompiled | undefined {
+/** What the package ships: the tables, and the validators compiled ahead of time (loaded on the first object the table rejects). */
+export interface Shipped {
+  readonly table: ShippedTable;
+  readonly validators: () => { readonly [definition: string]: ValidateFunction } | undefined;
+}
+
+/** The shipped tables and validators, or none when the generated files are missing. */
+export function shipped(): Shipped | undefined {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(PRECOMPILED_FILE);
+    const table: ShippedTable = require(SHAPES_FILE);
+    return {
+      table,
+      validators: () => {
+        try {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          return require(PRECOMPILED_FILE).byDefinition;
+        } catch {
+          return undefined;
+        }
+      },
+    };
   } catch {
     return undefined;
   }
@@ -82,20 +102,26 @@ const isCoreGroup = (apiVersion: string): boolean => {
   return !group.includes('.') || group.endsWith('.k8s.io');
 };
 
+/** Sorted entries of a map, for generated files. */
+const sorted = <V>(m: ReadonlyMap<string, V>): Array<[string, V]> => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
 /**
- * A strict validator of Kubernetes objects; compiles one schema per kind, on first use.
- * The kinds the library writes come compiled ahead of time with the kind table, so a synth
- * of them reads neither the definitions nor ajv (both only cost start-up time).
+ * A strict validator of Kubernetes objects. Whether an object is valid is decided
+ * by the schema table ({@link SchemaShapes}: ajv's verdict, fast); what is wrong
+ * with one it rejects by ajv, which compiles one schema per kind on first use.
+ * The package ships the tables and the validators of the kinds the library writes,
+ * compiled ahead of time, so a synth of them reads neither the definitions nor ajv
+ * (both only cost start-up time), nor those validators while every object is valid.
  */
 export class SchemaValidator {
   private static shared?: SchemaValidator;
 
-  /** The validator over the shipped definitions, loaded once per process. */
+  /** The validator over the shipped files, loaded once per process. */
   public static get(): SchemaValidator {
-    return (SchemaValidator.shared ??= new SchemaValidator(undefined, loadPrecompiled()));
+    return (SchemaValidator.shared ??= new SchemaValidator(undefined, shipped()));
   }
 
-  /** The source of a CommonJS module exporting the validators of `kinds` ("apiVersion|Kind"), by definition name, and the kind table. */
+  /** The source of a CommonJS module exporting the validators of `kinds` ("apiVersion|Kind"), by definition name. */
   public static standaloneSource(kinds: readonly string[]): string {
     const v = new SchemaValidator(readDefinitions(), undefined, true);
     const exports: Record<string, string> = {};
@@ -108,13 +134,16 @@ export class SchemaValidator {
     const names = Object.entries(exports)
       .map(([id, def]) => `  ${JSON.stringify(def)}: exports.${id},`)
       .join('\n');
-    const table = [...v.byKind]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([kind, def]) => `  ${JSON.stringify(kind)}: ${JSON.stringify(def)},`)
-      .join('\n');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const standaloneCode: typeof import('ajv/dist/standalone').default = require('ajv/dist/standalone').default;
-    return `// Generated by scripts/gen-validators.ts from k8s-1.28-definitions.json: do not edit.\n${standaloneCode(v.ajv, exports)}\nexports.byDefinition = {\n${names}\n};\nexports.byKind = {\n${table}\n};\n`;
+    return `// Generated by scripts/gen-validators.ts from k8s-1.28-definitions.json: do not edit.\n${standaloneCode(v.ajv, exports)}\nexports.byDefinition = {\n${names}\n};\n`;
+  }
+
+  /** The JSON text of schema/k8s-shapes.json: the kind table and the schema table of the shipped definitions. */
+  public static tableSource(): string {
+    const definitions = readDefinitions();
+    const table: ShippedTable = { byKind: Object.fromEntries(sorted(kindsOf(definitions))), ...shapeTable(definitions) };
+    return `${JSON.stringify(table)}\n`;
   }
 
   private definitions?: Definitions;
@@ -123,20 +152,29 @@ export class SchemaValidator {
   /** kindOf, by apiVersion and kind. */
   private readonly kinds = new Map<string, Map<string, { readonly definition?: string; readonly problem?: string }>>();
   private readonly compiled = new Map<string, ValidateFunction>();
+  private table?: SchemaShapes;
+  /** The validators compiled ahead of time, until they are read. */
+  private precompiled?: Shipped['validators'];
 
-  /** Over `definitions` (made strict), or over the shipped ones, read on first need; `precompiled` validators are used as they are. */
+  /** Over `definitions` (made strict), or over the shipped ones, read on first need; `files` are the shipped tables and validators, used as they are. */
   constructor(
     definitions?: Definitions,
-    precompiled?: Precompiled,
+    files?: Shipped,
     private readonly emitSource = false,
   ) {
     if (definitions) this.definitions = strictified(definitions);
-    this.byKind = precompiled?.byKind ? new Map(Object.entries(precompiled.byKind)) : kindsOf(this.allDefinitions());
-    for (const [def, fn] of Object.entries(precompiled?.byDefinition ?? {})) this.compiled.set(def, fn);
+    this.byKind = files ? new Map(Object.entries(files.table.byKind)) : kindsOf(this.allDefinitions());
+    if (files) this.table = new SchemaShapes(files.table);
+    this.precompiled = files?.validators;
   }
 
   private allDefinitions(): Definitions {
     return (this.definitions ??= readDefinitions());
+  }
+
+  /** The schema table: the shipped one, or one made from the definitions. */
+  private get shapes(): SchemaShapes {
+    return (this.table ??= new SchemaShapes(shapeTable(this.allDefinitions())));
   }
 
   /** ajv over the definitions, made on the first kind that was not compiled ahead of time. */
@@ -155,6 +193,20 @@ export class SchemaValidator {
       this.compiler.addSchema({ $id: 'k8s', definitions: this.allDefinitions() });
     }
     return this.compiler;
+  }
+
+  /** The validator of a definition: compiled ahead of time, or now. */
+  private validatorOf(def: string): ValidateFunction {
+    if (this.precompiled) {
+      for (const [d, fn] of Object.entries(this.precompiled() ?? {})) if (!this.compiled.has(d)) this.compiled.set(d, fn);
+      this.precompiled = undefined;
+    }
+    let v = this.compiled.get(def);
+    if (!v) {
+      v = this.ajv.compile({ $ref: `k8s#/definitions/${def}` });
+      this.compiled.set(def, v);
+    }
+    return v;
   }
 
   /** What is wrong with the apiVersion and kind of an object, if anything (custom resources are fine). */
@@ -186,11 +238,8 @@ export class SchemaValidator {
     if (kindProblem) return [at('/', kindProblem)];
     const def = this.kindOf(apiVersion, kind).definition;
     if (!def) return [];
-    let v = this.compiled.get(def);
-    if (!v) {
-      v = this.ajv.compile({ $ref: `k8s#/definitions/${def}` });
-      this.compiled.set(def, v);
-    }
+    if (this.shapes.accepts(def, obj)) return [];
+    const v = this.validatorOf(def);
     if (v(obj)) return [];
     return (v.errors ?? []).map((e) =>
       at(

@@ -19,11 +19,20 @@ import { scanStrings } from './secret-scan';
 
 const step = (at: string, k: string) => (/^[A-Za-z_][\w-]*$/.test(k) ? `${at}${at ? '.' : ''}${k}` : `${at}[${JSON.stringify(k)}]`);
 
-/** Passes every string value inside `v` to `add`, in document order. */
+/** Passes every string value inside `v` to `add`, in document order (the values of objects as `Object.values` gives them). */
 function collectStrings(v: unknown, add: (text: string) => unknown): void {
   if (typeof v === 'string') add(v);
-  else if (Array.isArray(v)) for (const x of v) collectStrings(x, add);
-  else if (isObject(v)) for (const x of Object.values(v)) collectStrings(x, add);
+  else if (v !== null && typeof v === 'object') collectIn(v, add);
+}
+
+/** {@link collectStrings} below an object or array: leaves are looked at in place, only objects and arrays are a call (every value of the output passes here). */
+function collectIn(v: object, add: (text: string) => unknown): void {
+  const values: readonly unknown[] = Array.isArray(v) ? v : Object.values(v);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (typeof x === 'string') add(x);
+    else if (x !== null && typeof x === 'object') collectIn(x, add);
+  }
 }
 
 /** Calls `fn` with every string value inside `v` and its place (`spec.template.spec.containers[0].args[1]`), in the order of {@link collectStrings}. */
@@ -123,17 +132,23 @@ export const SECRET_CHECKS: readonly Check[] = [
           }
         }
       }
-      for (const o of subjects) {
+      const keyed = (o: JsonObject, where: string, map: unknown) => {
+        const m = obj(map);
+        const keys = Object.keys(m);
+        for (let i = 0; i < keys.length; i++) {
+          const k = keys[i];
+          const v = m[k];
+          if (secret(k) && typeof v === 'string' && !REFERENCE.test(v)) ctx.report(o, `${step(where, k)}: a secret-looking key holds a literal value`);
+        }
+      };
+      for (let i = 0; i < subjects.length; i++) {
+        const o = subjects[i];
         const meta = obj(o.metadata);
-        const keyed: Array<[string, unknown]> = [
-          ['metadata.annotations', meta.annotations],
-          ['metadata.labels', meta.labels],
-        ];
-        if (o.kind === 'ConfigMap') keyed.push(['data', o.data], ['binaryData', o.binaryData]);
-        for (const [where, map] of keyed) {
-          for (const [k, v] of Object.entries(obj(map))) {
-            if (secret(k) && typeof v === 'string' && !REFERENCE.test(v)) ctx.report(o, `${step(where, k)}: a secret-looking key holds a literal value`);
-          }
+        keyed(o, 'metadata.annotations', meta.annotations);
+        keyed(o, 'metadata.labels', meta.labels);
+        if (o.kind === 'ConfigMap') {
+          keyed(o, 'data', o.data);
+          keyed(o, 'binaryData', o.binaryData);
         }
       }
       checkStrings(ctx, subjects, secret);
