@@ -9,7 +9,7 @@
  * - thick arrows are what the NetworkPolicies let through (ingress of the
  *   target and egress of the source both allow it), with the ports.
  */
-import { isObject, JsonObject, obj, objects, objectsAt, recordAt, scalarText, stringMap, valueAt } from '../_json';
+import { isObject, JsonObject, obj, objects, recordAt, scalarText, stringMap, valueAt } from '../_json';
 import { Selector } from '../_selector';
 import { Manifest } from './_serialize';
 
@@ -61,7 +61,33 @@ interface Edge {
 
 const ESCAPED = /["<>]/;
 const esc = (s: string): string => (ESCAPED.test(s) ? s.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;') : s);
-const label = (...lines: string[]): string => `"${lines.filter(Boolean).map(esc).join('<br/>')}"`;
+/** A node's label: its non-empty lines, escaped, one `<br/>` apart, in quotes. */
+function label(first: string, ...more: string[]): string {
+  let text = first ? esc(first) : '';
+  for (const line of more) if (line) text = text ? `${text}<br/>${esc(line)}` : esc(line);
+  return `"${text}"`;
+}
+
+const NO_ITEMS: readonly unknown[] = [];
+/** `v` when it is an array, else an empty one (read without copying: the objects in it are taken with isObject). */
+const items = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : NO_ITEMS);
+
+/**
+ * The labels of a pod template as a map of strings: the template's own map when every value is a string (the
+ * usual case: nothing is copied), else a copy of its string entries.
+ */
+function podLabels(v: unknown): Labels {
+  if (!isObject(v)) return {};
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return stringMap(v);
+  for (const k of Object.keys(v)) if (typeof v[k] !== 'string') return stringMap(v);
+  return v as Labels;
+}
+
+/** The arrows of the diagram, numbered for the edge index. */
+const ARROWS: { readonly [arrow: string]: number } = { '-.->': 0, '-->': 1, '==>': 2 };
+/** Node numbers stay below this (the edge index keys `(from * MAX_NODES + to) * 4 + arrow` are exact doubles); no diagram comes near it. */
+const MAX_NODES = 2 ** 26;
 
 /** The policy types of a NetworkPolicy spec, with the API server's default when it lists none. */
 const policyTypes = (spec: JsonObject): unknown[] =>
@@ -100,26 +126,49 @@ const samePort = (a: JsonObject, b: JsonObject, targetPorts: readonly JsonObject
 
 /** The Mermaid source (without the code fence) of the objects of one environment. */
 export function topology(objects: readonly Manifest[]): string {
-  return new Diagram(objects).render();
+  const out: string[] = [];
+  new Diagram(objects).render(out);
+  out.push('\n');
+  return out.join('');
+}
+
+/**
+ * The same source as pieces appended to `out`, without its last line break,
+ * for a caller that joins it into a larger text (one copy of a text that
+ * grows with the objects instead of three).
+ */
+export function topologyPieces(objects: readonly Manifest[], out: string[]): void {
+  new Diagram(objects).render(out);
+}
+
+/** The pod groups of one namespace, and an index of them by label key and value, made for a key on first need. */
+interface NamespaceGroups {
+  readonly all: Group[];
+  readonly byLabel: Map<string, Map<string, Group[]>>;
 }
 
 /**
  * Builds the diagram in a few passes over the objects; pods are found
  * through an index of their labels, so the work grows with the number of
- * objects, not with its square. Edges are kept as records and rendered
- * once at the end, so adding one (or a label to one) builds no text.
+ * objects, not with its square. Edges are kept as records (found again by a
+ * number made of their ends' numbers) and written once at the end, as pieces
+ * of one text, so adding one (or a label to one) builds no text.
  */
 class Diagram {
-  private readonly nodes = new Map<string, Array<{ rank: number; line: string }>>(); // namespace ('' = outside) → nodes
+  /** Lines of the nodes outside any namespace, in order of declaration. */
+  private readonly outside: string[] = [];
+  /** Per namespace, the lines of its nodes by rank (Services 0, workloads and pods 1, the rest 2), each in order of declaration. */
+  private readonly nodes = new Map<string, [string[], string[], string[]]>();
   private readonly edges: Edge[] = [];
-  /** Edge by `from arrow to`. */
-  private readonly edgeIndex = new Map<string, Edge>();
-  private readonly ids = new Set<string>();
+  /** Edge by `(from * MAX_NODES + to) * 4 + arrow`, the ends by their numbers in `ids`. */
+  private readonly edgeIndex = new Map<number, Edge>();
+  /** Every node id, with its number. */
+  private readonly ids = new Map<string, number>();
   private readonly groups: Group[] = [];
-  /** Pod groups by namespace, and by label key and value within it. */
-  private readonly groupIndex = new Map<string, { all: Group[]; byLabel: Map<string, Map<string, Group[]>> }>();
-  /** Service node by every host name a client may use for it. */
-  private readonly serviceHosts = new Map<string, { id: string; ns: string }>();
+  /** Pod groups by namespace. */
+  private readonly groupIndex = new Map<string, NamespaceGroups>();
+  /** Service node by the host names (and `namespace/name`) that env values of the pods use for it. */
+  private readonly serviceHosts = new Map<string, string>();
   private readonly byKind = new Map<string, Manifest[]>();
   private readonly policies: Policy[] = [];
   private readonly namespaceLabels = new Map<string, Labels>();
@@ -129,51 +178,60 @@ class Diagram {
   constructor(objects: readonly Manifest[]) {
     for (const o of objects) {
       const kind = scalarText(o.kind);
-      const list = this.byKind.get(kind) ?? [];
-      this.byKind.set(kind, list);
-      list.push(o);
+      const list = this.byKind.get(kind);
+      if (list) list.push(o);
+      else this.byKind.set(kind, [o]);
     }
   }
 
-  public render(): string {
+  /** Appends the source, without its last line break, to `out`. */
+  public render(out: string[]): void {
     this.addWorkloads();
     this.addServices();
     this.addConfig();
     this.addAutoscalers();
     this.addConnections();
     this.addNetworkPolicies();
-    const lines = ['flowchart LR'];
-    for (const n of this.nodes.get('') ?? []) lines.push(`  ${n.line}`);
-    for (const ns of [...this.nodes.keys()].filter((k) => k !== '').sort()) {
-      lines.push(`  subgraph ${this.nodeId('ns', '', ns)}[${label(`namespace ${ns}`)}]`);
-      // a stable sort: within a rank, in the order declared
-      for (const n of this.nodes.get(ns)!.sort((a, b) => a.rank - b.rank)) lines.push(`    ${n.line}`);
-      lines.push('  end');
+    out.push('flowchart LR');
+    for (const line of this.outside) out.push('\n  ', line);
+    for (const ns of [...this.nodes.keys()].sort()) {
+      out.push('\n  subgraph ', this.nodeId('ns', '', ns), '[', label(`namespace ${ns}`), ']');
+      for (const lines of this.nodes.get(ns)!) for (const line of lines) out.push('\n    ', line);
+      out.push('\n  end');
     }
     for (const e of this.edges) {
-      lines.push(e.labels.length ? `  ${e.from} ${e.arrow}|"${esc(e.labels.join(', '))}"| ${e.to}` : `  ${e.from} ${e.arrow} ${e.to}`);
+      out.push('\n  ', e.from, ' ', e.arrow);
+      if (e.labels.length > 0) out.push('|"', esc(e.labels.length === 1 ? e.labels[0] : e.labels.join(', ')), '"|');
+      out.push(' ', e.to);
     }
-    return `${lines.join('\n')}\n`;
   }
 
   private nodeId(prefix: string, ns: string, name: string): string {
     const base = (ns ? (name ? `${prefix}_${ns}_${name}` : `${prefix}_${ns}`) : name ? `${prefix}_${name}` : prefix).replace(/[^A-Za-z0-9]+/g, '_');
     let id = base;
     for (let i = 2; this.ids.has(id); i++) id = `${base}_${i}`;
-    this.ids.add(id);
+    this.addId(id);
     return id;
   }
 
+  private addId(id: string): void {
+    this.ids.set(id, this.ids.size);
+  }
+
   /** Declares a node; within a namespace, Services (rank 0) come first, then workloads and pods, then the rest. */
-  private node(ns: string, line: string, rank = 1): void {
-    const list = this.nodes.get(ns) ?? [];
-    this.nodes.set(ns, list);
-    list.push({ rank, line });
+  private node(ns: string, line: string, rank: 0 | 1 | 2 = 1): void {
+    if (ns === '') {
+      this.outside.push(line);
+      return;
+    }
+    let ranks = this.nodes.get(ns);
+    if (!ranks) this.nodes.set(ns, (ranks = [[], [], []]));
+    ranks[rank].push(line);
   }
 
   private external(): string {
     if (!this.ids.has(EXTERNAL)) {
-      this.ids.add(EXTERNAL);
+      this.addId(EXTERNAL);
       this.node('', `${EXTERNAL}((${label('clients')}))`);
     }
     return EXTERNAL;
@@ -181,7 +239,7 @@ class Diagram {
 
   /** Adds an edge, or a label to the existing edge of the same kind between the same nodes. */
   private edge(from: string, arrow: string, to: string, text?: string): void {
-    const key = `${from} ${arrow} ${to}`;
+    const key = (this.ids.get(from)! * MAX_NODES + this.ids.get(to)!) * 4 + ARROWS[arrow];
     const existing = this.edgeIndex.get(key);
     if (existing) {
       if (text && !existing.labels.includes(text)) existing.labels.push(text);
@@ -200,14 +258,7 @@ class Diagram {
     let inNs = this.groupIndex.get(g.ns);
     if (!inNs) this.groupIndex.set(g.ns, (inNs = { all: [], byLabel: new Map() }));
     inNs.all.push(g);
-    for (const k in g.labels) {
-      let byValue = inNs.byLabel.get(k);
-      if (!byValue) inNs.byLabel.set(k, (byValue = new Map()));
-      const v = g.labels[k];
-      const list = byValue.get(v);
-      if (list) list.push(g);
-      else byValue.set(v, [g]);
-    }
+    for (const [key, byValue] of inNs.byLabel) if (Object.prototype.hasOwnProperty.call(g.labels, key)) addTo(byValue, g.labels[key], g);
   }
 
   /** The pod groups in `ns` that `selector` selects. */
@@ -216,8 +267,18 @@ class Diagram {
     const inNs = this.groupIndex.get(ns);
     if (!inNs) return [];
     const key = selector.anyEquality;
-    const candidates = key ? inNs.byLabel.get(key[0])?.get(key[1]) : inNs.all;
+    const candidates = key ? this.withLabel(inNs, key[0]).get(key[1]) : inNs.all;
     return candidates ? candidates.filter((g) => selector.matches(g.labels)) : [];
+  }
+
+  /** The groups of a namespace by their value of the label `key` (indexed on first need: selectors use few keys). */
+  private withLabel(inNs: NamespaceGroups, key: string): Map<string, Group[]> {
+    let byValue = inNs.byLabel.get(key);
+    if (!byValue) {
+      inNs.byLabel.set(key, (byValue = new Map()));
+      for (const g of inNs.all) if (Object.prototype.hasOwnProperty.call(g.labels, key)) addTo(byValue, g.labels[key], g);
+    }
+    return byValue;
   }
 
   private labelsOfNamespace(ns: string): Labels {
@@ -251,7 +312,8 @@ class Diagram {
       const users = new Map<string, Group[]>();
       for (const g of this.groups) {
         const seen = new Set<string>();
-        for (const v of objectsAt(g.pod, 'spec', 'volumes')) {
+        for (const v of items(obj(g.pod.spec).volumes)) {
+          if (!isObject(v)) continue;
           const key = `${g.ns}|${scalarText(valueAt(v, 'persistentVolumeClaim', 'claimName'))}`;
           if (seen.has(key)) continue;
           seen.add(key);
@@ -274,9 +336,11 @@ class Diagram {
 
   /** Read replicas → their primary: pods of one instance in one namespace, told apart by the role label. */
   private addReplication(): void {
+    const replicas = this.groups.filter((x) => x.labels[ROLE_LABEL] === 'replica');
+    if (replicas.length === 0) return;
     const instance = (g: Group) => `${g.ns}|${g.labels['app.kubernetes.io/name']}|${g.labels['app.kubernetes.io/instance']}`;
     const primaries = new Map(this.groups.filter((g) => g.labels[ROLE_LABEL] === 'primary').map((g) => [instance(g), g]));
-    for (const g of this.groups.filter((x) => x.labels[ROLE_LABEL] === 'replica')) {
+    for (const g of replicas) {
       const primary = primaries.get(instance(g));
       if (primary) this.edge(g.id, '-.->', primary.id, 'replicates from');
     }
@@ -291,7 +355,7 @@ class Diagram {
     const wid = this.nodeId(kind.toLowerCase(), ns, name);
     this.node(ns, `${wid}[${label(`${kind} ${name}`)}]`);
     const gid = this.nodeId('pods', ns, name);
-    const group: Group = { id: gid, ns, name, kind, labels: stringMap(obj(pod.metadata).labels), pod, workloadId: wid };
+    const group: Group = { id: gid, ns, name, kind, labels: podLabels(obj(pod.metadata).labels), pod, workloadId: wid };
     this.groups.push(group);
     this.index(group);
     const replicas = this.replicaText(w, kind, name);
@@ -306,7 +370,8 @@ class Diagram {
       this.node(ns, `${gid}([${label(kind === 'StatefulSet' ? `pods ${this.ordinals(name, spec.replicas)}` : `pods ${name}-*`, replicas, role)}])`);
       this.edge(wid, '-.->', gid, 'owns');
     }
-    for (const t of objects(spec.volumeClaimTemplates)) {
+    for (const t of items(spec.volumeClaimTemplates)) {
+      if (!isObject(t)) continue;
       const claim = scalarText(obj(t.metadata).name);
       const size = scalarText(valueAt(t, 'spec', 'resources', 'requests', 'storage'));
       const pvc = this.nodeId('pvc', ns, `${name}_${claim}`);
@@ -328,12 +393,12 @@ class Diagram {
         return [`${scalarText(obj(h.metadata).namespace)}|${scalarText(ref.kind)}|${scalarText(ref.name)}`, h];
       }),
     );
-    const hpa = this.autoscalerOf.get(`${scalarText(obj(w.metadata).namespace)}|${kind}|${name}`);
+    const hpa = this.autoscalerOf.size === 0 ? undefined : this.autoscalerOf.get(`${scalarText(obj(w.metadata).namespace)}|${kind}|${name}`);
     if (hpa) return `${scalarText(obj(hpa.spec).minReplicas) || '1'} to ${scalarText(obj(hpa.spec).maxReplicas)} replicas (autoscaled)`;
     if (kind === 'DaemonSet') return 'one per node';
     if (kind === 'Job') return 'run to completion';
     const n = typeof obj(w.spec).replicas === 'number' ? (obj(w.spec).replicas as number) : 1;
-    return `${n} replica${n === 1 ? '' : 's'}`;
+    return n === 1 ? '1 replica' : `${n} replicas`;
   }
 
   /** `db-0 … db-2`: the names a StatefulSet gives its pods (and, with the claim's name, its claims). */
@@ -342,7 +407,33 @@ class Diagram {
     return n <= 1 ? `${prefix}-0` : `${prefix}-0 … ${prefix}-${n - 1}`;
   }
 
+  /**
+   * Calls `visit` for every env value of the pods' containers that may name a Service, with the key it is looked up
+   * by in `serviceHosts`: the value itself when it has a dot, else `namespace/value`.
+   */
+  private eachServiceReference(visit: (g: Group, key: string, env: JsonObject) => void): void {
+    for (const g of this.groups) {
+      const spec = obj(g.pod.spec);
+      for (const containers of [spec.initContainers, spec.containers]) {
+        if (!Array.isArray(containers)) continue;
+        for (const c of containers) {
+          if (!isObject(c) || !Array.isArray(c.env)) continue;
+          for (const e of c.env) {
+            const value = isObject(e) ? scalarText(e.value) : '';
+            if (value) visit(g, value.includes('.') ? value : `${g.ns}/${value}`, e as JsonObject);
+          }
+        }
+      }
+    }
+  }
+
   private addServices(): void {
+    // only the host names some env value uses are kept (each Service has four)
+    const wanted = new Set<string>();
+    this.eachServiceReference((_g, key) => wanted.add(key));
+    const host = (key: string, id: string, first: boolean) => {
+      if (wanted.has(key) && !(first && this.serviceHosts.has(key))) this.serviceHosts.set(key, id);
+    };
     for (const s of this.of('Service')) {
       const meta = obj(s.metadata);
       const ns = scalarText(meta.namespace);
@@ -351,21 +442,32 @@ class Diagram {
       const type = scalarText(spec.type) || 'ClusterIP';
       const headless = spec.clusterIP === 'None';
       const id = this.nodeId('svc', ns, name);
-      for (const host of [`${name}.${ns}`, `${name}.${ns}.svc`, `${name}.${ns}.svc.cluster.local`]) this.serviceHosts.set(host, { id, ns });
-      if (!this.serviceHosts.has(`${ns}/${name}`)) this.serviceHosts.set(`${ns}/${name}`, { id, ns });
+      if (wanted.size > 0) {
+        host(`${name}.${ns}`, id, false);
+        host(`${name}.${ns}.svc`, id, false);
+        host(`${name}.${ns}.svc.cluster.local`, id, false);
+        host(`${ns}/${name}`, id, true);
+      }
       this.node(ns, `${id}{{${label(`Service ${name}`, headless ? 'headless' : type)}}}`, 0);
-      const ports = objects(spec.ports);
+      const ports = items(spec.ports);
       if (type === 'NodePort' || type === 'LoadBalancer')
-        for (const p of ports) this.edge(this.external(), '-->', id, `node port ${scalarText(p.nodePort) || '(any)'}`);
+        for (const p of ports) if (isObject(p)) this.edge(this.external(), '-->', id, `node port ${scalarText(p.nodePort) || '(any)'}`);
       // a map selector: absent or empty selects no pods (the endpoints are managed elsewhere)
       const pods = this.selected(ns, Selector.ofMap(spec.selector));
       if (pods.length === 0) continue;
-      const portTexts = headless ? ['stable DNS per pod'] : ports.map((p) => `${scalarText(p.port)} → ${scalarText(p.targetPort ?? p.port)}`);
+      if (headless) {
+        for (const g of pods) this.edge(id, '-->', g.id, 'stable DNS per pod');
+        continue;
+      }
+      const portTexts: string[] = [];
+      for (const p of ports) if (isObject(p)) portTexts.push(`${scalarText(p.port)} → ${scalarText(p.targetPort ?? p.port)}`);
       for (const g of pods) for (const text of portTexts) this.edge(id, '-->', g.id, text);
     }
   }
 
   private addConfig(): void {
+    const configMaps = this.of('ConfigMap');
+    if (configMaps.length === 0) return;
     const users = new Map<string, Group[]>();
     for (const g of this.groups) {
       for (const name of configMapsOf(g.pod)) {
@@ -374,7 +476,7 @@ class Diagram {
         list.push(g);
       }
     }
-    for (const cm of this.of('ConfigMap')) {
+    for (const cm of configMaps) {
       const meta = obj(cm.metadata);
       const ns = scalarText(meta.namespace);
       const name = scalarText(meta.name);
@@ -387,8 +489,10 @@ class Diagram {
   }
 
   private addAutoscalers(): void {
+    const autoscalers = this.of('HorizontalPodAutoscaler');
+    if (autoscalers.length === 0) return;
     const workloads = new Map(this.groups.map((g) => [`${g.ns}|${g.kind}|${g.name}`, g]));
-    for (const h of this.of('HorizontalPodAutoscaler')) {
+    for (const h of autoscalers) {
       const meta = obj(h.metadata);
       const ns = scalarText(meta.namespace);
       const spec = obj(h.spec);
@@ -403,21 +507,11 @@ class Diagram {
 
   /** Edges from pods to the Services their env values name (`api`, `api.shop`, `api.shop.svc.cluster.local`). */
   private addConnections(): void {
-    for (const g of this.groups) {
-      const spec = obj(g.pod.spec);
-      for (const containers of [spec.initContainers, spec.containers]) {
-        if (!Array.isArray(containers)) continue;
-        for (const c of containers) {
-          if (!isObject(c) || !Array.isArray(c.env)) continue;
-          for (const e of c.env) {
-            const value = isObject(e) ? scalarText(e.value) : '';
-            if (!value) continue;
-            const target = this.serviceHosts.get(value.includes('.') ? value : `${g.ns}/${value}`);
-            if (target) this.edge(g.id, '-->', target.id, scalarText((e as JsonObject).name));
-          }
-        }
-      }
-    }
+    if (this.serviceHosts.size === 0) return;
+    this.eachServiceReference((g, key, e) => {
+      const target = this.serviceHosts.get(key);
+      if (target) this.edge(g.id, '-->', target, scalarText(e.name));
+    });
   }
 
   private addNetworkPolicies(): void {
@@ -425,13 +519,25 @@ class Diagram {
       const spec = obj(np.spec);
       this.policies.push({ ns: scalarText(obj(np.metadata).namespace), spec, types: policyTypes(spec) });
     }
-    for (const p of this.policies.filter((x) => x.types.includes('Egress'))) {
+    for (const p of this.policies) {
+      if (!p.types.includes('Egress')) continue;
       const rules: EgressRule[] = objects(p.spec.egress).map((rule) => ({ policyNs: p.ns, to: objects(rule.to).map(peerOf), ports: objects(rule.ports) }));
-      for (const g of this.selected(p.ns, podSelectorOf(p.spec.podSelector))) (g.egress ??= []).push(...rules);
+      if (rules.length === 0) {
+        for (const g of this.selected(p.ns, podSelectorOf(p.spec.podSelector))) g.egress ??= [];
+        continue;
+      }
+      for (const g of this.selected(p.ns, podSelectorOf(p.spec.podSelector))) {
+        if (g.egress) g.egress.push(...rules);
+        else g.egress = rules.slice();
+      }
     }
-    for (const p of this.policies.filter((x) => x.types.includes('Ingress'))) {
+    for (const p of this.policies) {
+      if (!p.types.includes('Ingress')) continue;
+      const ingress = items(p.spec.ingress);
+      if (ingress.length === 0) continue;
       const targets = this.selected(p.ns, podSelectorOf(p.spec.podSelector));
-      for (const rule of objects(p.spec.ingress)) {
+      for (const rule of ingress) {
+        if (!isObject(rule)) continue;
         const ports = objects(rule.ports);
         const text = ports.length ? ports.map((x) => `${scalarText(x.protocol) || 'TCP'} ${scalarText(x.port) || 'all'}`).join(', ') : 'all ports';
         const from = objects(rule.from);
@@ -461,7 +567,7 @@ class Diagram {
   /** One node for "every pod of a namespace" (or of the namespaces a selector picks), instead of an edge from each. */
   private anyPod(peer: JsonObject, ns: string): string {
     const named = peer.namespaceSelector === undefined ? ns : stringMap(obj(peer.namespaceSelector).matchLabels)['kubernetes.io/metadata.name'];
-    const inside = peer.namespaceSelector === undefined || (named !== undefined && this.nodes.has(named));
+    const inside = peer.namespaceSelector === undefined || (named !== undefined && this.hasNodes(named));
     const text =
       named !== undefined
         ? `any pod in ${named}`
@@ -470,10 +576,15 @@ class Diagram {
           : 'any pod in the selected namespaces';
     const key = `any_${text}`.replace(/[^A-Za-z0-9]+/g, '_');
     if (!this.ids.has(key)) {
-      this.ids.add(key);
+      this.addId(key);
       this.node(inside && named !== undefined ? named : '', `${key}([${label(text)}])`, 2);
     }
     return key;
+  }
+
+  /** Whether a node was declared in namespace `ns` ('' = outside) so far. */
+  private hasNodes(ns: string): boolean {
+    return ns === '' ? this.outside.length > 0 : this.nodes.has(ns);
   }
 
   /** Whether the egress rules of `s` let it reach `t` on one of `ports` (an ingress rule's; none: any port). */
@@ -490,11 +601,25 @@ class Diagram {
     for (const rule of s.egress) {
       if (rule.to.length > 0 && !rule.to.some((peer) => this.peerSelects(peer, rule.policyNs, t))) continue;
       if (rule.ports.length === 0 || port === undefined) return true;
-      const targetPorts = (t.ports ??= objectsAt(t.pod, 'spec', 'containers').flatMap((c) => objects(c.ports)));
+      const targetPorts = (t.ports ??= containerPorts(t.pod));
       if (rule.ports.some((x) => samePort(x, port, targetPorts))) return true;
     }
     return false;
   }
+}
+
+/** Adds `g` to the groups of `value` in an index. */
+function addTo(byValue: Map<string, Group[]>, value: string, g: Group): void {
+  const list = byValue.get(value);
+  if (list) list.push(g);
+  else byValue.set(value, [g]);
+}
+
+/** The container ports of a pod template (of its containers, not its init containers). */
+function containerPorts(pod: JsonObject): JsonObject[] {
+  const out: JsonObject[] = [];
+  for (const c of items(obj(pod.spec).containers)) if (isObject(c)) for (const p of items(c.ports)) if (isObject(p)) out.push(p);
+  return out;
 }
 
 /** Names of the ConfigMaps a pod mounts or reads env from. */

@@ -17,7 +17,7 @@ import { Environment } from './environment';
 import { folderFiles, GENERATED_NOTE, multiDocument, RenderedFolder, renderFolder, sortObjects } from './_render';
 import { ObjectJson } from './_object-json';
 import { ARGOCD_FOLDER, recordSynth, registerRoot } from './_root';
-import { topology } from './_topology';
+import { topologyPieces } from './_topology';
 import { cliOverlapProblem } from './_cli-overlap';
 import { MARKER, markerContent } from './_ownership';
 import { replaceFolder, targetProblems } from './_writer';
@@ -287,31 +287,23 @@ function* treeFiles(folders: readonly RenderedFolder[]): Generator<[string, stri
 }
 
 function readme(env: Environment, folder: RenderedFolder): string {
-  const cell = (s: string) => s.replace(/\|/g, '\\|');
-  const rows = folder.objects.map((o) => {
-    return `| [${o.file}](${o.file}) | ${cell(String(o.object.kind))} | ${cell(String(valueAt(o.object, 'metadata', 'name')))} |`;
-  });
-  return [
-    `# Environment \`${env.name}\``,
-    '',
-    `<!-- ${GENERATED_NOTE} -->`,
-    '',
-    `Namespace \`${env.namespaceName}\`, Pod Security Standard \`${env.podSecurity}\`. ` +
-      `${folder.objects.length} objects; \`kubectl kustomize\` on this folder builds them, \`kubectl apply -k\` applies them.`,
-    '',
-    '## Topology',
-    '',
-    'Solid arrows carry traffic, dotted arrows show ownership and configuration, thick arrows show what the NetworkPolicies allow.',
-    '',
-    '```mermaid',
-    topology(folder.objects.map((o) => o.object)).trimEnd(),
-    '```',
-    '',
-    '## Objects, in apply order',
-    '',
-    '| File | Kind | Name |',
-    '| --- | --- | --- |',
-    ...rows,
-    '',
-  ].join('\n');
+  const cell = (s: string) => (s.includes('|') ? s.replace(/\|/g, '\\|') : s);
+  // pieces joined once: the text grows with the objects
+  const out = [
+    `# Environment \`${env.name}\`\n\n<!-- ${GENERATED_NOTE} -->\n\n`,
+    `Namespace \`${env.namespaceName}\`, Pod Security Standard \`${env.podSecurity}\`. `,
+    `${folder.objects.length} objects; \`kubectl kustomize\` on this folder builds them, \`kubectl apply -k\` applies them.\n\n`,
+    '## Topology\n\n',
+    'Solid arrows carry traffic, dotted arrows show ownership and configuration, thick arrows show what the NetworkPolicies allow.\n\n',
+    '```mermaid\n',
+  ];
+  topologyPieces(
+    folder.objects.map((o) => o.object),
+    out,
+  );
+  out.push('\n```\n\n## Objects, in apply order\n\n| File | Kind | Name |\n| --- | --- | --- |\n');
+  for (const o of folder.objects) {
+    out.push('| [', o.file, '](', o.file, ') | ', cell(String(o.object.kind)), ' | ', cell(String(valueAt(o.object, 'metadata', 'name'))), ' |\n');
+  }
+  return out.join('');
 }
