@@ -214,6 +214,23 @@ describe('what the one pass leaves to toJson()', () => {
     expect((json as { spec: unknown }).spec).toEqual({ minReadySeconds: 5 });
   });
 
+  test('a list with holes, and props or added attributes with their own `constructor` or `resolve`, give what toJson() gives', () => {
+    const c = chart();
+    const renderer = new ObjectJson();
+    renderer.of(new k8s.KubeNamespace(c, 'first', {}));
+    renderer.of(new k8s.KubeConfigMap(c, 'first-cm', {}));
+    // eslint-disable-next-line no-sparse-arrays
+    const holes = new k8s.KubeNamespace(c, 'holes', { spec: { finalizers: ['a', , 'b'] as string[] } });
+    const ownConstructor = new k8s.KubeNamespace(c, 'ctor', { constructor: 1 } as k8s.KubeNamespaceProps);
+    const ownResolve = new k8s.KubeConfigMap(c, 'resolve', { data: { a: '1' }, resolve: 'not a function' } as k8s.KubeConfigMapProps);
+    const attribute = new k8s.KubeConfigMap(c, 'attribute', {});
+    attribute.metadata.add('constructor', 'x');
+    for (const o of [holes, ownConstructor, ownResolve, attribute])
+      expect([o.node.id, outcome(() => renderer.of(o))]).toEqual([o.node.id, outcome(() => o.toJson())]);
+    expect(renderer.selfChecks).toEqual({ KubeNamespace: true, KubeConfigMap: true });
+    expect(1 in ((renderer.of(holes) as { spec: { finalizers: unknown[] } }).spec.finalizers as unknown[])).toBe(false);
+  });
+
   test('a Lazy that throws gives the error toJson() gives', () => {
     const c = chart();
     const cm = new k8s.KubeConfigMap(c, 'cm', {

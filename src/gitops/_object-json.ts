@@ -40,7 +40,7 @@ import { ApiObject, App, ImplicitTokenResolver, LazyResolver, NumberStringUnionR
 import { k8s } from '../_k8s';
 import { TierStatefulSet, withClaimTemplateKinds } from '../_tier-stateful-set';
 import * as generated from './_k8s-json';
-import { FALLBACK, plain } from './_plain';
+import { FALLBACK, isMapping, plain } from './_plain';
 
 type Json = { [key: string]: unknown };
 
@@ -111,7 +111,8 @@ const METADATA_FIELDS = ['name', 'namespace', 'annotations', 'finalizers', 'owne
 function metadataJson(metadata: unknown): unknown {
   const m = metadata as MetadataInternals & Json;
   const extra = m._additionalAttributes as Json;
-  if (extra === null || typeof extra !== 'object' || Object.getPrototypeOf(extra) !== Object.prototype) return FALLBACK;
+  // toJson() resolves `{ ...extra, name, ... }`, a mapping only where extra is one (an own `constructor` or `resolve` makes it something else)
+  if (!isMapping(extra)) return FALLBACK;
   const keys = Object.keys(extra);
   const values = keys.map((k) => extra[k]);
   const fields = METADATA_FIELDS.map((f) => m[f]);
@@ -179,7 +180,7 @@ export class ObjectJson {
     const internals = o as unknown as ApiObjectInternals;
     if (shape === undefined || this.checked.get(o.constructor) === false || !noPatches(internals.patches) || !defaultResolvers(o)) return o.toJson();
     const props = internals.props;
-    if (props === null || typeof props !== 'object' || Object.getPrototypeOf(props) !== Object.prototype) return o.toJson();
+    if (!isMapping(props)) return o.toJson(); // as for the metadata's attributes: toJson() resolves `{ ...props, metadata }`
     const metadata = metadataJson(o.metadata);
     const resolved = metadata === FALLBACK ? FALLBACK : objectJson(props as Json, metadata);
     if (resolved === FALLBACK) return o.toJson();

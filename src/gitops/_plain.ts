@@ -1,8 +1,7 @@
 /**
  * The one pass over values (see _object-json.ts): `sanitizeValue(resolve(value))`
  * with cdk8s' three default resolvers where that is certain, FALLBACK (render
- * through `toJson()`) everywhere else; and how it classifies a value, for the
- * generated converters (_k8s-json.ts) that run the pass as they convert.
+ * through `toJson()`) everywhere else.
  */
 import { Lazy } from 'cdk8s';
 
@@ -36,14 +35,6 @@ export function isMapping(value: unknown): value is Json {
   );
 }
 
-/** Whether {@link plain} treats `value` (not a Lazy) as a list: resolved item by item, as resolve() does. */
-export function isSequence(value: unknown): value is unknown[] {
-  if (value === null || typeof value !== 'object' || typeof (value as { resolve?: unknown }).resolve === 'function' || value.constructor === Object)
-    return false;
-  const v = (value as { value?: unknown }).value;
-  return typeof v !== 'number' && typeof v !== 'string' && Array.isArray(value);
-}
-
 /**
  * `sanitizeValue(resolve(value))` with cdk8s' default resolvers, or FALLBACK
  * where this pass is not certain to be that; `empty`: sanitizeValue's
@@ -74,10 +65,11 @@ function sequence(a: unknown[], empty: boolean): unknown {
   if (empty && a.length === 0) return undefined;
   let out: unknown[] | undefined;
   for (let i = 0; i < a.length; i++) {
+    if (!(i in a)) return FALLBACK; // a hole: resolve() and sanitizeValue() map over it, keeping it a hole
     const x = a[i];
     const v = plain(x, empty);
     if (v === FALLBACK) return FALLBACK;
-    if (out === undefined && (v !== x || !(i in a))) out = a.slice(0, i);
+    if (out === undefined && v !== x) out = a.slice(0, i);
     if (out !== undefined) out.push(v);
   }
   return out ?? a;
