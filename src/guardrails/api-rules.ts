@@ -137,10 +137,6 @@ export const API_CHECKS: readonly Check[] = [
     'metadata.name is set and legal for the kind: DNS-1035 label for a Service, DNS-1123 label for a Namespace or StatefulSet (at most 52), DNS-1123 subdomain otherwise',
     'rename the object: lower-case letters, digits and "-" (Services start with a letter)',
     (ctx) => {
-      // most names come back for several kinds (a tier's Deployment, Service, PDB and NetworkPolicy share one)
-      const dns1035 = remembered(isDns1035Label);
-      const dns1123 = remembered(isDns1123Label);
-      const subdomain = remembered(isDns1123Subdomain);
       for (const o of ctx.subjects) {
         const name = obj(o.metadata).name;
         if (typeof name !== 'string' || name === '') {
@@ -149,10 +145,10 @@ export const API_CHECKS: readonly Check[] = [
         }
         const [ok, what] =
           o.kind === 'Service'
-            ? [dns1035(name), 'DNS-1035 label']
+            ? [isDns1035Label(name), 'DNS-1035 label']
             : o.kind === 'Namespace' || o.kind === 'StatefulSet'
-              ? [dns1123(name), 'DNS-1123 label']
-              : [subdomain(name), 'DNS-1123 subdomain'];
+              ? [isDns1123Label(name), 'DNS-1123 label']
+              : [isDns1123Subdomain(name), 'DNS-1123 subdomain'];
         if (!ok) ctx.report(o, `metadata.name ${show(name)} is not a ${what}`);
         if (o.kind === 'StatefulSet' && name.length > MAX_STATEFULSET_NAME) {
           ctx.report(
