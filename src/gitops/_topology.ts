@@ -126,20 +126,24 @@ const samePort = (a: JsonObject, b: JsonObject, targetPorts: readonly JsonObject
 
 /** The Mermaid source (without the code fence) of the objects of one environment. */
 export function topology(objects: readonly Manifest[]): string {
-  const out: string[] = [];
-  new Diagram(objects).render(out);
-  out.push('\n');
-  return out.join('');
+  return `${[...topologyChunks(objects)].join('')}\n`;
 }
 
 /**
- * The same source as pieces appended to `out`, without its last line break,
- * for a caller that joins it into a larger text (one copy of a text that
- * grows with the objects instead of three).
+ * The same source in chunks of some kilobytes, without its last line break,
+ * made as they are read: a caller writes them one after the other instead
+ * of holding a text that grows with the objects.
  */
-export function topologyPieces(objects: readonly Manifest[], out: string[]): void {
-  new Diagram(objects).render(out);
+export function topologyChunks(objects: readonly Manifest[]): Generator<string> {
+  return new Diagram(objects).render();
 }
+
+/**
+ * Pieces of text joined into one chunk (a chunk stays well below V8's large-object size). Chunks end between
+ * pieces, and a piece with a user's text is always followed by one of the diagram's own (ASCII), so a chunk never
+ * ends inside a character (each chunk is written as UTF-8 on its own).
+ */
+const CHUNK_PIECES = 4096;
 
 /** The pod groups of one namespace, and an index of them by label key and value, made for a key on first need. */
 interface NamespaceGroups {
@@ -184,26 +188,33 @@ class Diagram {
     }
   }
 
-  /** Appends the source, without its last line break, to `out`. */
-  public render(out: string[]): void {
+  /** The source, without its last line break, in chunks. */
+  public *render(): Generator<string> {
     this.addWorkloads();
     this.addServices();
     this.addConfig();
     this.addAutoscalers();
     this.addConnections();
     this.addNetworkPolicies();
-    out.push('flowchart LR');
+    const out = ['flowchart LR'];
     for (const line of this.outside) out.push('\n  ', line);
     for (const ns of [...this.nodes.keys()].sort()) {
       out.push('\n  subgraph ', this.nodeId('ns', '', ns), '[', label(`namespace ${ns}`), ']');
-      for (const lines of this.nodes.get(ns)!) for (const line of lines) out.push('\n    ', line);
+      for (const lines of this.nodes.get(ns)!) {
+        for (const line of lines) {
+          out.push('\n    ', line);
+          if (out.length >= CHUNK_PIECES) yield out.splice(0).join('');
+        }
+      }
       out.push('\n  end');
     }
     for (const e of this.edges) {
       out.push('\n  ', e.from, ' ', e.arrow);
       if (e.labels.length > 0) out.push('|"', esc(e.labels.length === 1 ? e.labels[0] : e.labels.join(', ')), '"|');
       out.push(' ', e.to);
+      if (out.length >= CHUNK_PIECES) yield out.splice(0).join('');
     }
+    yield out.join('');
   }
 
   private nodeId(prefix: string, ns: string, name: string): string {
