@@ -145,6 +145,13 @@ export function topologyChunks(objects: readonly Manifest[]): Generator<string> 
  */
 const CHUNK_PIECES = 4096;
 
+/** An env value of a pod group that may name a Service, and the key it is looked up by. */
+interface ServiceReference {
+  readonly group: Group;
+  readonly key: string;
+  readonly env: JsonObject;
+}
+
 /** The pod groups of one namespace, and an index of them by label key and value, made for a key on first need. */
 interface NamespaceGroups {
   readonly all: Group[];
@@ -178,6 +185,8 @@ class Diagram {
   private readonly namespaceLabels = new Map<string, Labels>();
   /** The namespaces of the pod groups, in order of appearance. */
   private groupNamespaces?: string[];
+  /** The env values that may name a Service, from addServices to addConnections. */
+  private references?: ServiceReference[];
 
   constructor(objects: readonly Manifest[]) {
     for (const o of objects) {
@@ -419,29 +428,32 @@ class Diagram {
   }
 
   /**
-   * Calls `visit` for every env value of the pods' containers that may name a Service, with the key it is looked up
-   * by in `serviceHosts`: the value itself when it has a dot, else `namespace/value`.
+   * Every env value of the pods' containers that may name a Service, with the key it is looked up by in
+   * `serviceHosts`: the value itself when it has a dot, else `namespace/value`; in the order of the groups.
    */
-  private eachServiceReference(visit: (g: Group, key: string, env: JsonObject) => void): void {
+  private serviceReferences(): ServiceReference[] {
+    const out: ServiceReference[] = [];
     for (const g of this.groups) {
       const spec = obj(g.pod.spec);
-      for (const containers of [spec.initContainers, spec.containers]) {
+      for (let i = 0; i < 2; i++) {
+        const containers = i === 0 ? spec.initContainers : spec.containers;
         if (!Array.isArray(containers)) continue;
         for (const c of containers) {
           if (!isObject(c) || !Array.isArray(c.env)) continue;
           for (const e of c.env) {
             const value = isObject(e) ? scalarText(e.value) : '';
-            if (value) visit(g, value.includes('.') ? value : `${g.ns}/${value}`, e as JsonObject);
+            if (value) out.push({ group: g, key: value.includes('.') ? value : `${g.ns}/${value}`, env: e as JsonObject });
           }
         }
       }
     }
+    return out;
   }
 
   private addServices(): void {
     // only the host names some env value uses are kept (each Service has four)
-    const wanted = new Set<string>();
-    this.eachServiceReference((_g, key) => wanted.add(key));
+    this.references = this.serviceReferences();
+    const wanted = new Set(this.references.map((r) => r.key));
     const host = (key: string, id: string, first: boolean) => {
       if (wanted.has(key) && !(first && this.serviceHosts.has(key))) this.serviceHosts.set(key, id);
     };
@@ -518,11 +530,13 @@ class Diagram {
 
   /** Edges from pods to the Services their env values name (`api`, `api.shop`, `api.shop.svc.cluster.local`). */
   private addConnections(): void {
+    const references = this.references ?? [];
+    this.references = undefined;
     if (this.serviceHosts.size === 0) return;
-    this.eachServiceReference((g, key, e) => {
-      const target = this.serviceHosts.get(key);
-      if (target) this.edge(g.id, '-->', target, scalarText(e.name));
-    });
+    for (const r of references) {
+      const target = this.serviceHosts.get(r.key);
+      if (target) this.edge(r.group.id, '-->', target, scalarText(r.env.name));
+    }
   }
 
   private addNetworkPolicies(): void {
