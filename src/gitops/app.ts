@@ -155,7 +155,7 @@ export class GitOpsApp extends App {
     return DriftCheck.compare({ ...files, [MARKER]: markerContent(Object.keys(files)) }, this.outdir);
   }
 
-  /** Every folder rendered and checked (the YAML of its objects is made when written); throws one TiersError listing every problem. */
+  /** Every folder rendered and checked (the YAML of its objects and its README are made when written); throws one TiersError listing every problem. */
   private renderTree(): RenderedFolder[] {
     const envs = this.environments;
     const extraNamespaces = new Map(envs.map((env) => [env, env._addUsedNamespaces()]));
