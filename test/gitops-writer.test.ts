@@ -364,6 +364,35 @@ describe('one file at a time', () => {
     expect(fs.readFileSync(path.join(target, 'prod', 'c.yaml'), 'utf8')).toBe('file: prod/c.yaml\n');
     expect(fs.readFileSync(path.join(target, '.cdk8s-tiers'), 'utf8').split('\n').slice(3)).toEqual(['dev/a.yaml', 'dev/b.yaml', 'prod/c.yaml', '']);
   });
+
+  test('a file given as chunks is their text byte for byte (non-ASCII included), with the mode of a file given as one text', () => {
+    const dir = workdir();
+    const target = path.join(dir, 'tree');
+    const chunks = ['# title\n', '', 'a → b … ', 'é'.repeat(70000), '\u{1F600}\n', 'end\n'];
+    replaceFolder(target, [
+      ['dev/README.md', chunks],
+      ['dev/one.md', chunks.join('')],
+    ]);
+    const bytes = fs.readFileSync(path.join(target, 'dev', 'README.md'));
+    expect(bytes.equals(Buffer.from(chunks.join(''), 'utf8'))).toBe(true);
+    expect(bytes.equals(fs.readFileSync(path.join(target, 'dev', 'one.md')))).toBe(true);
+    expect(fs.statSync(path.join(target, 'dev', 'README.md')).mode & 0o777).toBe(fs.statSync(path.join(target, 'dev', 'one.md')).mode & 0o777);
+  });
+
+  test('chunks that fail half-way leave the previous tree byte for byte and no staging folder', () => {
+    const dir = workdir();
+    const target = path.join(dir, 'tree');
+    replaceFolder(target, [['dev/README.md', 'before\n']]);
+    function* failing(): Generator<string> {
+      yield 'half of it\n';
+      throw new Error('the topology failed');
+    }
+    expect(() => replaceFolder(target, [['dev/README.md', failing()]])).toThrow(
+      /could not write \/.*\/\.tree\.cdk8s-tiers-staging-\d+-[0-9a-f]+\/dev\/README\.md: Error \(the topology failed\); \/.*\/tree\/ is unchanged; nothing was left behind$/,
+    );
+    expect(fs.readFileSync(path.join(target, 'dev', 'README.md'), 'utf8')).toBe('before\n');
+    expect(fs.readdirSync(dir).filter((n) => n.includes('staging'))).toEqual([]);
+  });
 });
 
 describe('the copy for the cdk8s CLI', () => {

@@ -30,17 +30,24 @@ export function identityKey(id: ObjectIdentity): string {
   return `${group}|${id.kind}|${id.namespace ?? ''}|${id.name}`;
 }
 
+/** Text that `safe` leaves as it is. */
+const SAFE = /^[a-z0-9.-]*$/;
+
 function safe(part: string): string {
-  return part.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
+  return SAFE.test(part) ? part : part.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
 }
 
 /** One file name (with `.yaml`) per identity, in the same order. Identities must be distinct. */
 export function fileNames(ids: readonly ObjectIdentity[]): string[] {
+  const kinds = new Map<string, string>();
   const plain = ids.map((id) => {
-    const parts = [safe(id.kind), ...(id.namespace !== undefined ? [id.namespace] : []), id.name];
-    const base = parts.map(safe).join('-');
-    const lossy = parts.slice(1).some((p) => safe(p) !== p) || base.length > MAX_BASE;
-    return { base: base.slice(0, MAX_BASE), lossy };
+    let kind = kinds.get(id.kind);
+    if (kind === undefined) kinds.set(id.kind, (kind = safe(id.kind)));
+    const name = safe(id.name);
+    const namespace = id.namespace !== undefined ? safe(id.namespace) : undefined;
+    const base = namespace !== undefined ? `${kind}-${namespace}-${name}` : `${kind}-${name}`;
+    const lossy = namespace !== id.namespace || name !== id.name || base.length > MAX_BASE;
+    return { base: base.length > MAX_BASE ? base.slice(0, MAX_BASE) : base, lossy };
   });
   const count = new Map<string, number>();
   for (const p of plain) if (!p.lossy) count.set(p.base, (count.get(p.base) ?? 0) + 1);

@@ -19,13 +19,19 @@ export interface RenderedObject {
   readonly file: string;
 }
 
+/**
+ * The content of a file: its text, or the chunks of a long text, made as they
+ * are read (each time it is read), which a writer writes one after the other.
+ */
+export type FileContent = string | Iterable<string>;
+
 /** The rendered content of one folder. */
 export interface RenderedFolder {
   readonly folder: string;
   /** In apply order. */
   readonly objects: RenderedObject[];
   /** File name to content of the files that are not objects (kustomization.yaml, README.md). */
-  readonly files: Map<string, string>;
+  readonly files: Map<string, FileContent>;
 }
 
 /**
@@ -124,12 +130,12 @@ export function renderFolder(folder: string, objects: Array<{ path: string; obje
   });
   const names = fileNames(unique.map((o) => identityOf(o.object)));
   const rendered = unique.map((o, i) => ({ path: o.path, object: o.object, file: names[i] }));
-  const files = new Map([[KUSTOMIZATION, kustomization(names)]]);
+  const files = new Map<string, FileContent>([[KUSTOMIZATION, kustomization(names)]]);
   return { folder, objects: rendered, files };
 }
 
 /** Every file of `folder` (name and content): each object's YAML, made as it is read, then the other files. */
-export function* folderFiles(folder: RenderedFolder): Generator<[string, string]> {
+export function* folderFiles(folder: RenderedFolder): Generator<[string, FileContent]> {
   for (const o of folder.objects) yield [o.file, toYaml(o.object)];
   yield* folder.files;
 }

@@ -126,19 +126,30 @@ const samePort = (a: JsonObject, b: JsonObject, targetPorts: readonly JsonObject
 
 /** The Mermaid source (without the code fence) of the objects of one environment. */
 export function topology(objects: readonly Manifest[]): string {
-  const out: string[] = [];
-  new Diagram(objects).render(out);
-  out.push('\n');
-  return out.join('');
+  return `${[...topologyChunks(objects)].join('')}\n`;
 }
 
 /**
- * The same source as pieces appended to `out`, without its last line break,
- * for a caller that joins it into a larger text (one copy of a text that
- * grows with the objects instead of three).
+ * The same source in chunks of some kilobytes, without its last line break,
+ * made as they are read: a caller writes them one after the other instead
+ * of holding a text that grows with the objects.
  */
-export function topologyPieces(objects: readonly Manifest[], out: string[]): void {
-  new Diagram(objects).render(out);
+export function topologyChunks(objects: readonly Manifest[]): Generator<string> {
+  return new Diagram(objects).render();
+}
+
+/**
+ * Pieces of text joined into one chunk (a chunk stays well below V8's large-object size). Chunks end between
+ * pieces, and a piece with a user's text is always followed by one of the diagram's own (ASCII), so a chunk never
+ * ends inside a character (each chunk is written as UTF-8 on its own).
+ */
+const CHUNK_PIECES = 4096;
+
+/** An env value of a pod group that may name a Service, and the key it is looked up by. */
+interface ServiceReference {
+  readonly group: Group;
+  readonly key: string;
+  readonly env: JsonObject;
 }
 
 /** The pod groups of one namespace, and an index of them by label key and value, made for a key on first need. */
@@ -174,6 +185,8 @@ class Diagram {
   private readonly namespaceLabels = new Map<string, Labels>();
   /** The namespaces of the pod groups, in order of appearance. */
   private groupNamespaces?: string[];
+  /** The env values that may name a Service, from addServices to addConnections. */
+  private references?: ServiceReference[];
 
   constructor(objects: readonly Manifest[]) {
     for (const o of objects) {
@@ -184,26 +197,33 @@ class Diagram {
     }
   }
 
-  /** Appends the source, without its last line break, to `out`. */
-  public render(out: string[]): void {
+  /** The source, without its last line break, in chunks. */
+  public *render(): Generator<string> {
     this.addWorkloads();
     this.addServices();
     this.addConfig();
     this.addAutoscalers();
     this.addConnections();
     this.addNetworkPolicies();
-    out.push('flowchart LR');
+    const out = ['flowchart LR'];
     for (const line of this.outside) out.push('\n  ', line);
     for (const ns of [...this.nodes.keys()].sort()) {
       out.push('\n  subgraph ', this.nodeId('ns', '', ns), '[', label(`namespace ${ns}`), ']');
-      for (const lines of this.nodes.get(ns)!) for (const line of lines) out.push('\n    ', line);
+      for (const lines of this.nodes.get(ns)!) {
+        for (const line of lines) {
+          out.push('\n    ', line);
+          if (out.length >= CHUNK_PIECES) yield out.splice(0).join('');
+        }
+      }
       out.push('\n  end');
     }
     for (const e of this.edges) {
       out.push('\n  ', e.from, ' ', e.arrow);
       if (e.labels.length > 0) out.push('|"', esc(e.labels.length === 1 ? e.labels[0] : e.labels.join(', ')), '"|');
       out.push(' ', e.to);
+      if (out.length >= CHUNK_PIECES) yield out.splice(0).join('');
     }
+    yield out.join('');
   }
 
   private nodeId(prefix: string, ns: string, name: string): string {
@@ -408,29 +428,32 @@ class Diagram {
   }
 
   /**
-   * Calls `visit` for every env value of the pods' containers that may name a Service, with the key it is looked up
-   * by in `serviceHosts`: the value itself when it has a dot, else `namespace/value`.
+   * Every env value of the pods' containers that may name a Service, with the key it is looked up by in
+   * `serviceHosts`: the value itself when it has a dot, else `namespace/value`; in the order of the groups.
    */
-  private eachServiceReference(visit: (g: Group, key: string, env: JsonObject) => void): void {
+  private serviceReferences(): ServiceReference[] {
+    const out: ServiceReference[] = [];
     for (const g of this.groups) {
       const spec = obj(g.pod.spec);
-      for (const containers of [spec.initContainers, spec.containers]) {
+      for (let i = 0; i < 2; i++) {
+        const containers = i === 0 ? spec.initContainers : spec.containers;
         if (!Array.isArray(containers)) continue;
         for (const c of containers) {
           if (!isObject(c) || !Array.isArray(c.env)) continue;
           for (const e of c.env) {
             const value = isObject(e) ? scalarText(e.value) : '';
-            if (value) visit(g, value.includes('.') ? value : `${g.ns}/${value}`, e as JsonObject);
+            if (value) out.push({ group: g, key: value.includes('.') ? value : `${g.ns}/${value}`, env: e as JsonObject });
           }
         }
       }
     }
+    return out;
   }
 
   private addServices(): void {
     // only the host names some env value uses are kept (each Service has four)
-    const wanted = new Set<string>();
-    this.eachServiceReference((_g, key) => wanted.add(key));
+    this.references = this.serviceReferences();
+    const wanted = new Set(this.references.map((r) => r.key));
     const host = (key: string, id: string, first: boolean) => {
       if (wanted.has(key) && !(first && this.serviceHosts.has(key))) this.serviceHosts.set(key, id);
     };
@@ -507,11 +530,13 @@ class Diagram {
 
   /** Edges from pods to the Services their env values name (`api`, `api.shop`, `api.shop.svc.cluster.local`). */
   private addConnections(): void {
+    const references = this.references ?? [];
+    this.references = undefined;
     if (this.serviceHosts.size === 0) return;
-    this.eachServiceReference((g, key, e) => {
-      const target = this.serviceHosts.get(key);
-      if (target) this.edge(g.id, '-->', target, scalarText(e.name));
-    });
+    for (const r of references) {
+      const target = this.serviceHosts.get(r.key);
+      if (target) this.edge(r.group.id, '-->', target, scalarText(r.env.name));
+    }
   }
 
   private addNetworkPolicies(): void {

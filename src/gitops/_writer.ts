@@ -96,10 +96,11 @@ function guarded<T>(what: string, target: string, fn: () => T): T {
 
 /**
  * Writes `files` (relative paths with "/" and their content, read one at a
- * time, so a generator can make each when it is written) and the marker as
- * the new content of `outdir`, in one step.
+ * time, so a generator can make each when it is written; a content that is
+ * not a string is the chunks of the file, written one after the other) and
+ * the marker as the new content of `outdir`, in one step.
  */
-export function replaceFolder(outdir: string, files: Iterable<readonly [string, string]>): WriteResult {
+export function replaceFolder(outdir: string, files: Iterable<readonly [string, string | Iterable<string>]>): WriteResult {
   const problems = unsafeProblems(outdir); // ownership is checked under the lock
   if (problems.length > 0) throw new TiersError(problems);
   const resolved = resolveTarget(outdir);
@@ -137,19 +138,20 @@ export function replaceFolder(outdir: string, files: Iterable<readonly [string, 
 }
 
 /** Writes the staging folder; on failure removes it and throws with the (unchanged) state of `target`. */
-function stage(staging: string, files: Iterable<readonly [string, string]>, target: string): string {
+function stage(staging: string, files: Iterable<readonly [string, string | Iterable<string>]>, target: string): string {
   let current = staging;
   try {
     fs.mkdirSync(staging, { mode: 0o777 }); // the umask decides, as for every folder below
     const made = new Set<string>([staging]);
-    const write = (rel: string, content: string) => {
+    const write = (rel: string, content: string | Iterable<string>) => {
       current = path.join(staging, ...rel.split('/'));
       const dir = path.dirname(current);
       if (!made.has(dir)) {
         fs.mkdirSync(dir, { recursive: true });
         made.add(dir);
       }
-      fs.writeFileSync(current, content);
+      if (typeof content === 'string') fs.writeFileSync(current, content);
+      else writeChunks(current, content);
     };
     const written: string[] = [];
     for (const [rel, content] of files) {
@@ -161,6 +163,19 @@ function stage(staging: string, files: Iterable<readonly [string, string]>, targ
   } catch (e) {
     const left = remove(staging);
     throw fsFailure('write', current, e, `${unchanged(target)}; ${left ? `could not delete ${left}` : 'nothing was left behind'}`);
+  }
+}
+
+/** Writes a file chunk by chunk (as writeFileSync writes one text: created with mode 0o666 less the umask, truncated). */
+function writeChunks(file: string, chunks: Iterable<string>): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    for (const chunk of chunks) {
+      const bytes = Buffer.from(chunk, 'utf8');
+      for (let at = 0; at < bytes.length;) at += fs.writeSync(fd, bytes, at, bytes.length - at);
+    }
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

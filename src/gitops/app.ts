@@ -14,10 +14,10 @@ import { AppGuardrails, checkWritten } from '../guardrails/synth';
 import { ArgoCdOptions } from './argo-cd';
 import { DriftCheck, DriftReport } from './drift';
 import { Environment } from './environment';
-import { folderFiles, GENERATED_NOTE, multiDocument, RenderedFolder, renderFolder, sortObjects } from './_render';
+import { FileContent, folderFiles, GENERATED_NOTE, multiDocument, RenderedFolder, renderFolder, sortObjects } from './_render';
 import { ObjectJson } from './_object-json';
 import { ARGOCD_FOLDER, recordSynth, registerRoot } from './_root';
-import { topologyPieces } from './_topology';
+import { topologyChunks } from './_topology';
 import { cliOverlapProblem } from './_cli-overlap';
 import { MARKER, markerContent } from './_ownership';
 import { replaceFolder, targetProblems } from './_writer';
@@ -120,7 +120,8 @@ export class GitOpsApp extends App {
 
   /** Renders the tree in memory. Throws one TiersError listing every problem. */
   public render(): RenderedTree {
-    const tree = new Map(treeFiles(this.renderTree()));
+    const tree = new Map<string, string>();
+    for (const [rel, content] of treeFiles(this.renderTree())) tree.set(rel, typeof content === 'string' ? content : [...content].join(''));
     const files: { [path: string]: string } = {};
     for (const rel of [...tree.keys()].sort()) files[rel] = tree.get(rel)!;
     return { files };
@@ -154,7 +155,7 @@ export class GitOpsApp extends App {
     return DriftCheck.compare({ ...files, [MARKER]: markerContent(Object.keys(files)) }, this.outdir);
   }
 
-  /** Every folder rendered and checked (the YAML of its objects is made when written); throws one TiersError listing every problem. */
+  /** Every folder rendered and checked (the YAML of its objects and its README are made when written); throws one TiersError listing every problem. */
   private renderTree(): RenderedFolder[] {
     const envs = this.environments;
     const extraNamespaces = new Map(envs.map((env) => [env, env._addUsedNamespaces()]));
@@ -201,7 +202,7 @@ export class GitOpsApp extends App {
 
     for (const folder of folders) {
       const env = envs.find((e) => e.name === folder.folder);
-      if (env) folder.files.set(README, readme(env, folder));
+      if (env) folder.files.set(README, { [Symbol.iterator]: () => readme(env, folder) });
     }
     return folders;
   }
@@ -282,28 +283,26 @@ export class GitOpsApp extends App {
 }
 
 /** Every file of the tree, by its path relative to the outdir ("dev/deployment-shop-api.yaml"), made as it is read. */
-function* treeFiles(folders: readonly RenderedFolder[]): Generator<[string, string]> {
+function* treeFiles(folders: readonly RenderedFolder[]): Generator<[string, FileContent]> {
   for (const folder of folders) for (const [file, content] of folderFiles(folder)) yield [`${folder.folder}/${file}`, content];
 }
 
-function readme(env: Environment, folder: RenderedFolder): string {
+/** The README of an environment, in chunks made as they are read (its topology grows with the objects). */
+function* readme(env: Environment, folder: RenderedFolder): Generator<string> {
   const cell = (s: string) => (s.includes('|') ? s.replace(/\|/g, '\\|') : s);
-  // pieces joined once: the text grows with the objects
-  const out = [
+  yield [
     `# Environment \`${env.name}\`\n\n<!-- ${GENERATED_NOTE} -->\n\n`,
     `Namespace \`${env.namespaceName}\`, Pod Security Standard \`${env.podSecurity}\`. `,
     `${folder.objects.length} objects; \`kubectl kustomize\` on this folder builds them, \`kubectl apply -k\` applies them.\n\n`,
     '## Topology\n\n',
     'Solid arrows carry traffic, dotted arrows show ownership and configuration, thick arrows show what the NetworkPolicies allow.\n\n',
     '```mermaid\n',
-  ];
-  topologyPieces(
-    folder.objects.map((o) => o.object),
-    out,
-  );
-  out.push('\n```\n\n## Objects, in apply order\n\n| File | Kind | Name |\n| --- | --- | --- |\n');
+  ].join('');
+  yield* topologyChunks(folder.objects.map((o) => o.object));
+  const out = ['\n```\n\n## Objects, in apply order\n\n| File | Kind | Name |\n| --- | --- | --- |\n'];
   for (const o of folder.objects) {
     out.push('| [', o.file, '](', o.file, ') | ', cell(String(o.object.kind)), ' | ', cell(String(valueAt(o.object, 'metadata', 'name'))), ' |\n');
+    if (out.length >= 4096) yield out.splice(0).join('');
   }
-  return out.join('');
+  yield out.join('');
 }
