@@ -192,21 +192,69 @@ describe('at synth', () => {
     );
   });
 
-  test('app.synth() validates the app once and again per chart: every validation renders the tree, the checks run once', () => {
+  test('app.synth() and app.synthYaml() validate the app once and again per chart: one pass renders the tree and runs the checks, once per call', () => {
     const app = Testing.app();
-    for (const id of ['a', 'b', 'c']) new StatelessWebTier(new Chart(app, id, { namespace: id }), 'web', { image: IMAGE, nodePort: 30000 + id.charCodeAt(0) });
+    const charts = ['a', 'b', 'c'].map((id) => new Chart(app, id, { namespace: id }));
+    const tiers = charts.map((c) => new StatelessWebTier(c, 'web', { image: IMAGE, nodePort: 30000 + c.node.id.charCodeAt(0) }));
     const objects = app.node.findAll().filter((x) => x instanceof ApiObject).length;
     const render = jest.spyOn(ApiObject.prototype, 'toJson');
     const checks = jest.spyOn(SchemaValidator.get(), 'validate');
     try {
       app.synth();
-      // 1 + 3 validations render every object, and cdk8s renders each once more to write it
-      expect(render).toHaveBeenCalledTimes((1 + 3 + 1) * objects);
+      // cdk8s validates 1 + 3 times; the first renders every object for the pass, and cdk8s renders each once more to write it
+      expect(render).toHaveBeenCalledTimes((1 + 1) * objects);
       expect(checks).toHaveBeenCalledTimes(objects);
+      render.mockClear();
+      checks.mockClear();
+      // a change after a synth is judged by the next one
+      tiers[1].deployment.metadata.addLabel('team', 'not ok!');
+      expect(() => app.synthYaml()).toThrow(/\[b\/web\/deployment\] api\/labels: /);
+      expect(render).toHaveBeenCalledTimes(objects);
+      expect(checks).toHaveBeenCalledTimes(objects);
+      render.mockClear();
+      // outside a synth, every validation renders the tree as it is then
+      expect(() => Testing.synth(charts[0])).toThrow(/\[b\/web\/deployment\] api\/labels: /);
+      expect(render).toHaveBeenCalledTimes(objects);
     } finally {
       render.mockRestore();
       checks.mockRestore();
     }
+  });
+
+  test('an App subclass with its own synth() that calls the App one: one pass, and a failure is reported from where the app is synthesized', () => {
+    let synths = 0;
+    class MyApp extends App {
+      public synth(): void {
+        synths++;
+        super.synth();
+      }
+    }
+    const app = new MyApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-')) });
+    for (const id of ['a', 'b']) new StatelessWebTier(new Chart(app, id, { namespace: id }), 'web', { image: IMAGE });
+    const render = jest.spyOn(ApiObject.prototype, 'toJson');
+    const objects = app.node.findAll().filter((x) => x instanceof ApiObject).length;
+    try {
+      app.synth();
+      expect(synths).toBe(1);
+      expect(render).toHaveBeenCalledTimes((1 + 1) * objects);
+    } finally {
+      render.mockRestore();
+    }
+    new StatelessWebTier(app.node.findChild('a') as Chart, 'bad', { image: 'nginx' });
+    let thrown: unknown;
+    try {
+      app.synth();
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(TiersError);
+    expect((thrown as Error).message).toMatch(/\[a\/bad\] image: got "nginx"; must be pinned/);
+    expect(
+      String((thrown as Error).stack)
+        .split('\n')
+        .slice(1, 3)
+        .join('\n'),
+    ).not.toMatch(/synth\.ts|cdk8s\/lib|constructs\/lib/);
   });
 });
 

@@ -15,8 +15,13 @@
  *   as one TiersError: that is what `app.synth()`, `Testing.synth()` and
  *   `cdk8s synth` report. cdk8s validates the whole app once when `app.synth()`
  *   starts and once more for each chart it writes (`Chart.toJson()`
- *   validates): each of those validations renders every object again, and
- *   runs the checks again unless the input is exactly that of the last pass.
+ *   validates). Inside one `app.synth()` or `app.synthYaml()` the tree does
+ *   not change between those validations, so only the first renders the
+ *   objects and runs the pass; the others give its result (with C charts, a
+ *   pass per chart rendered every object C + 1 times). Outside a synth
+ *   (`Testing.synth()`, `chart.toJson()`) every validation renders the tree
+ *   as it is then, and runs the checks again unless the input is exactly
+ *   that of the last pass.
  * - A writer (the GitOpsApp) adds it with `writer: true` before any other
  *   construct exists: validations then run no pass, and the writer calls
  *   {@link checkWritten} once per synth over the canonical objects it is about
@@ -75,18 +80,58 @@ export class AppGuardrails extends Construct {
    * the waivers once). Any change of the tree changes the input.
    */
   private last?: { readonly input: string; readonly problems: readonly string[] };
+  /** How many `synth()`/`synthYaml()` calls of the app are running (a subclass's may call the App's), and the result of the first pass inside them. */
+  private synthesizing = 0;
+  private synthPass?: readonly string[];
+  /** The outermost of those calls, where a user's stack trace starts. */
+  private synthCall?: (...args: unknown[]) => unknown;
 
   private constructor(root: IConstruct, writer: boolean) {
     super(root as Construct, ID);
     Object.defineProperty(this, MARK, { value: true });
     this.writer = writer;
-    if (!writer) this.node.addValidation({ validate: () => this.validateApp() });
+    if (!writer) {
+      this.node.addValidation({ validate: () => this.validateApp() });
+      this.passOncePerSynth(root);
+    }
     // the secret scanner's worker loads while the app is built
     startSecretScanner();
   }
 
+  /**
+   * Marks the calls of the app's `synth()` and `synthYaml()` (its own methods, a subclass's included), so that the
+   * validations cdk8s runs inside one call share one pass.
+   */
+  private passOncePerSynth(root: IConstruct): void {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const guard = this;
+    for (const name of ['synth', 'synthYaml'] as const) {
+      const method = (root as Partial<Record<typeof name, unknown>>)[name];
+      if (typeof method !== 'function') continue;
+      const wrapper = function synthesizing(...args: unknown[]): unknown {
+        if (guard.synthesizing++ === 0) [guard.synthPass, guard.synthCall] = [undefined, wrapper];
+        try {
+          return method.apply(root, args);
+        } finally {
+          if (--guard.synthesizing === 0) [guard.synthPass, guard.synthCall] = [undefined, undefined];
+        }
+      };
+      Object.defineProperty(root, name, { configurable: true, writable: true, value: wrapper });
+    }
+  }
+
   /** Every problem of the app (its constructs' own and the findings of one pass), thrown as one TiersError. */
   private validateApp(): string[] {
+    const problems = this.synthesizing > 0 ? (this.synthPass ??= this.pass()) : this.pass();
+    if (!problems.length) return [];
+    const error = new TiersError([...problems]);
+    // a user's stack trace starts where the app is synthesized (none of the library's, constructs' or cdk8s's frames)
+    Error.captureStackTrace(error, this.synthCall ?? App.prototype.synth);
+    throw error;
+  }
+
+  /** One pass over the tree as it is now: the constructs' own problems and the findings over every object (the checks reused when the input is that of the last pass). */
+  private pass(): readonly string[] {
     const root = this.node.root;
     const own = [
       ...root.node.validate().map((m) => `[${root.node.path || 'app'}] ${m}`), // the root (an App) has the empty path
@@ -100,11 +145,7 @@ export class AppGuardrails extends Construct {
       printWaivers(report.waivers);
       this.last = { input: input ?? '', problems: [...own, ...report.findings.map(findingLine)] };
     }
-    if (!this.last.problems.length) return [];
-    const error = new TiersError([...this.last.problems]);
-    // a user's stack trace starts where the app is synthesized (none of the library's, constructs' or cdk8s's frames)
-    Error.captureStackTrace(error, App.prototype.synth);
-    throw error;
+    return this.last.problems;
   }
 }
 
