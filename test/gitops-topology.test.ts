@@ -248,3 +248,20 @@ test('each environment README shows its diagram and lists its objects', () => {
     fs.rmSync(path.dirname(dir), { recursive: true, force: true });
   }
 });
+
+test('a role label names a role only when it is one the library writes (not a name an object inherits, like "constructor")', () => {
+  const withRole = (role: string): Manifest[] => {
+    const db = STATEFUL[3];
+    const labels = { ...DB_LABELS, 'cdk8s-tiers/role': role };
+    return [
+      ...STATEFUL.slice(0, 3),
+      { ...db, spec: { ...db.spec, template: pod(labels, { name: 'db', ports: [{ name: 'postgres', containerPort: 5432 }] }) } },
+    ];
+  };
+  expect(topology(withRole('replica'))).toContain('read replicas');
+  for (const role of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+    const text = topology(withRole(role));
+    expect(text).not.toMatch(/function|native code|\[object/);
+    expect(text).toBe(topology(withRole('none')));
+  }
+});

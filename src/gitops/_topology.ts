@@ -96,7 +96,10 @@ const policyTypes = (spec: JsonObject): unknown[] =>
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
 /** The pod label of a replicated database's role (primary or replica), shown on its pods. */
 const ROLE_LABEL = 'cdk8s-tiers/role';
-const ROLE_TEXT: { [role: string]: string } = { primary: 'primary', replica: 'read replicas' };
+const ROLE_TEXT: ReadonlyMap<unknown, string> = new Map([
+  ['primary', 'primary'],
+  ['replica', 'read replicas'],
+]);
 const EXTERNAL = 'ext';
 
 /**
@@ -386,7 +389,7 @@ class Diagram {
       this.edge(wid, '-.->', rs, 'owns');
       this.edge(rs, '-.->', gid, 'owns');
     } else {
-      const role = ROLE_TEXT[group.labels[ROLE_LABEL]] ?? '';
+      const role = ROLE_TEXT.get(group.labels[ROLE_LABEL]) ?? '';
       this.node(ns, `${gid}([${label(kind === 'StatefulSet' ? `pods ${this.ordinals(name, spec.replicas)}` : `pods ${name}-*`, replicas, role)}])`);
       this.edge(wid, '-.->', gid, 'owns');
     }
