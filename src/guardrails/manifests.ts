@@ -114,6 +114,9 @@ function podOwnerOf(o: JsonObject, namespace: string): PodOwner | undefined {
   };
 }
 
+/** The key of an object by kind, namespace and name: unambiguous whatever the three hold (a name "b|c" in namespace "a" is not the name "c" in namespace "a|b"). */
+const nameKey = (kind: string, namespace: string, name: unknown): string => JSON.stringify([kind, namespace, text(name)]);
+
 /** All objects of one check run, indexed by kind, namespace/name and pod label. */
 export class ManifestIndex {
   /** Every object (context for references). */
@@ -135,7 +138,7 @@ export class ManifestIndex {
       const kind = text(o.kind);
       const ns = this.namespaceOf(o);
       push(this.kinds, kind, o);
-      const id = `${kind}|${ns}|${text(obj(o.metadata).name)}`;
+      const id = nameKey(kind, ns, obj(o.metadata).name);
       if (!this.named.has(id)) this.named.set(id, o);
       const owner = podOwnerOf(o, ns);
       if (!owner) continue;
@@ -161,7 +164,7 @@ export class ManifestIndex {
 
   /** The (first) object of `kind` named `name` in `namespace`. */
   public find(kind: string, namespace: string, name: unknown): JsonObject | undefined {
-    return this.named.get(`${kind}|${namespace}|${text(name)}`);
+    return this.named.get(nameKey(kind, namespace, name));
   }
 
   /** The pod owner view of `o`, if it runs pods. */
