@@ -163,6 +163,7 @@ describe('the package', () => {
       'schema/k8s-shapes.json',
       'plugins/cdk8s-tiers-guardrails/index.js',
       'workers/secretlint.cjs',
+      'workers/serve.cjs',
       'LICENSE',
     ])
       expect(files).toContain(needed);

@@ -2,11 +2,12 @@
 // rule preset (known token formats, private keys, credentials in URLs) over one
 // text and answers with where each finding starts and which rule found it,
 // never the secret itself. secretlint is asynchronous and ESM-only; the checks
-// are synchronous, so synckit runs this in a worker thread and waits for it.
+// are synchronous, so src/guardrails/_sync-worker.ts runs this in a worker thread and
+// waits for it: workers/serve.cjs is the worker's side of that call.
 'use strict';
 /* global require, module */
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { runAsWorker } = require('synckit');
+const { serveInWorker } = require('./serve.cjs');
 
 // loaded as the worker starts, while the app is still being built
 const loaded = Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend'), import('@secretlint/profiler')]);
@@ -35,5 +36,5 @@ async function lint(content) {
   return result.messages.map((m) => ({ start: m.range[0], ruleId: m.ruleId, messageId: m.messageId }));
 }
 
-runAsWorker(lint); // in the worker thread; elsewhere (a test) it does nothing
+serveInWorker(lint); // in the worker thread; elsewhere (a test) it does nothing
 module.exports = { lint };

@@ -14,7 +14,7 @@
  * as one text, as it always was.
  */
 import { join } from 'node:path';
-import { createSyncFn } from 'synckit';
+import { SyncWorker } from './_sync-worker';
 
 /** The worker that runs secretlint (shipped as plain JavaScript next to lib/ and src/). */
 export const SECRETLINT_WORKER = join(__dirname, '..', '..', 'workers', 'secretlint.cjs');
@@ -31,11 +31,11 @@ interface WorkerHit extends SecretHit {
 }
 
 /** The one secretlint worker of the process, started by {@link startSecretScanner} or on first use. */
-let scanSync: ((content: string) => WorkerHit[]) | undefined;
+let scanner: SyncWorker<string, WorkerHit[]> | undefined;
 
 /** Starts the secretlint worker (it loads secretlint meanwhile); later calls do nothing. */
 export function startSecretScanner(): void {
-  scanSync ??= createSyncFn(SECRETLINT_WORKER) as (content: string) => WorkerHit[];
+  scanner ??= new SyncWorker(SECRETLINT_WORKER);
 }
 
 /**
@@ -82,7 +82,7 @@ export function scanLines(texts: readonly string[]): Map<number, SecretHit> {
   }
   startSecretScanner();
   // messages come sorted by where they start
-  for (const hit of scanSync!(texts.join('\n'))) {
+  for (const hit of scanner!.call(texts.join('\n'))) {
     // the string that holds the start of the hit: the last one starting at or before it
     let lo = 0;
     let hi = starts.length - 1;
