@@ -52,3 +52,14 @@ test('a process ends when its work is done, with the worker still loading', () =
   expect(r.status).toBe(0);
   expect(r.stdout).toBe('done\n');
 });
+
+test("the worker starts without the caller's node options: under ts-node it does not load TypeScript", () => {
+  const file = workerFile(
+    'argv',
+    '() => ({ execArgv: process.execArgv, typescript: Object.keys(require.cache).some((f) => /[\\/](ts-node|typescript)[\\/]/.test(f)) })',
+  );
+  const script = `const { SyncWorker } = require(${JSON.stringify(path.join(__dirname, '..', 'src', 'guardrails', '_sync-worker.ts'))}); console.log(JSON.stringify(new SyncWorker(${JSON.stringify(file)}).call(0)));`;
+  const r = spawnSync(process.execPath, ['-r', 'ts-node/register', '-e', script], { encoding: 'utf8', timeout: 30_000, cwd: path.join(__dirname, '..') });
+  expect(r.stderr).toBe('');
+  expect(JSON.parse(r.stdout)).toEqual({ execArgv: [], typescript: false });
+});
