@@ -187,7 +187,7 @@ export class ContainerBuilder {
     }
     // (probes of two kinds have two handlers: only probes of one kind are rendered to compare theirs)
     if (readiness instanceof Probe && liveness instanceof Probe && readiness._sameKind(liveness)) {
-      this.problems.expect(probeHandler(readiness._render(this.portName)) !== probeHandler(liveness._render(this.portName)), {
+      this.problems.expect(probeHandler(readiness._handler(this.portName)) !== probeHandler(liveness._handler(this.portName)), {
         prop: `${this.prop}liveness`,
         value: 'the same handler as readiness',
         rule: 'liveness and readiness must use different handlers: a liveness probe that fails with readiness restarts pods that are only busy',

@@ -76,7 +76,8 @@ export class CredentialSource {
     if (!this.asFiles) return;
     const mount = { name: this.volumeName, mountPath: this.mountPath, readOnly: true };
     const volume = secretVolume(this.volumeName, this.secretName, this.keys);
-    if (volumes.volumes.some((v) => JSON.stringify(v) === JSON.stringify(volume))) volumes.mount(prop, container, mount);
+    const json = JSON.stringify(volume);
+    if (volumes.volumes.some((v) => JSON.stringify(v) === json)) volumes.mount(prop, container, mount);
     else volumes.add(prop, prop, container, mount, volume);
   }
 }

@@ -22,6 +22,7 @@ export function merged<T extends object>(...parts: ReadonlyArray<Partial<T> | un
 
 /** Sets `key` as a spread does: an own data property, also for a key that `Object.prototype` has (`__proto__`, `toString`). */
 function define(out: Record<PropertyKey, unknown>, key: PropertyKey, value: unknown): void {
-  if (key in out) Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
-  else out[key] = value;
+  // a new key, or one `out` has already (an own data property: assignment replaces it); an inherited one is defined
+  if (!(key in out) || Object.prototype.hasOwnProperty.call(out, key)) out[key] = value;
+  else Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
 }

@@ -142,14 +142,15 @@ export class TierNetworkPolicy {
     const own = namespaceOf(this.resource, this.props.namespace);
     // a namespace of this policy's own tier that is not a label is reported by that tier: leave the rule out quietly
     if (own !== undefined && !isDns1123Label(own)) return false;
-    const located = namespace !== undefined || own === undefined;
+    // (the message names the peer's path, which is built by walking the tree: only for a peer that is not located)
+    if (namespace !== undefined || own === undefined) return true;
     return (
-      problems?.expect(located, {
+      problems?.expect(false, {
         prop: `network peer ${peer.node.path}`,
         value: namespace,
         rule: `the NetworkPolicy ${JSON.stringify(this.props.name)} is in namespace ${JSON.stringify(own)}, but the peer has no namespace (neither its namespace prop nor its chart's), so a rule cannot name where its pods run`,
         fix: 'give the chart of the peer a namespace (new Chart(app, id, { namespace })) or the peer its namespace prop; or leave both without one',
-      }) ?? located
+      }) ?? false
     );
   }
 

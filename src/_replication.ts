@@ -140,27 +140,28 @@ const PG_CLONE = [
  * image's client authentication rules plus replication from other pods.
  */
 export function postgresReplication(o: PostgresReplicationOptions): Replication {
-  // the image's rules (initdb's, then "host all all all <password_encryption>"), plus replication connections from other
-  // pods (the NetworkPolicy lets only the set's own pods and connected tiers reach the port)
-  const auth = o.major >= 14 ? 'scram-sha-256' : 'md5';
-  const hba = [
-    "# client authentication of a replicated StatefulDatabase (written by cdk8s-tiers): the official image's rules",
-    '# (initdb\'s local rules, then "host all all all" with the password method), plus replication from other pods',
-    'local all all trust',
-    'host all all 127.0.0.1/32 trust',
-    'host all all ::1/128 trust',
-    'local replication all trust',
-    'host replication all 127.0.0.1/32 trust',
-    'host replication all ::1/128 trust',
-    `host replication all all ${auth}`,
-    `host all all all ${auth}`,
-    '',
-  ].join('\n');
-  const port = String(o.port);
-  const login = { PGUSER: o.usernameKey, PGPASSWORD: o.passwordKey };
-  // with credential files: the shell words that export PGUSER and PGPASSWORD from them ("" with env)
-  const fromFiles = o.credentials.shellExports(login);
+  // (made when a database asks for its plan, i.e. runs more than one replica: most run one and never pay for it)
   return (ctx) => {
+    // the image's rules (initdb's, then "host all all all <password_encryption>"), plus replication connections from other
+    // pods (the NetworkPolicy lets only the set's own pods and connected tiers reach the port)
+    const auth = o.major >= 14 ? 'scram-sha-256' : 'md5';
+    const hba = [
+      "# client authentication of a replicated StatefulDatabase (written by cdk8s-tiers): the official image's rules",
+      '# (initdb\'s local rules, then "host all all all" with the password method), plus replication from other pods',
+      'local all all trust',
+      'host all all 127.0.0.1/32 trust',
+      'host all all ::1/128 trust',
+      'local replication all trust',
+      'host replication all 127.0.0.1/32 trust',
+      'host replication all ::1/128 trust',
+      `host replication all all ${auth}`,
+      `host all all all ${auth}`,
+      '',
+    ].join('\n');
+    const port = String(o.port);
+    const login = { PGUSER: o.usernameKey, PGPASSWORD: o.passwordKey };
+    // with credential files: the shell words that export PGUSER and PGPASSWORD from them ("" with env)
+    const fromFiles = o.credentials.shellExports(login);
     // a tenth of the claim, at least 64MB: enough for a replica that restarts or lags for a while, never a full disk
     // (PostgreSQL 12 counts 16MB segments: wal_keep_segments)
     const keepMb = Math.max(64, Math.floor((ctx.storageBytes ?? 10 * 2 ** 30) / 10 / 2 ** 20));

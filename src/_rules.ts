@@ -377,12 +377,14 @@ export function checkNamespaceAndAccount(problems: Problems, namespace: unknown,
     problems.expect(isDns1123Label(namespace), { prop: 'namespace', value: namespace, rule: 'must be a DNS-1123 label', fix: 'use a namespace like "shop"' });
   } else {
     const chart = Chart.of(scope);
-    problems.expect(chart.namespace === undefined || isDns1123Label(chart.namespace), {
-      prop: 'namespace',
-      value: chart.namespace,
-      rule: `the namespace of chart ${chart.node.path}, which every object of the tier gets, must be a DNS-1123 label`,
-      fix: `correct the namespace of chart ${chart.node.path} (e.g. "shop"), or set namespace on the tier`,
-    });
+    // (the message names the chart's path, built by walking the tree: only for a namespace that is wrong)
+    if (chart.namespace !== undefined && !isDns1123Label(chart.namespace))
+      problems.add({
+        prop: 'namespace',
+        value: chart.namespace,
+        rule: `the namespace of chart ${chart.node.path}, which every object of the tier gets, must be a DNS-1123 label`,
+        fix: `correct the namespace of chart ${chart.node.path} (e.g. "shop"), or set namespace on the tier`,
+      });
   }
   if (serviceAccountName !== undefined) {
     problems.expect(isDns1123Subdomain(serviceAccountName), {

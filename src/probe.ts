@@ -111,17 +111,17 @@ export class Probe {
     return this.kind === other.kind;
   }
 
+  /** The handler of the probe (`{ httpGet }`, `{ tcpSocket }` or `{ exec }`), as `_render` gives it, without the timings. @internal */
+  public _handler(defaultPortName: string | undefined): k8s.Probe {
+    if (this.kind === ProbeKind.EXEC) return { exec: { command: this.command } };
+    const port = k8s.IntOrString.fromString(this._portName(defaultPortName) ?? '');
+    return this.kind === ProbeKind.HTTP ? { httpGet: { path: this.path, port } } : { tcpSocket: { port } };
+  }
+
   /** Renders the probe for a container. @internal */
   public _render(defaultPortName: string | undefined): k8s.Probe {
     const o: PortProbeOptions = isObject(this.options) ? (this.options as PortProbeOptions) : {};
-    const port = k8s.IntOrString.fromString(this._portName(defaultPortName) ?? '');
-    const handler =
-      this.kind === ProbeKind.HTTP
-        ? { httpGet: { path: this.path, port } }
-        : this.kind === ProbeKind.TCP
-          ? { tcpSocket: { port } }
-          : { exec: { command: this.command } };
-    return merged<k8s.Probe>(handler, {
+    return merged<k8s.Probe>(this._handler(defaultPortName), {
       initialDelaySeconds: o.initialDelaySeconds ?? 0,
       periodSeconds: o.periodSeconds ?? 10,
       timeoutSeconds: o.timeoutSeconds ?? 2,

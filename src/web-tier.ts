@@ -217,8 +217,9 @@ export class StatelessWebTier extends TierBase implements IConnectable {
    */
   public connectTo(target: IConnectable, options: ConnectOptions = {}): Connection {
     if (!checkConnectTarget(this._problems, this, target)) return { host: '', port: 0, podPort: 0, env: {} };
-    const at = `connectTo(${target.node.path}).env`;
-    const o = checkProps(this._problems, `connectTo(${target.node.path}) options`, options, CONNECT_OPTIONS) ?? {};
+    const call = `connectTo(${target.node.path})`;
+    const at = `${call}.env`;
+    const o = checkProps(this._problems, `${call} options`, options, CONNECT_OPTIONS) ?? {};
     const connection = target.acceptConnectionFrom(this);
     // a target with a problem built nothing: nothing here is built from its values either (the synth reports it)
     if ((target as Partial<TierBase>)._complete === false) return connection;
@@ -226,7 +227,7 @@ export class StatelessWebTier extends TierBase implements IConnectable {
     this._settings.main.addEnv(`${prefix}_HOST`, EnvValue.fromValue(connection.host), at);
     this._settings.main.addEnv(`${prefix}_PORT`, EnvValue.fromValue(String(connection.port)), at);
     const s = this._settings;
-    const prop = `connectTo(${target.node.path}) options.credentials`;
+    const prop = `${call} options.credentials`;
     const credentials = resolveCredentials(this._problems, prop, o.credentials, DatabaseCredentials.asEnvironment());
     const client = { problems: this._problems, prop, volumes: s.volumes, container: s.main, fsGroup: s.security.fsGroup, targetName: target.name, connection };
     const env = clientCredentialEnv(client, credentials);
