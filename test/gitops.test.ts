@@ -198,6 +198,31 @@ describe('serialisation', () => {
     expect(canonical(clean, [])).toBe(clean);
   });
 
+  test('canonical form: reports each value that must not be written by its path, in mappings and lists, and leaves it out', () => {
+    const o: Manifest = {
+      apiVersion: 'v1',
+      kind: 'K',
+      metadata: { name: 'NaN', labels: { u: 'undefined', n: 'Nan', b: '[object Object]', x: 'unset' } },
+      spec: { list: ['NaN', 'N', 'u', '[x]', Number.NaN, true, Infinity, null], flag: false, count: -Infinity, none: undefined },
+    };
+    const bad: string[] = [];
+    const c = canonical(o, bad);
+    expect(bad).toEqual([
+      'metadata.name: got "NaN"',
+      'metadata.labels.b: got "[object Object]"',
+      'metadata.labels.u: got "undefined"',
+      'spec.count: got -Infinity',
+      'spec.list[0]: got "NaN"',
+      'spec.list[4]: got NaN',
+      'spec.list[6]: got Infinity',
+      'spec.list[7]: got null',
+      'spec.none: got undefined',
+    ]);
+    expect(c.spec).toEqual({ flag: false, list: ['NaN', 'N', 'u', '[x]', true] });
+    expect(Object.keys(c.spec as Manifest)).toEqual(['flag', 'list']);
+    expect(Object.keys((c.metadata as Manifest).labels as Manifest)).toEqual(['b', 'n', 'u', 'x']);
+  });
+
   test('data keys follow type in Secrets and ConfigMaps', () => {
     const dir = outdir();
     const app = new GitOpsApp({ outdir: dir, cliOutdir: '' });
