@@ -6,12 +6,12 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { load, loadAll } from 'js-yaml';
 import { Environment, GitOpsApp } from '../src/gitops';
 import { fileNames } from '../src/gitops/_file-names';
-import { APPLY_ORDER } from '../src/gitops/_render';
+import { APPLY_ORDER, sortObjects } from '../src/gitops/_render';
 import { canonical } from '../src/gitops/_serialize';
 import { Manifest } from './util';
 import { shopApp, snapshotTree, tempDir } from './gitops-fixture';
@@ -79,6 +79,26 @@ describe('layout', () => {
       expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     }
     expect(readYaml(path.join(dir, 'prod', 'kustomization.yaml')).resources).toMatchSnapshot();
+  });
+
+  test('apply order: rank of the kind (unlisted kinds last), then kind, namespace, name and apiVersion; ties keep their order', () => {
+    const chart = new Chart(new App(), 'c');
+    const manifests: Manifest[] = [
+      { apiVersion: 'v1', kind: 'Zeta', metadata: { name: 'a' } },
+      { apiVersion: 'v2', kind: 'Service', metadata: { name: 's', namespace: 'b' } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'b' } },
+      { apiVersion: 'v1', kind: 'Alpha', metadata: { name: 'z' } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 't', namespace: 'a' } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'u' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'b' } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'b' }, spec: { second: true } },
+    ];
+    const objects = manifests.map((m, i) => new ApiObject(chart, `o${i}`, { apiVersion: String(m.apiVersion), kind: String(m.kind) }));
+    const problems: string[] = [];
+    const sorted = sortObjects(objects, problems, (o) => manifests[objects.indexOf(o)]);
+    expect(problems).toEqual([]);
+    expect(sorted.map((o) => o.path)).toEqual(['c/o6', 'c/o5', 'c/o4', 'c/o2', 'c/o7', 'c/o1', 'c/o3', 'c/o0']);
+    expect(Object.keys(sorted[0])).toEqual(['path', 'object']);
   });
 
   test('kubectl kustomize builds every folder into exactly the objects of its files', () => {
