@@ -218,6 +218,18 @@ describe('serialisation', () => {
     expect(canonical(clean, [])).toBe(clean);
   });
 
+  test('canonical form: keys sorted by UTF-16 code units (as Array.prototype.sort), for few keys and for many', () => {
+    const few = ['b', 'B', '10', '9', 'é', 'a-b', 'a_b', 'a.b', '\u{1F600}', '\uFFFD', ''];
+    const many = Array.from({ length: 40 }, (_, i) => `k${(i * 7) % 40}`).concat(few.map((k) => `x${k}`));
+    for (const keys of [few, many]) {
+      const c = canonical({ spec: Object.fromEntries(keys.map((k) => [k, 1])) }, []);
+      // integer-like keys ('9', '10') come first in any object, in numeric order
+      expect(Object.keys(c.spec as Manifest)).toEqual(Object.keys(Object.fromEntries([...keys].sort().map((k) => [k, 1]))));
+    }
+    const meta = canonical({ metadata: { z: 1, labels: {}, y: 2, name: 'n', b: 3, annotations: {}, a: 4 } }, []);
+    expect(Object.keys(meta.metadata as Manifest)).toEqual(['name', 'labels', 'annotations', 'a', 'b', 'y', 'z']);
+  });
+
   test('canonical form: reports each value that must not be written by its path, in mappings and lists, and leaves it out', () => {
     const o: Manifest = {
       apiVersion: 'v1',

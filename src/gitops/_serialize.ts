@@ -37,13 +37,28 @@ export function canonical(object: Manifest, bad: string[]): Manifest {
 
 /** `keys` (of `o`, an array of this module's own) in canonical order: the present `first` keys, then the rest sorted. */
 function orderedKeys(o: Manifest, keys: string[], first: readonly string[]): string[] {
-  if (first.length === 0) return keys.sort();
+  if (first.length === 0) return sortKeys(keys);
   const order: string[] = [];
   for (const f of first) if (Object.prototype.hasOwnProperty.call(o, f)) order.push(f);
-  if (order.length === 0) return keys.sort();
-  const rest = keys.filter((k) => !first.includes(k)).sort();
+  if (order.length === 0) return sortKeys(keys);
+  const rest = sortKeys(keys.filter((k) => !first.includes(k)));
   for (const k of rest) order.push(k);
   return order;
+}
+
+/**
+ * `keys.sort()` (in place): the order of `Array.prototype.sort` for strings, by UTF-16 code units. A mapping
+ * has a few keys: sorted by insertion there, without a call per comparison (keys are distinct, so no tie).
+ */
+function sortKeys(keys: string[]): string[] {
+  if (keys.length > 16) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i];
+    let j = i - 1;
+    for (; j >= 0 && keys[j] > k; j--) keys[j + 1] = keys[j];
+    keys[j + 1] = k;
+  }
+  return keys;
 }
 
 /** Whether `keys` (of `o`) already are in canonical order: the present `first` keys, then the rest sorted. */
