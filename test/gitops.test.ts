@@ -6,12 +6,12 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { load, loadAll } from 'js-yaml';
 import { Environment, GitOpsApp } from '../src/gitops';
 import { fileNames } from '../src/gitops/_file-names';
-import { APPLY_ORDER } from '../src/gitops/_render';
+import { APPLY_ORDER, sortObjects } from '../src/gitops/_render';
 import { canonical } from '../src/gitops/_serialize';
 import { Manifest } from './util';
 import { shopApp, snapshotTree, tempDir } from './gitops-fixture';
@@ -79,6 +79,26 @@ describe('layout', () => {
       expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     }
     expect(readYaml(path.join(dir, 'prod', 'kustomization.yaml')).resources).toMatchSnapshot();
+  });
+
+  test('apply order: rank of the kind (unlisted kinds last), then kind, namespace, name and apiVersion; ties keep their order', () => {
+    const chart = new Chart(new App(), 'c');
+    const manifests: Manifest[] = [
+      { apiVersion: 'v1', kind: 'Zeta', metadata: { name: 'a' } },
+      { apiVersion: 'v2', kind: 'Service', metadata: { name: 's', namespace: 'b' } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'b' } },
+      { apiVersion: 'v1', kind: 'Alpha', metadata: { name: 'z' } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 't', namespace: 'a' } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'u' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'b' } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'b' }, spec: { second: true } },
+    ];
+    const objects = manifests.map((m, i) => new ApiObject(chart, `o${i}`, { apiVersion: String(m.apiVersion), kind: String(m.kind) }));
+    const problems: string[] = [];
+    const sorted = sortObjects(objects, problems, (o) => manifests[objects.indexOf(o)]);
+    expect(problems).toEqual([]);
+    expect(sorted.map((o) => o.path)).toEqual(['c/o6', 'c/o5', 'c/o4', 'c/o2', 'c/o7', 'c/o1', 'c/o3', 'c/o0']);
+    expect(Object.keys(sorted[0])).toEqual(['path', 'object']);
   });
 
   test('kubectl kustomize builds every folder into exactly the objects of its files', () => {
@@ -196,6 +216,43 @@ describe('serialisation', () => {
     expect(Object.keys(template.spec)).toEqual(['y', 'x']);
     const clean: Manifest = { apiVersion: 'v1', kind: 'K', metadata: { name: 'n' }, spec };
     expect(canonical(clean, [])).toBe(clean);
+  });
+
+  test('canonical form: keys sorted by UTF-16 code units (as Array.prototype.sort), for few keys and for many', () => {
+    const few = ['b', 'B', '10', '9', 'é', 'a-b', 'a_b', 'a.b', '\u{1F600}', '\uFFFD', ''];
+    const many = Array.from({ length: 40 }, (_, i) => `k${(i * 7) % 40}`).concat(few.map((k) => `x${k}`));
+    for (const keys of [few, many]) {
+      const c = canonical({ spec: Object.fromEntries(keys.map((k) => [k, 1])) }, []);
+      // integer-like keys ('9', '10') come first in any object, in numeric order
+      expect(Object.keys(c.spec as Manifest)).toEqual(Object.keys(Object.fromEntries([...keys].sort().map((k) => [k, 1]))));
+    }
+    const meta = canonical({ metadata: { z: 1, labels: {}, y: 2, name: 'n', b: 3, annotations: {}, a: 4 } }, []);
+    expect(Object.keys(meta.metadata as Manifest)).toEqual(['name', 'labels', 'annotations', 'a', 'b', 'y', 'z']);
+  });
+
+  test('canonical form: reports each value that must not be written by its path, in mappings and lists, and leaves it out', () => {
+    const o: Manifest = {
+      apiVersion: 'v1',
+      kind: 'K',
+      metadata: { name: 'NaN', labels: { u: 'undefined', n: 'Nan', b: '[object Object]', x: 'unset' } },
+      spec: { list: ['NaN', 'N', 'u', '[x]', Number.NaN, true, Infinity, null], flag: false, count: -Infinity, none: undefined },
+    };
+    const bad: string[] = [];
+    const c = canonical(o, bad);
+    expect(bad).toEqual([
+      'metadata.name: got "NaN"',
+      'metadata.labels.b: got "[object Object]"',
+      'metadata.labels.u: got "undefined"',
+      'spec.count: got -Infinity',
+      'spec.list[0]: got "NaN"',
+      'spec.list[4]: got NaN',
+      'spec.list[6]: got Infinity',
+      'spec.list[7]: got null',
+      'spec.none: got undefined',
+    ]);
+    expect(c.spec).toEqual({ flag: false, list: ['NaN', 'N', 'u', '[x]', true] });
+    expect(Object.keys(c.spec as Manifest)).toEqual(['flag', 'list']);
+    expect(Object.keys((c.metadata as Manifest).labels as Manifest)).toEqual(['b', 'n', 'u', 'x']);
   });
 
   test('data keys follow type in Secrets and ConfigMaps', () => {

@@ -35,11 +35,30 @@ export function canonical(object: Manifest, bad: string[]): Manifest {
   return mapping(object, TOP_KEYS, [], bad);
 }
 
+/** `keys` (of `o`, an array of this module's own) in canonical order: the present `first` keys, then the rest sorted. */
 function orderedKeys(o: Manifest, keys: string[], first: readonly string[]): string[] {
-  const head = first.filter((k) => Object.prototype.hasOwnProperty.call(o, k));
-  if (head.length === 0) return [...keys].sort();
-  const set = new Set(head);
-  return [...head, ...keys.filter((k) => !set.has(k)).sort()];
+  if (first.length === 0) return sortKeys(keys);
+  const order: string[] = [];
+  for (const f of first) if (Object.prototype.hasOwnProperty.call(o, f)) order.push(f);
+  if (order.length === 0) return sortKeys(keys);
+  const rest = sortKeys(keys.filter((k) => !first.includes(k)));
+  for (const k of rest) order.push(k);
+  return order;
+}
+
+/**
+ * `keys.sort()` (in place): the order of `Array.prototype.sort` for strings, by UTF-16 code units. A mapping
+ * has a few keys: sorted by insertion there, without a call per comparison (keys are distinct, so no tie).
+ */
+function sortKeys(keys: string[]): string[] {
+  if (keys.length > 16) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i];
+    let j = i - 1;
+    for (; j >= 0 && keys[j] > k; j--) keys[j + 1] = keys[j];
+    keys[j + 1] = k;
+  }
+  return keys;
 }
 
 /** Whether `keys` (of `o`) already are in canonical order: the present `first` keys, then the rest sorted. */
@@ -53,6 +72,11 @@ function isOrdered(o: Manifest, keys: string[], first: readonly string[]): boole
   return true;
 }
 
+/**
+ * The canonical form of the mapping `o` at `at`. Scalars are checked here
+ * without a step of `at` each (it is only needed for a report); a mapping out
+ * of order is built in order, one in order is shared unless a value in it changes.
+ */
 function mapping(o: Manifest, first: readonly string[], at: Array<string | number>, bad: string[]): Manifest {
   const keys = Object.keys(o);
   const ordered = isOrdered(o, keys, first);
@@ -61,9 +85,13 @@ function mapping(o: Manifest, first: readonly string[], at: Array<string | numbe
   for (let i = 0; i < order.length; i++) {
     const key = order[i];
     const value = o[key];
-    at.push(key);
-    const v = canonicalValue(value, at, bad, key === 'metadata');
-    at.pop();
+    let v: unknown;
+    if (typeof value === 'string' ? !suspicious(value) : typeof value === 'boolean') v = value;
+    else {
+      at.push(key);
+      v = canonicalValue(value, at, bad, key === 'metadata');
+      at.pop();
+    }
     if (out === undefined && v !== value) {
       out = {};
       for (let j = 0; j < i; j++) out[order[j]] = o[order[j]];
@@ -76,13 +104,24 @@ function mapping(o: Manifest, first: readonly string[], at: Array<string | numbe
 function sequence(a: unknown[], at: Array<string | number>, bad: string[]): unknown[] {
   let out: unknown[] | undefined;
   for (let i = 0; i < a.length; i++) {
-    at.push(i);
-    const v = canonicalValue(a[i], at, bad, false);
-    at.pop();
-    if (out === undefined && v !== a[i]) out = a.slice(0, i);
+    const x = a[i];
+    let v: unknown;
+    if (typeof x === 'string' && !suspicious(x)) v = x;
+    else {
+      at.push(i);
+      v = canonicalValue(x, at, bad, false);
+      at.pop();
+    }
+    if (out === undefined && v !== x) out = a.slice(0, i);
     if (out !== undefined && v !== undefined) out.push(v);
   }
   return out ?? a;
+}
+
+/** Whether `s` is one of SUSPICIOUS_STRINGS (most strings are told apart by their first character). */
+function suspicious(s: string): boolean {
+  const c = s.charCodeAt(0);
+  return (c === 0x75 || c === 0x4e || c === 0x5b) && SUSPICIOUS_STRINGS.has(s); // u, N, [
 }
 
 function pathOf(at: Array<string | number>): string {
@@ -93,7 +132,7 @@ function pathOf(at: Array<string | number>): string {
 function canonicalValue(value: unknown, at: Array<string | number>, bad: string[], isMetadata: boolean): unknown {
   switch (typeof value) {
     case 'string':
-      if (SUSPICIOUS_STRINGS.has(value)) bad.push(`${pathOf(at)}: got ${JSON.stringify(value)}`);
+      if (suspicious(value)) bad.push(`${pathOf(at)}: got ${JSON.stringify(value)}`);
       return value;
     case 'boolean':
       return value;
