@@ -9,8 +9,11 @@ import { execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
+import { TiersError } from '../src/_errors';
 import { Guardrails } from '../src/guardrails';
-import { mayReachAcrossLines, scanLines, scanStrings } from '../src/guardrails/secret-scan';
+import { SyncWorker } from '../src/guardrails/_sync-worker';
+import { mayReachAcrossLines, scanLines, scanStrings, WorkerHit } from '../src/guardrails/secret-scan';
 import { RUNS, SEED } from './arbitraries';
 import { Manifest } from './util';
 
@@ -149,6 +152,28 @@ describe('scanning each distinct string once', () => {
     expect([silenced.at(pat, 0), silenced.at(pat, 2)]).toEqual([github, github]);
     expect([...scanLines(silencedTexts).keys()]).toEqual([0, 2]);
   });
+});
+
+test("a secret scan that cannot run (secretlint missing or broken) is the library's error, with the reason and the fix", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secret-scan-'));
+  try {
+    const file = path.join(dir, 'secretlint.cjs');
+    // what the worker does when secretlint is not installed
+    fs.writeFileSync(file, "require('@secretlint/not-installed');\n");
+    let thrown: unknown;
+    try {
+      scanLines(['a string'], new SyncWorker<string, WorkerHit[]>(file, 10_000));
+    } catch (e) {
+      thrown = e;
+    }
+    expect(TiersError.is(thrown)).toBe(true);
+    expect((thrown as TiersError).problems).toEqual([
+      `the secret scan of the output could not run: ${file}: the worker stopped (exit code 1): Error: Cannot find module '@secretlint/not-installed'. ` +
+        `Fix: install the dependencies again (npm ci), so that @secretlint/core and @secretlint/secretlint-rule-preset-recommend are complete; if it persists, report it with this message`,
+    ]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("the worker leaves nothing in the thread's performance timeline (secretlint's profiler would keep every scan's marks)", () => {

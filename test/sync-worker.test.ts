@@ -31,7 +31,8 @@ test('answers each call with what the worker function returns or resolves, in or
 test("throws the worker's error, naming the worker file, and goes on answering later calls", () => {
   const file = workerFile('fails', '(n) => { if (n < 0) throw new RangeError("negative: " + n); return n; }');
   const worker = new SyncWorker<number, number>(file);
-  expect(() => worker.call(-3)).toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: RangeError: negative: -3`));
+  // its name and message, not its stack
+  expect(() => worker.call(-3)).toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: RangeError: negative: -3$`));
   expect(worker.call(3)).toBe(3);
 });
 
@@ -46,11 +47,62 @@ test('a worker that never answers is an error after the timeout, not a hang; a l
 });
 
 test('a process ends when its work is done, with the worker still loading', () => {
-  const file = workerFile('loading', '(x) => x');
+  // the worker's file takes a minute to load (bounded): the process must not wait for it
+  const file = path.join(dir, 'loading.cjs');
+  fs.writeFileSync(file, `const end = Date.now() + 60000; while (Date.now() < end) {}\nrequire(${JSON.stringify(SERVE)}).serveInWorker((x) => x);\n`);
   const script = `const { SyncWorker } = require(${JSON.stringify(path.join(__dirname, '..', 'src', 'guardrails', '_sync-worker.ts'))}); new SyncWorker(${JSON.stringify(file)}); console.log('done');`;
   const r = spawnSync(process.execPath, ['-r', 'ts-node/register', '-e', script], { encoding: 'utf8', timeout: 30_000, cwd: path.join(__dirname, '..') });
+  expect(r.signal).toBeNull();
   expect(r.status).toBe(0);
   expect(r.stdout).toBe('done\n');
+});
+
+describe('a worker that stops is reported at once, with why, not after the timeout', () => {
+  // a call that waited for the timeout would throw "no answer within 10 s" instead of the reason
+  const patient = <A, R>(file: string) => new SyncWorker<A, R>(file, 10_000);
+  const quoted = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+  test('its file fails to load', () => {
+    const file = path.join(dir, 'broken.cjs');
+    fs.writeFileSync(file, "require('no-such-module-of-cdk8s-tiers');\n");
+    expect(() => patient<number, number>(file).call(1)).toThrow(
+      new RegExp(`^${quoted(file)}: the worker stopped \\(exit code 1\\): Error: Cannot find module 'no-such-module-of-cdk8s-tiers'`),
+    );
+  });
+
+  test('its file does not exist', () => {
+    const file = path.join(dir, 'missing.cjs');
+    expect(() => patient<number, number>(file).call(1)).toThrow(
+      new RegExp(`^${quoted(file)}: the worker stopped \\(exit code 1\\): Error: Cannot find module`),
+    );
+  });
+
+  test('it exits during a call; later calls throw the same at once', () => {
+    const file = workerFile('exits', '(code) => process.exit(code)');
+    const worker = patient<number, number>(file);
+    const stopped = `${file}: the worker stopped (exit code 3)`;
+    expect(() => worker.call(3)).toThrow(stopped);
+    expect(() => worker.call(0)).toThrow(stopped);
+  });
+
+  test('an error thrown outside a call stops it, and the reason is its message, without a stack', () => {
+    const file = workerFile('throws-later', '(ms) => { setTimeout(() => { throw new TypeError("late"); }, ms); return new Promise(() => undefined); }');
+    expect(() => patient<number, number>(file).call(10)).toThrow(new RegExp(`^${quoted(file)}: the worker stopped \\(exit code 1\\): TypeError: late$`));
+  });
+
+  test("the process goes on after the failed call: the worker's error does not end it later", () => {
+    const file = path.join(dir, 'broken-later.cjs');
+    fs.writeFileSync(file, "require('no-such-module-of-cdk8s-tiers');\n");
+    const script = [
+      `const { SyncWorker } = require(${JSON.stringify(path.join(__dirname, '..', 'src', 'guardrails', '_sync-worker.ts'))});`,
+      `try { new SyncWorker(${JSON.stringify(file)}).call(0); } catch (e) { console.log('caught'); }`,
+      "setTimeout(() => console.log('alive'), 300);",
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['-r', 'ts-node/register', '-e', script], { encoding: 'utf8', timeout: 30_000, cwd: path.join(__dirname, '..') });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('caught\nalive\n');
+    expect(r.status).toBe(0);
+  });
 });
 
 test("the worker starts without the caller's node options: under ts-node it does not load TypeScript", () => {

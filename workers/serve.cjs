@@ -15,7 +15,8 @@ function serveInWorker(fn) {
     try {
       answer = { id, result: await fn(argument) };
     } catch (e) {
-      answer = { id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+      // the error's name and the first line of its message (what failed), not its stack: the caller reports it to a user
+      answer = { id, error: (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).split('\n')[0] };
     }
     port.postMessage(answer);
     Atomics.store(signal, 0, 1);

@@ -11,6 +11,11 @@
  * The worker side is `serveInWorker(fn)` of workers/serve.cjs (plain JavaScript,
  * shipped as it is): it answers each `{ id, argument }` with `{ id, result }`
  * or `{ id, error }` on the port, then sets the signal and notifies.
+ *
+ * A worker that stops (its file missing or failing to load, an uncaught error,
+ * `process.exit`) says so as it exits, through a hook installed before its
+ * file loads (see {@link BOOT}): the waiting call and every later one throw
+ * at once with the reason, instead of waiting for the timeout.
  */
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 
@@ -19,12 +24,31 @@ export const CALL_TIMEOUT_MS = 120_000;
 /** The wait is cut into slices this long, each followed by a look at the port (an answer is also noticed without the wake-up). */
 const SLICE_MS = 1_000;
 
-/** What the worker answers. */
+/** What the worker answers; id 0 is the worker's last word as it stops. */
 interface Answer {
   readonly id: number;
   readonly result?: unknown;
   readonly error?: string;
 }
+
+/**
+ * The worker thread's first code: a hook that, when the thread exits for any
+ * reason, posts why (`{ id: 0, error }`: the first line of the error that
+ * stopped it, if any) and wakes the caller; then the
+ * worker's file. (It runs before the file, so a file that cannot be found or
+ * loaded is reported too.)
+ */
+const BOOT = `
+const { workerData } = require('node:worker_threads');
+let reason;
+process.on('uncaughtExceptionMonitor', (e) => { reason = reason || (e instanceof Error ? e.name + ': ' + e.message : String(e)).split('\\n')[0]; });
+process.on('exit', (code) => {
+  workerData.port.postMessage({ id: 0, error: 'the worker stopped (exit code ' + code + ')' + (reason ? ': ' + reason : '') });
+  Atomics.store(workerData.signal, 0, 1);
+  Atomics.notify(workerData.signal, 0);
+});
+require(workerData.file);
+`;
 
 /** One worker thread, started at construction (it loads while the caller goes on), and its function, called synchronously. */
 export class SyncWorker<A, R> {
@@ -32,6 +56,8 @@ export class SyncWorker<A, R> {
   private readonly port: MessagePort;
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   private calls = 0;
+  /** Why the worker stopped, once it has. */
+  private stopped?: string;
 
   constructor(
     private readonly file: string,
@@ -41,22 +67,28 @@ export class SyncWorker<A, R> {
     this.port = port1;
     // not the caller's execArgv (a worker inherits them): under `-r ts-node/register` (a cdk8s app run through ts-node,
     // the benchmark) the worker would load TypeScript too, about 50 MB and a third of a second for nothing
-    this.worker = new Worker(file, { workerData: { port: port2, signal: this.signal }, transferList: [port2], execArgv: [] });
+    this.worker = new Worker(BOOT, { eval: true, workerData: { file, port: port2, signal: this.signal }, transferList: [port2], execArgv: [] });
+    // its error is what it said as it stopped, thrown by the call; unheard, the event would end the process later
+    this.worker.on('error', () => undefined);
     // a process ends when its work is done, whether or not the worker is still loading or waiting
     this.worker.unref();
     this.port.unref();
   }
 
-  /** The worker's function applied to `argument`; throws the worker's error, or when no answer comes in time. */
+  /** The worker's function applied to `argument`; throws the worker's error, when it has stopped, or when no answer comes in time. */
   public call(argument: A): R {
+    if (this.stopped !== undefined) throw new Error(`${this.file}: ${this.stopped}`);
     const id = ++this.calls;
-    Atomics.store(this.signal, 0, 0);
     this.worker.postMessage({ id, argument });
     const deadline = Date.now() + this.timeoutMs;
     for (;;) {
       const message = receiveMessageOnPort(this.port);
       if (message) {
         const answer = message.message as Answer;
+        if (answer.id === 0) {
+          this.stopped = answer.error;
+          throw new Error(`${this.file}: ${answer.error}`);
+        }
         if (answer.id !== id) continue; // an answer to an earlier call that timed out
         if (answer.error !== undefined) throw new Error(`${this.file}: ${answer.error}`);
         return answer.result as R;

@@ -14,6 +14,7 @@
  * as one text, as it always was.
  */
 import { join } from 'node:path';
+import { TiersError } from '../_errors';
 import { SyncWorker } from './_sync-worker';
 
 /** The worker that runs secretlint (shipped as plain JavaScript next to lib/ and src/). */
@@ -26,7 +27,7 @@ export interface SecretHit {
 }
 
 /** One finding of the worker: where in the scanned text it starts, and which rule saw what. */
-interface WorkerHit extends SecretHit {
+export interface WorkerHit extends SecretHit {
   readonly start: number;
 }
 
@@ -36,6 +37,24 @@ let scanner: SyncWorker<string, WorkerHit[]> | undefined;
 /** Starts the secretlint worker (it loads secretlint meanwhile); later calls do nothing. */
 export function startSecretScanner(): void {
   scanner ??= new SyncWorker(SECRETLINT_WORKER);
+}
+
+/** The process's secretlint worker, started if it was not. */
+function secretScanner(): SyncWorker<string, WorkerHit[]> {
+  startSecretScanner();
+  return scanner!;
+}
+
+/** What `worker` finds in `text`; a worker that fails (secretlint missing or broken) is the library's error, with what to do. */
+function scan(worker: SyncWorker<string, WorkerHit[]>, text: string): WorkerHit[] {
+  try {
+    return worker.call(text);
+  } catch (e) {
+    throw new TiersError([
+      `the secret scan of the output could not run: ${(e as Error).message}. ` +
+        'Fix: install the dependencies again (npm ci), so that @secretlint/core and @secretlint/secretlint-rule-preset-recommend are complete; if it persists, report it with this message',
+    ]);
+  }
 }
 
 /**
@@ -70,8 +89,9 @@ export function mayReachAcrossLines(text: string): boolean {
 /**
  * secretlint over `texts` joined into one text, one string a line: the first
  * finding that starts in each string, by index (strings without one are left out).
+ * `worker` runs it (default: the process's secretlint worker).
  */
-export function scanLines(texts: readonly string[]): Map<number, SecretHit> {
+export function scanLines(texts: readonly string[], worker?: SyncWorker<string, WorkerHit[]>): Map<number, SecretHit> {
   const found = new Map<number, SecretHit>();
   if (!texts.length) return found;
   const starts = new Array<number>(texts.length);
@@ -80,9 +100,8 @@ export function scanLines(texts: readonly string[]): Map<number, SecretHit> {
     starts[i] = offset;
     offset += texts[i].length + 1;
   }
-  startSecretScanner();
   // messages come sorted by where they start
-  for (const hit of scanner!.call(texts.join('\n'))) {
+  for (const hit of scan(worker ?? secretScanner(), texts.join('\n'))) {
     // the string that holds the start of the hit: the last one starting at or before it
     let lo = 0;
     let hi = starts.length - 1;
