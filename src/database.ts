@@ -55,6 +55,7 @@ import { TierDefaults } from './tier-defaults';
 import { TierProps } from './tier-props';
 import { ClaimRetention, ClaimRetentionPolicy, VolumeAccessMode, VolumeClaimOptions } from './volume-claim';
 import { merged } from './_merge';
+import { sharedShape } from './_l1';
 
 /**
  * Props of {@link StatefulDatabase}. Besides the shared {@link TierProps}, whose
@@ -246,10 +247,12 @@ export class StatefulDatabase extends TierBase implements IConnectable {
       this.readHost = this._settings.chartNamespace ? `${s.name}-read.${this._settings.chartNamespace}.svc.cluster.local` : `${s.name}-read`;
       if (r.plan.config) {
         const c = r.plan.config;
-        new k8s.KubeConfigMap(this, 'replication-config', {
-          metadata: objectMeta(`${s.name}-${c.suffix}`, s.namespace, s.labels, s.annotations),
-          data: c.files,
-        });
+        sharedShape(
+          new k8s.KubeConfigMap(this, 'replication-config', {
+            metadata: objectMeta(`${s.name}-${c.suffix}`, s.namespace, s.labels, s.annotations),
+            data: c.files,
+          }),
+        );
       }
     }
     this._fence();
@@ -327,22 +330,29 @@ export class StatefulDatabase extends TierBase implements IConnectable {
     const deletes = this.whenDeleted === ClaimRetention.DELETE || this.whenScaled === ClaimRetention.DELETE;
     const replicas = role === ROLE_REPLICA;
     const update = this.updateStrategy._render();
-    return new TierStatefulSet(this, replicas ? 'replica-statefulset' : 'statefulset', {
-      metadata: objectMeta(replicas ? `${s.name}-replica` : s.name, s.namespace, s.labels, deletes ? withWaiver(s.annotations, RETAIN_WAIVER) : s.annotations),
-      spec: {
-        replicas: role === undefined ? this.replicas : replicas ? this.replicas - 1 : 1,
-        // (the primary's selector is the one a single server has always had: a selector never changes)
-        selector: { matchLabels: merged(s.podSelectorLabels, replicas ? { [LABEL_ROLE]: ROLE_REPLICA } : undefined) },
-        serviceName: this.headlessServiceName,
-        podManagementPolicy: this.podManagementPolicy,
-        updateStrategy: role === undefined ? update : roleUpdateStrategy(update, role),
-        minReadySeconds: this.minReadySeconds,
-        revisionHistoryLimit: this.revisionHistoryLimit,
-        persistentVolumeClaimRetentionPolicy: { whenDeleted: this.whenDeleted, whenScaled: this.whenScaled },
-        template: this._podTemplate({}, undefined, roleVariant(s.replication, role)),
-        volumeClaimTemplates: s.claims,
-      },
-    });
+    return sharedShape(
+      new TierStatefulSet(this, replicas ? 'replica-statefulset' : 'statefulset', {
+        metadata: objectMeta(
+          replicas ? `${s.name}-replica` : s.name,
+          s.namespace,
+          s.labels,
+          deletes ? withWaiver(s.annotations, RETAIN_WAIVER) : s.annotations,
+        ),
+        spec: {
+          replicas: role === undefined ? this.replicas : replicas ? this.replicas - 1 : 1,
+          // (the primary's selector is the one a single server has always had: a selector never changes)
+          selector: { matchLabels: merged(s.podSelectorLabels, replicas ? { [LABEL_ROLE]: ROLE_REPLICA } : undefined) },
+          serviceName: this.headlessServiceName,
+          podManagementPolicy: this.podManagementPolicy,
+          updateStrategy: role === undefined ? update : roleUpdateStrategy(update, role),
+          minReadySeconds: this.minReadySeconds,
+          revisionHistoryLimit: this.revisionHistoryLimit,
+          persistentVolumeClaimRetentionPolicy: { whenDeleted: this.whenDeleted, whenScaled: this.whenScaled },
+          template: this._podTemplate({}, undefined, roleVariant(s.replication, role)),
+          volumeClaimTemplates: s.claims,
+        },
+      }),
+    );
   }
 
   /** The `<name>-read` Service: the read replicas, on the client Service's port (always ClusterIP). */
