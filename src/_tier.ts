@@ -191,12 +191,15 @@ export function resolveTiming(p: Problems, props: TierProps, defaults: { minRead
   return timing;
 }
 
+/** The values of ServiceType (made once). */
+const SERVICE_TYPES: readonly string[] = Object.values(ServiceType);
+
 /** Resolves and checks the client Service props, given the tier's default type and port. */
 export function resolveServiceSettings(p: Problems, self: Construct, props: TierProps, defaultType: ServiceType, defaultPort: number): TierServiceSettings {
   const serviceType = props.serviceType ?? defaultType;
   const other = defaultType === ServiceType.NODE_PORT ? 'CLUSTER_IP' : 'NODE_PORT';
   const typeName = defaultType === ServiceType.NODE_PORT ? 'NODE_PORT' : 'CLUSTER_IP';
-  p.expect(Object.values(ServiceType).includes(serviceType), {
+  p.expect(SERVICE_TYPES.includes(serviceType), {
     prop: 'serviceType',
     value: serviceType,
     rule: `must be ServiceType.${typeName} or ServiceType.${other}`,

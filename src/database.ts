@@ -154,6 +154,10 @@ const NAME_RULE = {
   why: 'the StatefulSet controller adds "-<hash>" to it in a label of at most 63; it also names the Services',
   example: 'orders-db',
 };
+/** The values of the enums the props are checked against (made once). */
+const CLAIM_RETENTIONS: readonly string[] = Object.values(ClaimRetention);
+const POD_MANAGEMENT_POLICIES: readonly string[] = Object.values(PodManagementPolicy);
+const ACCESS_MODES: readonly string[] = Object.values(VolumeAccessMode);
 const RETAIN_WAIVER = 'policy/retain-volumes=claimRetention asks for ClaimRetention.DELETE by name';
 
 /**
@@ -455,7 +459,8 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
     propNames: { image: 'engine.image', port: 'engine.port', portName: 'engine.portName' },
     nameChecked: true, // the database name, checked by the stricter rule
   });
-  for (const [env, value] of Object.entries(merged(b.env, replicated ? plan.env : undefined))) main.addEnv(env, value, `engine.env["${env}"]`);
+  // (the engine's own env as it is unless a replication plan adds to it)
+  for (const [env, value] of Object.entries((replicated ? merged(b.env, plan.env) : b.env) ?? {})) main.addEnv(env, value, `engine.env["${env}"]`);
   for (const [env, value] of Object.entries(checkMap(p, 'env', props.env, "{ TZ: EnvValue.fromValue('UTC') }") ?? {})) main.addEnv(env, value, `env["${env}"]`);
   const identity = resolveIdentity(p, name, props, 'database', main.imageTag);
   const podSelectorLabels = selectorLabels(identity);
@@ -566,7 +571,7 @@ function resolveStatefulScale(p: Problems, props: StatefulDatabaseProps, engine:
     });
   }
   const podManagementPolicy = props.podManagementPolicy ?? PodManagementPolicy.ORDERED_READY;
-  p.expect(Object.values(PodManagementPolicy).includes(podManagementPolicy), {
+  p.expect(POD_MANAGEMENT_POLICIES.includes(podManagementPolicy), {
     prop: 'podManagementPolicy',
     value: podManagementPolicy,
     rule: 'must be PodManagementPolicy.ORDERED_READY or PodManagementPolicy.PARALLEL',
@@ -623,18 +628,18 @@ function resolveStorage(
 function resolveRetention(p: Problems, props: StatefulDatabaseProps) {
   const given = checkProps(p, 'claimRetention', props.claimRetention, CLAIM_RETENTION_POLICY) ?? {};
   const retention = { whenDeleted: given.whenDeleted ?? ClaimRetention.RETAIN, whenScaled: given.whenScaled ?? ClaimRetention.RETAIN };
-  for (const [prop, value] of [
-    ['claimRetention.whenDeleted', retention.whenDeleted],
-    ['claimRetention.whenScaled', retention.whenScaled],
-  ] as const) {
-    p.expect(Object.values(ClaimRetention).includes(value), {
-      prop,
-      value,
-      rule: 'must be ClaimRetention.RETAIN or ClaimRetention.DELETE',
-      fix: 'leave it out to keep the data (Retain)',
-    });
-  }
+  checkRetention(p, 'claimRetention.whenDeleted', retention.whenDeleted);
+  checkRetention(p, 'claimRetention.whenScaled', retention.whenScaled);
   return retention;
+}
+
+function checkRetention(p: Problems, prop: string, value: ClaimRetention): void {
+  p.expect(CLAIM_RETENTIONS.includes(value), {
+    prop,
+    value,
+    rule: 'must be ClaimRetention.RETAIN or ClaimRetention.DELETE',
+    fix: 'leave it out to keep the data (Retain)',
+  });
 }
 
 /** `annotations` with one more guardrails waiver entry (after the user's own). */
@@ -691,7 +696,7 @@ function claimTemplate(p: Problems, prop: string, c: VolumeClaimOptions, labels:
   });
   if (c.storageClassName !== undefined) checkStorageClassName(p, `${prop}storageClassName`, c.storageClassName);
   const modes = c.accessModes ?? [VolumeAccessMode.READ_WRITE_ONCE];
-  p.expect(Array.isArray(modes) && modes.length > 0 && modes.every((m) => Object.values(VolumeAccessMode).includes(m)), {
+  p.expect(Array.isArray(modes) && modes.length > 0 && modes.every((m) => ACCESS_MODES.includes(m)), {
     prop: `${prop}accessModes`,
     value: modes,
     rule: 'must be a non-empty list of VolumeAccessMode values',
