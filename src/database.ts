@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from './_k8s';
 import { Construct } from 'constructs';
 import { DatabaseBackupJob, ResolvedBackup, resolveBackup } from './_backup';
@@ -332,29 +332,38 @@ export class StatefulDatabase extends TierBase implements IConnectable {
   private buildStatefulSet(s: DatabaseSettings, role?: string): k8s.KubeStatefulSet {
     // ClaimRetention.DELETE is the by-name opt-in the retain-volumes guardrail asks for
     const deletes = this.whenDeleted === ClaimRetention.DELETE || this.whenScaled === ClaimRetention.DELETE;
-    const replicas = role === ROLE_REPLICA;
-    const update = this.updateStrategy._render();
+    const replicaSet = role === ROLE_REPLICA;
+    const template = this._podTemplate({}, undefined, roleVariant(s.replication, role));
+    // (the spec is rendered at synth, see _podTemplate; what the user could still change is copied now)
+    const replicas = role === undefined ? this.replicas : replicaSet ? this.replicas - 1 : 1;
+    // (the primary's selector is the one a single server has always had: a selector never changes)
+    const matchLabels = merged(s.podSelectorLabels, replicaSet ? { [LABEL_ROLE]: ROLE_REPLICA } : undefined);
+    const { headlessServiceName: serviceName, podManagementPolicy, updateStrategy, minReadySeconds, revisionHistoryLimit, whenDeleted, whenScaled } = this;
+    const claims = s.claims;
+    const spec = (): k8s.StatefulSetSpec => {
+      const update = updateStrategy._render();
+      return {
+        replicas,
+        selector: { matchLabels: { ...matchLabels } },
+        serviceName,
+        podManagementPolicy,
+        updateStrategy: role === undefined ? update : roleUpdateStrategy(update, role),
+        minReadySeconds,
+        revisionHistoryLimit,
+        persistentVolumeClaimRetentionPolicy: { whenDeleted, whenScaled },
+        template: template(),
+        volumeClaimTemplates: claims,
+      };
+    };
     return sharedShape(
-      new TierStatefulSet(this, replicas ? 'replica-statefulset' : 'statefulset', {
+      new TierStatefulSet(this, replicaSet ? 'replica-statefulset' : 'statefulset', {
         metadata: objectMeta(
-          replicas ? `${s.name}-replica` : s.name,
+          replicaSet ? `${s.name}-replica` : s.name,
           s.namespace,
           s.labels,
           deletes ? withWaiver(s.annotations, RETAIN_WAIVER) : s.annotations,
         ),
-        spec: {
-          replicas: role === undefined ? this.replicas : replicas ? this.replicas - 1 : 1,
-          // (the primary's selector is the one a single server has always had: a selector never changes)
-          selector: { matchLabels: merged(s.podSelectorLabels, replicas ? { [LABEL_ROLE]: ROLE_REPLICA } : undefined) },
-          serviceName: this.headlessServiceName,
-          podManagementPolicy: this.podManagementPolicy,
-          updateStrategy: role === undefined ? update : roleUpdateStrategy(update, role),
-          minReadySeconds: this.minReadySeconds,
-          revisionHistoryLimit: this.revisionHistoryLimit,
-          persistentVolumeClaimRetentionPolicy: { whenDeleted: this.whenDeleted, whenScaled: this.whenScaled },
-          template: this._podTemplate({}, undefined, roleVariant(s.replication, role)),
-          volumeClaimTemplates: s.claims,
-        },
+        spec: Lazy.any({ produce: spec }),
       }),
     );
   }

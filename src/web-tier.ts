@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from './_k8s';
 import { Construct } from 'constructs';
 import { ContainerBuilder } from './_container';
@@ -316,20 +316,25 @@ export class StatelessWebTier extends TierBase implements IConnectable {
   }
 
   private buildDeployment(s: WebTierSettings): k8s.KubeDeployment {
+    const template = this._podTemplate(s.configChecksum ? { 'checksum/config': s.configChecksum } : {}, ['pod-template-hash']);
+    // (the spec is rendered at synth, see _podTemplate; what the user could still change is copied now)
+    const matchLabels = { ...s.podSelectorLabels };
+    const matchExpressions = s.expressions.length ? s.expressions.map((e) => e._render()) : undefined;
+    const { replicas, rollout, progressDeadlineSeconds } = s;
+    const { minReadySeconds, revisionHistoryLimit } = s.timing;
+    const spec = (): k8s.DeploymentSpec =>
+      merged<k8s.DeploymentSpec>(replicas !== undefined ? { replicas } : undefined, {
+        selector: { matchLabels: { ...matchLabels }, ...(matchExpressions ? { matchExpressions } : {}) },
+        strategy: rollout._render(),
+        minReadySeconds,
+        progressDeadlineSeconds,
+        revisionHistoryLimit,
+        template: template(),
+      });
     return sharedShape(
       new k8s.KubeDeployment(this, 'deployment', {
         metadata: objectMeta(s.name, s.namespace, s.labels, s.annotations),
-        spec: merged<k8s.DeploymentSpec>(s.replicas !== undefined ? { replicas: s.replicas } : undefined, {
-          selector: {
-            matchLabels: { ...s.podSelectorLabels },
-            ...(s.expressions.length ? { matchExpressions: s.expressions.map((e) => e._render()) } : {}),
-          },
-          strategy: s.rollout._render(),
-          minReadySeconds: s.timing.minReadySeconds,
-          progressDeadlineSeconds: s.progressDeadlineSeconds,
-          revisionHistoryLimit: s.timing.revisionHistoryLimit,
-          template: this._podTemplate(s.configChecksum ? { 'checksum/config': s.configChecksum } : {}, ['pod-template-hash']),
-        }),
+        spec: Lazy.any({ produce: spec }),
       }),
     );
   }
