@@ -22,7 +22,7 @@ import { PodScheduling, PodVolumes, renderScheduling } from './_tier';
 import { BackupSettings, DatabaseBackup } from './backup';
 import { INetworkPeer } from './connection';
 import { EnvValue } from './env';
-import { sharedShape } from './_l1';
+import { compact } from './_l1';
 
 /** Where the backup claim is mounted in the backup pod. */
 const BACKUP_PATH = '/backup';
@@ -176,14 +176,14 @@ export class DatabaseBackupJob extends Construct implements INetworkPeer {
     this.podSelectorLabels = { [LABEL_NAME]: name, [LABEL_INSTANCE]: tier.podSelectorLabels[LABEL_INSTANCE] };
     this.namespace = tier.namespace;
     const labels = { ...tier.labels, ...this.podSelectorLabels, [LABEL_COMPONENT]: 'backup' };
-    this.claim = sharedShape(
+    this.claim = compact(
       new k8s.KubePersistentVolumeClaim(this, 'claim', {
         ...b.claim,
         // (the library's retention annotations over the tier's)
         metadata: objectMeta(name, tier.namespace, labels, { ...tier.annotations, ...RETAIN_ANNOTATIONS }),
       }),
     );
-    this.cronJob = sharedShape(
+    this.cronJob = compact(
       new k8s.KubeCronJob(this, 'cronjob', {
         metadata: objectMeta(name, tier.namespace, labels, tier.annotations),
         spec: {

@@ -16,7 +16,7 @@ import { checkChoice, checkInteger, checkLabels, checkPortName, isString } from 
 import { tierService } from './_service';
 import { ScraperOptions, ServiceMonitorOptions, WebMetrics } from './metrics';
 import { ServiceType } from './service-type';
-import { sharedShape } from './_l1';
+import { compact } from './_l1';
 
 /** The Service port name of every metrics Service (what a ServiceMonitor's endpoint names). */
 export const METRICS_PORT_NAME = 'metrics';
@@ -119,7 +119,7 @@ export function addMetricsEndpoint(scope: Construct, tier: MetricsTier, port: nu
   tier.policy.allowIngressFromSelector(scrape.from, [port]);
   const m = scrape.serviceMonitor;
   const serviceMonitor = m
-    ? sharedShape(
+    ? compact(
         new ApiObject(scope, 'service-monitor', {
           ...SERVICE_MONITOR,
           metadata: objectMeta(tier.name, tier.namespace, { ...labels, ...m.labels }, tier.annotations),

@@ -11,7 +11,7 @@ import { Problems } from './_errors';
 import { isDns1123Label, isLabelKey, isLabelValue, isObject, isPort } from './_rules';
 import { INetworkPeer } from './connection';
 import { merged } from './_merge';
-import { sharedShape } from './_l1';
+import { compact } from './_l1';
 
 export interface TierNetworkPolicyProps {
   readonly name: string;
@@ -66,7 +66,7 @@ export class TierNetworkPolicy {
     id: string,
     private readonly props: TierNetworkPolicyProps,
   ) {
-    this.resource = sharedShape(
+    this.resource = compact(
       new k8s.KubeNetworkPolicy(scope, id, {
         metadata: objectMeta(props.name, props.namespace, props.labels, props.annotations),
         spec: {

@@ -1,7 +1,7 @@
 import { k8s } from './_k8s';
 import { Construct } from 'constructs';
 import { objectMeta } from './_labels';
-import { sharedShape } from './_l1';
+import { compact } from './_l1';
 
 export interface TierPdbProps {
   readonly name: string;
@@ -16,7 +16,7 @@ export interface TierPdbProps {
 
 /** A PodDisruptionBudget that lets voluntary evictions take one pod at a time. */
 export function tierPdb(scope: Construct, id: string, props: TierPdbProps): k8s.KubePodDisruptionBudget {
-  return sharedShape(
+  return compact(
     new k8s.KubePodDisruptionBudget(scope, id, {
       metadata: objectMeta(props.name, props.namespace, props.labels, props.annotations),
       spec: {

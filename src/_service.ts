@@ -8,7 +8,7 @@ import { Construct, IConstruct } from 'constructs';
 import { formatProblem, Problems, show } from './_errors';
 import { objectMeta } from './_labels';
 import { checkNodePort } from './_rules';
-import { sharedShape } from './_l1';
+import { compact } from './_l1';
 
 export interface TierServicePort {
   readonly name: string;
@@ -32,7 +32,7 @@ export interface TierServiceProps {
 
 /** A Service of a tier (its name is claimed with {@link claimServiceName} when the tier resolves its props). */
 export function tierService(scope: Construct, id: string, props: TierServiceProps): k8s.KubeService {
-  return sharedShape(
+  return compact(
     new k8s.KubeService(scope, id, {
       metadata: objectMeta(props.name, props.namespace, props.labels, props.annotations),
       spec: {

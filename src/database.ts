@@ -55,7 +55,7 @@ import { TierDefaults } from './tier-defaults';
 import { TierProps } from './tier-props';
 import { ClaimRetention, ClaimRetentionPolicy, VolumeAccessMode, VolumeClaimOptions } from './volume-claim';
 import { merged } from './_merge';
-import { sharedShape } from './_l1';
+import { compact } from './_l1';
 
 /**
  * Props of {@link StatefulDatabase}. Besides the shared {@link TierProps}, whose
@@ -251,7 +251,7 @@ export class StatefulDatabase extends TierBase implements IConnectable {
       this.readHost = this._settings.chartNamespace ? `${s.name}-read.${this._settings.chartNamespace}.svc.cluster.local` : `${s.name}-read`;
       if (r.plan.config) {
         const c = r.plan.config;
-        sharedShape(
+        compact(
           new k8s.KubeConfigMap(this, 'replication-config', {
             metadata: objectMeta(`${s.name}-${c.suffix}`, s.namespace, s.labels, s.annotations),
             data: c.files,
@@ -355,7 +355,7 @@ export class StatefulDatabase extends TierBase implements IConnectable {
         volumeClaimTemplates: claims,
       };
     };
-    return sharedShape(
+    return compact(
       new TierStatefulSet(this, replicaSet ? 'replica-statefulset' : 'statefulset', {
         metadata: objectMeta(
           replicaSet ? `${s.name}-replica` : s.name,

@@ -36,7 +36,7 @@ import { SidecarOptions } from './sidecar';
 import { TierDefaults } from './tier-defaults';
 import { TierProps } from './tier-props';
 import { merged } from './_merge';
-import { sharedShape } from './_l1';
+import { compact } from './_l1';
 
 /**
  * Props of {@link StatelessWebTier}. Besides the shared {@link TierProps}, whose
@@ -307,7 +307,7 @@ export class StatelessWebTier extends TierBase implements IConnectable {
 
   private buildConfigMap(s: WebTierSettings): k8s.KubeConfigMap | undefined {
     if (s.configFiles === undefined) return undefined;
-    return sharedShape(
+    return compact(
       new k8s.KubeConfigMap(this, 'config', {
         metadata: objectMeta(`${s.name}-config`, s.namespace, s.labels, s.annotations),
         data: { ...s.configFiles },
@@ -331,7 +331,7 @@ export class StatelessWebTier extends TierBase implements IConnectable {
         revisionHistoryLimit,
         template: template(),
       });
-    return sharedShape(
+    return compact(
       new k8s.KubeDeployment(this, 'deployment', {
         metadata: objectMeta(s.name, s.namespace, s.labels, s.annotations),
         spec: Lazy.any({ produce: spec }),
@@ -342,7 +342,7 @@ export class StatelessWebTier extends TierBase implements IConnectable {
   private buildAutoscaler(s: WebTierSettings): k8s.KubeHorizontalPodAutoscalerV2 | undefined {
     const a = s.autoscaling;
     if (!a) return undefined;
-    return sharedShape(
+    return compact(
       new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
         metadata: objectMeta(s.name, s.namespace, s.labels, s.annotations),
         spec: {

@@ -1,22 +1,45 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { ApiObject, JsonPatch, Lazy, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Lazy, Testing } from 'cdk8s';
 import { k8s } from '../src/_k8s';
-import { sharedShape } from '../src/_l1';
+import { compact } from '../src/_l1';
 import { DatabaseEngine, EnvValue, Probe, StatefulDatabase, StatelessWebTier } from '../src';
 import { chart, find, synth } from './util';
 
 const IMAGE = 'registry.example.com/shop/web:1.4.2';
 const propsOf = (o: ApiObject) => (o as unknown as { props: Record<string, unknown> }).props;
 
-describe('sharedShape', () => {
+const optionsOf = (o: ApiObject) => (o.metadata as unknown as { _additionalAttributes: { labels?: unknown } })._additionalAttributes;
+
+describe('compact', () => {
+  test("keeps one copy of the labels: the metadata's own, which both renderers put over the options' copy", () => {
+    const c = new Chart(new App(), 'c', { labels: { env: 'prod' } });
+    const o = new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a', labels: { app: 'a' } }, data: { k: 'v' } });
+    const json = o.toJson();
+    expect(optionsOf(o).labels).not.toBe(o.metadata.labels);
+    compact(o);
+    expect(optionsOf(o).labels).toBe(o.metadata.labels);
+    expect(o.toJson()).toEqual(json);
+    o.metadata.addLabel('team', 'shop');
+    expect(o.toJson().metadata.labels).toEqual({ env: 'prod', app: 'a', team: 'shop' });
+  });
+
+  test("leaves the options' labels alone when they are not the same as the metadata's", () => {
+    const o = new k8s.KubeConfigMap(chart(), 'a', { metadata: { name: 'a', labels: { app: 'a' } } });
+    o.metadata.addLabel('team', 'shop');
+    const before = optionsOf(o).labels;
+    compact(o);
+    expect(optionsOf(o).labels).toBe(before);
+    expect(o.toJson().metadata.labels).toEqual({ app: 'a', team: 'shop' });
+  });
+
   test('keeps the keys in their order and the values themselves (not copies)', () => {
     const c = chart();
     const spec = { type: 'ClusterIP', ports: Lazy.any({ produce: () => [{ port: 80 }] }) };
     const o = new k8s.KubeService(c, 'a', { metadata: { name: 'a' }, spec });
     const before = propsOf(o);
     const json = o.toJson();
-    expect(sharedShape(o)).toBe(o);
+    expect(compact(o)).toBe(o);
     const after = propsOf(o);
     expect(after).not.toBe(before);
     expect(Object.keys(after)).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
@@ -30,7 +53,7 @@ describe('sharedShape', () => {
     const o = new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' } });
     const getter = { get: () => ({ apiVersion: 'v1', kind: 'ConfigMap' }), configurable: true };
     Object.defineProperty(o, 'props', getter);
-    expect(() => sharedShape(o)).not.toThrow();
+    expect(() => compact(o)).not.toThrow();
     expect(Object.getOwnPropertyDescriptor(o, 'props')?.get).toBe(getter.get);
   });
 
