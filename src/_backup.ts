@@ -22,6 +22,7 @@ import { PodScheduling, PodVolumes, renderScheduling } from './_tier';
 import { BackupSettings, DatabaseBackup } from './backup';
 import { INetworkPeer } from './connection';
 import { EnvValue } from './env';
+import { compact } from './_l1';
 
 /** Where the backup claim is mounted in the backup pod. */
 const BACKUP_PATH = '/backup';
@@ -175,47 +176,51 @@ export class DatabaseBackupJob extends Construct implements INetworkPeer {
     this.podSelectorLabels = { [LABEL_NAME]: name, [LABEL_INSTANCE]: tier.podSelectorLabels[LABEL_INSTANCE] };
     this.namespace = tier.namespace;
     const labels = { ...tier.labels, ...this.podSelectorLabels, [LABEL_COMPONENT]: 'backup' };
-    this.claim = new k8s.KubePersistentVolumeClaim(this, 'claim', {
-      ...b.claim,
-      // (the library's retention annotations over the tier's)
-      metadata: objectMeta(name, tier.namespace, labels, { ...tier.annotations, ...RETAIN_ANNOTATIONS }),
-    });
-    this.cronJob = new k8s.KubeCronJob(this, 'cronjob', {
-      metadata: objectMeta(name, tier.namespace, labels, tier.annotations),
-      spec: {
-        schedule: b.settings.schedule,
-        timeZone: b.settings.timeZone,
-        concurrencyPolicy: 'Forbid',
-        startingDeadlineSeconds: b.startingDeadlineSeconds,
-        successfulJobsHistoryLimit: b.successfulJobsHistoryLimit,
-        failedJobsHistoryLimit: b.failedJobsHistoryLimit,
-        jobTemplate: {
-          metadata: { labels: { ...labels } },
-          spec: {
-            backoffLimit: 2,
-            activeDeadlineSeconds: b.activeDeadlineSeconds,
-            template: {
-              metadata: {
-                labels: { ...labels },
-                ...(tier.annotations && Object.keys(tier.annotations).length ? { annotations: { ...tier.annotations } } : {}),
-              },
-              spec: {
-                restartPolicy: 'Never',
-                automountServiceAccountToken: false,
-                enableServiceLinks: false,
-                securityContext: podSecurityContext(tier.security),
-                ...renderScheduling(tier.scheduling),
-                // (the database's node affinity; its spreading is for its own pods)
-                ...(tier.scheduling.nodeAffinity ? { affinity: { nodeAffinity: renderNodeAffinity(tier.scheduling.nodeAffinity) } } : {}),
-                // (the tier's image registry, as for the containers of its own pods)
-                containers: [b.container.render(tier.scheduling.imageRegistry)],
-                volumes: b.volumes,
+    this.claim = compact(
+      new k8s.KubePersistentVolumeClaim(this, 'claim', {
+        ...b.claim,
+        // (the library's retention annotations over the tier's)
+        metadata: objectMeta(name, tier.namespace, labels, { ...tier.annotations, ...RETAIN_ANNOTATIONS }),
+      }),
+    );
+    this.cronJob = compact(
+      new k8s.KubeCronJob(this, 'cronjob', {
+        metadata: objectMeta(name, tier.namespace, labels, tier.annotations),
+        spec: {
+          schedule: b.settings.schedule,
+          timeZone: b.settings.timeZone,
+          concurrencyPolicy: 'Forbid',
+          startingDeadlineSeconds: b.startingDeadlineSeconds,
+          successfulJobsHistoryLimit: b.successfulJobsHistoryLimit,
+          failedJobsHistoryLimit: b.failedJobsHistoryLimit,
+          jobTemplate: {
+            metadata: { labels: { ...labels } },
+            spec: {
+              backoffLimit: 2,
+              activeDeadlineSeconds: b.activeDeadlineSeconds,
+              template: {
+                metadata: {
+                  labels: { ...labels },
+                  ...(tier.annotations && Object.keys(tier.annotations).length ? { annotations: { ...tier.annotations } } : {}),
+                },
+                spec: {
+                  restartPolicy: 'Never',
+                  automountServiceAccountToken: false,
+                  enableServiceLinks: false,
+                  securityContext: podSecurityContext(tier.security),
+                  ...renderScheduling(tier.scheduling),
+                  // (the database's node affinity; its spreading is for its own pods)
+                  ...(tier.scheduling.nodeAffinity ? { affinity: { nodeAffinity: renderNodeAffinity(tier.scheduling.nodeAffinity) } } : {}),
+                  // (the tier's image registry, as for the containers of its own pods)
+                  containers: [b.container.render(tier.scheduling.imageRegistry)],
+                  volumes: b.volumes,
+                },
               },
             },
           },
         },
-      },
-    });
+      }),
+    );
     const policy = new TierNetworkPolicy(this, 'network-policy', {
       name,
       namespace: tier.namespace,

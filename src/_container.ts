@@ -66,12 +66,8 @@ export class ContainerBuilder {
     this.imageTag = input.unbound ? undefined : checkImage(problems, names.image ?? `${prop}image`, input.image);
     if (input.port !== undefined) checkPort(problems, names.port ?? `${prop}port`, input.port);
     if (input.portName !== undefined) checkPortName(problems, names.portName ?? `${prop}portName`, input.portName);
-    for (const [what, words] of [
-      ['command', input.command],
-      ['args', input.args],
-    ] as const) {
-      if (words !== undefined && words !== null) checkStringList(problems, `${prop}${what}`, words);
-    }
+    if (input.command !== undefined && input.command !== null) checkStringList(problems, `${prop}command`, input.command);
+    if (input.args !== undefined && input.args !== null) checkStringList(problems, `${prop}args`, input.args);
     this.checkProbes();
     for (const [name, value] of Object.entries(checkMap(problems, `${prop}env`, input.env, "{ LOG_LEVEL: EnvValue.fromValue('info') }") ?? {})) {
       this.addEnv(name, value, `${prop}env["${name}"]`);
@@ -139,52 +135,12 @@ export class ContainerBuilder {
 
   private checkProbes(): void {
     const { readiness, liveness, startup } = this.input;
-    const probes: Array<[string, Probe | undefined, boolean]> = [
-      ['readiness', readiness, false],
-      ['liveness', liveness, true],
-      ['startup', startup, true],
-    ];
-    for (const [what, probe, single] of probes) {
-      if (probe === undefined) continue;
-      if (
-        !this.problems.expect(probe instanceof Probe, {
-          prop: `${this.prop}${what}`,
-          value: probe,
-          rule: 'must be a Probe',
-          fix: 'use Probe.httpGet(...), Probe.tcpSocket() or Probe.exec([...])',
-        })
-      )
-        continue;
-      probe._check(this.problems, `${this.prop}${what}`, single);
-      if (this.input.unbound) continue; // (the port it probes comes with what is not there)
-      const portName = probe._portName(this.portName);
-      if (portName === undefined && probe._portName('x') !== undefined) {
-        this.problems.add({
-          prop: `${this.prop}${what}`,
-          value: 'a port probe',
-          rule: 'probes a port, but the container has no port',
-          fix: 'give the container a port, or use Probe.exec([...])',
-        });
-      } else if (portName !== undefined && portName !== this.portName) {
-        this.problems.add({
-          prop: `${this.prop}${what}.portName`,
-          value: portName,
-          rule: `names a port the container does not declare (it declares ${show(this.portName ?? 'none')})`,
-          fix: 'leave portName out to probe the container port',
-        });
-      }
-    }
-    for (const [what, probe] of [
-      ['readiness', readiness],
-      ['liveness', liveness],
-    ] as const) {
-      this.problems.expect(this.input.init === true || this.input.unbound === true || probe !== undefined, {
-        prop: `${this.prop}${what}`,
-        value: probe,
-        rule: `every container needs a ${what} probe`,
-        fix: `give ${what} as Probe.httpGet(...), Probe.tcpSocket() or Probe.exec([...])`,
-      });
-    }
+    // (one call per probe rather than a loop over a list of them: this runs for every container of every tier)
+    this.checkProbe('readiness', readiness, false);
+    this.checkProbe('liveness', liveness, true);
+    this.checkProbe('startup', startup, true);
+    this.checkRequired('readiness', readiness);
+    this.checkRequired('liveness', liveness);
     // (probes of two kinds have two handlers: only probes of one kind are rendered to compare theirs)
     if (readiness instanceof Probe && liveness instanceof Probe && readiness._sameKind(liveness)) {
       this.problems.expect(probeHandler(readiness._handler(this.portName)) !== probeHandler(liveness._handler(this.portName)), {
@@ -194,6 +150,49 @@ export class ContainerBuilder {
         fix: "give liveness another handler than readiness (e.g. Probe.tcpSocket() against Probe.httpGet('/ready'), or another path)",
       });
     }
+  }
+
+  /** Checks the probe `what` (`single`: it must succeed once), and that a port it probes is the container's. */
+  private checkProbe(what: string, probe: Probe | undefined, single: boolean): void {
+    if (probe === undefined) return;
+    if (!(probe instanceof Probe)) {
+      this.problems.add({
+        prop: `${this.prop}${what}`,
+        value: probe,
+        rule: 'must be a Probe',
+        fix: 'use Probe.httpGet(...), Probe.tcpSocket() or Probe.exec([...])',
+      });
+      return;
+    }
+    probe._check(this.problems, `${this.prop}${what}`, single);
+    if (this.input.unbound) return; // (the port it probes comes with what is not there)
+    const portName = probe._portName(this.portName);
+    if (portName === undefined && probe._portName('x') !== undefined) {
+      this.problems.add({
+        prop: `${this.prop}${what}`,
+        value: 'a port probe',
+        rule: 'probes a port, but the container has no port',
+        fix: 'give the container a port, or use Probe.exec([...])',
+      });
+    } else if (portName !== undefined && portName !== this.portName) {
+      this.problems.add({
+        prop: `${this.prop}${what}.portName`,
+        value: portName,
+        rule: `names a port the container does not declare (it declares ${show(this.portName ?? 'none')})`,
+        fix: 'leave portName out to probe the container port',
+      });
+    }
+  }
+
+  /** Every container but an init container has a readiness and a liveness probe. */
+  private checkRequired(what: string, probe: Probe | undefined): void {
+    if (probe !== undefined || this.input.init === true || this.input.unbound === true) return;
+    this.problems.add({
+      prop: `${this.prop}${what}`,
+      value: probe,
+      rule: `every container needs a ${what} probe`,
+      fix: `give ${what} as Probe.httpGet(...), Probe.tcpSocket() or Probe.exec([...])`,
+    });
   }
 
   /** The container as Kubernetes expects it, its image pulled from `imageRegistry` when one is given. */

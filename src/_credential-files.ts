@@ -77,7 +77,8 @@ export class CredentialSource {
     const mount = { name: this.volumeName, mountPath: this.mountPath, readOnly: true };
     const volume = secretVolume(this.volumeName, this.secretName, this.keys);
     const json = JSON.stringify(volume);
-    if (volumes.volumes.some((v) => JSON.stringify(v) === json)) volumes.mount(prop, container, mount);
+    // (a volume of another name is another volume: only one of the same name is compared whole)
+    if (volumes.volumes.some((v) => v.name === volume.name && JSON.stringify(v) === json)) volumes.mount(prop, container, mount);
     else volumes.add(prop, prop, container, mount, volume);
   }
 }

@@ -13,11 +13,18 @@ export function merged<T extends object>(...parts: ReadonlyArray<Partial<T> | un
   const out: Record<PropertyKey, unknown> = {};
   for (const part of parts) {
     if (part === undefined || part === null) continue;
-    const from = part as Record<PropertyKey, unknown>;
-    for (const key of Object.keys(from)) define(out, key, from[key]);
-    for (const key of Object.getOwnPropertySymbols(from)) if (Object.prototype.propertyIsEnumerable.call(from, key)) define(out, key, from[key]);
+    // Object.assign copies what a spread copies (own enumerable keys, symbols included, in their order, getters read once) by
+    // assignment, which is the same but for an own "__proto__" key: assigned, it would set the prototype
+    if (!Object.prototype.hasOwnProperty.call(part, '__proto__')) Object.assign(out, part);
+    else copyEach(out, part as Record<PropertyKey, unknown>);
   }
   return out as T;
+}
+
+/** `{ ...out, ...from }` into `out`, key by key. */
+function copyEach(out: Record<PropertyKey, unknown>, from: Record<PropertyKey, unknown>): void {
+  for (const key of Object.keys(from)) define(out, key, from[key]);
+  for (const key of Object.getOwnPropertySymbols(from)) if (Object.prototype.propertyIsEnumerable.call(from, key)) define(out, key, from[key]);
 }
 
 /** Sets `key` as a spread does: an own data property, also for a key that `Object.prototype` has (`__proto__`, `toString`). */

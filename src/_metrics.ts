@@ -16,6 +16,7 @@ import { checkChoice, checkInteger, checkLabels, checkPortName, isString } from 
 import { tierService } from './_service';
 import { ScraperOptions, ServiceMonitorOptions, WebMetrics } from './metrics';
 import { ServiceType } from './service-type';
+import { compact } from './_l1';
 
 /** The Service port name of every metrics Service (what a ServiceMonitor's endpoint names). */
 export const METRICS_PORT_NAME = 'metrics';
@@ -118,14 +119,16 @@ export function addMetricsEndpoint(scope: Construct, tier: MetricsTier, port: nu
   tier.policy.allowIngressFromSelector(scrape.from, [port]);
   const m = scrape.serviceMonitor;
   const serviceMonitor = m
-    ? new ApiObject(scope, 'service-monitor', {
-        ...SERVICE_MONITOR,
-        metadata: objectMeta(tier.name, tier.namespace, { ...labels, ...m.labels }, tier.annotations),
-        spec: {
-          selector: { matchLabels: { ...tier.podSelectorLabels, [LABEL_COMPONENT]: 'metrics' } },
-          endpoints: [{ port: METRICS_PORT_NAME, path: scrape.path, scheme: 'http', interval: `${m.intervalSeconds}s` }],
-        },
-      })
+    ? compact(
+        new ApiObject(scope, 'service-monitor', {
+          ...SERVICE_MONITOR,
+          metadata: objectMeta(tier.name, tier.namespace, { ...labels, ...m.labels }, tier.annotations),
+          spec: {
+            selector: { matchLabels: { ...tier.podSelectorLabels, [LABEL_COMPONENT]: 'metrics' } },
+            endpoints: [{ port: METRICS_PORT_NAME, path: scrape.path, scheme: 'http', interval: `${m.intervalSeconds}s` }],
+          },
+        }),
+      )
     : undefined;
   return { service, serviceMonitor };
 }

@@ -11,6 +11,7 @@ import { Problems } from './_errors';
 import { isDns1123Label, isLabelKey, isLabelValue, isObject, isPort } from './_rules';
 import { INetworkPeer } from './connection';
 import { merged } from './_merge';
+import { compact } from './_l1';
 
 export interface TierNetworkPolicyProps {
   readonly name: string;
@@ -65,15 +66,17 @@ export class TierNetworkPolicy {
     id: string,
     private readonly props: TierNetworkPolicyProps,
   ) {
-    this.resource = new k8s.KubeNetworkPolicy(scope, id, {
-      metadata: objectMeta(props.name, props.namespace, props.labels, props.annotations),
-      spec: {
-        podSelector: { matchLabels: { ...props.podSelector } },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: Lazy.any({ produce: () => this.ingressRules() }),
-        egress: Lazy.any({ produce: () => [DNS_EGRESS, ...rulesOf(this.egress)] }),
-      },
-    });
+    this.resource = compact(
+      new k8s.KubeNetworkPolicy(scope, id, {
+        metadata: objectMeta(props.name, props.namespace, props.labels, props.annotations),
+        spec: {
+          podSelector: { matchLabels: { ...props.podSelector } },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: Lazy.any({ produce: () => this.ingressRules() }),
+          egress: Lazy.any({ produce: () => [DNS_EGRESS, ...rulesOf(this.egress)] }),
+        },
+      }),
+    );
   }
 
   /**

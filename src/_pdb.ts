@@ -1,6 +1,7 @@
 import { k8s } from './_k8s';
 import { Construct } from 'constructs';
 import { objectMeta } from './_labels';
+import { compact } from './_l1';
 
 export interface TierPdbProps {
   readonly name: string;
@@ -15,12 +16,14 @@ export interface TierPdbProps {
 
 /** A PodDisruptionBudget that lets voluntary evictions take one pod at a time. */
 export function tierPdb(scope: Construct, id: string, props: TierPdbProps): k8s.KubePodDisruptionBudget {
-  return new k8s.KubePodDisruptionBudget(scope, id, {
-    metadata: objectMeta(props.name, props.namespace, props.labels, props.annotations),
-    spec: {
-      maxUnavailable: k8s.IntOrString.fromNumber(1),
-      selector: { matchLabels: { ...props.selector } },
-      unhealthyPodEvictionPolicy: props.unhealthyPodEvictionPolicy,
-    },
-  });
+  return compact(
+    new k8s.KubePodDisruptionBudget(scope, id, {
+      metadata: objectMeta(props.name, props.namespace, props.labels, props.annotations),
+      spec: {
+        maxUnavailable: k8s.IntOrString.fromNumber(1),
+        selector: { matchLabels: { ...props.selector } },
+        unhealthyPodEvictionPolicy: props.unhealthyPodEvictionPolicy,
+      },
+    }),
+  );
 }

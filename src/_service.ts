@@ -8,6 +8,7 @@ import { Construct, IConstruct } from 'constructs';
 import { formatProblem, Problems, show } from './_errors';
 import { objectMeta } from './_labels';
 import { checkNodePort } from './_rules';
+import { compact } from './_l1';
 
 export interface TierServicePort {
   readonly name: string;
@@ -31,25 +32,27 @@ export interface TierServiceProps {
 
 /** A Service of a tier (its name is claimed with {@link claimServiceName} when the tier resolves its props). */
 export function tierService(scope: Construct, id: string, props: TierServiceProps): k8s.KubeService {
-  return new k8s.KubeService(scope, id, {
-    metadata: objectMeta(props.name, props.namespace, props.labels, props.annotations),
-    spec: {
-      type: props.type,
-      ...(props.headless ? { clusterIp: 'None', publishNotReadyAddresses: true } : {}),
-      selector: { ...props.selector },
-      // (read at synth: published sidecar ports are added after the Service)
-      ports: Lazy.any({
-        produce: () =>
-          props.ports.map((p) => ({
-            name: p.name,
-            port: p.port,
-            targetPort: k8s.IntOrString.fromString(p.targetPort),
-            protocol: 'TCP',
-            ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}),
-          })),
-      }),
-    },
-  });
+  return compact(
+    new k8s.KubeService(scope, id, {
+      metadata: objectMeta(props.name, props.namespace, props.labels, props.annotations),
+      spec: {
+        type: props.type,
+        ...(props.headless ? { clusterIp: 'None', publishNotReadyAddresses: true } : {}),
+        selector: { ...props.selector },
+        // (read at synth: published sidecar ports are added after the Service)
+        ports: Lazy.any({
+          produce: () =>
+            props.ports.map((p) => ({
+              name: p.name,
+              port: p.port,
+              targetPort: k8s.IntOrString.fromString(p.targetPort),
+              protocol: 'TCP',
+              ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}),
+            })),
+        }),
+      },
+    }),
+  );
 }
 
 /** Service names claimed in each app (the root of the construct tree), by namespace and name. */

@@ -6,7 +6,7 @@
  * builds from that value only. (Internal: jsii folds the members of this
  * hidden base class into each tier.)
  */
-import { Chart, Lazy } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { k8s } from './_k8s';
 import { Construct } from 'constructs';
 import { checkPeer } from './_connection';
@@ -191,12 +191,15 @@ export function resolveTiming(p: Problems, props: TierProps, defaults: { minRead
   return timing;
 }
 
+/** The values of ServiceType (made once). */
+const SERVICE_TYPES: readonly string[] = Object.values(ServiceType);
+
 /** Resolves and checks the client Service props, given the tier's default type and port. */
 export function resolveServiceSettings(p: Problems, self: Construct, props: TierProps, defaultType: ServiceType, defaultPort: number): TierServiceSettings {
   const serviceType = props.serviceType ?? defaultType;
   const other = defaultType === ServiceType.NODE_PORT ? 'CLUSTER_IP' : 'NODE_PORT';
   const typeName = defaultType === ServiceType.NODE_PORT ? 'NODE_PORT' : 'CLUSTER_IP';
-  p.expect(Object.values(ServiceType).includes(serviceType), {
+  p.expect(SERVICE_TYPES.includes(serviceType), {
     prop: 'serviceType',
     value: serviceType,
     rule: `must be ServiceType.${typeName} or ServiceType.${other}`,
@@ -458,34 +461,42 @@ export abstract class TierBase extends Construct implements IConnectable {
     return child;
   }
 
-  /** @internal The hardened pod template: every container, every volume, spreading when several pods run. */
-  protected _podTemplate(annotations: Record<string, string>, matchLabelKeys?: string[], variant?: PodVariant): k8s.PodTemplateSpec {
+  /**
+   * @internal The hardened pod template (every container, every volume, spreading when several pods run), rendered
+   * each time the returned function is called: at synth, so the workload does not hold it for the life of the tree.
+   * What the user could still change after the tier is built (the maps and lists of its props and public fields)
+   * is copied now, as the template has always had it; containers, init containers and volumes are read when it is
+   * rendered, as they always were (connections and sidecars add to them).
+   */
+  protected _podTemplate(annotations: Record<string, string>, matchLabelKeys?: string[], variant?: PodVariant): () => k8s.PodTemplateSpec {
     const s = this._settings;
-    const registry = s.scheduling.imageRegistry;
-    const spread = s.several ? spreadAndAntiAffinity(s.podSelectorLabels, matchLabelKeys) : {};
-    const nodeAffinity = s.scheduling.nodeAffinity;
-    const affinity =
-      nodeAffinity || spread.affinity ? merged(nodeAffinity ? { nodeAffinity: renderNodeAffinity(nodeAffinity) } : undefined, spread.affinity) : undefined;
-    const inits = [...(variant?.initContainers ?? []), ...s.initContainers];
-    const render = (c: ContainerBuilder, i: number) => (i === 0 && variant?.main ? variant.main(c.render(registry)) : c.render(registry));
-    return {
-      metadata: {
-        labels: merged(s.labels, variant?.labels),
-        annotations: merged(s.annotations, { 'kubectl.kubernetes.io/default-container': s.name }, annotations),
-      },
-      spec: {
-        automountServiceAccountToken: false,
-        enableServiceLinks: false,
-        ...(s.serviceAccountName ? { serviceAccountName: s.serviceAccountName } : {}),
-        securityContext: podSecurityContext(s.security),
-        terminationGracePeriodSeconds: s.timing.terminationGracePeriodSeconds,
-        ...renderScheduling(s.scheduling),
-        ...(inits.length ? { initContainers: Lazy.any({ produce: () => inits.map((c) => c.render(registry)) }) } : {}),
-        containers: Lazy.any({ produce: () => this._containers.map(render) }),
-        volumes: Lazy.any({ produce: () => [...s.volumes.volumes] }),
-        ...(s.several ? { topologySpreadConstraints: spread.topologySpreadConstraints } : {}),
-        ...(affinity ? { affinity } : {}),
-      },
+    const labels = merged(s.labels, variant?.labels);
+    const podAnnotations = merged(s.annotations, { 'kubectl.kubernetes.io/default-container': s.name }, annotations);
+    const selector = s.several ? { ...s.podSelectorLabels } : undefined;
+    const scheduling = renderScheduling(s.scheduling);
+    const nodeAffinity = s.scheduling.nodeAffinity ? renderNodeAffinity(s.scheduling.nodeAffinity) : undefined;
+    const inits = variant?.initContainers?.length ? [...variant.initContainers, ...s.initContainers] : s.initContainers;
+    return () => {
+      const registry = s.scheduling.imageRegistry;
+      const spread = selector ? spreadAndAntiAffinity(selector, matchLabelKeys) : {};
+      const affinity = nodeAffinity || spread.affinity ? merged(nodeAffinity ? { nodeAffinity } : undefined, spread.affinity) : undefined;
+      const main = variant?.main;
+      return {
+        metadata: { labels: { ...labels }, annotations: { ...podAnnotations } },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          ...(s.serviceAccountName ? { serviceAccountName: s.serviceAccountName } : {}),
+          securityContext: podSecurityContext(s.security),
+          terminationGracePeriodSeconds: s.timing.terminationGracePeriodSeconds,
+          ...scheduling,
+          ...(inits.length ? { initContainers: inits.map((c) => c.render(registry)) } : {}),
+          containers: this._containers.map((c, i) => (i === 0 && main ? main(c.render(registry)) : c.render(registry))),
+          volumes: [...s.volumes.volumes],
+          ...(spread.topologySpreadConstraints ? { topologySpreadConstraints: spread.topologySpreadConstraints } : {}),
+          ...(affinity ? { affinity } : {}),
+        },
+      };
     };
   }
 

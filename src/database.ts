@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from './_k8s';
 import { Construct } from 'constructs';
 import { DatabaseBackupJob, ResolvedBackup, resolveBackup } from './_backup';
@@ -55,6 +55,7 @@ import { TierDefaults } from './tier-defaults';
 import { TierProps } from './tier-props';
 import { ClaimRetention, ClaimRetentionPolicy, VolumeAccessMode, VolumeClaimOptions } from './volume-claim';
 import { merged } from './_merge';
+import { compact } from './_l1';
 
 /**
  * Props of {@link StatefulDatabase}. Besides the shared {@link TierProps}, whose
@@ -153,6 +154,10 @@ const NAME_RULE = {
   why: 'the StatefulSet controller adds "-<hash>" to it in a label of at most 63; it also names the Services',
   example: 'orders-db',
 };
+/** The values of the enums the props are checked against (made once). */
+const CLAIM_RETENTIONS: readonly string[] = Object.values(ClaimRetention);
+const POD_MANAGEMENT_POLICIES: readonly string[] = Object.values(PodManagementPolicy);
+const ACCESS_MODES: readonly string[] = Object.values(VolumeAccessMode);
 const RETAIN_WAIVER = 'policy/retain-volumes=claimRetention asks for ClaimRetention.DELETE by name';
 
 /**
@@ -246,10 +251,12 @@ export class StatefulDatabase extends TierBase implements IConnectable {
       this.readHost = this._settings.chartNamespace ? `${s.name}-read.${this._settings.chartNamespace}.svc.cluster.local` : `${s.name}-read`;
       if (r.plan.config) {
         const c = r.plan.config;
-        new k8s.KubeConfigMap(this, 'replication-config', {
-          metadata: objectMeta(`${s.name}-${c.suffix}`, s.namespace, s.labels, s.annotations),
-          data: c.files,
-        });
+        compact(
+          new k8s.KubeConfigMap(this, 'replication-config', {
+            metadata: objectMeta(`${s.name}-${c.suffix}`, s.namespace, s.labels, s.annotations),
+            data: c.files,
+          }),
+        );
       }
     }
     this._fence();
@@ -325,24 +332,40 @@ export class StatefulDatabase extends TierBase implements IConnectable {
   private buildStatefulSet(s: DatabaseSettings, role?: string): k8s.KubeStatefulSet {
     // ClaimRetention.DELETE is the by-name opt-in the retain-volumes guardrail asks for
     const deletes = this.whenDeleted === ClaimRetention.DELETE || this.whenScaled === ClaimRetention.DELETE;
-    const replicas = role === ROLE_REPLICA;
-    const update = this.updateStrategy._render();
-    return new TierStatefulSet(this, replicas ? 'replica-statefulset' : 'statefulset', {
-      metadata: objectMeta(replicas ? `${s.name}-replica` : s.name, s.namespace, s.labels, deletes ? withWaiver(s.annotations, RETAIN_WAIVER) : s.annotations),
-      spec: {
-        replicas: role === undefined ? this.replicas : replicas ? this.replicas - 1 : 1,
-        // (the primary's selector is the one a single server has always had: a selector never changes)
-        selector: { matchLabels: merged(s.podSelectorLabels, replicas ? { [LABEL_ROLE]: ROLE_REPLICA } : undefined) },
-        serviceName: this.headlessServiceName,
-        podManagementPolicy: this.podManagementPolicy,
+    const replicaSet = role === ROLE_REPLICA;
+    const template = this._podTemplate({}, undefined, roleVariant(s.replication, role));
+    // (the spec is rendered at synth, see _podTemplate; what the user could still change is copied now)
+    const replicas = role === undefined ? this.replicas : replicaSet ? this.replicas - 1 : 1;
+    // (the primary's selector is the one a single server has always had: a selector never changes)
+    const matchLabels = merged(s.podSelectorLabels, replicaSet ? { [LABEL_ROLE]: ROLE_REPLICA } : undefined);
+    const { headlessServiceName: serviceName, podManagementPolicy, updateStrategy, minReadySeconds, revisionHistoryLimit, whenDeleted, whenScaled } = this;
+    const claims = s.claims;
+    const spec = (): k8s.StatefulSetSpec => {
+      const update = updateStrategy._render();
+      return {
+        replicas,
+        selector: { matchLabels: { ...matchLabels } },
+        serviceName,
+        podManagementPolicy,
         updateStrategy: role === undefined ? update : roleUpdateStrategy(update, role),
-        minReadySeconds: this.minReadySeconds,
-        revisionHistoryLimit: this.revisionHistoryLimit,
-        persistentVolumeClaimRetentionPolicy: { whenDeleted: this.whenDeleted, whenScaled: this.whenScaled },
-        template: this._podTemplate({}, undefined, roleVariant(s.replication, role)),
-        volumeClaimTemplates: s.claims,
-      },
-    });
+        minReadySeconds,
+        revisionHistoryLimit,
+        persistentVolumeClaimRetentionPolicy: { whenDeleted, whenScaled },
+        template: template(),
+        volumeClaimTemplates: claims,
+      };
+    };
+    return compact(
+      new TierStatefulSet(this, replicaSet ? 'replica-statefulset' : 'statefulset', {
+        metadata: objectMeta(
+          replicaSet ? `${s.name}-replica` : s.name,
+          s.namespace,
+          s.labels,
+          deletes ? withWaiver(s.annotations, RETAIN_WAIVER) : s.annotations,
+        ),
+        spec: Lazy.any({ produce: spec }),
+      }),
+    );
   }
 
   /** The `<name>-read` Service: the read replicas, on the client Service's port (always ClusterIP). */
@@ -445,7 +468,8 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
     propNames: { image: 'engine.image', port: 'engine.port', portName: 'engine.portName' },
     nameChecked: true, // the database name, checked by the stricter rule
   });
-  for (const [env, value] of Object.entries(merged(b.env, replicated ? plan.env : undefined))) main.addEnv(env, value, `engine.env["${env}"]`);
+  // (the engine's own env as it is unless a replication plan adds to it)
+  for (const [env, value] of Object.entries((replicated ? merged(b.env, plan.env) : b.env) ?? {})) main.addEnv(env, value, `engine.env["${env}"]`);
   for (const [env, value] of Object.entries(checkMap(p, 'env', props.env, "{ TZ: EnvValue.fromValue('UTC') }") ?? {})) main.addEnv(env, value, `env["${env}"]`);
   const identity = resolveIdentity(p, name, props, 'database', main.imageTag);
   const podSelectorLabels = selectorLabels(identity);
@@ -556,7 +580,7 @@ function resolveStatefulScale(p: Problems, props: StatefulDatabaseProps, engine:
     });
   }
   const podManagementPolicy = props.podManagementPolicy ?? PodManagementPolicy.ORDERED_READY;
-  p.expect(Object.values(PodManagementPolicy).includes(podManagementPolicy), {
+  p.expect(POD_MANAGEMENT_POLICIES.includes(podManagementPolicy), {
     prop: 'podManagementPolicy',
     value: podManagementPolicy,
     rule: 'must be PodManagementPolicy.ORDERED_READY or PodManagementPolicy.PARALLEL',
@@ -613,18 +637,18 @@ function resolveStorage(
 function resolveRetention(p: Problems, props: StatefulDatabaseProps) {
   const given = checkProps(p, 'claimRetention', props.claimRetention, CLAIM_RETENTION_POLICY) ?? {};
   const retention = { whenDeleted: given.whenDeleted ?? ClaimRetention.RETAIN, whenScaled: given.whenScaled ?? ClaimRetention.RETAIN };
-  for (const [prop, value] of [
-    ['claimRetention.whenDeleted', retention.whenDeleted],
-    ['claimRetention.whenScaled', retention.whenScaled],
-  ] as const) {
-    p.expect(Object.values(ClaimRetention).includes(value), {
-      prop,
-      value,
-      rule: 'must be ClaimRetention.RETAIN or ClaimRetention.DELETE',
-      fix: 'leave it out to keep the data (Retain)',
-    });
-  }
+  checkRetention(p, 'claimRetention.whenDeleted', retention.whenDeleted);
+  checkRetention(p, 'claimRetention.whenScaled', retention.whenScaled);
   return retention;
+}
+
+function checkRetention(p: Problems, prop: string, value: ClaimRetention): void {
+  p.expect(CLAIM_RETENTIONS.includes(value), {
+    prop,
+    value,
+    rule: 'must be ClaimRetention.RETAIN or ClaimRetention.DELETE',
+    fix: 'leave it out to keep the data (Retain)',
+  });
 }
 
 /** `annotations` with one more guardrails waiver entry (after the user's own). */
@@ -681,7 +705,7 @@ function claimTemplate(p: Problems, prop: string, c: VolumeClaimOptions, labels:
   });
   if (c.storageClassName !== undefined) checkStorageClassName(p, `${prop}storageClassName`, c.storageClassName);
   const modes = c.accessModes ?? [VolumeAccessMode.READ_WRITE_ONCE];
-  p.expect(Array.isArray(modes) && modes.length > 0 && modes.every((m) => Object.values(VolumeAccessMode).includes(m)), {
+  p.expect(Array.isArray(modes) && modes.length > 0 && modes.every((m) => ACCESS_MODES.includes(m)), {
     prop: `${prop}accessModes`,
     value: modes,
     rule: 'must be a non-empty list of VolumeAccessMode values',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from './_k8s';
 import { Construct } from 'constructs';
 import { ContainerBuilder } from './_container';
@@ -36,6 +36,7 @@ import { SidecarOptions } from './sidecar';
 import { TierDefaults } from './tier-defaults';
 import { TierProps } from './tier-props';
 import { merged } from './_merge';
+import { compact } from './_l1';
 
 /**
  * Props of {@link StatelessWebTier}. Besides the shared {@link TierProps}, whose
@@ -306,41 +307,52 @@ export class StatelessWebTier extends TierBase implements IConnectable {
 
   private buildConfigMap(s: WebTierSettings): k8s.KubeConfigMap | undefined {
     if (s.configFiles === undefined) return undefined;
-    return new k8s.KubeConfigMap(this, 'config', {
-      metadata: objectMeta(`${s.name}-config`, s.namespace, s.labels, s.annotations),
-      data: { ...s.configFiles },
-    });
+    return compact(
+      new k8s.KubeConfigMap(this, 'config', {
+        metadata: objectMeta(`${s.name}-config`, s.namespace, s.labels, s.annotations),
+        data: { ...s.configFiles },
+      }),
+    );
   }
 
   private buildDeployment(s: WebTierSettings): k8s.KubeDeployment {
-    return new k8s.KubeDeployment(this, 'deployment', {
-      metadata: objectMeta(s.name, s.namespace, s.labels, s.annotations),
-      spec: merged<k8s.DeploymentSpec>(s.replicas !== undefined ? { replicas: s.replicas } : undefined, {
-        selector: {
-          matchLabels: { ...s.podSelectorLabels },
-          ...(s.expressions.length ? { matchExpressions: s.expressions.map((e) => e._render()) } : {}),
-        },
-        strategy: s.rollout._render(),
-        minReadySeconds: s.timing.minReadySeconds,
-        progressDeadlineSeconds: s.progressDeadlineSeconds,
-        revisionHistoryLimit: s.timing.revisionHistoryLimit,
-        template: this._podTemplate(s.configChecksum ? { 'checksum/config': s.configChecksum } : {}, ['pod-template-hash']),
+    const template = this._podTemplate(s.configChecksum ? { 'checksum/config': s.configChecksum } : {}, ['pod-template-hash']);
+    // (the spec is rendered at synth, see _podTemplate; what the user could still change is copied now)
+    const matchLabels = { ...s.podSelectorLabels };
+    const matchExpressions = s.expressions.length ? s.expressions.map((e) => e._render()) : undefined;
+    const { replicas, rollout, progressDeadlineSeconds } = s;
+    const { minReadySeconds, revisionHistoryLimit } = s.timing;
+    const spec = (): k8s.DeploymentSpec =>
+      merged<k8s.DeploymentSpec>(replicas !== undefined ? { replicas } : undefined, {
+        selector: { matchLabels: { ...matchLabels }, ...(matchExpressions ? { matchExpressions } : {}) },
+        strategy: rollout._render(),
+        minReadySeconds,
+        progressDeadlineSeconds,
+        revisionHistoryLimit,
+        template: template(),
+      });
+    return compact(
+      new k8s.KubeDeployment(this, 'deployment', {
+        metadata: objectMeta(s.name, s.namespace, s.labels, s.annotations),
+        spec: Lazy.any({ produce: spec }),
       }),
-    });
+    );
   }
 
   private buildAutoscaler(s: WebTierSettings): k8s.KubeHorizontalPodAutoscalerV2 | undefined {
     const a = s.autoscaling;
     if (!a) return undefined;
-    return new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
-      metadata: objectMeta(s.name, s.namespace, s.labels, s.annotations),
-      spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: s.name },
-        minReplicas: s.minReplicas,
-        maxReplicas: a.maxReplicas,
-        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.cpuUtilizationPercent ?? 70 } } }],
-      },
-    });
+    return compact(
+      new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
+        metadata: objectMeta(s.name, s.namespace, s.labels, s.annotations),
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: s.name },
+          minReplicas: s.minReplicas,
+          maxReplicas: a.maxReplicas,
+          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.cpuUtilizationPercent ?? 70 } } }],
+        },
+      }),
+    );
   }
 }
 
