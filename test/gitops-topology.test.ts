@@ -407,3 +407,15 @@ test('a synth keeps of each written object what its README draws: the README is 
     fs.rmSync(path.dirname(dir), { recursive: true, force: true });
   }
 });
+
+test('node ids: each run of characters other than letters and digits becomes one "_", at either end too', () => {
+  for (const name of ['-a--b-', 'x', '日本', 'a\u{1F600}b', '..', 'a_b']) {
+    const template = { metadata: { labels: WEB_LABELS }, spec: { containers: [{ name: 'web' }], volumes: [{ name: 'c', configMap: { name } }] } };
+    const diagram = topology([
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(name) },
+      { ...STATEFUL[2], spec: { ...STATEFUL[2].spec, template } },
+    ]);
+    expect(diagram).toContain(`\n    ${`cm_data_${name}`.replace(/[^A-Za-z0-9]+/g, '_')}[/"ConfigMap ${name}"/]`);
+  }
+  expect(topology([{ apiVersion: 'v1', kind: 'Service', metadata: meta('-a--b-'), spec: {} }])).toContain('svc_data_a_b_{{"Service -a--b-<br/>ClusterIP"}}');
+});
