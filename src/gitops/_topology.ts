@@ -44,11 +44,16 @@ interface Peer {
   readonly pods: Selector;
 }
 
-/** An egress rule of a NetworkPolicy in `policyNs`, shared by every pod group the policy selects. */
+/**
+ * An egress rule of a NetworkPolicy in `policyNs`, shared by every pod group the policy selects; its peers and ports
+ * are read the first time a pod of such a group is a source (most groups never are, and the peers' parsed selectors
+ * would be kept until the diagram is written).
+ */
 interface EgressRule {
   readonly policyNs: string;
-  readonly to: readonly Peer[];
-  readonly ports: readonly JsonObject[];
+  readonly rule: JsonObject;
+  to?: readonly Peer[];
+  ports?: readonly JsonObject[];
 }
 
 /** An arrow between two nodes and its labels (in the order first given), rendered once at the end. */
@@ -607,7 +612,7 @@ class Diagram {
     }
     for (const p of this.policies) {
       if (!p.types.includes('Egress')) continue;
-      const rules: EgressRule[] = objects(p.spec.egress).map((rule) => ({ policyNs: p.ns, to: objects(rule.to).map(peerOf), ports: objects(rule.ports) }));
+      const rules: EgressRule[] = objects(p.spec.egress).map((rule) => ({ policyNs: p.ns, rule }));
       if (rules.length === 0) {
         for (const g of this.selected(p.ns, podSelectorOf(p.spec.podSelector))) g.egress ??= [];
         continue;
@@ -685,10 +690,12 @@ class Diagram {
   private egressAllows(s: Group, t: Group, port: JsonObject | undefined): boolean {
     if (s.egress === undefined) return true;
     for (const rule of s.egress) {
-      if (rule.to.length > 0 && !rule.to.some((peer) => this.peerSelects(peer, rule.policyNs, t))) continue;
-      if (rule.ports.length === 0 || port === undefined) return true;
+      const to = (rule.to ??= objects(rule.rule.to).map(peerOf));
+      if (to.length > 0 && !to.some((peer) => this.peerSelects(peer, rule.policyNs, t))) continue;
+      const ports = (rule.ports ??= objects(rule.rule.ports));
+      if (ports.length === 0 || port === undefined) return true;
       const targetPorts = (t.ports ??= containerPorts(t.pod));
-      if (rule.ports.some((x) => samePort(x, port, targetPorts))) return true;
+      if (ports.some((x) => samePort(x, port, targetPorts))) return true;
     }
     return false;
   }
