@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { folderFiles, renderFolder } from '../src/gitops/_render';
 import { topology, topologyView } from '../src/gitops/_topology';
 import { Manifest } from './util';
 import { shopApp, tempDir } from './gitops-fixture';
@@ -418,4 +419,29 @@ test('node ids: each run of characters other than letters and digits becomes one
     expect(diagram).toContain(`\n    ${`cm_data_${name}`.replace(/[^A-Za-z0-9]+/g, '_')}[/"ConfigMap ${name}"/]`);
   }
   expect(topology([{ apiVersion: 'v1', kind: 'Service', metadata: meta('-a--b-'), spec: {} }])).toContain('svc_data_a_b_{{"Service -a--b-<br/>ClusterIP"}}');
+});
+
+test('a folder lets go of its objects as their files are read, keeping what its README lists and draws', () => {
+  const problems: string[] = [];
+  const folder = renderFolder(
+    'data',
+    RICH.map((object, i) => ({ path: `app/data/o${i}`, object })),
+    problems,
+  );
+  expect(problems).toEqual([]);
+  const files = folderFiles(folder);
+  const first = files.next();
+  expect(first.value?.[0]).toBe('service-data-web.yaml');
+  expect(folder.listed).toEqual([]); // kept once the reader has taken the file and asks for the next
+  expect(folder.objects).toEqual([]); // the folder holds none of them now: only the file being read
+  let read = 1;
+  for (const [name] of files) {
+    if (name.endsWith('.yaml') && name !== 'kustomization.yaml') {
+      read++;
+      expect(folder.listed).toHaveLength(read - 1);
+    }
+  }
+  expect(folder.listed).toHaveLength(RICH.length);
+  expect(folder.listed[0]).toEqual({ file: 'service-data-web.yaml', kind: 'Service', name: 'web', view: topologyView(RICH[0]) });
+  expect(folder.listed.find((o) => o.kind === 'Secret')).toEqual({ file: 'secret-data-creds.yaml', kind: 'Secret', name: 'creds', view: undefined });
 });
