@@ -3,7 +3,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { topology } from '../src/gitops/_topology';
+import { parseAllDocuments } from 'yaml';
+import { folderFiles, renderFolder } from '../src/gitops/_render';
+import { topology, topologyView } from '../src/gitops/_topology';
 import { Manifest } from './util';
 import { shopApp, tempDir } from './gitops-fixture';
 
@@ -264,4 +266,182 @@ test('a role label names a role only when it is one the library writes (not a na
     expect(text).not.toMatch(/function|native code|\[object/);
     expect(text).toBe(topology(withRole('none')));
   }
+});
+
+/** The diagram of what a folder keeps of each object once its file is written (topologyView). */
+const fromViews = (objects: Manifest[]) =>
+  topology(
+    objects.flatMap((o): Manifest[] => {
+      const view = topologyView(o);
+      return view ? [view] : [];
+    }),
+  );
+
+/** Every kind the diagram draws, with the fields it reads: init containers, env from ConfigMaps, roles, every peer form. */
+const RICH: Manifest[] = [
+  ...STATEFUL,
+  { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('settings'), data: { a: 'b' } },
+  { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('extra') },
+  { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: meta('shared'), spec: { resources: { requests: { storage: '1Gi' } } } },
+  { apiVersion: 'v1', kind: 'Secret', metadata: meta('creds'), stringData: { password: 'x' } },
+  {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: meta('web'),
+    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 5 },
+  },
+  ...['DaemonSet', 'ReplicaSet', 'Job'].map((kind) => ({
+    apiVersion: kind === 'Job' ? 'batch/v1' : 'apps/v1',
+    kind,
+    metadata: meta(kind.toLowerCase()),
+    spec: {
+      replicas: 2,
+      template: {
+        metadata: {
+          labels: {
+            app: kind,
+            'cdk8s-tiers/role': kind === 'DaemonSet' ? 'primary' : 'replica',
+            'app.kubernetes.io/name': 'db',
+            'app.kubernetes.io/instance': 'i',
+          },
+        },
+        spec: {
+          volumes: [
+            { name: 'c', configMap: { name: 'settings' } },
+            { name: 'p', persistentVolumeClaim: { claimName: 'shared' } },
+          ],
+          initContainers: [{ name: 'init', env: [{ name: 'WAIT_FOR', value: 'db' }], envFrom: [{ configMapRef: { name: 'extra' } }] }],
+          containers: [
+            {
+              name: 'main',
+              ports: [{ name: 'http', containerPort: 8080 }],
+              env: [
+                { name: 'MODE', valueFrom: { configMapKeyRef: { name: 'settings', key: 'a' } } },
+                { name: 'DB', value: 'db.data' },
+              ],
+            },
+          ],
+        },
+      },
+    },
+  })),
+  {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: meta('open'),
+    spec: {
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [
+        {
+          from: [
+            { podSelector: {} },
+            { namespaceSelector: {}, podSelector: {} },
+            { namespaceSelector: { matchLabels: { team: 'a' } } },
+            { ipBlock: { cidr: '10.0.0.0/8' } },
+          ],
+        },
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'data' } }, podSelector: { matchLabels: { app: 'Job' } } }],
+          ports: [{ port: 'http' }],
+        },
+      ],
+      egress: [{ to: [{ podSelector: { matchLabels: WEB_LABELS } }], ports: [{ protocol: 'UDP', port: 53 }, { port: 'http' }] }],
+    },
+  },
+];
+
+/** Every path below `v` (objects and arrays), the empty one first. */
+function pathsOf(v: unknown, at: (string | number)[] = []): (string | number)[][] {
+  const out = [at];
+  if (Array.isArray(v)) v.forEach((x, i) => out.push(...pathsOf(x, [...at, i])));
+  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) out.push(...pathsOf(x, [...at, k]));
+  return out;
+}
+
+/** `o` with the value at `at` replaced (a copy of what lies on the way). */
+function replaced(o: unknown, at: (string | number)[], value: unknown): unknown {
+  if (at.length === 0) return value;
+  const copy: Manifest = Array.isArray(o) ? [...o] : { ...(o as Manifest) };
+  copy[at[0]] = replaced(copy[at[0]], at.slice(1), value);
+  return copy;
+}
+
+test('the diagram of what is kept of each object once it is written is the diagram of the objects (any field odd or missing)', () => {
+  expect(fromViews(RICH)).toBe(topology(RICH));
+  expect(topology(RICH)).toContain('cm_data_extra[/"ConfigMap extra"/]');
+  expect(topology(RICH)).toContain('pods_data_job -.->|"replicates from"|');
+  // nothing that is not drawn is kept, and what is kept is shared, not copied
+  expect(topologyView(RICH.find((o) => o.kind === 'Secret')!)).toBeUndefined();
+  const db = topologyView(RICH[1])!;
+  expect(db.spec).toEqual({ type: undefined, clusterIP: 'None', ports: RICH[1].spec.ports, selector: DB_LABELS });
+  expect((db.spec as Manifest).ports).toBe(RICH[1].spec.ports);
+  let compared = 0;
+  for (let i = 0; i < RICH.length; i++) {
+    for (const at of pathsOf(RICH[i])) {
+      for (const odd of [undefined, null, 'x', 7, [], {}, [null, 'y']]) {
+        const objects = RICH.map((o, j) => (j === i ? (replaced(o, at, odd) as Manifest) : o)).filter((o) => o !== undefined && o !== null);
+        if (objects.some((o) => typeof o !== 'object' || Array.isArray(o))) continue;
+        expect([i, at, odd, fromViews(objects)]).toEqual([i, at, odd, topology(objects)]);
+        compared++;
+      }
+    }
+  }
+  expect(compared).toBeGreaterThan(2000);
+});
+
+test('a synth keeps of each written object what its README draws: the README is that of the objects', () => {
+  const dir = path.join(tempDir(), 'dist');
+  try {
+    shopApp({ outdir: dir }).synth();
+    for (const env of ['dev', 'prod']) {
+      const files = fs.readdirSync(path.join(dir, env)).filter((f) => f !== 'README.md' && f !== 'kustomization.yaml');
+      const kustomization = fs.readFileSync(path.join(dir, env, 'kustomization.yaml'), 'utf8');
+      const order = [...kustomization.matchAll(/^ {2}- (.*)$/gm)].map((m) => m[1]);
+      expect([...order].sort()).toEqual([...files].sort());
+      const objects = order.map((f) => parseAllDocuments(fs.readFileSync(path.join(dir, env, f), 'utf8'))[0].toJS() as Manifest);
+      const readme = fs.readFileSync(path.join(dir, env, 'README.md'), 'utf8');
+      expect(readme).toContain(`\`\`\`mermaid\n${topology(objects)}\`\`\``);
+      expect(readme).toContain(`${objects.length} objects;`);
+    }
+  } finally {
+    fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+  }
+});
+
+test('node ids: each run of characters other than letters and digits becomes one "_", at either end too', () => {
+  for (const name of ['-a--b-', 'x', '日本', 'a\u{1F600}b', '..', 'a_b']) {
+    const template = { metadata: { labels: WEB_LABELS }, spec: { containers: [{ name: 'web' }], volumes: [{ name: 'c', configMap: { name } }] } };
+    const diagram = topology([
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(name) },
+      { ...STATEFUL[2], spec: { ...STATEFUL[2].spec, template } },
+    ]);
+    expect(diagram).toContain(`\n    ${`cm_data_${name}`.replace(/[^A-Za-z0-9]+/g, '_')}[/"ConfigMap ${name}"/]`);
+  }
+  expect(topology([{ apiVersion: 'v1', kind: 'Service', metadata: meta('-a--b-'), spec: {} }])).toContain('svc_data_a_b_{{"Service -a--b-<br/>ClusterIP"}}');
+});
+
+test('a folder lets go of its objects as their files are read, keeping what its README lists and draws', () => {
+  const problems: string[] = [];
+  const folder = renderFolder(
+    'data',
+    RICH.map((object, i) => ({ path: `app/data/o${i}`, object })),
+    problems,
+  );
+  expect(problems).toEqual([]);
+  const files = folderFiles(folder);
+  const first = files.next();
+  expect(first.value?.[0]).toBe('service-data-web.yaml');
+  expect(folder.listed).toEqual([]); // kept once the reader has taken the file and asks for the next
+  expect(folder.objects).toEqual([]); // the folder holds none of them now: only the file being read
+  let read = 1;
+  for (const [name] of files) {
+    if (name.endsWith('.yaml') && name !== 'kustomization.yaml') {
+      read++;
+      expect(folder.listed).toHaveLength(read - 1);
+    }
+  }
+  expect(folder.listed).toHaveLength(RICH.length);
+  expect(folder.listed[0]).toEqual({ file: 'service-data-web.yaml', kind: 'Service', name: 'web', view: topologyView(RICH[0]) });
+  expect(folder.listed.find((o) => o.kind === 'Secret')).toEqual({ file: 'secret-data-creds.yaml', kind: 'Secret', name: 'creds', view: undefined });
 });

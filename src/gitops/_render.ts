@@ -3,12 +3,14 @@
  * object (see _file-names.ts), a kustomization.yaml listing them in apply
  * order and, for environments, a README.md with the topology. Every object is
  * turned into JSON once; its YAML is made when its file is read (see
- * folderFiles), so that a synth never holds the text of the whole tree.
+ * folderFiles), so that a synth never holds the text of the whole tree, and
+ * its JSON is let go then: what the README needs of it is kept instead.
  */
 import { ApiObject } from 'cdk8s';
 import { recordAt, str, stringAt, valueAt } from '../_json';
 import { fileNames, identityKey } from './_file-names';
 import { canonical, Manifest, toYaml } from './_serialize';
+import { topologyView } from './_topology';
 
 /** One object ready to be written. */
 export interface RenderedObject {
@@ -17,6 +19,15 @@ export interface RenderedObject {
   readonly object: Manifest;
   /** File name inside the folder. */
   readonly file: string;
+}
+
+/** What a folder keeps of an object once its file is made: what its README lists and draws. */
+export interface ListedObject {
+  readonly file: string;
+  readonly kind: string;
+  readonly name: string;
+  /** What the topology diagram reads of it (see topologyView); none when it is not drawn. */
+  readonly view?: Manifest;
 }
 
 /**
@@ -28,8 +39,10 @@ export type FileContent = string | Iterable<string>;
 /** The rendered content of one folder. */
 export interface RenderedFolder {
   readonly folder: string;
-  /** In apply order. */
+  /** In apply order; emptied when the files are read (see folderFiles). */
   readonly objects: RenderedObject[];
+  /** What is kept of each object once its file is made, in apply order (complete once the files of the objects are read). */
+  readonly listed: ListedObject[];
   /** File name to content of the files that are not objects (kustomization.yaml, README.md). */
   readonly files: Map<string, FileContent>;
 }
@@ -140,12 +153,20 @@ export function renderFolder(folder: string, objects: Array<{ path: string; obje
   const names = fileNames(unique.map((o) => identityOf(o.object)));
   const rendered = unique.map((o, i) => ({ path: o.path, object: o.object, file: names[i] }));
   const files = new Map<string, FileContent>([[KUSTOMIZATION, kustomization(names)]]);
-  return { folder, objects: rendered, files };
+  return { folder, objects: rendered, listed: [], files };
 }
 
-/** Every file of `folder` (name and content): each object's YAML, made as it is read, then the other files. */
+/**
+ * Every file of `folder` (name and content): each object's YAML, made as it is read, then the other files. They are
+ * read once: the folder lets go of each object when its file has been read and keeps what its README needs
+ * (`listed`), so the JSON of the tree is not held while it is written.
+ */
 export function* folderFiles(folder: RenderedFolder): Generator<[string, FileContent]> {
-  for (const o of folder.objects) yield [o.file, toYaml(o.object)];
+  const queue = folder.objects.splice(0).reverse();
+  for (let o = queue.pop(); o !== undefined; o = queue.pop()) {
+    yield [o.file, toYaml(o.object)];
+    folder.listed.push({ file: o.file, kind: String(o.object.kind), name: String(valueAt(o.object, 'metadata', 'name')), view: topologyView(o.object) });
+  }
   yield* folder.files;
 }
 
@@ -173,5 +194,5 @@ function kustomization(files: string[]): string {
  * it (the written tree: reading it back costs half of making the YAML again).
  */
 export function multiDocument(folder: RenderedFolder, read: (file: string) => string): string {
-  return folder.objects.map((o) => `---\n${read(o.file)}`).join('');
+  return folder.listed.map((o) => `---\n${read(o.file)}`).join('');
 }

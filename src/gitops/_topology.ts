@@ -44,11 +44,16 @@ interface Peer {
   readonly pods: Selector;
 }
 
-/** An egress rule of a NetworkPolicy in `policyNs`, shared by every pod group the policy selects. */
+/**
+ * An egress rule of a NetworkPolicy in `policyNs`, shared by every pod group the policy selects; its peers and ports
+ * are read the first time a pod of such a group is a source (most groups never are, and the peers' parsed selectors
+ * would be kept until the diagram is written).
+ */
 interface EgressRule {
   readonly policyNs: string;
-  readonly to: readonly Peer[];
-  readonly ports: readonly JsonObject[];
+  readonly rule: JsonObject;
+  to?: readonly Peer[];
+  ports?: readonly JsonObject[];
 }
 
 /** An arrow between two nodes and its labels (in the order first given), rendered once at the end. */
@@ -88,6 +93,14 @@ function podLabels(v: unknown): Labels {
 const ARROWS: { readonly [arrow: string]: number } = { '-.->': 0, '-->': 1, '==>': 2 };
 /** Node numbers stay below this (the edge index keys `(from * MAX_NODES + to) * 4 + arrow` are exact doubles); no diagram comes near it. */
 const MAX_NODES = 2 ** 26;
+
+const NOT_ID = /[^A-Za-z0-9]+/;
+/**
+ * `text` as a node id: each run of other characters than letters and digits made one `_`. Split and joined, which is
+ * `replace(/[^A-Za-z0-9]+/g, '_')` as one string of its characters: V8's `replace` gives a string that keeps the pieces
+ * of its input (seven times the memory, and every id is kept until the diagram is written).
+ */
+const nodeIdText = (text: string): string => text.split(NOT_ID).join('_');
 
 /** The policy types of a NetworkPolicy spec, with the API server's default when it lists none. */
 const policyTypes = (spec: JsonObject): unknown[] =>
@@ -130,6 +143,45 @@ const samePort = (a: JsonObject, b: JsonObject, targetPorts: readonly JsonObject
 /** The Mermaid source (without the code fence) of the objects of one environment. */
 export function topology(objects: readonly Manifest[]): string {
   return `${[...topologyChunks(objects)].join('')}\n`;
+}
+
+/** The kinds the diagram draws: it reads nothing of the objects of other kinds. */
+const DRAWN = new Set([...WORKLOADS, 'PersistentVolumeClaim', 'Service', 'ConfigMap', 'HorizontalPodAutoscaler', 'NetworkPolicy']);
+
+/** The fields of a container the diagram reads (env values, ConfigMaps, ports); what is not an object stays as it is. */
+const containersView = (v: unknown): unknown => (Array.isArray(v) ? v.map((c) => (isObject(c) ? { env: c.env, envFrom: c.envFrom, ports: c.ports } : c)) : v);
+
+/**
+ * What the diagram reads of `o`, sharing the parts it keeps (none: its kind is not drawn): the diagram of the views
+ * is the diagram of the objects, so a folder keeps only this of an object once its file is written.
+ */
+export function topologyView(o: Manifest): Manifest | undefined {
+  const kind = scalarText(o.kind);
+  if (!DRAWN.has(kind)) return undefined;
+  const meta = obj(o.metadata);
+  const metadata = { namespace: meta.namespace, name: meta.name };
+  const spec = obj(o.spec);
+  if (WORKLOADS.has(kind)) {
+    const pod = obj(spec.template);
+    const podSpec = obj(pod.spec);
+    const template = {
+      metadata: { labels: obj(pod.metadata).labels },
+      spec: { volumes: podSpec.volumes, initContainers: containersView(podSpec.initContainers), containers: containersView(podSpec.containers) },
+    };
+    return { kind, metadata, spec: { replicas: spec.replicas, volumeClaimTemplates: spec.volumeClaimTemplates, template } };
+  }
+  switch (kind) {
+    case 'Service':
+      return { kind, metadata, spec: { type: spec.type, clusterIP: spec.clusterIP, ports: spec.ports, selector: spec.selector } };
+    case 'PersistentVolumeClaim':
+      return { kind, metadata, spec: { resources: { requests: { storage: valueAt(spec, 'resources', 'requests', 'storage') } } } };
+    case 'HorizontalPodAutoscaler':
+      return { kind, metadata, spec: { scaleTargetRef: spec.scaleTargetRef, minReplicas: spec.minReplicas, maxReplicas: spec.maxReplicas } };
+    case 'NetworkPolicy':
+      return { kind, metadata, spec };
+    default: // ConfigMap: its name
+      return { kind, metadata };
+  }
 }
 
 /**
@@ -230,7 +282,7 @@ class Diagram {
   }
 
   private nodeId(prefix: string, ns: string, name: string): string {
-    const base = (ns ? (name ? `${prefix}_${ns}_${name}` : `${prefix}_${ns}`) : name ? `${prefix}_${name}` : prefix).replace(/[^A-Za-z0-9]+/g, '_');
+    const base = nodeIdText(ns ? (name ? `${prefix}_${ns}_${name}` : `${prefix}_${ns}`) : name ? `${prefix}_${name}` : prefix);
     let id = base;
     for (let i = 2; this.ids.has(id); i++) id = `${base}_${i}`;
     this.addId(id);
@@ -241,8 +293,13 @@ class Diagram {
     this.ids.set(id, this.ids.size);
   }
 
-  /** Declares a node; within a namespace, Services (rank 0) come first, then workloads and pods, then the rest. */
-  private node(ns: string, line: string, rank: 0 | 1 | 2 = 1): void {
+  /**
+   * Declares a node, its line made of `pieces`; within a namespace, Services (rank 0) come first, then workloads and
+   * pods, then the rest. The line is kept until the diagram is written: joined, it is one string of its characters,
+   * where a template literal would keep a tree of its pieces (three times the memory in V8).
+   */
+  private node(ns: string, rank: 0 | 1 | 2, ...pieces: string[]): void {
+    const line = pieces.join('');
     if (ns === '') {
       this.outside.push(line);
       return;
@@ -255,7 +312,7 @@ class Diagram {
   private external(): string {
     if (!this.ids.has(EXTERNAL)) {
       this.addId(EXTERNAL);
-      this.node('', `${EXTERNAL}((${label('clients')}))`);
+      this.node('', 1, EXTERNAL, '((', label('clients'), '))');
     }
     return EXTERNAL;
   }
@@ -350,7 +407,7 @@ class Diagram {
         const ns = scalarText(meta.namespace);
         const name = scalarText(meta.name);
         const id = this.nodeId('pvc', ns, name);
-        this.node(ns, `${id}[(${label(`PVC ${name}`, scalarText(valueAt(c, 'spec', 'resources', 'requests', 'storage')))})]`, 2);
+        this.node(ns, 2, id, '[(', label(`PVC ${name}`, scalarText(valueAt(c, 'spec', 'resources', 'requests', 'storage'))), ')]');
         for (const g of users.get(`${ns}|${name}`) ?? []) this.edge(g.id, '-.->', id, 'claims');
       }
     }
@@ -376,7 +433,7 @@ class Diagram {
     const spec = obj(w.spec);
     const pod = obj(spec.template);
     const wid = this.nodeId(kind.toLowerCase(), ns, name);
-    this.node(ns, `${wid}[${label(`${kind} ${name}`)}]`);
+    this.node(ns, 1, wid, '[', label(`${kind} ${name}`), ']');
     const gid = this.nodeId('pods', ns, name);
     const group: Group = { id: gid, ns, name, kind, labels: podLabels(obj(pod.metadata).labels), pod, workloadId: wid };
     this.groups.push(group);
@@ -384,13 +441,13 @@ class Diagram {
     const replicas = this.replicaText(w, kind, name);
     if (kind === 'Deployment') {
       const rs = this.nodeId('rs', ns, name);
-      this.node(ns, `${rs}[${label(`ReplicaSet ${name}-*`)}]`);
-      this.node(ns, `${gid}([${label(`pods ${name}-*`, replicas)}])`);
+      this.node(ns, 1, rs, '[', label(`ReplicaSet ${name}-*`), ']');
+      this.node(ns, 1, gid, '([', label(`pods ${name}-*`, replicas), '])');
       this.edge(wid, '-.->', rs, 'owns');
       this.edge(rs, '-.->', gid, 'owns');
     } else {
       const role = ROLE_TEXT.get(group.labels[ROLE_LABEL]) ?? '';
-      this.node(ns, `${gid}([${label(kind === 'StatefulSet' ? `pods ${this.ordinals(name, spec.replicas)}` : `pods ${name}-*`, replicas, role)}])`);
+      this.node(ns, 1, gid, '([', label(kind === 'StatefulSet' ? `pods ${this.ordinals(name, spec.replicas)}` : `pods ${name}-*`, replicas, role), '])');
       this.edge(wid, '-.->', gid, 'owns');
     }
     for (const t of items(spec.volumeClaimTemplates)) {
@@ -400,8 +457,14 @@ class Diagram {
       const pvc = this.nodeId('pvc', ns, `${name}_${claim}`);
       this.node(
         ns,
-        `${pvc}[(${label(`PVC ${this.ordinals(`${claim}-${name}`, spec.replicas)}`, size && typeof spec.replicas === 'number' && spec.replicas > 1 ? `${size} each` : size)})]`,
         2,
+        pvc,
+        '[(',
+        label(
+          `PVC ${this.ordinals(`${claim}-${name}`, spec.replicas)}`,
+          size && typeof spec.replicas === 'number' && spec.replicas > 1 ? `${size} each` : size,
+        ),
+        ')]',
       );
       this.edge(gid, '-.->', pvc, 'claims');
     }
@@ -474,7 +537,7 @@ class Diagram {
         host(`${name}.${ns}.svc.cluster.local`, id, false);
         host(`${ns}/${name}`, id, true);
       }
-      this.node(ns, `${id}{{${label(`Service ${name}`, headless ? 'headless' : type)}}}`, 0);
+      this.node(ns, 0, id, '{{', label(`Service ${name}`, headless ? 'headless' : type), '}}');
       const ports = items(spec.ports);
       if (type === 'NodePort' || type === 'LoadBalancer')
         for (const p of ports) if (isObject(p)) this.edge(this.external(), '-->', id, `node port ${scalarText(p.nodePort) || '(any)'}`);
@@ -509,7 +572,7 @@ class Diagram {
       const groups = users.get(`${ns}|${name}`) ?? [];
       if (groups.length === 0) continue;
       const id = this.nodeId('cm', ns, name);
-      this.node(ns, `${id}[/${label(`ConfigMap ${name}`)}/]`, 2);
+      this.node(ns, 2, id, '[/', label(`ConfigMap ${name}`), '/]');
       for (const g of groups) this.edge(id, '-.->', g.id, 'configures');
     }
   }
@@ -526,7 +589,7 @@ class Diagram {
       const target = workloads.get(`${ns}|${scalarText(ref.kind)}|${scalarText(ref.name)}`);
       if (!target) continue;
       const id = this.nodeId('hpa', ns, scalarText(meta.name));
-      this.node(ns, `${id}[${label(`HPA ${scalarText(meta.name)}`)}]`, 2);
+      this.node(ns, 2, id, '[', label(`HPA ${scalarText(meta.name)}`), ']');
       this.edge(id, '-.->', target.workloadId, `scales ${scalarText(spec.minReplicas) || '1'} to ${scalarText(spec.maxReplicas)}`);
     }
   }
@@ -549,7 +612,7 @@ class Diagram {
     }
     for (const p of this.policies) {
       if (!p.types.includes('Egress')) continue;
-      const rules: EgressRule[] = objects(p.spec.egress).map((rule) => ({ policyNs: p.ns, to: objects(rule.to).map(peerOf), ports: objects(rule.ports) }));
+      const rules: EgressRule[] = objects(p.spec.egress).map((rule) => ({ policyNs: p.ns, rule }));
       if (rules.length === 0) {
         for (const g of this.selected(p.ns, podSelectorOf(p.spec.podSelector))) g.egress ??= [];
         continue;
@@ -602,10 +665,10 @@ class Diagram {
         : Selector.of(peer.namespaceSelector).selectsEverything
           ? 'any pod in the cluster'
           : 'any pod in the selected namespaces';
-    const key = `any_${text}`.replace(/[^A-Za-z0-9]+/g, '_');
+    const key = nodeIdText(`any_${text}`);
     if (!this.ids.has(key)) {
       this.addId(key);
-      this.node(inside && named !== undefined ? named : '', `${key}([${label(text)}])`, 2);
+      this.node(inside && named !== undefined ? named : '', 2, key, '([', label(text), '])');
     }
     return key;
   }
@@ -627,10 +690,12 @@ class Diagram {
   private egressAllows(s: Group, t: Group, port: JsonObject | undefined): boolean {
     if (s.egress === undefined) return true;
     for (const rule of s.egress) {
-      if (rule.to.length > 0 && !rule.to.some((peer) => this.peerSelects(peer, rule.policyNs, t))) continue;
-      if (rule.ports.length === 0 || port === undefined) return true;
+      const to = (rule.to ??= objects(rule.rule.to).map(peerOf));
+      if (to.length > 0 && !to.some((peer) => this.peerSelects(peer, rule.policyNs, t))) continue;
+      const ports = (rule.ports ??= objects(rule.rule.ports));
+      if (ports.length === 0 || port === undefined) return true;
       const targetPorts = (t.ports ??= containerPorts(t.pod));
-      if (rule.ports.some((x) => samePort(x, port, targetPorts))) return true;
+      if (ports.some((x) => samePort(x, port, targetPorts))) return true;
     }
     return false;
   }

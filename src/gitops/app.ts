@@ -7,7 +7,6 @@ import * as path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { collectProblems, formatProblem, Problems, TiersError } from '../_errors';
-import { valueAt } from '../_json';
 import { ARGOCD_OPTIONS, GITOPS_APP_PROPS } from '../_keys';
 import { checkProps } from '../_props';
 import { AppGuardrails, checkWritten } from '../guardrails/synth';
@@ -16,6 +15,7 @@ import { DriftCheck, DriftReport } from './drift';
 import { Environment } from './environment';
 import { FileContent, folderFiles, GENERATED_NOTE, multiDocument, RenderedFolder, renderFolder, sortObjects } from './_render';
 import { ObjectJson } from './_object-json';
+import { Manifest } from './_serialize';
 import { ARGOCD_FOLDER, recordSynth, registerRoot } from './_root';
 import { topologyChunks } from './_topology';
 import { cliOverlapProblem } from './_cli-overlap';
@@ -287,21 +287,23 @@ function* treeFiles(folders: readonly RenderedFolder[]): Generator<[string, File
   for (const folder of folders) for (const [file, content] of folderFiles(folder)) yield [`${folder.folder}/${file}`, content];
 }
 
-/** The README of an environment, in chunks made as they are read (its topology grows with the objects). */
+/** The README of an environment, in chunks made as they are read (its topology grows with the objects), from what the folder kept of its objects once their files were made. */
 function* readme(env: Environment, folder: RenderedFolder): Generator<string> {
   const cell = (s: string) => (s.includes('|') ? s.replace(/\|/g, '\\|') : s);
   yield [
     `# Environment \`${env.name}\`\n\n<!-- ${GENERATED_NOTE} -->\n\n`,
     `Namespace \`${env.namespaceName}\`, Pod Security Standard \`${env.podSecurity}\`. `,
-    `${folder.objects.length} objects; \`kubectl kustomize\` on this folder builds them, \`kubectl apply -k\` applies them.\n\n`,
+    `${folder.listed.length} objects; \`kubectl kustomize\` on this folder builds them, \`kubectl apply -k\` applies them.\n\n`,
     '## Topology\n\n',
     'Solid arrows carry traffic, dotted arrows show ownership and configuration, thick arrows show what the NetworkPolicies allow.\n\n',
     '```mermaid\n',
   ].join('');
-  yield* topologyChunks(folder.objects.map((o) => o.object));
+  const views: Manifest[] = [];
+  for (const o of folder.listed) if (o.view) views.push(o.view);
+  yield* topologyChunks(views);
   const out = ['\n```\n\n## Objects, in apply order\n\n| File | Kind | Name |\n| --- | --- | --- |\n'];
-  for (const o of folder.objects) {
-    out.push('| [', o.file, '](', o.file, ') | ', cell(String(o.object.kind)), ' | ', cell(String(valueAt(o.object, 'metadata', 'name'))), ' |\n');
+  for (const o of folder.listed) {
+    out.push('| [', o.file, '](', o.file, ') | ', cell(o.kind), ' | ', cell(o.name), ' |\n');
     if (out.length >= 4096) yield out.splice(0).join('');
   }
   yield out.join('');

@@ -66,6 +66,40 @@ export interface PodContainer {
   readonly volumeMounts: readonly JsonObject[];
 }
 
+const NONE: readonly JsonObject[] = [];
+
+/**
+ * The objects of `v` when it is an array: `v` itself when every element is one (the views of the index are read
+ * only, so nothing is copied: the usual case), else a copy of those that are; none when it is not an array.
+ */
+function objectsOf(v: unknown): readonly JsonObject[] {
+  if (!Array.isArray(v)) return NONE;
+  for (let i = 0; i < v.length; i++) if (!isObject(v[i])) return objects(v);
+  return v as JsonObject[];
+}
+
+/** One container of a pod; how messages name it is made when a message needs it. */
+class ContainerView implements PodContainer {
+  public readonly sc: JsonObject;
+  public readonly ports: readonly JsonObject[];
+  public readonly env: readonly JsonObject[];
+  public readonly volumeMounts: readonly JsonObject[];
+
+  constructor(
+    public readonly c: JsonObject,
+    public readonly init: boolean,
+  ) {
+    this.sc = obj(c.securityContext);
+    this.ports = objectsOf(c.ports);
+    this.env = objectsOf(c.env);
+    this.volumeMounts = objectsOf(c.volumeMounts);
+  }
+
+  public get at(): string {
+    return `container ${show(this.c.name)}`;
+  }
+}
+
 function podOwnerOf(o: JsonObject, namespace: string): PodOwner | undefined {
   const kind = o.kind;
   const spec = obj(o.spec);
@@ -80,22 +114,13 @@ function podOwnerOf(o: JsonObject, namespace: string): PodOwner | undefined {
   const containerPorts: JsonObject[] = [];
   const add = (list: readonly JsonObject[], init: boolean) => {
     for (let i = 0; i < list.length; i++) {
-      const c = list[i];
-      const ports = objects(c.ports);
-      containers.push({
-        c,
-        init,
-        at: `container ${show(c.name)}`,
-        sc: obj(c.securityContext),
-        ports,
-        env: objects(c.env),
-        volumeMounts: objects(c.volumeMounts),
-      });
-      if (!init) for (let j = 0; j < ports.length; j++) containerPorts.push(ports[j]);
+      const container = new ContainerView(list[i], init);
+      containers.push(container);
+      if (!init) for (let j = 0; j < container.ports.length; j++) containerPorts.push(container.ports[j]);
     }
   };
-  add(objects(podSpec.initContainers), true);
-  add(objects(podSpec.containers), false);
+  add(objectsOf(podSpec.initContainers), true);
+  add(objectsOf(podSpec.containers), false);
   return {
     object: o,
     kind: text(kind),
@@ -107,15 +132,19 @@ function podOwnerOf(o: JsonObject, namespace: string): PodOwner | undefined {
     hasSpec: isObject(obj(template).spec),
     securityContext: obj(podSpec.securityContext),
     containers,
-    volumes: objects(podSpec.volumes),
+    volumes: objectsOf(podSpec.volumes),
     containerPorts,
     controller: CONTROLLERS.has(text(kind)),
     batch: kind === 'Job' || kind === 'CronJob',
   };
 }
 
-/** The key of an object by kind, namespace and name: unambiguous whatever the three hold (a name "b|c" in namespace "a" is not the name "c" in namespace "a|b"). */
-const nameKey = (kind: string, namespace: string, name: unknown): string => JSON.stringify([kind, namespace, text(name)]);
+/** `m`'s map at `key`, made when missing. */
+function inner<K, V>(m: Map<K, V>, key: K, make: () => V): V {
+  let v = m.get(key);
+  if (v === undefined) m.set(key, (v = make()));
+  return v;
+}
 
 /** All objects of one check run, indexed by kind, namespace/name and pod label. */
 export class ManifestIndex {
@@ -124,10 +153,14 @@ export class ManifestIndex {
   /** Every object that runs pods. */
   public readonly podOwners: readonly PodOwner[];
   private readonly kinds = new Map<string, JsonObject[]>();
-  private readonly named = new Map<string, JsonObject>();
+  /**
+   * The first object of each kind, namespace and name (maps in maps: unambiguous whatever the three hold, and no key
+   * made per object).
+   */
+  private readonly named = new Map<string, Map<string, Map<string, JsonObject>>>();
   private readonly owners = new Map<JsonObject, PodOwner>();
-  /** Pod owners by `namespace|label=value` of their pod labels. */
-  private readonly byLabel = new Map<string, PodOwner[]>();
+  /** Pod owners by namespace, then the key and the value of each of their pod labels. */
+  private readonly byLabel = new Map<string, Map<string, Map<string, PodOwner[]>>>();
   private readonly ownersByNamespace = new Map<string, PodOwner[]>();
 
   constructor(all: readonly JsonObject[]) {
@@ -138,8 +171,13 @@ export class ManifestIndex {
       const kind = text(o.kind);
       const ns = this.namespaceOf(o);
       push(this.kinds, kind, o);
-      const id = nameKey(kind, ns, obj(o.metadata).name);
-      if (!this.named.has(id)) this.named.set(id, o);
+      const names = inner(
+        inner(this.named, kind, () => new Map<string, Map<string, JsonObject>>()),
+        ns,
+        () => new Map<string, JsonObject>(),
+      );
+      const name = text(obj(o.metadata).name);
+      if (!names.has(name)) names.set(name, o);
       const owner = podOwnerOf(o, ns);
       if (!owner) continue;
       owners.push(owner);
@@ -147,7 +185,14 @@ export class ManifestIndex {
       push(this.ownersByNamespace, ns, owner);
       const labels = owner.labels;
       const keys = Object.keys(labels);
-      for (let j = 0; j < keys.length; j++) push(this.byLabel, `${ns}|${keys[j]}=${text(labels[keys[j]])}`, owner);
+      if (keys.length === 0) continue;
+      const inNamespace = inner(this.byLabel, ns, () => new Map<string, Map<string, PodOwner[]>>());
+      for (let j = 0; j < keys.length; j++)
+        push(
+          inner(inNamespace, keys[j], () => new Map<string, PodOwner[]>()),
+          text(labels[keys[j]]),
+          owner,
+        );
     }
     this.podOwners = owners;
   }
@@ -164,7 +209,7 @@ export class ManifestIndex {
 
   /** The (first) object of `kind` named `name` in `namespace`. */
   public find(kind: string, namespace: string, name: unknown): JsonObject | undefined {
-    return this.named.get(nameKey(kind, namespace, name));
+    return this.named.get(kind)?.get(namespace)?.get(text(name));
   }
 
   /** The pod owner view of `o`, if it runs pods. */
@@ -176,7 +221,7 @@ export class ManifestIndex {
   public ownersSelectedBy(namespace: string, selector: Selector): PodOwner[] {
     if (selector.selectsNothing) return [];
     const key = selector.anyEquality;
-    const candidates = (key ? this.byLabel.get(`${namespace}|${key[0]}=${key[1]}`) : this.ownersByNamespace.get(namespace)) ?? [];
+    const candidates = (key ? this.byLabel.get(namespace)?.get(key[0])?.get(key[1]) : this.ownersByNamespace.get(namespace)) ?? [];
     return candidates.filter((w) => selector.matches(w.labels));
   }
 }
