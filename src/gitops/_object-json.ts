@@ -31,8 +31,9 @@
  * And it checks itself: in each {@link ObjectJson} (one per synth) the first
  * object of each class is rendered both ways; if they differ (another cdk8s
  * version whose `toJson()` does more), that class is rendered by `toJson()`
- * from then on. Key order differs from `toJson()`'s; the canonical form
- * (see _serialize.ts) orders every mapping anyway.
+ * from then on. Key order differs from `toJson()`'s: the generated converters
+ * emit the canonical order of _serialize.ts, so that the canonical form shares
+ * their JSON instead of copying it (it orders every mapping anyway).
  */
 import { isDeepStrictEqual } from 'node:util';
 import { version as plusVersion } from 'cdk8s-plus-28/package.json';
