@@ -335,3 +335,16 @@ test("the library's objects, rendered through the generated converters, are in c
   }
   expect(shared).toBeGreaterThan(50);
 });
+
+test('a mapping field of many entries (sorted another way than a few) gives what the original gives, its keys sorted', () => {
+  const keys = [...Array(40).keys()].map((i) => `k${(i * 7919) % 40}`).concat(['Z', '__proto__', '10', '9', 'a-b', 'a']);
+  const data = ownFields(Object.fromEntries(keys.map((k, i) => [k, i % 9 === 0 ? undefined : `v${i}`])));
+  for (const d of [data, ownFields(Object.fromEntries(keys.slice(0, 12).map((k) => [k, k])))]) {
+    const expected = outcome(theirs.toJson_KubeConfigMapProps, { data: d });
+    const actual = outcome(ours.toJson_KubeConfigMapProps, { data: d });
+    expect(same('KubeConfigMapProps', actual, expected)).toBe(true);
+    const written = Object.keys((actual as { json: { data: Json } }).json.data);
+    expect(written).toEqual(orderOfObject(written.slice().sort()));
+    expect(written.length).toBe(Object.keys(d).filter((k) => (d as Json)[k] !== undefined).length);
+  }
+});
