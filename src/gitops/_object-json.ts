@@ -73,12 +73,27 @@ const SHAPES: ReadonlyMap<unknown, Shape> = (() => {
     const gvk = (value as { GVK?: unknown } | undefined)?.GVK;
     const convert = converter(`toJson_${name}Props`);
     if (typeof value !== 'function' || gvk === null || typeof gvk !== 'object' || typeof convert !== 'function') continue;
-    shapes.set(value, { finish: (json) => ({ ...gvk, ...(convert as (j: Json) => Json)(json) }) });
+    shapes.set(value, { finish: (json) => withKind(gvk as Json, (convert as (j: Json) => Json)(json)) });
   }
   const statefulSet = shapes.get(k8s.KubeStatefulSet);
   if (statefulSet) shapes.set(TierStatefulSet, { finish: (json) => withClaimTemplateKinds(statefulSet.finish(json) as Json) });
   return shapes;
 })();
+
+/**
+ * `{ ...gvk, ...body }`, built key by key from an empty object as the canonical form builds a mapping. The
+ * object is written as it is (its keys are in canonical order): so it shares the hidden classes of every other
+ * mapping, where a spread's copy of the GVK literal has classes of its own, which made the guardrails' pass over
+ * the objects about a third slower.
+ */
+function withKind(gvk: Json, body: Json): Json {
+  const out: Json = {};
+  for (const source of [gvk, body]) {
+    const keys = Object.keys(source);
+    for (let i = 0; i < keys.length; i++) out[keys[i]] = source[keys[i]];
+  }
+  return out;
+}
 
 const DEFAULT_RESOLVERS: readonly unknown[] = [LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver];
 
