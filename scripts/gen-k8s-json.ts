@@ -6,7 +6,12 @@
  * quadratic in the number of fields, and are about a third of the synth's
  * object JSON. The generated ones read each field with the original's own
  * expression, in the original's order, and keep what is not undefined: the
- * same JSON (keys, key order, values) and the same errors, for any input.
+ * same JSON (keys, values) and the same errors, for any input. Only the key
+ * order differs: each result lists its keys in the canonical order of
+ * src/gitops/_serialize.ts (a mapping field's keys sorted; a converter's
+ * fields in {@link emittedOrders}), so that the canonical form of an object
+ * shares its JSON instead of copying it (fields are still read in the
+ * original's order, so errors come from the same field).
  * Every field of every converter is one of the forms below; a form not known
  * here (another cdk8s-plus-28 release) stops the script instead of being
  * guessed at. A test checks that the committed file is what this script
@@ -19,6 +24,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { version } from 'cdk8s-plus-28/package.json';
 import * as ts from 'typescript';
+import { canonicalOrder, METADATA_KEYS, TOP_KEYS } from '../src/gitops/_serialize';
 
 /** How a converter reads one field: `P` is the property read, `T` a converter's type name. */
 export type FieldForm =
@@ -109,6 +115,7 @@ export function parseConverters(source: string): Converters {
       }).find((f) => f !== undefined);
       if (!match) throw new Error(`${where}: field '${key}' is ${expression}, a form scripts/gen-k8s-json.ts does not know`);
       if (key === '__proto__') throw new Error(`${where}: a field named __proto__`);
+      if (fields.some((f) => f.key === key)) throw new Error(`${where}: field '${key}' twice`);
       fields.push({ key, prop: match.prop, form: match.form, expression });
     }
     out.set(name, fields);
@@ -123,6 +130,41 @@ export function parseConverters(source: string): Converters {
   return out;
 }
 
+/** The L1 classes of k8s.js (`class KubeDeployment extends cdk8s_1.ApiObject`): `toJson_${name}Props` gives the top of their objects. */
+export function apiObjectClasses(source: string): Set<string> {
+  const file = ts.createSourceFile('k8s.js', source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const out = new Set<string>();
+  for (const s of file.statements) {
+    if (ts.isClassDeclaration(s) && s.name && s.heritageClauses?.some((h) => h.types.some((t) => t.expression.getText() === 'cdk8s_1.ApiObject')))
+      out.add(s.name.text);
+  }
+  return out;
+}
+
+/**
+ * The fields of each converter in the order its result lists them: canonical
+ * order (src/gitops/_serialize.ts) where the result goes. The top of an L1
+ * class's object (after its apiVersion and kind); under a `metadata` key (a
+ * type some field named `metadata` holds); anywhere else sorted.
+ */
+export function emittedOrders(converters: Converters, classes: ReadonlySet<string>): ReadonlyMap<string, readonly Field[]> {
+  const metadata = new Set<string>();
+  for (const fields of converters.values()) for (const f of fields) if (f.key === 'metadata' && f.form.kind === 'of') metadata.add(f.form.type);
+  const out = new Map<string, readonly Field[]>();
+  for (const [name, fields] of converters) {
+    const top = name.endsWith('Props') && classes.has(name.slice(0, -'Props'.length));
+    const order = canonicalOrder(
+      fields.map((f) => f.key),
+      metadata.has(name) ? METADATA_KEYS : top ? TOP_KEYS : [],
+    );
+    out.set(
+      name,
+      order.map((key) => fields.find((f) => f.key === key)!),
+    );
+  }
+  return out;
+}
+
 /** The original's expression, its mapping fields copied by `mapping()` instead of a spread per entry. */
 function emitted(f: Field): string {
   if (f.form.kind !== 'mapOf') return f.expression;
@@ -130,19 +172,20 @@ function emitted(f: Field): string {
   return `((obj.${f.prop}) === undefined) ? undefined : mapping(obj.${f.prop}, (i) => ${item})`;
 }
 
-function emitConverter(name: string, fields: readonly Field[]): string {
+function emitConverter(name: string, fields: readonly Field[], order: readonly Field[]): string {
   const lines = [`export function toJson_${name}(obj) {`, '  if (obj === undefined) return undefined;'];
   if (fields.length === 0) return [...lines, '  return {};', '}'].join('\n');
   // the original evaluates every field before it leaves out the undefined ones: so does this (errors at the same field)
   fields.forEach((f, i) => lines.push(`  const v${i} = ${emitted(f)};`));
   lines.push('  const r = {};');
-  fields.forEach((f, i) => lines.push(`  if (v${i} !== undefined) r[${JSON.stringify(f.key)}] = v${i};`));
+  for (const f of order) lines.push(`  if (v${fields.indexOf(f)} !== undefined) r[${JSON.stringify(f.key)}] = v${fields.indexOf(f)};`);
   lines.push('  return r;', '}');
   return lines.join('\n');
 }
 
 export function generateK8sJson(source = readFileSync(K8S_JS, 'utf8')): string {
   const converters = parseConverters(source);
+  const orders = emittedOrders(converters, apiObjectClasses(source));
   const parts = [
     `// Generated by scripts/gen-k8s-json.ts from cdk8s-plus-28 ${version} (lib/imports/k8s.js): do not edit.`,
     '/* eslint-disable */',
@@ -150,16 +193,39 @@ export function generateK8sJson(source = readFileSync(K8S_JS, 'utf8')): string {
     '/**',
     " * The typed converters of cdk8s-plus-28's `k8s` module, each building its",
     ' * result once (the originals copy it with a spread per field): the same',
-    ' * expressions in the same order, the same JSON and the same errors.',
+    ' * expressions in the same order, the same JSON and the same errors; keys',
+    ' * in the canonical order of src/gitops/_serialize.ts.',
     ' */',
     '',
-    '/** `Object.entries(m).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: item(i) }), {})`, without a copy per entry. */',
+    '/**',
+    ' * `Object.entries(m).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: item(i) }), {})`, without a copy per entry,',
+    " * its keys sorted (UTF-16 code units): the items are read in the original's order (errors at the same entry).",
+    ' */',
     'function mapping(m, item) {',
-    '  const r = {};',
-    '  for (const i of Object.entries(m)) {',
+    '  const entries = Object.entries(m);',
+    '  let n = 0;',
+    '  for (let j = 0; j < entries.length; j++) {',
+    '    const i = entries[j];',
     '    if (i[1] === undefined) continue;',
-    "    if (i[0] === '__proto__') Object.defineProperty(r, i[0], { value: item(i), writable: true, enumerable: true, configurable: true });",
-    '    else r[i[0]] = item(i);',
+    '    i[1] = item(i);',
+    '    entries[n++] = i;',
+    '  }',
+    '  entries.length = n;',
+    '  // keys are distinct, so no tie; a few (labels, resources) sorted by insertion, without a call per comparison',
+    '  if (n > 16) entries.sort((a, b) => (a[0] < b[0] ? -1 : 1));',
+    '  else {',
+    '    for (let j = 1; j < n; j++) {',
+    '      const i = entries[j];',
+    '      let k = j;',
+    '      for (; k > 0 && entries[k - 1][0] > i[0]; k--) entries[k] = entries[k - 1];',
+    '      entries[k] = i;',
+    '    }',
+    '  }',
+    '  const r = {};',
+    '  for (let j = 0; j < n; j++) {',
+    '    const i = entries[j];',
+    "    if (i[0] === '__proto__') Object.defineProperty(r, i[0], { value: i[1], writable: true, enumerable: true, configurable: true });",
+    '    else r[i[0]] = i[1];',
     '  }',
     '  return r;',
     '}',
@@ -167,7 +233,7 @@ export function generateK8sJson(source = readFileSync(K8S_JS, 'utf8')): string {
     '/** The cdk8s-plus-28 release these converters were generated from (src/gitops/_object-json.ts uses them only with it). */',
     `export const SOURCE_VERSION = ${JSON.stringify(version)};`,
   ];
-  for (const [name, fields] of converters) parts.push('', emitConverter(name, fields));
+  for (const [name, fields] of converters) parts.push('', emitConverter(name, fields, orders.get(name)!));
   return parts.join('\n') + '\n';
 }
 

@@ -4,16 +4,39 @@
 /**
  * The typed converters of cdk8s-plus-28's `k8s` module, each building its
  * result once (the originals copy it with a spread per field): the same
- * expressions in the same order, the same JSON and the same errors.
+ * expressions in the same order, the same JSON and the same errors; keys
+ * in the canonical order of src/gitops/_serialize.ts.
  */
 
-/** `Object.entries(m).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: item(i) }), {})`, without a copy per entry. */
+/**
+ * `Object.entries(m).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: item(i) }), {})`, without a copy per entry,
+ * its keys sorted (UTF-16 code units): the items are read in the original's order (errors at the same entry).
+ */
 function mapping(m, item) {
-  const r = {};
-  for (const i of Object.entries(m)) {
+  const entries = Object.entries(m);
+  let n = 0;
+  for (let j = 0; j < entries.length; j++) {
+    const i = entries[j];
     if (i[1] === undefined) continue;
-    if (i[0] === '__proto__') Object.defineProperty(r, i[0], { value: item(i), writable: true, enumerable: true, configurable: true });
-    else r[i[0]] = item(i);
+    i[1] = item(i);
+    entries[n++] = i;
+  }
+  entries.length = n;
+  // keys are distinct, so no tie; a few (labels, resources) sorted by insertion, without a call per comparison
+  if (n > 16) entries.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  else {
+    for (let j = 1; j < n; j++) {
+      const i = entries[j];
+      let k = j;
+      for (; k > 0 && entries[k - 1][0] > i[0]; k--) entries[k] = entries[k - 1];
+      entries[k] = i;
+    }
+  }
+  const r = {};
+  for (let j = 0; j < n; j++) {
+    const i = entries[j];
+    if (i[0] === '__proto__') Object.defineProperty(r, i[0], { value: i[1], writable: true, enumerable: true, configurable: true });
+    else r[i[0]] = i[1];
   }
   return r;
 }
@@ -535,8 +558,8 @@ export function toJson_KubeConfigMapProps(obj) {
   const v3 = obj.immutable;
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
-  if (v1 !== undefined) r["binaryData"] = v1;
   if (v2 !== undefined) r["data"] = v2;
+  if (v1 !== undefined) r["binaryData"] = v1;
   if (v3 !== undefined) r["immutable"] = v3;
   return r;
 }
@@ -590,6 +613,7 @@ export function toJson_KubeEventProps(obj) {
   const v14 = obj.type;
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
+  if (v14 !== undefined) r["type"] = v14;
   if (v1 !== undefined) r["action"] = v1;
   if (v2 !== undefined) r["deprecatedCount"] = v2;
   if (v3 !== undefined) r["deprecatedFirstTimestamp"] = v3;
@@ -603,7 +627,6 @@ export function toJson_KubeEventProps(obj) {
   if (v11 !== undefined) r["reportingController"] = v11;
   if (v12 !== undefined) r["reportingInstance"] = v12;
   if (v13 !== undefined) r["series"] = v13;
-  if (v14 !== undefined) r["type"] = v14;
   return r;
 }
 
@@ -806,10 +829,10 @@ export function toJson_KubeSecretProps(obj) {
   const v4 = obj.type;
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
-  if (v1 !== undefined) r["data"] = v1;
-  if (v2 !== undefined) r["immutable"] = v2;
-  if (v3 !== undefined) r["stringData"] = v3;
   if (v4 !== undefined) r["type"] = v4;
+  if (v1 !== undefined) r["data"] = v1;
+  if (v3 !== undefined) r["stringData"] = v3;
+  if (v2 !== undefined) r["immutable"] = v2;
   return r;
 }
 
@@ -1513,6 +1536,9 @@ export function toJson_ObjectMeta(obj) {
   const v13 = obj.selfLink;
   const v14 = obj.uid;
   const r = {};
+  if (v9 !== undefined) r["name"] = v9;
+  if (v10 !== undefined) r["namespace"] = v10;
+  if (v7 !== undefined) r["labels"] = v7;
   if (v0 !== undefined) r["annotations"] = v0;
   if (v1 !== undefined) r["creationTimestamp"] = v1;
   if (v2 !== undefined) r["deletionGracePeriodSeconds"] = v2;
@@ -1520,10 +1546,7 @@ export function toJson_ObjectMeta(obj) {
   if (v4 !== undefined) r["finalizers"] = v4;
   if (v5 !== undefined) r["generateName"] = v5;
   if (v6 !== undefined) r["generation"] = v6;
-  if (v7 !== undefined) r["labels"] = v7;
   if (v8 !== undefined) r["managedFields"] = v8;
-  if (v9 !== undefined) r["name"] = v9;
-  if (v10 !== undefined) r["namespace"] = v10;
   if (v11 !== undefined) r["ownerReferences"] = v11;
   if (v12 !== undefined) r["resourceVersion"] = v12;
   if (v13 !== undefined) r["selfLink"] = v13;

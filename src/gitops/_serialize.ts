@@ -19,8 +19,10 @@ export { toYaml } from './_yaml';
 /** A manifest object as plain JSON. */
 export type Manifest = { [key: string]: unknown };
 
-const TOP_KEYS = ['apiVersion', 'kind', 'metadata', 'spec', 'type', 'data', 'stringData', 'binaryData'];
-const METADATA_KEYS = ['name', 'namespace', 'labels', 'annotations'];
+/** The keys that come first at the top of an object, in this order. */
+export const TOP_KEYS: readonly string[] = ['apiVersion', 'kind', 'metadata', 'spec', 'type', 'data', 'stringData', 'binaryData'];
+/** The keys that come first in every mapping under a `metadata` key, in this order. */
+export const METADATA_KEYS: readonly string[] = ['name', 'namespace', 'labels', 'annotations'];
 const NONE: readonly string[] = [];
 const SUSPICIOUS_STRINGS = new Set(['undefined', 'NaN', '[object Object]']);
 
@@ -33,6 +35,14 @@ const SUSPICIOUS_STRINGS = new Set(['undefined', 'NaN', '[object Object]']);
  */
 export function canonical(object: Manifest, bad: string[]): Manifest {
   return mapping(object, TOP_KEYS, [], bad);
+}
+
+/**
+ * The distinct `keys` of a mapping in canonical order (a new array): the present `first` keys, then the rest
+ * sorted. What scripts/gen-k8s-json.ts emits the typed converters' fields in, so that their JSON is canonical already.
+ */
+export function canonicalOrder(keys: readonly string[], first: readonly string[]): string[] {
+  return [...first.filter((f) => keys.includes(f)), ...sortKeys(keys.filter((k) => !first.includes(k)))];
 }
 
 /** `keys` (of `o`, an array of this module's own) in canonical order: the present `first` keys, then the rest sorted. */

@@ -74,6 +74,9 @@ const BASE60 = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
 const SPACE = 0x20;
 const HASH = 0x23;
 const COLON = 0x3a;
+/** Two characters `a`, `b` as `(a << 7) | b`, as asciiText tests them. */
+const COLON_SPACE = (COLON << 7) | SPACE;
+const SPACE_HASH = (SPACE << 7) | HASH;
 /** Printable ASCII characters that may begin a plain scalar (dumper.js `isPlainSafeFirst`: not white space, not an indicator). */
 const PLAIN_FIRST = new Uint8Array(0x7f);
 for (let c = SPACE + 1; c < 0x7f; c++) PLAIN_FIRST[c] = 1;
@@ -108,35 +111,43 @@ export function toYaml(object: { [key: string]: unknown }): string {
 /**
  * Writes js-yaml's text of `value` at `level` in block context (`writeNode`).
  * `compact`: the first entry of a mapping or sequence goes on the current
- * line, else every entry begins with a line break. Returns whether it wrote
- * such entries (a mapping or sequence that is not empty).
+ * line, else every entry begins with a line break.
  */
-function node(out: string[], value: unknown, level: number, compact: boolean): boolean {
+function node(out: string[], value: unknown, level: number, compact: boolean): void {
+  const entries = blockOf(value);
+  if (entries === undefined) out.push(scalarText(value, level));
+  else if (entries === SEQUENCE) sequence(out, value as unknown[], level, compact);
+  else mapping(out, value as { [key: string]: unknown }, entries, level, compact);
+}
+
+/** What `blockOf` gives for a sequence with entries. */
+const SEQUENCE: string[] = [];
+
+/**
+ * How `value` is written: as a block of entries (a mapping's keys, or SEQUENCE
+ * for a sequence) when it is a mapping or sequence with entries, else
+ * undefined (a scalar or an empty one, see {@link scalarText}).
+ */
+function blockOf(value: unknown): string[] | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) return value.length > 0 ? SEQUENCE : undefined;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) throw ELSEWHERE;
+  const keys = Object.keys(value);
+  return keys.length > 0 ? keys : undefined;
+}
+
+/** The text of a scalar, or of an empty mapping or sequence (written on one line), at `level`. */
+function scalarText(value: unknown, level: number): string {
   switch (typeof value) {
     case 'string':
-      out.push(stringText(value, level));
-      return false;
+      return stringText(value, level);
     case 'number':
-      out.push(Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : scalarAlone(value, level));
-      return false;
+      return Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : scalarAlone(value, level);
     case 'boolean':
-      out.push(value ? 'true' : 'false');
-      return false;
+      return value ? 'true' : 'false';
     case 'object':
-      if (Array.isArray(value)) {
-        if (value.length === 0) out.push('[]');
-        else sequence(out, value, level, compact);
-        return value.length > 0;
-      }
-      if (value !== null) {
-        const proto = Object.getPrototypeOf(value);
-        if (proto === Object.prototype || proto === null) {
-          const keys = Object.keys(value);
-          if (keys.length === 0) out.push('{}');
-          else mapping(out, value as { [key: string]: unknown }, keys, level, compact);
-          return keys.length > 0;
-        }
-      }
+      if (value !== null) return Array.isArray(value) ? '[]' : '{}';
   }
   throw ELSEWHERE;
 }
@@ -149,10 +160,15 @@ function node(out: string[], value: unknown, level: number, compact: boolean): b
 function mapping(out: string[], o: { [key: string]: unknown }, keys: string[], level: number, compact: boolean): void {
   const pad = nextLine(level);
   for (let i = 0; i < keys.length; i++) {
-    if (!compact || i > 0) out.push(pad);
-    out.push(keyText(keys[i]));
-    const colon = out.push(': ') - 1;
-    if (node(out, o[keys[i]], level + 1, false)) out[colon] = ':';
+    const head = !compact || i > 0 ? pad + keyText(keys[i]) : keyText(keys[i]);
+    const value = o[keys[i]];
+    const entries = blockOf(value);
+    if (entries === undefined) out.push(head + ': ' + scalarText(value, level + 1));
+    else {
+      out.push(head + ':');
+      if (entries === SEQUENCE) sequence(out, value as unknown[], level + 1, false);
+      else mapping(out, value as { [key: string]: unknown }, entries, level + 1, false);
+    }
   }
 }
 
@@ -160,9 +176,15 @@ function mapping(out: string[], o: { [key: string]: unknown }, keys: string[], l
 function sequence(out: string[], a: unknown[], level: number, compact: boolean): void {
   const pad = nextLine(level);
   for (let i = 0; i < a.length; i++) {
-    if (!compact || i > 0) out.push(pad);
-    out.push('- ');
-    node(out, a[i], level + 1, true);
+    const head = !compact || i > 0 ? pad + '- ' : '- ';
+    const value = a[i];
+    const entries = blockOf(value);
+    if (entries === undefined) out.push(head + scalarText(value, level + 1));
+    else {
+      out.push(head);
+      if (entries === SEQUENCE) sequence(out, value as unknown[], level + 1, true);
+      else mapping(out, value as { [key: string]: unknown }, entries, level + 1, true);
+    }
   }
 }
 
@@ -199,7 +221,9 @@ function asciiText(s: string): string | undefined {
   for (let i = 1; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c < SPACE || c > 0x7e) return undefined;
-    if ((c === SPACE && prev === COLON) || (c === HASH && prev === SPACE)) plain = false;
+    // `: ` and ` #` as one number each: both tests run for every character (V8 optimises this loop for both at once)
+    const pair = (prev << 7) | c;
+    if (pair === COLON_SPACE || pair === SPACE_HASH) plain = false;
     prev = c;
   }
   if (plain && prev !== SPACE && prev !== COLON && !isAmbiguous(s)) return s;
@@ -209,7 +233,7 @@ function asciiText(s: string): string | undefined {
 /** Whether js-yaml quotes the plain-safe string `s` so that it is not read as another type (or, in YAML 1.1, as a boolean or number). */
 function isAmbiguous(s: string): boolean {
   const c = s.charCodeAt(0);
-  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return s.length <= 5 && LETTER_WORDS.has(s);
+  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return LETTER_WORDS.has(s);
   return BASE60.test(s) || resolvesImplicitly(s);
 }
 
