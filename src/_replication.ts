@@ -335,5 +335,8 @@ export function roleVariant(r: ResolvedReplication | undefined, role: string | u
 
 /** The role of each ordinal: the presets' primary (0) and replicas, a custom engine's members. */
 export function rolesOf(engine: string, replicas: number): string[] {
-  return Array.from({ length: replicas }, (_, i) => (engine === 'custom' ? 'member' : i ? ROLE_REPLICA : ROLE_PRIMARY));
+  // (a loop rather than Array.from of an array-like: this runs for every database)
+  const roles: string[] = [];
+  for (let i = 0; i < replicas; i++) roles.push(engine === 'custom' ? 'member' : i ? ROLE_REPLICA : ROLE_PRIMARY);
+  return roles;
 }

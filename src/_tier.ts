@@ -197,14 +197,17 @@ const SERVICE_TYPES: readonly string[] = Object.values(ServiceType);
 /** Resolves and checks the client Service props, given the tier's default type and port. */
 export function resolveServiceSettings(p: Problems, self: Construct, props: TierProps, defaultType: ServiceType, defaultPort: number): TierServiceSettings {
   const serviceType = props.serviceType ?? defaultType;
-  const other = defaultType === ServiceType.NODE_PORT ? 'CLUSTER_IP' : 'NODE_PORT';
-  const typeName = defaultType === ServiceType.NODE_PORT ? 'NODE_PORT' : 'CLUSTER_IP';
-  p.expect(SERVICE_TYPES.includes(serviceType), {
-    prop: 'serviceType',
-    value: serviceType,
-    rule: `must be ServiceType.${typeName} or ServiceType.${other}`,
-    fix: 'pick one of the two',
-  });
+  // (the message is made only when it is reported: this runs for every tier)
+  if (!SERVICE_TYPES.includes(serviceType)) {
+    const other = defaultType === ServiceType.NODE_PORT ? 'CLUSTER_IP' : 'NODE_PORT';
+    const typeName = defaultType === ServiceType.NODE_PORT ? 'NODE_PORT' : 'CLUSTER_IP';
+    p.add({
+      prop: 'serviceType',
+      value: serviceType,
+      rule: `must be ServiceType.${typeName} or ServiceType.${other}`,
+      fix: 'pick one of the two',
+    });
+  }
   const servicePort = props.servicePort ?? defaultPort;
   // (a default port is checked where it comes from)
   if (props.servicePort !== undefined) checkPort(p, 'servicePort', servicePort);

@@ -563,12 +563,13 @@ function resolveStatefulScale(p: Problems, props: StatefulDatabaseProps, engine:
   const replicas = props.replicas ?? 1;
   const replicasOk = checkInteger(p, 'replicas', replicas, 0);
   const maxReplicas = plan ? plan.maxReplicas : b.maxReplicas;
-  if (replicasOk && maxReplicas !== undefined) {
+  // (the messages are made only when they are reported: these checks run for every database)
+  if (replicasOk && maxReplicas !== undefined && !(replicas <= maxReplicas)) {
     const refused = b.replicasRefused ?? {
       rule: `the ${engine.engine} preset runs one server without replication (at most ${maxReplicas}): more replicas would be independent databases behind one Service, each with part of the data`,
       fix: 'keep replicas at 1 (0 stops the server and keeps its data), or use DatabaseEngine.custom({...}) with an image that replicates itself',
     };
-    p.expect(replicas <= maxReplicas, {
+    p.add({
       prop: 'replicas',
       value: replicas,
       ...(plan
@@ -580,12 +581,14 @@ function resolveStatefulScale(p: Problems, props: StatefulDatabaseProps, engine:
     });
   }
   const podManagementPolicy = props.podManagementPolicy ?? PodManagementPolicy.ORDERED_READY;
-  p.expect(POD_MANAGEMENT_POLICIES.includes(podManagementPolicy), {
-    prop: 'podManagementPolicy',
-    value: podManagementPolicy,
-    rule: 'must be PodManagementPolicy.ORDERED_READY or PodManagementPolicy.PARALLEL',
-    fix: 'pick one of the two',
-  });
+  if (!POD_MANAGEMENT_POLICIES.includes(podManagementPolicy)) {
+    p.add({
+      prop: 'podManagementPolicy',
+      value: podManagementPolicy,
+      rule: 'must be PodManagementPolicy.ORDERED_READY or PodManagementPolicy.PARALLEL',
+      fix: 'pick one of the two',
+    });
+  }
   const updateStrategy = props.updateStrategy ?? StatefulUpdate.rollingUpdate();
   const fix = 'use StatefulUpdate.rollingUpdate({ partition }) or StatefulUpdate.onDelete()';
   if (checkChoice(p, 'updateStrategy', updateStrategy, StatefulUpdate, fix)) updateStrategy._check(p, 'updateStrategy', replicasOk ? replicas : undefined);
@@ -643,7 +646,8 @@ function resolveRetention(p: Problems, props: StatefulDatabaseProps) {
 }
 
 function checkRetention(p: Problems, prop: string, value: ClaimRetention): void {
-  p.expect(CLAIM_RETENTIONS.includes(value), {
+  if (CLAIM_RETENTIONS.includes(value)) return;
+  p.add({
     prop,
     value,
     rule: 'must be ClaimRetention.RETAIN or ClaimRetention.DELETE',
@@ -690,27 +694,34 @@ function checkSecret(p: Problems, engine: DatabaseEngine, name: string, secretNa
 
 /** One claim template, checked; `prop` prefixes the messages ("" for the data claim). */
 function claimTemplate(p: Problems, prop: string, c: VolumeClaimOptions, labels: Record<string, string>): k8s.KubePersistentVolumeClaimProps {
-  p.expect(isDns1123Label(c.name), {
-    prop: `${prop}name`,
-    value: c.name,
-    rule: 'a claim template name must be a DNS-1123 label (it names the volume and prefixes each claim)',
-    fix: 'use a name like "wal"',
-  });
+  // (the messages are made only when they are reported: this runs for every claim of every database)
+  if (!isDns1123Label(c.name)) {
+    p.add({
+      prop: `${prop}name`,
+      value: c.name,
+      rule: 'a claim template name must be a DNS-1123 label (it names the volume and prefixes each claim)',
+      fix: 'use a name like "wal"',
+    });
+  }
   const bytes = quantityValue(c.storage);
-  p.expect(bytes !== undefined && Number.isFinite(bytes) && bytes >= MIN_CLAIM_BYTES, {
-    prop: `${prop}storage`,
-    value: c.storage,
-    rule: 'must be a Kubernetes quantity of at least 1Mi (note that "m" means thousandths: "10m" is 10 milli-bytes)',
-    fix: `write ${prop}storage like "10Gi"`,
-  });
+  if (!(bytes !== undefined && Number.isFinite(bytes) && bytes >= MIN_CLAIM_BYTES)) {
+    p.add({
+      prop: `${prop}storage`,
+      value: c.storage,
+      rule: 'must be a Kubernetes quantity of at least 1Mi (note that "m" means thousandths: "10m" is 10 milli-bytes)',
+      fix: `write ${prop}storage like "10Gi"`,
+    });
+  }
   if (c.storageClassName !== undefined) checkStorageClassName(p, `${prop}storageClassName`, c.storageClassName);
   const modes = c.accessModes ?? [VolumeAccessMode.READ_WRITE_ONCE];
-  p.expect(Array.isArray(modes) && modes.length > 0 && modes.every((m) => ACCESS_MODES.includes(m)), {
-    prop: `${prop}accessModes`,
-    value: modes,
-    rule: 'must be a non-empty list of VolumeAccessMode values',
-    fix: 'leave it out for [VolumeAccessMode.READ_WRITE_ONCE]',
-  });
+  if (!(Array.isArray(modes) && modes.length > 0 && modes.every((m) => ACCESS_MODES.includes(m)))) {
+    p.add({
+      prop: `${prop}accessModes`,
+      value: modes,
+      rule: 'must be a non-empty list of VolumeAccessMode values',
+      fix: 'leave it out for [VolumeAccessMode.READ_WRITE_ONCE]',
+    });
+  }
   return {
     metadata: { name: c.name, labels: { ...labels } },
     spec: {

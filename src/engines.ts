@@ -256,23 +256,25 @@ function presetImage(p: Problems, preset: Preset, options: EngineOptions): strin
     })
       ? (options.repository ?? preset.repository)
       : preset.repository;
-  if (
-    !p.expect(m !== null, {
+  // (the messages are made only when they are reported: this runs for every database)
+  if (m === null) {
+    p.add({
       prop: 'engine.version',
       value: version,
       rule: `the ${preset.engine} preset needs a pinned ${shape} version (optionally with a variant suffix or a digest), so that every restart runs the same server`,
       fix: `give the version, e.g. DatabaseEngine.${preset.engine}({ version: '${preset.example}' })`,
-    })
-  ) {
+    });
     // the synth fails on the problem above; a well-formed stand-in keeps the image check from repeating it
     return `${repository}:${preset.example}`;
   }
-  p.expect(Number(m![1]) >= preset.minMajor, {
-    prop: 'engine.version',
-    value: version,
-    rule: `the ${preset.engine} preset supports major version ${preset.minMajor} and later (its entrypoint handling, probes and start-up flags are written for those images)`,
-    fix: `use ${preset.minMajor}.x or later, or DatabaseEngine.custom({...}) for an older server`,
-  });
+  if (Number(m[1]) < preset.minMajor) {
+    p.add({
+      prop: 'engine.version',
+      value: version,
+      rule: `the ${preset.engine} preset supports major version ${preset.minMajor} and later (its entrypoint handling, probes and start-up flags are written for those images)`,
+      fix: `use ${preset.minMajor}.x or later, or DatabaseEngine.custom({...}) for an older server`,
+    });
+  }
   return `${repository}:${version}`;
 }
 
@@ -280,12 +282,14 @@ function presetImage(p: Problems, preset: Preset, options: EngineOptions): strin
 function databaseName(p: Problems, engine: string, given: string | undefined, ctx: EngineContext, maxLength: number): string {
   // a name that is not a string is reported by the database; derive from a stand-in so this stays quiet
   const name = given ?? (isString(ctx.name) ? ctx.name : 'db').replace(/-/g, '_').slice(0, maxLength);
-  p.expect(isString(name) && name.length <= maxLength && SQL_NAME.test(name), {
-    prop: 'engine.database',
-    value: name,
-    rule: `a ${engine} database name here must be at most ${maxLength} lower-case letters, digits and "_", not starting with a digit (so clients never need to quote it)`,
-    fix: 'use a name like "orders"',
-  });
+  if (!(isString(name) && name.length <= maxLength && SQL_NAME.test(name))) {
+    p.add({
+      prop: 'engine.database',
+      value: name,
+      rule: `a ${engine} database name here must be at most ${maxLength} lower-case letters, digits and "_", not starting with a digit (so clients never need to quote it)`,
+      fix: 'use a name like "orders"',
+    });
+  }
   return name;
 }
 

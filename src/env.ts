@@ -56,13 +56,16 @@ export class EnvValue {
   /** Checks the value of the variable `name`. @internal */
   public _check(problems: Problems, prop: string, name: string): void {
     if (this.source === EnvSource.VALUE) {
-      problems.expect(isString(this.value), { prop, value: this.value, rule: 'must be a string', fix: 'quote the value (numbers too)' });
-      problems.expect(!looksSecret(name), {
-        prop,
-        value: '(literal value hidden)',
-        rule: `"${name}" looks like a credential, and credentials must not be written as literal values into manifests`,
-        fix: `create a Secret and use EnvValue.fromSecretKey('<secret-name>', '<key>') for ${name}`,
-      });
+      // (the messages are made only when they are reported: this runs for every variable of every container)
+      if (!isString(this.value)) problems.add({ prop, value: this.value, rule: 'must be a string', fix: 'quote the value (numbers too)' });
+      if (looksSecret(name)) {
+        problems.add({
+          prop,
+          value: '(literal value hidden)',
+          rule: `"${name}" looks like a credential, and credentials must not be written as literal values into manifests`,
+          fix: `create a Secret and use EnvValue.fromSecretKey('<secret-name>', '<key>') for ${name}`,
+        });
+      }
       return;
     }
     const field = this.source === EnvSource.FIELD;
