@@ -56,12 +56,15 @@ export class ContainerBuilder {
     private readonly prop: string,
     private readonly input: ContainerInput,
   ) {
-    problems.expect(input.nameChecked || isDns1123Label(input.name), {
-      prop: `${prop}name`,
-      value: input.name,
-      rule: 'a container name must be a DNS-1123 label (lower-case letters, digits, "-", at most 63)',
-      fix: 'use a name like "app" or "log-shipper"',
-    });
+    // (the message is made only when it is reported: this runs for every container)
+    if (!(input.nameChecked || isDns1123Label(input.name))) {
+      problems.add({
+        prop: `${prop}name`,
+        value: input.name,
+        rule: 'a container name must be a DNS-1123 label (lower-case letters, digits, "-", at most 63)',
+        fix: 'use a name like "app" or "log-shipper"',
+      });
+    }
     const names = input.propNames ?? {};
     this.imageTag = input.unbound ? undefined : checkImage(problems, names.image ?? `${prop}image`, input.image);
     if (input.port !== undefined) checkPort(problems, names.port ?? `${prop}port`, input.port);

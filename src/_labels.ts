@@ -49,7 +49,9 @@ export function resolveIdentity(problems: Problems, name: string, props: Identit
     if (value === undefined) continue;
     // the instance selects the pods, and an empty one counts as missing (policy/recommended-labels)
     const empty = key === 'instance' && value === '';
-    problems.expect(isLabelValue(value) && !empty, {
+    // (the message is made only when it is reported: this runs for every tier)
+    if (isLabelValue(value) && !empty) continue;
+    problems.add({
       prop: key,
       value,
       rule: `must be a ${empty ? 'non-empty ' : ''}label value: at most 63 letters, digits, "-", "_", "."`,

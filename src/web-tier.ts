@@ -389,12 +389,15 @@ function resolveWebTier(p: Problems, self: Construct, id: string, given: Statele
   const timing = resolveTiming(p, props, { minReadySeconds: 5, terminationGracePeriodSeconds: 30 });
   const progressDeadlineSeconds = props.progressDeadlineSeconds ?? 600;
   if (checkInteger(p, 'progressDeadlineSeconds', progressDeadlineSeconds, 1) && Number.isSafeInteger(timing.minReadySeconds) && timing.minReadySeconds >= 0) {
-    p.expect(progressDeadlineSeconds > timing.minReadySeconds, {
-      prop: 'progressDeadlineSeconds',
-      value: progressDeadlineSeconds,
-      rule: `must be greater than minReadySeconds (${timing.minReadySeconds})`,
-      fix: 'raise progressDeadlineSeconds or lower minReadySeconds',
-    });
+    // (the message is made only when it is reported: this runs for every web tier)
+    if (!(progressDeadlineSeconds > timing.minReadySeconds)) {
+      p.add({
+        prop: 'progressDeadlineSeconds',
+        value: progressDeadlineSeconds,
+        rule: `must be greater than minReadySeconds (${timing.minReadySeconds})`,
+        fix: 'raise progressDeadlineSeconds or lower minReadySeconds',
+      });
+    }
   }
   checkPreStop(p, preStopDelaySeconds, timing.terminationGracePeriodSeconds);
   const service = resolveServiceSettings(p, self, props, ServiceType.NODE_PORT, 80);
@@ -458,7 +461,8 @@ function resolveScale(p: Problems, props: StatelessWebTierProps) {
 /** The preStop delay: a whole number of seconds, and less than the grace period (which counts the hook's time too). */
 function checkPreStop(p: Problems, delay: number, grace: number): void {
   if (!checkInteger(p, 'preStopDelaySeconds', delay, 0, 3600) || delay === 0 || !Number.isSafeInteger(grace)) return;
-  p.expect(grace > delay, {
+  if (grace > delay) return;
+  p.add({
     prop: 'terminationGracePeriodSeconds',
     value: grace,
     rule: `must be greater than preStopDelaySeconds (${delay}): the grace period counts the preStop hook too, and the server would be killed before it could finish its requests`,
