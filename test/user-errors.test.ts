@@ -10,6 +10,7 @@ import { assertNoProblems } from '../src/_errors';
 import {
   DatabaseEngine,
   Environment,
+  EnvValue,
   GitOpsApp,
   Guardrails,
   LabelExpression,
@@ -117,6 +118,19 @@ describe('JavaScript callers get messages, not TypeErrors', () => {
         `[test/web] connectTo: got ${shown}; needs a tier to connect to (an IConnectable: a StatelessWebTier or a StatefulDatabase). Fix: pass the tier, e.g. web.connectTo(db)`,
       ]);
     }
+  });
+
+  test('a literal env value that is not text, and a sidecar name that is not a DNS-1123 label: one line each', () => {
+    const lines = linesOf(
+      web({
+        env: { LOG_LEVEL: EnvValue.fromValue(js(5)) },
+        sidecars: [{ name: 'Log_Shipper', image: IMAGE, port: 9000, readiness: Probe.httpGet('/ready'), liveness: Probe.tcpSocket() }],
+      }),
+    );
+    expect(lines).toEqual([
+      '[test/web] env["LOG_LEVEL"]: got 5; must be a string. Fix: quote the value (numbers too)',
+      '[test/web] sidecars[0].name: got "Log_Shipper"; a container name must be a DNS-1123 label (lower-case letters, digits, "-", at most 63). Fix: use a name like "app" or "log-shipper"',
+    ]);
   });
 
   test('allowEgressTo(null, 80)', () => {
