@@ -482,25 +482,33 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const replication = replicated
     ? resolveReplication(p, name, plan, { engineArgs, userArgs, main, volumes, initContainers, data: { name: DATA_CLAIM, mountPath: b.dataPath! }, source })
     : undefined;
-  const taken = [name, ...initContainers.map((c) => c.name)];
-  const metrics = engineOk
-    ? resolveDatabaseMetrics(p, props.metrics, name, { engine: engine.engine, dbPort: b.port!, secretName, credentials: b.credentials, taken })
-    : undefined;
+  // (the contexts of metrics and backup are made only for a database that has them: most have neither)
+  const metrics =
+    engineOk && props.metrics !== undefined
+      ? resolveDatabaseMetrics(p, props.metrics, name, {
+          engine: engine.engine,
+          dbPort: b.port!,
+          secretName,
+          credentials: b.credentials,
+          taken: [name, ...initContainers.map((c) => c.name)],
+        })
+      : undefined;
   const service = resolveServiceSettings(p, self, props, ServiceType.CLUSTER_IP, b.port!);
-  const backup = engineOk
-    ? resolveBackup(p, props.backup, {
-        name,
-        engine: engine.engine,
-        image: b.image!,
-        secretName,
-        credentials: b.credentials,
-        credentialFiles: credentials.files,
-        // the client Service, as connected clients reach it
-        host: chartNamespace ? `${name}.${chartNamespace}.svc.cluster.local` : name,
-        port: service.servicePort,
-        claim: (prop, c) => claimTemplate(p, prop, c, {}),
-      })
-    : undefined;
+  const backup =
+    engineOk && props.backup !== undefined
+      ? resolveBackup(p, props.backup, {
+          name,
+          engine: engine.engine,
+          image: b.image!,
+          secretName,
+          credentials: b.credentials,
+          credentialFiles: credentials.files,
+          // the client Service, as connected clients reach it
+          host: chartNamespace ? `${name}.${chartNamespace}.svc.cluster.local` : name,
+          port: service.servicePort,
+          claim: (prop, c) => claimTemplate(p, prop, c, {}),
+        })
+      : undefined;
   return {
     name,
     namespace,
