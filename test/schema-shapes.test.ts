@@ -145,6 +145,8 @@ describe('the schema table', () => {
       map: { type: 'object', properties: { n: { type: 'integer' } }, additionalProperties: { type: 'string' } },
       list: { items: { enum: ['a', 'b'] } },
       closed: { properties: { a: { type: 'string' } }, required: ['a'] },
+      // names that every object has through Object.prototype: ajv reads them by name, so an object without them has a function there
+      inherited: { properties: { constructor: { type: 'string' }, toString: { type: 'string' } } },
     };
     const validator = new SchemaValidator(structuredClone(own));
     const mine = new SchemaShapes(shapeTable((validator as unknown as { allDefinitions(): { [name: string]: Record<string, unknown> } }).allDefinitions()));
@@ -167,6 +169,11 @@ describe('the schema table', () => {
       ['closed', Object.create({ a: 'x' })], // and an inherited value counts as present
       ['closed', Object.assign(Object.create(null), { a: 'x' })],
       ['closed', { a: undefined }],
+      ['inherited', {}],
+      ['inherited', Object.create(null)],
+      ['inherited', Object.assign(Object.create(null), { constructor: 'x', toString: 'y' })],
+      ['inherited', Object.assign(Object.create(null), { constructor: 1 })],
+      ['inherited', JSON.parse('{"constructor": "x", "toString": "y"}')],
     ];
     const verdicts = cases.map(([def, value]) => ({ def, value, accepts: mine.accepts(def, value) }));
     expect(verdicts).toEqual(cases.map(([def, value]) => ({ def, value, accepts: ajv(def)(value) })));
