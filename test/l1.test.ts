@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { ApiObject, App, Chart, JsonPatch, Lazy, Testing } from 'cdk8s';
 import { k8s } from '../src/_k8s';
 import { compact } from '../src/_l1';
-import { DatabaseEngine, EnvValue, Probe, StatefulDatabase, StatelessWebTier } from '../src';
-import { chart, find, synth } from './util';
+import { DatabaseEngine, StatefulDatabase, StatelessWebTier } from '../src';
+import { chart, find, proxySidecar, synth } from './util';
 
 const IMAGE = 'registry.example.com/shop/web:1.4.2';
 const propsOf = (o: ApiObject) => (o as unknown as { props: Record<string, unknown> }).props;
@@ -73,13 +73,7 @@ describe('compact', () => {
     const web = new StatelessWebTier(c, 'web', { image: IMAGE });
     const db = new StatefulDatabase(c, 'db', { engine: DatabaseEngine.postgres({ version: '16.4' }), secretName: 'db-credentials' });
     web.connectTo(db, { envPrefix: 'DB' });
-    web.addSidecar({
-      name: 'proxy',
-      image: 'registry.example.com/proxy:1.0',
-      port: 9000,
-      readiness: Probe.httpGet('/ready'),
-      env: { MODE: EnvValue.fromValue('edge') },
-    });
+    web.addSidecar(proxySidecar());
     const objects = synth(c);
     const containers = find(objects, 'Deployment', 'web').spec.template.spec.containers;
     expect(containers.map((x: { name: string }) => x.name)).toEqual(['web', 'proxy']);

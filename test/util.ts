@@ -4,6 +4,9 @@ import { TiersError } from '../src/_errors';
 import { assertNoProblems } from '../src/_errors';
 import { SchemaValidator } from '../src/guardrails/schema';
 import { TiersProblems } from '../src/errors';
+import { EnvValue } from '../src/env';
+import { Probe } from '../src/probe';
+import { SidecarOptions } from '../src/sidecar';
 
 /** A manifest object as synthesized. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -87,3 +90,14 @@ export const DATABASE_POD_SECURITY = {
   fsGroupChangePolicy: 'OnRootMismatch',
   seccompProfile: { type: 'RuntimeDefault' },
 };
+
+/** A sidecar for tests that add one after a tier is built: a proxy with a port, a readiness probe and an env var. */
+export function proxySidecar(): SidecarOptions {
+  return {
+    name: 'proxy',
+    image: 'registry.example.com/proxy:1.0',
+    port: 9000,
+    readiness: Probe.httpGet('/ready'),
+    env: { MODE: EnvValue.fromValue('edge') },
+  };
+}

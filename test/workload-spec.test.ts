@@ -4,8 +4,8 @@
  * grows later (containers, env, volumes) is read at synth, as it always was.
  */
 import { Chart } from 'cdk8s';
-import { DatabaseCredentials, DatabaseEngine, EnvValue, Probe, StatefulDatabase, StatelessWebTier, TolerationOperator } from '../src';
-import { chart, find, Manifest, synth } from './util';
+import { DatabaseCredentials, DatabaseEngine, StatefulDatabase, StatelessWebTier, TolerationOperator } from '../src';
+import { chart, find, Manifest, proxySidecar, synth } from './util';
 
 const IMAGE = 'registry.example.com/shop/web:1.4.2';
 
@@ -50,13 +50,7 @@ test("changing the props' objects or the tiers' public maps and lists after the 
 test('containers, env and volumes added after the tiers are built reach the workloads', () => {
   const c = chart();
   const { web, db } = build(c, {});
-  web.addSidecar({
-    name: 'proxy',
-    image: 'registry.example.com/proxy:1.0',
-    port: 9000,
-    readiness: Probe.httpGet('/ready'),
-    env: { MODE: EnvValue.fromValue('edge') },
-  });
+  web.addSidecar(proxySidecar());
   web.connectTo(db, { envPrefix: 'DB', credentials: DatabaseCredentials.asFiles() });
   const pod = find(synth(c), 'Deployment', 'web').spec.template.spec;
   expect(pod.containers.map((x: { name: string }) => x.name)).toEqual(['web', 'proxy']);
