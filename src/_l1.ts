@@ -12,6 +12,12 @@
  *   with the metadata's own labels over theirs (by `toJson()` and by the one-pass renderer alike), so their copy is
  *   never read: it is replaced by the metadata's own when the two are equal.
  *
+ * - Not the metadata it was built from in its props. Both renderers put the metadata's own JSON in the place of
+ *   `props.metadata` (`{ ...props, metadata: this.metadata.toJson() }`), and nothing else reads it once the
+ *   ApiObject has copied it into its metadata: the key stays (so the key order is the same), its value undefined.
+ * - No list of JSON patches until one is added. `new Array()` (cdk8s' ApiObject) reserves four slots; an empty `[]`
+ *   none (a patch added later grows it as before).
+ *
  * JSON patches, `ApiObject.of`, `metadata.addLabel` and later changes to the nested values reach the object as before.
  */
 import { ApiObject } from 'cdk8s';
@@ -21,7 +27,11 @@ import { merged } from './_merge';
 export function compact<T extends ApiObject>(o: T): T {
   const field = Object.getOwnPropertyDescriptor(o, 'props');
   const props: unknown = field?.value;
-  if (field?.writable && isPlain(props)) (o as unknown as { props: object }).props = merged(props);
+  if (field?.writable && isPlain(props)) {
+    (o as unknown as { props: object }).props = 'metadata' in props ? merged(props, { metadata: undefined }) : merged(props);
+  }
+  const internals = o as unknown as { patches?: unknown };
+  if (Array.isArray(internals.patches) && internals.patches.length === 0) internals.patches = [];
   const metadata = o.metadata as unknown as { labels?: unknown; _additionalAttributes?: unknown };
   const options = metadata._additionalAttributes;
   if (isPlain(options) && isPlain(options.labels) && isPlain(metadata.labels) && sameEntries(options.labels, metadata.labels)) {

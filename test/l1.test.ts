@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { ApiObject, App, Chart, JsonPatch, Lazy, Testing } from 'cdk8s';
 import { k8s } from '../src/_k8s';
 import { compact } from '../src/_l1';
+import { ObjectJson } from '../src/gitops/_object-json';
 import { DatabaseEngine, StatefulDatabase, StatelessWebTier } from '../src';
 import { chart, find, proxySidecar, synth } from './util';
 
@@ -45,8 +46,38 @@ describe('compact', () => {
     expect(after).not.toBe(before);
     expect(Object.keys(after)).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
     expect(after.spec).toBe(spec);
-    expect(after.metadata).toBe(before.metadata);
     expect(o.toJson()).toEqual(json);
+  });
+
+  test('keeps no copy of the metadata it was built from (the key stays, in its place): both renderers put the metadata over it', () => {
+    const c = chart();
+    const meta = { name: 'a', labels: { app: 'a' }, annotations: { note: 'x' } };
+    const o = new k8s.KubeConfigMap(c, 'a', { metadata: meta, data: { k: 'v' } });
+    const json = o.toJson();
+    compact(o);
+    expect(propsOf(o).metadata).toBeUndefined();
+    expect(Object.keys(propsOf(o))).toEqual(['apiVersion', 'kind', 'metadata', 'data']);
+    expect(o.toJson()).toEqual(json);
+    expect(Object.keys(o.toJson())).toEqual(Object.keys(json));
+    o.metadata.addAnnotation('later', 'y');
+    expect(o.toJson().metadata.annotations).toEqual({ note: 'x', later: 'y' });
+    expect(find(Testing.synth(c), 'ConfigMap', 'a').metadata).toEqual({ name: 'a', labels: { app: 'a' }, annotations: { note: 'x', later: 'y' } });
+    // the library's one-pass renderer too
+    expect(new ObjectJson().of(o)).toEqual(o.toJson());
+  });
+
+  test('an object without patches holds an empty list; a patch added later is applied', () => {
+    const c = chart();
+    const o = compact(new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: { k: 'v' } }));
+    const patches = (o as unknown as { patches: unknown[] }).patches;
+    expect(patches).toEqual([]);
+    o.addJsonPatch(JsonPatch.add('/data/extra', 'e'));
+    expect((o as unknown as { patches: unknown[] }).patches).toHaveLength(1);
+    expect(o.toJson().data).toEqual({ k: 'v', extra: 'e' });
+    const before = new k8s.KubeConfigMap(c, 'b', { metadata: { name: 'b' } });
+    before.addJsonPatch(JsonPatch.add('/data', { x: '1' }));
+    compact(before);
+    expect(before.toJson().data).toEqual({ x: '1' });
   });
 
   test('leaves props that are not a plain own field as they are', () => {
