@@ -10,7 +10,6 @@ import { objectMeta } from './_labels';
 import { Problems } from './_errors';
 import { isDns1123Label, isLabelKey, isLabelValue, isObject, isPort } from './_rules';
 import { INetworkPeer } from './connection';
-import { merged } from './_merge';
 import { compact } from './_l1';
 
 export interface TierNetworkPolicyProps {
@@ -41,42 +40,96 @@ const DNS_EGRESS: k8s.NetworkPolicyEgressRule = {
   ],
 };
 
-/** Rules by their JSON (a rule added twice is kept once), in the order they were first added. */
-type Rules<R> = Map<string, R> | undefined;
+/** Rules of one kind compared by their JSON while there are at most this many (remade to compare), by a set of their JSON beyond. */
+const FEW = 8;
 
-/** `rules` with `rule` (keyed by `key`): the map is made with its first rule (most policies leave some kinds empty). */
-function withRule<R>(rules: Rules<R>, key: string, rule: R): Map<string, R> {
-  return (rules ?? new Map<string, R>()).set(key, rule);
+/**
+ * Rules of one kind, each once (by its JSON, `keyOf`), in the order first added. A policy keeps few: their JSON
+ * is remade to compare instead of being kept (it is longer than the rule), and the list has no room to spare.
+ */
+class RuleList<R> {
+  private rules: R[] = [];
+  /** The JSON of every rule, once there are more than {@link FEW}. */
+  private keys?: Set<string>;
+
+  constructor(private readonly keyOf: (rule: R) => string) {}
+
+  /** The rules, in order. */
+  public get values(): readonly R[] {
+    return this.rules;
+  }
+
+  /** Adds `rule` unless a rule of the same JSON was added before. */
+  public add(rule: R): void {
+    const key = this.keyOf(rule);
+    if (this.keys !== undefined) {
+      if (this.keys.has(key)) return;
+      this.keys.add(key);
+      this.rules.push(rule);
+      return;
+    }
+    for (let i = 0; i < this.rules.length; i++) if (this.keyOf(this.rules[i]) === key) return;
+    this.rules = [...this.rules, rule];
+    if (this.rules.length > FEW) this.keys = new Set(this.rules.map(this.keyOf));
+  }
 }
 
-/** The rules, in order. */
-function rulesOf<R>(rules: Rules<R>): R[] {
-  return rules ? [...rules.values()] : [];
+/**
+ * An ingress rule of a peer (none: from anywhere): its ports are read at synth, and `count` of them were there when
+ * it was added, which is what its JSON compares (a tier's served ports only ever grow, by a published sidecar port).
+ */
+interface PeerIngress {
+  readonly from?: k8s.NetworkPolicyPeer;
+  readonly ports: number[];
+  readonly count: number;
 }
 
+/** The JSON a peer's ingress rule was added with: its peer and the ports it had then. */
+function peerIngressKey(r: PeerIngress): string {
+  const ports = r.ports.length === r.count ? r.ports : r.ports.slice(0, r.count);
+  return JSON.stringify(r.from ? { from: [r.from], ports } : { ports });
+}
+
+const ruleKey = (rule: object): string => JSON.stringify(rule);
+
+/**
+ * The NetworkPolicy of one tier. Its spec is rendered at synth from what is kept here (this is its producer):
+ * the pods it applies to (a copy of the labels as they were when it was built), and its rules.
+ */
 export class TierNetworkPolicy {
   public readonly resource: k8s.KubeNetworkPolicy;
-  private ingress: Rules<{ from: { from?: k8s.NetworkPolicyPeer[] }; ports: number[] }>;
-  private egress: Rules<k8s.NetworkPolicyEgressRule>;
+  private readonly name: string;
+  private readonly namespace?: string;
+  private readonly problems?: Problems;
+  private readonly podSelector: Record<string, string>;
+  private readonly fallbackIngress?: { from: k8s.NetworkPolicyPeer[]; ports: number[] };
+  private ingress?: RuleList<PeerIngress>;
+  private egress?: RuleList<k8s.NetworkPolicyEgressRule>;
   /** Rules for peers named by selectors (scrapers): kept apart, so that they never replace the fallback ingress. */
-  private selectorIngress: Rules<k8s.NetworkPolicyIngressRule>;
+  private selectorIngress?: RuleList<k8s.NetworkPolicyIngressRule>;
 
-  constructor(
-    scope: Construct,
-    id: string,
-    private readonly props: TierNetworkPolicyProps,
-  ) {
+  constructor(scope: Construct, id: string, props: TierNetworkPolicyProps) {
+    this.name = props.name;
+    this.namespace = props.namespace;
+    this.problems = props.problems;
+    this.podSelector = { ...props.podSelector };
+    this.fallbackIngress = props.fallbackIngress;
     this.resource = compact(
       new k8s.KubeNetworkPolicy(scope, id, {
         metadata: objectMeta(props.name, props.namespace, props.labels, props.annotations),
-        spec: {
-          podSelector: { matchLabels: { ...props.podSelector } },
-          policyTypes: ['Ingress', 'Egress'],
-          ingress: Lazy.any({ produce: () => this.ingressRules() }),
-          egress: Lazy.any({ produce: () => [DNS_EGRESS, ...rulesOf(this.egress)] }),
-        },
+        spec: Lazy.any(this),
       }),
     );
+  }
+
+  /** The spec, as it is now (cdk8s' producer of the `spec` Lazy). */
+  public produce(): k8s.NetworkPolicySpec {
+    return {
+      podSelector: { matchLabels: this.podSelector },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [...this.peerIngressRules(), ...(this.selectorIngress?.values ?? [])],
+      egress: [DNS_EGRESS, ...(this.egress?.values ?? [])],
+    };
   }
 
   /**
@@ -87,33 +140,27 @@ export class TierNetworkPolicy {
    */
   public allowIngress(peer: INetworkPeer | undefined, ports: number[]): void {
     if (ports.filter(isPort).length === 0 || (peer && !this.nameable(peer))) return;
-    const from = peer ? { from: [this.peerOf(peer)] } : {};
     // (the ports are read at synth: a tier's served ports can grow, e.g. by a published sidecar port)
-    this.ingress = withRule(this.ingress, JSON.stringify(merged<{ from?: k8s.NetworkPolicyPeer[]; ports: number[] }>(from, { ports })), { from, ports });
+    const rule: PeerIngress = peer ? { from: this.peerOf(peer), ports, count: ports.length } : { ports, count: ports.length };
+    (this.ingress ??= new RuleList(peerIngressKey)).add(rule);
   }
 
   /** Lets traffic in on `ports` from the pods `from` selects (e.g. a monitoring namespace's Prometheus), besides every other rule. */
   public allowIngressFromSelector(from: k8s.NetworkPolicyPeer, ports: number[]): void {
-    const rule: k8s.NetworkPolicyIngressRule = { from: [from], ports: tcp(ports.filter(isPort)) };
-    this.selectorIngress = withRule(this.selectorIngress, JSON.stringify(rule), rule);
+    (this.selectorIngress ??= new RuleList<k8s.NetworkPolicyIngressRule>(ruleKey)).add({ from: [from], ports: tcp(ports.filter(isPort)) });
   }
 
   /** Lets traffic out on `ports` to `peer` (ports that are not port numbers are left out, as for ingress). */
   public allowEgress(peer: INetworkPeer, ports: number[]): void {
     ports = ports.filter(isPort);
     if (ports.length === 0 || !this.nameable(peer)) return;
-    const rule: k8s.NetworkPolicyEgressRule = { to: [this.peerOf(peer)], ports: tcp(ports) };
-    this.egress = withRule(this.egress, JSON.stringify(rule), rule);
-  }
-
-  private ingressRules(): k8s.NetworkPolicyIngressRule[] {
-    return [...this.peerIngressRules(), ...rulesOf(this.selectorIngress)];
+    (this.egress ??= new RuleList<k8s.NetworkPolicyEgressRule>(ruleKey)).add({ to: [this.peerOf(peer)], ports: tcp(ports) });
   }
 
   private peerIngressRules(): k8s.NetworkPolicyIngressRule[] {
-    const fallback = this.props.fallbackIngress;
+    const fallback = this.fallbackIngress;
     if (this.ingress === undefined && fallback) return [{ from: fallback.from, ports: tcp(fallback.ports.filter(isPort)) }];
-    return rulesOf(this.ingress).map((r) => merged<k8s.NetworkPolicyIngressRule>(r.from, { ports: tcp(r.ports.filter(isPort)) }));
+    return (this.ingress?.values ?? []).map((r) => (r.from ? { from: [r.from], ports: tcp(r.ports.filter(isPort)) } : { ports: tcp(r.ports.filter(isPort)) }));
   }
 
   /**
@@ -127,7 +174,7 @@ export class TierNetworkPolicy {
     const labels = peer.podSelectorLabels;
     const ok =
       (namespace === undefined || isDns1123Label(namespace)) && isObject(labels) && Object.entries(labels).every(([k, v]) => isLabelKey(k) && isLabelValue(v));
-    const problems = this.props.problems;
+    const problems = this.problems;
     if (!ok) {
       // a tier of this library that reports problems reports these too; this policy only leaves the rule out meanwhile
       if (Problems.of(peer)?.empty === false) return ok;
@@ -142,7 +189,7 @@ export class TierNetworkPolicy {
     }
     // Without namespaces on both sides, rules name pods only and work in whatever namespace both are applied to;
     // a rule in a known namespace cannot name the pods of a peer whose namespace is not known.
-    const own = namespaceOf(this.resource, this.props.namespace);
+    const own = namespaceOf(this.resource, this.namespace);
     // a namespace of this policy's own tier that is not a label is reported by that tier: leave the rule out quietly
     if (own !== undefined && !isDns1123Label(own)) return false;
     // (the message names the peer's path, which is built by walking the tree: only for a peer that is not located)
@@ -151,7 +198,7 @@ export class TierNetworkPolicy {
       problems?.expect(false, {
         prop: `network peer ${peer.node.path}`,
         value: namespace,
-        rule: `the NetworkPolicy ${JSON.stringify(this.props.name)} is in namespace ${JSON.stringify(own)}, but the peer has no namespace (neither its namespace prop nor its chart's), so a rule cannot name where its pods run`,
+        rule: `the NetworkPolicy ${JSON.stringify(this.name)} is in namespace ${JSON.stringify(own)}, but the peer has no namespace (neither its namespace prop nor its chart's), so a rule cannot name where its pods run`,
         fix: 'give the chart of the peer a namespace (new Chart(app, id, { namespace })) or the peer its namespace prop; or leave both without one',
       }) ?? false
     );
@@ -162,7 +209,7 @@ export class TierNetworkPolicy {
     // compare effective namespaces: a tier without a namespace prop lives in its chart's
     const peerNamespace = namespaceOf(peer, peer.namespace);
     // (a peer without a namespace is only named by a policy without one, see nameable())
-    if (peerNamespace === undefined || peerNamespace === namespaceOf(this.resource, this.props.namespace)) return { podSelector };
+    if (peerNamespace === undefined || peerNamespace === namespaceOf(this.resource, this.namespace)) return { podSelector };
     return { podSelector, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peerNamespace } } };
   }
 }
