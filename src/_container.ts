@@ -49,7 +49,8 @@ export class ContainerBuilder {
   /** The tag of the image (for the version label), when it has one. */
   public readonly imageTag?: string;
   private readonly env = new Map<string, EnvValue>();
-  private readonly mounts: k8s.VolumeMount[];
+  /** (grown by a copy one longer: a push leaves room for 16 more, kept for the life of the tree) */
+  private mounts: k8s.VolumeMount[];
 
   constructor(
     private readonly problems: Problems,
@@ -128,7 +129,7 @@ export class ContainerBuilder {
 
   /** Mounts one more volume. */
   public addMount(mount: k8s.VolumeMount): void {
-    this.mounts.push(mount);
+    this.mounts = this.mounts.concat([mount]);
   }
 
   /** Whether this container mounts a volume at `path`. */

@@ -338,5 +338,6 @@ export function rolesOf(engine: string, replicas: number): string[] {
   // (a loop rather than Array.from of an array-like: this runs for every database)
   const roles: string[] = [];
   for (let i = 0; i < replicas; i++) roles.push(engine === 'custom' ? 'member' : i ? ROLE_REPLICA : ROLE_PRIMARY);
-  return roles;
+  // (the list is kept by the database: a copy of exactly its roles, where the pushes left room for 16 more)
+  return roles.slice();
 }

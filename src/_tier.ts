@@ -219,11 +219,20 @@ export function resolveServiceSettings(p: Problems, self: Construct, props: Tier
  * names, and no container mounts two volumes at one path.
  */
 export class PodVolumes {
-  /** The pod's volumes, in the order they were added. */
-  public readonly volumes: k8s.Volume[] = [];
-  private readonly owners = new Map<string, string>();
+  /**
+   * The names of the pod's volumes and claim templates and, after each, who added it: pairs in one list, looked
+   * up in turn (a pod has a few). Lists here grow by a copy one longer (concat): a push leaves room for 16 more,
+   * kept for the life of the tree.
+   */
+  private owners: string[] = [];
+  private added: k8s.Volume[] = [];
 
   constructor(private readonly problems: Problems) {}
+
+  /** The pod's volumes, in the order they were added. */
+  public get volumes(): readonly k8s.Volume[] {
+    return this.added;
+  }
 
   /**
    * Registers the volume of `mount` (owned by `owner`; `volume` is the pod
@@ -231,7 +240,7 @@ export class PodVolumes {
    * is a problem of `prop`.
    */
   public add(owner: string, prop: string, container: ContainerBuilder, mount: k8s.VolumeMount, volume?: k8s.Volume): void {
-    const taken = this.owners.get(mount.name);
+    const taken = this.ownerOf(mount.name);
     if (taken !== undefined) {
       this.problems.add({
         prop,
@@ -241,9 +250,15 @@ export class PodVolumes {
       });
       return;
     }
-    this.owners.set(mount.name, owner);
-    if (volume) this.volumes.push(volume);
+    this.owners = this.owners.concat([mount.name, owner]);
+    if (volume) this.added = this.added.concat([volume]);
     this.mount(prop, container, mount);
+  }
+
+  /** Who added the volume or claim template `name`, if one was added. */
+  private ownerOf(name: string): string | undefined {
+    for (let i = 0; i < this.owners.length; i += 2) if (this.owners[i] === name) return this.owners[i + 1];
+    return undefined;
   }
 
   /** Mounts a registered volume in one more container. */
