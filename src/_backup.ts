@@ -226,7 +226,7 @@ export class DatabaseBackupJob extends Construct implements INetworkPeer {
       namespace: tier.namespace,
       labels,
       annotations: tier.annotations,
-      podSelector: this.podSelectorLabels,
+      podSelector: { ...this.podSelectorLabels },
     });
     policy.allowEgress(tier.peer, [tier.port]);
     tier.policy.allowIngress(this, [tier.port]);

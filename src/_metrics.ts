@@ -112,7 +112,7 @@ export function addMetricsEndpoint(scope: Construct, tier: MetricsTier, port: nu
     namespace: tier.namespace,
     labels,
     annotations: tier.annotations,
-    selector: tier.podSelectorLabels,
+    selector: { ...tier.podSelectorLabels },
     type: ServiceType.CLUSTER_IP,
     ports: [{ name: METRICS_PORT_NAME, port, targetPort: portName }],
   });

@@ -18,6 +18,7 @@ export interface TierNetworkPolicyProps {
   readonly labels: Record<string, string>;
   /** The tier's extra annotations. @default - none */
   readonly annotations?: Record<string, string>;
+  /** The labels of the pods it applies to, kept as they are: a copy the caller never changes. */
   readonly podSelector: Record<string, string>;
   /** Ingress allowed while no other ingress rule was added (from pods and ports). */
   readonly fallbackIngress?: { from: k8s.NetworkPolicyPeer[]; ports: number[] };
@@ -113,7 +114,7 @@ export class TierNetworkPolicy {
     this.name = props.name;
     this.namespace = props.namespace;
     this.problems = props.problems;
-    this.podSelector = { ...props.podSelector };
+    this.podSelector = props.podSelector;
     this.fallbackIngress = props.fallbackIngress;
     this.resource = compact(
       new k8s.KubeNetworkPolicy(scope, id, {

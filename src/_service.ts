@@ -23,6 +23,7 @@ export interface TierServiceProps {
   readonly namespace?: string;
   readonly labels: Record<string, string>;
   readonly annotations?: Record<string, string>;
+  /** The labels of the pods, kept as they are: a copy the caller never changes. */
   readonly selector: Record<string, string>;
   readonly type: string;
   readonly ports: TierServicePort[];
@@ -35,24 +36,35 @@ export function tierService(scope: Construct, id: string, props: TierServiceProp
   return compact(
     new k8s.KubeService(scope, id, {
       metadata: objectMeta(props.name, props.namespace, props.labels, props.annotations),
-      spec: {
-        type: props.type,
-        ...(props.headless ? { clusterIp: 'None', publishNotReadyAddresses: true } : {}),
-        selector: { ...props.selector },
-        // (read at synth: published sidecar ports are added after the Service)
-        ports: Lazy.any({
-          produce: () =>
-            props.ports.map((p) => ({
-              name: p.name,
-              port: p.port,
-              targetPort: k8s.IntOrString.fromString(p.targetPort),
-              protocol: 'TCP',
-              ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}),
-            })),
-        }),
-      },
+      spec: Lazy.any(new ServiceSpec(props.type, props.headless === true, props.selector, props.ports)),
     }),
   );
+}
+
+/**
+ * The spec of a tier's Service, rendered at synth (cdk8s' producer of its `spec` Lazy): less to keep than the
+ * spec, and the ports are read then (published sidecar ports are added after the Service).
+ */
+class ServiceSpec {
+  constructor(
+    private readonly type: string,
+    private readonly headless: boolean,
+    private readonly selector: Record<string, string>,
+    private readonly ports: readonly TierServicePort[],
+  ) {}
+
+  public produce(): k8s.ServiceSpec {
+    const ports = this.ports.map((p) => ({
+      name: p.name,
+      port: p.port,
+      targetPort: k8s.IntOrString.fromString(p.targetPort),
+      protocol: 'TCP',
+      ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}),
+    }));
+    return this.headless
+      ? { type: this.type, clusterIp: 'None', publishNotReadyAddresses: true, selector: this.selector, ports }
+      : { type: this.type, selector: this.selector, ports };
+  }
 }
 
 /** Service names claimed in each app (the root of the construct tree), by namespace and name. */

@@ -370,6 +370,11 @@ export abstract class TierBase extends Construct implements IConnectable {
   protected readonly _settings: TierSettings;
   /** @internal */
   protected readonly _containers: ContainerBuilder[];
+  /**
+   * @internal The pod selector labels as they were when the tier was built: one copy that every object of the tier
+   * selects its pods by (workloads, Services, budget, NetworkPolicy); `podSelectorLabels` is the user's to change.
+   */
+  protected readonly _selector: Record<string, string>;
   private _service?: k8s.KubeService;
   /** The client Service's ports and the pod ports clients may reach (both grow with published sidecar ports). */
   private readonly _servicePorts: TierServicePort[];
@@ -403,6 +408,7 @@ export abstract class TierBase extends Construct implements IConnectable {
     this.annotations = { ...s.annotations };
     this.resources = s.resources;
     this._containers = [s.main];
+    this._selector = { ...s.podSelectorLabels };
     // (lists made with their first entry are as long as that; most tiers add none)
     this._servicePorts = [{ name: s.portName, port: s.service.servicePort, targetPort: s.portName, nodePort: s.service.nodePort }];
     this._servedPorts = [s.port];
@@ -490,7 +496,7 @@ export abstract class TierBase extends Construct implements IConnectable {
     const s = this._settings;
     const labels = merged(s.labels, variant?.labels);
     const podAnnotations = merged(s.annotations, { 'kubectl.kubernetes.io/default-container': s.name }, annotations);
-    const selector = s.several ? { ...s.podSelectorLabels } : undefined;
+    const selector = s.several ? this._selector : undefined;
     const scheduling = renderScheduling(s.scheduling);
     const nodeAffinity = s.scheduling.nodeAffinity ? renderNodeAffinity(s.scheduling.nodeAffinity) : undefined;
     const inits = variant?.initContainers?.length ? [...variant.initContainers, ...s.initContainers] : s.initContainers;
@@ -525,7 +531,7 @@ export abstract class TierBase extends Construct implements IConnectable {
   protected _publish(headlessName?: string, selector?: Record<string, string>): k8s.KubeService {
     const s = this._settings;
     const { namespace, labels, annotations } = s;
-    const pods = merged(s.podSelectorLabels, selector);
+    const pods = selector ? merged(this._selector, selector) : this._selector;
     if (headlessName !== undefined) {
       const ports = [{ name: s.portName, port: s.port, targetPort: s.portName }];
       return tierService(this, 'headless', {
@@ -554,7 +560,7 @@ export abstract class TierBase extends Construct implements IConnectable {
       namespace: s.namespace,
       labels: s.labels,
       annotations: s.annotations,
-      podSelector: s.podSelectorLabels,
+      podSelector: this._selector,
       problems: this._problems,
       ...(fallbackFrom ? { fallbackIngress: { from: fallbackFrom, ports: this._servedPorts } } : {}),
     });
@@ -590,7 +596,7 @@ export abstract class TierBase extends Construct implements IConnectable {
       namespace: s.namespace,
       labels: s.labels,
       annotations: s.annotations,
-      selector: s.podSelectorLabels,
+      selector: this._selector,
       unhealthyPodEvictionPolicy,
     });
   }

@@ -337,7 +337,7 @@ export class StatefulDatabase extends TierBase implements IConnectable {
     // (the spec is rendered at synth, see _podTemplate; what the user could still change is copied now)
     const replicas = role === undefined ? this.replicas : replicaSet ? this.replicas - 1 : 1;
     // (the primary's selector is the one a single server has always had: a selector never changes)
-    const matchLabels = merged(s.podSelectorLabels, replicaSet ? { [LABEL_ROLE]: ROLE_REPLICA } : undefined);
+    const matchLabels = replicaSet ? merged(this._selector, { [LABEL_ROLE]: ROLE_REPLICA }) : this._selector;
     const { headlessServiceName: serviceName, podManagementPolicy, updateStrategy, minReadySeconds, revisionHistoryLimit, whenDeleted, whenScaled } = this;
     const claims = s.claims;
     const spec = (): k8s.StatefulSetSpec => {

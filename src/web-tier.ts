@@ -318,7 +318,7 @@ export class StatelessWebTier extends TierBase implements IConnectable {
   private buildDeployment(s: WebTierSettings): k8s.KubeDeployment {
     const template = this._podTemplate(s.configChecksum ? { 'checksum/config': s.configChecksum } : {}, ['pod-template-hash']);
     // (the spec is rendered at synth, see _podTemplate; what the user could still change is copied now)
-    const matchLabels = { ...s.podSelectorLabels };
+    const matchLabels = this._selector;
     const matchExpressions = s.expressions.length ? s.expressions.map((e) => e._render()) : undefined;
     const { replicas, rollout, progressDeadlineSeconds } = s;
     const { minReadySeconds, revisionHistoryLimit } = s.timing;
