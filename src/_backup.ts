@@ -14,7 +14,7 @@ import { Problems } from './_errors';
 import { DATABASE_BACKUP_OPTIONS } from './_keys';
 import { LABEL_COMPONENT, LABEL_INSTANCE, LABEL_NAME, objectMeta } from './_labels';
 import { TierNetworkPolicy } from './_network-policy';
-import { podSecurityContext, ResolvedSecurity, resolveResources, writablePaths } from './_pod';
+import { podSecurityContext, ResolvedSecurity, resolveResources, RoleResources, writablePaths } from './_pod';
 import { checkProps } from './_props';
 import { checkChoice, checkInteger, isString } from './_rules';
 import { renderNodeAffinity } from './_scheduling-rules';
@@ -26,7 +26,13 @@ import { compact } from './_l1';
 
 /** Where the backup claim is mounted in the backup pod. */
 const BACKUP_PATH = '/backup';
-const BACKUP_RESOURCES = { cpuRequest: '100m', memoryRequest: '128Mi', memoryLimit: '512Mi', ephemeralStorageRequest: '64Mi', ephemeralStorageLimit: '256Mi' };
+const BACKUP_RESOURCES = new RoleResources({
+  cpuRequest: '100m',
+  memoryRequest: '128Mi',
+  memoryLimit: '512Mi',
+  ephemeralStorageRequest: '64Mi',
+  ephemeralStorageLimit: '256Mi',
+});
 /** A CronJob name has at most 52 characters (the controller appends an 11-character suffix to name each Job). */
 const MAX_NAME = 52 - '-backup'.length;
 const MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];

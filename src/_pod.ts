@@ -59,29 +59,43 @@ export function containerSecurityContext(): k8s.SecurityContext {
   };
 }
 
+/** The default requests and limits of every field but the CPU limit. */
+type RoleResourceOptions = Required<Omit<ResourceOptions, 'cpuLimit'>>;
+
+/**
+ * The default requests and limits of a container role, and their rendering, made once: a container that keeps
+ * the defaults (most do) renders this one object, which nothing changes (the renderers copy what they render),
+ * instead of holding requests, limits and five quantities of its own for the life of the tree.
+ */
+export class RoleResources {
+  /** The defaults as rendered (shared by every container of the role that keeps them: never changed). */
+  public readonly rendered: k8s.ResourceRequirements;
+
+  constructor(public readonly options: RoleResourceOptions) {
+    this.rendered = renderResources(options);
+  }
+}
+
 /** Default requests and limits of a tier's main container, by tier. */
-export const WEB_RESOURCES = {
+export const WEB_RESOURCES = new RoleResources({
   cpuRequest: '100m',
   memoryRequest: '128Mi',
   memoryLimit: '256Mi',
   ephemeralStorageRequest: '64Mi',
   ephemeralStorageLimit: '256Mi',
-};
-export const DATABASE_RESOURCES = {
+});
+export const DATABASE_RESOURCES = new RoleResources({
   cpuRequest: '250m',
   memoryRequest: '512Mi',
   memoryLimit: '1Gi',
   ephemeralStorageRequest: '128Mi',
   ephemeralStorageLimit: '1Gi',
-};
+});
 
 /** The resource options of a container: what was given over the defaults of its role. */
-export function effectiveResources(given: ResourceOptions | undefined, defaults: RoleResources): RoleResources & ResourceOptions {
-  return merged<RoleResources & ResourceOptions>(defaults, stripUndefined(given !== null && typeof given === 'object' ? given : {}));
+export function effectiveResources(given: ResourceOptions | undefined, defaults: RoleResources): RoleResourceOptions & ResourceOptions {
+  return merged<RoleResourceOptions & ResourceOptions>(defaults.options, stripUndefined(given !== null && typeof given === 'object' ? given : {}));
 }
-
-/** The defaults of a container role: every field but the CPU limit. */
-type RoleResources = Required<Omit<ResourceOptions, 'cpuLimit'>>;
 
 /** The resource fields and the example each one's message gives. */
 const RESOURCE_FIELDS: ReadonlyArray<[keyof ResourceOptions, string]> = [
@@ -96,9 +110,15 @@ const RESOURCE_FIELDS: ReadonlyArray<[keyof ResourceOptions, string]> = [
 /** Checks the resource options against the defaults of the container's role, and renders them. */
 export function resolveResources(problems: Problems, prop: string, given: ResourceOptions | undefined, defaults: RoleResources): k8s.ResourceRequirements {
   const checked = checkProps(problems, prop, given, RESOURCE_OPTIONS);
-  const r = effectiveResources(checked, defaults);
   // (a role's defaults are valid quantities, each request within its limit: only options that were given can break a rule)
-  if (checked !== undefined) checkResources(problems, prop, r);
+  if (checked === undefined) return defaults.rendered;
+  const r = effectiveResources(checked, defaults);
+  checkResources(problems, prop, r);
+  return renderResources(r);
+}
+
+/** Requests and limits as a container has them. */
+function renderResources(r: RoleResourceOptions & ResourceOptions): k8s.ResourceRequirements {
   const q = (v: string) => k8s.Quantity.fromString(v);
   return {
     requests: { cpu: q(r.cpuRequest), memory: q(r.memoryRequest), 'ephemeral-storage': q(r.ephemeralStorageRequest) },
@@ -110,7 +130,7 @@ export function resolveResources(problems: Problems, prop: string, given: Resour
 }
 
 /** Each quantity valid; then each request within its limit. */
-function checkResources(problems: Problems, prop: string, r: RoleResources & ResourceOptions): void {
+function checkResources(problems: Problems, prop: string, r: RoleResourceOptions & ResourceOptions): void {
   let valid = true;
   for (const [field, example] of RESOURCE_FIELDS) {
     if (r[field] !== undefined) valid = checkQuantity(problems, `${prop}.${field}`, r[field], example) && valid;

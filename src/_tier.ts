@@ -14,7 +14,7 @@ import { ContainerBuilder } from './_container';
 import { collectProblems, Problems, show, TiersError } from './_errors';
 import { TierNetworkPolicy } from './_network-policy';
 import { tierPdb } from './_pdb';
-import { podSecurityContext, ResolvedSecurity, resolveResources, spreadAndAntiAffinity, writablePaths } from './_pod';
+import { podSecurityContext, ResolvedSecurity, resolveResources, RoleResources, spreadAndAntiAffinity, writablePaths } from './_pod';
 import { checkImageRegistry } from './_image';
 import { INIT_CONTAINER_OPTIONS, READ_ONLY_VOLUME_OPTIONS } from './_keys';
 import { checkProps } from './_props';
@@ -43,13 +43,13 @@ import { ReadOnlyVolumeOptions } from './volume-claim';
 import { merged } from './_merge';
 
 /** Default resources of the helper containers of a pod (sidecars, init containers). */
-export const HELPER_RESOURCES = {
+export const HELPER_RESOURCES = new RoleResources({
   cpuRequest: '50m',
   memoryRequest: '64Mi',
   memoryLimit: '128Mi',
   ephemeralStorageRequest: '32Mi',
   ephemeralStorageLimit: '128Mi',
-};
+});
 
 /** Resolves and checks the init containers: hardened, each with its own `/tmp`, names unique in the pod. */
 export function resolveInitContainers(p: Problems, props: TierProps, main: ContainerBuilder, volumes: PodVolumes): ContainerBuilder[] {

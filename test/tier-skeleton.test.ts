@@ -367,6 +367,25 @@ describe.each(TIERS)('$kind default resources', (t) => {
     expect(given.containers[0].resources).toEqual(defaults.containers[0].resources);
     expect(given.initContainers[0].resources).toEqual(defaults.initContainers[0].resources);
   });
+
+  test("containers that keep their role's defaults share one rendering of them, which rendering or a change of a rendered copy leaves as it is", () => {
+    const c = chart();
+    const a = t.build(c, { initContainers: [init] });
+    const b = t.build(new Chart(c.node.scope!, 'other'), { initContainers: [init] });
+    const own = t.build(new Chart(c.node.scope!, 'own'), { resources: { cpuRequest: '300m' } });
+    type Built = { input: { resources: unknown } };
+    const main = (tier: object) => (tier as { _containers: Built[] })._containers[0].input.resources;
+    const initOf = (tier: object) => (tier as { _settings: { initContainers: Built[] } })._settings.initContainers[0].input.resources;
+    expect(main(a)).toBe(main(b));
+    expect(initOf(a)).toBe(initOf(b));
+    expect(main(own)).not.toBe(main(a));
+    const workload = (tier: StatelessWebTier | StatefulDatabase) => ApiObject.of(tier);
+    const before = workload(b).toJson().spec.template.spec.containers[0].resources;
+    workload(a).toJson().spec.template.spec.containers[0].resources.requests.cpu = '1';
+    expect(workload(b).toJson().spec.template.spec.containers[0].resources).toEqual(before);
+    expect(workload(own).toJson().spec.template.spec.containers[0].resources.requests.cpu).toBe('300m');
+    expect(workload(a).toJson().spec.template.spec.containers[0].resources).toEqual(before);
+  });
 });
 
 test('the backup container defaults to resources that pass the rules given ones are checked against', () => {
