@@ -48,7 +48,11 @@ export interface ContainerInput {
 export class ContainerBuilder {
   /** The tag of the image (for the version label), when it has one. */
   public readonly imageTag?: string;
-  private readonly env = new Map<string, EnvValue>();
+  /**
+   * The environment variables, in the order added: name and value after each other in one list, looked up in
+   * turn (a container has a few), grown by a copy one pair longer (a Map, or a push, keeps room for more).
+   */
+  private env: ReadonlyArray<string | EnvValue> = [];
   /** (grown by a copy one longer: a push leaves room for 16 more, kept for the life of the tree) */
   private mounts: k8s.VolumeMount[];
 
@@ -105,7 +109,7 @@ export class ContainerBuilder {
       })
     )
       return;
-    if (this.env.has(name)) {
+    if (this.hasEnv(name)) {
       this.problems.add({
         prop,
         value: name,
@@ -124,7 +128,19 @@ export class ContainerBuilder {
     )
       return;
     value._check(this.problems, prop, name);
-    this.env.set(name, value);
+    this.env = this.env.concat([name, value]);
+  }
+
+  private hasEnv(name: string): boolean {
+    for (let i = 0; i < this.env.length; i += 2) if (this.env[i] === name) return true;
+    return false;
+  }
+
+  /** The environment variables as a container has them. */
+  private renderEnv(): k8s.EnvVar[] {
+    const out: k8s.EnvVar[] = [];
+    for (let i = 0; i < this.env.length; i += 2) out.push((this.env[i + 1] as EnvValue)._render(this.env[i] as string));
+    return out;
   }
 
   /** Mounts one more volume. */
@@ -213,7 +229,7 @@ export class ContainerBuilder {
       ...(Array.isArray(i.args) ? { args: [...i.args] } : {}),
       ...(i.workingDir ? { workingDir: i.workingDir } : {}),
       ...(i.port !== undefined ? { ports: [{ name: portName, containerPort: i.port, protocol: 'TCP' }] } : {}),
-      ...(this.env.size ? { env: [...this.env].map(([name, value]) => value._render(name)) } : {}),
+      ...(this.env.length ? { env: this.renderEnv() } : {}),
       resources: i.resources,
       securityContext: containerSecurityContext(),
       ...(i.readiness ? { readinessProbe: probe(i.readiness) } : {}),
