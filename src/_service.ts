@@ -4,7 +4,7 @@
  */
 import { Lazy } from 'cdk8s';
 import { k8s } from './_k8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct, IConstruct, IValidation } from 'constructs';
 import { formatProblem, Problems, show } from './_errors';
 import { objectMeta } from './_labels';
 import { checkNodePort } from './_rules';
@@ -67,8 +67,60 @@ class ServiceSpec {
   }
 }
 
+/**
+ * Owners of one claim (a Service name, a node port) in one app: the first owner as it is, a list once a second one
+ * claims the same (a clash, reported at synth): most claims have one owner, and need no list.
+ */
+type Owners = IConstruct | IConstruct[];
+
+/** Claims in each app (the root of the construct tree), by key. */
+type Claims<K> = Map<K, Owners>;
+
+/** Records that `owner` claims `key` in `claims`. */
+function claim<K>(claims: Claims<K>, key: K, owner: IConstruct): void {
+  const owners = claims.get(key);
+  if (owners === undefined) claims.set(key, owner);
+  else if (Array.isArray(owners)) owners.push(owner);
+  else claims.set(key, [owners, owner]);
+}
+
+/** The paths of the owners of `key` in `claims` other than `owner`. */
+function othersOf<K>(claims: Claims<K>, key: K, owner: IConstruct): string[] {
+  const owners = claims.get(key);
+  if (!Array.isArray(owners)) return [];
+  return owners.filter((o) => o !== owner).map((o) => o.node.path);
+}
+
 /** Service names claimed in each app (the root of the construct tree), by namespace and name. */
-const serviceNames = new WeakMap<IConstruct, Map<string, IConstruct[]>>();
+const serviceNames = new WeakMap<IConstruct, Claims<string>>();
+
+/**
+ * The validation of one Service name claim: a problem of `owner` when another owner in the app writes a Service of
+ * that name in that namespace. (An object of its own rather than a closure: one per tier, kept for the life of the tree.)
+ */
+class ServiceNameClaim implements IValidation {
+  constructor(
+    private readonly claims: Claims<string>,
+    private readonly key: string,
+    private readonly owner: IConstruct,
+    private readonly namespace: string | undefined,
+    private readonly name: string,
+  ) {}
+
+  public validate(): string[] {
+    const others = othersOf(this.claims, this.key, this.owner);
+    if (others.length === 0) return [];
+    const namespace = this.namespace;
+    return [
+      formatProblem({
+        prop: 'name',
+        value: this.name,
+        rule: `names a Service that ${others.join(', ')} writes too${namespace !== undefined ? ` in namespace ${show(namespace)}` : ''}; one would overwrite the other`,
+        fix: 'give each tier its own name in a namespace',
+      }),
+    ];
+  }
+}
 
 /**
  * Records that `owner` writes a Service `name` in `namespace`; at synth, every
@@ -78,32 +130,39 @@ const serviceNames = new WeakMap<IConstruct, Map<string, IConstruct[]>>();
  */
 export function claimServiceName(owner: IConstruct, namespace: string | undefined, name: string): void {
   const root = owner.node.root;
-  const byName = serviceNames.get(root) ?? new Map<string, IConstruct[]>();
+  const byName = serviceNames.get(root) ?? new Map<string, Owners>();
   serviceNames.set(root, byName);
   // (a namespace of the wrong type is reported by its tier; as text it still keys the claim)
   const key = JSON.stringify([namespace === undefined ? null : String(namespace), name]);
-  const owners = byName.get(key) ?? [];
-  byName.set(key, owners);
-  owners.push(owner);
-  owner.node.addValidation({
-    validate: () => {
-      const others = owners.filter((o) => o !== owner).map((o) => o.node.path);
-      return others.length === 0
-        ? []
-        : [
-            formatProblem({
-              prop: 'name',
-              value: name,
-              rule: `names a Service that ${others.join(', ')} writes too${namespace !== undefined ? ` in namespace ${show(namespace)}` : ''}; one would overwrite the other`,
-              fix: 'give each tier its own name in a namespace',
-            }),
-          ];
-    },
-  });
+  claim(byName, key, owner);
+  owner.node.addValidation(new ServiceNameClaim(byName, key, owner, namespace, name));
 }
 
 /** Node ports claimed in each app (the root of the construct tree). */
-const claims = new WeakMap<IConstruct, Map<number, IConstruct[]>>();
+const claims = new WeakMap<IConstruct, Claims<number>>();
+
+/** The validation of one node port claim: a problem of `owner` (at `prop`) when another owner in the app asks for the port too. */
+class NodePortClaim implements IValidation {
+  constructor(
+    private readonly claims: Claims<number>,
+    private readonly owner: IConstruct,
+    private readonly prop: string,
+    private readonly nodePort: number,
+  ) {}
+
+  public validate(): string[] {
+    const others = othersOf(this.claims, this.nodePort, this.owner);
+    if (others.length === 0) return [];
+    return [
+      formatProblem({
+        prop: this.prop,
+        value: this.nodePort,
+        rule: `is also asked for by ${others.join(', ')}; a node port belongs to one Service in the whole cluster`,
+        fix: 'give each Service its own nodePort, or leave nodePort out to let the cluster choose',
+      }),
+    ];
+  }
+}
 
 /**
  * Records that `owner` asks for `nodePort`; at synth, every owner of a port
@@ -111,26 +170,10 @@ const claims = new WeakMap<IConstruct, Map<number, IConstruct[]>>();
  */
 export function claimNodePort(owner: IConstruct, prop: string, nodePort: number): void {
   const root = owner.node.root;
-  const byPort = claims.get(root) ?? new Map<number, IConstruct[]>();
+  const byPort = claims.get(root) ?? new Map<number, Owners>();
   claims.set(root, byPort);
-  const owners = byPort.get(nodePort) ?? [];
-  byPort.set(nodePort, owners);
-  owners.push(owner);
-  owner.node.addValidation({
-    validate: () => {
-      const others = owners.filter((o) => o !== owner).map((o) => o.node.path);
-      return others.length === 0
-        ? []
-        : [
-            formatProblem({
-              prop,
-              value: nodePort,
-              rule: `is also asked for by ${others.join(', ')}; a node port belongs to one Service in the whole cluster`,
-              fix: 'give each Service its own nodePort, or leave nodePort out to let the cluster choose',
-            }),
-          ];
-    },
-  });
+  claim(byPort, nodePort, owner);
+  owner.node.addValidation(new NodePortClaim(byPort, owner, prop, nodePort));
 }
 
 /**

@@ -6,7 +6,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { DatabaseEngine, DatabaseMetrics, StatefulDatabase, StatelessWebTier, WebMetrics } from '../src';
 import { ObjectJson } from '../src/gitops/_object-json';
-import { chart, find, Manifest, proxySidecar, synth } from './util';
+import { appProblems, chart, find, Manifest, proxySidecar, synth } from './util';
 
 const IMAGE = 'registry.example.com/shop/web:1.4.2';
 const propsOf = (o: ApiObject) => (o as unknown as { props: Record<string, unknown> }).props;
@@ -90,5 +90,20 @@ describe("a tier's Services and PodDisruptionBudget", () => {
     json.spec.selector['app.kubernetes.io/name'] = 'changed';
     expect(selectors(synth(c))['PodDisruptionBudget/web']).toEqual(WEB);
     expect(selectors(synth(c))['Service/web']).toEqual(WEB);
+  });
+
+  test('three tiers claiming one Service name and one node port: each gets one problem naming the other two, in the order they were built', () => {
+    const c = chart('shop');
+    for (const id of ['a', 'b', 'c']) new StatelessWebTier(c, id, { name: 'web', image: IMAGE, nodePort: 30080 });
+    new StatelessWebTier(c, 'own', { image: IMAGE, nodePort: 30081 });
+    const problems = appProblems(c);
+    const named = (who: string) => problems.filter((p) => p.startsWith(`[test/${who}] `));
+    expect(named('own')).toEqual([]);
+    expect(named('a')).toEqual([
+      expect.stringContaining('nodePort: got 30080; is also asked for by test/b, test/c;'),
+      expect.stringContaining('name: got "web"; names a Service that test/b, test/c writes too in namespace "shop";'),
+    ]);
+    expect(named('b')).toEqual([expect.stringContaining('by test/a, test/c;'), expect.stringContaining('that test/a, test/c writes too')]);
+    expect(named('c')).toEqual([expect.stringContaining('by test/a, test/b;'), expect.stringContaining('that test/a, test/b writes too')]);
   });
 });
