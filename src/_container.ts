@@ -24,7 +24,8 @@ export interface ContainerInput {
   readonly liveness?: Probe;
   readonly startup?: Probe;
   readonly resources: k8s.ResourceRequirements;
-  readonly volumeMounts: k8s.VolumeMount[];
+  /** Mounts it starts with. @default - none */
+  readonly volumeMounts?: k8s.VolumeMount[];
   /** Seconds the container waits in a preStop hook before it gets SIGTERM. @default 0 - no hook */
   readonly preStopDelaySeconds?: number;
   /**
@@ -80,7 +81,7 @@ export class ContainerBuilder {
     for (const [name, value] of Object.entries(checkMap(problems, `${prop}env`, input.env, "{ LOG_LEVEL: EnvValue.fromValue('info') }") ?? {})) {
       this.addEnv(name, value, `${prop}env["${name}"]`);
     }
-    this.mounts = [...input.volumeMounts];
+    this.mounts = input.volumeMounts ? [...input.volumeMounts] : [];
   }
 
   /** The container name. */

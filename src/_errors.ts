@@ -168,7 +168,13 @@ export class Problems {
 
   constructor(scope: IConstruct) {
     Object.defineProperty(scope, PROBLEMS, { value: this });
-    scope.node.addValidation({ validate: () => this.found.map(formatProblem) });
+    // (this is the validation: one object per construct rather than a closure and its context besides)
+    scope.node.addValidation(this);
+  }
+
+  /** The problems, each as one line (the construct's validation: cdk8s adds the path). */
+  public validate(): string[] {
+    return this.found.map(formatProblem);
   }
 
   /** Records a problem (unless muted). */

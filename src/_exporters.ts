@@ -110,7 +110,6 @@ export function resolveExporter(p: Problems, o: DatabaseMetricsOptions, ctx: Exp
     readiness: Probe.httpGet('/', { periodSeconds: 10, timeoutSeconds: 5 }),
     liveness: Probe.tcpSocket({ initialDelaySeconds: 10, periodSeconds: 10 }),
     resources: resolveResources(p, 'metrics.resources', o.resources, HELPER_RESOURCES),
-    volumeMounts: [],
     nameChecked: true,
   });
   for (const [name, value] of Object.entries(exporter.env(ctx.dbPort, ctx.credentials!))) c.addEnv(name, EnvValue.fromValue(value), 'metrics');

@@ -65,7 +65,6 @@ export function resolveInitContainers(p: Problems, props: TierProps, main: Conta
       args: o.args,
       env: o.env,
       init: true,
-      volumeMounts: [],
       resources: resolveResources(p, `${prop}.resources`, o.resources, HELPER_RESOURCES),
     });
     const taken = [main, ...built].map((b) => b.name);
@@ -497,7 +496,9 @@ export abstract class TierBase extends Construct implements IConnectable {
     const labels = merged(s.labels, variant?.labels);
     const podAnnotations = merged(s.annotations, { 'kubectl.kubernetes.io/default-container': s.name }, annotations);
     const selector = s.several ? this._selector : undefined;
-    const scheduling = renderScheduling(s.scheduling);
+    const rendered = renderScheduling(s.scheduling);
+    // (most pods set none of them: no empty object kept for them)
+    const scheduling = Object.keys(rendered).length ? rendered : undefined;
     const nodeAffinity = s.scheduling.nodeAffinity ? renderNodeAffinity(s.scheduling.nodeAffinity) : undefined;
     const inits = variant?.initContainers?.length ? [...variant.initContainers, ...s.initContainers] : s.initContainers;
     return () => {

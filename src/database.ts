@@ -148,6 +148,8 @@ export interface StatefulDatabaseProps extends TierProps {
 }
 
 const DATA_CLAIM = 'data';
+/** How messages name the main container's image, port and port name: the engine gives them. */
+const ENGINE_PROP_NAMES = { image: 'engine.image', port: 'engine.port', portName: 'engine.portName' } as const;
 const MIN_CLAIM_BYTES = 2 ** 20;
 const NAME_RULE = {
   max: 52,
@@ -464,8 +466,7 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
     liveness: props.liveness ?? b.liveness,
     startup: props.startup ?? b.startup,
     resources: resolveResources(p, 'resources', props.resources, DATABASE_RESOURCES),
-    volumeMounts: [],
-    propNames: { image: 'engine.image', port: 'engine.port', portName: 'engine.portName' },
+    propNames: ENGINE_PROP_NAMES,
     nameChecked: true, // the database name, checked by the stricter rule
   });
   // (the engine's own env as it is unless a replication plan adds to it)

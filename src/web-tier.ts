@@ -109,6 +109,13 @@ export interface StatelessWebTierProps extends TierProps {
   readonly metrics?: WebMetrics;
 }
 
+/**
+ * The default probes (a Probe is never changed once made: the tiers that keep the defaults share these, rather than
+ * holding two probes and their options each).
+ */
+const DEFAULT_READINESS = Probe.httpGet('/', { periodSeconds: 5 });
+const DEFAULT_LIVENESS = Probe.tcpSocket({ initialDelaySeconds: 10, periodSeconds: 10 });
+
 const CONFIG_VOLUME = 'config';
 const SHARED_VOLUME = 'shared';
 const NAME_RULE = { max: 63, why: 'it names the Service', example: 'shop-front' };
@@ -264,10 +271,9 @@ export class StatelessWebTier extends TierBase implements IConnectable {
       env: options.env,
       // readiness has no default: only the sidecar knows when it can serve, and a TCP readiness would share its handler with the TCP liveness
       readiness: options.readiness,
-      liveness: options.liveness ?? (tcpDefaults ? Probe.tcpSocket({ initialDelaySeconds: 10, periodSeconds: 10 }) : undefined),
+      liveness: options.liveness ?? (tcpDefaults ? DEFAULT_LIVENESS : undefined),
       startup: options.startup,
       resources: resolveResources(p, `${prop}resources`, options.resources, HELPER_RESOURCES),
-      volumeMounts: [],
     });
     const all = [...this._containers, sidecar];
     checkUnique(
@@ -372,11 +378,10 @@ function resolveWebTier(p: Problems, self: Construct, id: string, given: Statele
     command: props.command,
     args: props.args,
     env: props.env,
-    readiness: props.readiness ?? Probe.httpGet('/', { periodSeconds: 5 }),
-    liveness: props.liveness ?? Probe.tcpSocket({ initialDelaySeconds: 10, periodSeconds: 10 }),
+    readiness: props.readiness ?? DEFAULT_READINESS,
+    liveness: props.liveness ?? DEFAULT_LIVENESS,
     startup: props.startup,
     resources: resolveResources(p, 'resources', props.resources, WEB_RESOURCES),
-    volumeMounts: [],
     nameChecked: true, // the tier name, checked by the stricter rule
     preStopDelaySeconds,
   });

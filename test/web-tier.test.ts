@@ -384,6 +384,27 @@ describe('probes', () => {
     expect(c.startupProbe).toBeUndefined();
   });
 
+  test('tiers that keep the default probes share them (a Probe is never changed), and each renders them on its own port', () => {
+    const c = chart();
+    const a = new StatelessWebTier(c, 'a', { image: IMAGE });
+    const b = new StatelessWebTier(c, 'b', { image: IMAGE, portName: 'web' });
+    const own = new StatelessWebTier(c, 'own', { image: IMAGE, readiness: Probe.httpGet('/', { periodSeconds: 5 }) });
+    type Built = { input: { readiness: unknown; liveness: unknown } };
+    const input = (t: StatelessWebTier) => (t as unknown as { _containers: Built[] })._containers[0].input;
+    expect(input(a).readiness).toBe(input(b).readiness);
+    expect(input(a).liveness).toBe(input(b).liveness);
+    expect(input(own).readiness).not.toBe(input(a).readiness);
+    const objects = synth(c);
+    const probes = (name: string) => {
+      const m = mainContainer(find(objects, 'Deployment', name));
+      return [m.readinessProbe, m.livenessProbe];
+    };
+    expect(probes('a')[0].httpGet).toEqual({ path: '/', port: 'http' });
+    expect(probes('b')[0].httpGet).toEqual({ path: '/', port: 'web' });
+    expect(probes('b')[1].tcpSocket).toEqual({ port: 'web' });
+    expect(probes('own')).toEqual(probes('a'));
+  });
+
   test('can configure every probe and timing', () => {
     const c = mainContainer(
       deployment(
