@@ -147,6 +147,9 @@ export class TiersError extends Error {
   }
 }
 
+/** No problems (one list, read only, until the first). */
+const NO_PROBLEMS: readonly ProblemDetails[] = Object.freeze([]);
+
 /** Where a construct's {@link Problems} are kept, so that the structured problems can be read back. */
 const PROBLEMS = Symbol.for('cdk8s-tiers.problems');
 
@@ -161,7 +164,8 @@ export class Problems {
     return own instanceof Problems ? own : undefined;
   }
 
-  private readonly found: ProblemDetails[] = [];
+  /** (made with the first problem: most constructs have none) */
+  private found: readonly ProblemDetails[] = NO_PROBLEMS;
   private muted = false;
   /** Props the user wrote misspelt (reported as such): their being "not set" is not reported again. (Made with the first.) */
   private misspelt?: Set<string>;
@@ -180,7 +184,8 @@ export class Problems {
   /** Records a problem (unless muted). */
   public add(d: ProblemDetails): void {
     if (this.muted || (d.value === undefined && this.misspelt?.has(d.prop) === true)) return;
-    this.found.push(d);
+    if (this.found === NO_PROBLEMS) this.found = [d];
+    else (this.found as ProblemDetails[]).push(d);
   }
 
   /** Records that `prop` was written misspelt (and reported so): a later "not set" problem of it follows from that. */

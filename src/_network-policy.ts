@@ -21,7 +21,7 @@ export interface TierNetworkPolicyProps {
   /** The labels of the pods it applies to, kept as they are: a copy the caller never changes. */
   readonly podSelector: Record<string, string>;
   /** Ingress allowed while no other ingress rule was added (from pods and ports). */
-  readonly fallbackIngress?: { from: k8s.NetworkPolicyPeer[]; ports: number[] };
+  readonly fallbackIngress?: { from: readonly k8s.NetworkPolicyPeer[]; ports: number[] };
   /** Where a peer that cannot be named in a rule is reported. @default - not reported */
   readonly problems?: Problems;
 }
@@ -104,7 +104,7 @@ export class TierNetworkPolicy {
   private readonly namespace?: string;
   private readonly problems?: Problems;
   private readonly podSelector: Record<string, string>;
-  private readonly fallbackIngress?: { from: k8s.NetworkPolicyPeer[]; ports: number[] };
+  private readonly fallbackIngress?: { from: readonly k8s.NetworkPolicyPeer[]; ports: number[] };
   private ingress?: RuleList<PeerIngress>;
   private egress?: RuleList<k8s.NetworkPolicyEgressRule>;
   /** Rules for peers named by selectors (scrapers): kept apart, so that they never replace the fallback ingress. */
@@ -161,7 +161,7 @@ export class TierNetworkPolicy {
 
   private peerIngressRules(): k8s.NetworkPolicyIngressRule[] {
     const fallback = this.fallbackIngress;
-    if (this.ingress === undefined && fallback) return [{ from: fallback.from, ports: tcp(fallback.ports.filter(isPort)) }];
+    if (this.ingress === undefined && fallback) return [{ from: [...fallback.from], ports: tcp(fallback.ports.filter(isPort)) }];
     return (this.ingress?.values ?? []).map((r) => (r.from ? { from: [r.from], ports: tcp(r.ports.filter(isPort)) } : { ports: tcp(r.ports.filter(isPort)) }));
   }
 

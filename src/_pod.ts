@@ -161,6 +161,9 @@ export function volumeNameForPath(prefix: string | undefined, path: string): str
   return `${name.slice(0, 54).replace(/-+$/, '')}-${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
 }
 
+/** The source of an emptyDir volume with the defaults: one object that nothing changes (the rendered pods share it). */
+export const EMPTY_DIR: k8s.EmptyDirVolumeSource = {};
+
 /** Writable emptyDir volumes under a read-only root: `/tmp` always, plus the paths the user names. */
 export function writablePaths(
   problems: Problems,
@@ -182,7 +185,7 @@ export function writablePaths(
     )
       continue;
     const name = volumeNameForPath(volumePrefix, path);
-    volumes.push({ name, emptyDir: {} });
+    volumes.push({ name, emptyDir: EMPTY_DIR });
     mounts.push({ name, mountPath: path });
   }
   return { volumes, mounts };

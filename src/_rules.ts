@@ -330,9 +330,12 @@ export function checkMap<T>(
 }
 
 /** A list prop: the array, or [] when it is not set (undefined or null) or is not an array (then reported). */
+/** The empty list {@link listOf} gives for none (one, read only: tiers keep what it gives). */
+const NONE: readonly never[] = Object.freeze([]);
+
 export function listOf<T>(problems: Problems, prop: string, value: readonly T[] | undefined | null): readonly T[] {
-  if (value === undefined || value === null) return [];
-  return problems.expect(Array.isArray(value), { prop, value, rule: 'must be a list', fix: `write ${prop} as a list [...], or leave it out` }) ? value : [];
+  if (value === undefined || value === null) return NONE;
+  return problems.expect(Array.isArray(value), { prop, value, rule: 'must be a list', fix: `write ${prop} as a list [...], or leave it out` }) ? value : NONE;
 }
 
 /** Checks a command or argument list: an array of strings. */

@@ -554,7 +554,7 @@ export abstract class TierBase extends Construct implements IConnectable {
    * @internal The NetworkPolicy: the served ports open to every source for a NodePort Service, else only to what
    * connects (or to `fallbackFrom` until something does).
    */
-  protected _fence(fallbackFrom?: k8s.NetworkPolicyPeer[]): void {
+  protected _fence(fallbackFrom?: readonly k8s.NetworkPolicyPeer[]): void {
     const s = this._settings;
     const policy = new TierNetworkPolicy(this, 'network-policy', {
       name: s.name,

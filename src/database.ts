@@ -148,6 +148,8 @@ export interface StatefulDatabaseProps extends TierProps {
 }
 
 const DATA_CLAIM = 'data';
+/** The default update strategy (a StatefulUpdate is never changed: the databases that keep the default share it). */
+const DEFAULT_UPDATE = StatefulUpdate.rollingUpdate();
 /** How messages name the main container's image, port and port name: the engine gives them. */
 const ENGINE_PROP_NAMES = { image: 'engine.image', port: 'engine.port', portName: 'engine.portName' } as const;
 const MIN_CLAIM_BYTES = 2 ** 20;
@@ -598,7 +600,7 @@ function resolveStatefulScale(p: Problems, props: StatefulDatabaseProps, engine:
       fix: 'pick one of the two',
     });
   }
-  const updateStrategy = props.updateStrategy ?? StatefulUpdate.rollingUpdate();
+  const updateStrategy = props.updateStrategy ?? DEFAULT_UPDATE;
   const fix = 'use StatefulUpdate.rollingUpdate({ partition }) or StatefulUpdate.onDelete()';
   if (checkChoice(p, 'updateStrategy', updateStrategy, StatefulUpdate, fix)) updateStrategy._check(p, 'updateStrategy', replicasOk ? replicas : undefined);
   return { replicas, replicasOk, podManagementPolicy, updateStrategy, several: replicasOk && replicas > 1 };

@@ -10,7 +10,7 @@ import { LABEL_VERSION, objectMeta, resolveIdentity, selectorLabels, tierLabels 
 import { checkConnectTarget, envPrefixFor } from './_connection';
 import { clientCredentialEnv, resolveCredentials } from './_credential-files';
 import { checkProps, constructProps } from './_props';
-import { effectiveResources, resolveResources, resolveSecurity, WEB_RESOURCES, writablePaths } from './_pod';
+import { EMPTY_DIR, effectiveResources, resolveResources, resolveSecurity, WEB_RESOURCES, writablePaths } from './_pod';
 import { checkChoice, checkInteger, checkRenderableKey, checkUnique, isAbsolutePath, isObject, isPortName, listOf } from './_rules';
 import {
   HELPER_RESOURCES,
@@ -115,6 +115,10 @@ export interface StatelessWebTierProps extends TierProps {
  */
 const DEFAULT_READINESS = Probe.httpGet('/', { periodSeconds: 5 });
 const DEFAULT_LIVENESS = Probe.tcpSocket({ initialDelaySeconds: 10, periodSeconds: 10 });
+/** The default rollout (never changed either: its budgets are values). */
+const DEFAULT_ROLLOUT = Rollout.rollingUpdate();
+/** Who may reach an internal tier that nobody connects to: its own namespace's pods (a list nothing changes: the rendered policies share it). */
+const OWN_NAMESPACE: readonly k8s.NetworkPolicyPeer[] = [{ podSelector: {} }];
 
 const CONFIG_VOLUME = 'config';
 const SHARED_VOLUME = 'shared';
@@ -187,7 +191,7 @@ export class StatelessWebTier extends TierBase implements IConnectable {
     this.node.defaultChild = this._deployment;
     this._publish();
     // an internal tier that nobody connects to accepts its own namespace; once connected, only its clients
-    this._fence([{ podSelector: {} }]);
+    this._fence(OWN_NAMESPACE);
     this._budget('AlwaysAllow');
     this.autoscaler = this.buildAutoscaler(s);
     const m = s.metrics;
@@ -296,7 +300,13 @@ export class StatelessWebTier extends TierBase implements IConnectable {
     );
     const volumes = this._settings.volumes;
     if (this._containers.length === 1) {
-      volumes.add('sharedPath', 'sharedPath', this._settings.main, { name: SHARED_VOLUME, mountPath: this.sharedPath }, { name: SHARED_VOLUME, emptyDir: {} });
+      volumes.add(
+        'sharedPath',
+        'sharedPath',
+        this._settings.main,
+        { name: SHARED_VOLUME, mountPath: this.sharedPath },
+        { name: SHARED_VOLUME, emptyDir: EMPTY_DIR },
+      );
     }
     volumes.addWritable(`${prop}writablePaths`, sidecar, writable);
     sidecar.addMount({ name: SHARED_VOLUME, mountPath: this.sharedPath });
@@ -476,7 +486,7 @@ function checkPreStop(p: Problems, delay: number, grace: number): void {
 }
 
 function resolveRollout(p: Problems, props: StatelessWebTierProps): Rollout {
-  const rollout = props.rollout ?? Rollout.rollingUpdate();
+  const rollout = props.rollout ?? DEFAULT_ROLLOUT;
   if (checkChoice(p, 'rollout', rollout, Rollout, 'use Rollout.rollingUpdate({...}) or Rollout.recreate()')) rollout._check(p, 'rollout');
   return rollout;
 }

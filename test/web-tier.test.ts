@@ -405,6 +405,18 @@ describe('probes', () => {
     expect(probes('own')).toEqual(probes('a'));
   });
 
+  test('tiers that keep the default rollout share it (its budgets are values), and one given its own renders that', () => {
+    const c = chart();
+    const a = new StatelessWebTier(c, 'a', { image: IMAGE });
+    const b = new StatelessWebTier(c, 'b', { image: IMAGE });
+    const own = new StatelessWebTier(c, 'own', { image: IMAGE, rollout: Rollout.rollingUpdate({ maxSurge: PercentOrAbsolute.absolute(3) }) });
+    expect(a.rollout).toBe(b.rollout);
+    expect(own.rollout).not.toBe(a.rollout);
+    const objects = synth(c);
+    expect(find(objects, 'Deployment', 'a').spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
+    expect(find(objects, 'Deployment', 'own').spec.strategy.rollingUpdate.maxSurge).toBe(3);
+  });
+
   test('can configure every probe and timing', () => {
     const c = mainContainer(
       deployment(
