@@ -5,7 +5,7 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from './_k8s';
 import { Construct, IConstruct, IValidation } from 'constructs';
-import { formatProblem, Problems, show } from './_errors';
+import { formatProblem, ProblemDetails, Problems, show } from './_errors';
 import { objectMeta } from './_labels';
 import { checkNodePort } from './_rules';
 import { compact } from './_l1';
@@ -84,41 +84,53 @@ function claim<K>(claims: Claims<K>, key: K, owner: IConstruct): void {
   else claims.set(key, [owners, owner]);
 }
 
-/** The paths of the owners of `key` in `claims` other than `owner`. */
-function othersOf<K>(claims: Claims<K>, key: K, owner: IConstruct): string[] {
-  const owners = claims.get(key);
-  if (!Array.isArray(owners)) return [];
-  return owners.filter((o) => o !== owner).map((o) => o.node.path);
+/**
+ * The validation of one claim: a problem of `owner` when another owner in the app claims the same. (An object of
+ * its own rather than a closure: one per claim, kept for the life of the tree.)
+ */
+abstract class Claim<K> implements IValidation {
+  constructor(
+    private readonly claims: Claims<K>,
+    private readonly key: K,
+    private readonly owner: IConstruct,
+  ) {
+    claim(claims, key, owner);
+  }
+
+  public validate(): string[] {
+    const owners = this.claims.get(this.key);
+    if (!Array.isArray(owners)) return [];
+    const others = owners.filter((o) => o !== this.owner).map((o) => o.node.path);
+    return others.length === 0 ? [] : [formatProblem(this.problem(others.join(', ')))];
+  }
+
+  /** The problem, given the paths of the other owners. */
+  protected abstract problem(others: string): ProblemDetails;
 }
 
 /** Service names claimed in each app (the root of the construct tree), by namespace and name. */
 const serviceNames = new WeakMap<IConstruct, Claims<string>>();
 
-/**
- * The validation of one Service name claim: a problem of `owner` when another owner in the app writes a Service of
- * that name in that namespace. (An object of its own rather than a closure: one per tier, kept for the life of the tree.)
- */
-class ServiceNameClaim implements IValidation {
+/** A Service name claimed in a namespace: two tiers of one name in one namespace would overwrite each other's objects. */
+class ServiceNameClaim extends Claim<string> {
   constructor(
-    private readonly claims: Claims<string>,
-    private readonly key: string,
-    private readonly owner: IConstruct,
+    claims: Claims<string>,
+    key: string,
+    owner: IConstruct,
     private readonly namespace: string | undefined,
     private readonly name: string,
-  ) {}
+  ) {
+    super(claims, key, owner);
+  }
 
-  public validate(): string[] {
-    const others = othersOf(this.claims, this.key, this.owner);
-    if (others.length === 0) return [];
+  protected problem(others: string): ProblemDetails {
     const namespace = this.namespace;
-    return [
-      formatProblem({
-        prop: 'name',
-        value: this.name,
-        rule: `names a Service that ${others.join(', ')} writes too${namespace !== undefined ? ` in namespace ${show(namespace)}` : ''}; one would overwrite the other`,
-        fix: 'give each tier its own name in a namespace',
-      }),
-    ];
+    return {
+      prop: 'name',
+      value: this.name,
+      rule: `names a Service that ${others} writes too${namespace !== undefined ? ` in namespace ${show(namespace)}` : ''}; one would overwrite the other`,
+      fix: 'give each tier its own name in a namespace',
+    };
   }
 }
 
@@ -134,33 +146,30 @@ export function claimServiceName(owner: IConstruct, namespace: string | undefine
   serviceNames.set(root, byName);
   // (a namespace of the wrong type is reported by its tier; as text it still keys the claim)
   const key = JSON.stringify([namespace === undefined ? null : String(namespace), name]);
-  claim(byName, key, owner);
   owner.node.addValidation(new ServiceNameClaim(byName, key, owner, namespace, name));
 }
 
 /** Node ports claimed in each app (the root of the construct tree). */
 const claims = new WeakMap<IConstruct, Claims<number>>();
 
-/** The validation of one node port claim: a problem of `owner` (at `prop`) when another owner in the app asks for the port too. */
-class NodePortClaim implements IValidation {
+/** A node port asked for (at `prop`): a node port belongs to one Service in the whole cluster. */
+class NodePortClaim extends Claim<number> {
   constructor(
-    private readonly claims: Claims<number>,
-    private readonly owner: IConstruct,
+    claims: Claims<number>,
+    owner: IConstruct,
     private readonly prop: string,
     private readonly nodePort: number,
-  ) {}
+  ) {
+    super(claims, nodePort, owner);
+  }
 
-  public validate(): string[] {
-    const others = othersOf(this.claims, this.nodePort, this.owner);
-    if (others.length === 0) return [];
-    return [
-      formatProblem({
-        prop: this.prop,
-        value: this.nodePort,
-        rule: `is also asked for by ${others.join(', ')}; a node port belongs to one Service in the whole cluster`,
-        fix: 'give each Service its own nodePort, or leave nodePort out to let the cluster choose',
-      }),
-    ];
+  protected problem(others: string): ProblemDetails {
+    return {
+      prop: this.prop,
+      value: this.nodePort,
+      rule: `is also asked for by ${others}; a node port belongs to one Service in the whole cluster`,
+      fix: 'give each Service its own nodePort, or leave nodePort out to let the cluster choose',
+    };
   }
 }
 
@@ -172,7 +181,6 @@ export function claimNodePort(owner: IConstruct, prop: string, nodePort: number)
   const root = owner.node.root;
   const byPort = claims.get(root) ?? new Map<number, Owners>();
   claims.set(root, byPort);
-  claim(byPort, nodePort, owner);
   owner.node.addValidation(new NodePortClaim(byPort, owner, prop, nodePort));
 }
 
