@@ -167,9 +167,12 @@ export function emittedOrders(converters: Converters, classes: ReadonlySet<strin
 
 /** The original's expression, its mapping fields copied by `mapping()` instead of a spread per entry. */
 function emitted(f: Field): string {
+  const read = `obj.${f.prop}`;
+  if (f.form.kind === 'list') return `list(${read}) ?? ${f.expression}`;
+  if (f.form.kind === 'listOf') return `list(${read}, toJson_${f.form.type}) ?? ${f.expression}`;
   if (f.form.kind !== 'mapOf') return f.expression;
   const item = /\[i\[0\]\]: (.+) \}\), \{\}\)\)$/.exec(f.expression)![1];
-  return `((obj.${f.prop}) === undefined) ? undefined : mapping(obj.${f.prop}, (i) => ${item})`;
+  return `((${read}) === undefined) ? undefined : mapping(${read}, (i) => ${f.form.item.kind === 'list' ? `list(i[1]) ?? ${item}` : item})`;
 }
 
 function emitConverter(name: string, fields: readonly Field[], order: readonly Field[]): string {
@@ -228,6 +231,40 @@ export function generateK8sJson(source = readFileSync(K8S_JS, 'utf8')): string {
     '    else r[i[0]] = i[1];',
     '  }',
     '  return r;',
+    '}',
+    '',
+    '/**',
+    ' * `a.map(y => f(y))` (`a.map(y => y)` without `f`) where `a` is an array of Array itself without holes, as a packed',
+    ' * array whichever tier runs it: `map` gives a packed array in the interpreter and a holey one where TurboFan inlines',
+    ' * it, and every walker over the JSON that had met one kind was compiled again when it met the other. A short list is',
+    ' * an array literal (made at its length; `push` would give it room for 16). Undefined for anything else, which the',
+    " * caller then maps with the original's expression (its result, or its error). `f` is called with the same items in",
+    " * the same order as the original's `map` calls it (errors at the same item).",
+    ' */',
+    'function list(a, f) {',
+    '  if (!Array.isArray(a) || a.constructor !== Array) return undefined;',
+    '  const n = a.length;',
+    '  for (let i = 0; i < n; i++) if (!(i in a)) return undefined;',
+    '  const g = f === undefined ? same : f;',
+    '  switch (n) {',
+    '    case 0:',
+    '      return [];',
+    '    case 1:',
+    '      return [g(a[0])];',
+    '    case 2:',
+    '      return [g(a[0]), g(a[1])];',
+    '    case 3:',
+    '      return [g(a[0]), g(a[1]), g(a[2])];',
+    '    case 4:',
+    '      return [g(a[0]), g(a[1]), g(a[2]), g(a[3])];',
+    '  }',
+    '  const r = [];',
+    '  for (let i = 0; i < n; i++) r.push(g(a[i]));',
+    '  return r;',
+    '}',
+    '',
+    'function same(y) {',
+    '  return y;',
     '}',
     '',
     '/** The cdk8s-plus-28 release these converters were generated from (src/gitops/_object-json.ts uses them only with it). */',

@@ -8,7 +8,9 @@
  * pass (Lazy values, values it leaves to toJson()), render through
  * ObjectJson as `toJson()` renders them.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { version as plusVersion } from 'cdk8s-plus-28/package.json';
 import { ApiObject, App, Chart, Lazy } from 'cdk8s';
@@ -347,4 +349,48 @@ test('a mapping field of many entries (sorted another way than a few) gives what
     expect(written).toEqual(orderOfObject(written.slice().sort()));
     expect(written.length).toBe(Object.keys(d).filter((k) => (d as Json)[k] !== undefined).length);
   }
+});
+
+test('lists of every length, with holes, of a subclass of Array or not arrays at all give what the original gives', () => {
+  class Items extends Array<unknown> {}
+  const lists: unknown[] = [];
+  for (let n = 0; n <= 7; n++) {
+    const items = [...Array(n).keys()].map((i) => `a${i}`);
+    lists.push(items, Items.from(items));
+    if (n > 0) {
+      const holey = [...items];
+      delete holey[n - 1];
+      lists.push(holey);
+    }
+  }
+  lists.push('abc', { map: (f: (y: unknown) => unknown) => ['mapped', f('x')] }, 7, null);
+  for (const args of lists) {
+    for (const [name, input] of [
+      ['Container', { name: 'app', args }],
+      ['PodSpec', { containers: Array.isArray(args) ? args.map((a) => (a === undefined ? a : { name: String(a), args })) : args }],
+    ] as const) {
+      const expected = outcome(theirs[`toJson_${name}`], input);
+      const actual = outcome(ours[`toJson_${name}`], input);
+      expect({ args, same: same(name, actual, expected) }).toEqual({ args, same: true });
+    }
+  }
+});
+
+test('the lists the converters make are packed arrays in the interpreter and in TurboFan alike (the JSON walkers meet one elements kind)', () => {
+  // TurboFan's inlined Array.prototype.map makes holey arrays, the interpreter's packed ones
+  const script = `
+    const convert = require('./src/gitops/_k8s-json').toJson_Container;
+    const input = { name: 'a', image: 'i', args: ['x', 'y'], ports: [{ containerPort: 80 }], env: [{ name: 'A', value: 'b' }], volumeMounts: ${JSON.stringify(
+      [...Array(6).keys()].map((i) => ({ name: `v${i}`, mountPath: `/v${i}` })),
+    )} };
+    const holey = [];
+    const run = () => { const r = convert(input); holey.push([r.args, r.ports, r.env, r.volumeMounts].map((a) => %HasHoleyElements(a))); };
+    %PrepareFunctionForOptimization(convert); run(); run(); %OptimizeFunctionOnNextCall(convert); run();
+    console.log(JSON.stringify({ holey, turbofan: (%GetOptimizationStatus(convert) & 16) !== 0 }));`;
+  const child = spawnSync(process.execPath, ['--allow-natives-syntax', '-r', 'ts-node/register', '-e', script], {
+    cwd: join(__dirname, '..'),
+    encoding: 'utf8',
+  });
+  expect(child.stderr).toBe('');
+  expect(JSON.parse(child.stdout)).toEqual({ holey: Array(3).fill([false, false, false, false]), turbofan: true });
 });

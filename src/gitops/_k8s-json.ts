@@ -41,13 +41,47 @@ function mapping(m, item) {
   return r;
 }
 
+/**
+ * `a.map(y => f(y))` (`a.map(y => y)` without `f`) where `a` is an array of Array itself without holes, as a packed
+ * array whichever tier runs it: `map` gives a packed array in the interpreter and a holey one where TurboFan inlines
+ * it, and every walker over the JSON that had met one kind was compiled again when it met the other. A short list is
+ * an array literal (made at its length; `push` would give it room for 16). Undefined for anything else, which the
+ * caller then maps with the original's expression (its result, or its error). `f` is called with the same items in
+ * the same order as the original's `map` calls it (errors at the same item).
+ */
+function list(a, f) {
+  if (!Array.isArray(a) || a.constructor !== Array) return undefined;
+  const n = a.length;
+  for (let i = 0; i < n; i++) if (!(i in a)) return undefined;
+  const g = f === undefined ? same : f;
+  switch (n) {
+    case 0:
+      return [];
+    case 1:
+      return [g(a[0])];
+    case 2:
+      return [g(a[0]), g(a[1])];
+    case 3:
+      return [g(a[0]), g(a[1]), g(a[2])];
+    case 4:
+      return [g(a[0]), g(a[1]), g(a[2]), g(a[3])];
+  }
+  const r = [];
+  for (let i = 0; i < n; i++) r.push(g(a[i]));
+  return r;
+}
+
+function same(y) {
+  return y;
+}
+
 /** The cdk8s-plus-28 release these converters were generated from (src/gitops/_object-json.ts uses them only with it). */
 export const SOURCE_VERSION = "2.5.6";
 
 export function toJson_KubeMutatingWebhookConfigurationProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ObjectMeta(obj.metadata);
-  const v1 = obj.webhooks?.map(y => toJson_MutatingWebhook(y));
+  const v1 = list(obj.webhooks, toJson_MutatingWebhook) ?? obj.webhooks?.map(y => toJson_MutatingWebhook(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["webhooks"] = v1;
@@ -57,7 +91,7 @@ export function toJson_KubeMutatingWebhookConfigurationProps(obj) {
 export function toJson_KubeMutatingWebhookConfigurationListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeMutatingWebhookConfigurationProps(y));
+  const v1 = list(obj.items, toJson_KubeMutatingWebhookConfigurationProps) ?? obj.items?.map(y => toJson_KubeMutatingWebhookConfigurationProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -67,7 +101,7 @@ export function toJson_KubeMutatingWebhookConfigurationListProps(obj) {
 export function toJson_KubeValidatingWebhookConfigurationProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ObjectMeta(obj.metadata);
-  const v1 = obj.webhooks?.map(y => toJson_ValidatingWebhook(y));
+  const v1 = list(obj.webhooks, toJson_ValidatingWebhook) ?? obj.webhooks?.map(y => toJson_ValidatingWebhook(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["webhooks"] = v1;
@@ -77,7 +111,7 @@ export function toJson_KubeValidatingWebhookConfigurationProps(obj) {
 export function toJson_KubeValidatingWebhookConfigurationListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeValidatingWebhookConfigurationProps(y));
+  const v1 = list(obj.items, toJson_KubeValidatingWebhookConfigurationProps) ?? obj.items?.map(y => toJson_KubeValidatingWebhookConfigurationProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -107,7 +141,7 @@ export function toJson_KubeValidatingAdmissionPolicyBindingV1Alpha1Props(obj) {
 export function toJson_KubeValidatingAdmissionPolicyBindingListV1Alpha1Props(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyBindingV1Alpha1Props(y));
+  const v1 = list(obj.items, toJson_KubeValidatingAdmissionPolicyBindingV1Alpha1Props) ?? obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyBindingV1Alpha1Props(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -117,7 +151,7 @@ export function toJson_KubeValidatingAdmissionPolicyBindingListV1Alpha1Props(obj
 export function toJson_KubeValidatingAdmissionPolicyListV1Alpha1Props(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyV1Alpha1Props(y));
+  const v1 = list(obj.items, toJson_KubeValidatingAdmissionPolicyV1Alpha1Props) ?? obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyV1Alpha1Props(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -147,7 +181,7 @@ export function toJson_KubeValidatingAdmissionPolicyBindingV1Beta1Props(obj) {
 export function toJson_KubeValidatingAdmissionPolicyBindingListV1Beta1Props(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyBindingV1Beta1Props(y));
+  const v1 = list(obj.items, toJson_KubeValidatingAdmissionPolicyBindingV1Beta1Props) ?? obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyBindingV1Beta1Props(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -157,7 +191,7 @@ export function toJson_KubeValidatingAdmissionPolicyBindingListV1Beta1Props(obj)
 export function toJson_KubeValidatingAdmissionPolicyListV1Beta1Props(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyV1Beta1Props(y));
+  const v1 = list(obj.items, toJson_KubeValidatingAdmissionPolicyV1Beta1Props) ?? obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyV1Beta1Props(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -177,7 +211,7 @@ export function toJson_KubeStorageVersionV1Alpha1Props(obj) {
 export function toJson_KubeStorageVersionListV1Alpha1Props(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeStorageVersionV1Alpha1Props(y));
+  const v1 = list(obj.items, toJson_KubeStorageVersionV1Alpha1Props) ?? obj.items?.map(y => toJson_KubeStorageVersionV1Alpha1Props(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -199,7 +233,7 @@ export function toJson_KubeControllerRevisionProps(obj) {
 export function toJson_KubeControllerRevisionListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeControllerRevisionProps(y));
+  const v1 = list(obj.items, toJson_KubeControllerRevisionProps) ?? obj.items?.map(y => toJson_KubeControllerRevisionProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -219,7 +253,7 @@ export function toJson_KubeDaemonSetProps(obj) {
 export function toJson_KubeDaemonSetListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeDaemonSetProps(y));
+  const v1 = list(obj.items, toJson_KubeDaemonSetProps) ?? obj.items?.map(y => toJson_KubeDaemonSetProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -239,7 +273,7 @@ export function toJson_KubeDeploymentProps(obj) {
 export function toJson_KubeDeploymentListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeDeploymentProps(y));
+  const v1 = list(obj.items, toJson_KubeDeploymentProps) ?? obj.items?.map(y => toJson_KubeDeploymentProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -259,7 +293,7 @@ export function toJson_KubeReplicaSetProps(obj) {
 export function toJson_KubeReplicaSetListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeReplicaSetProps(y));
+  const v1 = list(obj.items, toJson_KubeReplicaSetProps) ?? obj.items?.map(y => toJson_KubeReplicaSetProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -279,7 +313,7 @@ export function toJson_KubeStatefulSetProps(obj) {
 export function toJson_KubeStatefulSetListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeStatefulSetProps(y));
+  const v1 = list(obj.items, toJson_KubeStatefulSetProps) ?? obj.items?.map(y => toJson_KubeStatefulSetProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -383,7 +417,7 @@ export function toJson_KubeHorizontalPodAutoscalerProps(obj) {
 export function toJson_KubeHorizontalPodAutoscalerListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeHorizontalPodAutoscalerProps(y));
+  const v1 = list(obj.items, toJson_KubeHorizontalPodAutoscalerProps) ?? obj.items?.map(y => toJson_KubeHorizontalPodAutoscalerProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -413,7 +447,7 @@ export function toJson_KubeHorizontalPodAutoscalerV2Props(obj) {
 export function toJson_KubeHorizontalPodAutoscalerListV2Props(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeHorizontalPodAutoscalerV2Props(y));
+  const v1 = list(obj.items, toJson_KubeHorizontalPodAutoscalerV2Props) ?? obj.items?.map(y => toJson_KubeHorizontalPodAutoscalerV2Props(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -433,7 +467,7 @@ export function toJson_KubeCronJobProps(obj) {
 export function toJson_KubeCronJobListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeCronJobProps(y));
+  const v1 = list(obj.items, toJson_KubeCronJobProps) ?? obj.items?.map(y => toJson_KubeCronJobProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -453,7 +487,7 @@ export function toJson_KubeJobProps(obj) {
 export function toJson_KubeJobListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeJobProps(y));
+  const v1 = list(obj.items, toJson_KubeJobProps) ?? obj.items?.map(y => toJson_KubeJobProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -473,7 +507,7 @@ export function toJson_KubeCertificateSigningRequestProps(obj) {
 export function toJson_KubeCertificateSigningRequestListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeCertificateSigningRequestProps(y));
+  const v1 = list(obj.items, toJson_KubeCertificateSigningRequestProps) ?? obj.items?.map(y => toJson_KubeCertificateSigningRequestProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -493,7 +527,7 @@ export function toJson_KubeClusterTrustBundleV1Alpha1Props(obj) {
 export function toJson_KubeClusterTrustBundleListV1Alpha1Props(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeClusterTrustBundleV1Alpha1Props(y));
+  const v1 = list(obj.items, toJson_KubeClusterTrustBundleV1Alpha1Props) ?? obj.items?.map(y => toJson_KubeClusterTrustBundleV1Alpha1Props(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -513,7 +547,7 @@ export function toJson_KubeLeaseProps(obj) {
 export function toJson_KubeLeaseListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeLeaseProps(y));
+  const v1 = list(obj.items, toJson_KubeLeaseProps) ?? obj.items?.map(y => toJson_KubeLeaseProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -533,7 +567,7 @@ export function toJson_KubeBindingProps(obj) {
 export function toJson_KubeComponentStatusProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ObjectMeta(obj.metadata);
-  const v1 = obj.conditions?.map(y => toJson_ComponentCondition(y));
+  const v1 = list(obj.conditions, toJson_ComponentCondition) ?? obj.conditions?.map(y => toJson_ComponentCondition(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["conditions"] = v1;
@@ -543,7 +577,7 @@ export function toJson_KubeComponentStatusProps(obj) {
 export function toJson_KubeComponentStatusListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeComponentStatusProps(y));
+  const v1 = list(obj.items, toJson_KubeComponentStatusProps) ?? obj.items?.map(y => toJson_KubeComponentStatusProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -567,7 +601,7 @@ export function toJson_KubeConfigMapProps(obj) {
 export function toJson_KubeConfigMapListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeConfigMapProps(y));
+  const v1 = list(obj.items, toJson_KubeConfigMapProps) ?? obj.items?.map(y => toJson_KubeConfigMapProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -577,7 +611,7 @@ export function toJson_KubeConfigMapListProps(obj) {
 export function toJson_KubeEndpointsProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ObjectMeta(obj.metadata);
-  const v1 = obj.subsets?.map(y => toJson_EndpointSubset(y));
+  const v1 = list(obj.subsets, toJson_EndpointSubset) ?? obj.subsets?.map(y => toJson_EndpointSubset(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["subsets"] = v1;
@@ -587,7 +621,7 @@ export function toJson_KubeEndpointsProps(obj) {
 export function toJson_KubeEndpointsListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeEndpointsProps(y));
+  const v1 = list(obj.items, toJson_KubeEndpointsProps) ?? obj.items?.map(y => toJson_KubeEndpointsProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -633,7 +667,7 @@ export function toJson_KubeEventProps(obj) {
 export function toJson_KubeEventListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeEventProps(y));
+  const v1 = list(obj.items, toJson_KubeEventProps) ?? obj.items?.map(y => toJson_KubeEventProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -653,7 +687,7 @@ export function toJson_KubeLimitRangeProps(obj) {
 export function toJson_KubeLimitRangeListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeLimitRangeProps(y));
+  const v1 = list(obj.items, toJson_KubeLimitRangeProps) ?? obj.items?.map(y => toJson_KubeLimitRangeProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -673,7 +707,7 @@ export function toJson_KubeNamespaceProps(obj) {
 export function toJson_KubeNamespaceListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeNamespaceProps(y));
+  const v1 = list(obj.items, toJson_KubeNamespaceProps) ?? obj.items?.map(y => toJson_KubeNamespaceProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -693,7 +727,7 @@ export function toJson_KubeNodeProps(obj) {
 export function toJson_KubeNodeListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeNodeProps(y));
+  const v1 = list(obj.items, toJson_KubeNodeProps) ?? obj.items?.map(y => toJson_KubeNodeProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -723,7 +757,7 @@ export function toJson_KubePersistentVolumeClaimProps(obj) {
 export function toJson_KubePersistentVolumeClaimListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubePersistentVolumeClaimProps(y));
+  const v1 = list(obj.items, toJson_KubePersistentVolumeClaimProps) ?? obj.items?.map(y => toJson_KubePersistentVolumeClaimProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -733,7 +767,7 @@ export function toJson_KubePersistentVolumeClaimListProps(obj) {
 export function toJson_KubePersistentVolumeListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubePersistentVolumeProps(y));
+  const v1 = list(obj.items, toJson_KubePersistentVolumeProps) ?? obj.items?.map(y => toJson_KubePersistentVolumeProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -753,7 +787,7 @@ export function toJson_KubePodProps(obj) {
 export function toJson_KubePodListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubePodProps(y));
+  const v1 = list(obj.items, toJson_KubePodProps) ?? obj.items?.map(y => toJson_KubePodProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -773,7 +807,7 @@ export function toJson_KubePodTemplateProps(obj) {
 export function toJson_KubePodTemplateListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubePodTemplateProps(y));
+  const v1 = list(obj.items, toJson_KubePodTemplateProps) ?? obj.items?.map(y => toJson_KubePodTemplateProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -793,7 +827,7 @@ export function toJson_KubeReplicationControllerProps(obj) {
 export function toJson_KubeReplicationControllerListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeReplicationControllerProps(y));
+  const v1 = list(obj.items, toJson_KubeReplicationControllerProps) ?? obj.items?.map(y => toJson_KubeReplicationControllerProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -813,7 +847,7 @@ export function toJson_KubeResourceQuotaProps(obj) {
 export function toJson_KubeResourceQuotaListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeResourceQuotaProps(y));
+  const v1 = list(obj.items, toJson_KubeResourceQuotaProps) ?? obj.items?.map(y => toJson_KubeResourceQuotaProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -839,7 +873,7 @@ export function toJson_KubeSecretProps(obj) {
 export function toJson_KubeSecretListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeSecretProps(y));
+  const v1 = list(obj.items, toJson_KubeSecretProps) ?? obj.items?.map(y => toJson_KubeSecretProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -860,8 +894,8 @@ export function toJson_KubeServiceAccountProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ObjectMeta(obj.metadata);
   const v1 = obj.automountServiceAccountToken;
-  const v2 = obj.imagePullSecrets?.map(y => toJson_LocalObjectReference(y));
-  const v3 = obj.secrets?.map(y => toJson_ObjectReference(y));
+  const v2 = list(obj.imagePullSecrets, toJson_LocalObjectReference) ?? obj.imagePullSecrets?.map(y => toJson_LocalObjectReference(y));
+  const v3 = list(obj.secrets, toJson_ObjectReference) ?? obj.secrets?.map(y => toJson_ObjectReference(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["automountServiceAccountToken"] = v1;
@@ -873,7 +907,7 @@ export function toJson_KubeServiceAccountProps(obj) {
 export function toJson_KubeServiceAccountListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeServiceAccountProps(y));
+  const v1 = list(obj.items, toJson_KubeServiceAccountProps) ?? obj.items?.map(y => toJson_KubeServiceAccountProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -883,7 +917,7 @@ export function toJson_KubeServiceAccountListProps(obj) {
 export function toJson_KubeServiceListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeServiceProps(y));
+  const v1 = list(obj.items, toJson_KubeServiceProps) ?? obj.items?.map(y => toJson_KubeServiceProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -894,8 +928,8 @@ export function toJson_KubeEndpointSliceProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ObjectMeta(obj.metadata);
   const v1 = obj.addressType;
-  const v2 = obj.endpoints?.map(y => toJson_Endpoint(y));
-  const v3 = obj.ports?.map(y => toJson_EndpointPort(y));
+  const v2 = list(obj.endpoints, toJson_Endpoint) ?? obj.endpoints?.map(y => toJson_Endpoint(y));
+  const v3 = list(obj.ports, toJson_EndpointPort) ?? obj.ports?.map(y => toJson_EndpointPort(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["addressType"] = v1;
@@ -907,7 +941,7 @@ export function toJson_KubeEndpointSliceProps(obj) {
 export function toJson_KubeEndpointSliceListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeEndpointSliceProps(y));
+  const v1 = list(obj.items, toJson_KubeEndpointSliceProps) ?? obj.items?.map(y => toJson_KubeEndpointSliceProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -927,7 +961,7 @@ export function toJson_KubeFlowSchemaV1Beta2Props(obj) {
 export function toJson_KubeFlowSchemaListV1Beta2Props(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeFlowSchemaV1Beta2Props(y));
+  const v1 = list(obj.items, toJson_KubeFlowSchemaV1Beta2Props) ?? obj.items?.map(y => toJson_KubeFlowSchemaV1Beta2Props(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -947,7 +981,7 @@ export function toJson_KubePriorityLevelConfigurationV1Beta2Props(obj) {
 export function toJson_KubePriorityLevelConfigurationListV1Beta2Props(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubePriorityLevelConfigurationV1Beta2Props(y));
+  const v1 = list(obj.items, toJson_KubePriorityLevelConfigurationV1Beta2Props) ?? obj.items?.map(y => toJson_KubePriorityLevelConfigurationV1Beta2Props(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -967,7 +1001,7 @@ export function toJson_KubeFlowSchemaV1Beta3Props(obj) {
 export function toJson_KubeFlowSchemaListV1Beta3Props(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeFlowSchemaV1Beta3Props(y));
+  const v1 = list(obj.items, toJson_KubeFlowSchemaV1Beta3Props) ?? obj.items?.map(y => toJson_KubeFlowSchemaV1Beta3Props(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -987,7 +1021,7 @@ export function toJson_KubePriorityLevelConfigurationV1Beta3Props(obj) {
 export function toJson_KubePriorityLevelConfigurationListV1Beta3Props(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubePriorityLevelConfigurationV1Beta3Props(y));
+  const v1 = list(obj.items, toJson_KubePriorityLevelConfigurationV1Beta3Props) ?? obj.items?.map(y => toJson_KubePriorityLevelConfigurationV1Beta3Props(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1017,7 +1051,7 @@ export function toJson_KubeIngressClassProps(obj) {
 export function toJson_KubeIngressClassListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeIngressClassProps(y));
+  const v1 = list(obj.items, toJson_KubeIngressClassProps) ?? obj.items?.map(y => toJson_KubeIngressClassProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1027,7 +1061,7 @@ export function toJson_KubeIngressClassListProps(obj) {
 export function toJson_KubeIngressListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeIngressProps(y));
+  const v1 = list(obj.items, toJson_KubeIngressProps) ?? obj.items?.map(y => toJson_KubeIngressProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1047,7 +1081,7 @@ export function toJson_KubeNetworkPolicyProps(obj) {
 export function toJson_KubeNetworkPolicyListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeNetworkPolicyProps(y));
+  const v1 = list(obj.items, toJson_KubeNetworkPolicyProps) ?? obj.items?.map(y => toJson_KubeNetworkPolicyProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1067,7 +1101,7 @@ export function toJson_KubeClusterCidrv1Alpha1Props(obj) {
 export function toJson_KubeClusterCidrListV1Alpha1Props(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeClusterCidrv1Alpha1Props(y));
+  const v1 = list(obj.items, toJson_KubeClusterCidrv1Alpha1Props) ?? obj.items?.map(y => toJson_KubeClusterCidrv1Alpha1Props(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1087,7 +1121,7 @@ export function toJson_KubeIpAddressV1Alpha1Props(obj) {
 export function toJson_KubeIpAddressListV1Alpha1Props(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeIpAddressV1Alpha1Props(y));
+  const v1 = list(obj.items, toJson_KubeIpAddressV1Alpha1Props) ?? obj.items?.map(y => toJson_KubeIpAddressV1Alpha1Props(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1111,7 +1145,7 @@ export function toJson_KubeRuntimeClassProps(obj) {
 export function toJson_KubeRuntimeClassListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeRuntimeClassProps(y));
+  const v1 = list(obj.items, toJson_KubeRuntimeClassProps) ?? obj.items?.map(y => toJson_KubeRuntimeClassProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1141,7 +1175,7 @@ export function toJson_KubePodDisruptionBudgetProps(obj) {
 export function toJson_KubePodDisruptionBudgetListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubePodDisruptionBudgetProps(y));
+  const v1 = list(obj.items, toJson_KubePodDisruptionBudgetProps) ?? obj.items?.map(y => toJson_KubePodDisruptionBudgetProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1152,7 +1186,7 @@ export function toJson_KubeClusterRoleProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ObjectMeta(obj.metadata);
   const v1 = toJson_AggregationRule(obj.aggregationRule);
-  const v2 = obj.rules?.map(y => toJson_PolicyRule(y));
+  const v2 = list(obj.rules, toJson_PolicyRule) ?? obj.rules?.map(y => toJson_PolicyRule(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["aggregationRule"] = v1;
@@ -1164,7 +1198,7 @@ export function toJson_KubeClusterRoleBindingProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ObjectMeta(obj.metadata);
   const v1 = toJson_RoleRef(obj.roleRef);
-  const v2 = obj.subjects?.map(y => toJson_Subject(y));
+  const v2 = list(obj.subjects, toJson_Subject) ?? obj.subjects?.map(y => toJson_Subject(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["roleRef"] = v1;
@@ -1175,7 +1209,7 @@ export function toJson_KubeClusterRoleBindingProps(obj) {
 export function toJson_KubeClusterRoleBindingListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeClusterRoleBindingProps(y));
+  const v1 = list(obj.items, toJson_KubeClusterRoleBindingProps) ?? obj.items?.map(y => toJson_KubeClusterRoleBindingProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1185,7 +1219,7 @@ export function toJson_KubeClusterRoleBindingListProps(obj) {
 export function toJson_KubeClusterRoleListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeClusterRoleProps(y));
+  const v1 = list(obj.items, toJson_KubeClusterRoleProps) ?? obj.items?.map(y => toJson_KubeClusterRoleProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1195,7 +1229,7 @@ export function toJson_KubeClusterRoleListProps(obj) {
 export function toJson_KubeRoleProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ObjectMeta(obj.metadata);
-  const v1 = obj.rules?.map(y => toJson_PolicyRule(y));
+  const v1 = list(obj.rules, toJson_PolicyRule) ?? obj.rules?.map(y => toJson_PolicyRule(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["rules"] = v1;
@@ -1206,7 +1240,7 @@ export function toJson_KubeRoleBindingProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ObjectMeta(obj.metadata);
   const v1 = toJson_RoleRef(obj.roleRef);
-  const v2 = obj.subjects?.map(y => toJson_Subject(y));
+  const v2 = list(obj.subjects, toJson_Subject) ?? obj.subjects?.map(y => toJson_Subject(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["roleRef"] = v1;
@@ -1217,7 +1251,7 @@ export function toJson_KubeRoleBindingProps(obj) {
 export function toJson_KubeRoleBindingListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeRoleBindingProps(y));
+  const v1 = list(obj.items, toJson_KubeRoleBindingProps) ?? obj.items?.map(y => toJson_KubeRoleBindingProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1227,7 +1261,7 @@ export function toJson_KubeRoleBindingListProps(obj) {
 export function toJson_KubeRoleListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeRoleProps(y));
+  const v1 = list(obj.items, toJson_KubeRoleProps) ?? obj.items?.map(y => toJson_KubeRoleProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1247,7 +1281,7 @@ export function toJson_KubePodSchedulingContextV1Alpha2Props(obj) {
 export function toJson_KubePodSchedulingContextListV1Alpha2Props(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubePodSchedulingContextV1Alpha2Props(y));
+  const v1 = list(obj.items, toJson_KubePodSchedulingContextV1Alpha2Props) ?? obj.items?.map(y => toJson_KubePodSchedulingContextV1Alpha2Props(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1267,7 +1301,7 @@ export function toJson_KubeResourceClaimV1Alpha2Props(obj) {
 export function toJson_KubeResourceClaimListV1Alpha2Props(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeResourceClaimV1Alpha2Props(y));
+  const v1 = list(obj.items, toJson_KubeResourceClaimV1Alpha2Props) ?? obj.items?.map(y => toJson_KubeResourceClaimV1Alpha2Props(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1287,7 +1321,7 @@ export function toJson_KubeResourceClaimTemplateV1Alpha2Props(obj) {
 export function toJson_KubeResourceClaimTemplateListV1Alpha2Props(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeResourceClaimTemplateV1Alpha2Props(y));
+  const v1 = list(obj.items, toJson_KubeResourceClaimTemplateV1Alpha2Props) ?? obj.items?.map(y => toJson_KubeResourceClaimTemplateV1Alpha2Props(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1311,7 +1345,7 @@ export function toJson_KubeResourceClassV1Alpha2Props(obj) {
 export function toJson_KubeResourceClassListV1Alpha2Props(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeResourceClassV1Alpha2Props(y));
+  const v1 = list(obj.items, toJson_KubeResourceClassV1Alpha2Props) ?? obj.items?.map(y => toJson_KubeResourceClassV1Alpha2Props(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1337,7 +1371,7 @@ export function toJson_KubePriorityClassProps(obj) {
 export function toJson_KubePriorityClassListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubePriorityClassProps(y));
+  const v1 = list(obj.items, toJson_KubePriorityClassProps) ?? obj.items?.map(y => toJson_KubePriorityClassProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1357,7 +1391,7 @@ export function toJson_KubeCsiDriverProps(obj) {
 export function toJson_KubeCsiDriverListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeCsiDriverProps(y));
+  const v1 = list(obj.items, toJson_KubeCsiDriverProps) ?? obj.items?.map(y => toJson_KubeCsiDriverProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1377,7 +1411,7 @@ export function toJson_KubeCsiNodeProps(obj) {
 export function toJson_KubeCsiNodeListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeCsiNodeProps(y));
+  const v1 = list(obj.items, toJson_KubeCsiNodeProps) ?? obj.items?.map(y => toJson_KubeCsiNodeProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1403,7 +1437,7 @@ export function toJson_KubeCsiStorageCapacityProps(obj) {
 export function toJson_KubeCsiStorageCapacityListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeCsiStorageCapacityProps(y));
+  const v1 = list(obj.items, toJson_KubeCsiStorageCapacityProps) ?? obj.items?.map(y => toJson_KubeCsiStorageCapacityProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1414,8 +1448,8 @@ export function toJson_KubeStorageClassProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ObjectMeta(obj.metadata);
   const v1 = obj.allowVolumeExpansion;
-  const v2 = obj.allowedTopologies?.map(y => toJson_TopologySelectorTerm(y));
-  const v3 = obj.mountOptions?.map(y => y);
+  const v2 = list(obj.allowedTopologies, toJson_TopologySelectorTerm) ?? obj.allowedTopologies?.map(y => toJson_TopologySelectorTerm(y));
+  const v3 = list(obj.mountOptions) ?? obj.mountOptions?.map(y => y);
   const v4 = ((obj.parameters) === undefined) ? undefined : mapping(obj.parameters, (i) => i[1]);
   const v5 = obj.provisioner;
   const v6 = obj.reclaimPolicy;
@@ -1435,7 +1469,7 @@ export function toJson_KubeStorageClassProps(obj) {
 export function toJson_KubeStorageClassListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeStorageClassProps(y));
+  const v1 = list(obj.items, toJson_KubeStorageClassProps) ?? obj.items?.map(y => toJson_KubeStorageClassProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1455,7 +1489,7 @@ export function toJson_KubeVolumeAttachmentProps(obj) {
 export function toJson_KubeVolumeAttachmentListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeVolumeAttachmentProps(y));
+  const v1 = list(obj.items, toJson_KubeVolumeAttachmentProps) ?? obj.items?.map(y => toJson_KubeVolumeAttachmentProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1475,7 +1509,7 @@ export function toJson_KubeCustomResourceDefinitionProps(obj) {
 export function toJson_KubeCustomResourceDefinitionListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeCustomResourceDefinitionProps(y));
+  const v1 = list(obj.items, toJson_KubeCustomResourceDefinitionProps) ?? obj.items?.map(y => toJson_KubeCustomResourceDefinitionProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1511,7 +1545,7 @@ export function toJson_KubeApiServiceProps(obj) {
 export function toJson_KubeApiServiceListProps(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_ListMeta(obj.metadata);
-  const v1 = obj.items?.map(y => toJson_KubeApiServiceProps(y));
+  const v1 = list(obj.items, toJson_KubeApiServiceProps) ?? obj.items?.map(y => toJson_KubeApiServiceProps(y));
   const r = {};
   if (v0 !== undefined) r["metadata"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -1524,14 +1558,14 @@ export function toJson_ObjectMeta(obj) {
   const v1 = obj.creationTimestamp?.toISOString();
   const v2 = obj.deletionGracePeriodSeconds;
   const v3 = obj.deletionTimestamp?.toISOString();
-  const v4 = obj.finalizers?.map(y => y);
+  const v4 = list(obj.finalizers) ?? obj.finalizers?.map(y => y);
   const v5 = obj.generateName;
   const v6 = obj.generation;
   const v7 = ((obj.labels) === undefined) ? undefined : mapping(obj.labels, (i) => i[1]);
-  const v8 = obj.managedFields?.map(y => toJson_ManagedFieldsEntry(y));
+  const v8 = list(obj.managedFields, toJson_ManagedFieldsEntry) ?? obj.managedFields?.map(y => toJson_ManagedFieldsEntry(y));
   const v9 = obj.name;
   const v10 = obj.namespace;
-  const v11 = obj.ownerReferences?.map(y => toJson_OwnerReference(y));
+  const v11 = list(obj.ownerReferences, toJson_OwnerReference) ?? obj.ownerReferences?.map(y => toJson_OwnerReference(y));
   const v12 = obj.resourceVersion;
   const v13 = obj.selfLink;
   const v14 = obj.uid;
@@ -1556,16 +1590,16 @@ export function toJson_ObjectMeta(obj) {
 
 export function toJson_MutatingWebhook(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.admissionReviewVersions?.map(y => y);
+  const v0 = list(obj.admissionReviewVersions) ?? obj.admissionReviewVersions?.map(y => y);
   const v1 = toJson_WebhookClientConfig(obj.clientConfig);
   const v2 = obj.failurePolicy;
-  const v3 = obj.matchConditions?.map(y => toJson_MatchCondition(y));
+  const v3 = list(obj.matchConditions, toJson_MatchCondition) ?? obj.matchConditions?.map(y => toJson_MatchCondition(y));
   const v4 = obj.matchPolicy;
   const v5 = obj.name;
   const v6 = toJson_LabelSelector(obj.namespaceSelector);
   const v7 = toJson_LabelSelector(obj.objectSelector);
   const v8 = obj.reinvocationPolicy;
-  const v9 = obj.rules?.map(y => toJson_RuleWithOperations(y));
+  const v9 = list(obj.rules, toJson_RuleWithOperations) ?? obj.rules?.map(y => toJson_RuleWithOperations(y));
   const v10 = obj.sideEffects;
   const v11 = obj.timeoutSeconds;
   const r = {};
@@ -1600,15 +1634,15 @@ export function toJson_ListMeta(obj) {
 
 export function toJson_ValidatingWebhook(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.admissionReviewVersions?.map(y => y);
+  const v0 = list(obj.admissionReviewVersions) ?? obj.admissionReviewVersions?.map(y => y);
   const v1 = toJson_WebhookClientConfig(obj.clientConfig);
   const v2 = obj.failurePolicy;
-  const v3 = obj.matchConditions?.map(y => toJson_MatchCondition(y));
+  const v3 = list(obj.matchConditions, toJson_MatchCondition) ?? obj.matchConditions?.map(y => toJson_MatchCondition(y));
   const v4 = obj.matchPolicy;
   const v5 = obj.name;
   const v6 = toJson_LabelSelector(obj.namespaceSelector);
   const v7 = toJson_LabelSelector(obj.objectSelector);
-  const v8 = obj.rules?.map(y => toJson_RuleWithOperations(y));
+  const v8 = list(obj.rules, toJson_RuleWithOperations) ?? obj.rules?.map(y => toJson_RuleWithOperations(y));
   const v9 = obj.sideEffects;
   const v10 = obj.timeoutSeconds;
   const r = {};
@@ -1628,13 +1662,13 @@ export function toJson_ValidatingWebhook(obj) {
 
 export function toJson_ValidatingAdmissionPolicySpecV1Alpha1(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.auditAnnotations?.map(y => toJson_AuditAnnotationV1Alpha1(y));
+  const v0 = list(obj.auditAnnotations, toJson_AuditAnnotationV1Alpha1) ?? obj.auditAnnotations?.map(y => toJson_AuditAnnotationV1Alpha1(y));
   const v1 = obj.failurePolicy;
-  const v2 = obj.matchConditions?.map(y => toJson_MatchConditionV1Alpha1(y));
+  const v2 = list(obj.matchConditions, toJson_MatchConditionV1Alpha1) ?? obj.matchConditions?.map(y => toJson_MatchConditionV1Alpha1(y));
   const v3 = toJson_MatchResourcesV1Alpha1(obj.matchConstraints);
   const v4 = toJson_ParamKindV1Alpha1(obj.paramKind);
-  const v5 = obj.validations?.map(y => toJson_ValidationV1Alpha1(y));
-  const v6 = obj.variables?.map(y => toJson_VariableV1Alpha1(y));
+  const v5 = list(obj.validations, toJson_ValidationV1Alpha1) ?? obj.validations?.map(y => toJson_ValidationV1Alpha1(y));
+  const v6 = list(obj.variables, toJson_VariableV1Alpha1) ?? obj.variables?.map(y => toJson_VariableV1Alpha1(y));
   const r = {};
   if (v0 !== undefined) r["auditAnnotations"] = v0;
   if (v1 !== undefined) r["failurePolicy"] = v1;
@@ -1651,7 +1685,7 @@ export function toJson_ValidatingAdmissionPolicyBindingSpecV1Alpha1(obj) {
   const v0 = toJson_MatchResourcesV1Alpha1(obj.matchResources);
   const v1 = toJson_ParamRefV1Alpha1(obj.paramRef);
   const v2 = obj.policyName;
-  const v3 = obj.validationActions?.map(y => y);
+  const v3 = list(obj.validationActions) ?? obj.validationActions?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["matchResources"] = v0;
   if (v1 !== undefined) r["paramRef"] = v1;
@@ -1662,13 +1696,13 @@ export function toJson_ValidatingAdmissionPolicyBindingSpecV1Alpha1(obj) {
 
 export function toJson_ValidatingAdmissionPolicySpecV1Beta1(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.auditAnnotations?.map(y => toJson_AuditAnnotationV1Beta1(y));
+  const v0 = list(obj.auditAnnotations, toJson_AuditAnnotationV1Beta1) ?? obj.auditAnnotations?.map(y => toJson_AuditAnnotationV1Beta1(y));
   const v1 = obj.failurePolicy;
-  const v2 = obj.matchConditions?.map(y => toJson_MatchConditionV1Beta1(y));
+  const v2 = list(obj.matchConditions, toJson_MatchConditionV1Beta1) ?? obj.matchConditions?.map(y => toJson_MatchConditionV1Beta1(y));
   const v3 = toJson_MatchResourcesV1Beta1(obj.matchConstraints);
   const v4 = toJson_ParamKindV1Beta1(obj.paramKind);
-  const v5 = obj.validations?.map(y => toJson_ValidationV1Beta1(y));
-  const v6 = obj.variables?.map(y => toJson_VariableV1Beta1(y));
+  const v5 = list(obj.validations, toJson_ValidationV1Beta1) ?? obj.validations?.map(y => toJson_ValidationV1Beta1(y));
+  const v6 = list(obj.variables, toJson_VariableV1Beta1) ?? obj.variables?.map(y => toJson_VariableV1Beta1(y));
   const r = {};
   if (v0 !== undefined) r["auditAnnotations"] = v0;
   if (v1 !== undefined) r["failurePolicy"] = v1;
@@ -1685,7 +1719,7 @@ export function toJson_ValidatingAdmissionPolicyBindingSpecV1Beta1(obj) {
   const v0 = toJson_MatchResourcesV1Beta1(obj.matchResources);
   const v1 = toJson_ParamRefV1Beta1(obj.paramRef);
   const v2 = obj.policyName;
-  const v3 = obj.validationActions?.map(y => y);
+  const v3 = list(obj.validationActions) ?? obj.validationActions?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["matchResources"] = v0;
   if (v1 !== undefined) r["paramRef"] = v1;
@@ -1758,7 +1792,7 @@ export function toJson_StatefulSetSpec(obj) {
   const v7 = obj.serviceName;
   const v8 = toJson_PodTemplateSpec(obj.template);
   const v9 = toJson_StatefulSetUpdateStrategy(obj.updateStrategy);
-  const v10 = obj.volumeClaimTemplates?.map(y => toJson_KubePersistentVolumeClaimProps(y));
+  const v10 = list(obj.volumeClaimTemplates, toJson_KubePersistentVolumeClaimProps) ?? obj.volumeClaimTemplates?.map(y => toJson_KubePersistentVolumeClaimProps(y));
   const r = {};
   if (v0 !== undefined) r["minReadySeconds"] = v0;
   if (v1 !== undefined) r["ordinals"] = v1;
@@ -1776,7 +1810,7 @@ export function toJson_StatefulSetSpec(obj) {
 
 export function toJson_TokenRequestSpec(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.audiences?.map(y => y);
+  const v0 = list(obj.audiences) ?? obj.audiences?.map(y => y);
   const v1 = toJson_BoundObjectReference(obj.boundObjectRef);
   const v2 = obj.expirationSeconds;
   const r = {};
@@ -1788,7 +1822,7 @@ export function toJson_TokenRequestSpec(obj) {
 
 export function toJson_TokenReviewSpec(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.audiences?.map(y => y);
+  const v0 = list(obj.audiences) ?? obj.audiences?.map(y => y);
   const v1 = obj.token;
   const r = {};
   if (v0 !== undefined) r["audiences"] = v0;
@@ -1798,8 +1832,8 @@ export function toJson_TokenReviewSpec(obj) {
 
 export function toJson_SubjectAccessReviewSpec(obj) {
   if (obj === undefined) return undefined;
-  const v0 = ((obj.extra) === undefined) ? undefined : mapping(obj.extra, (i) => i[1]?.map(y => y));
-  const v1 = obj.groups?.map(y => y);
+  const v0 = ((obj.extra) === undefined) ? undefined : mapping(obj.extra, (i) => list(i[1]) ?? i[1]?.map(y => y));
+  const v1 = list(obj.groups) ?? obj.groups?.map(y => y);
   const v2 = toJson_NonResourceAttributes(obj.nonResourceAttributes);
   const v3 = toJson_ResourceAttributes(obj.resourceAttributes);
   const v4 = obj.uid;
@@ -1858,7 +1892,7 @@ export function toJson_HorizontalPodAutoscalerSpecV2(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_HorizontalPodAutoscalerBehaviorV2(obj.behavior);
   const v1 = obj.maxReplicas;
-  const v2 = obj.metrics?.map(y => toJson_MetricSpecV2(y));
+  const v2 = list(obj.metrics, toJson_MetricSpecV2) ?? obj.metrics?.map(y => toJson_MetricSpecV2(y));
   const v3 = obj.minReplicas;
   const v4 = toJson_CrossVersionObjectReferenceV2(obj.scaleTargetRef);
   const r = {};
@@ -1929,12 +1963,12 @@ export function toJson_JobSpec(obj) {
 export function toJson_CertificateSigningRequestSpec(obj) {
   if (obj === undefined) return undefined;
   const v0 = obj.expirationSeconds;
-  const v1 = ((obj.extra) === undefined) ? undefined : mapping(obj.extra, (i) => i[1]?.map(y => y));
-  const v2 = obj.groups?.map(y => y);
+  const v1 = ((obj.extra) === undefined) ? undefined : mapping(obj.extra, (i) => list(i[1]) ?? i[1]?.map(y => y));
+  const v2 = list(obj.groups) ?? obj.groups?.map(y => y);
   const v3 = obj.request;
   const v4 = obj.signerName;
   const v5 = obj.uid;
-  const v6 = obj.usages?.map(y => y);
+  const v6 = list(obj.usages) ?? obj.usages?.map(y => y);
   const v7 = obj.username;
   const r = {};
   if (v0 !== undefined) r["expirationSeconds"] = v0;
@@ -2010,9 +2044,9 @@ export function toJson_ComponentCondition(obj) {
 
 export function toJson_EndpointSubset(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.addresses?.map(y => toJson_EndpointAddress(y));
-  const v1 = obj.notReadyAddresses?.map(y => toJson_EndpointAddress(y));
-  const v2 = obj.ports?.map(y => toJson_EndpointPort(y));
+  const v0 = list(obj.addresses, toJson_EndpointAddress) ?? obj.addresses?.map(y => toJson_EndpointAddress(y));
+  const v1 = list(obj.notReadyAddresses, toJson_EndpointAddress) ?? obj.notReadyAddresses?.map(y => toJson_EndpointAddress(y));
+  const v2 = list(obj.ports, toJson_EndpointPort) ?? obj.ports?.map(y => toJson_EndpointPort(y));
   const r = {};
   if (v0 !== undefined) r["addresses"] = v0;
   if (v1 !== undefined) r["notReadyAddresses"] = v1;
@@ -2042,7 +2076,7 @@ export function toJson_EventSeries(obj) {
 
 export function toJson_LimitRangeSpec(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.limits?.map(y => toJson_LimitRangeItem(y));
+  const v0 = list(obj.limits, toJson_LimitRangeItem) ?? obj.limits?.map(y => toJson_LimitRangeItem(y));
   const r = {};
   if (v0 !== undefined) r["limits"] = v0;
   return r;
@@ -2050,7 +2084,7 @@ export function toJson_LimitRangeSpec(obj) {
 
 export function toJson_NamespaceSpec(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.finalizers?.map(y => y);
+  const v0 = list(obj.finalizers) ?? obj.finalizers?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["finalizers"] = v0;
   return r;
@@ -2061,9 +2095,9 @@ export function toJson_NodeSpec(obj) {
   const v0 = toJson_NodeConfigSource(obj.configSource);
   const v1 = obj.externalId;
   const v2 = obj.podCidr;
-  const v3 = obj.podCidRs?.map(y => y);
+  const v3 = list(obj.podCidRs) ?? obj.podCidRs?.map(y => y);
   const v4 = obj.providerId;
-  const v5 = obj.taints?.map(y => toJson_Taint(y));
+  const v5 = list(obj.taints, toJson_Taint) ?? obj.taints?.map(y => toJson_Taint(y));
   const v6 = obj.unschedulable;
   const r = {};
   if (v0 !== undefined) r["configSource"] = v0;
@@ -2078,7 +2112,7 @@ export function toJson_NodeSpec(obj) {
 
 export function toJson_PersistentVolumeSpec(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.accessModes?.map(y => y);
+  const v0 = list(obj.accessModes) ?? obj.accessModes?.map(y => y);
   const v1 = toJson_AwsElasticBlockStoreVolumeSource(obj.awsElasticBlockStore);
   const v2 = toJson_AzureDiskVolumeSource(obj.azureDisk);
   const v3 = toJson_AzureFilePersistentVolumeSource(obj.azureFile);
@@ -2095,7 +2129,7 @@ export function toJson_PersistentVolumeSpec(obj) {
   const v14 = toJson_HostPathVolumeSource(obj.hostPath);
   const v15 = toJson_IscsiPersistentVolumeSource(obj.iscsi);
   const v16 = toJson_LocalVolumeSource(obj.local);
-  const v17 = obj.mountOptions?.map(y => y);
+  const v17 = list(obj.mountOptions) ?? obj.mountOptions?.map(y => y);
   const v18 = toJson_NfsVolumeSource(obj.nfs);
   const v19 = toJson_VolumeNodeAffinity(obj.nodeAffinity);
   const v20 = obj.persistentVolumeReclaimPolicy;
@@ -2144,7 +2178,7 @@ export function toJson_PersistentVolumeSpec(obj) {
 
 export function toJson_PersistentVolumeClaimSpec(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.accessModes?.map(y => y);
+  const v0 = list(obj.accessModes) ?? obj.accessModes?.map(y => y);
   const v1 = toJson_TypedLocalObjectReference(obj.dataSource);
   const v2 = toJson_TypedObjectReference(obj.dataSourceRef);
   const v3 = toJson_ResourceRequirements(obj.resources);
@@ -2169,19 +2203,19 @@ export function toJson_PodSpec(obj) {
   const v0 = obj.activeDeadlineSeconds;
   const v1 = toJson_Affinity(obj.affinity);
   const v2 = obj.automountServiceAccountToken;
-  const v3 = obj.containers?.map(y => toJson_Container(y));
+  const v3 = list(obj.containers, toJson_Container) ?? obj.containers?.map(y => toJson_Container(y));
   const v4 = toJson_PodDnsConfig(obj.dnsConfig);
   const v5 = obj.dnsPolicy;
   const v6 = obj.enableServiceLinks;
-  const v7 = obj.ephemeralContainers?.map(y => toJson_EphemeralContainer(y));
-  const v8 = obj.hostAliases?.map(y => toJson_HostAlias(y));
+  const v7 = list(obj.ephemeralContainers, toJson_EphemeralContainer) ?? obj.ephemeralContainers?.map(y => toJson_EphemeralContainer(y));
+  const v8 = list(obj.hostAliases, toJson_HostAlias) ?? obj.hostAliases?.map(y => toJson_HostAlias(y));
   const v9 = obj.hostIpc;
   const v10 = obj.hostNetwork;
   const v11 = obj.hostPid;
   const v12 = obj.hostUsers;
   const v13 = obj.hostname;
-  const v14 = obj.imagePullSecrets?.map(y => toJson_LocalObjectReference(y));
-  const v15 = obj.initContainers?.map(y => toJson_Container(y));
+  const v14 = list(obj.imagePullSecrets, toJson_LocalObjectReference) ?? obj.imagePullSecrets?.map(y => toJson_LocalObjectReference(y));
+  const v15 = list(obj.initContainers, toJson_Container) ?? obj.initContainers?.map(y => toJson_Container(y));
   const v16 = obj.nodeName;
   const v17 = ((obj.nodeSelector) === undefined) ? undefined : mapping(obj.nodeSelector, (i) => i[1]);
   const v18 = toJson_PodOs(obj.os);
@@ -2189,12 +2223,12 @@ export function toJson_PodSpec(obj) {
   const v20 = obj.preemptionPolicy;
   const v21 = obj.priority;
   const v22 = obj.priorityClassName;
-  const v23 = obj.readinessGates?.map(y => toJson_PodReadinessGate(y));
-  const v24 = obj.resourceClaims?.map(y => toJson_PodResourceClaim(y));
+  const v23 = list(obj.readinessGates, toJson_PodReadinessGate) ?? obj.readinessGates?.map(y => toJson_PodReadinessGate(y));
+  const v24 = list(obj.resourceClaims, toJson_PodResourceClaim) ?? obj.resourceClaims?.map(y => toJson_PodResourceClaim(y));
   const v25 = obj.restartPolicy;
   const v26 = obj.runtimeClassName;
   const v27 = obj.schedulerName;
-  const v28 = obj.schedulingGates?.map(y => toJson_PodSchedulingGate(y));
+  const v28 = list(obj.schedulingGates, toJson_PodSchedulingGate) ?? obj.schedulingGates?.map(y => toJson_PodSchedulingGate(y));
   const v29 = toJson_PodSecurityContext(obj.securityContext);
   const v30 = obj.serviceAccount;
   const v31 = obj.serviceAccountName;
@@ -2202,9 +2236,9 @@ export function toJson_PodSpec(obj) {
   const v33 = obj.shareProcessNamespace;
   const v34 = obj.subdomain;
   const v35 = obj.terminationGracePeriodSeconds;
-  const v36 = obj.tolerations?.map(y => toJson_Toleration(y));
-  const v37 = obj.topologySpreadConstraints?.map(y => toJson_TopologySpreadConstraint(y));
-  const v38 = obj.volumes?.map(y => toJson_Volume(y));
+  const v36 = list(obj.tolerations, toJson_Toleration) ?? obj.tolerations?.map(y => toJson_Toleration(y));
+  const v37 = list(obj.topologySpreadConstraints, toJson_TopologySpreadConstraint) ?? obj.topologySpreadConstraints?.map(y => toJson_TopologySpreadConstraint(y));
+  const v38 = list(obj.volumes, toJson_Volume) ?? obj.volumes?.map(y => toJson_Volume(y));
   const r = {};
   if (v0 !== undefined) r["activeDeadlineSeconds"] = v0;
   if (v1 !== undefined) r["affinity"] = v1;
@@ -2276,7 +2310,7 @@ export function toJson_ResourceQuotaSpec(obj) {
   if (obj === undefined) return undefined;
   const v0 = ((obj.hard) === undefined) ? undefined : mapping(obj.hard, (i) => i[1]?.value);
   const v1 = toJson_ScopeSelector(obj.scopeSelector);
-  const v2 = obj.scopes?.map(y => y);
+  const v2 = list(obj.scopes) ?? obj.scopes?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["hard"] = v0;
   if (v1 !== undefined) r["scopeSelector"] = v1;
@@ -2288,18 +2322,18 @@ export function toJson_ServiceSpec(obj) {
   if (obj === undefined) return undefined;
   const v0 = obj.allocateLoadBalancerNodePorts;
   const v1 = obj.clusterIp;
-  const v2 = obj.clusterIPs?.map(y => y);
-  const v3 = obj.externalIPs?.map(y => y);
+  const v2 = list(obj.clusterIPs) ?? obj.clusterIPs?.map(y => y);
+  const v3 = list(obj.externalIPs) ?? obj.externalIPs?.map(y => y);
   const v4 = obj.externalName;
   const v5 = obj.externalTrafficPolicy;
   const v6 = obj.healthCheckNodePort;
   const v7 = obj.internalTrafficPolicy;
-  const v8 = obj.ipFamilies?.map(y => y);
+  const v8 = list(obj.ipFamilies) ?? obj.ipFamilies?.map(y => y);
   const v9 = obj.ipFamilyPolicy;
   const v10 = obj.loadBalancerClass;
   const v11 = obj.loadBalancerIp;
-  const v12 = obj.loadBalancerSourceRanges?.map(y => y);
-  const v13 = obj.ports?.map(y => toJson_ServicePort(y));
+  const v12 = list(obj.loadBalancerSourceRanges) ?? obj.loadBalancerSourceRanges?.map(y => y);
+  const v13 = list(obj.ports, toJson_ServicePort) ?? obj.ports?.map(y => toJson_ServicePort(y));
   const v14 = obj.publishNotReadyAddresses;
   const v15 = ((obj.selector) === undefined) ? undefined : mapping(obj.selector, (i) => i[1]);
   const v16 = obj.sessionAffinity;
@@ -2338,7 +2372,7 @@ export function toJson_LocalObjectReference(obj) {
 
 export function toJson_Endpoint(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.addresses?.map(y => y);
+  const v0 = list(obj.addresses) ?? obj.addresses?.map(y => y);
   const v1 = toJson_EndpointConditions(obj.conditions);
   const v2 = ((obj.deprecatedTopology) === undefined) ? undefined : mapping(obj.deprecatedTopology, (i) => i[1]);
   const v3 = toJson_EndpointHints(obj.hints);
@@ -2377,7 +2411,7 @@ export function toJson_FlowSchemaSpecV1Beta2(obj) {
   const v0 = toJson_FlowDistinguisherMethodV1Beta2(obj.distinguisherMethod);
   const v1 = obj.matchingPrecedence;
   const v2 = toJson_PriorityLevelConfigurationReferenceV1Beta2(obj.priorityLevelConfiguration);
-  const v3 = obj.rules?.map(y => toJson_PolicyRulesWithSubjectsV1Beta2(y));
+  const v3 = list(obj.rules, toJson_PolicyRulesWithSubjectsV1Beta2) ?? obj.rules?.map(y => toJson_PolicyRulesWithSubjectsV1Beta2(y));
   const r = {};
   if (v0 !== undefined) r["distinguisherMethod"] = v0;
   if (v1 !== undefined) r["matchingPrecedence"] = v1;
@@ -2403,7 +2437,7 @@ export function toJson_FlowSchemaSpecV1Beta3(obj) {
   const v0 = toJson_FlowDistinguisherMethodV1Beta3(obj.distinguisherMethod);
   const v1 = obj.matchingPrecedence;
   const v2 = toJson_PriorityLevelConfigurationReferenceV1Beta3(obj.priorityLevelConfiguration);
-  const v3 = obj.rules?.map(y => toJson_PolicyRulesWithSubjectsV1Beta3(y));
+  const v3 = list(obj.rules, toJson_PolicyRulesWithSubjectsV1Beta3) ?? obj.rules?.map(y => toJson_PolicyRulesWithSubjectsV1Beta3(y));
   const r = {};
   if (v0 !== undefined) r["distinguisherMethod"] = v0;
   if (v1 !== undefined) r["matchingPrecedence"] = v1;
@@ -2428,8 +2462,8 @@ export function toJson_IngressSpec(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_IngressBackend(obj.defaultBackend);
   const v1 = obj.ingressClassName;
-  const v2 = obj.rules?.map(y => toJson_IngressRule(y));
-  const v3 = obj.tls?.map(y => toJson_IngressTls(y));
+  const v2 = list(obj.rules, toJson_IngressRule) ?? obj.rules?.map(y => toJson_IngressRule(y));
+  const v3 = list(obj.tls, toJson_IngressTls) ?? obj.tls?.map(y => toJson_IngressTls(y));
   const r = {};
   if (v0 !== undefined) r["defaultBackend"] = v0;
   if (v1 !== undefined) r["ingressClassName"] = v1;
@@ -2450,10 +2484,10 @@ export function toJson_IngressClassSpec(obj) {
 
 export function toJson_NetworkPolicySpec(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.egress?.map(y => toJson_NetworkPolicyEgressRule(y));
-  const v1 = obj.ingress?.map(y => toJson_NetworkPolicyIngressRule(y));
+  const v0 = list(obj.egress, toJson_NetworkPolicyEgressRule) ?? obj.egress?.map(y => toJson_NetworkPolicyEgressRule(y));
+  const v1 = list(obj.ingress, toJson_NetworkPolicyIngressRule) ?? obj.ingress?.map(y => toJson_NetworkPolicyIngressRule(y));
   const v2 = toJson_LabelSelector(obj.podSelector);
-  const v3 = obj.policyTypes?.map(y => y);
+  const v3 = list(obj.policyTypes) ?? obj.policyTypes?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["egress"] = v0;
   if (v1 !== undefined) r["ingress"] = v1;
@@ -2495,7 +2529,7 @@ export function toJson_Overhead(obj) {
 export function toJson_Scheduling(obj) {
   if (obj === undefined) return undefined;
   const v0 = ((obj.nodeSelector) === undefined) ? undefined : mapping(obj.nodeSelector, (i) => i[1]);
-  const v1 = obj.tolerations?.map(y => toJson_Toleration(y));
+  const v1 = list(obj.tolerations, toJson_Toleration) ?? obj.tolerations?.map(y => toJson_Toleration(y));
   const r = {};
   if (v0 !== undefined) r["nodeSelector"] = v0;
   if (v1 !== undefined) r["tolerations"] = v1;
@@ -2505,7 +2539,7 @@ export function toJson_Scheduling(obj) {
 export function toJson_DeleteOptions(obj) {
   if (obj === undefined) return undefined;
   const v0 = obj.apiVersion;
-  const v1 = obj.dryRun?.map(y => y);
+  const v1 = list(obj.dryRun) ?? obj.dryRun?.map(y => y);
   const v2 = obj.gracePeriodSeconds;
   const v3 = obj.kind;
   const v4 = obj.orphanDependents;
@@ -2538,7 +2572,7 @@ export function toJson_PodDisruptionBudgetSpec(obj) {
 
 export function toJson_AggregationRule(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.clusterRoleSelectors?.map(y => toJson_LabelSelector(y));
+  const v0 = list(obj.clusterRoleSelectors, toJson_LabelSelector) ?? obj.clusterRoleSelectors?.map(y => toJson_LabelSelector(y));
   const r = {};
   if (v0 !== undefined) r["clusterRoleSelectors"] = v0;
   return r;
@@ -2546,11 +2580,11 @@ export function toJson_AggregationRule(obj) {
 
 export function toJson_PolicyRule(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.apiGroups?.map(y => y);
-  const v1 = obj.nonResourceUrLs?.map(y => y);
-  const v2 = obj.resourceNames?.map(y => y);
-  const v3 = obj.resources?.map(y => y);
-  const v4 = obj.verbs?.map(y => y);
+  const v0 = list(obj.apiGroups) ?? obj.apiGroups?.map(y => y);
+  const v1 = list(obj.nonResourceUrLs) ?? obj.nonResourceUrLs?.map(y => y);
+  const v2 = list(obj.resourceNames) ?? obj.resourceNames?.map(y => y);
+  const v3 = list(obj.resources) ?? obj.resources?.map(y => y);
+  const v4 = list(obj.verbs) ?? obj.verbs?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["apiGroups"] = v0;
   if (v1 !== undefined) r["nonResourceURLs"] = v1;
@@ -2588,7 +2622,7 @@ export function toJson_Subject(obj) {
 
 export function toJson_PodSchedulingContextSpecV1Alpha2(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.potentialNodes?.map(y => y);
+  const v0 = list(obj.potentialNodes) ?? obj.potentialNodes?.map(y => y);
   const v1 = obj.selectedNode;
   const r = {};
   if (v0 !== undefined) r["potentialNodes"] = v0;
@@ -2634,7 +2668,7 @@ export function toJson_ResourceClassParametersReferenceV1Alpha2(obj) {
 
 export function toJson_NodeSelector(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.nodeSelectorTerms?.map(y => toJson_NodeSelectorTerm(y));
+  const v0 = list(obj.nodeSelectorTerms, toJson_NodeSelectorTerm) ?? obj.nodeSelectorTerms?.map(y => toJson_NodeSelectorTerm(y));
   const r = {};
   if (v0 !== undefined) r["nodeSelectorTerms"] = v0;
   return r;
@@ -2648,8 +2682,8 @@ export function toJson_CsiDriverSpec(obj) {
   const v3 = obj.requiresRepublish;
   const v4 = obj.seLinuxMount;
   const v5 = obj.storageCapacity;
-  const v6 = obj.tokenRequests?.map(y => toJson_TokenRequest(y));
-  const v7 = obj.volumeLifecycleModes?.map(y => y);
+  const v6 = list(obj.tokenRequests, toJson_TokenRequest) ?? obj.tokenRequests?.map(y => toJson_TokenRequest(y));
+  const v7 = list(obj.volumeLifecycleModes) ?? obj.volumeLifecycleModes?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["attachRequired"] = v0;
   if (v1 !== undefined) r["fsGroupPolicy"] = v1;
@@ -2664,7 +2698,7 @@ export function toJson_CsiDriverSpec(obj) {
 
 export function toJson_CsiNodeSpec(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.drivers?.map(y => toJson_CsiNodeDriver(y));
+  const v0 = list(obj.drivers, toJson_CsiNodeDriver) ?? obj.drivers?.map(y => toJson_CsiNodeDriver(y));
   const r = {};
   if (v0 !== undefined) r["drivers"] = v0;
   return r;
@@ -2672,7 +2706,7 @@ export function toJson_CsiNodeSpec(obj) {
 
 export function toJson_LabelSelector(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.matchExpressions?.map(y => toJson_LabelSelectorRequirement(y));
+  const v0 = list(obj.matchExpressions, toJson_LabelSelectorRequirement) ?? obj.matchExpressions?.map(y => toJson_LabelSelectorRequirement(y));
   const v1 = ((obj.matchLabels) === undefined) ? undefined : mapping(obj.matchLabels, (i) => i[1]);
   const r = {};
   if (v0 !== undefined) r["matchExpressions"] = v0;
@@ -2682,7 +2716,7 @@ export function toJson_LabelSelector(obj) {
 
 export function toJson_TopologySelectorTerm(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.matchLabelExpressions?.map(y => toJson_TopologySelectorLabelRequirement(y));
+  const v0 = list(obj.matchLabelExpressions, toJson_TopologySelectorLabelRequirement) ?? obj.matchLabelExpressions?.map(y => toJson_TopologySelectorLabelRequirement(y));
   const r = {};
   if (v0 !== undefined) r["matchLabelExpressions"] = v0;
   return r;
@@ -2707,7 +2741,7 @@ export function toJson_CustomResourceDefinitionSpec(obj) {
   const v2 = toJson_CustomResourceDefinitionNames(obj.names);
   const v3 = obj.preserveUnknownFields;
   const v4 = obj.scope;
-  const v5 = obj.versions?.map(y => toJson_CustomResourceDefinitionVersion(y));
+  const v5 = list(obj.versions, toJson_CustomResourceDefinitionVersion) ?? obj.versions?.map(y => toJson_CustomResourceDefinitionVersion(y));
   const r = {};
   if (v0 !== undefined) r["conversion"] = v0;
   if (v1 !== undefined) r["group"] = v1;
@@ -2720,7 +2754,7 @@ export function toJson_CustomResourceDefinitionSpec(obj) {
 
 export function toJson_StatusDetails(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.causes?.map(y => toJson_StatusCause(y));
+  const v0 = list(obj.causes, toJson_StatusCause) ?? obj.causes?.map(y => toJson_StatusCause(y));
   const v1 = obj.group;
   const v2 = obj.kind;
   const v3 = obj.name;
@@ -2818,10 +2852,10 @@ export function toJson_MatchCondition(obj) {
 
 export function toJson_RuleWithOperations(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.apiGroups?.map(y => y);
-  const v1 = obj.apiVersions?.map(y => y);
-  const v2 = obj.operations?.map(y => y);
-  const v3 = obj.resources?.map(y => y);
+  const v0 = list(obj.apiGroups) ?? obj.apiGroups?.map(y => y);
+  const v1 = list(obj.apiVersions) ?? obj.apiVersions?.map(y => y);
+  const v2 = list(obj.operations) ?? obj.operations?.map(y => y);
+  const v3 = list(obj.resources) ?? obj.resources?.map(y => y);
   const v4 = obj.scope;
   const r = {};
   if (v0 !== undefined) r["apiGroups"] = v0;
@@ -2854,11 +2888,11 @@ export function toJson_MatchConditionV1Alpha1(obj) {
 
 export function toJson_MatchResourcesV1Alpha1(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.excludeResourceRules?.map(y => toJson_NamedRuleWithOperationsV1Alpha1(y));
+  const v0 = list(obj.excludeResourceRules, toJson_NamedRuleWithOperationsV1Alpha1) ?? obj.excludeResourceRules?.map(y => toJson_NamedRuleWithOperationsV1Alpha1(y));
   const v1 = obj.matchPolicy;
   const v2 = toJson_LabelSelector(obj.namespaceSelector);
   const v3 = toJson_LabelSelector(obj.objectSelector);
-  const v4 = obj.resourceRules?.map(y => toJson_NamedRuleWithOperationsV1Alpha1(y));
+  const v4 = list(obj.resourceRules, toJson_NamedRuleWithOperationsV1Alpha1) ?? obj.resourceRules?.map(y => toJson_NamedRuleWithOperationsV1Alpha1(y));
   const r = {};
   if (v0 !== undefined) r["excludeResourceRules"] = v0;
   if (v1 !== undefined) r["matchPolicy"] = v1;
@@ -2938,11 +2972,11 @@ export function toJson_MatchConditionV1Beta1(obj) {
 
 export function toJson_MatchResourcesV1Beta1(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.excludeResourceRules?.map(y => toJson_NamedRuleWithOperationsV1Beta1(y));
+  const v0 = list(obj.excludeResourceRules, toJson_NamedRuleWithOperationsV1Beta1) ?? obj.excludeResourceRules?.map(y => toJson_NamedRuleWithOperationsV1Beta1(y));
   const v1 = obj.matchPolicy;
   const v2 = toJson_LabelSelector(obj.namespaceSelector);
   const v3 = toJson_LabelSelector(obj.objectSelector);
-  const v4 = obj.resourceRules?.map(y => toJson_NamedRuleWithOperationsV1Beta1(y));
+  const v4 = list(obj.resourceRules, toJson_NamedRuleWithOperationsV1Beta1) ?? obj.resourceRules?.map(y => toJson_NamedRuleWithOperationsV1Beta1(y));
   const r = {};
   if (v0 !== undefined) r["excludeResourceRules"] = v0;
   if (v1 !== undefined) r["matchPolicy"] = v1;
@@ -3156,7 +3190,7 @@ export function toJson_JobTemplateSpec(obj) {
 
 export function toJson_PodFailurePolicy(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.rules?.map(y => toJson_PodFailurePolicyRule(y));
+  const v0 = list(obj.rules, toJson_PodFailurePolicyRule) ?? obj.rules?.map(y => toJson_PodFailurePolicyRule(y));
   const r = {};
   if (v0 !== undefined) r["rules"] = v0;
   return r;
@@ -3264,7 +3298,7 @@ export function toJson_AzureFilePersistentVolumeSource(obj) {
 
 export function toJson_CephFsPersistentVolumeSource(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.monitors?.map(y => y);
+  const v0 = list(obj.monitors) ?? obj.monitors?.map(y => y);
   const v1 = obj.path;
   const v2 = obj.readOnly;
   const v3 = obj.secretFile;
@@ -3325,8 +3359,8 @@ export function toJson_FcVolumeSource(obj) {
   const v0 = obj.fsType;
   const v1 = obj.lun;
   const v2 = obj.readOnly;
-  const v3 = obj.targetWwNs?.map(y => y);
-  const v4 = obj.wwids?.map(y => y);
+  const v3 = list(obj.targetWwNs) ?? obj.targetWwNs?.map(y => y);
+  const v4 = list(obj.wwids) ?? obj.wwids?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["fsType"] = v0;
   if (v1 !== undefined) r["lun"] = v1;
@@ -3409,7 +3443,7 @@ export function toJson_IscsiPersistentVolumeSource(obj) {
   const v4 = obj.iqn;
   const v5 = obj.iscsiInterface;
   const v6 = obj.lun;
-  const v7 = obj.portals?.map(y => y);
+  const v7 = list(obj.portals) ?? obj.portals?.map(y => y);
   const v8 = obj.readOnly;
   const v9 = toJson_SecretReference(obj.secretRef);
   const v10 = obj.targetPortal;
@@ -3503,7 +3537,7 @@ export function toJson_RbdPersistentVolumeSource(obj) {
   const v0 = obj.fsType;
   const v1 = obj.image;
   const v2 = obj.keyring;
-  const v3 = obj.monitors?.map(y => y);
+  const v3 = list(obj.monitors) ?? obj.monitors?.map(y => y);
   const v4 = obj.pool;
   const v5 = obj.readOnly;
   const v6 = toJson_SecretReference(obj.secretRef);
@@ -3604,7 +3638,7 @@ export function toJson_TypedObjectReference(obj) {
 
 export function toJson_ResourceRequirements(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.claims?.map(y => toJson_ResourceClaim(y));
+  const v0 = list(obj.claims, toJson_ResourceClaim) ?? obj.claims?.map(y => toJson_ResourceClaim(y));
   const v1 = ((obj.limits) === undefined) ? undefined : mapping(obj.limits, (i) => i[1]?.value);
   const v2 = ((obj.requests) === undefined) ? undefined : mapping(obj.requests, (i) => i[1]?.value);
   const r = {};
@@ -3628,18 +3662,18 @@ export function toJson_Affinity(obj) {
 
 export function toJson_Container(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.args?.map(y => y);
-  const v1 = obj.command?.map(y => y);
-  const v2 = obj.env?.map(y => toJson_EnvVar(y));
-  const v3 = obj.envFrom?.map(y => toJson_EnvFromSource(y));
+  const v0 = list(obj.args) ?? obj.args?.map(y => y);
+  const v1 = list(obj.command) ?? obj.command?.map(y => y);
+  const v2 = list(obj.env, toJson_EnvVar) ?? obj.env?.map(y => toJson_EnvVar(y));
+  const v3 = list(obj.envFrom, toJson_EnvFromSource) ?? obj.envFrom?.map(y => toJson_EnvFromSource(y));
   const v4 = obj.image;
   const v5 = obj.imagePullPolicy;
   const v6 = toJson_Lifecycle(obj.lifecycle);
   const v7 = toJson_Probe(obj.livenessProbe);
   const v8 = obj.name;
-  const v9 = obj.ports?.map(y => toJson_ContainerPort(y));
+  const v9 = list(obj.ports, toJson_ContainerPort) ?? obj.ports?.map(y => toJson_ContainerPort(y));
   const v10 = toJson_Probe(obj.readinessProbe);
-  const v11 = obj.resizePolicy?.map(y => toJson_ContainerResizePolicy(y));
+  const v11 = list(obj.resizePolicy, toJson_ContainerResizePolicy) ?? obj.resizePolicy?.map(y => toJson_ContainerResizePolicy(y));
   const v12 = toJson_ResourceRequirements(obj.resources);
   const v13 = obj.restartPolicy;
   const v14 = toJson_SecurityContext(obj.securityContext);
@@ -3649,8 +3683,8 @@ export function toJson_Container(obj) {
   const v18 = obj.terminationMessagePath;
   const v19 = obj.terminationMessagePolicy;
   const v20 = obj.tty;
-  const v21 = obj.volumeDevices?.map(y => toJson_VolumeDevice(y));
-  const v22 = obj.volumeMounts?.map(y => toJson_VolumeMount(y));
+  const v21 = list(obj.volumeDevices, toJson_VolumeDevice) ?? obj.volumeDevices?.map(y => toJson_VolumeDevice(y));
+  const v22 = list(obj.volumeMounts, toJson_VolumeMount) ?? obj.volumeMounts?.map(y => toJson_VolumeMount(y));
   const v23 = obj.workingDir;
   const r = {};
   if (v0 !== undefined) r["args"] = v0;
@@ -3682,9 +3716,9 @@ export function toJson_Container(obj) {
 
 export function toJson_PodDnsConfig(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.nameservers?.map(y => y);
-  const v1 = obj.options?.map(y => toJson_PodDnsConfigOption(y));
-  const v2 = obj.searches?.map(y => y);
+  const v0 = list(obj.nameservers) ?? obj.nameservers?.map(y => y);
+  const v1 = list(obj.options, toJson_PodDnsConfigOption) ?? obj.options?.map(y => toJson_PodDnsConfigOption(y));
+  const v2 = list(obj.searches) ?? obj.searches?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["nameservers"] = v0;
   if (v1 !== undefined) r["options"] = v1;
@@ -3694,18 +3728,18 @@ export function toJson_PodDnsConfig(obj) {
 
 export function toJson_EphemeralContainer(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.args?.map(y => y);
-  const v1 = obj.command?.map(y => y);
-  const v2 = obj.env?.map(y => toJson_EnvVar(y));
-  const v3 = obj.envFrom?.map(y => toJson_EnvFromSource(y));
+  const v0 = list(obj.args) ?? obj.args?.map(y => y);
+  const v1 = list(obj.command) ?? obj.command?.map(y => y);
+  const v2 = list(obj.env, toJson_EnvVar) ?? obj.env?.map(y => toJson_EnvVar(y));
+  const v3 = list(obj.envFrom, toJson_EnvFromSource) ?? obj.envFrom?.map(y => toJson_EnvFromSource(y));
   const v4 = obj.image;
   const v5 = obj.imagePullPolicy;
   const v6 = toJson_Lifecycle(obj.lifecycle);
   const v7 = toJson_Probe(obj.livenessProbe);
   const v8 = obj.name;
-  const v9 = obj.ports?.map(y => toJson_ContainerPort(y));
+  const v9 = list(obj.ports, toJson_ContainerPort) ?? obj.ports?.map(y => toJson_ContainerPort(y));
   const v10 = toJson_Probe(obj.readinessProbe);
-  const v11 = obj.resizePolicy?.map(y => toJson_ContainerResizePolicy(y));
+  const v11 = list(obj.resizePolicy, toJson_ContainerResizePolicy) ?? obj.resizePolicy?.map(y => toJson_ContainerResizePolicy(y));
   const v12 = toJson_ResourceRequirements(obj.resources);
   const v13 = obj.restartPolicy;
   const v14 = toJson_SecurityContext(obj.securityContext);
@@ -3716,8 +3750,8 @@ export function toJson_EphemeralContainer(obj) {
   const v19 = obj.terminationMessagePath;
   const v20 = obj.terminationMessagePolicy;
   const v21 = obj.tty;
-  const v22 = obj.volumeDevices?.map(y => toJson_VolumeDevice(y));
-  const v23 = obj.volumeMounts?.map(y => toJson_VolumeMount(y));
+  const v22 = list(obj.volumeDevices, toJson_VolumeDevice) ?? obj.volumeDevices?.map(y => toJson_VolumeDevice(y));
+  const v23 = list(obj.volumeMounts, toJson_VolumeMount) ?? obj.volumeMounts?.map(y => toJson_VolumeMount(y));
   const v24 = obj.workingDir;
   const r = {};
   if (v0 !== undefined) r["args"] = v0;
@@ -3750,7 +3784,7 @@ export function toJson_EphemeralContainer(obj) {
 
 export function toJson_HostAlias(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.hostnames?.map(y => y);
+  const v0 = list(obj.hostnames) ?? obj.hostnames?.map(y => y);
   const v1 = obj.ip;
   const r = {};
   if (v0 !== undefined) r["hostnames"] = v0;
@@ -3801,8 +3835,8 @@ export function toJson_PodSecurityContext(obj) {
   const v4 = obj.runAsUser;
   const v5 = toJson_SeLinuxOptions(obj.seLinuxOptions);
   const v6 = toJson_SeccompProfile(obj.seccompProfile);
-  const v7 = obj.supplementalGroups?.map(y => y);
-  const v8 = obj.sysctls?.map(y => toJson_Sysctl(y));
+  const v7 = list(obj.supplementalGroups) ?? obj.supplementalGroups?.map(y => y);
+  const v8 = list(obj.sysctls, toJson_Sysctl) ?? obj.sysctls?.map(y => toJson_Sysctl(y));
   const v9 = toJson_WindowsSecurityContextOptions(obj.windowsOptions);
   const r = {};
   if (v0 !== undefined) r["fsGroup"] = v0;
@@ -3837,7 +3871,7 @@ export function toJson_Toleration(obj) {
 export function toJson_TopologySpreadConstraint(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_LabelSelector(obj.labelSelector);
-  const v1 = obj.matchLabelKeys?.map(y => y);
+  const v1 = list(obj.matchLabelKeys) ?? obj.matchLabelKeys?.map(y => y);
   const v2 = obj.maxSkew;
   const v3 = obj.minDomains;
   const v4 = obj.nodeAffinityPolicy;
@@ -3924,7 +3958,7 @@ export function toJson_Volume(obj) {
 
 export function toJson_ScopeSelector(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.matchExpressions?.map(y => toJson_ScopedResourceSelectorRequirement(y));
+  const v0 = list(obj.matchExpressions, toJson_ScopedResourceSelectorRequirement) ?? obj.matchExpressions?.map(y => toJson_ScopedResourceSelectorRequirement(y));
   const r = {};
   if (v0 !== undefined) r["matchExpressions"] = v0;
   return r;
@@ -3970,7 +4004,7 @@ export function toJson_EndpointConditions(obj) {
 
 export function toJson_EndpointHints(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.forZones?.map(y => toJson_ForZone(y));
+  const v0 = list(obj.forZones, toJson_ForZone) ?? obj.forZones?.map(y => toJson_ForZone(y));
   const r = {};
   if (v0 !== undefined) r["forZones"] = v0;
   return r;
@@ -3994,9 +4028,9 @@ export function toJson_PriorityLevelConfigurationReferenceV1Beta2(obj) {
 
 export function toJson_PolicyRulesWithSubjectsV1Beta2(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.nonResourceRules?.map(y => toJson_NonResourcePolicyRuleV1Beta2(y));
-  const v1 = obj.resourceRules?.map(y => toJson_ResourcePolicyRuleV1Beta2(y));
-  const v2 = obj.subjects?.map(y => toJson_SubjectV1Beta2(y));
+  const v0 = list(obj.nonResourceRules, toJson_NonResourcePolicyRuleV1Beta2) ?? obj.nonResourceRules?.map(y => toJson_NonResourcePolicyRuleV1Beta2(y));
+  const v1 = list(obj.resourceRules, toJson_ResourcePolicyRuleV1Beta2) ?? obj.resourceRules?.map(y => toJson_ResourcePolicyRuleV1Beta2(y));
+  const v2 = list(obj.subjects, toJson_SubjectV1Beta2) ?? obj.subjects?.map(y => toJson_SubjectV1Beta2(y));
   const r = {};
   if (v0 !== undefined) r["nonResourceRules"] = v0;
   if (v1 !== undefined) r["resourceRules"] = v1;
@@ -4046,9 +4080,9 @@ export function toJson_PriorityLevelConfigurationReferenceV1Beta3(obj) {
 
 export function toJson_PolicyRulesWithSubjectsV1Beta3(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.nonResourceRules?.map(y => toJson_NonResourcePolicyRuleV1Beta3(y));
-  const v1 = obj.resourceRules?.map(y => toJson_ResourcePolicyRuleV1Beta3(y));
-  const v2 = obj.subjects?.map(y => toJson_SubjectV1Beta3(y));
+  const v0 = list(obj.nonResourceRules, toJson_NonResourcePolicyRuleV1Beta3) ?? obj.nonResourceRules?.map(y => toJson_NonResourcePolicyRuleV1Beta3(y));
+  const v1 = list(obj.resourceRules, toJson_ResourcePolicyRuleV1Beta3) ?? obj.resourceRules?.map(y => toJson_ResourcePolicyRuleV1Beta3(y));
+  const v2 = list(obj.subjects, toJson_SubjectV1Beta3) ?? obj.subjects?.map(y => toJson_SubjectV1Beta3(y));
   const r = {};
   if (v0 !== undefined) r["nonResourceRules"] = v0;
   if (v1 !== undefined) r["resourceRules"] = v1;
@@ -4102,7 +4136,7 @@ export function toJson_IngressRule(obj) {
 
 export function toJson_IngressTls(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.hosts?.map(y => y);
+  const v0 = list(obj.hosts) ?? obj.hosts?.map(y => y);
   const v1 = obj.secretName;
   const r = {};
   if (v0 !== undefined) r["hosts"] = v0;
@@ -4128,8 +4162,8 @@ export function toJson_IngressClassParametersReference(obj) {
 
 export function toJson_NetworkPolicyEgressRule(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.ports?.map(y => toJson_NetworkPolicyPort(y));
-  const v1 = obj.to?.map(y => toJson_NetworkPolicyPeer(y));
+  const v0 = list(obj.ports, toJson_NetworkPolicyPort) ?? obj.ports?.map(y => toJson_NetworkPolicyPort(y));
+  const v1 = list(obj.to, toJson_NetworkPolicyPeer) ?? obj.to?.map(y => toJson_NetworkPolicyPeer(y));
   const r = {};
   if (v0 !== undefined) r["ports"] = v0;
   if (v1 !== undefined) r["to"] = v1;
@@ -4138,8 +4172,8 @@ export function toJson_NetworkPolicyEgressRule(obj) {
 
 export function toJson_NetworkPolicyIngressRule(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.from?.map(y => toJson_NetworkPolicyPeer(y));
-  const v1 = obj.ports?.map(y => toJson_NetworkPolicyPort(y));
+  const v0 = list(obj.from, toJson_NetworkPolicyPeer) ?? obj.from?.map(y => toJson_NetworkPolicyPeer(y));
+  const v1 = list(obj.ports, toJson_NetworkPolicyPort) ?? obj.ports?.map(y => toJson_NetworkPolicyPort(y));
   const r = {};
   if (v0 !== undefined) r["from"] = v0;
   if (v1 !== undefined) r["ports"] = v1;
@@ -4186,8 +4220,8 @@ export function toJson_ResourceClaimParametersReferenceV1Alpha2(obj) {
 
 export function toJson_NodeSelectorTerm(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.matchExpressions?.map(y => toJson_NodeSelectorRequirement(y));
-  const v1 = obj.matchFields?.map(y => toJson_NodeSelectorRequirement(y));
+  const v0 = list(obj.matchExpressions, toJson_NodeSelectorRequirement) ?? obj.matchExpressions?.map(y => toJson_NodeSelectorRequirement(y));
+  const v1 = list(obj.matchFields, toJson_NodeSelectorRequirement) ?? obj.matchFields?.map(y => toJson_NodeSelectorRequirement(y));
   const r = {};
   if (v0 !== undefined) r["matchExpressions"] = v0;
   if (v1 !== undefined) r["matchFields"] = v1;
@@ -4209,7 +4243,7 @@ export function toJson_CsiNodeDriver(obj) {
   const v0 = toJson_VolumeNodeResources(obj.allocatable);
   const v1 = obj.name;
   const v2 = obj.nodeId;
-  const v3 = obj.topologyKeys?.map(y => y);
+  const v3 = list(obj.topologyKeys) ?? obj.topologyKeys?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["allocatable"] = v0;
   if (v1 !== undefined) r["name"] = v1;
@@ -4222,7 +4256,7 @@ export function toJson_LabelSelectorRequirement(obj) {
   if (obj === undefined) return undefined;
   const v0 = obj.key;
   const v1 = obj.operator;
-  const v2 = obj.values?.map(y => y);
+  const v2 = list(obj.values) ?? obj.values?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["key"] = v0;
   if (v1 !== undefined) r["operator"] = v1;
@@ -4233,7 +4267,7 @@ export function toJson_LabelSelectorRequirement(obj) {
 export function toJson_TopologySelectorLabelRequirement(obj) {
   if (obj === undefined) return undefined;
   const v0 = obj.key;
-  const v1 = obj.values?.map(y => y);
+  const v1 = list(obj.values) ?? obj.values?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["key"] = v0;
   if (v1 !== undefined) r["values"] = v1;
@@ -4262,11 +4296,11 @@ export function toJson_CustomResourceConversion(obj) {
 
 export function toJson_CustomResourceDefinitionNames(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.categories?.map(y => y);
+  const v0 = list(obj.categories) ?? obj.categories?.map(y => y);
   const v1 = obj.kind;
   const v2 = obj.listKind;
   const v3 = obj.plural;
-  const v4 = obj.shortNames?.map(y => y);
+  const v4 = list(obj.shortNames) ?? obj.shortNames?.map(y => y);
   const v5 = obj.singular;
   const r = {};
   if (v0 !== undefined) r["categories"] = v0;
@@ -4280,7 +4314,7 @@ export function toJson_CustomResourceDefinitionNames(obj) {
 
 export function toJson_CustomResourceDefinitionVersion(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.additionalPrinterColumns?.map(y => toJson_CustomResourceColumnDefinition(y));
+  const v0 = list(obj.additionalPrinterColumns, toJson_CustomResourceColumnDefinition) ?? obj.additionalPrinterColumns?.map(y => toJson_CustomResourceColumnDefinition(y));
   const v1 = obj.deprecated;
   const v2 = obj.deprecationWarning;
   const v3 = obj.name;
@@ -4328,11 +4362,11 @@ export function toJson_ServiceReference(obj) {
 
 export function toJson_NamedRuleWithOperationsV1Alpha1(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.apiGroups?.map(y => y);
-  const v1 = obj.apiVersions?.map(y => y);
-  const v2 = obj.operations?.map(y => y);
-  const v3 = obj.resourceNames?.map(y => y);
-  const v4 = obj.resources?.map(y => y);
+  const v0 = list(obj.apiGroups) ?? obj.apiGroups?.map(y => y);
+  const v1 = list(obj.apiVersions) ?? obj.apiVersions?.map(y => y);
+  const v2 = list(obj.operations) ?? obj.operations?.map(y => y);
+  const v3 = list(obj.resourceNames) ?? obj.resourceNames?.map(y => y);
+  const v4 = list(obj.resources) ?? obj.resources?.map(y => y);
   const v5 = obj.scope;
   const r = {};
   if (v0 !== undefined) r["apiGroups"] = v0;
@@ -4346,11 +4380,11 @@ export function toJson_NamedRuleWithOperationsV1Alpha1(obj) {
 
 export function toJson_NamedRuleWithOperationsV1Beta1(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.apiGroups?.map(y => y);
-  const v1 = obj.apiVersions?.map(y => y);
-  const v2 = obj.operations?.map(y => y);
-  const v3 = obj.resourceNames?.map(y => y);
-  const v4 = obj.resources?.map(y => y);
+  const v0 = list(obj.apiGroups) ?? obj.apiGroups?.map(y => y);
+  const v1 = list(obj.apiVersions) ?? obj.apiVersions?.map(y => y);
+  const v2 = list(obj.operations) ?? obj.operations?.map(y => y);
+  const v3 = list(obj.resourceNames) ?? obj.resourceNames?.map(y => y);
+  const v4 = list(obj.resources) ?? obj.resources?.map(y => y);
   const v5 = obj.scope;
   const r = {};
   if (v0 !== undefined) r["apiGroups"] = v0;
@@ -4394,7 +4428,7 @@ export function toJson_RollingUpdateStatefulSetStrategy(obj) {
 
 export function toJson_HpaScalingRulesV2(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.policies?.map(y => toJson_HpaScalingPolicyV2(y));
+  const v0 = list(obj.policies, toJson_HpaScalingPolicyV2) ?? obj.policies?.map(y => toJson_HpaScalingPolicyV2(y));
   const v1 = obj.selectPolicy;
   const v2 = obj.stabilizationWindowSeconds;
   const r = {};
@@ -4462,7 +4496,7 @@ export function toJson_PodFailurePolicyRule(obj) {
   if (obj === undefined) return undefined;
   const v0 = obj.action;
   const v1 = toJson_PodFailurePolicyOnExitCodesRequirement(obj.onExitCodes);
-  const v2 = obj.onPodConditions?.map(y => toJson_PodFailurePolicyOnPodConditionsPattern(y));
+  const v2 = list(obj.onPodConditions, toJson_PodFailurePolicyOnPodConditionsPattern) ?? obj.onPodConditions?.map(y => toJson_PodFailurePolicyOnPodConditionsPattern(y));
   const r = {};
   if (v0 !== undefined) r["action"] = v0;
   if (v1 !== undefined) r["onExitCodes"] = v1;
@@ -4506,7 +4540,7 @@ export function toJson_ResourceClaim(obj) {
 
 export function toJson_NodeAffinity(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_PreferredSchedulingTerm(y));
+  const v0 = list(obj.preferredDuringSchedulingIgnoredDuringExecution, toJson_PreferredSchedulingTerm) ?? obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_PreferredSchedulingTerm(y));
   const v1 = toJson_NodeSelector(obj.requiredDuringSchedulingIgnoredDuringExecution);
   const r = {};
   if (v0 !== undefined) r["preferredDuringSchedulingIgnoredDuringExecution"] = v0;
@@ -4516,8 +4550,8 @@ export function toJson_NodeAffinity(obj) {
 
 export function toJson_PodAffinity(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_WeightedPodAffinityTerm(y));
-  const v1 = obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_PodAffinityTerm(y));
+  const v0 = list(obj.preferredDuringSchedulingIgnoredDuringExecution, toJson_WeightedPodAffinityTerm) ?? obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_WeightedPodAffinityTerm(y));
+  const v1 = list(obj.requiredDuringSchedulingIgnoredDuringExecution, toJson_PodAffinityTerm) ?? obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_PodAffinityTerm(y));
   const r = {};
   if (v0 !== undefined) r["preferredDuringSchedulingIgnoredDuringExecution"] = v0;
   if (v1 !== undefined) r["requiredDuringSchedulingIgnoredDuringExecution"] = v1;
@@ -4526,8 +4560,8 @@ export function toJson_PodAffinity(obj) {
 
 export function toJson_PodAntiAffinity(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_WeightedPodAffinityTerm(y));
-  const v1 = obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_PodAffinityTerm(y));
+  const v0 = list(obj.preferredDuringSchedulingIgnoredDuringExecution, toJson_WeightedPodAffinityTerm) ?? obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_WeightedPodAffinityTerm(y));
+  const v1 = list(obj.requiredDuringSchedulingIgnoredDuringExecution, toJson_PodAffinityTerm) ?? obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_PodAffinityTerm(y));
   const r = {};
   if (v0 !== undefined) r["preferredDuringSchedulingIgnoredDuringExecution"] = v0;
   if (v1 !== undefined) r["requiredDuringSchedulingIgnoredDuringExecution"] = v1;
@@ -4758,7 +4792,7 @@ export function toJson_AzureFileVolumeSource(obj) {
 
 export function toJson_CephFsVolumeSource(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.monitors?.map(y => y);
+  const v0 = list(obj.monitors) ?? obj.monitors?.map(y => y);
   const v1 = obj.path;
   const v2 = obj.readOnly;
   const v3 = obj.secretFile;
@@ -4791,7 +4825,7 @@ export function toJson_CinderVolumeSource(obj) {
 export function toJson_ConfigMapVolumeSource(obj) {
   if (obj === undefined) return undefined;
   const v0 = obj.defaultMode;
-  const v1 = obj.items?.map(y => toJson_KeyToPath(y));
+  const v1 = list(obj.items, toJson_KeyToPath) ?? obj.items?.map(y => toJson_KeyToPath(y));
   const v2 = obj.name;
   const v3 = obj.optional;
   const r = {};
@@ -4821,7 +4855,7 @@ export function toJson_CsiVolumeSource(obj) {
 export function toJson_DownwardApiVolumeSource(obj) {
   if (obj === undefined) return undefined;
   const v0 = obj.defaultMode;
-  const v1 = obj.items?.map(y => toJson_DownwardApiVolumeFile(y));
+  const v1 = list(obj.items, toJson_DownwardApiVolumeFile) ?? obj.items?.map(y => toJson_DownwardApiVolumeFile(y));
   const r = {};
   if (v0 !== undefined) r["defaultMode"] = v0;
   if (v1 !== undefined) r["items"] = v1;
@@ -4895,7 +4929,7 @@ export function toJson_IscsiVolumeSource(obj) {
   const v4 = obj.iqn;
   const v5 = obj.iscsiInterface;
   const v6 = obj.lun;
-  const v7 = obj.portals?.map(y => y);
+  const v7 = list(obj.portals) ?? obj.portals?.map(y => y);
   const v8 = obj.readOnly;
   const v9 = toJson_LocalObjectReference(obj.secretRef);
   const v10 = obj.targetPortal;
@@ -4927,7 +4961,7 @@ export function toJson_PersistentVolumeClaimVolumeSource(obj) {
 export function toJson_ProjectedVolumeSource(obj) {
   if (obj === undefined) return undefined;
   const v0 = obj.defaultMode;
-  const v1 = obj.sources?.map(y => toJson_VolumeProjection(y));
+  const v1 = list(obj.sources, toJson_VolumeProjection) ?? obj.sources?.map(y => toJson_VolumeProjection(y));
   const r = {};
   if (v0 !== undefined) r["defaultMode"] = v0;
   if (v1 !== undefined) r["sources"] = v1;
@@ -4939,7 +4973,7 @@ export function toJson_RbdVolumeSource(obj) {
   const v0 = obj.fsType;
   const v1 = obj.image;
   const v2 = obj.keyring;
-  const v3 = obj.monitors?.map(y => y);
+  const v3 = list(obj.monitors) ?? obj.monitors?.map(y => y);
   const v4 = obj.pool;
   const v5 = obj.readOnly;
   const v6 = toJson_LocalObjectReference(obj.secretRef);
@@ -4985,7 +5019,7 @@ export function toJson_ScaleIoVolumeSource(obj) {
 export function toJson_SecretVolumeSource(obj) {
   if (obj === undefined) return undefined;
   const v0 = obj.defaultMode;
-  const v1 = obj.items?.map(y => toJson_KeyToPath(y));
+  const v1 = list(obj.items, toJson_KeyToPath) ?? obj.items?.map(y => toJson_KeyToPath(y));
   const v2 = obj.optional;
   const v3 = obj.secretName;
   const r = {};
@@ -5016,7 +5050,7 @@ export function toJson_ScopedResourceSelectorRequirement(obj) {
   if (obj === undefined) return undefined;
   const v0 = obj.operator;
   const v1 = obj.scopeName;
-  const v2 = obj.values?.map(y => y);
+  const v2 = list(obj.values) ?? obj.values?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["operator"] = v0;
   if (v1 !== undefined) r["scopeName"] = v1;
@@ -5042,8 +5076,8 @@ export function toJson_ForZone(obj) {
 
 export function toJson_NonResourcePolicyRuleV1Beta2(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.nonResourceUrLs?.map(y => y);
-  const v1 = obj.verbs?.map(y => y);
+  const v0 = list(obj.nonResourceUrLs) ?? obj.nonResourceUrLs?.map(y => y);
+  const v1 = list(obj.verbs) ?? obj.verbs?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["nonResourceURLs"] = v0;
   if (v1 !== undefined) r["verbs"] = v1;
@@ -5052,11 +5086,11 @@ export function toJson_NonResourcePolicyRuleV1Beta2(obj) {
 
 export function toJson_ResourcePolicyRuleV1Beta2(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.apiGroups?.map(y => y);
+  const v0 = list(obj.apiGroups) ?? obj.apiGroups?.map(y => y);
   const v1 = obj.clusterScope;
-  const v2 = obj.namespaces?.map(y => y);
-  const v3 = obj.resources?.map(y => y);
-  const v4 = obj.verbs?.map(y => y);
+  const v2 = list(obj.namespaces) ?? obj.namespaces?.map(y => y);
+  const v3 = list(obj.resources) ?? obj.resources?.map(y => y);
+  const v4 = list(obj.verbs) ?? obj.verbs?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["apiGroups"] = v0;
   if (v1 !== undefined) r["clusterScope"] = v1;
@@ -5092,8 +5126,8 @@ export function toJson_LimitResponseV1Beta2(obj) {
 
 export function toJson_NonResourcePolicyRuleV1Beta3(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.nonResourceUrLs?.map(y => y);
-  const v1 = obj.verbs?.map(y => y);
+  const v0 = list(obj.nonResourceUrLs) ?? obj.nonResourceUrLs?.map(y => y);
+  const v1 = list(obj.verbs) ?? obj.verbs?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["nonResourceURLs"] = v0;
   if (v1 !== undefined) r["verbs"] = v1;
@@ -5102,11 +5136,11 @@ export function toJson_NonResourcePolicyRuleV1Beta3(obj) {
 
 export function toJson_ResourcePolicyRuleV1Beta3(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.apiGroups?.map(y => y);
+  const v0 = list(obj.apiGroups) ?? obj.apiGroups?.map(y => y);
   const v1 = obj.clusterScope;
-  const v2 = obj.namespaces?.map(y => y);
-  const v3 = obj.resources?.map(y => y);
-  const v4 = obj.verbs?.map(y => y);
+  const v2 = list(obj.namespaces) ?? obj.namespaces?.map(y => y);
+  const v3 = list(obj.resources) ?? obj.resources?.map(y => y);
+  const v4 = list(obj.verbs) ?? obj.verbs?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["apiGroups"] = v0;
   if (v1 !== undefined) r["clusterScope"] = v1;
@@ -5152,7 +5186,7 @@ export function toJson_IngressServiceBackend(obj) {
 
 export function toJson_HttpIngressRuleValue(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.paths?.map(y => toJson_HttpIngressPath(y));
+  const v0 = list(obj.paths, toJson_HttpIngressPath) ?? obj.paths?.map(y => toJson_HttpIngressPath(y));
   const r = {};
   if (v0 !== undefined) r["paths"] = v0;
   return r;
@@ -5186,7 +5220,7 @@ export function toJson_NodeSelectorRequirement(obj) {
   if (obj === undefined) return undefined;
   const v0 = obj.key;
   const v1 = obj.operator;
-  const v2 = obj.values?.map(y => y);
+  const v2 = list(obj.values) ?? obj.values?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["key"] = v0;
   if (v1 !== undefined) r["operator"] = v1;
@@ -5205,7 +5239,7 @@ export function toJson_VolumeNodeResources(obj) {
 export function toJson_WebhookConversion(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_WebhookClientConfig(obj.clientConfig);
-  const v1 = obj.conversionReviewVersions?.map(y => y);
+  const v1 = list(obj.conversionReviewVersions) ?? obj.conversionReviewVersions?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["clientConfig"] = v0;
   if (v1 !== undefined) r["conversionReviewVersions"] = v1;
@@ -5288,7 +5322,7 @@ export function toJson_PodFailurePolicyOnExitCodesRequirement(obj) {
   if (obj === undefined) return undefined;
   const v0 = obj.containerName;
   const v1 = obj.operator;
-  const v2 = obj.values?.map(y => y);
+  const v2 = list(obj.values) ?? obj.values?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["containerName"] = v0;
   if (v1 !== undefined) r["operator"] = v1;
@@ -5330,7 +5364,7 @@ export function toJson_PodAffinityTerm(obj) {
   if (obj === undefined) return undefined;
   const v0 = toJson_LabelSelector(obj.labelSelector);
   const v1 = toJson_LabelSelector(obj.namespaceSelector);
-  const v2 = obj.namespaces?.map(y => y);
+  const v2 = list(obj.namespaces) ?? obj.namespaces?.map(y => y);
   const v3 = obj.topologyKey;
   const r = {};
   if (v0 !== undefined) r["labelSelector"] = v0;
@@ -5388,7 +5422,7 @@ export function toJson_LifecycleHandler(obj) {
 
 export function toJson_ExecAction(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.command?.map(y => y);
+  const v0 = list(obj.command) ?? obj.command?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["command"] = v0;
   return r;
@@ -5407,7 +5441,7 @@ export function toJson_GrpcAction(obj) {
 export function toJson_HttpGetAction(obj) {
   if (obj === undefined) return undefined;
   const v0 = obj.host;
-  const v1 = obj.httpHeaders?.map(y => toJson_HttpHeader(y));
+  const v1 = list(obj.httpHeaders, toJson_HttpHeader) ?? obj.httpHeaders?.map(y => toJson_HttpHeader(y));
   const v2 = obj.path;
   const v3 = obj.port?.value;
   const v4 = obj.scheme;
@@ -5432,8 +5466,8 @@ export function toJson_TcpSocketAction(obj) {
 
 export function toJson_Capabilities(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.add?.map(y => y);
-  const v1 = obj.drop?.map(y => y);
+  const v0 = list(obj.add) ?? obj.add?.map(y => y);
+  const v1 = list(obj.drop) ?? obj.drop?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["add"] = v0;
   if (v1 !== undefined) r["drop"] = v1;
@@ -5591,7 +5625,7 @@ export function toJson_HttpIngressPath(obj) {
 export function toJson_IpBlock(obj) {
   if (obj === undefined) return undefined;
   const v0 = obj.cidr;
-  const v1 = obj.except?.map(y => y);
+  const v1 = list(obj.except) ?? obj.except?.map(y => y);
   const r = {};
   if (v0 !== undefined) r["cidr"] = v0;
   if (v1 !== undefined) r["except"] = v1;
@@ -5604,13 +5638,13 @@ export function toJson_JsonSchemaProps(obj) {
   const v1 = obj.schema;
   const v2 = obj.additionalItems;
   const v3 = obj.additionalProperties;
-  const v4 = obj.allOf?.map(y => toJson_JsonSchemaProps(y));
-  const v5 = obj.anyOf?.map(y => toJson_JsonSchemaProps(y));
+  const v4 = list(obj.allOf, toJson_JsonSchemaProps) ?? obj.allOf?.map(y => toJson_JsonSchemaProps(y));
+  const v5 = list(obj.anyOf, toJson_JsonSchemaProps) ?? obj.anyOf?.map(y => toJson_JsonSchemaProps(y));
   const v6 = obj.default;
   const v7 = ((obj.definitions) === undefined) ? undefined : mapping(obj.definitions, (i) => toJson_JsonSchemaProps(i[1]));
   const v8 = ((obj.dependencies) === undefined) ? undefined : mapping(obj.dependencies, (i) => i[1]);
   const v9 = obj.description;
-  const v10 = obj.enum?.map(y => y);
+  const v10 = list(obj.enum) ?? obj.enum?.map(y => y);
   const v11 = obj.example;
   const v12 = obj.exclusiveMaximum;
   const v13 = obj.exclusiveMinimum;
@@ -5629,21 +5663,21 @@ export function toJson_JsonSchemaProps(obj) {
   const v26 = obj.multipleOf;
   const v27 = toJson_JsonSchemaProps(obj.not);
   const v28 = obj.nullable;
-  const v29 = obj.oneOf?.map(y => toJson_JsonSchemaProps(y));
+  const v29 = list(obj.oneOf, toJson_JsonSchemaProps) ?? obj.oneOf?.map(y => toJson_JsonSchemaProps(y));
   const v30 = obj.pattern;
   const v31 = ((obj.patternProperties) === undefined) ? undefined : mapping(obj.patternProperties, (i) => toJson_JsonSchemaProps(i[1]));
   const v32 = ((obj.properties) === undefined) ? undefined : mapping(obj.properties, (i) => toJson_JsonSchemaProps(i[1]));
-  const v33 = obj.required?.map(y => y);
+  const v33 = list(obj.required) ?? obj.required?.map(y => y);
   const v34 = obj.title;
   const v35 = obj.type;
   const v36 = obj.uniqueItems;
   const v37 = obj.xKubernetesEmbeddedResource;
   const v38 = obj.xKubernetesIntOrString;
-  const v39 = obj.xKubernetesListMapKeys?.map(y => y);
+  const v39 = list(obj.xKubernetesListMapKeys) ?? obj.xKubernetesListMapKeys?.map(y => y);
   const v40 = obj.xKubernetesListType;
   const v41 = obj.xKubernetesMapType;
   const v42 = obj.xKubernetesPreserveUnknownFields;
-  const v43 = obj.xKubernetesValidations?.map(y => toJson_ValidationRule(y));
+  const v43 = list(obj.xKubernetesValidations, toJson_ValidationRule) ?? obj.xKubernetesValidations?.map(y => toJson_ValidationRule(y));
   const r = {};
   if (v0 !== undefined) r["$ref"] = v0;
   if (v1 !== undefined) r["$schema"] = v1;
@@ -5762,7 +5796,7 @@ export function toJson_HttpHeader(obj) {
 
 export function toJson_ConfigMapProjection(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.items?.map(y => toJson_KeyToPath(y));
+  const v0 = list(obj.items, toJson_KeyToPath) ?? obj.items?.map(y => toJson_KeyToPath(y));
   const v1 = obj.name;
   const v2 = obj.optional;
   const r = {};
@@ -5774,7 +5808,7 @@ export function toJson_ConfigMapProjection(obj) {
 
 export function toJson_DownwardApiProjection(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.items?.map(y => toJson_DownwardApiVolumeFile(y));
+  const v0 = list(obj.items, toJson_DownwardApiVolumeFile) ?? obj.items?.map(y => toJson_DownwardApiVolumeFile(y));
   const r = {};
   if (v0 !== undefined) r["items"] = v0;
   return r;
@@ -5782,7 +5816,7 @@ export function toJson_DownwardApiProjection(obj) {
 
 export function toJson_SecretProjection(obj) {
   if (obj === undefined) return undefined;
-  const v0 = obj.items?.map(y => toJson_KeyToPath(y));
+  const v0 = list(obj.items, toJson_KeyToPath) ?? obj.items?.map(y => toJson_KeyToPath(y));
   const v1 = obj.name;
   const v2 = obj.optional;
   const r = {};
