@@ -23,6 +23,9 @@
 import { isObject } from './_json';
 import { isLabelKey, isLabelValue } from './_rules';
 
+/** No keys or expressions. */
+const NO_KEYS: readonly string[] = [];
+
 /** The operators of a set-based requirement. */
 export const OPERATORS: readonly string[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
@@ -87,20 +90,26 @@ export class Selector {
     if (matchLabels !== undefined && matchLabels !== null && !isObject(matchLabels)) return Selector.invalid('matchLabels is not a map');
     if (matchExpressions !== undefined && matchExpressions !== null && !Array.isArray(matchExpressions))
       return Selector.invalid('matchExpressions is not a list');
-    const requirements: Requirement[] = [];
-    for (const [key, value] of Object.entries(isObject(matchLabels) ? matchLabels : {})) {
-      const problem = requirementProblem('matchLabels', key, 'In', [value]);
-      if (problem) return Selector.invalid(problem);
-      requirements.push({ key, operator: 'In', values: [value] });
+    // matchLabels entries as `In` requirements with their one value, in the order of Object.entries (own enumerable keys)
+    const keys = isObject(matchLabels) ? Object.keys(matchLabels) : NO_KEYS;
+    const expressions: readonly unknown[] = Array.isArray(matchExpressions) ? matchExpressions : NO_KEYS;
+    if (keys.length === 0 && expressions.length === 0) return Selector.EVERYTHING;
+    const requirements = new Array<Requirement>(keys.length + expressions.length);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const value = (matchLabels as Record<string, unknown>)[key];
+      if (!isLabelKey(key) || !isLabelValue(value)) return Selector.invalid(requirementProblem('matchLabels', key, 'In', [value])!);
+      requirements[i] = { key, operator: 'In', values: [value] };
     }
-    for (const [i, e] of (Array.isArray(matchExpressions) ? matchExpressions : []).entries()) {
+    for (let i = 0; i < expressions.length; i++) {
+      const e = expressions[i];
       const at = `matchExpressions[${i}]`;
       if (!isObject(e)) return Selector.invalid(`${at} is not a requirement`);
       const problem = requirementProblem(at, e.key, e.operator, e.values);
       if (problem) return Selector.invalid(problem);
-      requirements.push({ key: e.key as string, operator: e.operator as string, values: Array.isArray(e.values) ? [...e.values] : [] });
+      requirements[keys.length + i] = { key: e.key as string, operator: e.operator as string, values: Array.isArray(e.values) ? [...e.values] : [] };
     }
-    return requirements.length === 0 ? Selector.EVERYTHING : new Selector(requirements);
+    return new Selector(requirements);
   }
 
   /** A map selector (a Service's `spec.selector`): every entry must match; absent or empty selects nothing. */
@@ -140,6 +149,9 @@ export class Selector {
 
   /** Whether it selects a label map. */
   public matches(labels: unknown): boolean {
-    return this.requirements !== undefined && this.requirements.every((r) => requirementMatches(r, labels));
+    const requirements = this.requirements;
+    if (requirements === undefined) return false;
+    for (let i = 0; i < requirements.length; i++) if (!requirementMatches(requirements[i], labels)) return false;
+    return true;
   }
 }

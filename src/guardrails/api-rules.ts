@@ -374,12 +374,13 @@ export const API_CHECKS: readonly Check[] = [
           if (names.has(n)) report(`volumeClaimTemplate ${show(n)} clashes with a pod volume of the same name`);
           names.add(n);
         }
-        for (const { at, volumeMounts: mounts } of w.containers) {
+        for (const v of w.containers) {
+          const mounts = v.volumeMounts;
           for (const m of mounts) {
-            if (!names.has(m.name)) report(`${at} mounts unknown volume ${show(m.name)}`);
-            if (!str(m.mountPath)?.startsWith('/')) report(`${at}: mountPath ${show(m.mountPath)} must be absolute`);
+            if (!names.has(m.name)) report(`${v.at} mounts unknown volume ${show(m.name)}`);
+            if (!str(m.mountPath)?.startsWith('/')) report(`${v.at}: mountPath ${show(m.mountPath)} must be absolute`);
           }
-          if (mounts.length > 1) for (const p of repeated(mounts.map((m) => m.mountPath))) report(`${at} mounts two volumes at ${show(p)}`);
+          if (mounts.length > 1) for (const p of repeated(mounts.map((m) => m.mountPath))) report(`${v.at} mounts two volumes at ${show(p)}`);
         }
       });
     },
@@ -394,9 +395,10 @@ export const API_CHECKS: readonly Check[] = [
         if (!w.hasSpec) return report('the pod spec is missing');
         if (!objects(w.spec.containers).length) report('at least one container is required');
         for (const n of repeated(w.containers.map(({ c }) => c.name))) report(`container name ${show(n)} is used twice`);
-        for (const { c, at } of w.containers) {
+        for (const v of w.containers) {
+          const c = v.c;
           if (!isDns1123Label(c.name)) report(`container name ${show(c.name)} is not a DNS-1123 label`);
-          if (typeof c.image !== 'string' || c.image === '') report(`${at} has no image`);
+          if (typeof c.image !== 'string' || c.image === '') report(`${v.at} has no image`);
         }
       });
     },
@@ -408,9 +410,10 @@ export const API_CHECKS: readonly Check[] = [
     'rename the variable (letters, digits, "_", "-", "."; not starting with a digit) and drop the duplicate',
     (ctx) => {
       eachPod(ctx, (w, report) => {
-        for (const { at, env } of w.containers) {
-          for (const e of env) if (!isEnvName(e.name)) report(`${at}: env name ${show(e.name)} is invalid`);
-          if (env.length > 1) for (const n of repeated(env.map((e) => e.name))) report(`${at} repeats env ${show(n)}`);
+        for (const v of w.containers) {
+          const env = v.env;
+          for (const e of env) if (!isEnvName(e.name)) report(`${v.at}: env name ${show(e.name)} is invalid`);
+          if (env.length > 1) for (const n of repeated(env.map((e) => e.name))) report(`${v.at} repeats env ${show(n)}`);
         }
       });
     },
@@ -423,17 +426,18 @@ export const API_CHECKS: readonly Check[] = [
     (ctx) => {
       eachPod(ctx, (w, report) => {
         const podNames: unknown[] = [];
-        for (const { at, ports } of w.containers) {
+        for (const v of w.containers) {
+          const ports = v.ports;
           for (const p of ports) {
-            if (!isPort(p.containerPort)) report(`${at}: containerPort ${show(p.containerPort)} is not from 1 to 65535`);
+            if (!isPort(p.containerPort)) report(`${v.at}: containerPort ${show(p.containerPort)} is not from 1 to 65535`);
             if (p.name !== undefined) {
               if (!isPortName(p.name))
-                report(`${at}: port name ${show(p.name)} is not an IANA service name (at most 15 lower-case letters, digits and single "-", with a letter)`);
+                report(`${v.at}: port name ${show(p.name)} is not an IANA service name (at most 15 lower-case letters, digits and single "-", with a letter)`);
               podNames.push(p.name);
             }
           }
           if (ports.length > 1)
-            for (const k of repeated(ports.map((p) => `${text(p.containerPort)}/${text(p.protocol ?? 'TCP')}`))) report(`${at} repeats port ${k}`);
+            for (const k of repeated(ports.map((p) => `${text(p.containerPort)}/${text(p.protocol ?? 'TCP')}`))) report(`${v.at} repeats port ${k}`);
         }
         for (const n of repeated(podNames)) report(`port name ${show(n)} is used twice in the pod`);
       });
@@ -447,18 +451,19 @@ export const API_CHECKS: readonly Check[] = [
     (ctx) => {
       const amount = remembered(amountOf);
       eachPod(ctx, (w, report) => {
-        for (const { c, at } of w.containers) {
-          const r = obj(c.resources);
+        for (const v of w.containers) {
+          const r = obj(v.c.resources);
           for (const part of ['requests', 'limits']) {
-            for (const [k, q] of Object.entries(obj(r[part]))) {
-              if (amount(q) === undefined) report(`${at}: ${part}.${k} ${show(q)} is not a Kubernetes quantity`);
-            }
+            const m = obj(r[part]);
+            for (const k of Object.keys(m)) if (amount(m[k]) === undefined) report(`${v.at}: ${part}.${k} ${show(m[k])} is not a Kubernetes quantity`);
           }
+          const requests = obj(r.requests);
           const limits = obj(r.limits);
-          for (const [k, q] of Object.entries(obj(r.requests))) {
+          for (const k of Object.keys(requests)) {
+            const q = requests[k];
             const req = amount(q);
             const lim = amount(limits[k]);
-            if (req !== undefined && lim !== undefined && req > lim) report(`${at}: request ${k} ${show(q)} exceeds its limit ${show(limits[k])}`);
+            if (req !== undefined && lim !== undefined && req > lim) report(`${v.at}: request ${k} ${show(q)} exceeds its limit ${show(limits[k])}`);
           }
         }
       });
@@ -471,16 +476,22 @@ export const API_CHECKS: readonly Check[] = [
     'give the probe one of exec, httpGet, tcpSocket or grpc, probe a declared port, and set successThreshold to 1',
     (ctx) => {
       eachPod(ctx, (w, report) => {
-        for (const { c, at: name, ports } of w.containers) {
+        for (const v of w.containers) {
+          const c = v.c;
           for (const kind of PROBES) {
             if (c[kind] === undefined) continue;
             const p = obj(c[kind]);
-            const at = `${name}: ${kind}`;
-            const handlers = HANDLERS.filter((h) => p[h] !== undefined);
-            if (handlers.length !== 1) report(`${at} must have exactly one handler (has ${handlers.length ? handlers.join(', ') : 'none'})`);
+            const at = () => `${v.at}: ${kind}`;
+            let count = 0;
+            for (const h of HANDLERS) if (p[h] !== undefined) count++;
+            if (count !== 1) {
+              const handlers = HANDLERS.filter((h) => p[h] !== undefined);
+              report(`${at()} must have exactly one handler (has ${handlers.length ? handlers.join(', ') : 'none'})`);
+            }
             const port = obj(p.httpGet).port ?? obj(p.tcpSocket).port;
-            if (typeof port === 'string' && !ports.some((cp) => cp.name === port)) report(`${at} names port ${show(port)} that the container does not declare`);
-            if (kind !== 'readinessProbe' && p.successThreshold !== undefined && p.successThreshold !== 1) report(`${at}.successThreshold must be 1`);
+            if (typeof port === 'string' && !v.ports.some((cp) => cp.name === port))
+              report(`${at()} names port ${show(port)} that the container does not declare`);
+            if (kind !== 'readinessProbe' && p.successThreshold !== undefined && p.successThreshold !== 1) report(`${at()}.successThreshold must be 1`);
           }
         }
       });

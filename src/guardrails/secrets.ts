@@ -25,14 +25,24 @@ function collectStrings(v: unknown, add: (text: string) => unknown): void {
   else if (v !== null && typeof v === 'object') collectIn(v, add);
 }
 
-/** {@link collectStrings} below an object or array: leaves are looked at in place, only objects and arrays are a call (every value of the output passes here). */
+/**
+ * {@link collectStrings} below an object or array: leaves are looked at in place, only objects and arrays are a call
+ * (every value of the output passes here, so no list of values is made: an object's own enumerable keys, in the order
+ * of `Object.values`, one by one).
+ */
 function collectIn(v: object, add: (text: string) => unknown): void {
-  const values: readonly unknown[] = Array.isArray(v) ? v : Object.values(v);
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i];
-    if (typeof x === 'string') add(x);
-    else if (x !== null && typeof x === 'object') collectIn(x, add);
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) collectValue(v[i], add);
+    return;
   }
+  const o = v as { readonly [key: string]: unknown };
+  for (const k in o) if (Object.prototype.propertyIsEnumerable.call(o, k)) collectValue(o[k], add);
+}
+
+/** One value of {@link collectIn}: a string is passed on, an object or array walked. */
+function collectValue(x: unknown, add: (text: string) => unknown): void {
+  if (typeof x === 'string') add(x);
+  else if (x !== null && typeof x === 'object') collectIn(x, add);
 }
 
 /** Calls `fn` with every string value inside `v` and its place (`spec.template.spec.containers[0].args[1]`), in the order of {@link collectStrings}. */
@@ -122,13 +132,13 @@ export const SECRET_CHECKS: readonly Check[] = [
         if (Object.keys(obj(s.data)).length || Object.keys(obj(s.stringData)).length) ctx.report(s, 'a Secret with literal data is written into the output');
       }
       for (const w of ctx.podSubjects) {
-        for (const { c, at, env } of w.containers) {
-          for (const e of env) {
+        for (const v of w.containers) {
+          for (const e of v.env) {
             if (typeof e.name === 'string' && e.value !== undefined && e.value !== '' && secret(e.name))
-              ctx.report(w.object, `${at}: env ${show(e.name)} carries a literal value`);
+              ctx.report(w.object, `${v.at}: env ${show(e.name)} carries a literal value`);
           }
           for (const part of ['command', 'args']) {
-            for (const place of flagValues(c[part], part, secret)) ctx.report(w.object, `${at}: ${place} is a literal secret`);
+            for (const place of flagValues(v.c[part], part, secret)) ctx.report(w.object, `${v.at}: ${place} is a literal secret`);
           }
         }
       }
