@@ -25,10 +25,17 @@ export function list(v: unknown): readonly unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
-/** The objects of an array (other entries are the schema's business). */
-export function objects(v: unknown): JsonObject[] {
-  return list(v).filter(isObject);
+/**
+ * The objects of an array (other entries are the schema's business): `v` itself when every entry is one (the usual
+ * case: nothing is copied, so the result is read only), else a copy of those that are; none when it is not an array.
+ */
+export function objects(v: unknown): readonly JsonObject[] {
+  if (!Array.isArray(v)) return NO_OBJECTS;
+  for (let i = 0; i < v.length; i++) if (!isObject(v[i])) return v.filter(isObject);
+  return v as JsonObject[];
 }
+
+const NO_OBJECTS: readonly JsonObject[] = Object.freeze([]);
 
 /** `v` when it is a string. */
 export function str(v: unknown): string | undefined {
@@ -69,7 +76,7 @@ export function recordAt(v: unknown, ...path: string[]): JsonObject {
 }
 
 /** The objects of the array at `path` below `v`. */
-export function objectsAt(v: unknown, ...path: string[]): JsonObject[] {
+export function objectsAt(v: unknown, ...path: string[]): readonly JsonObject[] {
   return objects(valueAt(v, ...path));
 }
 

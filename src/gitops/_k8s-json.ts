@@ -9,34 +9,49 @@
  */
 
 /**
- * `Object.entries(m).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: item(i) }), {})`, without a copy per entry,
- * its keys sorted (UTF-16 code units): the items are read in the original's order (errors at the same entry).
+ * `Object.entries(m).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: item(i) }), {})`, without a copy per entry
+ * nor a pair per entry (`item` reads an entry as `i[1]`, in its error messages too: it gets one pair, refilled for each
+ * entry, and keeps none), its keys sorted (UTF-16 code units): the values are read first and the items made in the
+ * original's order (errors at the same entry).
  */
 function mapping(m, item) {
-  const entries = Object.entries(m);
+  const keys = Object.keys(m);
+  const values = new Array(keys.length);
+  for (let j = 0; j < keys.length; j++) values[j] = m[keys[j]];
+  const entry = [undefined, undefined];
   let n = 0;
-  for (let j = 0; j < entries.length; j++) {
-    const i = entries[j];
-    if (i[1] === undefined) continue;
-    i[1] = item(i);
-    entries[n++] = i;
+  for (let j = 0; j < keys.length; j++) {
+    const v = values[j];
+    if (v === undefined) continue;
+    entry[0] = keys[n] = keys[j];
+    entry[1] = v;
+    values[n++] = item(entry);
   }
-  entries.length = n;
-  // keys are distinct, so no tie; a few (labels, resources) sorted by insertion, without a call per comparison
-  if (n > 16) entries.sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  else {
+  // keys are distinct, so no tie; a few (labels, resources) sorted by insertion, keys and values together
+  if (n > 16) {
+    const order = keys.slice(0, n).map((k, j) => [k, values[j]]).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    for (let j = 0; j < n; j++) {
+      keys[j] = order[j][0];
+      values[j] = order[j][1];
+    }
+  } else {
     for (let j = 1; j < n; j++) {
-      const i = entries[j];
-      let k = j;
-      for (; k > 0 && entries[k - 1][0] > i[0]; k--) entries[k] = entries[k - 1];
-      entries[k] = i;
+      const k = keys[j];
+      const v = values[j];
+      let at = j;
+      for (; at > 0 && keys[at - 1] > k; at--) {
+        keys[at] = keys[at - 1];
+        values[at] = values[at - 1];
+      }
+      keys[at] = k;
+      values[at] = v;
     }
   }
   const r = {};
   for (let j = 0; j < n; j++) {
-    const i = entries[j];
-    if (i[0] === '__proto__') Object.defineProperty(r, i[0], { value: i[1], writable: true, enumerable: true, configurable: true });
-    else r[i[0]] = i[1];
+    const k = keys[j];
+    if (k === '__proto__') Object.defineProperty(r, k, { value: values[j], writable: true, enumerable: true, configurable: true });
+    else r[k] = values[j];
   }
   return r;
 }

@@ -66,18 +66,6 @@ export interface PodContainer {
   readonly volumeMounts: readonly JsonObject[];
 }
 
-const NONE: readonly JsonObject[] = [];
-
-/**
- * The objects of `v` when it is an array: `v` itself when every element is one (the views of the index are read
- * only, so nothing is copied: the usual case), else a copy of those that are; none when it is not an array.
- */
-function objectsOf(v: unknown): readonly JsonObject[] {
-  if (!Array.isArray(v)) return NONE;
-  for (let i = 0; i < v.length; i++) if (!isObject(v[i])) return objects(v);
-  return v as JsonObject[];
-}
-
 /** One container of a pod; how messages name it is made when a message needs it. */
 class ContainerView implements PodContainer {
   public readonly sc: JsonObject;
@@ -90,9 +78,9 @@ class ContainerView implements PodContainer {
     public readonly init: boolean,
   ) {
     this.sc = obj(c.securityContext);
-    this.ports = objectsOf(c.ports);
-    this.env = objectsOf(c.env);
-    this.volumeMounts = objectsOf(c.volumeMounts);
+    this.ports = objects(c.ports);
+    this.env = objects(c.env);
+    this.volumeMounts = objects(c.volumeMounts);
   }
 
   public get at(): string {
@@ -119,8 +107,8 @@ function podOwnerOf(o: JsonObject, namespace: string): PodOwner | undefined {
       if (!init) for (let j = 0; j < container.ports.length; j++) containerPorts.push(container.ports[j]);
     }
   };
-  add(objectsOf(podSpec.initContainers), true);
-  add(objectsOf(podSpec.containers), false);
+  add(objects(podSpec.initContainers), true);
+  add(objects(podSpec.containers), false);
   return {
     object: o,
     kind: text(kind),
@@ -132,7 +120,7 @@ function podOwnerOf(o: JsonObject, namespace: string): PodOwner | undefined {
     hasSpec: isObject(obj(template).spec),
     securityContext: obj(podSpec.securityContext),
     containers,
-    volumes: objectsOf(podSpec.volumes),
+    volumes: objects(podSpec.volumes),
     containerPorts,
     controller: CONTROLLERS.has(text(kind)),
     batch: kind === 'Job' || kind === 'CronJob',
