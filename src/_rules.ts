@@ -18,6 +18,8 @@ const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const UPPER_WORDS = /^[A-Z_]*$/;
 /** Parts of a name that hold a credential wherever they occur ("dbPassword", "GITHUB_TOKEN"). */
 const SECRET_PART = /passw|secret|token|api_?key|credential|private_?key|passphrase/;
+/** What the lower-case form of a name holds when a part or a word of it is SECRET_PART or one of SECRET_WORDS. */
+const MAY_BE_SECRET = /pass|pw|secret|token|api|cred|private|auth/;
 /** Words of a name that hold a credential as whole words ("DB_PASS", "pwd", "REDIS_AUTH"). */
 const SECRET_WORDS = new Set(['pass', 'pw', 'pwd', 'auth', 'creds', 'apikey']);
 /** A last word that says the value is about a credential, not one ("PASSWORD_FILE", "AUTH_URL", "SECRET_NAME"). */
@@ -171,6 +173,12 @@ function wordsOf(name: string): string[] {
  * `_NAME` ...) does not hold one.
  */
 export function looksSecret(name: string): boolean {
+  // every part and word above is in the lower-case name itself (words are pieces of it): most names have none
+  return MAY_BE_SECRET.test(name.toLowerCase()) && secretByWords(name);
+}
+
+/** {@link looksSecret} by the words of the name alone (without the quick test). @internal exported for its test */
+export function secretByWords(name: string): boolean {
   const words = wordsOf(name);
   if (!words.length || DESCRIPTOR_WORDS.has(words[words.length - 1])) return false;
   return SECRET_PART.test(words.join('_')) || words.some((w) => SECRET_WORDS.has(w));

@@ -35,8 +35,8 @@ export class PercentOrAbsolute {
 
   /** Checks the value. @internal */
   public _check(problems: Problems, prop: string): void {
-    const ok = isInteger(this.value) && this.value >= 0 && (!this.isPercent || this.value <= 100);
-    problems.expect(ok, {
+    if (isInteger(this.value) && this.value >= 0 && (!this.isPercent || this.value <= 100)) return;
+    problems.add({
       prop,
       value: this.isPercent && typeof this.value === 'number' && !Number.isNaN(this.value) ? `${this.value}%` : this.value,
       rule: this.isPercent ? 'must be a whole percentage from 0 to 100' : 'must be a whole number of pods >= 0',
@@ -48,6 +48,21 @@ export class PercentOrAbsolute {
   public _render(): k8s.IntOrString {
     return this.isPercent ? k8s.IntOrString.fromString(this.toString()) : k8s.IntOrString.fromNumber(this.value);
   }
+}
+
+/** Checks one budget of a rolling update (`name` of `prop`): a valid PercentOrAbsolute, or a problem. */
+function checkBudget(problems: Problems, prop: string, name: string, budget: unknown): boolean {
+  if (budget instanceof PercentOrAbsolute) {
+    budget._check(problems, `${prop}.${name}`);
+    return true;
+  }
+  problems.add({
+    prop: `${prop}.${name}`,
+    value: budget,
+    rule: 'must be a PercentOrAbsolute',
+    fix: `use PercentOrAbsolute.percent(25) or PercentOrAbsolute.absolute(1) for ${name}`,
+  });
+  return false;
 }
 
 /** Options of a rolling update. */
@@ -96,26 +111,11 @@ export class Rollout {
   public _check(problems: Problems, prop: string): void {
     if (this.type !== 'RollingUpdate') return;
     checkProps(problems, prop, this.options, ROLLING_UPDATE_OPTIONS);
-    const budgets = [
-      ['maxSurge', this.maxSurge],
-      ['maxUnavailable', this.maxUnavailable],
-    ] as const;
-    let valid = true;
-    for (const [name, budget] of budgets) {
-      if (budget instanceof PercentOrAbsolute) {
-        budget._check(problems, `${prop}.${name}`);
-        continue;
-      }
-      valid = false;
-      problems.add({
-        prop: `${prop}.${name}`,
-        value: budget,
-        rule: 'must be a PercentOrAbsolute',
-        fix: `use PercentOrAbsolute.percent(25) or PercentOrAbsolute.absolute(1) for ${name}`,
-      });
-    }
-    if (!valid || !this.maxSurge || !this.maxUnavailable) return;
-    problems.expect(!(this.maxSurge.isZero && this.maxUnavailable.isZero), {
+    // both budgets are checked (each reports its own problem)
+    const surge = checkBudget(problems, prop, 'maxSurge', this.maxSurge);
+    const unavailable = checkBudget(problems, prop, 'maxUnavailable', this.maxUnavailable);
+    if (!surge || !unavailable || !this.maxSurge || !this.maxUnavailable || !(this.maxSurge.isZero && this.maxUnavailable.isZero)) return;
+    problems.add({
       prop: `${prop}.maxSurge and ${prop}.maxUnavailable`,
       value: '0 and 0',
       rule: 'cannot both be zero, or the rollout could never replace a pod',
