@@ -12,7 +12,9 @@ import { load, loadAll } from 'js-yaml';
 import { Environment, GitOpsApp } from '../src/gitops';
 import { fileNames } from '../src/gitops/_file-names';
 import { APPLY_ORDER, sortObjects } from '../src/gitops/_render';
-import { canonical } from '../src/gitops/_serialize';
+import { canonical, METADATA_KEYS, TOP_KEYS } from '../src/gitops/_serialize';
+import * as fc from 'fast-check';
+import { RUNS, SEED } from './arbitraries';
 import { Manifest } from './util';
 import { shopApp, snapshotTree, tempDir } from './gitops-fixture';
 
@@ -228,6 +230,44 @@ describe('serialisation', () => {
     }
     const meta = canonical({ metadata: { z: 1, labels: {}, y: 2, name: 'n', b: 3, annotations: {}, a: 4 } }, []);
     expect(Object.keys(meta.metadata as Manifest)).toEqual(['name', 'labels', 'annotations', 'a', 'b', 'y', 'z']);
+  });
+
+  test('canonical form: the documented order at every depth, from any insertion order; what is canonical is shared (also with keys inherited from Object.prototype)', () => {
+    /** The canonical form as the file comment of _serialize.ts states it, built from scratch. */
+    const reference = (value: unknown, first: readonly string[]): unknown => {
+      if (Array.isArray(value)) return value.map((v) => reference(v, []));
+      if (value === null || typeof value !== 'object') return value;
+      const keys = Object.keys(value);
+      const order = [...first.filter((k) => keys.includes(k)), ...keys.filter((k) => !first.includes(k)).sort()];
+      return Object.fromEntries(order.map((k) => [k, reference((value as Manifest)[k], k === 'metadata' ? METADATA_KEYS : [])]));
+    };
+    // no integer-like keys: an object lists them first whatever the order (see the test above)
+    const key = fc.oneof(
+      fc.constantFrom(...TOP_KEYS, ...METADATA_KEYS, 'metadata', 'a', 'b', 'z', 'B', 'é', 'a.b', 'a-b', '1a', '-1'),
+      fc.string({ maxLength: 4 }).filter((k) => !/^(?:0|[1-9][0-9]*)$/.test(k)),
+    );
+    const scalar = fc.oneof(fc.constantFrom('x', 'N', 'u', ''), fc.integer(), fc.boolean());
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof({ depthSize: 'small' }, scalar, tie('list'), tie('map')),
+      list: fc.array(tie('tree'), { maxLength: 3 }),
+      map: fc.oneof(fc.dictionary(key, tie('tree'), { maxKeys: 6 }), fc.record({ metadata: fc.dictionary(key, tie('tree'), { maxKeys: 6 }) })),
+    }));
+    const manifest = fc.dictionary(key, tree, { maxKeys: 8 });
+    const check = (m: Manifest) => {
+      const bad: string[] = [];
+      const c = canonical(m, bad);
+      expect(bad).toEqual([]);
+      expect(JSON.stringify(c)).toBe(JSON.stringify(reference(m, TOP_KEYS)));
+      expect(canonical(c, [])).toBe(c);
+      if (JSON.stringify(m) === JSON.stringify(c)) expect(c).toBe(m);
+    };
+    fc.assert(fc.property(manifest, check), { numRuns: RUNS / 10, seed: SEED });
+    Object.defineProperty(Object.prototype, 'inherited', { value: 'x', enumerable: true, configurable: true, writable: true });
+    try {
+      fc.assert(fc.property(manifest, check), { numRuns: RUNS / 100, seed: SEED });
+    } finally {
+      delete (Object.prototype as { inherited?: unknown }).inherited;
+    }
   });
 
   test('canonical form: reports each value that must not be written by its path, in mappings and lists, and leaves it out', () => {

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { StatefulDatabase, StatelessWebTier } from '../src';
 import { ObjectJson } from '../src/gitops/_object-json';
+import { plain } from '../src/gitops/_plain';
 import { buildLibrary } from '../bench/estate';
 import { addReferencedConfigMaps } from './arbitraries-pod';
 import { app, RUNS, SEED, strip } from './arbitraries';
@@ -229,6 +230,38 @@ describe('what the one pass leaves to toJson()', () => {
       expect([o.node.id, outcome(() => renderer.of(o))]).toEqual([o.node.id, outcome(() => o.toJson())]);
     expect(renderer.selfChecks).toEqual({ KubeNamespace: true, KubeConfigMap: true });
     expect(1 in ((renderer.of(holes) as { spec: { finalizers: unknown[] } }).spec.finalizers as unknown[])).toBe(false);
+  });
+
+  test('keys inherited from Object.prototype are not own fields: rendered as toJson() renders them, before and after a value the pass leaves out', () => {
+    const c = chart();
+    const unset = undefined as unknown as string; // what JavaScript can pass
+    const objects = [
+      new k8s.KubeConfigMap(c, 'cm', { metadata: { labels: { a: 'x', b: unset, c: 'z' }, annotations: {} }, data: { k: 'v', none: unset, l: 'w' } }),
+      new k8s.KubeDeployment(c, 'd', {
+        spec: { selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a' } }, spec: { containers: [] } } },
+      }),
+    ];
+    const expected = objects.map((o) => outcome(() => new ObjectJson().of(o)));
+    expect(expected).toEqual(objects.map((o) => outcome(() => o.toJson())));
+    expect(expected[0]).toEqual({
+      json: expect.objectContaining({ data: { k: 'v', l: 'w' }, metadata: expect.objectContaining({ labels: { a: 'x', c: 'z' } }) }),
+    });
+    // the one pass itself (the typed converters copy known fields only, which would hide an inherited key)
+    const values = (): unknown[] => [
+      plain({ a: 1, b: undefined, c: { d: null, e: 2 } }, false),
+      plain({ none: undefined, empty: {} }, true),
+      plain({ a: 1 }, true),
+    ];
+    const own = values();
+    expect(own).toEqual([{ a: 1, c: { e: 2 } }, undefined, { a: 1 }]);
+    let polluted: unknown[];
+    Object.defineProperty(Object.prototype, 'inherited', { value: 'x', enumerable: true, configurable: true, writable: true });
+    try {
+      polluted = [...objects.map((o) => outcome(() => new ObjectJson().of(o))), ...values()];
+    } finally {
+      delete (Object.prototype as { inherited?: unknown }).inherited;
+    }
+    expect(polluted).toEqual([...expected, ...own]); // compared without the inherited key, which the comparison would see on both sides
   });
 
   test('a Lazy that throws gives the error toJson() gives', () => {

@@ -122,6 +122,33 @@ describe('toYaml writes what js-yaml dump writes', () => {
     expect(differ).toEqual([]);
   });
 
+  test('for every printable ASCII character before number-like, word-like and path-like rests (the first character decides what is read as another type)', () => {
+    const ascii = Array.from({ length: 0x5f }, (_, i) => String.fromCharCode(0x20 + i));
+    const rests = ['1', '12', '1:30', '1_000', '0x1F', '0o7', '.5', '5.', '1e3', 'e3', '.inf', 'inf', 'nan', 'es', 'rue', 'ull', '<', '001-12-14', '/tmp', 'a'];
+    const strings = ascii.flatMap((c) => rests.flatMap((r) => [c + r, c + c + r, '1' + c + r]));
+    const differ = strings.filter((s) => {
+      const asValue = { k: s, list: [s] };
+      const asKey = { [s]: s };
+      return toYaml(asValue) !== oracle(asValue) || toYaml(asKey) !== oracle(asKey);
+    });
+    expect(differ).toEqual([]);
+  });
+
+  test('for mappings without a prototype and with keys inherited from Object.prototype (js-yaml writes own keys only)', () => {
+    const bare = Object.assign(Object.create(null) as { [key: string]: unknown }, { b: 1, a: { c: [Object.create(null), {}] } });
+    const m = { apiVersion: 'v1', bare, list: [bare, [bare]], empty: {}, '0': 'zero', '10': [] };
+    const expected = oracle(m);
+    expect(toYaml(m)).toBe(expected);
+    Object.defineProperty(Object.prototype, 'inherited', { value: 'x', enumerable: true, configurable: true, writable: true });
+    try {
+      expect(toYaml(m)).toBe(expected);
+      expect(toYaml({ empty: {}, list: [{}] })).toBe('empty: {}\nlist:\n  - {}\n');
+    } finally {
+      delete (Object.prototype as { inherited?: unknown }).inherited;
+    }
+    expect(expected).not.toContain('inherited');
+  });
+
   test('for multi-line strings at every depth, in maps, lists and lists of lists', () => {
     const texts = ['a\nb', 'a\nb\n', 'a\n\n', '\n', '\n\n', '\na', '  a\nb', 'a\n  b\n\n c', 'a\r\nb', ' \n ', 'x: y\n# z\n', '\u{1F600}\n'];
     const m: { [key: string]: unknown } = {};

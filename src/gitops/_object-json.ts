@@ -130,17 +130,15 @@ function metadataJson(metadata: unknown): unknown {
   // toJson() resolves `{ ...extra, name, ... }`, a mapping only where extra is one (an own `constructor` or `resolve` makes it something else)
   if (!isMapping(extra)) return FALLBACK;
   const keys = Object.keys(extra);
-  const values = keys.map((k) => extra[k]);
-  const fields = METADATA_FIELDS.map((f) => m[f]);
   let out: Built = undefined;
   let placed = 0;
   for (let i = 0; i < keys.length && out !== FALLBACK; i++) {
     const field = (METADATA_FIELDS as readonly string[]).indexOf(keys[i]);
     if (field >= 0) placed |= 1 << field;
-    out = withValue(out, keys[i], field >= 0 ? fields[field] : values[i], true);
+    out = withValue(out, keys[i], field >= 0 ? m[METADATA_FIELDS[field]] : extra[keys[i]], true);
   }
   for (let field = 0; field < METADATA_FIELDS.length && out !== FALLBACK; field++) {
-    if (!(placed & (1 << field))) out = withValue(out, METADATA_FIELDS[field], fields[field], true);
+    if (!(placed & (1 << field))) out = withValue(out, METADATA_FIELDS[field], m[METADATA_FIELDS[field]], true);
   }
   return out;
 }
@@ -151,12 +149,11 @@ function metadataJson(metadata: unknown): unknown {
  */
 function objectJson(props: Json, metadata: unknown): unknown {
   const keys = Object.keys(props);
-  const values = keys.map((k) => props[k]);
   const out: Json = {};
   let placed = false;
   for (let i = 0; i < keys.length; i++) {
     if (keys[i] !== 'metadata') {
-      if (withValue(out, keys[i], values[i], false) === FALLBACK) return FALLBACK;
+      if (withValue(out, keys[i], props[keys[i]], false) === FALLBACK) return FALLBACK;
     } else {
       placed = true;
       if (metadata !== undefined) out.metadata = metadata;

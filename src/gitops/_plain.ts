@@ -75,22 +75,39 @@ function sequence(a: unknown[], empty: boolean): unknown {
   return out ?? a;
 }
 
-function mapping(o: Json, empty: boolean): unknown {
-  const keys = Object.keys(o);
-  let out: Json | undefined;
-  for (let i = 0; i < keys.length; i++) {
-    // an own `__proto__` (from JSON.parse): resolve() assigns it, changing the copy's prototype, and sanitizeValue() drops it
-    if (keys[i] === '__proto__') return FALLBACK;
+const hasOwn = Object.prototype.hasOwnProperty;
 
-    const x = o[keys[i]];
+/**
+ * The mapping of {@link plain}: its own enumerable string keys, in the order of `Object.keys` (for...in gives them
+ * in that order, then any inherited ones, which are skipped).
+ */
+function mapping(o: Json, empty: boolean): unknown {
+  let out: Json | undefined;
+  let kept = 0; // entries of the result
+  for (const key in o) {
+    if (!hasOwn.call(o, key)) continue;
+    // an own `__proto__` (from JSON.parse): resolve() assigns it, changing the copy's prototype, and sanitizeValue() drops it
+    if (key === '__proto__') return FALLBACK;
+
+    const x = o[key];
     const v = plain(x, empty);
     if (v === FALLBACK) return FALLBACK;
-    if (out === undefined && (v !== x || v === undefined)) {
-      out = {};
-      for (let j = 0; j < i; j++) out[keys[j]] = o[keys[j]];
+    if (out === undefined && (v !== x || v === undefined)) out = entriesBefore(o, key);
+    if (v !== undefined) {
+      kept++;
+      if (out !== undefined) out[key] = v;
     }
-    if (out !== undefined && v !== undefined) out[keys[i]] = v;
   }
-  if (empty && (out === undefined ? keys.length : Object.keys(out).length) === 0) return undefined;
+  if (empty && kept === 0) return undefined;
   return out ?? o;
+}
+
+/** A new mapping with the own enumerable entries of `o` before its own key `end`, in their order. */
+export function entriesBefore(o: Json, end: string): Json {
+  const out: Json = {};
+  for (const key in o) {
+    if (key === end) break;
+    if (hasOwn.call(o, key)) out[key] = o[key];
+  }
+  return out;
 }

@@ -12,6 +12,7 @@
  * Lists keep their order: it carries meaning (containers, env, rules).
  */
 import { isObject } from '../_json';
+import { entriesBefore } from './_plain';
 
 // the YAML text of one object (a single document, no `---`): js-yaml's dump, written faster in _yaml.ts
 export { toYaml } from './_yaml';
@@ -71,44 +72,63 @@ function sortKeys(keys: string[]): string[] {
   return keys;
 }
 
-/** Whether `keys` (of `o`) already are in canonical order: the present `first` keys, then the rest sorted. */
-function isOrdered(o: Manifest, keys: string[], first: readonly string[]): boolean {
-  let i = 0;
-  for (const f of first) {
-    if (keys[i] === f) i++;
-    else if (Object.prototype.hasOwnProperty.call(o, f)) return false;
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * Whether the keys of `o` (its own enumerable string keys, in the order of `Object.keys`: for...in gives them in
+ * that order, then any inherited ones, which are skipped) already are in canonical order: the present `first`
+ * keys, then the rest sorted.
+ */
+function isOrdered(o: Manifest, first: readonly string[]): boolean {
+  let f = 0; // the `first` keys before it are present and passed, or absent
+  let prev: string | undefined; // the last key after the `first` keys
+  for (const key in o) {
+    if (!hasOwn.call(o, key)) continue;
+    if (prev === undefined) {
+      while (f < first.length && first[f] !== key) if (hasOwn.call(o, first[f++])) return false;
+      if (f < first.length) {
+        f++;
+        continue;
+      }
+    } else if (!(prev < key)) return false;
+    prev = key;
   }
-  for (let j = i + 1; j < keys.length; j++) if (!(keys[j - 1] < keys[j])) return false;
   return true;
 }
 
 /**
  * The canonical form of the mapping `o` at `at`. Scalars are checked here
  * without a step of `at` each (it is only needed for a report); a mapping out
- * of order is built in order, one in order is shared unless a value in it changes.
+ * of order is built in order, one in order is shared unless a value in it
+ * changes (then copied from the key whose value changes on).
  */
 function mapping(o: Manifest, first: readonly string[], at: Array<string | number>, bad: string[]): Manifest {
-  const keys = Object.keys(o);
-  const ordered = isOrdered(o, keys, first);
-  const order = ordered ? keys : orderedKeys(o, keys, first);
-  let out: Manifest | undefined = ordered ? undefined : {};
-  for (let i = 0; i < order.length; i++) {
-    const key = order[i];
+  if (!isOrdered(o, first)) {
+    const out: Manifest = {};
+    for (const key of orderedKeys(o, Object.keys(o), first)) {
+      const v = entry(key, o[key], at, bad);
+      if (v !== undefined) out[key] = v;
+    }
+    return out;
+  }
+  let out: Manifest | undefined;
+  for (const key in o) {
+    if (!hasOwn.call(o, key)) continue;
     const value = o[key];
-    let v: unknown;
-    if (typeof value === 'string' ? !suspicious(value) : typeof value === 'boolean') v = value;
-    else {
-      at.push(key);
-      v = canonicalValue(value, at, bad, key === 'metadata');
-      at.pop();
-    }
-    if (out === undefined && v !== value) {
-      out = {};
-      for (let j = 0; j < i; j++) out[order[j]] = o[order[j]];
-    }
+    const v = entry(key, value, at, bad);
+    if (out === undefined && v !== value) out = entriesBefore(o, key);
     if (out !== undefined && v !== undefined) out[key] = v;
   }
   return out ?? o;
+}
+
+/** The canonical form of the value of `key`, checked at `at` and `key`. */
+function entry(key: string, value: unknown, at: Array<string | number>, bad: string[]): unknown {
+  if (typeof value === 'string' ? !suspicious(value) : typeof value === 'boolean') return value;
+  at.push(key);
+  const v = canonicalValue(value, at, bad, key === 'metadata');
+  at.pop();
+  return v;
 }
 
 function sequence(a: unknown[], at: Array<string | number>, bad: string[]): unknown[] {

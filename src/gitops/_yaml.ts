@@ -51,7 +51,10 @@ export const JS_YAML_OPTIONS: DumpOptions = { schema: YAML_SCHEMA, noRefs: true,
 export function implicitTest(types: unknown): (s: string) => boolean {
   if (Array.isArray(types) && types.every((t) => typeof (t as Partial<Type>).resolve === 'function')) {
     const resolvers = types as Type[];
-    return (s) => resolvers.some((t) => t.resolve(s));
+    return (s) => {
+      for (let i = 0; i < resolvers.length; i++) if (resolvers[i].resolve(s)) return true;
+      return false;
+    };
   }
   return (s) => dump(s, JS_YAML_OPTIONS) !== s + '\n';
 }
@@ -68,6 +71,8 @@ const LETTER_WORDS = new Set([
   ...['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE'],
   ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'],
 ]);
+/** The length of the longest of LETTER_WORDS. */
+const LONGEST_WORD = Math.max(...[...LETTER_WORDS].map((w) => w.length));
 /** YAML 1.1 sexagesimal numbers, which the dumper quotes in compatibility mode (dumper.js `DEPRECATED_BASE60_SYNTAX`). */
 const BASE60 = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
 
@@ -81,6 +86,12 @@ const SPACE_HASH = (SPACE << 7) | HASH;
 const PLAIN_FIRST = new Uint8Array(0x7f);
 for (let c = SPACE + 1; c < 0x7f; c++) PLAIN_FIRST[c] = 1;
 for (const c of '-?:,[]{}#&*!|=>\'"%@`') PLAIN_FIRST[c.charCodeAt(0)] = 0;
+/**
+ * The characters other than letters that a string some implicit type or BASE60 resolves can begin with: a digit,
+ * sign, `.` (int, float, timestamp, the Go-number type), `~` (null), `<` (merge) and `_` (BASE60).
+ */
+const NUMBER_FIRST = new Uint8Array(0x7f);
+for (const c of '0123456789+-.~<_') NUMBER_FIRST[c.charCodeAt(0)] = 1;
 /** A key whose text is longer is written as an explicit `? ` pair (dumper.js `writeBlockMapping`). */
 const MAX_IMPLICIT_KEY = 1024;
 
@@ -89,52 +100,41 @@ const LINES = Array.from({ length: 32 }, (_, level) => '\n' + ' '.repeat(2 * lev
 function nextLine(level: number): string {
   return LINES[level] ?? '\n' + ' '.repeat(2 * level);
 }
+/** {@link nextLine} and `- `: the head of a sequence entry at `level` that begins a line. */
+const ENTRY_LINES = LINES.map((line) => line + '- ');
+function entryLine(level: number): string {
+  return ENTRY_LINES[level] ?? nextLine(level) + '- ';
+}
 
 /** Thrown where js-yaml writes something other than the blocks `toYaml` writes; `toYaml` then hands the whole object to js-yaml. */
 const ELSEWHERE = new Error('js-yaml writes this object');
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /** The YAML text of one object (a single document, no `---`): js-yaml's `dump(object, JS_YAML_OPTIONS)`. */
 export function toYaml(object: { [key: string]: unknown }): string {
-  // pieces joined once: a string built by `+` is a tree of its pieces in V8, about four times
-  // the size of the text, and texts wait in memory until they are written
-  const out: string[] = [];
+  // built by `+=` (a tree of its pieces in V8, flattened by the write): each text is written as soon as it is
+  // made (see folderFiles); an array of the pieces joined once costs more, in time and in memory (a slot per
+  // piece, and the join's own copy of them)
   try {
-    node(out, object, 0, true);
+    const block = blockText(object, 0, true);
+    return (block === '' ? scalarText(object, 0) : block) + '\n';
   } catch (e) {
     if (e !== ELSEWHERE) throw e;
     return dump(object, JS_YAML_OPTIONS);
   }
-  out.push('\n');
-  return out.join('');
 }
 
 /**
- * Writes js-yaml's text of `value` at `level` in block context (`writeNode`).
- * `compact`: the first entry of a mapping or sequence goes on the current
- * line, else every entry begins with a line break.
+ * js-yaml's text of `value` at `level` in block context (`writeNode`) when it
+ * is a mapping or sequence with entries, else '' (a scalar or an empty one,
+ * written on one line by {@link scalarText}). `compact`: the first entry goes
+ * on the current line, else every entry begins with a line break.
  */
-function node(out: string[], value: unknown, level: number, compact: boolean): void {
-  const entries = blockOf(value);
-  if (entries === undefined) out.push(scalarText(value, level));
-  else if (entries === SEQUENCE) sequence(out, value as unknown[], level, compact);
-  else mapping(out, value as { [key: string]: unknown }, entries, level, compact);
-}
-
-/** What `blockOf` gives for a sequence with entries. */
-const SEQUENCE: string[] = [];
-
-/**
- * How `value` is written: as a block of entries (a mapping's keys, or SEQUENCE
- * for a sequence) when it is a mapping or sequence with entries, else
- * undefined (a scalar or an empty one, see {@link scalarText}).
- */
-function blockOf(value: unknown): string[] | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  if (Array.isArray(value)) return value.length > 0 ? SEQUENCE : undefined;
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) throw ELSEWHERE;
-  const keys = Object.keys(value);
-  return keys.length > 0 ? keys : undefined;
+function blockText(value: unknown, level: number, compact: boolean): string {
+  if (typeof value !== 'object' || value === null) return '';
+  if (Array.isArray(value)) return value.length > 0 ? sequence(value, level, compact) : '';
+  return mapping(value as { [key: string]: unknown }, level, compact);
 }
 
 /** The text of a scalar, or of an empty mapping or sequence (written on one line), at `level`. */
@@ -153,39 +153,40 @@ function scalarText(value: unknown, level: number): string {
 }
 
 /**
- * dumper.js `writeBlockMapping` of a mapping with entries. A value whose
+ * dumper.js `writeBlockMapping` of a mapping, '' when it has no entries: its
+ * own enumerable string keys, as js-yaml's `Object.keys` (for...in gives them
+ * in that order, then any inherited ones, which are skipped). A value whose
  * text begins with a line break (a mapping or sequence with entries, not
  * compact) follows `key:`, any other `key: `.
  */
-function mapping(out: string[], o: { [key: string]: unknown }, keys: string[], level: number, compact: boolean): void {
+function mapping(o: { [key: string]: unknown }, level: number, compact: boolean): string {
+  const proto = Object.getPrototypeOf(o);
+  if (proto !== Object.prototype && proto !== null) throw ELSEWHERE;
   const pad = nextLine(level);
-  for (let i = 0; i < keys.length; i++) {
-    const head = !compact || i > 0 ? pad + keyText(keys[i]) : keyText(keys[i]);
-    const value = o[keys[i]];
-    const entries = blockOf(value);
-    if (entries === undefined) out.push(head + ': ' + scalarText(value, level + 1));
-    else {
-      out.push(head + ':');
-      if (entries === SEQUENCE) sequence(out, value as unknown[], level + 1, false);
-      else mapping(out, value as { [key: string]: unknown }, entries, level + 1, false);
-    }
+  let text = '';
+  for (const key in o) {
+    if (!hasOwn.call(o, key)) continue;
+    if (compact) compact = false;
+    else text += pad;
+    text += keyText(key);
+    const value = o[key];
+    const block = blockText(value, level + 1, false);
+    text += block === '' ? ': ' + scalarText(value, level + 1) : ':' + block;
   }
+  return text;
 }
 
 /** dumper.js `writeBlockSequence` of a sequence with entries: each entry is written compact after `- `. */
-function sequence(out: string[], a: unknown[], level: number, compact: boolean): void {
-  const pad = nextLine(level);
+function sequence(a: unknown[], level: number, compact: boolean): string {
+  const head = entryLine(level);
+  let text = '';
   for (let i = 0; i < a.length; i++) {
-    const head = !compact || i > 0 ? pad + '- ' : '- ';
+    text += !compact || i > 0 ? head : '- ';
     const value = a[i];
-    const entries = blockOf(value);
-    if (entries === undefined) out.push(head + scalarText(value, level + 1));
-    else {
-      out.push(head);
-      if (entries === SEQUENCE) sequence(out, value as unknown[], level + 1, true);
-      else mapping(out, value as { [key: string]: unknown }, entries, level + 1, true);
-    }
+    const block = blockText(value, level + 1, true);
+    text += block === '' ? scalarText(value, level + 1) : block;
   }
+  return text;
 }
 
 /**
@@ -230,11 +231,14 @@ function asciiText(s: string): string | undefined {
   return "'" + (s.includes("'") ? s.replace(/'/g, "''") : s) + "'";
 }
 
-/** Whether js-yaml quotes the plain-safe string `s` so that it is not read as another type (or, in YAML 1.1, as a boolean or number). */
+/**
+ * Whether js-yaml quotes the plain-safe string `s` so that it is not read as another type (or, in YAML 1.1, as a
+ * boolean or number). Only a string that begins with a letter (see LETTER_WORDS) or with one of NUMBER_FIRST can be.
+ */
 function isAmbiguous(s: string): boolean {
   const c = s.charCodeAt(0);
-  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return LETTER_WORDS.has(s);
-  return BASE60.test(s) || resolvesImplicitly(s);
+  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return s.length <= LONGEST_WORD && LETTER_WORDS.has(s);
+  return NUMBER_FIRST[c] === 1 && (BASE60.test(s) || resolvesImplicitly(s));
 }
 
 /**
