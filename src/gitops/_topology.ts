@@ -34,14 +34,17 @@ interface Policy {
   readonly ns: string;
   readonly spec: JsonObject;
   readonly types: unknown[];
+  /** The pod groups its podSelector selects, found on first need (its egress and its ingress both need them). */
+  targets?: readonly Group[];
 }
 
-/** A NetworkPolicy peer, its selectors parsed once. */
+/** A NetworkPolicy peer, its selectors parsed once: its pod selector on first need (see podsOf). */
 interface Peer {
   readonly ipBlock: boolean;
   /** The namespaces it picks; undefined: the policy's own. */
   readonly namespaces: Selector | undefined;
-  readonly pods: Selector;
+  readonly podSelector: unknown;
+  pods: Selector | undefined;
 }
 
 /**
@@ -61,6 +64,12 @@ interface Edge {
   readonly from: string;
   readonly arrow: string;
   readonly to: string;
+  /** Shared by the edges that start with the same labels and are not in the edge index (nothing adds to theirs). */
+  readonly labels: readonly string[];
+}
+
+/** An edge in the edge index: later edges of its kind between its nodes add their labels to it. */
+interface IndexedEdge extends Edge {
   readonly labels: string[];
 }
 
@@ -74,6 +83,7 @@ function label(first: string, ...more: string[]): string {
 }
 
 const NO_ITEMS: readonly unknown[] = [];
+const NO_GROUPS: readonly Group[] = [];
 /** `v` when it is an array, else an empty one (read without copying: the objects in it are taken with isObject). */
 const items = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : NO_ITEMS);
 
@@ -102,6 +112,13 @@ const NOT_ID = /[^A-Za-z0-9]+/;
  */
 const nodeIdText = (text: string): string => text.split(NOT_ID).join('_');
 
+/**
+ * `_` and `text` as id text: a part of node ids. The id text of `a_b` is the id text of `a` and of `_b` one after
+ * the other, but one `_` where the first ends with `_` (both were the ends of one run), so each namespace and each
+ * name is made id text once, however many ids it is a part of.
+ */
+const idPart = (text: string): string => nodeIdText(`_${text}`);
+
 /** The policy types of a NetworkPolicy spec, with the API server's default when it lists none. */
 const policyTypes = (spec: JsonObject): unknown[] =>
   Array.isArray(spec.policyTypes) ? spec.policyTypes : spec.egress !== undefined ? ['Ingress', 'Egress'] : ['Ingress'];
@@ -114,6 +131,11 @@ const ROLE_TEXT: ReadonlyMap<unknown, string> = new Map([
   ['replica', 'read replicas'],
 ]);
 const EXTERNAL = 'ext';
+/** The labels of edges that are not indexed (see newEdge), shared. */
+const OWNS: readonly string[] = Object.freeze(['owns']);
+const CLAIMS: readonly string[] = Object.freeze(['claims']);
+const CONFIGURES: readonly string[] = Object.freeze(['configures']);
+const STABLE_DNS: readonly string[] = Object.freeze(['stable DNS per pod']);
 
 /**
  * A NetworkPolicy's `podSelector` and a peer's: absent means `{}` (every pod): the spec's field is a value, and a peer
@@ -123,8 +145,11 @@ const podSelectorOf = (v: unknown): Selector => Selector.of(v ?? {});
 const peerOf = (peer: JsonObject): Peer => ({
   ipBlock: peer.ipBlock !== undefined,
   namespaces: peer.namespaceSelector === undefined ? undefined : Selector.of(peer.namespaceSelector),
-  pods: podSelectorOf(peer.podSelector),
+  podSelector: peer.podSelector,
+  pods: undefined,
 });
+/** The pods a peer picks in the namespaces it names: parsed when first asked (a peer of an egress rule is often asked only of its namespaces). */
+const podsOf = (peer: Peer): Selector => (peer.pods ??= podSelectorOf(peer.podSelector));
 
 /** The labels of a namespace that a namespaceSelector sees: the name label the API server sets on every namespace. */
 const namespaceLabels = (ns: string): Labels => ({ 'kubernetes.io/metadata.name': ns });
@@ -200,6 +225,15 @@ export function topologyChunks(objects: readonly Manifest[]): Generator<string> 
  */
 const CHUNK_PIECES = 4096;
 
+/**
+ * The first `n` pieces of `pieces` as one text. The array is kept for the next chunk, which writes over it: its length
+ * is cut to `n`, which keeps its storage (V8 gives storage back only when less than half is kept).
+ */
+export function joined(pieces: string[], n: number): string {
+  pieces.length = n;
+  return pieces.join('');
+}
+
 /** An env value of a pod group that may name a Service, and the key it is looked up by. */
 interface ServiceReference {
   readonly group: Group;
@@ -227,9 +261,11 @@ class Diagram {
   private readonly nodes = new Map<string, [string[], string[], string[]]>();
   private readonly edges: Edge[] = [];
   /** Edge by `(from * MAX_NODES + to) * 4 + arrow`, the ends by their numbers in `ids`. */
-  private readonly edgeIndex = new Map<number, Edge>();
+  private readonly edgeIndex = new Map<number, IndexedEdge>();
   /** Every node id, with its number. */
   private readonly ids = new Map<string, number>();
+  /** The id part of each namespace (see idPart). */
+  private readonly nsParts = new Map<string, string>();
   private readonly groups: Group[] = [];
   /** Pod groups by namespace. */
   private readonly groupIndex = new Map<string, NamespaceGroups>();
@@ -260,29 +296,70 @@ class Diagram {
     this.addAutoscalers();
     this.addConnections();
     this.addNetworkPolicies();
+    // the pieces of a chunk, in one array written again for each chunk (`n` of them so far)
     const out = ['flowchart LR'];
-    for (const line of this.outside) out.push('\n  ', line);
+    let n = 1;
+    for (const line of this.outside) {
+      out[n++] = '\n  ';
+      out[n++] = line;
+    }
     for (const ns of [...this.nodes.keys()].sort()) {
-      out.push('\n  subgraph ', this.nodeId('ns', '', ns), '[', label(`namespace ${ns}`), ']');
+      out[n++] = '\n  subgraph ';
+      out[n++] = this.newId('ns', this.nsPart(ns));
+      out[n++] = '[';
+      out[n++] = label(`namespace ${ns}`);
+      out[n++] = ']';
       for (const lines of this.nodes.get(ns)!) {
         for (const line of lines) {
-          out.push('\n    ', line);
-          if (out.length >= CHUNK_PIECES) yield out.splice(0).join('');
+          out[n++] = '\n    ';
+          out[n++] = line;
+          if (n >= CHUNK_PIECES) {
+            yield joined(out, n);
+            n = 0;
+          }
         }
       }
-      out.push('\n  end');
+      out[n++] = '\n  end';
     }
     for (const e of this.edges) {
-      out.push('\n  ', e.from, ' ', e.arrow);
-      if (e.labels.length > 0) out.push('|"', esc(e.labels.length === 1 ? e.labels[0] : e.labels.join(', ')), '"|');
-      out.push(' ', e.to);
-      if (out.length >= CHUNK_PIECES) yield out.splice(0).join('');
+      out[n++] = '\n  ';
+      out[n++] = e.from;
+      out[n++] = ' ';
+      out[n++] = e.arrow;
+      if (e.labels.length > 0) {
+        out[n++] = '|"';
+        out[n++] = esc(e.labels.length === 1 ? e.labels[0] : e.labels.join(', '));
+        out[n++] = '"| ';
+      } else out[n++] = ' ';
+      out[n++] = e.to;
+      if (n >= CHUNK_PIECES) {
+        yield joined(out, n);
+        n = 0;
+      }
     }
-    yield out.join('');
+    yield joined(out, n);
   }
 
+  /** A new node id: `prefix`, the namespace and the name as id text (each left out when empty), numbered when taken. */
   private nodeId(prefix: string, ns: string, name: string): string {
-    const base = nodeIdText(ns ? (name ? `${prefix}_${ns}_${name}` : `${prefix}_${ns}`) : name ? `${prefix}_${name}` : prefix);
+    return this.newId(prefix, ns ? this.nsPart(ns) : '', name ? idPart(name) : '');
+  }
+
+  /** The id part of a namespace, made once. */
+  private nsPart(ns: string): string {
+    let part = this.nsParts.get(ns);
+    if (part === undefined) this.nsParts.set(ns, (part = idPart(ns)));
+    return part;
+  }
+
+  /**
+   * A new node id from `prefix` (letters and digits) and id parts (see idPart; '' for none), one string of its
+   * characters (joined), numbered when taken. Where a part ends with `_`, it and the next make one run: the id text of
+   * the parts one after the other is the id (id text of id text is itself, but for such runs).
+   */
+  private newId(prefix: string, nsPart: string, namePart = '', lastPart = ''): string {
+    const pieces = [prefix, nsPart, namePart, lastPart].join('');
+    const base = nsPart.endsWith('_') || namePart.endsWith('_') ? nodeIdText(pieces) : pieces;
     let id = base;
     for (let i = 2; this.ids.has(id); i++) id = `${base}_${i}`;
     this.addId(id);
@@ -325,9 +402,17 @@ class Diagram {
       if (text && !existing.labels.includes(text)) existing.labels.push(text);
       return;
     }
-    const e: Edge = { from, arrow, to, labels: text ? [text] : [] };
+    const e: IndexedEdge = { from, arrow, to, labels: text ? [text] : [] };
     this.edgeIndex.set(key, e);
     this.edges.push(e);
+  }
+
+  /**
+   * Adds an edge that no other call adds: one of its ends was just declared, and no later edge of its kind has that
+   * end (so it is not indexed, and `labels`, distinct and not empty, may be those of other such edges).
+   */
+  private newEdge(from: string, arrow: string, to: string, labels: readonly string[]): void {
+    this.edges.push({ from, arrow, to, labels });
   }
 
   private of(kind: string): Manifest[] {
@@ -341,14 +426,25 @@ class Diagram {
     for (const [key, byValue] of inNs.byLabel) if (Object.prototype.hasOwnProperty.call(g.labels, key)) addTo(byValue, g.labels[key], g);
   }
 
-  /** The pod groups in `ns` that `selector` selects. */
-  private selected(ns: string, selector: Selector): Group[] {
-    if (selector.selectsNothing) return [];
+  /**
+   * The pod groups in `ns` that `selector` selects: the index's own list when it selects all of its candidates (read
+   * only; every group is indexed before a selector is evaluated). Its candidates are the groups with its first
+   * `matchLabels` entry, or all of the namespace when it has none (only matchExpressions, or `{}`).
+   */
+  private selected(ns: string, selector: Selector): readonly Group[] {
+    if (selector.selectsNothing) return NO_GROUPS;
     const inNs = this.groupIndex.get(ns);
-    if (!inNs) return [];
+    if (!inNs) return NO_GROUPS;
+    if (selector.selectsEverything) return inNs.all;
     const key = selector.anyEquality;
     const candidates = key ? this.withLabel(inNs, key[0]).get(key[1]) : inNs.all;
-    return candidates ? candidates.filter((g) => selector.matches(g.labels)) : [];
+    if (!candidates) return NO_GROUPS;
+    let i = 0;
+    while (i < candidates.length && selector.matches(candidates[i].labels)) i++;
+    if (i === candidates.length) return candidates;
+    const out = candidates.slice(0, i);
+    for (i++; i < candidates.length; i++) if (selector.matches(candidates[i].labels)) out.push(candidates[i]);
+    return out;
   }
 
   /** The groups of a namespace by their value of the label `key` (indexed on first need: selectors use few keys). */
@@ -368,18 +464,18 @@ class Diagram {
   }
 
   /** The pod groups a NetworkPolicy peer names, seen from a policy in `ns` (no namespaceSelector: the policy's namespace). */
-  private peerGroups(peer: Peer, ns: string): Group[] {
-    if (peer.namespaces === undefined) return this.selected(ns, peer.pods);
+  private peerGroups(peer: Peer, ns: string): readonly Group[] {
+    if (peer.namespaces === undefined) return this.selected(ns, podsOf(peer));
     this.groupNamespaces ??= [...new Set(this.groups.map((g) => g.ns))];
     const out: Group[] = [];
-    for (const n of this.groupNamespaces) if (peer.namespaces.matches(this.labelsOfNamespace(n))) out.push(...this.selected(n, peer.pods));
+    for (const n of this.groupNamespaces) if (peer.namespaces.matches(this.labelsOfNamespace(n))) out.push(...this.selected(n, podsOf(peer)));
     return out;
   }
 
   private peerSelects(peer: Peer, policyNs: string, g: Group): boolean {
     if (peer.ipBlock) return false;
     if (peer.namespaces === undefined ? g.ns !== policyNs : !peer.namespaces.matches(this.labelsOfNamespace(g.ns))) return false;
-    return peer.pods.matches(g.labels);
+    return podsOf(peer).matches(g.labels);
   }
 
   private addWorkloads(): void {
@@ -408,7 +504,7 @@ class Diagram {
         const name = scalarText(meta.name);
         const id = this.nodeId('pvc', ns, name);
         this.node(ns, 2, id, '[(', label(`PVC ${name}`, scalarText(valueAt(c, 'spec', 'resources', 'requests', 'storage'))), ')]');
-        for (const g of users.get(`${ns}|${name}`) ?? []) this.edge(g.id, '-.->', id, 'claims');
+        for (const g of users.get(`${ns}|${name}`) ?? []) this.newEdge(g.id, '-.->', id, CLAIMS);
       }
     }
     this.addReplication();
@@ -432,29 +528,33 @@ class Diagram {
     const name = scalarText(meta.name);
     const spec = obj(w.spec);
     const pod = obj(spec.template);
-    const wid = this.nodeId(kind.toLowerCase(), ns, name);
+    // the ids of its nodes share their parts: the namespace's and the name's
+    const nsPart = ns ? this.nsPart(ns) : '';
+    const namePart = idPart(name);
+    const nameIdPart = name ? namePart : '';
+    const wid = this.newId(kind.toLowerCase(), nsPart, nameIdPart);
     this.node(ns, 1, wid, '[', label(`${kind} ${name}`), ']');
-    const gid = this.nodeId('pods', ns, name);
-    const group: Group = { id: gid, ns, name, kind, labels: podLabels(obj(pod.metadata).labels), pod, workloadId: wid };
+    const gid = this.newId('pods', nsPart, nameIdPart);
+    const group: Group = { id: gid, ns, name, kind, labels: podLabels(obj(pod.metadata).labels), pod, workloadId: wid, egress: undefined, ports: undefined };
     this.groups.push(group);
     this.index(group);
     const replicas = this.replicaText(w, kind, name);
     if (kind === 'Deployment') {
-      const rs = this.nodeId('rs', ns, name);
+      const rs = this.newId('rs', nsPart, nameIdPart);
       this.node(ns, 1, rs, '[', label(`ReplicaSet ${name}-*`), ']');
       this.node(ns, 1, gid, '([', label(`pods ${name}-*`, replicas), '])');
-      this.edge(wid, '-.->', rs, 'owns');
-      this.edge(rs, '-.->', gid, 'owns');
+      this.newEdge(wid, '-.->', rs, OWNS);
+      this.newEdge(rs, '-.->', gid, OWNS);
     } else {
       const role = ROLE_TEXT.get(group.labels[ROLE_LABEL]) ?? '';
       this.node(ns, 1, gid, '([', label(kind === 'StatefulSet' ? `pods ${this.ordinals(name, spec.replicas)}` : `pods ${name}-*`, replicas, role), '])');
-      this.edge(wid, '-.->', gid, 'owns');
+      this.newEdge(wid, '-.->', gid, OWNS);
     }
     for (const t of items(spec.volumeClaimTemplates)) {
       if (!isObject(t)) continue;
       const claim = scalarText(obj(t.metadata).name);
       const size = scalarText(valueAt(t, 'spec', 'resources', 'requests', 'storage'));
-      const pvc = this.nodeId('pvc', ns, `${name}_${claim}`);
+      const pvc = this.newId('pvc', nsPart, namePart, idPart(claim)); // the id of `${name}_${claim}`
       this.node(
         ns,
         2,
@@ -466,7 +566,7 @@ class Diagram {
         ),
         ')]',
       );
-      this.edge(gid, '-.->', pvc, 'claims');
+      this.newEdge(gid, '-.->', pvc, CLAIMS);
     }
   }
 
@@ -495,10 +595,22 @@ class Diagram {
 
   /**
    * Every env value of the pods' containers that may name a Service, with the key it is looked up by in
-   * `serviceHosts`: the value itself when it has a dot, else `namespace/value`; in the order of the groups.
+   * `serviceHosts`: the value itself when it has a dot, else `namespace/value`; in the order of the groups. When each
+   * Service has a plain name (isPlainName), only the values whose key may name one of them (serviceNameIn) are kept.
    */
   private serviceReferences(): ServiceReference[] {
+    let names: Set<string> | undefined = new Set();
+    for (const s of this.of('Service')) {
+      const meta = obj(s.metadata);
+      const name = scalarText(meta.name);
+      if (!isPlainName(name, scalarText(meta.namespace))) {
+        names = undefined;
+        break;
+      }
+      names.add(name);
+    }
     const out: ServiceReference[] = [];
+    if (names?.size === 0) return out;
     for (const g of this.groups) {
       const spec = obj(g.pod.spec);
       for (let i = 0; i < 2; i++) {
@@ -508,7 +620,9 @@ class Diagram {
           if (!isObject(c) || !Array.isArray(c.env)) continue;
           for (const e of c.env) {
             const value = isObject(e) ? scalarText(e.value) : '';
-            if (value) out.push({ group: g, key: value.includes('.') ? value : `${g.ns}/${value}`, env: e as JsonObject });
+            // the key's serviceNameIn is that of the value
+            if (value && (names === undefined || names.has(serviceNameIn(value))))
+              out.push({ group: g, key: value.includes('.') ? value : `${g.ns}/${value}`, env: e as JsonObject });
           }
         }
       }
@@ -519,10 +633,17 @@ class Diagram {
   private addServices(): void {
     // only the host names some env value uses are kept (each Service has four)
     this.references = this.serviceReferences();
-    const wanted = new Set(this.references.map((r) => r.key));
+    const wanted = new Set<string>();
+    const named = new Set<string>();
+    for (const r of this.references) {
+      if (wanted.has(r.key)) continue;
+      wanted.add(r.key);
+      named.add(serviceNameIn(r.key));
+    }
     const host = (key: string, id: string, first: boolean) => {
       if (wanted.has(key) && !(first && this.serviceHosts.has(key))) this.serviceHosts.set(key, id);
     };
+    // the edges of a Service are added only here, and its node is new (see newEdge): each gets its labels at once
     for (const s of this.of('Service')) {
       const meta = obj(s.metadata);
       const ns = scalarText(meta.namespace);
@@ -531,7 +652,7 @@ class Diagram {
       const type = scalarText(spec.type) || 'ClusterIP';
       const headless = spec.clusterIP === 'None';
       const id = this.nodeId('svc', ns, name);
-      if (wanted.size > 0) {
+      if (wanted.size > 0 && (named.has(name) || !isPlainName(name, ns))) {
         host(`${name}.${ns}`, id, false);
         host(`${name}.${ns}.svc`, id, false);
         host(`${name}.${ns}.svc.cluster.local`, id, false);
@@ -539,18 +660,21 @@ class Diagram {
       }
       this.node(ns, 0, id, '{{', label(`Service ${name}`, headless ? 'headless' : type), '}}');
       const ports = items(spec.ports);
-      if (type === 'NodePort' || type === 'LoadBalancer')
-        for (const p of ports) if (isObject(p)) this.edge(this.external(), '-->', id, `node port ${scalarText(p.nodePort) || '(any)'}`);
+      if (type === 'NodePort' || type === 'LoadBalancer') {
+        const nodePorts: string[] = [];
+        for (const p of ports) if (isObject(p)) addLabel(nodePorts, `node port ${scalarText(p.nodePort) || '(any)'}`);
+        if (nodePorts.length > 0) this.newEdge(this.external(), '-->', id, nodePorts);
+      }
       // a map selector: absent or empty selects no pods (the endpoints are managed elsewhere)
       const pods = this.selected(ns, Selector.ofMap(spec.selector));
       if (pods.length === 0) continue;
       if (headless) {
-        for (const g of pods) this.edge(id, '-->', g.id, 'stable DNS per pod');
+        for (const g of pods) this.newEdge(id, '-->', g.id, STABLE_DNS);
         continue;
       }
       const portTexts: string[] = [];
-      for (const p of ports) if (isObject(p)) portTexts.push(`${scalarText(p.port)} → ${scalarText(p.targetPort ?? p.port)}`);
-      for (const g of pods) for (const text of portTexts) this.edge(id, '-->', g.id, text);
+      for (const p of ports) if (isObject(p)) addLabel(portTexts, `${scalarText(p.port)} → ${scalarText(p.targetPort ?? p.port)}`);
+      if (portTexts.length > 0) for (const g of pods) this.newEdge(id, '-->', g.id, portTexts);
     }
   }
 
@@ -573,7 +697,7 @@ class Diagram {
       if (groups.length === 0) continue;
       const id = this.nodeId('cm', ns, name);
       this.node(ns, 2, id, '[/', label(`ConfigMap ${name}`), '/]');
-      for (const g of groups) this.edge(id, '-.->', g.id, 'configures');
+      for (const g of groups) this.newEdge(id, '-.->', g.id, CONFIGURES);
     }
   }
 
@@ -590,7 +714,7 @@ class Diagram {
       if (!target) continue;
       const id = this.nodeId('hpa', ns, scalarText(meta.name));
       this.node(ns, 2, id, '[', label(`HPA ${scalarText(meta.name)}`), ']');
-      this.edge(id, '-.->', target.workloadId, `scales ${scalarText(spec.minReplicas) || '1'} to ${scalarText(spec.maxReplicas)}`);
+      this.newEdge(id, '-.->', target.workloadId, [`scales ${scalarText(spec.minReplicas) || '1'} to ${scalarText(spec.maxReplicas)}`]);
     }
   }
 
@@ -608,16 +732,16 @@ class Diagram {
   private addNetworkPolicies(): void {
     for (const np of this.of('NetworkPolicy')) {
       const spec = obj(np.spec);
-      this.policies.push({ ns: scalarText(obj(np.metadata).namespace), spec, types: policyTypes(spec) });
+      this.policies.push({ ns: scalarText(obj(np.metadata).namespace), spec, types: policyTypes(spec), targets: undefined });
     }
     for (const p of this.policies) {
       if (!p.types.includes('Egress')) continue;
-      const rules: EgressRule[] = objects(p.spec.egress).map((rule) => ({ policyNs: p.ns, rule }));
+      const rules: EgressRule[] = objects(p.spec.egress).map((rule) => ({ policyNs: p.ns, rule, to: undefined, ports: undefined }));
       if (rules.length === 0) {
-        for (const g of this.selected(p.ns, podSelectorOf(p.spec.podSelector))) g.egress ??= [];
+        for (const g of this.targetsOf(p)) g.egress ??= [];
         continue;
       }
-      for (const g of this.selected(p.ns, podSelectorOf(p.spec.podSelector))) {
+      for (const g of this.targetsOf(p)) {
         if (g.egress) g.egress.push(...rules);
         else g.egress = rules.slice();
       }
@@ -626,7 +750,7 @@ class Diagram {
       if (!p.types.includes('Ingress')) continue;
       const ingress = items(p.spec.ingress);
       if (ingress.length === 0) continue;
-      const targets = this.selected(p.ns, podSelectorOf(p.spec.podSelector));
+      const targets = this.targetsOf(p);
       for (const rule of ingress) {
         if (!isObject(rule)) continue;
         const ports = objects(rule.ports);
@@ -641,7 +765,7 @@ class Diagram {
           if (peer.ipBlock) {
             const fromText = `${text} from ${scalarText(obj(raw.ipBlock).cidr)}`;
             for (const t of targets) this.edge(this.external(), '==>', t.id, fromText);
-          } else if (peer.pods.selectsEverything) {
+          } else if (podsOf(peer).selectsEverything) {
             const any = this.anyPod(raw, p.ns);
             for (const t of targets) this.edge(any, '==>', t.id, text);
           } else {
@@ -653,6 +777,11 @@ class Diagram {
         }
       }
     }
+  }
+
+  /** The pod groups a NetworkPolicy applies to, found once. */
+  private targetsOf(p: Policy): readonly Group[] {
+    return (p.targets ??= this.selected(p.ns, podSelectorOf(p.spec.podSelector)));
   }
 
   /** One node for "every pod of a namespace" (or of the namespaces a selector picks), instead of an edge from each. */
@@ -700,6 +829,26 @@ class Diagram {
     return false;
   }
 }
+
+/** Adds `text` to the labels of an edge, unless they have it. */
+function addLabel(labels: string[], text: string): void {
+  if (!labels.includes(text)) labels.push(text);
+}
+
+/**
+ * The one Service name a lookup key of an env value (see serviceReferences) may name, if it names a Service whose name
+ * and namespace are plain (isPlainName): after the last `/` of a `namespace/name`, else before the first dot of a host
+ * name. A plain Service whose name is not that of a key has none of its host names looked up by it.
+ */
+function serviceNameIn(key: string): string {
+  const slash = key.lastIndexOf('/');
+  if (slash >= 0) return key.slice(slash + 1);
+  const dot = key.indexOf('.');
+  return dot >= 0 ? key.slice(0, dot) : key;
+}
+
+/** Whether a Service's host names start with its name and a dot, and its `namespace/name` has one `/`: true of every legal name. */
+const isPlainName = (name: string, ns: string): boolean => !name.includes('.') && !name.includes('/') && !ns.includes('/');
 
 /** Adds `g` to the groups of `value` in an index. */
 function addTo(byValue: Map<string, Group[]>, value: string, g: Group): void {
