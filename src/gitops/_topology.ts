@@ -75,17 +75,25 @@ interface IndexedEdge extends Edge {
 
 const ESCAPED = /["<>]/;
 const esc = (s: string): string => (ESCAPED.test(s) ? s.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;') : s);
-/** A node's label: its non-empty lines, escaped, one `<br/>` apart, in quotes. */
-function label(first: string, ...more: string[]): string {
+/** A node's label: its non-empty lines, escaped, one `<br/>` apart (the quotes around it are the node's). */
+function label(first: string, second = '', third = ''): string {
   let text = first ? esc(first) : '';
-  for (const line of more) if (line) text = text ? `${text}<br/>${esc(line)}` : esc(line);
-  return `"${text}"`;
+  if (second) text = text ? `${text}<br/>${esc(second)}` : esc(second);
+  if (third) text = text ? `${text}<br/>${esc(third)}` : esc(third);
+  return text;
 }
 
 const NO_ITEMS: readonly unknown[] = [];
 const NO_GROUPS: readonly Group[] = [];
 /** `v` when it is an array, else an empty one (read without copying: the objects in it are taken with isObject). */
 const items = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : NO_ITEMS);
+
+/** The objects of an array (as `objects` reads them): the array itself when each of its items is one (the usual case: nothing is copied). */
+function objectItems(v: unknown): readonly JsonObject[] {
+  if (!Array.isArray(v)) return NO_ITEMS as readonly JsonObject[];
+  for (let i = 0; i < v.length; i++) if (!isObject(v[i])) return objects(v);
+  return v as JsonObject[];
+}
 
 /**
  * The labels of a pod template as a map of strings: the template's own map when every value is a string (the
@@ -95,7 +103,8 @@ function podLabels(v: unknown): Labels {
   if (!isObject(v)) return {};
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return stringMap(v);
-  for (const k of Object.keys(v)) if (typeof v[k] !== 'string') return stringMap(v);
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) if (typeof v[keys[i]] !== 'string') return stringMap(v);
   return v as Labels;
 }
 
@@ -272,7 +281,6 @@ class Diagram {
   /** Service node by the host names (and `namespace/name`) that env values of the pods use for it. */
   private readonly serviceHosts = new Map<string, string>();
   private readonly byKind = new Map<string, Manifest[]>();
-  private readonly policies: Policy[] = [];
   private readonly namespaceLabels = new Map<string, Labels>();
   /** The namespaces of the pod groups, in order of appearance. */
   private groupNamespaces?: string[];
@@ -280,7 +288,8 @@ class Diagram {
   private references?: ServiceReference[];
 
   constructor(objects: readonly Manifest[]) {
-    for (const o of objects) {
+    for (let i = 0; i < objects.length; i++) {
+      const o = objects[i];
       const kind = scalarText(o.kind);
       const list = this.byKind.get(kind);
       if (list) list.push(o);
@@ -306,13 +315,13 @@ class Diagram {
     for (const ns of [...this.nodes.keys()].sort()) {
       out[n++] = '\n  subgraph ';
       out[n++] = this.newId('ns', this.nsPart(ns));
-      out[n++] = '[';
+      out[n++] = '["';
       out[n++] = label(`namespace ${ns}`);
-      out[n++] = ']';
+      out[n++] = '"]';
       for (const lines of this.nodes.get(ns)!) {
-        for (const line of lines) {
+        for (let i = 0; i < lines.length; i++) {
           out[n++] = '\n    ';
-          out[n++] = line;
+          out[n++] = lines[i];
           if (n >= CHUNK_PIECES) {
             yield joined(out, n);
             n = 0;
@@ -321,7 +330,9 @@ class Diagram {
       }
       out[n++] = '\n  end';
     }
-    for (const e of this.edges) {
+    const edges = this.edges;
+    for (let i = 0; i < edges.length; i++) {
+      const e = edges[i];
       out[n++] = '\n  ';
       out[n++] = e.from;
       out[n++] = ' ';
@@ -371,12 +382,13 @@ class Diagram {
   }
 
   /**
-   * Declares a node, its line made of `pieces`; within a namespace, Services (rank 0) come first, then workloads and
-   * pods, then the rest. The line is kept until the diagram is written: joined, it is one string of its characters,
-   * where a template literal would keep a tree of its pieces (three times the memory in V8).
+   * Declares a node: its id, its label (see label) in quotes between the two halves of its shape (`[` and `]`); within
+   * a namespace, Services (rank 0) come first, then workloads and pods, then the rest. The line is kept until the
+   * diagram is written: joined, it is one string of its characters, where a template literal would keep a tree of its
+   * pieces (three times the memory in V8).
    */
-  private node(ns: string, rank: 0 | 1 | 2, ...pieces: string[]): void {
-    const line = pieces.join('');
+  private node(ns: string, rank: 0 | 1 | 2, id: string, open: string, text: string, close: string): void {
+    const line = [id, open, '"', text, '"', close].join('');
     if (ns === '') {
       this.outside.push(line);
       return;
@@ -480,7 +492,8 @@ class Diagram {
 
   private addWorkloads(): void {
     for (const kind of WORKLOADS) {
-      for (const w of this.of(kind)) this.addWorkload(w, kind);
+      const workloads = this.of(kind);
+      for (let i = 0; i < workloads.length; i++) this.addWorkload(workloads[i], kind);
     }
     const claims = this.of('PersistentVolumeClaim');
     if (claims.length > 0) {
@@ -550,7 +563,9 @@ class Diagram {
       this.node(ns, 1, gid, '([', label(kind === 'StatefulSet' ? `pods ${this.ordinals(name, spec.replicas)}` : `pods ${name}-*`, replicas, role), '])');
       this.newEdge(wid, '-.->', gid, OWNS);
     }
-    for (const t of items(spec.volumeClaimTemplates)) {
+    const templates = items(spec.volumeClaimTemplates);
+    for (let i = 0; i < templates.length; i++) {
+      const t = templates[i];
       if (!isObject(t)) continue;
       const claim = scalarText(obj(t.metadata).name);
       const size = scalarText(valueAt(t, 'spec', 'resources', 'requests', 'storage'));
@@ -600,8 +615,9 @@ class Diagram {
    */
   private serviceReferences(): ServiceReference[] {
     let names: Set<string> | undefined = new Set();
-    for (const s of this.of('Service')) {
-      const meta = obj(s.metadata);
+    const services = this.of('Service');
+    for (let i = 0; i < services.length; i++) {
+      const meta = obj(services[i].metadata);
       const name = scalarText(meta.name);
       if (!isPlainName(name, scalarText(meta.namespace))) {
         names = undefined;
@@ -611,14 +627,17 @@ class Diagram {
     }
     const out: ServiceReference[] = [];
     if (names?.size === 0) return out;
-    for (const g of this.groups) {
+    for (let gi = 0; gi < this.groups.length; gi++) {
+      const g = this.groups[gi];
       const spec = obj(g.pod.spec);
       for (let i = 0; i < 2; i++) {
         const containers = i === 0 ? spec.initContainers : spec.containers;
         if (!Array.isArray(containers)) continue;
-        for (const c of containers) {
+        for (let ci = 0; ci < containers.length; ci++) {
+          const c: unknown = containers[ci];
           if (!isObject(c) || !Array.isArray(c.env)) continue;
-          for (const e of c.env) {
+          for (let ei = 0; ei < c.env.length; ei++) {
+            const e: unknown = c.env[ei];
             const value = isObject(e) ? scalarText(e.value) : '';
             // the key's serviceNameIn is that of the value
             if (value && (names === undefined || names.has(serviceNameIn(value))))
@@ -635,20 +654,22 @@ class Diagram {
     this.references = this.serviceReferences();
     const wanted = new Set<string>();
     const named = new Set<string>();
-    for (const r of this.references) {
-      if (wanted.has(r.key)) continue;
-      wanted.add(r.key);
-      named.add(serviceNameIn(r.key));
+    for (let i = 0; i < this.references.length; i++) {
+      const key = this.references[i].key;
+      if (wanted.has(key)) continue;
+      wanted.add(key);
+      named.add(serviceNameIn(key));
     }
     const host = (key: string, id: string, first: boolean) => {
       if (wanted.has(key) && !(first && this.serviceHosts.has(key))) this.serviceHosts.set(key, id);
     };
     // the edges of a Service are added only here, and its node is new (see newEdge): each gets its labels at once
-    for (const s of this.of('Service')) {
-      const meta = obj(s.metadata);
+    const services = this.of('Service');
+    for (let si = 0; si < services.length; si++) {
+      const meta = obj(services[si].metadata);
       const ns = scalarText(meta.namespace);
       const name = scalarText(meta.name);
-      const spec = obj(s.spec);
+      const spec = obj(services[si].spec);
       const type = scalarText(spec.type) || 'ClusterIP';
       const headless = spec.clusterIP === 'None';
       const id = this.nodeId('svc', ns, name);
@@ -662,19 +683,25 @@ class Diagram {
       const ports = items(spec.ports);
       if (type === 'NodePort' || type === 'LoadBalancer') {
         const nodePorts: string[] = [];
-        for (const p of ports) if (isObject(p)) addLabel(nodePorts, `node port ${scalarText(p.nodePort) || '(any)'}`);
+        for (let i = 0; i < ports.length; i++) {
+          const p = ports[i];
+          if (isObject(p)) addLabel(nodePorts, `node port ${scalarText(p.nodePort) || '(any)'}`);
+        }
         if (nodePorts.length > 0) this.newEdge(this.external(), '-->', id, nodePorts);
       }
       // a map selector: absent or empty selects no pods (the endpoints are managed elsewhere)
       const pods = this.selected(ns, Selector.ofMap(spec.selector));
       if (pods.length === 0) continue;
       if (headless) {
-        for (const g of pods) this.newEdge(id, '-->', g.id, STABLE_DNS);
+        for (let i = 0; i < pods.length; i++) this.newEdge(id, '-->', pods[i].id, STABLE_DNS);
         continue;
       }
       const portTexts: string[] = [];
-      for (const p of ports) if (isObject(p)) addLabel(portTexts, `${scalarText(p.port)} → ${scalarText(p.targetPort ?? p.port)}`);
-      if (portTexts.length > 0) for (const g of pods) this.newEdge(id, '-->', g.id, portTexts);
+      for (let i = 0; i < ports.length; i++) {
+        const p = ports[i];
+        if (isObject(p)) addLabel(portTexts, `${scalarText(p.port)} → ${scalarText(p.targetPort ?? p.port)}`);
+      }
+      if (portTexts.length > 0) for (let i = 0; i < pods.length; i++) this.newEdge(id, '-->', pods[i].id, portTexts);
     }
   }
 
@@ -723,60 +750,66 @@ class Diagram {
     const references = this.references ?? [];
     this.references = undefined;
     if (this.serviceHosts.size === 0) return;
-    for (const r of references) {
+    for (let i = 0; i < references.length; i++) {
+      const r = references[i];
       const target = this.serviceHosts.get(r.key);
       if (target) this.edge(r.group.id, '-->', target, scalarText(r.env.name));
     }
   }
 
   private addNetworkPolicies(): void {
-    for (const np of this.of('NetworkPolicy')) {
+    const policies = this.of('NetworkPolicy').map((np): Policy => {
       const spec = obj(np.spec);
-      this.policies.push({ ns: scalarText(obj(np.metadata).namespace), spec, types: policyTypes(spec), targets: undefined });
-    }
-    for (const p of this.policies) {
+      return { ns: scalarText(obj(np.metadata).namespace), spec, types: policyTypes(spec), targets: undefined };
+    });
+    for (let pi = 0; pi < policies.length; pi++) {
+      const p = policies[pi];
       if (!p.types.includes('Egress')) continue;
-      const rules: EgressRule[] = objects(p.spec.egress).map((rule) => ({ policyNs: p.ns, rule, to: undefined, ports: undefined }));
-      if (rules.length === 0) {
-        for (const g of this.targetsOf(p)) g.egress ??= [];
-        continue;
-      }
-      for (const g of this.targetsOf(p)) {
-        if (g.egress) g.egress.push(...rules);
+      const rules: EgressRule[] = objectItems(p.spec.egress).map((rule) => ({ policyNs: p.ns, rule, to: undefined, ports: undefined }));
+      const targets = this.targetsOf(p);
+      for (let i = 0; i < targets.length; i++) {
+        const g = targets[i];
+        if (rules.length === 0) g.egress ??= [];
+        else if (g.egress) g.egress.push(...rules);
         else g.egress = rules.slice();
       }
     }
-    for (const p of this.policies) {
+    for (let pi = 0; pi < policies.length; pi++) {
+      const p = policies[pi];
       if (!p.types.includes('Ingress')) continue;
       const ingress = items(p.spec.ingress);
       if (ingress.length === 0) continue;
       const targets = this.targetsOf(p);
-      for (const rule of ingress) {
+      for (let ri = 0; ri < ingress.length; ri++) {
+        const rule = ingress[ri];
         if (!isObject(rule)) continue;
-        const ports = objects(rule.ports);
+        const ports = objectItems(rule.ports);
         const text = ports.length ? ports.map((x) => `${scalarText(x.protocol) || 'TCP'} ${scalarText(x.port) || 'all'}`).join(', ') : 'all ports';
-        const from = objects(rule.from);
+        const from = objectItems(rule.from);
         if (from.length === 0) {
-          for (const t of targets) this.edge(this.external(), '==>', t.id, text);
+          this.edgesTo(targets, EXTERNAL, text);
           continue;
         }
-        for (const raw of from) {
+        for (let fi = 0; fi < from.length; fi++) {
+          const raw = from[fi];
           const peer = peerOf(raw);
-          if (peer.ipBlock) {
-            const fromText = `${text} from ${scalarText(obj(raw.ipBlock).cidr)}`;
-            for (const t of targets) this.edge(this.external(), '==>', t.id, fromText);
-          } else if (podsOf(peer).selectsEverything) {
-            const any = this.anyPod(raw, p.ns);
-            for (const t of targets) this.edge(any, '==>', t.id, text);
-          } else {
+          if (peer.ipBlock) this.edgesTo(targets, EXTERNAL, `${text} from ${scalarText(obj(raw.ipBlock).cidr)}`);
+          else if (podsOf(peer).selectsEverything) this.edgesTo(targets, this.anyPod(raw, p.ns), text);
+          else {
             const sources = this.peerGroups(peer, p.ns);
-            for (const t of targets) {
-              for (const src of sources) if (this.egressAllowsAny(src, t, ports)) this.edge(src.id, '==>', t.id, text);
+            for (let ti = 0; ti < targets.length; ti++) {
+              const t = targets[ti];
+              for (let si = 0; si < sources.length; si++) if (this.egressAllowsAny(sources[si], t, ports)) this.edge(sources[si].id, '==>', t.id, text);
             }
           }
         }
       }
     }
+  }
+
+  /** Thick arrows from the node `from` to each of `targets`, labelled `text` (the clients' node is declared with the first). */
+  private edgesTo(targets: readonly Group[], from: string, text: string): void {
+    for (let i = 0; i < targets.length; i++) this.edge(from === EXTERNAL ? this.external() : from, '==>', targets[i].id, text);
   }
 
   /** The pod groups a NetworkPolicy applies to, found once. */
@@ -811,21 +844,28 @@ class Diagram {
   private egressAllowsAny(s: Group, t: Group, ports: readonly JsonObject[]): boolean {
     if (s.egress === undefined) return true;
     if (ports.length === 0) return this.egressAllows(s, t, undefined);
-    for (const port of ports) if (this.egressAllows(s, t, port)) return true;
+    for (let i = 0; i < ports.length; i++) if (this.egressAllows(s, t, ports[i])) return true;
     return false;
   }
 
   /** Whether the egress rules of `s` let it reach `t` on `port` (any port when undefined). */
   private egressAllows(s: Group, t: Group, port: JsonObject | undefined): boolean {
     if (s.egress === undefined) return true;
-    for (const rule of s.egress) {
-      const to = (rule.to ??= objects(rule.rule.to).map(peerOf));
-      if (to.length > 0 && !to.some((peer) => this.peerSelects(peer, rule.policyNs, t))) continue;
-      const ports = (rule.ports ??= objects(rule.rule.ports));
+    for (let i = 0; i < s.egress.length; i++) {
+      const rule = s.egress[i];
+      const to = (rule.to ??= objectItems(rule.rule.to).map(peerOf));
+      if (to.length > 0 && !this.anyPeerSelects(to, rule.policyNs, t)) continue;
+      const ports = (rule.ports ??= objectItems(rule.rule.ports));
       if (ports.length === 0 || port === undefined) return true;
       const targetPorts = (t.ports ??= containerPorts(t.pod));
-      if (ports.some((x) => samePort(x, port, targetPorts))) return true;
+      for (let j = 0; j < ports.length; j++) if (samePort(ports[j], port, targetPorts)) return true;
     }
+    return false;
+  }
+
+  /** Whether one of the peers of a rule of a policy in `policyNs` picks the pods of `g`. */
+  private anyPeerSelects(peers: readonly Peer[], policyNs: string, g: Group): boolean {
+    for (let i = 0; i < peers.length; i++) if (this.peerSelects(peers[i], policyNs, g)) return true;
     return false;
   }
 }
@@ -860,7 +900,11 @@ function addTo(byValue: Map<string, Group[]>, value: string, g: Group): void {
 /** The container ports of a pod template (of its containers, not its init containers). */
 function containerPorts(pod: JsonObject): JsonObject[] {
   const out: JsonObject[] = [];
-  for (const c of items(obj(pod.spec).containers)) if (isObject(c)) for (const p of items(c.ports)) if (isObject(p)) out.push(p);
+  const containers = items(obj(pod.spec).containers);
+  for (let i = 0; i < containers.length; i++) {
+    const ports = isObject(containers[i]) ? items((containers[i] as JsonObject).ports) : NO_ITEMS;
+    for (let j = 0; j < ports.length; j++) if (isObject(ports[j])) out.push(ports[j] as JsonObject);
+  }
   return out;
 }
 

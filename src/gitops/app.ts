@@ -299,12 +299,14 @@ function* readme(env: Environment, folder: RenderedFolder): Generator<string> {
     '```mermaid\n',
   ].join('');
   const views: Manifest[] = [];
-  for (const o of folder.listed) if (o.view) views.push(o.view);
+  const listed = folder.listed;
+  for (let i = 0; i < listed.length; i++) if (listed[i].view) views.push(listed[i].view!);
   yield* topologyChunks(views);
   // the pieces of a chunk, in one array written again for each chunk (`n` of them so far)
   const out = ['\n```\n\n## Objects, in apply order\n\n| File | Kind | Name |\n| --- | --- | --- |\n'];
   let n = 1;
-  for (const o of folder.listed) {
+  for (let i = 0; i < listed.length; i++) {
+    const o = listed[i];
     out[n++] = '| [';
     out[n++] = o.file;
     out[n++] = '](';
