@@ -217,6 +217,90 @@ test('NetworkPolicy peers in other namespaces (namespaceSelector) and address bl
   ]);
 });
 
+test("a Service's edges carry each label once, in the order of its ports (a node port or a port pair given twice)", () => {
+  const web = STATEFUL[0];
+  const ports = [
+    { port: 80, targetPort: 'http', nodePort: 30090 },
+    { port: 80, targetPort: 'http', nodePort: 30090 },
+    { port: 443, targetPort: 'https' },
+  ];
+  const lines = topology([{ ...web, spec: { ...web.spec, ports } }, ...STATEFUL.slice(1)])
+    .split('\n')
+    .map((l) => l.trim());
+  expect(lines.filter((l) => l.includes('svc_data_web') && l.includes('-->'))).toEqual([
+    'ext -->|"node port 30090, node port (any)"| svc_data_web',
+    'svc_data_web -->|"80 → http, 443 → https"| pods_data_web',
+  ]);
+  // without ports: a node of the Service, and no edge
+  expect(topology([{ ...web, spec: { ...web.spec, ports: [] } }])).not.toContain('svc_data_web -->');
+});
+
+test('a selector picks the pods that match among those with its first label, or among all (only matchExpressions, or every pod)', () => {
+  const deployment = (name: string, labels: Manifest) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: meta(name),
+    spec: { template: { metadata: { labels }, spec: { containers: [{ name }] } } },
+  });
+  const service = (selector: Manifest) => ({ apiVersion: 'v1', kind: 'Service', metadata: meta('s'), spec: { selector, ports: [{ port: 1 }] } });
+  const policy = (podSelector: Manifest) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: meta('p'),
+    spec: { podSelector, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 7 }] }] },
+  });
+  const targets = (objects: Manifest[], arrow: string) =>
+    topology(objects)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.includes(arrow))
+      .map((l) => l.slice(l.lastIndexOf(' ') + 1));
+  const tiers = (...tierOf: (string | undefined)[]) => tierOf.map((tier, i) => deployment(`d${i}`, tier === undefined ? { app: 'db' } : { app: 'db', tier }));
+  const untiered = { matchLabels: { app: 'db' }, matchExpressions: [{ key: 'tier', operator: 'DoesNotExist' }] };
+  // the ones that match first, last, in between, all or none of the candidates
+  expect(targets([...tiers('x', undefined, undefined), policy(untiered)], '==>')).toEqual(['pods_data_d1', 'pods_data_d2']);
+  expect(targets([...tiers(undefined, 'x', undefined), policy(untiered)], '==>')).toEqual(['pods_data_d0', 'pods_data_d2']);
+  expect(targets([...tiers(undefined, undefined, 'x'), policy(untiered)], '==>')).toEqual(['pods_data_d0', 'pods_data_d1']);
+  expect(targets([...tiers(undefined, undefined), policy(untiered)], '==>')).toEqual(['pods_data_d0', 'pods_data_d1']);
+  expect(targets([...tiers('x', 'y'), policy(untiered)], '==>')).toEqual([]);
+  // no label to look candidates up by: every group of the namespace is one
+  const other = deployment('other', { team: 'a' });
+  const onlyExpressions = { matchExpressions: [{ key: 'tier', operator: 'In', values: ['x', 'y'] }] };
+  expect(targets([other, ...tiers('x', undefined, 'y'), policy(onlyExpressions)], '==>')).toEqual(['pods_data_d0', 'pods_data_d2']);
+  expect(targets([other, ...tiers('x'), policy({})], '==>')).toEqual(['pods_data_other', 'pods_data_d0']);
+  expect(targets([other, ...tiers('x'), { ...policy({}), spec: { policyTypes: ['Ingress'], ingress: [{}] } }], '==>')).toEqual([
+    'pods_data_other',
+    'pods_data_d0',
+  ]);
+  // a Service's map selector: every entry must match, the first one finds the candidates
+  expect(targets([...tiers('x', undefined, 'x'), service({ app: 'db', tier: 'x' })], '-->')).toEqual(['pods_data_d0', 'pods_data_d2']);
+  expect(targets([...tiers('x', undefined, 'x'), service({ tier: 'x', app: 'web' })], '-->')).toEqual([]);
+});
+
+test('env values find a Service by its host names also when its name or namespace is no legal name (a dot, a slash)', () => {
+  const service = (name: string, namespace: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: {} });
+  const client = (namespace: string, ...values: string[]) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'client', namespace },
+    spec: { template: { metadata: { labels: WEB_LABELS }, spec: { containers: [{ name: 'c', env: values.map((value, i) => ({ name: `E${i}`, value })) }] } } },
+  });
+  const connections = (objects: Manifest[]) =>
+    topology(objects)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('pods_') && l.includes('-->'));
+  expect(connections([service('a.b', 'c'), service('db', 'c'), client('c', 'a.b.c', 'a.b.c.svc', 'db', 'x')])).toEqual([
+    'pods_c_client -->|"E0, E1"| svc_c_a_b',
+    'pods_c_client -->|"E2"| svc_c_db',
+  ]);
+  expect(connections([service('x', 'p/q'), client('p/q', 'x', 'x.p/q')])).toEqual(['pods_p_q_client -->|"E0, E1"| svc_p_q_x']);
+  // a plain Service that no value names, next to one that is named
+  expect(connections([service('api', 'c'), service('db', 'c'), client('c', 'db.c.svc.cluster.local', 'c/api.x')])).toEqual([
+    'pods_c_client -->|"E0"| svc_c_db',
+  ]);
+});
+
 test('is deterministic and independent of the input order of objects', () => {
   expect(topology(STATEFUL)).toBe(topology(STATEFUL));
   const shuffled = [...STATEFUL].reverse();
@@ -419,6 +503,39 @@ test('node ids: each run of characters other than letters and digits becomes one
     expect(diagram).toContain(`\n    ${`cm_data_${name}`.replace(/[^A-Za-z0-9]+/g, '_')}[/"ConfigMap ${name}"/]`);
   }
   expect(topology([{ apiVersion: 'v1', kind: 'Service', metadata: meta('-a--b-'), spec: {} }])).toContain('svc_data_a_b_{{"Service -a--b-<br/>ClusterIP"}}');
+});
+
+test('node ids: runs of other characters join across namespace, name and claim (each made id text once)', () => {
+  const idOf = (...parts: string[]) => parts.join('_').replace(/[^A-Za-z0-9]+/g, '_');
+  for (const namespace of ['data', '-n-', '_', 'a.b', '']) {
+    for (const name of ['db', '-a-', '', '.']) {
+      for (const claim of ['data', '', '-c']) {
+        const set = {
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          metadata: { name, namespace },
+          spec: {
+            template: { metadata: { labels: DB_LABELS }, spec: { containers: [{ name: 'db' }] } },
+            volumeClaimTemplates: [{ metadata: { name: claim } }],
+          },
+        };
+        const head = (prefix: string) => idOf(prefix, ...[namespace, name].filter((x) => x !== ''));
+        const lines = topology([set, { ...set, spec: { ...set.spec, volumeClaimTemplates: [] } }])
+          .split('\n')
+          .map((l) => l.trim());
+        expect([namespace, name, claim, lines.filter((l) => l.includes('-.->'))]).toEqual([
+          namespace,
+          name,
+          claim,
+          [
+            `${head('statefulset')} -.->|"owns"| ${head('pods')}`,
+            `${head('pods')} -.->|"claims"| ${idOf('pvc', ...(namespace ? [namespace] : []), name, claim)}`,
+            `${head('statefulset')}_2 -.->|"owns"| ${head('pods')}_2`,
+          ],
+        ]);
+      }
+    }
+  }
 });
 
 test('a folder lets go of its objects as their files are read, keeping what its README lists and draws', () => {

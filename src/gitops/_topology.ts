@@ -34,14 +34,17 @@ interface Policy {
   readonly ns: string;
   readonly spec: JsonObject;
   readonly types: unknown[];
+  /** The pod groups its podSelector selects, found on first need (its egress and its ingress both need them). */
+  targets?: readonly Group[];
 }
 
-/** A NetworkPolicy peer, its selectors parsed once. */
+/** A NetworkPolicy peer, its selectors parsed once: its pod selector on first need (see podsOf). */
 interface Peer {
   readonly ipBlock: boolean;
   /** The namespaces it picks; undefined: the policy's own. */
   readonly namespaces: Selector | undefined;
-  readonly pods: Selector;
+  readonly podSelector: unknown;
+  pods: Selector | undefined;
 }
 
 /**
@@ -61,21 +64,36 @@ interface Edge {
   readonly from: string;
   readonly arrow: string;
   readonly to: string;
+  /** Shared by the edges that start with the same labels and are not in the edge index (nothing adds to theirs). */
+  readonly labels: readonly string[];
+}
+
+/** An edge in the edge index: later edges of its kind between its nodes add their labels to it. */
+interface IndexedEdge extends Edge {
   readonly labels: string[];
 }
 
 const ESCAPED = /["<>]/;
 const esc = (s: string): string => (ESCAPED.test(s) ? s.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;') : s);
-/** A node's label: its non-empty lines, escaped, one `<br/>` apart, in quotes. */
-function label(first: string, ...more: string[]): string {
+/** A node's label: its non-empty lines, escaped, one `<br/>` apart (the quotes around it are the node's). */
+function label(first: string, second = '', third = ''): string {
   let text = first ? esc(first) : '';
-  for (const line of more) if (line) text = text ? `${text}<br/>${esc(line)}` : esc(line);
-  return `"${text}"`;
+  if (second) text = text ? `${text}<br/>${esc(second)}` : esc(second);
+  if (third) text = text ? `${text}<br/>${esc(third)}` : esc(third);
+  return text;
 }
 
 const NO_ITEMS: readonly unknown[] = [];
+const NO_GROUPS: readonly Group[] = [];
 /** `v` when it is an array, else an empty one (read without copying: the objects in it are taken with isObject). */
 const items = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : NO_ITEMS);
+
+/** The objects of an array (as `objects` reads them): the array itself when each of its items is one (the usual case: nothing is copied). */
+function objectItems(v: unknown): readonly JsonObject[] {
+  if (!Array.isArray(v)) return NO_ITEMS as readonly JsonObject[];
+  for (let i = 0; i < v.length; i++) if (!isObject(v[i])) return objects(v);
+  return v as JsonObject[];
+}
 
 /**
  * The labels of a pod template as a map of strings: the template's own map when every value is a string (the
@@ -85,7 +103,8 @@ function podLabels(v: unknown): Labels {
   if (!isObject(v)) return {};
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return stringMap(v);
-  for (const k of Object.keys(v)) if (typeof v[k] !== 'string') return stringMap(v);
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) if (typeof v[keys[i]] !== 'string') return stringMap(v);
   return v as Labels;
 }
 
@@ -102,6 +121,13 @@ const NOT_ID = /[^A-Za-z0-9]+/;
  */
 const nodeIdText = (text: string): string => text.split(NOT_ID).join('_');
 
+/**
+ * `_` and `text` as id text: a part of node ids. The id text of `a_b` is the id text of `a` and of `_b` one after
+ * the other, but one `_` where the first ends with `_` (both were the ends of one run), so each namespace and each
+ * name is made id text once, however many ids it is a part of.
+ */
+const idPart = (text: string): string => nodeIdText(`_${text}`);
+
 /** The policy types of a NetworkPolicy spec, with the API server's default when it lists none. */
 const policyTypes = (spec: JsonObject): unknown[] =>
   Array.isArray(spec.policyTypes) ? spec.policyTypes : spec.egress !== undefined ? ['Ingress', 'Egress'] : ['Ingress'];
@@ -114,6 +140,11 @@ const ROLE_TEXT: ReadonlyMap<unknown, string> = new Map([
   ['replica', 'read replicas'],
 ]);
 const EXTERNAL = 'ext';
+/** The labels of edges that are not indexed (see newEdge), shared. */
+const OWNS: readonly string[] = Object.freeze(['owns']);
+const CLAIMS: readonly string[] = Object.freeze(['claims']);
+const CONFIGURES: readonly string[] = Object.freeze(['configures']);
+const STABLE_DNS: readonly string[] = Object.freeze(['stable DNS per pod']);
 
 /**
  * A NetworkPolicy's `podSelector` and a peer's: absent means `{}` (every pod): the spec's field is a value, and a peer
@@ -123,8 +154,11 @@ const podSelectorOf = (v: unknown): Selector => Selector.of(v ?? {});
 const peerOf = (peer: JsonObject): Peer => ({
   ipBlock: peer.ipBlock !== undefined,
   namespaces: peer.namespaceSelector === undefined ? undefined : Selector.of(peer.namespaceSelector),
-  pods: podSelectorOf(peer.podSelector),
+  podSelector: peer.podSelector,
+  pods: undefined,
 });
+/** The pods a peer picks in the namespaces it names: parsed when first asked (a peer of an egress rule is often asked only of its namespaces). */
+const podsOf = (peer: Peer): Selector => (peer.pods ??= podSelectorOf(peer.podSelector));
 
 /** The labels of a namespace that a namespaceSelector sees: the name label the API server sets on every namespace. */
 const namespaceLabels = (ns: string): Labels => ({ 'kubernetes.io/metadata.name': ns });
@@ -200,6 +234,15 @@ export function topologyChunks(objects: readonly Manifest[]): Generator<string> 
  */
 const CHUNK_PIECES = 4096;
 
+/**
+ * The first `n` pieces of `pieces` as one text. The array is kept for the next chunk, which writes over it: its length
+ * is cut to `n`, which keeps its storage (V8 gives storage back only when less than half is kept).
+ */
+export function joined(pieces: string[], n: number): string {
+  pieces.length = n;
+  return pieces.join('');
+}
+
 /** An env value of a pod group that may name a Service, and the key it is looked up by. */
 interface ServiceReference {
   readonly group: Group;
@@ -227,16 +270,17 @@ class Diagram {
   private readonly nodes = new Map<string, [string[], string[], string[]]>();
   private readonly edges: Edge[] = [];
   /** Edge by `(from * MAX_NODES + to) * 4 + arrow`, the ends by their numbers in `ids`. */
-  private readonly edgeIndex = new Map<number, Edge>();
+  private readonly edgeIndex = new Map<number, IndexedEdge>();
   /** Every node id, with its number. */
   private readonly ids = new Map<string, number>();
+  /** The id part of each namespace (see idPart). */
+  private readonly nsParts = new Map<string, string>();
   private readonly groups: Group[] = [];
   /** Pod groups by namespace. */
   private readonly groupIndex = new Map<string, NamespaceGroups>();
   /** Service node by the host names (and `namespace/name`) that env values of the pods use for it. */
   private readonly serviceHosts = new Map<string, string>();
   private readonly byKind = new Map<string, Manifest[]>();
-  private readonly policies: Policy[] = [];
   private readonly namespaceLabels = new Map<string, Labels>();
   /** The namespaces of the pod groups, in order of appearance. */
   private groupNamespaces?: string[];
@@ -244,7 +288,8 @@ class Diagram {
   private references?: ServiceReference[];
 
   constructor(objects: readonly Manifest[]) {
-    for (const o of objects) {
+    for (let i = 0; i < objects.length; i++) {
+      const o = objects[i];
       const kind = scalarText(o.kind);
       const list = this.byKind.get(kind);
       if (list) list.push(o);
@@ -260,29 +305,72 @@ class Diagram {
     this.addAutoscalers();
     this.addConnections();
     this.addNetworkPolicies();
+    // the pieces of a chunk, in one array written again for each chunk (`n` of them so far)
     const out = ['flowchart LR'];
-    for (const line of this.outside) out.push('\n  ', line);
+    let n = 1;
+    for (const line of this.outside) {
+      out[n++] = '\n  ';
+      out[n++] = line;
+    }
     for (const ns of [...this.nodes.keys()].sort()) {
-      out.push('\n  subgraph ', this.nodeId('ns', '', ns), '[', label(`namespace ${ns}`), ']');
+      out[n++] = '\n  subgraph ';
+      out[n++] = this.newId('ns', this.nsPart(ns));
+      out[n++] = '["';
+      out[n++] = label(`namespace ${ns}`);
+      out[n++] = '"]';
       for (const lines of this.nodes.get(ns)!) {
-        for (const line of lines) {
-          out.push('\n    ', line);
-          if (out.length >= CHUNK_PIECES) yield out.splice(0).join('');
+        for (let i = 0; i < lines.length; i++) {
+          out[n++] = '\n    ';
+          out[n++] = lines[i];
+          if (n >= CHUNK_PIECES) {
+            yield joined(out, n);
+            n = 0;
+          }
         }
       }
-      out.push('\n  end');
+      out[n++] = '\n  end';
     }
-    for (const e of this.edges) {
-      out.push('\n  ', e.from, ' ', e.arrow);
-      if (e.labels.length > 0) out.push('|"', esc(e.labels.length === 1 ? e.labels[0] : e.labels.join(', ')), '"|');
-      out.push(' ', e.to);
-      if (out.length >= CHUNK_PIECES) yield out.splice(0).join('');
+    const edges = this.edges;
+    for (let i = 0; i < edges.length; i++) {
+      const e = edges[i];
+      out[n++] = '\n  ';
+      out[n++] = e.from;
+      out[n++] = ' ';
+      out[n++] = e.arrow;
+      if (e.labels.length > 0) {
+        out[n++] = '|"';
+        out[n++] = esc(e.labels.length === 1 ? e.labels[0] : e.labels.join(', '));
+        out[n++] = '"| ';
+      } else out[n++] = ' ';
+      out[n++] = e.to;
+      if (n >= CHUNK_PIECES) {
+        yield joined(out, n);
+        n = 0;
+      }
     }
-    yield out.join('');
+    yield joined(out, n);
   }
 
+  /** A new node id: `prefix`, the namespace and the name as id text (each left out when empty), numbered when taken. */
   private nodeId(prefix: string, ns: string, name: string): string {
-    const base = nodeIdText(ns ? (name ? `${prefix}_${ns}_${name}` : `${prefix}_${ns}`) : name ? `${prefix}_${name}` : prefix);
+    return this.newId(prefix, ns ? this.nsPart(ns) : '', name ? idPart(name) : '');
+  }
+
+  /** The id part of a namespace, made once. */
+  private nsPart(ns: string): string {
+    let part = this.nsParts.get(ns);
+    if (part === undefined) this.nsParts.set(ns, (part = idPart(ns)));
+    return part;
+  }
+
+  /**
+   * A new node id from `prefix` (letters and digits) and id parts (see idPart; '' for none), one string of its
+   * characters (joined), numbered when taken. Where a part ends with `_`, it and the next make one run: the id text of
+   * the parts one after the other is the id (id text of id text is itself, but for such runs).
+   */
+  private newId(prefix: string, nsPart: string, namePart = '', lastPart = ''): string {
+    const pieces = [prefix, nsPart, namePart, lastPart].join('');
+    const base = nsPart.endsWith('_') || namePart.endsWith('_') ? nodeIdText(pieces) : pieces;
     let id = base;
     for (let i = 2; this.ids.has(id); i++) id = `${base}_${i}`;
     this.addId(id);
@@ -294,12 +382,13 @@ class Diagram {
   }
 
   /**
-   * Declares a node, its line made of `pieces`; within a namespace, Services (rank 0) come first, then workloads and
-   * pods, then the rest. The line is kept until the diagram is written: joined, it is one string of its characters,
-   * where a template literal would keep a tree of its pieces (three times the memory in V8).
+   * Declares a node: its id, its label (see label) in quotes between the two halves of its shape (`[` and `]`); within
+   * a namespace, Services (rank 0) come first, then workloads and pods, then the rest. The line is kept until the
+   * diagram is written: joined, it is one string of its characters, where a template literal would keep a tree of its
+   * pieces (three times the memory in V8).
    */
-  private node(ns: string, rank: 0 | 1 | 2, ...pieces: string[]): void {
-    const line = pieces.join('');
+  private node(ns: string, rank: 0 | 1 | 2, id: string, open: string, text: string, close: string): void {
+    const line = [id, open, '"', text, '"', close].join('');
     if (ns === '') {
       this.outside.push(line);
       return;
@@ -325,9 +414,17 @@ class Diagram {
       if (text && !existing.labels.includes(text)) existing.labels.push(text);
       return;
     }
-    const e: Edge = { from, arrow, to, labels: text ? [text] : [] };
+    const e: IndexedEdge = { from, arrow, to, labels: text ? [text] : [] };
     this.edgeIndex.set(key, e);
     this.edges.push(e);
+  }
+
+  /**
+   * Adds an edge that no other call adds: one of its ends was just declared, and no later edge of its kind has that
+   * end (so it is not indexed, and `labels`, distinct and not empty, may be those of other such edges).
+   */
+  private newEdge(from: string, arrow: string, to: string, labels: readonly string[]): void {
+    this.edges.push({ from, arrow, to, labels });
   }
 
   private of(kind: string): Manifest[] {
@@ -341,14 +438,25 @@ class Diagram {
     for (const [key, byValue] of inNs.byLabel) if (Object.prototype.hasOwnProperty.call(g.labels, key)) addTo(byValue, g.labels[key], g);
   }
 
-  /** The pod groups in `ns` that `selector` selects. */
-  private selected(ns: string, selector: Selector): Group[] {
-    if (selector.selectsNothing) return [];
+  /**
+   * The pod groups in `ns` that `selector` selects: the index's own list when it selects all of its candidates (read
+   * only; every group is indexed before a selector is evaluated). Its candidates are the groups with its first
+   * `matchLabels` entry, or all of the namespace when it has none (only matchExpressions, or `{}`).
+   */
+  private selected(ns: string, selector: Selector): readonly Group[] {
+    if (selector.selectsNothing) return NO_GROUPS;
     const inNs = this.groupIndex.get(ns);
-    if (!inNs) return [];
+    if (!inNs) return NO_GROUPS;
+    if (selector.selectsEverything) return inNs.all;
     const key = selector.anyEquality;
     const candidates = key ? this.withLabel(inNs, key[0]).get(key[1]) : inNs.all;
-    return candidates ? candidates.filter((g) => selector.matches(g.labels)) : [];
+    if (!candidates) return NO_GROUPS;
+    let i = 0;
+    while (i < candidates.length && selector.matches(candidates[i].labels)) i++;
+    if (i === candidates.length) return candidates;
+    const out = candidates.slice(0, i);
+    for (i++; i < candidates.length; i++) if (selector.matches(candidates[i].labels)) out.push(candidates[i]);
+    return out;
   }
 
   /** The groups of a namespace by their value of the label `key` (indexed on first need: selectors use few keys). */
@@ -368,23 +476,24 @@ class Diagram {
   }
 
   /** The pod groups a NetworkPolicy peer names, seen from a policy in `ns` (no namespaceSelector: the policy's namespace). */
-  private peerGroups(peer: Peer, ns: string): Group[] {
-    if (peer.namespaces === undefined) return this.selected(ns, peer.pods);
+  private peerGroups(peer: Peer, ns: string): readonly Group[] {
+    if (peer.namespaces === undefined) return this.selected(ns, podsOf(peer));
     this.groupNamespaces ??= [...new Set(this.groups.map((g) => g.ns))];
     const out: Group[] = [];
-    for (const n of this.groupNamespaces) if (peer.namespaces.matches(this.labelsOfNamespace(n))) out.push(...this.selected(n, peer.pods));
+    for (const n of this.groupNamespaces) if (peer.namespaces.matches(this.labelsOfNamespace(n))) out.push(...this.selected(n, podsOf(peer)));
     return out;
   }
 
   private peerSelects(peer: Peer, policyNs: string, g: Group): boolean {
     if (peer.ipBlock) return false;
     if (peer.namespaces === undefined ? g.ns !== policyNs : !peer.namespaces.matches(this.labelsOfNamespace(g.ns))) return false;
-    return peer.pods.matches(g.labels);
+    return podsOf(peer).matches(g.labels);
   }
 
   private addWorkloads(): void {
     for (const kind of WORKLOADS) {
-      for (const w of this.of(kind)) this.addWorkload(w, kind);
+      const workloads = this.of(kind);
+      for (let i = 0; i < workloads.length; i++) this.addWorkload(workloads[i], kind);
     }
     const claims = this.of('PersistentVolumeClaim');
     if (claims.length > 0) {
@@ -408,7 +517,7 @@ class Diagram {
         const name = scalarText(meta.name);
         const id = this.nodeId('pvc', ns, name);
         this.node(ns, 2, id, '[(', label(`PVC ${name}`, scalarText(valueAt(c, 'spec', 'resources', 'requests', 'storage'))), ')]');
-        for (const g of users.get(`${ns}|${name}`) ?? []) this.edge(g.id, '-.->', id, 'claims');
+        for (const g of users.get(`${ns}|${name}`) ?? []) this.newEdge(g.id, '-.->', id, CLAIMS);
       }
     }
     this.addReplication();
@@ -432,29 +541,35 @@ class Diagram {
     const name = scalarText(meta.name);
     const spec = obj(w.spec);
     const pod = obj(spec.template);
-    const wid = this.nodeId(kind.toLowerCase(), ns, name);
+    // the ids of its nodes share their parts: the namespace's and the name's
+    const nsPart = ns ? this.nsPart(ns) : '';
+    const namePart = idPart(name);
+    const nameIdPart = name ? namePart : '';
+    const wid = this.newId(kind.toLowerCase(), nsPart, nameIdPart);
     this.node(ns, 1, wid, '[', label(`${kind} ${name}`), ']');
-    const gid = this.nodeId('pods', ns, name);
-    const group: Group = { id: gid, ns, name, kind, labels: podLabels(obj(pod.metadata).labels), pod, workloadId: wid };
+    const gid = this.newId('pods', nsPart, nameIdPart);
+    const group: Group = { id: gid, ns, name, kind, labels: podLabels(obj(pod.metadata).labels), pod, workloadId: wid, egress: undefined, ports: undefined };
     this.groups.push(group);
     this.index(group);
     const replicas = this.replicaText(w, kind, name);
     if (kind === 'Deployment') {
-      const rs = this.nodeId('rs', ns, name);
+      const rs = this.newId('rs', nsPart, nameIdPart);
       this.node(ns, 1, rs, '[', label(`ReplicaSet ${name}-*`), ']');
       this.node(ns, 1, gid, '([', label(`pods ${name}-*`, replicas), '])');
-      this.edge(wid, '-.->', rs, 'owns');
-      this.edge(rs, '-.->', gid, 'owns');
+      this.newEdge(wid, '-.->', rs, OWNS);
+      this.newEdge(rs, '-.->', gid, OWNS);
     } else {
       const role = ROLE_TEXT.get(group.labels[ROLE_LABEL]) ?? '';
       this.node(ns, 1, gid, '([', label(kind === 'StatefulSet' ? `pods ${this.ordinals(name, spec.replicas)}` : `pods ${name}-*`, replicas, role), '])');
-      this.edge(wid, '-.->', gid, 'owns');
+      this.newEdge(wid, '-.->', gid, OWNS);
     }
-    for (const t of items(spec.volumeClaimTemplates)) {
+    const templates = items(spec.volumeClaimTemplates);
+    for (let i = 0; i < templates.length; i++) {
+      const t = templates[i];
       if (!isObject(t)) continue;
       const claim = scalarText(obj(t.metadata).name);
       const size = scalarText(valueAt(t, 'spec', 'resources', 'requests', 'storage'));
-      const pvc = this.nodeId('pvc', ns, `${name}_${claim}`);
+      const pvc = this.newId('pvc', nsPart, namePart, idPart(claim)); // the id of `${name}_${claim}`
       this.node(
         ns,
         2,
@@ -466,7 +581,7 @@ class Diagram {
         ),
         ')]',
       );
-      this.edge(gid, '-.->', pvc, 'claims');
+      this.newEdge(gid, '-.->', pvc, CLAIMS);
     }
   }
 
@@ -495,20 +610,38 @@ class Diagram {
 
   /**
    * Every env value of the pods' containers that may name a Service, with the key it is looked up by in
-   * `serviceHosts`: the value itself when it has a dot, else `namespace/value`; in the order of the groups.
+   * `serviceHosts`: the value itself when it has a dot, else `namespace/value`; in the order of the groups. When each
+   * Service has a plain name (isPlainName), only the values whose key may name one of them (serviceNameIn) are kept.
    */
   private serviceReferences(): ServiceReference[] {
+    let names: Set<string> | undefined = new Set();
+    const services = this.of('Service');
+    for (let i = 0; i < services.length; i++) {
+      const meta = obj(services[i].metadata);
+      const name = scalarText(meta.name);
+      if (!isPlainName(name, scalarText(meta.namespace))) {
+        names = undefined;
+        break;
+      }
+      names.add(name);
+    }
     const out: ServiceReference[] = [];
-    for (const g of this.groups) {
+    if (names?.size === 0) return out;
+    for (let gi = 0; gi < this.groups.length; gi++) {
+      const g = this.groups[gi];
       const spec = obj(g.pod.spec);
       for (let i = 0; i < 2; i++) {
         const containers = i === 0 ? spec.initContainers : spec.containers;
         if (!Array.isArray(containers)) continue;
-        for (const c of containers) {
+        for (let ci = 0; ci < containers.length; ci++) {
+          const c: unknown = containers[ci];
           if (!isObject(c) || !Array.isArray(c.env)) continue;
-          for (const e of c.env) {
+          for (let ei = 0; ei < c.env.length; ei++) {
+            const e: unknown = c.env[ei];
             const value = isObject(e) ? scalarText(e.value) : '';
-            if (value) out.push({ group: g, key: value.includes('.') ? value : `${g.ns}/${value}`, env: e as JsonObject });
+            // the key's serviceNameIn is that of the value
+            if (value && (names === undefined || names.has(serviceNameIn(value))))
+              out.push({ group: g, key: value.includes('.') ? value : `${g.ns}/${value}`, env: e as JsonObject });
           }
         }
       }
@@ -519,19 +652,28 @@ class Diagram {
   private addServices(): void {
     // only the host names some env value uses are kept (each Service has four)
     this.references = this.serviceReferences();
-    const wanted = new Set(this.references.map((r) => r.key));
+    const wanted = new Set<string>();
+    const named = new Set<string>();
+    for (let i = 0; i < this.references.length; i++) {
+      const key = this.references[i].key;
+      if (wanted.has(key)) continue;
+      wanted.add(key);
+      named.add(serviceNameIn(key));
+    }
     const host = (key: string, id: string, first: boolean) => {
       if (wanted.has(key) && !(first && this.serviceHosts.has(key))) this.serviceHosts.set(key, id);
     };
-    for (const s of this.of('Service')) {
-      const meta = obj(s.metadata);
+    // the edges of a Service are added only here, and its node is new (see newEdge): each gets its labels at once
+    const services = this.of('Service');
+    for (let si = 0; si < services.length; si++) {
+      const meta = obj(services[si].metadata);
       const ns = scalarText(meta.namespace);
       const name = scalarText(meta.name);
-      const spec = obj(s.spec);
+      const spec = obj(services[si].spec);
       const type = scalarText(spec.type) || 'ClusterIP';
       const headless = spec.clusterIP === 'None';
       const id = this.nodeId('svc', ns, name);
-      if (wanted.size > 0) {
+      if (wanted.size > 0 && (named.has(name) || !isPlainName(name, ns))) {
         host(`${name}.${ns}`, id, false);
         host(`${name}.${ns}.svc`, id, false);
         host(`${name}.${ns}.svc.cluster.local`, id, false);
@@ -539,18 +681,27 @@ class Diagram {
       }
       this.node(ns, 0, id, '{{', label(`Service ${name}`, headless ? 'headless' : type), '}}');
       const ports = items(spec.ports);
-      if (type === 'NodePort' || type === 'LoadBalancer')
-        for (const p of ports) if (isObject(p)) this.edge(this.external(), '-->', id, `node port ${scalarText(p.nodePort) || '(any)'}`);
+      if (type === 'NodePort' || type === 'LoadBalancer') {
+        const nodePorts: string[] = [];
+        for (let i = 0; i < ports.length; i++) {
+          const p = ports[i];
+          if (isObject(p)) addLabel(nodePorts, `node port ${scalarText(p.nodePort) || '(any)'}`);
+        }
+        if (nodePorts.length > 0) this.newEdge(this.external(), '-->', id, nodePorts);
+      }
       // a map selector: absent or empty selects no pods (the endpoints are managed elsewhere)
       const pods = this.selected(ns, Selector.ofMap(spec.selector));
       if (pods.length === 0) continue;
       if (headless) {
-        for (const g of pods) this.edge(id, '-->', g.id, 'stable DNS per pod');
+        for (let i = 0; i < pods.length; i++) this.newEdge(id, '-->', pods[i].id, STABLE_DNS);
         continue;
       }
       const portTexts: string[] = [];
-      for (const p of ports) if (isObject(p)) portTexts.push(`${scalarText(p.port)} → ${scalarText(p.targetPort ?? p.port)}`);
-      for (const g of pods) for (const text of portTexts) this.edge(id, '-->', g.id, text);
+      for (let i = 0; i < ports.length; i++) {
+        const p = ports[i];
+        if (isObject(p)) addLabel(portTexts, `${scalarText(p.port)} → ${scalarText(p.targetPort ?? p.port)}`);
+      }
+      if (portTexts.length > 0) for (let i = 0; i < pods.length; i++) this.newEdge(id, '-->', pods[i].id, portTexts);
     }
   }
 
@@ -573,7 +724,7 @@ class Diagram {
       if (groups.length === 0) continue;
       const id = this.nodeId('cm', ns, name);
       this.node(ns, 2, id, '[/', label(`ConfigMap ${name}`), '/]');
-      for (const g of groups) this.edge(id, '-.->', g.id, 'configures');
+      for (const g of groups) this.newEdge(id, '-.->', g.id, CONFIGURES);
     }
   }
 
@@ -590,7 +741,7 @@ class Diagram {
       if (!target) continue;
       const id = this.nodeId('hpa', ns, scalarText(meta.name));
       this.node(ns, 2, id, '[', label(`HPA ${scalarText(meta.name)}`), ']');
-      this.edge(id, '-.->', target.workloadId, `scales ${scalarText(spec.minReplicas) || '1'} to ${scalarText(spec.maxReplicas)}`);
+      this.newEdge(id, '-.->', target.workloadId, [`scales ${scalarText(spec.minReplicas) || '1'} to ${scalarText(spec.maxReplicas)}`]);
     }
   }
 
@@ -599,60 +750,71 @@ class Diagram {
     const references = this.references ?? [];
     this.references = undefined;
     if (this.serviceHosts.size === 0) return;
-    for (const r of references) {
+    for (let i = 0; i < references.length; i++) {
+      const r = references[i];
       const target = this.serviceHosts.get(r.key);
       if (target) this.edge(r.group.id, '-->', target, scalarText(r.env.name));
     }
   }
 
   private addNetworkPolicies(): void {
-    for (const np of this.of('NetworkPolicy')) {
+    const policies = this.of('NetworkPolicy').map((np): Policy => {
       const spec = obj(np.spec);
-      this.policies.push({ ns: scalarText(obj(np.metadata).namespace), spec, types: policyTypes(spec) });
-    }
-    for (const p of this.policies) {
+      return { ns: scalarText(obj(np.metadata).namespace), spec, types: policyTypes(spec), targets: undefined };
+    });
+    for (let pi = 0; pi < policies.length; pi++) {
+      const p = policies[pi];
       if (!p.types.includes('Egress')) continue;
-      const rules: EgressRule[] = objects(p.spec.egress).map((rule) => ({ policyNs: p.ns, rule }));
-      if (rules.length === 0) {
-        for (const g of this.selected(p.ns, podSelectorOf(p.spec.podSelector))) g.egress ??= [];
-        continue;
-      }
-      for (const g of this.selected(p.ns, podSelectorOf(p.spec.podSelector))) {
-        if (g.egress) g.egress.push(...rules);
+      const rules: EgressRule[] = objectItems(p.spec.egress).map((rule) => ({ policyNs: p.ns, rule, to: undefined, ports: undefined }));
+      const targets = this.targetsOf(p);
+      for (let i = 0; i < targets.length; i++) {
+        const g = targets[i];
+        if (rules.length === 0) g.egress ??= [];
+        else if (g.egress) g.egress.push(...rules);
         else g.egress = rules.slice();
       }
     }
-    for (const p of this.policies) {
+    for (let pi = 0; pi < policies.length; pi++) {
+      const p = policies[pi];
       if (!p.types.includes('Ingress')) continue;
       const ingress = items(p.spec.ingress);
       if (ingress.length === 0) continue;
-      const targets = this.selected(p.ns, podSelectorOf(p.spec.podSelector));
-      for (const rule of ingress) {
+      const targets = this.targetsOf(p);
+      for (let ri = 0; ri < ingress.length; ri++) {
+        const rule = ingress[ri];
         if (!isObject(rule)) continue;
-        const ports = objects(rule.ports);
+        const ports = objectItems(rule.ports);
         const text = ports.length ? ports.map((x) => `${scalarText(x.protocol) || 'TCP'} ${scalarText(x.port) || 'all'}`).join(', ') : 'all ports';
-        const from = objects(rule.from);
+        const from = objectItems(rule.from);
         if (from.length === 0) {
-          for (const t of targets) this.edge(this.external(), '==>', t.id, text);
+          this.edgesTo(targets, EXTERNAL, text);
           continue;
         }
-        for (const raw of from) {
+        for (let fi = 0; fi < from.length; fi++) {
+          const raw = from[fi];
           const peer = peerOf(raw);
-          if (peer.ipBlock) {
-            const fromText = `${text} from ${scalarText(obj(raw.ipBlock).cidr)}`;
-            for (const t of targets) this.edge(this.external(), '==>', t.id, fromText);
-          } else if (peer.pods.selectsEverything) {
-            const any = this.anyPod(raw, p.ns);
-            for (const t of targets) this.edge(any, '==>', t.id, text);
-          } else {
+          if (peer.ipBlock) this.edgesTo(targets, EXTERNAL, `${text} from ${scalarText(obj(raw.ipBlock).cidr)}`);
+          else if (podsOf(peer).selectsEverything) this.edgesTo(targets, this.anyPod(raw, p.ns), text);
+          else {
             const sources = this.peerGroups(peer, p.ns);
-            for (const t of targets) {
-              for (const src of sources) if (this.egressAllowsAny(src, t, ports)) this.edge(src.id, '==>', t.id, text);
+            for (let ti = 0; ti < targets.length; ti++) {
+              const t = targets[ti];
+              for (let si = 0; si < sources.length; si++) if (this.egressAllowsAny(sources[si], t, ports)) this.edge(sources[si].id, '==>', t.id, text);
             }
           }
         }
       }
     }
+  }
+
+  /** Thick arrows from the node `from` to each of `targets`, labelled `text` (the clients' node is declared with the first). */
+  private edgesTo(targets: readonly Group[], from: string, text: string): void {
+    for (let i = 0; i < targets.length; i++) this.edge(from === EXTERNAL ? this.external() : from, '==>', targets[i].id, text);
+  }
+
+  /** The pod groups a NetworkPolicy applies to, found once. */
+  private targetsOf(p: Policy): readonly Group[] {
+    return (p.targets ??= this.selected(p.ns, podSelectorOf(p.spec.podSelector)));
   }
 
   /** One node for "every pod of a namespace" (or of the namespaces a selector picks), instead of an edge from each. */
@@ -682,24 +844,51 @@ class Diagram {
   private egressAllowsAny(s: Group, t: Group, ports: readonly JsonObject[]): boolean {
     if (s.egress === undefined) return true;
     if (ports.length === 0) return this.egressAllows(s, t, undefined);
-    for (const port of ports) if (this.egressAllows(s, t, port)) return true;
+    for (let i = 0; i < ports.length; i++) if (this.egressAllows(s, t, ports[i])) return true;
     return false;
   }
 
   /** Whether the egress rules of `s` let it reach `t` on `port` (any port when undefined). */
   private egressAllows(s: Group, t: Group, port: JsonObject | undefined): boolean {
     if (s.egress === undefined) return true;
-    for (const rule of s.egress) {
-      const to = (rule.to ??= objects(rule.rule.to).map(peerOf));
-      if (to.length > 0 && !to.some((peer) => this.peerSelects(peer, rule.policyNs, t))) continue;
-      const ports = (rule.ports ??= objects(rule.rule.ports));
+    for (let i = 0; i < s.egress.length; i++) {
+      const rule = s.egress[i];
+      const to = (rule.to ??= objectItems(rule.rule.to).map(peerOf));
+      if (to.length > 0 && !this.anyPeerSelects(to, rule.policyNs, t)) continue;
+      const ports = (rule.ports ??= objectItems(rule.rule.ports));
       if (ports.length === 0 || port === undefined) return true;
       const targetPorts = (t.ports ??= containerPorts(t.pod));
-      if (ports.some((x) => samePort(x, port, targetPorts))) return true;
+      for (let j = 0; j < ports.length; j++) if (samePort(ports[j], port, targetPorts)) return true;
     }
     return false;
   }
+
+  /** Whether one of the peers of a rule of a policy in `policyNs` picks the pods of `g`. */
+  private anyPeerSelects(peers: readonly Peer[], policyNs: string, g: Group): boolean {
+    for (let i = 0; i < peers.length; i++) if (this.peerSelects(peers[i], policyNs, g)) return true;
+    return false;
+  }
 }
+
+/** Adds `text` to the labels of an edge, unless they have it. */
+function addLabel(labels: string[], text: string): void {
+  if (!labels.includes(text)) labels.push(text);
+}
+
+/**
+ * The one Service name a lookup key of an env value (see serviceReferences) may name, if it names a Service whose name
+ * and namespace are plain (isPlainName): after the last `/` of a `namespace/name`, else before the first dot of a host
+ * name. A plain Service whose name is not that of a key has none of its host names looked up by it.
+ */
+function serviceNameIn(key: string): string {
+  const slash = key.lastIndexOf('/');
+  if (slash >= 0) return key.slice(slash + 1);
+  const dot = key.indexOf('.');
+  return dot >= 0 ? key.slice(0, dot) : key;
+}
+
+/** Whether a Service's host names start with its name and a dot, and its `namespace/name` has one `/`: true of every legal name. */
+const isPlainName = (name: string, ns: string): boolean => !name.includes('.') && !name.includes('/') && !ns.includes('/');
 
 /** Adds `g` to the groups of `value` in an index. */
 function addTo(byValue: Map<string, Group[]>, value: string, g: Group): void {
@@ -711,7 +900,11 @@ function addTo(byValue: Map<string, Group[]>, value: string, g: Group): void {
 /** The container ports of a pod template (of its containers, not its init containers). */
 function containerPorts(pod: JsonObject): JsonObject[] {
   const out: JsonObject[] = [];
-  for (const c of items(obj(pod.spec).containers)) if (isObject(c)) for (const p of items(c.ports)) if (isObject(p)) out.push(p);
+  const containers = items(obj(pod.spec).containers);
+  for (let i = 0; i < containers.length; i++) {
+    const ports = isObject(containers[i]) ? items((containers[i] as JsonObject).ports) : NO_ITEMS;
+    for (let j = 0; j < ports.length; j++) if (isObject(ports[j])) out.push(ports[j] as JsonObject);
+  }
   return out;
 }
 

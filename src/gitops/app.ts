@@ -17,7 +17,7 @@ import { FileContent, folderFiles, GENERATED_NOTE, multiDocument, RenderedFolder
 import { ObjectJson } from './_object-json';
 import { Manifest } from './_serialize';
 import { ARGOCD_FOLDER, recordSynth, registerRoot } from './_root';
-import { topologyChunks } from './_topology';
+import { joined, topologyChunks } from './_topology';
 import { cliOverlapProblem } from './_cli-overlap';
 import { MARKER, markerContent } from './_ownership';
 import { replaceFolder, targetProblems } from './_writer';
@@ -299,12 +299,27 @@ function* readme(env: Environment, folder: RenderedFolder): Generator<string> {
     '```mermaid\n',
   ].join('');
   const views: Manifest[] = [];
-  for (const o of folder.listed) if (o.view) views.push(o.view);
+  const listed = folder.listed;
+  for (let i = 0; i < listed.length; i++) if (listed[i].view) views.push(listed[i].view!);
   yield* topologyChunks(views);
+  // the pieces of a chunk, in one array written again for each chunk (`n` of them so far)
   const out = ['\n```\n\n## Objects, in apply order\n\n| File | Kind | Name |\n| --- | --- | --- |\n'];
-  for (const o of folder.listed) {
-    out.push('| [', o.file, '](', o.file, ') | ', cell(o.kind), ' | ', cell(o.name), ' |\n');
-    if (out.length >= 4096) yield out.splice(0).join('');
+  let n = 1;
+  for (let i = 0; i < listed.length; i++) {
+    const o = listed[i];
+    out[n++] = '| [';
+    out[n++] = o.file;
+    out[n++] = '](';
+    out[n++] = o.file;
+    out[n++] = ') | ';
+    out[n++] = cell(o.kind);
+    out[n++] = ' | ';
+    out[n++] = cell(o.name);
+    out[n++] = ' |\n';
+    if (n >= 4096) {
+      yield joined(out, n);
+      n = 0;
+    }
   }
-  yield out.join('');
+  yield joined(out, n);
 }
