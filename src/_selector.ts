@@ -90,14 +90,26 @@ export class Selector {
     if (matchLabels !== undefined && matchLabels !== null && !isObject(matchLabels)) return Selector.invalid('matchLabels is not a map');
     if (matchExpressions !== undefined && matchExpressions !== null && !Array.isArray(matchExpressions))
       return Selector.invalid('matchExpressions is not a list');
-    // matchLabels entries as `In` requirements with their one value, in the order of Object.entries (own enumerable keys)
-    const keys = isObject(matchLabels) ? Object.keys(matchLabels) : NO_KEYS;
-    const expressions: readonly unknown[] = Array.isArray(matchExpressions) ? matchExpressions : NO_KEYS;
+    return Selector.parsed(isObject(matchLabels) ? matchLabels : undefined, Array.isArray(matchExpressions) ? matchExpressions : NO_KEYS);
+  }
+
+  /** A map selector (a Service's `spec.selector`): every entry must match; absent or empty selects nothing. */
+  public static ofMap(selector: unknown): Selector {
+    if (selector === undefined || selector === null) return Selector.NOTHING;
+    if (!isObject(selector)) return Selector.invalid('is not a map of labels');
+    for (const k in selector) if (Object.prototype.propertyIsEnumerable.call(selector, k)) return Selector.parsed(selector, NO_KEYS);
+    return Selector.NOTHING;
+  }
+
+  /** The selector of a `matchLabels` map (its entries as `In` requirements with their one value) and `matchExpressions`. */
+  private static parsed(matchLabels: Record<string, unknown> | undefined, expressions: readonly unknown[]): Selector {
+    // in the order of Object.entries (own enumerable keys)
+    const keys = matchLabels === undefined ? NO_KEYS : Object.keys(matchLabels);
     if (keys.length === 0 && expressions.length === 0) return Selector.EVERYTHING;
     const requirements = new Array<Requirement>(keys.length + expressions.length);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
-      const value = (matchLabels as Record<string, unknown>)[key];
+      const value = matchLabels![key];
       if (!isLabelKey(key) || !isLabelValue(value)) return Selector.invalid(requirementProblem('matchLabels', key, 'In', [value])!);
       requirements[i] = { key, operator: 'In', values: [value] };
     }
@@ -110,14 +122,6 @@ export class Selector {
       requirements[keys.length + i] = { key: e.key as string, operator: e.operator as string, values: Array.isArray(e.values) ? [...e.values] : [] };
     }
     return new Selector(requirements);
-  }
-
-  /** A map selector (a Service's `spec.selector`): every entry must match; absent or empty selects nothing. */
-  public static ofMap(selector: unknown): Selector {
-    if (selector === undefined || selector === null) return Selector.NOTHING;
-    if (!isObject(selector)) return Selector.invalid('is not a map of labels');
-    if (Object.keys(selector).length === 0) return Selector.NOTHING;
-    return Selector.of({ matchLabels: selector });
   }
 
   private static invalid(problem: string): Selector {
