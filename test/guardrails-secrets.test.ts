@@ -216,6 +216,20 @@ describe('no-literal-secrets reports every place that holds a flagged string', (
     ]);
   });
 
+  test('only the values of an object are scanned: not what it inherits, from a prototype or from Object.prototype', () => {
+    // also when a string straddles lines (every string is scanned in its place: one more would shift the places)
+    for (const extra of [{}, { note: 'AWS_SECRET_ACCESS_KEY' }]) {
+      const inherited = Object.assign(Object.create({ GH: pat }) as Manifest, { notes: 'x', ...extra });
+      expect(messages([configMap('a', inherited), configMap('b', { GH: pat })])).toEqual([`b: data.GH: ${found}`]);
+      Object.defineProperty(Object.prototype, 'leaked', { value: 'x', enumerable: true, configurable: true });
+      try {
+        expect(messages([configMap('a', { notes: 'x', ...extra }), configMap('b', { GH: pat })])).toEqual([`b: data.GH: ${found}`]);
+      } finally {
+        delete (Object.prototype as { leaked?: unknown }).leaked;
+      }
+    }
+  });
+
   test('an assignment that repeats is reported at every place, also when a string straddles lines', () => {
     for (const extra of [{}, { note: 'AWS_SECRET_ACCESS_KEY' }]) {
       expect(messages([configMap('a', { 'a.ini': 'password = hunter2', ...extra }), configMap('b', { 'b.ini': 'password = hunter2' })]).sort()).toEqual([

@@ -77,12 +77,14 @@ export function isClusterScoped(o: JsonObject): boolean {
 /** The numeric value of a quantity (numbers count as themselves). */
 const amountOf = (q: unknown) => (typeof q === 'number' ? q : quantityValue(q));
 
-/** Runs `fn` on every subject that runs pods. */
+/** Runs `fn` on every subject that runs pods (one `report` for the run, on the pod at hand: no closure per pod). */
 function eachPod(ctx: CheckContext, fn: (w: PodOwner, report: (message: string) => void) => void): void {
   const pods = ctx.podSubjects;
+  let w: PodOwner;
+  const report = (message: string) => ctx.report(w.object, message);
   for (let i = 0; i < pods.length; i++) {
-    const w = pods[i];
-    fn(w, (message) => ctx.report(w.object, message));
+    w = pods[i];
+    fn(w, report);
   }
 }
 

@@ -34,14 +34,14 @@ const APPARMOR_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 /** What a rule over one container sees: the container, its pod, and a way to report on the pod's object. */
 type ContainerRule = (v: PodContainer, w: PodOwner, report: (message: string) => void) => void;
 
-/** Runs `fn` on every container of every subject pod. */
+/** Runs `fn` on every container of every subject pod (one `report` for the run, on the pod at hand: no closure per pod). */
 function eachContainer(ctx: CheckContext, fn: ContainerRule): void {
   const pods = ctx.podSubjects;
+  let w: PodOwner;
+  const report = (m: string) => ctx.report(w.object, m);
   for (let i = 0; i < pods.length; i++) {
-    const w = pods[i];
+    w = pods[i];
     const containers = w.containers;
-    if (!containers.length) continue;
-    const report = (m: string) => ctx.report(w.object, m);
     for (let j = 0; j < containers.length; j++) fn(containers[j], w, report);
   }
 }

@@ -19,30 +19,38 @@ import { scanStrings } from './secret-scan';
 
 const step = (at: string, k: string) => (/^[A-Za-z_][\w-]*$/.test(k) ? `${at}${at ? '.' : ''}${k}` : `${at}[${JSON.stringify(k)}]`);
 
-/** Passes every string value inside `v` to `add`, in document order (the values of objects as `Object.values` gives them). */
-function collectStrings(v: unknown, add: (text: string) => unknown): void {
-  if (typeof v === 'string') add(v);
-  else if (v !== null && typeof v === 'object') collectIn(v, add);
+/** Whether `for...in` over an object whose prototype is Object.prototype meets only its own enumerable keys (nothing enumerable was added to Object.prototype). */
+function plainObjectsAreOwn(): boolean {
+  for (const _ in Object.prototype) return false;
+  return true;
+}
+
+/** Passes every string value inside the objects to `add`, in document order (the values of objects as `Object.values` gives them). */
+function collectStrings(objects: readonly JsonObject[], add: (text: string) => unknown): void {
+  const plain = plainObjectsAreOwn();
+  for (let i = 0; i < objects.length; i++) collectIn(objects[i], add, plain);
 }
 
 /**
  * {@link collectStrings} below an object or array: leaves are looked at in place, only objects and arrays are a call
  * (every value of the output passes here, so no list of values is made: an object's own enumerable keys, in the order
- * of `Object.values`, one by one).
+ * of `Object.values`, one by one). `plain` ({@link plainObjectsAreOwn}): `for...in` over an object made by JSON or
+ * a literal meets only its own enumerable keys, so only other objects ask each key whether it is one.
  */
-function collectIn(v: object, add: (text: string) => unknown): void {
+function collectIn(v: object, add: (text: string) => unknown, plain: boolean): void {
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) collectValue(v[i], add);
+    for (let i = 0; i < v.length; i++) collectValue(v[i], add, plain);
     return;
   }
   const o = v as { readonly [key: string]: unknown };
-  for (const k in o) if (Object.prototype.propertyIsEnumerable.call(o, k)) collectValue(o[k], add);
+  if (plain && Object.getPrototypeOf(o) === Object.prototype) for (const k in o) collectValue(o[k], add, plain);
+  else for (const k in o) if (Object.prototype.propertyIsEnumerable.call(o, k)) collectValue(o[k], add, plain);
 }
 
 /** One value of {@link collectIn}: a string is passed on, an object or array walked. */
-function collectValue(x: unknown, add: (text: string) => unknown): void {
+function collectValue(x: unknown, add: (text: string) => unknown, plain: boolean): void {
   if (typeof x === 'string') add(x);
-  else if (x !== null && typeof x === 'object') collectIn(x, add);
+  else if (x !== null && typeof x === 'object') collectIn(x, add, plain);
 }
 
 /** Calls `fn` with every string value inside `v` and its place (`spec.template.spec.containers[0].args[1]`), in the order of {@link collectStrings}. */
@@ -94,7 +102,7 @@ function flagValues(words: unknown, at: string, secret: (name: string) => boolea
 function checkStrings(ctx: CheckContext, subjects: readonly JsonObject[], secret: (name: string) => boolean): void {
   const distinct = new Set<string>();
   const add = (text: string) => distinct.add(text);
-  for (const o of subjects) collectStrings(o, add);
+  collectStrings(subjects, add);
   const assigned = new Map<string, string>();
   for (const text of distinct) {
     const names = assignedSecrets(text, secret);
@@ -103,7 +111,7 @@ function checkStrings(ctx: CheckContext, subjects: readonly JsonObject[], secret
   const hits = scanStrings(distinct, () => {
     const all: string[] = [];
     const push = (text: string) => all.push(text);
-    for (const o of subjects) collectStrings(o, push);
+    collectStrings(subjects, push);
     return all;
   });
   if (!assigned.size && !hits.size) return;
