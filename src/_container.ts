@@ -101,14 +101,15 @@ export class ContainerBuilder {
 
   /** Adds an environment variable; a name given twice is a problem. */
   public addEnv(name: string, value: EnvValue, prop: string): void {
-    if (
-      !this.problems.expect(isEnvName(name), {
+    if (!(
+      isEnvName(name) ||
+      this.problems.fail({
         prop,
         value: name,
         rule: 'an environment variable name must consist of letters, digits, "_", "-" or "." and not start with a digit',
         fix: 'rename the variable, e.g. "DATABASE_HOST"',
       })
-    )
+    ))
       return;
     if (this.hasEnv(name)) {
       this.problems.add({
@@ -119,14 +120,15 @@ export class ContainerBuilder {
       });
       return;
     }
-    if (
-      !this.problems.expect(value instanceof EnvValue, {
+    if (!(
+      value instanceof EnvValue ||
+      this.problems.fail({
         prop,
         value,
         rule: 'must be an EnvValue',
         fix: 'use EnvValue.fromValue(...), EnvValue.fromSecretKey(...) or EnvValue.fromConfigMapKey(...)',
       })
-    )
+    ))
       return;
     value._check(this.problems, prop, name);
     this.env = this.env.concat([name, value]);
@@ -164,12 +166,13 @@ export class ContainerBuilder {
     this.checkRequired('liveness', liveness);
     // (probes of two kinds have two handlers: only probes of one kind are rendered to compare theirs)
     if (readiness instanceof Probe && liveness instanceof Probe && readiness._sameKind(liveness)) {
-      this.problems.expect(probeHandler(readiness._handler(this.portName)) !== probeHandler(liveness._handler(this.portName)), {
-        prop: `${this.prop}liveness`,
-        value: 'the same handler as readiness',
-        rule: 'liveness and readiness must use different handlers: a liveness probe that fails with readiness restarts pods that are only busy',
-        fix: "give liveness another handler than readiness (e.g. Probe.tcpSocket() against Probe.httpGet('/ready'), or another path)",
-      });
+      if (probeHandler(readiness._handler(this.portName)) === probeHandler(liveness._handler(this.portName)))
+        this.problems.add({
+          prop: `${this.prop}liveness`,
+          value: 'the same handler as readiness',
+          rule: 'liveness and readiness must use different handlers: a liveness probe that fails with readiness restarts pods that are only busy',
+          fix: "give liveness another handler than readiness (e.g. Probe.tcpSocket() against Probe.httpGet('/ready'), or another path)",
+        });
     }
   }
 

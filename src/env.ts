@@ -69,20 +69,22 @@ export class EnvValue {
       return;
     }
     const field = this.source === EnvSource.FIELD;
-    problems.expect(isString(this.value) && (field ? FIELD_PATH.test(this.value) : this.value.length <= 253 && KEY.test(this.value)), {
-      prop,
-      value: this.value,
-      rule: field ? `needs a field path the API server supports (${FIELD_PATHS})` : 'needs a key: letters, digits, "-", "_" and "."',
-      fix: field ? 'use a field path like "metadata.name" or "status.podIP"' : 'give the key as it is written in the object, e.g. "password"',
-    });
+    if (!(isString(this.value) && (field ? FIELD_PATH.test(this.value) : this.value.length <= 253 && KEY.test(this.value))))
+      problems.add({
+        prop,
+        value: this.value,
+        rule: field ? `needs a field path the API server supports (${FIELD_PATHS})` : 'needs a key: letters, digits, "-", "_" and "."',
+        fix: field ? 'use a field path like "metadata.name" or "status.podIP"' : 'give the key as it is written in the object, e.g. "password"',
+      });
     if (this.source === EnvSource.SECRET || this.source === EnvSource.CONFIG_MAP) {
       const kind = this.source === EnvSource.SECRET ? 'Secret' : 'ConfigMap';
-      problems.expect(isDns1123Subdomain(this.objectName), {
-        prop,
-        value: this.objectName,
-        rule: `the ${kind} name must be a DNS-1123 subdomain (lower case letters, digits, "-" and ".")`,
-        fix: `name the ${kind} that holds ${name}, e.g. "app-credentials"`,
-      });
+      if (!isDns1123Subdomain(this.objectName))
+        problems.add({
+          prop,
+          value: this.objectName,
+          rule: `the ${kind} name must be a DNS-1123 subdomain (lower case letters, digits, "-" and ".")`,
+          fix: `name the ${kind} that holds ${name}, e.g. "app-credentials"`,
+        });
     }
   }
 

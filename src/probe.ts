@@ -72,32 +72,35 @@ export class Probe {
     if (o.failureThreshold !== undefined) checkInteger(problems, `${prop}.failureThreshold`, o.failureThreshold, 1);
     if (o.successThreshold !== undefined) {
       if (needsSingleSuccess) {
-        problems.expect(o.successThreshold === 1, {
-          prop: `${prop}.successThreshold`,
-          value: o.successThreshold,
-          rule: 'must be 1 for liveness and startup probes (API server rule)',
-          fix: 'leave successThreshold out of liveness and startup probes',
-        });
+        if (o.successThreshold !== 1)
+          problems.add({
+            prop: `${prop}.successThreshold`,
+            value: o.successThreshold,
+            rule: 'must be 1 for liveness and startup probes (API server rule)',
+            fix: 'leave successThreshold out of liveness and startup probes',
+          });
       } else {
         checkInteger(problems, `${prop}.successThreshold`, o.successThreshold, 1);
       }
     }
     if (o.portName !== undefined) checkPortName(problems, `${prop}.portName`, o.portName);
     if (this.kind === ProbeKind.HTTP) {
-      problems.expect(this.path === '/' || isAbsolutePath(this.path), {
-        prop: `${prop} path`,
-        value: this.path,
-        rule: 'must be an absolute URL path',
-        fix: 'start the path with "/", e.g. "/healthz"',
-      });
+      if (!(this.path === '/' || isAbsolutePath(this.path)))
+        problems.add({
+          prop: `${prop} path`,
+          value: this.path,
+          rule: 'must be an absolute URL path',
+          fix: 'start the path with "/", e.g. "/healthz"',
+        });
     }
     if (this.kind === ProbeKind.EXEC) {
-      problems.expect(Array.isArray(this.command) && this.command.length > 0 && this.command.every((c) => typeof c === 'string'), {
-        prop: `${prop} command`,
-        value: this.command,
-        rule: 'must be a non-empty list of strings',
-        fix: 'give the command and its arguments, e.g. ["pg_isready", "-q"]',
-      });
+      if (!(Array.isArray(this.command) && this.command.length > 0 && this.command.every((c) => typeof c === 'string')))
+        problems.add({
+          prop: `${prop} command`,
+          value: this.command,
+          rule: 'must be a non-empty list of strings',
+          fix: 'give the command and its arguments, e.g. ["pg_isready", "-q"]',
+        });
     }
   }
 
