@@ -6,7 +6,7 @@ import { k8s } from './_k8s';
 import { Problems, show } from './_errors';
 import { withRegistry } from './_image';
 import { containerSecurityContext } from './_pod';
-import { checkImage, checkMap, checkPort, checkPortName, checkStringList, isDns1123Label, isEnvName, probeHandler } from './_rules';
+import { checkImage, checkMap, checkPort, checkPortName, checkStringList, isDns1123Label, isEnvName } from './_rules';
 import { EnvValue } from './env';
 import { Probe } from './probe';
 
@@ -164,9 +164,8 @@ export class ContainerBuilder {
     this.checkProbe('startup', startup, true);
     this.checkRequired('readiness', readiness);
     this.checkRequired('liveness', liveness);
-    // (probes of two kinds have two handlers: only probes of one kind are rendered to compare theirs)
-    if (readiness instanceof Probe && liveness instanceof Probe && readiness._sameKind(liveness)) {
-      if (probeHandler(readiness._handler(this.portName)) === probeHandler(liveness._handler(this.portName)))
+    if (readiness instanceof Probe && liveness instanceof Probe) {
+      if (readiness._sameHandler(liveness, this.portName))
         this.problems.add({
           prop: `${this.prop}liveness`,
           value: 'the same handler as readiness',
