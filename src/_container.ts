@@ -6,7 +6,7 @@ import { k8s } from './_k8s';
 import { Problems, show } from './_errors';
 import { withRegistry } from './_image';
 import { containerSecurityContext } from './_pod';
-import { checkImage, checkMap, checkPort, checkPortName, checkStringList, isDns1123Label, isEnvName } from './_rules';
+import { checkImage, checkMap, checkPort, checkPortName, checkStringList, entryProp, isDns1123Label, isEnvName } from './_rules';
 import { EnvValue } from './env';
 import { Probe } from './probe';
 
@@ -78,9 +78,7 @@ export class ContainerBuilder {
     if (input.command !== undefined && input.command !== null) checkStringList(problems, `${prop}command`, input.command);
     if (input.args !== undefined && input.args !== null) checkStringList(problems, `${prop}args`, input.args);
     this.checkProbes();
-    for (const [name, value] of Object.entries(checkMap(problems, `${prop}env`, input.env, "{ LOG_LEVEL: EnvValue.fromValue('info') }") ?? {})) {
-      this.addEnv(name, value, `${prop}env["${name}"]`);
-    }
+    this.addEnvMap(checkMap(problems, `${prop}env`, input.env, "{ LOG_LEVEL: EnvValue.fromValue('info') }"), `${prop}env`);
     this.mounts = input.volumeMounts ? [...input.volumeMounts] : [];
   }
 
@@ -99,12 +97,23 @@ export class ContainerBuilder {
     return this.input.port !== undefined ? this.input.portName : undefined;
   }
 
-  /** Adds an environment variable; a name given twice is a problem. */
+  /** Adds an environment variable (`prop` names it in messages); a name given twice is a problem. */
   public addEnv(name: string, value: EnvValue, prop: string): void {
+    this.putEnv(name, value, prop, undefined);
+  }
+
+  /** Adds every variable of the map `env` (if any), each named `prop["NAME"]` in messages; a name given twice is a problem. */
+  public addEnvMap(env: { readonly [name: string]: EnvValue } | undefined, prop: string): void {
+    // (own enumerable keys, as Object.entries gives them, without its pairs; the prop of a variable is made only for a message)
+    for (const name in env) if (Object.prototype.propertyIsEnumerable.call(env, name)) this.putEnv(name, env[name], prop, name);
+  }
+
+  /** Adds one variable, named `entryProp(prop, key)` in messages. */
+  private putEnv(name: string, value: EnvValue, prop: string, key: string | undefined): void {
     if (!(
       isEnvName(name) ||
       this.problems.fail({
-        prop,
+        prop: entryProp(prop, key),
         value: name,
         rule: 'an environment variable name must consist of letters, digits, "_", "-" or "." and not start with a digit',
         fix: 'rename the variable, e.g. "DATABASE_HOST"',
@@ -113,7 +122,7 @@ export class ContainerBuilder {
       return;
     if (this.hasEnv(name)) {
       this.problems.add({
-        prop,
+        prop: entryProp(prop, key),
         value: name,
         rule: `container ${show(this.input.name)} already has an environment variable of that name`,
         fix: 'remove one of the two definitions, or connect with another envPrefix',
@@ -123,14 +132,14 @@ export class ContainerBuilder {
     if (!(
       value instanceof EnvValue ||
       this.problems.fail({
-        prop,
+        prop: entryProp(prop, key),
         value,
         rule: 'must be an EnvValue',
         fix: 'use EnvValue.fromValue(...), EnvValue.fromSecretKey(...) or EnvValue.fromConfigMapKey(...)',
       })
     ))
       return;
-    value._check(this.problems, prop, name);
+    value._check(this.problems, prop, name, key);
     this.env = this.env.concat([name, value]);
   }
 

@@ -266,7 +266,7 @@ export function roleInitContainer(p: Problems, name: string, spec: InitSpec, dat
     volumeMounts: [dataMount],
     resources: resolveResources(p, 'replicas', undefined, HELPER_RESOURCES),
   });
-  for (const [env, value] of Object.entries(spec.env)) c.addEnv(env, value, `replication env["${env}"]`);
+  c.addEnvMap(spec.env, 'replication env');
   return c;
 }
 

@@ -65,6 +65,11 @@ const IMAGE_REF =
   /^(?:(?=localhost[:/]|[^/]*[.:][^/]*\/)(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
 
 export const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** The prop of the entry `key` of the map prop `prop` (`env["TZ"]`), or `prop` itself when `key` is not given. */
+export function entryProp(prop: string, key: string | undefined): string {
+  return key === undefined ? prop : `${prop}["${key}"]`;
+}
 /** A construct (of any copy of the constructs library, which marks constructs with a symbol). */
 export function isConstruct(c: unknown): c is IConstruct {
   return c !== null && typeof c === 'object' && Construct.isConstruct(c);

@@ -474,8 +474,8 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
     nameChecked: true, // the database name, checked by the stricter rule
   });
   // (the engine's own env as it is unless a replication plan adds to it)
-  for (const [env, value] of Object.entries((replicated ? merged(b.env, plan.env) : b.env) ?? {})) main.addEnv(env, value, `engine.env["${env}"]`);
-  for (const [env, value] of Object.entries(checkMap(p, 'env', props.env, "{ TZ: EnvValue.fromValue('UTC') }") ?? {})) main.addEnv(env, value, `env["${env}"]`);
+  main.addEnvMap(replicated ? merged(b.env, plan.env) : b.env, 'engine.env');
+  main.addEnvMap(checkMap(p, 'env', props.env, "{ TZ: EnvValue.fromValue('UTC') }"), 'env');
   const identity = resolveIdentity(p, name, props, 'database', main.imageTag);
   const podSelectorLabels = selectorLabels(identity);
   const volumes = new PodVolumes(p);
