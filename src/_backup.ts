@@ -78,32 +78,35 @@ export function resolveBackup(p: Problems, given: unknown, ctx: BackupContext): 
   if (!checkChoice(p, 'backup', given, DatabaseBackup, fix)) return undefined;
   const o = checkProps(p, 'backup', given._options, DATABASE_BACKUP_OPTIONS) ?? {};
   const script = BACKUP_SCRIPTS[ctx.engine];
-  if (
-    !p.expect(script !== undefined && ctx.credentials !== undefined, {
+  if (!(
+    (script !== undefined && ctx.credentials !== undefined) ||
+    p.fail({
       prop: 'backup',
       value: ctx.engine,
       rule: 'DatabaseBackup.schedule() dumps the postgres, mysql and redis presets; for a custom engine the library does not know the dump tool',
       fix: 'back the custom engine up with a CronJob of your own, or remove backup',
     })
-  )
+  ))
     return undefined;
-  p.expect(ctx.name.length <= MAX_NAME, {
-    prop: 'backup',
-    value: ctx.name,
-    rule: `the CronJob is named "<name>-backup", and a CronJob name has at most 52 characters (each Job gets an 11-character suffix), so with a backup the database's name can have at most ${MAX_NAME}`,
-    fix: `shorten the name to ${MAX_NAME} characters or fewer`,
-  });
+  if (!(ctx.name.length <= MAX_NAME))
+    p.add({
+      prop: 'backup',
+      value: ctx.name,
+      rule: `the CronJob is named "<name>-backup", and a CronJob name has at most 52 characters (each Job gets an 11-character suffix), so with a backup the database's name can have at most ${MAX_NAME}`,
+      fix: `shorten the name to ${MAX_NAME} characters or fewer`,
+    });
   const name = `${ctx.name}-backup`;
   const schedule = o.schedule ?? '@daily';
   checkSchedule(p, schedule);
   const timeZone = o.timeZone ?? DEFAULT_TIME_ZONE;
   // the default needs no look-up (the first one loads the time zone data: ~15 ms of every start)
-  p.expect(timeZone === DEFAULT_TIME_ZONE || isTimeZone(timeZone), {
-    prop: 'backup.timeZone',
-    value: timeZone,
-    rule: 'must be an IANA time zone name (the controller looks it up in its time zone database)',
-    fix: 'write it like "Europe/Berlin", or leave it out for "Etc/UTC"',
-  });
+  if (!(timeZone === DEFAULT_TIME_ZONE || isTimeZone(timeZone)))
+    p.add({
+      prop: 'backup.timeZone',
+      value: timeZone,
+      rule: 'must be an IANA time zone name (the controller looks it up in its time zone database)',
+      fix: 'write it like "Europe/Berlin", or leave it out for "Etc/UTC"',
+    });
   const keep = o.keep ?? 7;
   checkInteger(p, 'backup.keep', keep, 1, 1000, 'keep 1 to 1000 dumps, e.g. 7');
   const limits = {
@@ -242,12 +245,13 @@ export class DatabaseBackupJob extends Construct implements INetworkPeer {
 
 function checkSchedule(p: Problems, schedule: unknown): void {
   const fields = isString(schedule) ? schedule.trim().split(/\s+/) : [];
-  p.expect(isString(schedule) && (MACROS.includes(schedule) || (fields.length === 5 && fields.every((f) => CRON_FIELD.test(f)))), {
-    prop: 'backup.schedule',
-    value: schedule,
-    rule: `must be a cron expression of five fields (minute hour day-of-month month day-of-week) or one of ${MACROS.join(', ')}; the time zone goes in timeZone, not in the schedule`,
-    fix: 'write it like "30 2 * * *" (02:30 every day) or "@daily"',
-  });
+  if (!(isString(schedule) && (MACROS.includes(schedule) || (fields.length === 5 && fields.every((f) => CRON_FIELD.test(f))))))
+    p.add({
+      prop: 'backup.schedule',
+      value: schedule,
+      rule: `must be a cron expression of five fields (minute hour day-of-month month day-of-week) or one of ${MACROS.join(', ')}; the time zone goes in timeZone, not in the schedule`,
+      fix: 'write it like "30 2 * * *" (02:30 every day) or "@daily"',
+    });
 }
 
 /** The time zone of a schedule that names none. */

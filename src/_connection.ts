@@ -18,7 +18,7 @@ export function envPrefixFor(name: string): string {
 export function checkPeer(problems: Problems, method: string, peer: unknown): peer is INetworkPeer {
   // (the message names the peer's path, built by walking the tree: only for a peer that is wrong)
   if (isConstruct(peer) && isObject((peer as INetworkPeer).podSelectorLabels)) return true;
-  return problems.expect(false, {
+  return problems.fail({
     prop: method,
     value: isConstruct(peer) ? peer.node.path : peer,
     rule: 'needs a network peer: a construct with podSelectorLabels (a tier of this library, or an INetworkPeer of yours)',
@@ -30,14 +30,14 @@ export function checkPeer(problems: Problems, method: string, peer: unknown): pe
 export function checkConnectTarget(problems: Problems, client: IConnectable, target: unknown): target is IConnectable {
   // (the messages name a path, built by walking the tree: only for a target that is wrong)
   if (!(isConstruct(target) && typeof (target as IConnectable).acceptConnectionFrom === 'function' && isObject((target as IConnectable).podSelectorLabels)))
-    return problems.expect(false, {
+    return problems.fail({
       prop: 'connectTo',
       value: isConstruct(target) ? target.node.path : target,
       rule: 'needs a tier to connect to (an IConnectable: a StatelessWebTier or a StatefulDatabase)',
       fix: 'pass the tier, e.g. web.connectTo(db)',
     });
   if (target !== client) return true;
-  return problems.expect(false, {
+  return problems.fail({
     prop: 'connectTo',
     value: client.node.path,
     rule: 'a tier cannot connect to itself: its pods would get their own Service as a dependency',

@@ -6,7 +6,7 @@ import { k8s } from './_k8s';
 import { Problems, show } from './_errors';
 import { withRegistry } from './_image';
 import { containerSecurityContext } from './_pod';
-import { checkImage, checkMap, checkPort, checkPortName, checkStringList, isDns1123Label, isEnvName, probeHandler } from './_rules';
+import { checkImage, checkMap, checkPort, checkPortName, checkStringList, entryProp, isDns1123Label, isEnvName } from './_rules';
 import { EnvValue } from './env';
 import { Probe } from './probe';
 
@@ -78,9 +78,7 @@ export class ContainerBuilder {
     if (input.command !== undefined && input.command !== null) checkStringList(problems, `${prop}command`, input.command);
     if (input.args !== undefined && input.args !== null) checkStringList(problems, `${prop}args`, input.args);
     this.checkProbes();
-    for (const [name, value] of Object.entries(checkMap(problems, `${prop}env`, input.env, "{ LOG_LEVEL: EnvValue.fromValue('info') }") ?? {})) {
-      this.addEnv(name, value, `${prop}env["${name}"]`);
-    }
+    this.addEnvMap(checkMap(problems, `${prop}env`, input.env, "{ LOG_LEVEL: EnvValue.fromValue('info') }"), `${prop}env`);
     this.mounts = input.volumeMounts ? [...input.volumeMounts] : [];
   }
 
@@ -99,36 +97,49 @@ export class ContainerBuilder {
     return this.input.port !== undefined ? this.input.portName : undefined;
   }
 
-  /** Adds an environment variable; a name given twice is a problem. */
+  /** Adds an environment variable (`prop` names it in messages); a name given twice is a problem. */
   public addEnv(name: string, value: EnvValue, prop: string): void {
-    if (
-      !this.problems.expect(isEnvName(name), {
-        prop,
+    this.putEnv(name, value, prop, undefined);
+  }
+
+  /** Adds every variable of the map `env` (if any), each named `prop["NAME"]` in messages; a name given twice is a problem. */
+  public addEnvMap(env: { readonly [name: string]: EnvValue } | undefined, prop: string): void {
+    // (own enumerable keys, as Object.entries gives them, without its pairs; the prop of a variable is made only for a message)
+    for (const name in env) if (Object.prototype.propertyIsEnumerable.call(env, name)) this.putEnv(name, env[name], prop, name);
+  }
+
+  /** Adds one variable, named `entryProp(prop, key)` in messages. */
+  private putEnv(name: string, value: EnvValue, prop: string, key: string | undefined): void {
+    if (!(
+      isEnvName(name) ||
+      this.problems.fail({
+        prop: entryProp(prop, key),
         value: name,
         rule: 'an environment variable name must consist of letters, digits, "_", "-" or "." and not start with a digit',
         fix: 'rename the variable, e.g. "DATABASE_HOST"',
       })
-    )
+    ))
       return;
     if (this.hasEnv(name)) {
       this.problems.add({
-        prop,
+        prop: entryProp(prop, key),
         value: name,
         rule: `container ${show(this.input.name)} already has an environment variable of that name`,
         fix: 'remove one of the two definitions, or connect with another envPrefix',
       });
       return;
     }
-    if (
-      !this.problems.expect(value instanceof EnvValue, {
-        prop,
+    if (!(
+      value instanceof EnvValue ||
+      this.problems.fail({
+        prop: entryProp(prop, key),
         value,
         rule: 'must be an EnvValue',
         fix: 'use EnvValue.fromValue(...), EnvValue.fromSecretKey(...) or EnvValue.fromConfigMapKey(...)',
       })
-    )
+    ))
       return;
-    value._check(this.problems, prop, name);
+    value._check(this.problems, prop, name, key);
     this.env = this.env.concat([name, value]);
   }
 
@@ -162,14 +173,14 @@ export class ContainerBuilder {
     this.checkProbe('startup', startup, true);
     this.checkRequired('readiness', readiness);
     this.checkRequired('liveness', liveness);
-    // (probes of two kinds have two handlers: only probes of one kind are rendered to compare theirs)
-    if (readiness instanceof Probe && liveness instanceof Probe && readiness._sameKind(liveness)) {
-      this.problems.expect(probeHandler(readiness._handler(this.portName)) !== probeHandler(liveness._handler(this.portName)), {
-        prop: `${this.prop}liveness`,
-        value: 'the same handler as readiness',
-        rule: 'liveness and readiness must use different handlers: a liveness probe that fails with readiness restarts pods that are only busy',
-        fix: "give liveness another handler than readiness (e.g. Probe.tcpSocket() against Probe.httpGet('/ready'), or another path)",
-      });
+    if (readiness instanceof Probe && liveness instanceof Probe) {
+      if (readiness._sameHandler(liveness, this.portName))
+        this.problems.add({
+          prop: `${this.prop}liveness`,
+          value: 'the same handler as readiness',
+          rule: 'liveness and readiness must use different handlers: a liveness probe that fails with readiness restarts pods that are only busy',
+          fix: "give liveness another handler than readiness (e.g. Probe.tcpSocket() against Probe.httpGet('/ready'), or another path)",
+        });
     }
   }
 

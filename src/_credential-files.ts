@@ -127,18 +127,24 @@ export function clientCredentialEnv(input: ClientCredentialsInput, credentials: 
   if (!credentials.files) return { ...connection.env };
   const secret = connection.secret;
   if (
-    !p.expect(secret !== undefined, {
-      prop,
-      value: 'DatabaseCredentials.asFiles()',
-      rule: `${show(input.targetName)} gives no credentials from a Secret to mount (only the postgres, mysql and redis presets do)`,
-      fix: 'leave credentials out for this connection',
-    }) ||
-    !p.expect(input.fsGroup !== undefined, {
-      prop,
-      value: 'DatabaseCredentials.asFiles()',
-      rule: "credential files are readable through the pod's fsGroup only (mode 0400, given to root and the fsGroup by the kubelet), and this tier sets none",
-      fix: 'set security: { fsGroup: 10001 } on this tier (the gid of its user), or leave credentials out for environment variables',
-    })
+    !(
+      secret !== undefined ||
+      p.fail({
+        prop,
+        value: 'DatabaseCredentials.asFiles()',
+        rule: `${show(input.targetName)} gives no credentials from a Secret to mount (only the postgres, mysql and redis presets do)`,
+        fix: 'leave credentials out for this connection',
+      })
+    ) ||
+    !(
+      input.fsGroup !== undefined ||
+      p.fail({
+        prop,
+        value: 'DatabaseCredentials.asFiles()',
+        rule: "credential files are readable through the pod's fsGroup only (mode 0400, given to root and the fsGroup by the kubelet), and this tier sets none",
+        fix: 'set security: { fsGroup: 10001 } on this tier (the gid of its user), or leave credentials out for environment variables',
+      })
+    )
   )
     return { ...connection.env };
   const { secretName, keys } = secret as NonNullable<Connection['secret']>;

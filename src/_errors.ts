@@ -201,7 +201,16 @@ export class Problems {
     this.muted = true;
   }
 
-  /** Records a problem when `ok` is false; returns `ok`. */
+  /**
+   * Records a problem (unless muted); returns false, so that a check reads
+   * `ok || problems.fail({...})` and builds its message only when it fails.
+   */
+  public fail(d: ProblemDetails): false {
+    this.add(d);
+    return false;
+  }
+
+  /** Records a problem when `ok` is false; returns `ok` (the details are built either way: hot checks use {@link fail}). */
   public expect(ok: boolean, d: ProblemDetails): boolean {
     if (!ok) this.add(d);
     return ok;

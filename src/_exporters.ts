@@ -77,28 +77,31 @@ export interface ExporterContext {
 /** The exporter container of `metrics` (checked), or undefined when the engine has none (reported). */
 export function resolveExporter(p: Problems, o: DatabaseMetricsOptions, ctx: ExporterContext): ContainerBuilder | undefined {
   const exporter = EXPORTERS[ctx.engine];
-  if (
-    !p.expect(exporter !== undefined && ctx.credentials !== undefined, {
+  if (!(
+    (exporter !== undefined && ctx.credentials !== undefined) ||
+    p.fail({
       prop: 'metrics',
       value: ctx.engine,
       rule: 'DatabaseMetrics.prometheus() runs the standard exporter of the postgres, mysql and redis presets; a custom engine has none the library knows',
       fix: 'add your exporter to the custom engine image, or remove metrics',
     })
-  )
+  ))
     return undefined;
   const port = o.port ?? exporter.port;
-  p.expect(port !== ctx.dbPort, {
-    prop: 'metrics.port',
-    value: port,
-    rule: 'the exporter listens next to the server in one pod, so it needs a port the server does not use',
-    fix: `choose another port, e.g. ${exporter.port}`,
-  });
-  p.expect(!ctx.taken.includes(EXPORTER_NAME), {
-    prop: 'metrics',
-    value: EXPORTER_NAME,
-    rule: `the exporter container is named ${show(EXPORTER_NAME)}, and container names must be unique in the pod`,
-    fix: 'rename the database or the init container of that name',
-  });
+  if (port === ctx.dbPort)
+    p.add({
+      prop: 'metrics.port',
+      value: port,
+      rule: 'the exporter listens next to the server in one pod, so it needs a port the server does not use',
+      fix: `choose another port, e.g. ${exporter.port}`,
+    });
+  if (ctx.taken.includes(EXPORTER_NAME))
+    p.add({
+      prop: 'metrics',
+      value: EXPORTER_NAME,
+      rule: `the exporter container is named ${show(EXPORTER_NAME)}, and container names must be unique in the pod`,
+      fix: 'rename the database or the init container of that name',
+    });
   const c = new ContainerBuilder(p, 'metrics.', {
     name: EXPORTER_NAME,
     image: o.image ?? exporter.image,
@@ -129,7 +132,7 @@ export function resolveDatabaseMetrics(p: Problems, given: unknown, name: string
   const fix = "use DatabaseMetrics.prometheus({ scrapedBy: { namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } })";
   if (!checkChoice(p, 'metrics', given, DatabaseMetrics, fix)) return undefined;
   const o = checkProps(p, 'metrics', given._options, DATABASE_METRICS_OPTIONS);
-  if (!p.expect(o !== undefined, { prop: 'metrics', value: given._options, rule: 'needs its options', fix })) return undefined;
+  if (!(o !== undefined || p.fail({ prop: 'metrics', value: given._options, rule: 'needs its options', fix }))) return undefined;
   const exporter = resolveExporter(p, o!, ctx);
   const scrape = resolveScrape(p, 'metrics', name, o!);
   return exporter && scrape ? { exporter, scrape } : undefined;

@@ -36,12 +36,15 @@ export function isImageRegistry(v: unknown): v is string {
 
 /** Checks an image registry; returns whether it is one. */
 export function checkImageRegistry(problems: Problems, prop: string, value: unknown): boolean {
-  return problems.expect(isImageRegistry(value), {
-    prop,
-    value,
-    rule: 'must be an image registry: a host with a "." or a port (or "localhost"), an optional ":port" and an optional "/path", without a scheme or a trailing "/"',
-    fix: 'write it like "mirror.example.com", "registry.internal:5000" or "harbor.example.com/dockerhub"',
-  });
+  return (
+    isImageRegistry(value) ||
+    problems.fail({
+      prop,
+      value,
+      rule: 'must be an image registry: a host with a "." or a port (or "localhost"), an optional ":port" and an optional "/path", without a scheme or a trailing "/"',
+      fix: 'write it like "mirror.example.com", "registry.internal:5000" or "harbor.example.com/dockerhub"',
+    })
+  );
 }
 
 /** The repository path of `image` without its registry, Docker Hub names normalised (`nginx:1.27` is `library/nginx:1.27`). */

@@ -40,12 +40,13 @@ export function resolveScrape(
   given: { scrapedBy?: ScraperOptions; path?: string; serviceMonitor?: ServiceMonitorOptions },
 ): ResolvedScrape | undefined {
   const ok = [
-    p.expect(name.length <= MAX_NAME, {
-      prop,
-      value: name,
-      rule: `the metrics Service is named "<name>-metrics", a DNS-1035 label of at most 63 characters, so the tier's name can have at most ${MAX_NAME} with metrics`,
-      fix: `shorten the name to ${MAX_NAME} characters or fewer`,
-    }),
+    name.length <= MAX_NAME ||
+      p.fail({
+        prop,
+        value: name,
+        rule: `the metrics Service is named "<name>-metrics", a DNS-1035 label of at most 63 characters, so the tier's name can have at most ${MAX_NAME} with metrics`,
+        fix: `shorten the name to ${MAX_NAME} characters or fewer`,
+      }),
   ];
   const scrapers = checkProps(p, `${prop}.scrapedBy`, given.scrapedBy, SCRAPER_OPTIONS);
   const namespaceLabels = scrapers?.namespaceLabels ?? {};
@@ -53,21 +54,23 @@ export function resolveScrape(
   checkLabels(p, `${prop}.scrapedBy.namespaceLabels`, scrapers?.namespaceLabels);
   checkLabels(p, `${prop}.scrapedBy.podLabels`, scrapers?.podLabels);
   ok.push(
-    p.expect(scrapers !== undefined && Object.keys({ ...namespaceLabels, ...podLabels }).length > 0, {
-      prop: `${prop}.scrapedBy`,
-      value: given.scrapedBy,
-      rule: 'names the pods that may scrape the metrics port: labels of their namespace, of the pods, or both (no labels would let every pod in)',
-      fix: "write scrapedBy: { namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' }, podLabels: { 'app.kubernetes.io/name': 'prometheus' } }",
-    }),
+    (scrapers !== undefined && Object.keys({ ...namespaceLabels, ...podLabels }).length > 0) ||
+      p.fail({
+        prop: `${prop}.scrapedBy`,
+        value: given.scrapedBy,
+        rule: 'names the pods that may scrape the metrics port: labels of their namespace, of the pods, or both (no labels would let every pod in)',
+        fix: "write scrapedBy: { namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' }, podLabels: { 'app.kubernetes.io/name': 'prometheus' } }",
+      }),
   );
   const path = given.path ?? '/metrics';
   ok.push(
-    p.expect(isString(path) && /^\/[!-~]*$/.test(path), {
-      prop: `${prop}.path`,
-      value: path,
-      rule: 'must be an absolute HTTP path of visible ASCII characters',
-      fix: 'write it like "/metrics"',
-    }),
+    (isString(path) && /^\/[!-~]*$/.test(path)) ||
+      p.fail({
+        prop: `${prop}.path`,
+        value: path,
+        rule: 'must be an absolute HTTP path of visible ASCII characters',
+        fix: 'write it like "/metrics"',
+      }),
   );
   const monitor = checkProps(p, `${prop}.serviceMonitor`, given.serviceMonitor, SERVICE_MONITOR_OPTIONS);
   const intervalSeconds = monitor?.intervalSeconds ?? 30;
@@ -145,7 +148,7 @@ export function resolveWebMetrics(p: Problems, given: unknown, name: string): Re
   const fix = "use WebMetrics.prometheus({ scrapedBy: { namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } })";
   if (!checkChoice(p, 'metrics', given, WebMetrics, fix)) return undefined;
   const o = checkProps(p, 'metrics', given._options, WEB_METRICS_OPTIONS);
-  if (!p.expect(o !== undefined, { prop: 'metrics', value: given._options, rule: 'needs its options', fix })) return undefined;
+  if (!(o !== undefined || p.fail({ prop: 'metrics', value: given._options, rule: 'needs its options', fix }))) return undefined;
   const portName = o!.portName;
   const portOk = portName === undefined || checkPortName(p, 'metrics.portName', portName);
   const scrape = resolveScrape(p, 'metrics', name, o!);
@@ -155,15 +158,16 @@ export function resolveWebMetrics(p: Problems, given: unknown, name: string): Re
 /** The port of the container (main or sidecar) that declares `portName`; reported at `metrics.portName` when none does. */
 export function metricsPort(p: Problems, containers: readonly ContainerBuilder[], portName: string): number | undefined {
   const c = containers.find((x) => x.portName === portName);
-  p.expect(c !== undefined, {
-    prop: 'metrics.portName',
-    value: portName,
-    rule: `names no port of the pod (it has ${containers
-      .map((x) => x.portName)
-      .filter((x) => x !== undefined)
-      .map((x) => show(x))
-      .join(', ')})`,
-    fix: 'name the port of the main container or of a sidecar in sidecars (addSidecar comes too late), or leave portName out for the main port',
-  });
+  if (c === undefined)
+    p.add({
+      prop: 'metrics.portName',
+      value: portName,
+      rule: `names no port of the pod (it has ${containers
+        .map((x) => x.portName)
+        .filter((x) => x !== undefined)
+        .map((x) => show(x))
+        .join(', ')})`,
+      fix: 'name the port of the main container or of a sidecar in sidecars (addSidecar comes too late), or leave portName out for the main port',
+    });
   return c?.port;
 }

@@ -181,12 +181,12 @@ export class TierNetworkPolicy {
       // a tier of this library that reports problems reports these too; this policy only leaves the rule out meanwhile
       if (Problems.of(peer)?.empty === false) return ok;
       return (
-        problems?.expect(ok, {
+        problems?.fail({
           prop: `network peer ${peer.node.path}`,
           value: { namespace, labels },
           rule: "a NetworkPolicy rule needs the peer's namespace (a DNS-1123 label) and pod labels (label keys and values)",
           fix: 'correct the namespace and labels of the peer (a tier of this library reports its own)',
-        }) ?? ok
+        }) ?? false
       );
     }
     // Without namespaces on both sides, rules name pods only and work in whatever namespace both are applied to;
@@ -197,7 +197,7 @@ export class TierNetworkPolicy {
     // (the message names the peer's path, which is built by walking the tree: only for a peer that is not located)
     if (namespace !== undefined || own === undefined) return true;
     return (
-      problems?.expect(false, {
+      problems?.fail({
         prop: `network peer ${peer.node.path}`,
         value: namespace,
         rule: `the NetworkPolicy ${JSON.stringify(this.name)} is in namespace ${JSON.stringify(own)}, but the peer has no namespace (neither its namespace prop nor its chart's), so a rule cannot name where its pods run`,

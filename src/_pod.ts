@@ -175,14 +175,15 @@ export function writablePaths(
   const volumes: k8s.Volume[] = [];
   const mounts: k8s.VolumeMount[] = [];
   for (const path of all) {
-    if (
-      !problems.expect(isAbsolutePath(path), {
+    if (!(
+      isAbsolutePath(path) ||
+      problems.fail({
         prop,
         value: path,
         rule: 'each writable path must be an absolute, normalised path other than "/"',
         fix: 'write paths like "/var/cache/nginx" (no trailing "/", no "..")',
       })
-    )
+    ))
       continue;
     const name = volumeNameForPath(volumePrefix, path);
     volumes.push({ name, emptyDir: EMPTY_DIR });

@@ -36,7 +36,7 @@ export function quantityValue(q: unknown): number | undefined {
 export function checkQuantity(problems: Problems, prop: string, value: unknown, example: string): value is string {
   const n = quantityValue(value);
   if (n !== undefined && n > 0 && Number.isFinite(n)) return true; // (the message is made only when it is reported)
-  return problems.expect(false, {
+  return problems.fail({
     prop,
     value,
     rule: 'must be a positive Kubernetes quantity such as "250m", "128Mi" or "1Gi"',

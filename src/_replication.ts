@@ -266,7 +266,7 @@ export function roleInitContainer(p: Problems, name: string, spec: InitSpec, dat
     volumeMounts: [dataMount],
     resources: resolveResources(p, 'replicas', undefined, HELPER_RESOURCES),
   });
-  for (const [env, value] of Object.entries(spec.env)) c.addEnv(env, value, `replication env["${env}"]`);
+  c.addEnvMap(spec.env, 'replication env');
   return c;
 }
 
@@ -316,12 +316,13 @@ export function resolveReplication(
   if (clone && plan.clone?.credentials) pod.source?.mount(pod.volumes, clone, 'credentials');
   if (plan.guard.credentials) pod.source?.mount(pod.volumes, guard, 'credentials');
   pod.initContainers.forEach((c, i) => {
-    p.expect(c.name !== CLONE_CONTAINER && c.name !== GUARD_CONTAINER, {
-      prop: `initContainers[${i}].name`,
-      value: c.name,
-      rule: `a replicated database runs an init container of that name (${CLONE_CONTAINER} copies the primary's data into a replica, ${GUARD_CONTAINER} keeps an empty primary from starting while a replica holds the data)`,
-      fix: 'give your init container another name',
-    });
+    if (!(c.name !== CLONE_CONTAINER && c.name !== GUARD_CONTAINER))
+      p.add({
+        prop: `initContainers[${i}].name`,
+        value: c.name,
+        rule: `a replicated database runs an init container of that name (${CLONE_CONTAINER} copies the primary's data into a replica, ${GUARD_CONTAINER} keeps an empty primary from starting while a replica holds the data)`,
+        fix: 'give your init container another name',
+      });
   });
   return { plan, replicaArgs: [...pod.engineArgs, ...plan.replicaArgs, ...pod.userArgs], clone, guard };
 }

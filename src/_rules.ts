@@ -65,6 +65,11 @@ const IMAGE_REF =
   /^(?:(?=localhost[:/]|[^/]*[.:][^/]*\/)(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
 
 export const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** The prop of the entry `key` of the map prop `prop` (`env["TZ"]`), or `prop` itself when `key` is not given. */
+export function entryProp(prop: string, key: string | undefined): string {
+  return key === undefined ? prop : `${prop}["${key}"]`;
+}
 /** A construct (of any copy of the constructs library, which marks constructs with a symbol). */
 export function isConstruct(c: unknown): c is IConstruct {
   return c !== null && typeof c === 'object' && Construct.isConstruct(c);
@@ -226,12 +231,16 @@ export function checkImage(problems: Problems, prop: string, image: unknown): st
 
 /** Checks a StorageClass name ("" binds only to volumes without a class); returns whether it is one. */
 export function checkStorageClassName(problems: Problems, prop: string, value: unknown): boolean {
-  return problems.expect(value === '' || isDns1123Subdomain(value), {
-    prop,
-    value,
-    rule: 'must be a StorageClass name (a DNS-1123 subdomain), or "" for volumes without a class',
-    fix: 'name an existing StorageClass, e.g. "standard"',
-  });
+  return (
+    value === '' ||
+    isDns1123Subdomain(value) ||
+    problems.fail({
+      prop,
+      value,
+      rule: 'must be a StorageClass name (a DNS-1123 subdomain), or "" for volumes without a class',
+      fix: 'name an existing StorageClass, e.g. "standard"',
+    })
+  );
 }
 
 /** The largest value of an int32 field (most counts and durations of the Kubernetes API). */
@@ -256,16 +265,13 @@ export function checkInteger(problems: Problems, prop: string, value: unknown, m
 
 /** Checks a container or Service port number. */
 export function checkPort(problems: Problems, prop: string, value: unknown): value is number {
-  return (
-    isPort(value) ||
-    problems.expect(false, { prop, value, rule: 'must be a port number from 1 to 65535', fix: `set ${prop} to a whole number from 1 to 65535` })
-  );
+  return isPort(value) || problems.fail({ prop, value, rule: 'must be a port number from 1 to 65535', fix: `set ${prop} to a whole number from 1 to 65535` });
 }
 
 /** Checks a container port name. */
 export function checkPortName(problems: Problems, prop: string, value: unknown): value is string {
   if (isPortName(value)) return true;
-  return problems.expect(false, {
+  return problems.fail({
     prop,
     value,
     rule: 'must be an IANA service name: at most 15 lower-case letters, digits and single dashes, with at least one letter',
@@ -276,7 +282,7 @@ export function checkPortName(problems: Problems, prop: string, value: unknown):
 /** Checks a NodePort. */
 export function checkNodePort(problems: Problems, prop: string, value: unknown): value is number {
   if (isNodePort(value)) return true;
-  return problems.expect(false, {
+  return problems.fail({
     prop,
     value,
     rule: `must be a node port from ${NODE_PORT_MIN} to ${NODE_PORT_MAX} (the API server's default range)`,
@@ -290,36 +296,41 @@ const UNRENDERABLE_KEYS = new Set(['constructor', '__proto__']);
 
 /** Checks that a key of a map prop renders as written (`prop` names the map, e.g. `labels`); returns whether it does. */
 export function checkRenderableKey(problems: Problems, prop: string, key: string): boolean {
-  return problems.expect(!UNRENDERABLE_KEYS.has(key), {
-    prop: `${prop} key`,
-    value: key,
-    rule: 'is a key that cdk8s cannot render as written (it reads "constructor" as the class of the map and drops "__proto__")',
-    fix:
-      key === 'constructor'
-        ? 'rename the key, or add it to the rendered object with a JSON patch (ApiObject.of(x).addJsonPatch(JsonPatch.add("/path/to/map/constructor", value)))'
-        : 'rename the key: cdk8s cannot write it at all',
-  });
+  return (
+    !UNRENDERABLE_KEYS.has(key) ||
+    problems.fail({
+      prop: `${prop} key`,
+      value: key,
+      rule: 'is a key that cdk8s cannot render as written (it reads "constructor" as the class of the map and drops "__proto__")',
+      fix:
+        key === 'constructor'
+          ? 'rename the key, or add it to the rendered object with a JSON patch (ApiObject.of(x).addJsonPatch(JsonPatch.add("/path/to/map/constructor", value)))'
+          : 'rename the key: cdk8s cannot write it at all',
+    })
+  );
 }
 
 export function checkLabels(problems: Problems, prop: string, labels: Record<string, unknown> | undefined, valuesToo = true): void {
   if (!checkMap(problems, prop, labels, '{ "team": "checkout" }')) return;
   for (const [k, v] of Object.entries(labels!)) {
     if (!checkRenderableKey(problems, prop, k)) continue;
-    problems.expect(isLabelKey(k), {
-      prop: `${prop} key`,
-      value: k,
-      rule: 'must be a label key: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_", "."',
-      fix: 'use a key like "team" or "example.com/team"',
-    });
-    if (valuesToo) {
-      problems.expect(isLabelValue(v), {
-        prop: `${prop}["${k}"]`,
-        value: v,
-        rule: 'must be a label value: at most 63 letters, digits, "-", "_", ".", starting and ending alphanumeric',
-        fix: 'shorten the value or replace other characters with "-"',
+    if (!isLabelKey(k))
+      problems.add({
+        prop: `${prop} key`,
+        value: k,
+        rule: 'must be a label key: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_", "."',
+        fix: 'use a key like "team" or "example.com/team"',
       });
+    if (valuesToo) {
+      if (!isLabelValue(v))
+        problems.add({
+          prop: `${prop}["${k}"]`,
+          value: v,
+          rule: 'must be a label value: at most 63 letters, digits, "-", "_", ".", starting and ending alphanumeric',
+          fix: 'shorten the value or replace other characters with "-"',
+        });
     } else {
-      problems.expect(isString(v), { prop: `${prop}["${k}"]`, value: v, rule: 'must be a string', fix: 'quote the value' });
+      if (!isString(v)) problems.add({ prop: `${prop}["${k}"]`, value: v, rule: 'must be a string', fix: 'quote the value' });
     }
   }
 }
@@ -332,7 +343,7 @@ export function checkMap<T>(
   example: string,
 ): { [key: string]: T } | undefined {
   if (value === undefined || value === null) return undefined;
-  return problems.expect(isObject(value), { prop, value, rule: 'must be a map of keys to values', fix: `write ${prop} like ${example}, or leave it out` })
+  return isObject(value) || problems.fail({ prop, value, rule: 'must be a map of keys to values', fix: `write ${prop} like ${example}, or leave it out` })
     ? value
     : undefined;
 }
@@ -343,17 +354,20 @@ const NONE: readonly never[] = Object.freeze([]);
 
 export function listOf<T>(problems: Problems, prop: string, value: readonly T[] | undefined | null): readonly T[] {
   if (value === undefined || value === null) return NONE;
-  return problems.expect(Array.isArray(value), { prop, value, rule: 'must be a list', fix: `write ${prop} as a list [...], or leave it out` }) ? value : NONE;
+  return Array.isArray(value) || problems.fail({ prop, value, rule: 'must be a list', fix: `write ${prop} as a list [...], or leave it out` }) ? value : NONE;
 }
 
 /** Checks a command or argument list: an array of strings. */
 export function checkStringList(problems: Problems, prop: string, value: unknown): value is string[] {
-  return problems.expect(Array.isArray(value) && value.every(isString), {
-    prop,
-    value,
-    rule: 'must be a list of strings',
-    fix: `write ${prop} as a list, one string per word, e.g. ["node", "server.js"]`,
-  });
+  return (
+    (Array.isArray(value) && value.every(isString)) ||
+    problems.fail({
+      prop,
+      value,
+      rule: 'must be a list of strings',
+      fix: `write ${prop} as a list, one string per word, e.g. ["node", "server.js"]`,
+    })
+  );
 }
 
 /** Reports every value that appears more than once in `values`. */
@@ -371,12 +385,13 @@ export function checkUnique(problems: Problems, prop: string, values: readonly u
 
 /** Checks a tier name (it names the Service too, so a DNS-1035 label) of at most `max` characters. */
 export function checkTierName(problems: Problems, name: unknown, max: number, why: string, example: string): void {
-  problems.expect(isDns1035Label(name, max), {
-    prop: 'name',
-    value: name,
-    rule: `must be a DNS-1035 label of at most ${max} characters (${why}): lower-case letters, digits and "-", starting with a letter`,
-    fix: `use a name like "${example}"`,
-  });
+  if (!isDns1035Label(name, max))
+    problems.add({
+      prop: 'name',
+      value: name,
+      rule: `must be a DNS-1035 label of at most ${max} characters (${why}): lower-case letters, digits and "-", starting with a letter`,
+      fix: `use a name like "${example}"`,
+    });
 }
 
 /**
@@ -385,7 +400,7 @@ export function checkTierName(problems: Problems, name: unknown, max: number, wh
  */
 export function checkNamespaceAndAccount(problems: Problems, namespace: unknown, serviceAccountName: unknown, scope: IConstruct): void {
   if (namespace !== undefined) {
-    problems.expect(isDns1123Label(namespace), { prop: 'namespace', value: namespace, rule: 'must be a DNS-1123 label', fix: 'use a namespace like "shop"' });
+    if (!isDns1123Label(namespace)) problems.add({ prop: 'namespace', value: namespace, rule: 'must be a DNS-1123 label', fix: 'use a namespace like "shop"' });
   } else {
     const chart = Chart.of(scope);
     // (the message names the chart's path, built by walking the tree: only for a namespace that is wrong)
@@ -398,12 +413,13 @@ export function checkNamespaceAndAccount(problems: Problems, namespace: unknown,
       });
   }
   if (serviceAccountName !== undefined) {
-    problems.expect(isDns1123Subdomain(serviceAccountName), {
-      prop: 'serviceAccountName',
-      value: serviceAccountName,
-      rule: 'must be a DNS-1123 subdomain',
-      fix: 'name an existing ServiceAccount',
-    });
+    if (!isDns1123Subdomain(serviceAccountName))
+      problems.add({
+        prop: 'serviceAccountName',
+        value: serviceAccountName,
+        rule: 'must be a DNS-1123 subdomain',
+        fix: 'name an existing ServiceAccount',
+      });
   }
 }
 
@@ -426,5 +442,5 @@ export function checkChoice<T>(
   fix: string,
 ): value is T {
   // (a choice class keeps its constructor private, so it is named by its prototype)
-  return problems.expect(Object.prototype.isPrototypeOf.call(type.prototype, value as object), { prop, value, rule: `must be a ${type.name}`, fix });
+  return Object.prototype.isPrototypeOf.call(type.prototype, value as object) || problems.fail({ prop, value, rule: `must be a ${type.name}`, fix });
 }

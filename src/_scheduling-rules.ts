@@ -13,24 +13,29 @@ import { NodeAffinityOptions, NodeSelectorOperator, NodeSelectorRequirementOptio
 
 /** Checks a PriorityClass name; returns whether it is one. */
 export function checkPriorityClassName(p: Problems, prop: string, name: unknown): boolean {
-  return p.expect(isDns1123Subdomain(name), {
-    prop,
-    value: name,
-    rule: 'must be a PriorityClass name (a DNS-1123 subdomain)',
-    fix: 'name a PriorityClass of your cluster, e.g. "business-critical"',
-  });
+  return (
+    isDns1123Subdomain(name) ||
+    p.fail({
+      prop,
+      value: name,
+      rule: 'must be a PriorityClass name (a DNS-1123 subdomain)',
+      fix: 'name a PriorityClass of your cluster, e.g. "business-critical"',
+    })
+  );
 }
 
 /** Checks the pull Secret names; returns the valid ones. */
 export function checkImagePullSecrets(p: Problems, prop: string, given: unknown): string[] {
   if (given === undefined || !checkStringList(p, prop, given)) return [];
-  return given.filter((name, i) =>
-    p.expect(isDns1123Subdomain(name), {
-      prop: `${prop}[${i}]`,
-      value: name,
-      rule: 'must be a Secret name (a DNS-1123 subdomain)',
-      fix: 'name a kubernetes.io/dockerconfigjson Secret in the namespace, e.g. "registry-credentials"',
-    }),
+  return given.filter(
+    (name, i) =>
+      isDns1123Subdomain(name) ||
+      p.fail({
+        prop: `${prop}[${i}]`,
+        value: name,
+        rule: 'must be a Secret name (a DNS-1123 subdomain)',
+        fix: 'name a kubernetes.io/dockerconfigjson Secret in the namespace, e.g. "registry-credentials"',
+      }),
   );
 }
 
@@ -44,40 +49,50 @@ function checkToleration(p: Problems, prop: string, t: TolerationOptions): boole
   if (!checkItem(p, prop, t, TOLERATION_OPTIONS, 'give at least { key, value }')) return false;
   const operator = t.operator ?? TolerationOperator.EQUAL;
   const checks = [
-    p.expect(Object.values(TolerationOperator).includes(operator), {
-      prop: `${prop}.operator`,
-      value: t.operator,
-      rule: 'must be TolerationOperator.EQUAL or .EXISTS',
-      fix: 'pick one of the two',
-    }),
-    p.expect(t.key === undefined ? operator === TolerationOperator.EXISTS : isLabelKey(t.key), {
-      prop: `${prop}.key`,
-      value: t.key,
-      rule:
-        t.key === undefined ? 'a toleration without a key must use TolerationOperator.EXISTS (it tolerates every taint)' : 'must be a taint key (a label key)',
-      fix: 'give the taint key, e.g. "dedicated"',
-    }),
-    p.expect(t.value === undefined || (operator === TolerationOperator.EQUAL && isLabelValue(t.value)), {
-      prop: `${prop}.value`,
-      value: t.value,
-      rule: operator === TolerationOperator.EXISTS ? 'must be left out with TolerationOperator.EXISTS' : 'must be a taint value (a label value)',
-      fix: 'give the value of the taint, or leave it out',
-    }),
-    p.expect(t.effect === undefined || Object.values(TaintEffect).includes(t.effect), {
-      prop: `${prop}.effect`,
-      value: t.effect,
-      rule: 'must be a TaintEffect',
-      fix: 'use TaintEffect.NO_SCHEDULE, PREFER_NO_SCHEDULE or NO_EXECUTE, or leave it out for every effect',
-    }),
+    Object.values(TolerationOperator).includes(operator) ||
+      p.fail({
+        prop: `${prop}.operator`,
+        value: t.operator,
+        rule: 'must be TolerationOperator.EQUAL or .EXISTS',
+        fix: 'pick one of the two',
+      }),
+    (t.key === undefined ? operator === TolerationOperator.EXISTS : isLabelKey(t.key)) ||
+      p.fail({
+        prop: `${prop}.key`,
+        value: t.key,
+        rule:
+          t.key === undefined
+            ? 'a toleration without a key must use TolerationOperator.EXISTS (it tolerates every taint)'
+            : 'must be a taint key (a label key)',
+        fix: 'give the taint key, e.g. "dedicated"',
+      }),
+    t.value === undefined ||
+      (operator === TolerationOperator.EQUAL && isLabelValue(t.value)) ||
+      p.fail({
+        prop: `${prop}.value`,
+        value: t.value,
+        rule: operator === TolerationOperator.EXISTS ? 'must be left out with TolerationOperator.EXISTS' : 'must be a taint value (a label value)',
+        fix: 'give the value of the taint, or leave it out',
+      }),
+    t.effect === undefined ||
+      Object.values(TaintEffect).includes(t.effect) ||
+      p.fail({
+        prop: `${prop}.effect`,
+        value: t.effect,
+        rule: 'must be a TaintEffect',
+        fix: 'use TaintEffect.NO_SCHEDULE, PREFER_NO_SCHEDULE or NO_EXECUTE, or leave it out for every effect',
+      }),
   ];
   if (t.tolerationSeconds !== undefined) {
     checks.push(
-      p.expect(t.effect === TaintEffect.NO_EXECUTE, {
-        prop: `${prop}.tolerationSeconds`,
-        value: t.tolerationSeconds,
-        rule: 'applies only to TaintEffect.NO_EXECUTE (the API server rejects it with another effect)',
-        fix: 'set effect: TaintEffect.NO_EXECUTE, or remove tolerationSeconds',
-      }) && checkInteger(p, `${prop}.tolerationSeconds`, t.tolerationSeconds, 0, Number.MAX_SAFE_INTEGER),
+      (t.effect === TaintEffect.NO_EXECUTE ||
+        p.fail({
+          prop: `${prop}.tolerationSeconds`,
+          value: t.tolerationSeconds,
+          rule: 'applies only to TaintEffect.NO_EXECUTE (the API server rejects it with another effect)',
+          fix: 'set effect: TaintEffect.NO_EXECUTE, or remove tolerationSeconds',
+        })) &&
+        checkInteger(p, `${prop}.tolerationSeconds`, t.tolerationSeconds, 0, Number.MAX_SAFE_INTEGER),
     );
   }
   return checks.every(Boolean);
@@ -85,7 +100,7 @@ function checkToleration(p: Problems, prop: string, t: TolerationOptions): boole
 
 /** One item of a list of options: set, and an object of the type's keys. */
 function checkItem(p: Problems, prop: string, item: unknown, type: PropsType, fix: string): item is object {
-  if (!p.expect(item !== null && item !== undefined, { prop, value: item, rule: `must be ${type.name}`, fix })) return false;
+  if (!((item !== null && item !== undefined) || p.fail({ prop, value: item, rule: `must be ${type.name}`, fix }))) return false;
   return checkProps(p, prop, item, type) !== undefined;
 }
 
@@ -95,18 +110,22 @@ export function checkNodeAffinity(p: Problems, prop: string, given: NodeAffinity
   if (!checkItem(p, prop, given, NODE_AFFINITY_OPTIONS, 'give { required: [...] } or { preferred: [...] }')) return false;
   const required = given.required === undefined ? [] : listOf(p, `${prop}.required`, given.required);
   const ok = [
-    p.expect(given.required !== undefined || given.preferred !== undefined, {
-      prop,
-      value: given,
-      rule: 'needs required or preferred terms',
-      fix: 'give required and/or preferred terms, or leave nodeAffinity out',
-    }),
-    p.expect(given.required === undefined || required.length > 0, {
-      prop: `${prop}.required`,
-      value: given.required,
-      rule: 'must have at least one term (the API server refuses an empty list)',
-      fix: 'give a term, or leave required out',
-    }),
+    given.required !== undefined ||
+      given.preferred !== undefined ||
+      p.fail({
+        prop,
+        value: given,
+        rule: 'needs required or preferred terms',
+        fix: 'give required and/or preferred terms, or leave nodeAffinity out',
+      }),
+    given.required === undefined ||
+      required.length > 0 ||
+      p.fail({
+        prop: `${prop}.required`,
+        value: given.required,
+        rule: 'must have at least one term (the API server refuses an empty list)',
+        fix: 'give a term, or leave required out',
+      }),
     ...required.map((t, i) => {
       const at = `${prop}.required[${i}]`;
       return (
@@ -127,12 +146,14 @@ export function checkNodeAffinity(p: Problems, prop: string, given: NodeAffinity
 /** The requirements of one term: at least one (an empty term matches no node), each as the API server checks it. */
 function checkRequirements(p: Problems, prop: string, given: readonly NodeSelectorRequirementOptions[] | undefined): boolean {
   const list = listOf(p, prop, given);
-  const ok = p.expect(list.length > 0, {
-    prop,
-    value: given,
-    rule: 'needs at least one requirement (a term without any matches no node)',
-    fix: 'give requirements like { key: "example.com/pool", operator: NodeSelectorOperator.IN, values: ["web"] }',
-  });
+  const ok =
+    list.length > 0 ||
+    p.fail({
+      prop,
+      value: given,
+      rule: 'needs at least one requirement (a term without any matches no node)',
+      fix: 'give requirements like { key: "example.com/pool", operator: NodeSelectorOperator.IN, values: ["web"] }',
+    });
   return list.map((r, i) => checkRequirement(p, `${prop}[${i}]`, r)).every(Boolean) && ok;
 }
 
@@ -140,18 +161,22 @@ const INT64 = /^[-+]?[0-9]+$/;
 
 function checkRequirement(p: Problems, prop: string, r: NodeSelectorRequirementOptions): boolean {
   if (!checkItem(p, prop, r, NODE_SELECTOR_REQUIREMENT_OPTIONS, 'give { key, operator, values }')) return false;
-  const key = p.expect(isLabelKey(r.key), {
-    prop: `${prop}.key`,
-    value: r.key,
-    rule: 'must be a node label key: an optional DNS subdomain prefix and "/", then at most 63 letters, digits, "-", "_", "."',
-    fix: 'use a key like "topology.kubernetes.io/zone" or "example.com/pool"',
-  });
-  const operator = p.expect(Object.values(NodeSelectorOperator).includes(r.operator), {
-    prop: `${prop}.operator`,
-    value: r.operator,
-    rule: 'must be a NodeSelectorOperator',
-    fix: 'use NodeSelectorOperator.IN, NOT_IN, EXISTS, DOES_NOT_EXIST, GT or LT',
-  });
+  const key =
+    isLabelKey(r.key) ||
+    p.fail({
+      prop: `${prop}.key`,
+      value: r.key,
+      rule: 'must be a node label key: an optional DNS subdomain prefix and "/", then at most 63 letters, digits, "-", "_", "."',
+      fix: 'use a key like "topology.kubernetes.io/zone" or "example.com/pool"',
+    });
+  const operator =
+    Object.values(NodeSelectorOperator).includes(r.operator) ||
+    p.fail({
+      prop: `${prop}.operator`,
+      value: r.operator,
+      rule: 'must be a NodeSelectorOperator',
+      fix: 'use NodeSelectorOperator.IN, NOT_IN, EXISTS, DOES_NOT_EXIST, GT or LT',
+    });
   if (!operator || (r.values !== undefined && !checkStringList(p, `${prop}.values`, r.values))) return false;
   const values = r.values ?? [];
   const needs = {
@@ -163,7 +188,7 @@ function checkRequirement(p: Problems, prop: string, r: NodeSelectorRequirementO
     [NodeSelectorOperator.LT]: [isSingleInteger(values), 'must be a single integer with NodeSelectorOperator.LT', 'give one value like ["4"]'],
   } as const;
   const [fits, rule, fix] = needs[r.operator];
-  return p.expect(fits, { prop: `${prop}.values`, value: r.values, rule, fix }) && key;
+  return (fits || p.fail({ prop: `${prop}.values`, value: r.values, rule, fix })) && key;
 }
 
 /** One value that the API server parses as an int64. */

@@ -190,12 +190,13 @@ export function claimNodePort(owner: IConstruct, prop: string, nodePort: number)
  */
 export function resolveNodePort(owner: IConstruct, problems: Problems, serviceType: string, nodePort: number | undefined): number | undefined {
   if (nodePort === undefined) return undefined;
-  problems.expect(serviceType === 'NodePort', {
-    prop: 'nodePort',
-    value: nodePort,
-    rule: `only a NodePort Service has a node port (serviceType is ${serviceType})`,
-    fix: 'remove nodePort, or set serviceType to ServiceType.NODE_PORT',
-  });
+  if (serviceType !== 'NodePort')
+    problems.add({
+      prop: 'nodePort',
+      value: nodePort,
+      rule: `only a NodePort Service has a node port (serviceType is ${serviceType})`,
+      fix: 'remove nodePort, or set serviceType to ServiceType.NODE_PORT',
+    });
   if (checkNodePort(problems, 'nodePort', nodePort)) claimNodePort(owner, 'nodePort', nodePort);
   return nodePort;
 }

@@ -56,7 +56,7 @@ export function resolveInitContainers(p: Problems, props: TierProps, main: Conta
   const built: ContainerBuilder[] = [];
   listOf(p, 'initContainers', props.initContainers).forEach((o, i) => {
     const prop = `initContainers[${i}]`;
-    if (!p.expect(o !== null && o !== undefined, { prop, value: o, rule: 'must be InitContainerOptions', fix: 'give at least { name, image }' })) return;
+    if (!((o !== null && o !== undefined) || p.fail({ prop, value: o, rule: 'must be InitContainerOptions', fix: 'give at least { name, image }' }))) return;
     if (!checkProps(p, prop, o, INIT_CONTAINER_OPTIONS)) return;
     const c = new ContainerBuilder(p, `${prop}.`, {
       name: o.name,
@@ -68,14 +68,15 @@ export function resolveInitContainers(p: Problems, props: TierProps, main: Conta
       resources: resolveResources(p, `${prop}.resources`, o.resources, HELPER_RESOURCES),
     });
     const taken = [main, ...built].map((b) => b.name);
-    if (
-      !p.expect(!taken.includes(c.name), {
+    if (!(
+      !taken.includes(c.name) ||
+      p.fail({
         prop: `${prop}.name`,
         value: c.name,
         rule: 'container names must be unique in the pod',
         fix: 'give each container its own name',
       })
-    )
+    ))
       return;
     volumes.addWritable(`${prop}.writablePaths`, c, writablePaths(p, `${prop}.writablePaths`, `init-${String(o.name)}`, o.writablePaths));
     built.push(c);
@@ -278,29 +279,32 @@ export class PodVolumes {
     const p = this.problems;
     listOf(p, 'readOnlyVolumes', given).forEach((v, i) => {
       const prop = `readOnlyVolumes[${i}]`;
-      if (!p.expect(v !== null && v !== undefined, { prop, value: v, rule: 'must be ReadOnlyVolumeOptions', fix: 'give { name, mountPath, secretName }' }))
+      if (!((v !== null && v !== undefined) || p.fail({ prop, value: v, rule: 'must be ReadOnlyVolumeOptions', fix: 'give { name, mountPath, secretName }' })))
         return;
       if (!checkProps(p, prop, v, READ_ONLY_VOLUME_OPTIONS)) return;
       const ok = [
-        p.expect(isDns1123Label(v.name), { prop: `${prop}.name`, value: v.name, rule: 'a volume name must be a DNS-1123 label', fix: 'use a name like "tls"' }),
-        p.expect(isAbsolutePath(v.mountPath), {
-          prop: `${prop}.mountPath`,
-          value: v.mountPath,
-          rule: 'must be an absolute path',
-          fix: 'use a path like "/etc/tls"',
-        }),
-        p.expect((v.secretName === undefined) !== (v.configMapName === undefined), {
-          prop,
-          value: { secretName: v.secretName, configMapName: v.configMapName },
-          rule: 'needs exactly one of secretName and configMapName',
-          fix: 'name the Secret or the ConfigMap to mount (one volume each)',
-        }),
-        p.expect(isDns1123Subdomain(v.secretName ?? v.configMapName), {
-          prop: `${prop}.${v.secretName !== undefined ? 'secretName' : 'configMapName'}`,
-          value: v.secretName ?? v.configMapName,
-          rule: 'must be a Secret or ConfigMap name (a DNS-1123 subdomain)',
-          fix: 'name an object in the tier\'s namespace, e.g. "shop-tls"',
-        }),
+        isDns1123Label(v.name) || p.fail({ prop: `${prop}.name`, value: v.name, rule: 'a volume name must be a DNS-1123 label', fix: 'use a name like "tls"' }),
+        isAbsolutePath(v.mountPath) ||
+          p.fail({
+            prop: `${prop}.mountPath`,
+            value: v.mountPath,
+            rule: 'must be an absolute path',
+            fix: 'use a path like "/etc/tls"',
+          }),
+        (v.secretName === undefined) !== (v.configMapName === undefined) ||
+          p.fail({
+            prop,
+            value: { secretName: v.secretName, configMapName: v.configMapName },
+            rule: 'needs exactly one of secretName and configMapName',
+            fix: 'name the Secret or the ConfigMap to mount (one volume each)',
+          }),
+        isDns1123Subdomain(v.secretName ?? v.configMapName) ||
+          p.fail({
+            prop: `${prop}.${v.secretName !== undefined ? 'secretName' : 'configMapName'}`,
+            value: v.secretName ?? v.configMapName,
+            rule: 'must be a Secret or ConfigMap name (a DNS-1123 subdomain)',
+            fix: 'name an object in the tier\'s namespace, e.g. "shop-tls"',
+          }),
       ].every(Boolean);
       if (!ok) return;
       const source = v.secretName !== undefined ? { secret: { secretName: v.secretName } } : { configMap: { name: v.configMapName as string } };
@@ -575,14 +579,15 @@ export abstract class TierBase extends Construct implements IConnectable {
    */
   protected _publishPort(prop: string, name: string, port: number): void {
     const clash = this._servicePorts.find((sp) => sp.port === port);
-    if (
-      !this._problems.expect(clash === undefined, {
+    if (!(
+      clash === undefined ||
+      this._problems.fail({
         prop,
         value: port,
         rule: `the Service already has port ${port} (${show(clash?.name)}), and a Service port number can be used once`,
         fix: 'give the sidecar another port, or change servicePort',
       })
-    )
+    ))
       return;
     this._servicePorts.push({ name, port, targetPort: name });
     this._servedPorts.push(port);

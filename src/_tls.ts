@@ -34,31 +34,36 @@ export function resolveTls(p: Problems, engine: string, given: DatabaseTls | und
   if (!checkChoice(p, 'tls', given, DatabaseTls, "use DatabaseTls.fromSecret('orders-db-tls')")) return undefined;
   const ok = [
     checkProps(p, 'tls options', given._options, DATABASE_TLS_OPTIONS) !== undefined || given._options === undefined,
-    p.expect(isDns1123Subdomain(given.secretName), {
-      prop: 'tls.secretName',
-      value: given.secretName,
-      rule: 'must be a Secret name (a DNS-1123 subdomain)',
-      fix: "name the kubernetes.io/tls Secret in the database's namespace, e.g. DatabaseTls.fromSecret('orders-db-tls')",
-    }),
+    isDns1123Subdomain(given.secretName) ||
+      p.fail({
+        prop: 'tls.secretName',
+        value: given.secretName,
+        rule: 'must be a Secret name (a DNS-1123 subdomain)',
+        fix: "name the kubernetes.io/tls Secret in the database's namespace, e.g. DatabaseTls.fromSecret('orders-db-tls')",
+      }),
     given._options?.require === undefined ||
-      p.expect(typeof given._options.require === 'boolean', {
+      typeof given._options.require === 'boolean' ||
+      p.fail({
         prop: 'tls.require',
         value: given._options.require,
         rule: 'must be true or false',
         fix: 'write require: true',
       }),
-    p.expect(engine !== 'custom', {
-      prop: 'tls',
-      value: given.secretName,
-      rule: 'a custom engine configures its own TLS',
-      fix: 'mount the Secret with readOnlyVolumes and give the server its flags in args or env, and remove tls',
-    }),
-    p.expect(engine !== 'redis' || given.required, {
-      prop: 'tls.require',
-      value: false,
-      rule: 'Redis serves TLS and plain text on different ports, and the preset has one: with TLS it serves TLS only',
-      fix: 'leave require out (true)',
-    }),
+    engine !== 'custom' ||
+      p.fail({
+        prop: 'tls',
+        value: given.secretName,
+        rule: 'a custom engine configures its own TLS',
+        fix: 'mount the Secret with readOnlyVolumes and give the server its flags in args or env, and remove tls',
+      }),
+    engine !== 'redis' ||
+      given.required ||
+      p.fail({
+        prop: 'tls.require',
+        value: false,
+        rule: 'Redis serves TLS and plain text on different ports, and the preset has one: with TLS it serves TLS only',
+        fix: 'leave require out (true)',
+      }),
   ].every(Boolean);
   return ok ? { secretName: given.secretName, required: given.required, certFile: `${TLS_PATH}/tls.crt`, keyFile: `${TLS_PATH}/tls.key` } : undefined;
 }

@@ -440,18 +440,20 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
   const scale = resolveStatefulScale(p, props, engine, b, plan);
   const replicated = scale.several && plan !== undefined;
   if (replicated) {
-    p.expect(name.length <= NAME_RULE.max - '-replica'.length, {
-      prop: 'name',
-      value: name,
-      rule: `a replicated database is two StatefulSets, ${show(name)} (the primary) and ${show(`${name}-replica`)}, and a StatefulSet name has at most ${NAME_RULE.max} characters`,
-      fix: `shorten the name to at most ${NAME_RULE.max - '-replica'.length} characters`,
-    });
-    p.expect(tls === undefined, {
-      prop: 'tls',
-      value: tls && `DatabaseTls.fromSecret(${JSON.stringify(tls.secretName)})`,
-      rule: "a replicated database does not run its replication over TLS yet (the replicas would need the primary's CA and TLS settings for pg_basebackup, the WAL receiver and replicaof, and the TLS-only pg_hba.conf would refuse their replication connections)",
-      fix: 'use tls with replicas: 1, or leave tls out of a replicated set and protect its traffic with the NetworkPolicy (and a service mesh for encryption in transit)',
-    });
+    if (!(name.length <= NAME_RULE.max - '-replica'.length))
+      p.add({
+        prop: 'name',
+        value: name,
+        rule: `a replicated database is two StatefulSets, ${show(name)} (the primary) and ${show(`${name}-replica`)}, and a StatefulSet name has at most ${NAME_RULE.max} characters`,
+        fix: `shorten the name to at most ${NAME_RULE.max - '-replica'.length} characters`,
+      });
+    if (tls !== undefined)
+      p.add({
+        prop: 'tls',
+        value: tls && `DatabaseTls.fromSecret(${JSON.stringify(tls.secretName)})`,
+        rule: "a replicated database does not run its replication over TLS yet (the replicas would need the primary's CA and TLS settings for pg_basebackup, the WAL receiver and replicaof, and the TLS-only pg_hba.conf would refuse their replication connections)",
+        fix: 'use tls with replicas: 1, or leave tls out of a replicated set and protect its traffic with the NetworkPolicy (and a service mesh for encryption in transit)',
+      });
   }
   const timing = resolveTiming(p, props, { minReadySeconds: 10, terminationGracePeriodSeconds: 120 });
   const userArgs = props.args === undefined || props.args === null || checkStringList(p, 'args', props.args) ? (props.args ?? []) : [];
@@ -472,8 +474,8 @@ function resolveDatabase(p: Problems, self: Construct, id: string, given: Statef
     nameChecked: true, // the database name, checked by the stricter rule
   });
   // (the engine's own env as it is unless a replication plan adds to it)
-  for (const [env, value] of Object.entries((replicated ? merged(b.env, plan.env) : b.env) ?? {})) main.addEnv(env, value, `engine.env["${env}"]`);
-  for (const [env, value] of Object.entries(checkMap(p, 'env', props.env, "{ TZ: EnvValue.fromValue('UTC') }") ?? {})) main.addEnv(env, value, `env["${env}"]`);
+  main.addEnvMap(replicated ? merged(b.env, plan.env) : b.env, 'engine.env');
+  main.addEnvMap(checkMap(p, 'env', props.env, "{ TZ: EnvValue.fromValue('UTC') }"), 'env');
   const identity = resolveIdentity(p, name, props, 'database', main.imageTag);
   const podSelectorLabels = selectorLabels(identity);
   const volumes = new PodVolumes(p);
@@ -558,12 +560,13 @@ function podHost(set: string, ordinal: number, chartNamespace: string | undefine
 function resolveServerCredentials(p: Problems, engine: DatabaseEngine, engineOk: boolean, given: DatabaseCredentials | undefined, secretName?: string) {
   const credentials = resolveCredentials(p, 'credentials', given, DatabaseCredentials.asFiles());
   if (engineOk && engine.secretKeys.length === 0) {
-    p.expect(given === undefined, {
-      prop: 'credentials',
-      value: describeCredentials(credentials),
-      rule: 'a custom engine reads no Secret by itself, so there are no credentials to deliver',
-      fix: "mount the Secret with readOnlyVolumes or reference it in the engine's env, and remove credentials",
-    });
+    if (given !== undefined)
+      p.add({
+        prop: 'credentials',
+        value: describeCredentials(credentials),
+        rule: 'a custom engine reads no Secret by itself, so there are no credentials to deliver',
+        fix: "mount the Secret with readOnlyVolumes or reference it in the engine's env, and remove credentials",
+      });
   }
   const source = secretName !== undefined ? new CredentialSource(secretName, engine.secretKeys, credentials.files) : undefined;
   return { credentials, source };
@@ -632,17 +635,18 @@ function resolveStorage(
   listOf(p, 'volumeClaims', props.volumeClaims).forEach((c, i) => {
     const prop = `volumeClaims[${i}]`;
     if (
-      !p.expect(c !== null && c !== undefined, { prop, value: c, rule: 'must be VolumeClaimOptions', fix: 'give at least { name, mountPath }' }) ||
+      !((c !== null && c !== undefined) || p.fail({ prop, value: c, rule: 'must be VolumeClaimOptions', fix: 'give at least { name, mountPath }' })) ||
       !checkProps(p, prop, c, VOLUME_CLAIM_OPTIONS)
     )
       return;
     claims.push(claimTemplate(p, `${prop}.`, { ...c, storage: c.storage ?? '1Gi', storageClassName: c.storageClassName ?? defaultClass }, claimLabels));
-    p.expect(isAbsolutePath(c.mountPath), {
-      prop: `${prop}.mountPath`,
-      value: c.mountPath,
-      rule: 'must be an absolute path',
-      fix: 'use a path like "/var/lib/postgresql/wal"',
-    });
+    if (!isAbsolutePath(c.mountPath))
+      p.add({
+        prop: `${prop}.mountPath`,
+        value: c.mountPath,
+        rule: 'must be an absolute path',
+        fix: 'use a path like "/var/lib/postgresql/wal"',
+      });
     volumes.add(prop, prop, main, { name: c.name, mountPath: c.mountPath });
   });
   return { storage, claims };
@@ -676,12 +680,13 @@ function withWaiver(annotations: Record<string, string> | undefined, entry: stri
 function checkSecret(p: Problems, engine: DatabaseEngine, name: string, secretName: string | undefined): string | undefined {
   const keys = engine.secretKeys;
   if (keys.length === 0) {
-    p.expect(secretName === undefined, {
-      prop: 'secretName',
-      value: secretName,
-      rule: 'a custom engine does not read a Secret by itself',
-      fix: "reference the Secret in the engine's env and clientEnv with EnvValue.fromSecretKey(...), and remove secretName",
-    });
+    if (secretName !== undefined)
+      p.add({
+        prop: 'secretName',
+        value: secretName,
+        rule: 'a custom engine does not read a Secret by itself',
+        fix: "reference the Secret in the engine's env and clientEnv with EnvValue.fromSecretKey(...), and remove secretName",
+      });
     return undefined;
   }
   if (secretName === undefined) {

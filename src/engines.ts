@@ -248,7 +248,8 @@ function presetImage(p: Problems, preset: Preset, options: EngineOptions): strin
   // (a repository of the wrong form is reported with the image reference it makes)
   const repository =
     options.repository === undefined ||
-    p.expect(isString(options.repository), {
+    isString(options.repository) ||
+    p.fail({
       prop: 'engine.repository',
       value: options.repository,
       rule: 'must be the image repository as text',
@@ -297,12 +298,13 @@ function databaseName(p: Problems, engine: string, given: string | undefined, ct
 function checkSecretKeys(p: Problems, keys: { [prop: string]: string | undefined }): void {
   for (const [prop, key] of Object.entries(keys)) {
     if (key === undefined) continue;
-    p.expect(isString(key) && key.length <= 253 && SECRET_KEY.test(key), {
-      prop: `engine.${prop}`,
-      value: key,
-      rule: 'a Secret key consists of letters, digits, "-", "_" and "."',
-      fix: 'use a key like "password"',
-    });
+    if (!(isString(key) && key.length <= 253 && SECRET_KEY.test(key)))
+      p.add({
+        prop: `engine.${prop}`,
+        value: key,
+        rule: 'a Secret key consists of letters, digits, "-", "_" and "."',
+        fix: 'use a key like "password"',
+      });
   }
 }
 
@@ -450,47 +452,55 @@ function redisBinding(p: Problems, o: RedisOptions, ctx: EngineContext): EngineB
 }
 
 function customBinding(p: Problems, o: CustomEngineOptions): EngineBinding {
-  p.expect(o.port !== undefined, {
-    prop: 'engine.port',
-    value: o.port,
-    rule: 'a custom engine needs the port its server listens on',
-    fix: 'give the port, e.g. port: 2379',
-  });
+  if (o.port === undefined)
+    p.add({
+      prop: 'engine.port',
+      value: o.port,
+      rule: 'a custom engine needs the port its server listens on',
+      fix: 'give the port, e.g. port: 2379',
+    });
   const portName = o.portName ?? 'db';
-  p.expect(isAbsolutePath(o.dataPath), {
-    prop: 'engine.dataPath',
-    value: o.dataPath,
-    rule: 'must be an absolute, normalised path other than "/"',
-    fix: 'give the path where the server keeps its data, e.g. "/var/lib/db"',
-  });
-  const writablePaths = listOf(p, 'engine.writablePaths', o.writablePaths).filter((path) =>
-    p.expect(isAbsolutePath(path), {
-      prop: 'engine.writablePaths',
-      value: path,
-      rule: 'each writable path must be an absolute, normalised path other than "/"',
-      fix: 'write paths like "/var/run/db"',
-    }),
+  if (!isAbsolutePath(o.dataPath))
+    p.add({
+      prop: 'engine.dataPath',
+      value: o.dataPath,
+      rule: 'must be an absolute, normalised path other than "/"',
+      fix: 'give the path where the server keeps its data, e.g. "/var/lib/db"',
+    });
+  const writablePaths = listOf(p, 'engine.writablePaths', o.writablePaths).filter(
+    (path) =>
+      isAbsolutePath(path) ||
+      p.fail({
+        prop: 'engine.writablePaths',
+        value: path,
+        rule: 'each writable path must be an absolute, normalised path other than "/"',
+        fix: 'write paths like "/var/run/db"',
+      }),
   );
   const clientEnv = o.clientEnv ?? {};
-  const clientEnvOk = p.expect(typeof clientEnv === 'object' && !Array.isArray(clientEnv), {
-    prop: 'engine.clientEnv',
-    value: clientEnv,
-    rule: 'must be a map of env suffixes to EnvValues',
-    fix: "write it like { PASSWORD: EnvValue.fromSecretKey('cache', 'password') }",
-  });
-  for (const [suffix, value] of Object.entries(clientEnvOk ? clientEnv : {})) {
-    p.expect(/^[A-Za-z0-9_]+$/.test(suffix), {
+  const clientEnvOk =
+    (typeof clientEnv === 'object' && !Array.isArray(clientEnv)) ||
+    p.fail({
       prop: 'engine.clientEnv',
-      value: suffix,
-      rule: 'a suffix is appended to the client\'s prefix and "_": letters, digits and "_" only',
-      fix: 'use a suffix like "PASSWORD"',
+      value: clientEnv,
+      rule: 'must be a map of env suffixes to EnvValues',
+      fix: "write it like { PASSWORD: EnvValue.fromSecretKey('cache', 'password') }",
     });
-    p.expect(value instanceof EnvValue, {
-      prop: `engine.clientEnv["${suffix}"]`,
-      value,
-      rule: 'must be an EnvValue',
-      fix: 'use EnvValue.fromSecretKey(...) or EnvValue.fromValue(...)',
-    });
+  for (const [suffix, value] of Object.entries(clientEnvOk ? clientEnv : {})) {
+    if (!/^[A-Za-z0-9_]+$/.test(suffix))
+      p.add({
+        prop: 'engine.clientEnv',
+        value: suffix,
+        rule: 'a suffix is appended to the client\'s prefix and "_": letters, digits and "_" only',
+        fix: 'use a suffix like "PASSWORD"',
+      });
+    if (!(value instanceof EnvValue))
+      p.add({
+        prop: `engine.clientEnv["${suffix}"]`,
+        value,
+        rule: 'must be an EnvValue',
+        fix: 'use EnvValue.fromSecretKey(...) or EnvValue.fromValue(...)',
+      });
   }
   return {
     image: o.image,

@@ -1,6 +1,6 @@
 import { k8s } from './_k8s';
 import { Problems } from './_errors';
-import { isDns1123Subdomain, isString, looksSecret } from './_rules';
+import { entryProp, isDns1123Subdomain, isString, looksSecret } from './_rules';
 
 enum EnvSource {
   VALUE,
@@ -53,14 +53,15 @@ export class EnvValue {
     return this.source === EnvSource.VALUE;
   }
 
-  /** Checks the value of the variable `name`. @internal */
-  public _check(problems: Problems, prop: string, name: string): void {
+  /** Checks the value of the variable `name`, named `prop` in messages (`prop["key"]` when it is the entry `key` of a map). @internal */
+  public _check(problems: Problems, prop: string, name: string, key?: string): void {
     if (this.source === EnvSource.VALUE) {
       // (the messages are made only when they are reported: this runs for every variable of every container)
-      if (!isString(this.value)) problems.add({ prop, value: this.value, rule: 'must be a string', fix: 'quote the value (numbers too)' });
+      if (!isString(this.value))
+        problems.add({ prop: entryProp(prop, key), value: this.value, rule: 'must be a string', fix: 'quote the value (numbers too)' });
       if (looksSecret(name)) {
         problems.add({
-          prop,
+          prop: entryProp(prop, key),
           value: '(literal value hidden)',
           rule: `"${name}" looks like a credential, and credentials must not be written as literal values into manifests`,
           fix: `create a Secret and use EnvValue.fromSecretKey('<secret-name>', '<key>') for ${name}`,
@@ -69,20 +70,22 @@ export class EnvValue {
       return;
     }
     const field = this.source === EnvSource.FIELD;
-    problems.expect(isString(this.value) && (field ? FIELD_PATH.test(this.value) : this.value.length <= 253 && KEY.test(this.value)), {
-      prop,
-      value: this.value,
-      rule: field ? `needs a field path the API server supports (${FIELD_PATHS})` : 'needs a key: letters, digits, "-", "_" and "."',
-      fix: field ? 'use a field path like "metadata.name" or "status.podIP"' : 'give the key as it is written in the object, e.g. "password"',
-    });
+    if (!(isString(this.value) && (field ? FIELD_PATH.test(this.value) : this.value.length <= 253 && KEY.test(this.value))))
+      problems.add({
+        prop: entryProp(prop, key),
+        value: this.value,
+        rule: field ? `needs a field path the API server supports (${FIELD_PATHS})` : 'needs a key: letters, digits, "-", "_" and "."',
+        fix: field ? 'use a field path like "metadata.name" or "status.podIP"' : 'give the key as it is written in the object, e.g. "password"',
+      });
     if (this.source === EnvSource.SECRET || this.source === EnvSource.CONFIG_MAP) {
       const kind = this.source === EnvSource.SECRET ? 'Secret' : 'ConfigMap';
-      problems.expect(isDns1123Subdomain(this.objectName), {
-        prop,
-        value: this.objectName,
-        rule: `the ${kind} name must be a DNS-1123 subdomain (lower case letters, digits, "-" and ".")`,
-        fix: `name the ${kind} that holds ${name}, e.g. "app-credentials"`,
-      });
+      if (!isDns1123Subdomain(this.objectName))
+        problems.add({
+          prop: entryProp(prop, key),
+          value: this.objectName,
+          rule: `the ${kind} name must be a DNS-1123 subdomain (lower case letters, digits, "-" and ".")`,
+          fix: `name the ${kind} that holds ${name}, e.g. "app-credentials"`,
+        });
     }
   }
 

@@ -44,20 +44,24 @@ export class LabelExpression {
 
   /** Checks key and values; returns whether they are valid. @internal */
   public _check(problems: Problems, prop: string): boolean {
-    const keyOk = problems.expect(isLabelKey(this.key), {
-      prop: `${prop}.key`,
-      value: this.key,
-      rule: 'must be a label key',
-      fix: 'use a key like "track" or "example.com/track"',
-    });
+    const keyOk =
+      isLabelKey(this.key) ||
+      problems.fail({
+        prop: `${prop}.key`,
+        value: this.key,
+        rule: 'must be a label key',
+        fix: 'use a key like "track" or "example.com/track"',
+      });
     if (this.operator === 'In' || this.operator === 'NotIn') {
       return (
-        problems.expect(valuesFit(this.operator, this.values) && this.values!.every(isLabelValue), {
-          prop: `${prop}.values`,
-          value: this.values,
-          rule: `${this.operator} needs a non-empty list of label values`,
-          fix: 'list at least one value of at most 63 letters, digits, "-", "_" or "."',
-        }) && keyOk
+        ((valuesFit(this.operator, this.values) && this.values!.every(isLabelValue)) ||
+          problems.fail({
+            prop: `${prop}.values`,
+            value: this.values,
+            rule: `${this.operator} needs a non-empty list of label values`,
+            fix: 'list at least one value of at most 63 letters, digits, "-", "_" or "."',
+          })) &&
+        keyOk
       );
     }
     return keyOk;

@@ -2,7 +2,7 @@ import { k8s } from './_k8s';
 import { Problems } from './_errors';
 import { PORT_PROBE_OPTIONS, PROBE_OPTIONS } from './_keys';
 import { checkProps } from './_props';
-import { checkInteger, checkPortName, isAbsolutePath, isObject } from './_rules';
+import { checkInteger, checkPortName, isAbsolutePath, isObject, isString, probeHandler } from './_rules';
 import { merged } from './_merge';
 
 /**
@@ -72,32 +72,35 @@ export class Probe {
     if (o.failureThreshold !== undefined) checkInteger(problems, `${prop}.failureThreshold`, o.failureThreshold, 1);
     if (o.successThreshold !== undefined) {
       if (needsSingleSuccess) {
-        problems.expect(o.successThreshold === 1, {
-          prop: `${prop}.successThreshold`,
-          value: o.successThreshold,
-          rule: 'must be 1 for liveness and startup probes (API server rule)',
-          fix: 'leave successThreshold out of liveness and startup probes',
-        });
+        if (o.successThreshold !== 1)
+          problems.add({
+            prop: `${prop}.successThreshold`,
+            value: o.successThreshold,
+            rule: 'must be 1 for liveness and startup probes (API server rule)',
+            fix: 'leave successThreshold out of liveness and startup probes',
+          });
       } else {
         checkInteger(problems, `${prop}.successThreshold`, o.successThreshold, 1);
       }
     }
     if (o.portName !== undefined) checkPortName(problems, `${prop}.portName`, o.portName);
     if (this.kind === ProbeKind.HTTP) {
-      problems.expect(this.path === '/' || isAbsolutePath(this.path), {
-        prop: `${prop} path`,
-        value: this.path,
-        rule: 'must be an absolute URL path',
-        fix: 'start the path with "/", e.g. "/healthz"',
-      });
+      if (!(this.path === '/' || isAbsolutePath(this.path)))
+        problems.add({
+          prop: `${prop} path`,
+          value: this.path,
+          rule: 'must be an absolute URL path',
+          fix: 'start the path with "/", e.g. "/healthz"',
+        });
     }
     if (this.kind === ProbeKind.EXEC) {
-      problems.expect(Array.isArray(this.command) && this.command.length > 0 && this.command.every((c) => typeof c === 'string'), {
-        prop: `${prop} command`,
-        value: this.command,
-        rule: 'must be a non-empty list of strings',
-        fix: 'give the command and its arguments, e.g. ["pg_isready", "-q"]',
-      });
+      if (!(Array.isArray(this.command) && this.command.length > 0 && this.command.every((c) => typeof c === 'string')))
+        problems.add({
+          prop: `${prop} command`,
+          value: this.command,
+          rule: 'must be a non-empty list of strings',
+          fix: 'give the command and its arguments, e.g. ["pg_isready", "-q"]',
+        });
     }
   }
 
@@ -106,9 +109,22 @@ export class Probe {
     return this.kind === ProbeKind.EXEC ? undefined : ((isObject(this.options) ? (this.options as PortProbeOptions).portName : undefined) ?? defaultPortName);
   }
 
-  /** Whether this probe is of the kind of `other` (probes of two kinds never share a handler). @internal */
-  public _sameKind(other: Probe): boolean {
-    return this.kind === other.kind;
+  /**
+   * Whether this probe and `other` have one handler, as `_handler` renders them (a port left out is `defaultPortName`).
+   * @internal
+   */
+  public _sameHandler(other: Probe, defaultPortName: string | undefined): boolean {
+    // (probes of two kinds have two handlers: only probes of one kind are compared)
+    if (this.kind !== other.kind) return false;
+    const port = this._portName(defaultPortName) ?? '';
+    const otherPort = other._portName(defaultPortName) ?? '';
+    // (probes of text values are compared in place, as their rendered JSON would be: this runs for every container)
+    if (this.kind === ProbeKind.EXEC) {
+      if (isTextList(this.command) && isTextList(other.command)) return sameList(this.command, other.command);
+    } else if (isString(port) && isString(otherPort) && isTextOrUnset(this.path) && isTextOrUnset(other.path)) {
+      return port === otherPort && this.path === other.path;
+    }
+    return probeHandler(this._handler(defaultPortName)) === probeHandler(other._handler(defaultPortName));
   }
 
   /** The handler of the probe (`{ httpGet }`, `{ tcpSocket }` or `{ exec }`), as `_render` gives it, without the timings. @internal */
@@ -129,4 +145,23 @@ export class Probe {
       successThreshold: o.successThreshold ?? 1,
     });
   }
+}
+
+/** Whether `v` is a string or not set. */
+function isTextOrUnset(v: unknown): v is string | undefined {
+  return v === undefined || isString(v);
+}
+
+/** Whether `v` is a list of strings, every place set. */
+function isTextList(v: unknown): v is string[] {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) if (!isString(v[i])) return false;
+  return true;
+}
+
+/** Whether the lists `a` and `b` have the same items in the same order. */
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -57,12 +57,13 @@ export class StatefulUpdate {
     if (this.type !== 'RollingUpdate') return;
     checkProps(problems, prop, this.options, STATEFUL_ROLLING_UPDATE_OPTIONS);
     if (!checkInteger(problems, `${prop}.partition`, this.partition, 0) || replicas === undefined) return;
-    problems.expect(this.partition <= replicas, {
-      prop: `${prop}.partition`,
-      value: this.partition,
-      rule: `must not exceed replicas (${replicas}): pods with an ordinal at or above the partition are updated, and there is none`,
-      fix: `use a partition from 0 to ${replicas}`,
-    });
+    if (!(this.partition <= replicas))
+      problems.add({
+        prop: `${prop}.partition`,
+        value: this.partition,
+        rule: `must not exceed replicas (${replicas}): pods with an ordinal at or above the partition are updated, and there is none`,
+        fix: `use a partition from 0 to ${replicas}`,
+      });
   }
 
   /** @internal */

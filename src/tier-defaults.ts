@@ -162,12 +162,13 @@ export class TierDefaults {
     if (!checked) return;
     // a tier resolves its props when it is created: one created before would silently go without
     const built = this.scope.node.findAll().filter((c) => c instanceof TierBase);
-    problems.expect(built.length === 0, {
-      prop: 'TierDefaults',
-      value: Object.keys(checked),
-      rule: `is set after tiers below this scope were created (${built.map((t) => t.node.path).join(', ')}), and they do not get it`,
-      fix: 'call TierDefaults.of(scope).set(...) before creating the tiers below the scope',
-    });
+    if (built.length !== 0)
+      problems.add({
+        prop: 'TierDefaults',
+        value: Object.keys(checked),
+        rule: `is set after tiers below this scope were created (${built.map((t) => t.node.path).join(', ')}), and they do not get it`,
+        fix: 'call TierDefaults.of(scope).set(...) before creating the tiers below the scope',
+      });
     const valid: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(checked)) {
       const check = CHECKS[key as keyof TierDefaultsOptions];

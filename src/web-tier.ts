@@ -251,12 +251,15 @@ export class StatelessWebTier extends TierBase implements IConnectable {
   private addSidecarAt(options: SidecarOptions, prop: string): void {
     const p = this._problems;
     if (
-      !p.expect(options !== undefined && options !== null, {
-        prop: prop.slice(0, -1),
-        value: options,
-        rule: 'must be SidecarOptions',
-        fix: 'give at least { name, image, readiness, liveness }, or { name, image, port }',
-      }) ||
+      !(
+        (options !== undefined && options !== null) ||
+        p.fail({
+          prop: prop.slice(0, -1),
+          value: options,
+          rule: 'must be SidecarOptions',
+          fix: 'give at least { name, image, readiness, liveness }, or { name, image, port }',
+        })
+      ) ||
       !checkProps(p, prop.slice(0, -1), options, SIDECAR_OPTIONS)
     )
       return;
@@ -312,12 +315,14 @@ export class StatelessWebTier extends TierBase implements IConnectable {
     sidecar.addMount({ name: SHARED_VOLUME, mountPath: this.sharedPath });
     this._containers.push(sidecar);
     if (options.publish === undefined || options.publish === false) return;
-    const published = p.expect(options.publish === true && options.port !== undefined, {
-      prop: `${prop}publish`,
-      value: options.publish,
-      rule: options.publish === true ? 'needs the port of the sidecar to publish' : 'must be true or false',
-      fix: options.publish === true ? 'give the sidecar a port, or remove publish' : 'write publish: true',
-    });
+    const published =
+      (options.publish === true && options.port !== undefined) ||
+      p.fail({
+        prop: `${prop}publish`,
+        value: options.publish,
+        rule: options.publish === true ? 'needs the port of the sidecar to publish' : 'must be true or false',
+        fix: options.publish === true ? 'give the sidecar a port, or remove publish' : 'write publish: true',
+      });
     if (published && sidecar.port !== undefined && sidecar.portName !== undefined) this._publishPort(`${prop}port`, sidecar.portName, sidecar.port);
   }
 
@@ -422,7 +427,7 @@ function resolveWebTier(p: Problems, self: Construct, id: string, given: Statele
   volumes.addReadOnly(main, props.readOnlyVolumes);
   const initContainers = resolveInitContainers(p, props, main, volumes);
   const sharedPath = props.sharedPath ?? '/shared';
-  p.expect(isAbsolutePath(sharedPath), { prop: 'sharedPath', value: sharedPath, rule: 'must be an absolute path', fix: 'use a path like "/shared"' });
+  if (!isAbsolutePath(sharedPath)) p.add({ prop: 'sharedPath', value: sharedPath, rule: 'must be an absolute path', fix: 'use a path like "/shared"' });
   return {
     name,
     namespace,
@@ -458,12 +463,13 @@ function resolveScale(p: Problems, props: StatelessWebTierProps) {
   const autoscaling = checkProps(p, 'autoscaling', props.autoscaling, AUTOSCALING_OPTIONS);
   let replicas: number | undefined;
   if (props.autoscaling !== undefined) {
-    p.expect(props.replicas === undefined, {
-      prop: 'replicas',
-      value: props.replicas,
-      rule: 'cannot be set together with autoscaling: the autoscaler owns the replica count, and a GitOps sync would fight it',
-      fix: 'remove replicas and set autoscaling.minReplicas instead',
-    });
+    if (props.replicas !== undefined)
+      p.add({
+        prop: 'replicas',
+        value: props.replicas,
+        rule: 'cannot be set together with autoscaling: the autoscaler owns the replica count, and a GitOps sync would fight it',
+        fix: 'remove replicas and set autoscaling.minReplicas instead',
+      });
   } else {
     replicas = props.replicas ?? 2;
     checkInteger(p, 'replicas', replicas, 0);
@@ -538,30 +544,33 @@ function defaultPortName(name: unknown, taken: ReadonlyArray<string | undefined>
 
 /** Checks one selector expression; returns whether it can be rendered. */
 function checkExpression(p: Problems, labels: Record<string, string>, e: LabelExpression, prop: string): boolean {
-  if (
-    !p.expect(e instanceof LabelExpression, {
+  if (!(
+    e instanceof LabelExpression ||
+    p.fail({
       prop,
       value: e,
       rule: 'must be a LabelExpression',
       fix: 'use LabelExpression.in(...), notIn, exists or doesNotExist',
     })
-  )
+  ))
     return false;
   // a key or values that are wrong are the one problem: whether the labels satisfy them follows from it
   if (!e._check(p, prop)) return false;
   return (
-    p.expect(e.key !== LABEL_VERSION, {
-      prop: `${prop}.key`,
-      value: e.key,
-      rule: 'the version label changes with every release, and a selector can never change',
-      fix: 'select on a label that stays the same for the life of the tier',
-    }) &&
-    p.expect(e.matches(labels), {
-      prop,
-      value: `${e.key} ${e.operator} ${JSON.stringify(e.values ?? [])}`,
-      rule: 'the pod labels do not satisfy it, so the Deployment would select none of its own pods',
-      fix: 'add a matching label with the labels prop, or change the expression',
-    })
+    (e.key !== LABEL_VERSION ||
+      p.fail({
+        prop: `${prop}.key`,
+        value: e.key,
+        rule: 'the version label changes with every release, and a selector can never change',
+        fix: 'select on a label that stays the same for the life of the tier',
+      })) &&
+    (e.matches(labels) ||
+      p.fail({
+        prop,
+        value: `${e.key} ${e.operator} ${JSON.stringify(e.values ?? [])}`,
+        rule: 'the pod labels do not satisfy it, so the Deployment would select none of its own pods',
+        fix: 'add a matching label with the labels prop, or change the expression',
+      }))
   );
 }
 
@@ -569,47 +578,52 @@ function checkAutoscaling(p: Problems, a: AutoscalingOptions, minReplicas: numbe
   const minOk = checkInteger(p, 'autoscaling.minReplicas', minReplicas, 1);
   const maxOk = checkInteger(p, 'autoscaling.maxReplicas', a.maxReplicas, 1, undefined, 'set autoscaling.maxReplicas (required) to a whole number >= 1');
   if (minOk && maxOk) {
-    p.expect(minReplicas <= a.maxReplicas, {
-      prop: 'autoscaling.minReplicas',
-      value: minReplicas,
-      rule: `must not exceed autoscaling.maxReplicas (${a.maxReplicas})`,
-      fix: 'lower minReplicas or raise maxReplicas',
-    });
+    if (!(minReplicas <= a.maxReplicas))
+      p.add({
+        prop: 'autoscaling.minReplicas',
+        value: minReplicas,
+        rule: `must not exceed autoscaling.maxReplicas (${a.maxReplicas})`,
+        fix: 'lower minReplicas or raise maxReplicas',
+      });
   }
   if (a.cpuUtilizationPercent !== undefined) checkInteger(p, 'autoscaling.cpuUtilizationPercent', a.cpuUtilizationPercent, 1, 1000);
 }
 
 /** Checks the config files; returns the checksum that rolls the pods when they change. */
 function checkConfig(p: Problems, files: { [fileName: string]: string }, mountPath: string): string {
-  p.expect(isAbsolutePath(mountPath), {
-    prop: 'configMountPath',
-    value: mountPath,
-    rule: 'must be an absolute path',
-    fix: 'use a path like "/etc/nginx/conf.d"',
-  });
-  if (
-    !p.expect(isObject(files), {
+  if (!isAbsolutePath(mountPath))
+    p.add({
+      prop: 'configMountPath',
+      value: mountPath,
+      rule: 'must be an absolute path',
+      fix: 'use a path like "/etc/nginx/conf.d"',
+    });
+  if (!(
+    isObject(files) ||
+    p.fail({
       prop: 'configFiles',
       value: files,
       rule: 'must be a map of file names to file contents',
       fix: 'give an object like { "app.conf": "..." }, or leave configFiles out',
     })
-  )
+  ))
     return '';
   for (const [file, content] of Object.entries(files)) {
     if (!checkRenderableKey(p, 'configFiles', file)) continue;
-    p.expect(/^[-._a-zA-Z0-9]+$/.test(file) && file.length <= 253 && file !== '.' && file !== '..', {
-      prop: 'configFiles key',
-      value: file,
-      rule: 'a ConfigMap key must consist of letters, digits, "-", "_" and "."',
-      fix: 'use a file name like "app.conf"',
-    });
-    p.expect(typeof content === 'string', {
-      prop: `configFiles["${file}"]`,
-      value: content,
-      rule: 'must be the text of the file',
-      fix: 'give the content as a string',
-    });
+    if (!(/^[-._a-zA-Z0-9]+$/.test(file) && file.length <= 253 && file !== '.' && file !== '..'))
+      p.add({
+        prop: 'configFiles key',
+        value: file,
+        rule: 'a ConfigMap key must consist of letters, digits, "-", "_" and "."',
+        fix: 'use a file name like "app.conf"',
+      });
+    if (typeof content !== 'string')
+      p.add({
+        prop: `configFiles["${file}"]`,
+        value: content,
+        rule: 'must be the text of the file',
+        fix: 'give the content as a string',
+      });
   }
   const sorted = Object.keys(files)
     .sort()

@@ -450,6 +450,22 @@ describe('probes', () => {
     expect(problemsOf({ readiness: Probe.exec([]) })).toMatch(/readiness command: got \[\]; must be a non-empty list of strings/);
     expect(problemsOf({ startup: Probe.tcpSocket({ periodSeconds: 0 }) })).toMatch(/startup\.periodSeconds: got 0; must be a whole number >= 1/);
   });
+
+  test('compares the handlers as rendered: a command, a path, a port named or left out', () => {
+    const same = /liveness: got "the same handler as readiness"/;
+    expect(problemsOf({ readiness: Probe.exec(['/bin/ok', '-q']), liveness: Probe.exec(['/bin/ok', '-q'], { periodSeconds: 30 }) })).toMatch(same);
+    // the container's port named, or left out for the same port
+    expect(problemsOf({ readiness: Probe.httpGet('/ready', { portName: 'http' }), liveness: Probe.httpGet('/ready') })).toMatch(same);
+    expect(problemsOf({ readiness: Probe.tcpSocket({ portName: 'http' }), liveness: Probe.tcpSocket() })).toMatch(same);
+    const c = mainContainer(
+      deployment(render({ readiness: Probe.exec(['/bin/ok', '-q']), liveness: Probe.exec(['/bin/ok']), startup: Probe.httpGet('/ready') }).objects),
+    );
+    expect(c.livenessProbe.exec).toEqual({ command: ['/bin/ok'] });
+    expect(mainContainer(deployment(render({ readiness: Probe.httpGet('/ready'), liveness: Probe.httpGet('/live') }).objects)).livenessProbe.httpGet).toEqual({
+      path: '/live',
+      port: 'http',
+    });
+  });
 });
 
 describe('resources', () => {
