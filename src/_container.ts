@@ -9,6 +9,7 @@ import { containerSecurityContext } from './_pod';
 import { checkImage, checkMap, checkPort, checkPortName, checkStringList, entryProp, isDns1123Label, isEnvName } from './_rules';
 import { EnvValue } from './env';
 import { Probe } from './probe';
+import { has } from './_json';
 
 /** Everything a container is made of. */
 export interface ContainerInput {
@@ -105,7 +106,7 @@ export class ContainerBuilder {
   /** Adds every variable of the map `env` (if any), each named `prop["NAME"]` in messages; a name given twice is a problem. */
   public addEnvMap(env: { readonly [name: string]: EnvValue } | undefined, prop: string): void {
     // (own enumerable keys, as Object.entries gives them, without its pairs; the prop of a variable is made only for a message)
-    for (const name in env) if (Object.prototype.propertyIsEnumerable.call(env, name)) this.putEnv(name, env[name], prop, name);
+    for (const name in env) if (has(env, name)) this.putEnv(name, env[name], prop, name);
   }
 
   /** Adds one variable, named `entryProp(prop, key)` in messages. */

@@ -210,12 +210,6 @@ export class Problems {
     return false;
   }
 
-  /** Records a problem when `ok` is false; returns `ok` (the details are built either way: hot checks use {@link fail}). */
-  public expect(ok: boolean, d: ProblemDetails): boolean {
-    if (!ok) this.add(d);
-    return ok;
-  }
-
   /** How many problems were recorded (so far). */
   public get size(): number {
     return this.found.length;

@@ -20,10 +20,12 @@ export function obj(v: unknown): JsonObject {
   return isObject(v) ? v : EMPTY;
 }
 
-/** `v` when it is an array, else an empty one. */
+/** `v` when it is an array, else an empty one (shared: the result is read only). */
 export function list(v: unknown): readonly unknown[] {
-  return Array.isArray(v) ? v : [];
+  return Array.isArray(v) ? v : NO_ITEMS;
 }
+
+const NO_ITEMS: readonly unknown[] = Object.freeze([]);
 
 /**
  * The objects of an array (other entries are the schema's business): `v` itself when every entry is one (the usual
@@ -85,7 +87,19 @@ export function stringAt(v: unknown, ...path: string[]): string | undefined {
   return str(valueAt(v, ...path));
 }
 
-/** The entries of a map whose values are strings (labels, annotations, a Service selector). */
-export function stringMap(v: unknown): { [key: string]: string } {
-  return Object.fromEntries(Object.entries(obj(v)).filter(([, x]) => typeof x === 'string')) as { [key: string]: string };
+/**
+ * The entries of a map whose values are strings (labels, annotations, a Service selector): the map itself when it is
+ * a plain object and every value is a string (the usual case: nothing is copied, so the result is read only), else a
+ * copy of its string entries.
+ */
+export function stringMap(v: unknown): { readonly [key: string]: string } {
+  if (!isObject(v)) return EMPTY as { readonly [key: string]: string };
+  const proto = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) {
+    const keys = Object.keys(v);
+    let i = 0;
+    while (i < keys.length && typeof v[keys[i]] === 'string') i++;
+    if (i === keys.length) return v as { readonly [key: string]: string };
+  }
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string')) as { [key: string]: string };
 }

@@ -3,7 +3,7 @@
  * selectors use only labels that never change (name and instance).
  */
 import { Problems } from './_errors';
-import { checkLabels, isLabelValue } from './_rules';
+import { checkLabels, entryProp, isLabelValue } from './_rules';
 import { merged } from './_merge';
 
 export const MANAGED_BY = 'cdk8s-tiers';
@@ -96,7 +96,7 @@ function checkOwned(problems: Problems, prop: string, given: Record<string, unkn
   for (const key of Object.keys(given)) {
     if (!Object.prototype.hasOwnProperty.call(owned, key)) continue;
     problems.add({
-      prop: `${prop}["${key}"]`,
+      prop: entryProp(prop, key),
       value: given[key],
       rule: `the library sets ${key} itself, so this value would be replaced`,
       fix: owned[key],

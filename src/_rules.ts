@@ -324,13 +324,13 @@ export function checkLabels(problems: Problems, prop: string, labels: Record<str
     if (valuesToo) {
       if (!isLabelValue(v))
         problems.add({
-          prop: `${prop}["${k}"]`,
+          prop: entryProp(prop, k),
           value: v,
           rule: 'must be a label value: at most 63 letters, digits, "-", "_", ".", starting and ending alphanumeric',
           fix: 'shorten the value or replace other characters with "-"',
         });
     } else {
-      if (!isString(v)) problems.add({ prop: `${prop}["${k}"]`, value: v, rule: 'must be a string', fix: 'quote the value' });
+      if (!isString(v)) problems.add({ prop: entryProp(prop, k), value: v, rule: 'must be a string', fix: 'quote the value' });
     }
   }
 }

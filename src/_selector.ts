@@ -20,7 +20,7 @@
  * absent is `{}`, every pod of the namespace).
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
  */
-import { isObject } from './_json';
+import { has, isObject } from './_json';
 import { isLabelKey, isLabelValue } from './_rules';
 
 /** No keys or expressions. */
@@ -97,7 +97,7 @@ export class Selector {
   public static ofMap(selector: unknown): Selector {
     if (selector === undefined || selector === null) return Selector.NOTHING;
     if (!isObject(selector)) return Selector.invalid('is not a map of labels');
-    for (const k in selector) if (Object.prototype.propertyIsEnumerable.call(selector, k)) return Selector.parsed(selector, NO_KEYS);
+    for (const k in selector) if (has(selector, k)) return Selector.parsed(selector, NO_KEYS);
     return Selector.NOTHING;
   }
 

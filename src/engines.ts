@@ -11,7 +11,7 @@ import { mysqlTls, postgresTls, redisTls, tlsClientEnv } from './_tls';
 import { Problems } from './_errors';
 import { CUSTOM_ENGINE_OPTIONS, MYSQL_OPTIONS, POSTGRES_OPTIONS, REDIS_OPTIONS } from './_keys';
 import { checkProps, PropsType } from './_props';
-import { checkMap, checkStringList, isAbsolutePath, isObject, isString, listOf } from './_rules';
+import { checkMap, checkStringList, entryProp, isAbsolutePath, isObject, isString, listOf } from './_rules';
 import { EnvValue } from './env';
 import { Probe, ProbeOptions } from './probe';
 import { merged } from './_merge';
@@ -496,7 +496,7 @@ function customBinding(p: Problems, o: CustomEngineOptions): EngineBinding {
       });
     if (!(value instanceof EnvValue))
       p.add({
-        prop: `engine.clientEnv["${suffix}"]`,
+        prop: entryProp('engine.clientEnv', suffix),
         value,
         rule: 'must be an EnvValue',
         fix: 'use EnvValue.fromSecretKey(...) or EnvValue.fromValue(...)',

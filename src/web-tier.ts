@@ -11,7 +11,7 @@ import { checkConnectTarget, envPrefixFor } from './_connection';
 import { clientCredentialEnv, resolveCredentials } from './_credential-files';
 import { checkProps, constructProps } from './_props';
 import { EMPTY_DIR, effectiveResources, resolveResources, resolveSecurity, WEB_RESOURCES, writablePaths } from './_pod';
-import { checkChoice, checkInteger, checkRenderableKey, checkUnique, isAbsolutePath, isObject, isPortName, listOf } from './_rules';
+import { checkChoice, checkInteger, checkRenderableKey, checkUnique, entryProp, isAbsolutePath, isObject, isPortName, listOf } from './_rules';
 import {
   HELPER_RESOURCES,
   PodVolumes,
@@ -619,7 +619,7 @@ function checkConfig(p: Problems, files: { [fileName: string]: string }, mountPa
       });
     if (typeof content !== 'string')
       p.add({
-        prop: `configFiles["${file}"]`,
+        prop: entryProp('configFiles', file),
         value: content,
         rule: 'must be the text of the file',
         fix: 'give the content as a string',

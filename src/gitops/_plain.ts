@@ -4,6 +4,7 @@
  * through `toJson()`) everywhere else.
  */
 import { Lazy } from 'cdk8s';
+import { has } from '../_json';
 
 type Json = { [key: string]: unknown };
 
@@ -75,8 +76,6 @@ function sequence(a: unknown[], empty: boolean): unknown {
   return out ?? a;
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
-
 /**
  * The mapping of {@link plain}: its own enumerable string keys, in the order of `Object.keys` (for...in gives them
  * in that order, then any inherited ones, which are skipped).
@@ -85,7 +84,7 @@ function mapping(o: Json, empty: boolean): unknown {
   let out: Json | undefined;
   let kept = 0; // entries of the result
   for (const key in o) {
-    if (!hasOwn.call(o, key)) continue;
+    if (!has(o, key)) continue;
     // an own `__proto__` (from JSON.parse): resolve() assigns it, changing the copy's prototype, and sanitizeValue() drops it
     if (key === '__proto__') return FALLBACK;
 
@@ -107,7 +106,7 @@ export function entriesBefore(o: Json, end: string): Json {
   const out: Json = {};
   for (const key in o) {
     if (key === end) break;
-    if (hasOwn.call(o, key)) out[key] = o[key];
+    if (has(o, key)) out[key] = o[key];
   }
   return out;
 }

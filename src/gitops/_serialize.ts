@@ -11,7 +11,7 @@
  * `CDK8S_DISABLE_SORT`).
  * Lists keep their order: it carries meaning (containers, env, rules).
  */
-import { isObject } from '../_json';
+import { has, isObject } from '../_json';
 import { entriesBefore } from './_plain';
 
 // the YAML text of one object (a single document, no `---`): js-yaml's dump, written faster in _yaml.ts
@@ -50,7 +50,7 @@ export function canonicalOrder(keys: readonly string[], first: readonly string[]
 function orderedKeys(o: Manifest, keys: string[], first: readonly string[]): string[] {
   if (first.length === 0) return sortKeys(keys);
   const order: string[] = [];
-  for (const f of first) if (Object.prototype.hasOwnProperty.call(o, f)) order.push(f);
+  for (const f of first) if (has(o, f)) order.push(f);
   if (order.length === 0) return sortKeys(keys);
   const rest = sortKeys(keys.filter((k) => !first.includes(k)));
   for (const k of rest) order.push(k);
@@ -72,8 +72,6 @@ function sortKeys(keys: string[]): string[] {
   return keys;
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
-
 /**
  * Whether the keys of `o` (its own enumerable string keys, in the order of `Object.keys`: for...in gives them in
  * that order, then any inherited ones, which are skipped) already are in canonical order: the present `first`
@@ -83,9 +81,9 @@ function isOrdered(o: Manifest, first: readonly string[]): boolean {
   let f = 0; // the `first` keys before it are present and passed, or absent
   let prev: string | undefined; // the last key after the `first` keys
   for (const key in o) {
-    if (!hasOwn.call(o, key)) continue;
+    if (!has(o, key)) continue;
     if (prev === undefined) {
-      while (f < first.length && first[f] !== key) if (hasOwn.call(o, first[f++])) return false;
+      while (f < first.length && first[f] !== key) if (has(o, first[f++])) return false;
       if (f < first.length) {
         f++;
         continue;
@@ -113,7 +111,7 @@ function mapping(o: Manifest, first: readonly string[], at: Array<string | numbe
   }
   let out: Manifest | undefined;
   for (const key in o) {
-    if (!hasOwn.call(o, key)) continue;
+    if (!has(o, key)) continue;
     const value = o[key];
     const v = entry(key, value, at, bad);
     if (out === undefined && v !== value) out = entriesBefore(o, key);

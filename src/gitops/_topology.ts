@@ -9,11 +9,11 @@
  * - thick arrows are what the NetworkPolicies let through (ingress of the
  *   target and egress of the source both allow it), with the ports.
  */
-import { isObject, JsonObject, obj, objects, recordAt, scalarText, stringMap, valueAt } from '../_json';
+import { isObject, JsonObject, list, obj, objects, recordAt, scalarText, stringMap, valueAt } from '../_json';
 import { Selector } from '../_selector';
 import { Manifest } from './_serialize';
 
-type Labels = { [key: string]: string };
+type Labels = { readonly [key: string]: string };
 
 interface Group {
   readonly id: string;
@@ -83,30 +83,7 @@ function label(first: string, second = '', third = ''): string {
   return text;
 }
 
-const NO_ITEMS: readonly unknown[] = [];
 const NO_GROUPS: readonly Group[] = [];
-/** `v` when it is an array, else an empty one (read without copying: the objects in it are taken with isObject). */
-const items = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : NO_ITEMS);
-
-/** The objects of an array (as `objects` reads them): the array itself when each of its items is one (the usual case: nothing is copied). */
-function objectItems(v: unknown): readonly JsonObject[] {
-  if (!Array.isArray(v)) return NO_ITEMS as readonly JsonObject[];
-  for (let i = 0; i < v.length; i++) if (!isObject(v[i])) return objects(v);
-  return v as JsonObject[];
-}
-
-/**
- * The labels of a pod template as a map of strings: the template's own map when every value is a string (the
- * usual case: nothing is copied), else a copy of its string entries.
- */
-function podLabels(v: unknown): Labels {
-  if (!isObject(v)) return {};
-  const proto = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) return stringMap(v);
-  const keys = Object.keys(v);
-  for (let i = 0; i < keys.length; i++) if (typeof v[keys[i]] !== 'string') return stringMap(v);
-  return v as Labels;
-}
 
 /** The arrows of the diagram, numbered for the edge index. */
 const ARROWS: { readonly [arrow: string]: number } = { '-.->': 0, '-->': 1, '==>': 2 };
@@ -501,7 +478,7 @@ class Diagram {
       const users = new Map<string, Group[]>();
       for (const g of this.groups) {
         const seen = new Set<string>();
-        for (const v of items(obj(g.pod.spec).volumes)) {
+        for (const v of list(obj(g.pod.spec).volumes)) {
           if (!isObject(v)) continue;
           const key = `${g.ns}|${scalarText(valueAt(v, 'persistentVolumeClaim', 'claimName'))}`;
           if (seen.has(key)) continue;
@@ -548,7 +525,7 @@ class Diagram {
     const wid = this.newId(kind.toLowerCase(), nsPart, nameIdPart);
     this.node(ns, 1, wid, '[', label(`${kind} ${name}`), ']');
     const gid = this.newId('pods', nsPart, nameIdPart);
-    const group: Group = { id: gid, ns, name, kind, labels: podLabels(obj(pod.metadata).labels), pod, workloadId: wid, egress: undefined, ports: undefined };
+    const group: Group = { id: gid, ns, name, kind, labels: stringMap(obj(pod.metadata).labels), pod, workloadId: wid, egress: undefined, ports: undefined };
     this.groups.push(group);
     this.index(group);
     const replicas = this.replicaText(w, kind, name);
@@ -563,7 +540,7 @@ class Diagram {
       this.node(ns, 1, gid, '([', label(kind === 'StatefulSet' ? `pods ${this.ordinals(name, spec.replicas)}` : `pods ${name}-*`, replicas, role), '])');
       this.newEdge(wid, '-.->', gid, OWNS);
     }
-    const templates = items(spec.volumeClaimTemplates);
+    const templates = list(spec.volumeClaimTemplates);
     for (let i = 0; i < templates.length; i++) {
       const t = templates[i];
       if (!isObject(t)) continue;
@@ -680,7 +657,7 @@ class Diagram {
         host(`${ns}/${name}`, id, true);
       }
       this.node(ns, 0, id, '{{', label(`Service ${name}`, headless ? 'headless' : type), '}}');
-      const ports = items(spec.ports);
+      const ports = list(spec.ports);
       if (type === 'NodePort' || type === 'LoadBalancer') {
         const nodePorts: string[] = [];
         for (let i = 0; i < ports.length; i++) {
@@ -765,7 +742,7 @@ class Diagram {
     for (let pi = 0; pi < policies.length; pi++) {
       const p = policies[pi];
       if (!p.types.includes('Egress')) continue;
-      const rules: EgressRule[] = objectItems(p.spec.egress).map((rule) => ({ policyNs: p.ns, rule, to: undefined, ports: undefined }));
+      const rules: EgressRule[] = objects(p.spec.egress).map((rule) => ({ policyNs: p.ns, rule, to: undefined, ports: undefined }));
       const targets = this.targetsOf(p);
       for (let i = 0; i < targets.length; i++) {
         const g = targets[i];
@@ -777,15 +754,15 @@ class Diagram {
     for (let pi = 0; pi < policies.length; pi++) {
       const p = policies[pi];
       if (!p.types.includes('Ingress')) continue;
-      const ingress = items(p.spec.ingress);
+      const ingress = list(p.spec.ingress);
       if (ingress.length === 0) continue;
       const targets = this.targetsOf(p);
       for (let ri = 0; ri < ingress.length; ri++) {
         const rule = ingress[ri];
         if (!isObject(rule)) continue;
-        const ports = objectItems(rule.ports);
+        const ports = objects(rule.ports);
         const text = ports.length ? ports.map((x) => `${scalarText(x.protocol) || 'TCP'} ${scalarText(x.port) || 'all'}`).join(', ') : 'all ports';
-        const from = objectItems(rule.from);
+        const from = objects(rule.from);
         if (from.length === 0) {
           this.edgesTo(targets, EXTERNAL, text);
           continue;
@@ -853,9 +830,9 @@ class Diagram {
     if (s.egress === undefined) return true;
     for (let i = 0; i < s.egress.length; i++) {
       const rule = s.egress[i];
-      const to = (rule.to ??= objectItems(rule.rule.to).map(peerOf));
+      const to = (rule.to ??= objects(rule.rule.to).map(peerOf));
       if (to.length > 0 && !this.anyPeerSelects(to, rule.policyNs, t)) continue;
-      const ports = (rule.ports ??= objectItems(rule.rule.ports));
+      const ports = (rule.ports ??= objects(rule.rule.ports));
       if (ports.length === 0 || port === undefined) return true;
       const targetPorts = (t.ports ??= containerPorts(t.pod));
       for (let j = 0; j < ports.length; j++) if (samePort(ports[j], port, targetPorts)) return true;
@@ -900,9 +877,9 @@ function addTo(byValue: Map<string, Group[]>, value: string, g: Group): void {
 /** The container ports of a pod template (of its containers, not its init containers). */
 function containerPorts(pod: JsonObject): JsonObject[] {
   const out: JsonObject[] = [];
-  const containers = items(obj(pod.spec).containers);
+  const containers = list(obj(pod.spec).containers);
   for (let i = 0; i < containers.length; i++) {
-    const ports = isObject(containers[i]) ? items((containers[i] as JsonObject).ports) : NO_ITEMS;
+    const ports = list(isObject(containers[i]) ? (containers[i] as JsonObject).ports : undefined);
     for (let j = 0; j < ports.length; j++) if (isObject(ports[j])) out.push(ports[j] as JsonObject);
   }
   return out;

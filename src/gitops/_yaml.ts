@@ -20,6 +20,7 @@
  * whole object go through js-yaml's `dump`.
  */
 import { DEFAULT_SCHEMA, dump, DumpOptions, Type } from 'js-yaml';
+import { has } from '../_json';
 
 /**
  * Plain scalars that Go YAML parsers (kubectl, kustomize, Argo CD, Flux) read
@@ -109,8 +110,6 @@ function entryLine(level: number): string {
 /** Thrown where js-yaml writes something other than the blocks `toYaml` writes; `toYaml` then hands the whole object to js-yaml. */
 const ELSEWHERE = new Error('js-yaml writes this object');
 
-const hasOwn = Object.prototype.hasOwnProperty;
-
 /** The YAML text of one object (a single document, no `---`): js-yaml's `dump(object, JS_YAML_OPTIONS)`. */
 export function toYaml(object: { [key: string]: unknown }): string {
   // built by `+=` (a tree of its pieces in V8, flattened by the write): each text is written as soon as it is
@@ -165,7 +164,7 @@ function mapping(o: { [key: string]: unknown }, level: number, compact: boolean)
   const pad = nextLine(level);
   let text = '';
   for (const key in o) {
-    if (!hasOwn.call(o, key)) continue;
+    if (!has(o, key)) continue;
     if (compact) compact = false;
     else text += pad;
     text += keyText(key);

@@ -150,24 +150,28 @@ export class Environment extends Chart {
     this.podSecurity = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
     this.tiers = { ...props.tiers };
 
-    p.expect(isDns1123Label(id) && id !== ARGOCD_FOLDER, {
-      prop: 'id',
-      value: id,
-      rule: `names the folder of the environment: a DNS-1123 label other than "${ARGOCD_FOLDER}"`,
-      fix: 'use a name like "dev", "staging" or "prod"',
-    });
-    const namespaceOk = p.expect(isDns1123Label(namespace), {
-      prop: 'namespace',
-      value: namespace,
-      rule: 'must be a DNS-1123 label',
-      fix: 'use a namespace like "shop-dev"',
-    });
-    p.expect(Object.values(PodSecurityLevel).includes(this.podSecurity), {
-      prop: 'podSecurity',
-      value: this.podSecurity,
-      rule: 'must be a PodSecurityLevel',
-      fix: 'use PodSecurityLevel.RESTRICTED',
-    });
+    if (!(isDns1123Label(id) && id !== ARGOCD_FOLDER))
+      p.add({
+        prop: 'id',
+        value: id,
+        rule: `names the folder of the environment: a DNS-1123 label other than "${ARGOCD_FOLDER}"`,
+        fix: 'use a name like "dev", "staging" or "prod"',
+      });
+    const namespaceOk =
+      isDns1123Label(namespace) ||
+      p.fail({
+        prop: 'namespace',
+        value: namespace,
+        rule: 'must be a DNS-1123 label',
+        fix: 'use a namespace like "shop-dev"',
+      });
+    if (!Object.values(PodSecurityLevel).includes(this.podSecurity))
+      p.add({
+        prop: 'podSecurity',
+        value: this.podSecurity,
+        rule: 'must be a PodSecurityLevel',
+        fix: 'use PodSecurityLevel.RESTRICTED',
+      });
     checkLabels(p, 'namespaceLabels', props.namespaceLabels);
     for (const [tier, o] of Object.entries(this.tiers)) this.checkOverrides(p, tier, o);
     this.node.addValidation({ validate: () => this.unreadOverrides() });
@@ -176,12 +180,13 @@ export class Environment extends Chart {
     this.createNamespaces = props.createNamespace ?? true;
     // (a bad namespace is the one problem: its Namespace object would only repeat it)
     if (this.createNamespaces && namespaceOk) this.namespaceObject = this.addNamespace('namespace', namespace);
-    p.expect(rootOf(this) === undefined || this.node.scope === this.node.root, {
-      prop: 'scope',
-      value: this.node.scope?.node.path,
-      rule: 'an Environment of a GitOpsApp must be one of its direct children (it names a folder of the tree)',
-      fix: 'create it with new Environment(app, ...)',
-    });
+    if (!(rootOf(this) === undefined || this.node.scope === this.node.root))
+      p.add({
+        prop: 'scope',
+        value: this.node.scope?.node.path,
+        rule: 'an Environment of a GitOpsApp must be one of its direct children (it names a folder of the tree)',
+        fix: 'create it with new Environment(app, ...)',
+      });
     this.argoCdApplication = this.addArgoCdApplication(p, checkProps(p, 'argoCd', props.argoCd, ARGOCD_ENVIRONMENT_OPTIONS) ?? {});
   }
 
@@ -289,26 +294,28 @@ export class Environment extends Chart {
   private checkOverrides(p: Problems, tier: string, o: TierOverrides): void {
     const at = `tiers.${tier}`;
     if (
-      !p.expect(o !== null && o !== undefined, { prop: at, value: o, rule: 'must be TierOverrides', fix: 'give an object like { replicas: 1 }' }) ||
+      !((o !== null && o !== undefined) || p.fail({ prop: at, value: o, rule: 'must be TierOverrides', fix: 'give an object like { replicas: 1 }' })) ||
       !checkProps(p, at, o, TIER_OVERRIDES)
     )
       return;
     if (o.replicas !== undefined) checkInteger(p, `${at}.replicas`, o.replicas, 0);
     if (o.nodePort !== undefined) checkNodePort(p, `${at}.nodePort`, o.nodePort);
     if (o.storage !== undefined) checkQuantity(p, `${at}.storage`, o.storage, '50Gi');
-    p.expect(o.replicas === undefined || o.autoscaling === undefined, {
-      prop: `${at}.replicas`,
-      value: o.replicas,
-      rule: 'cannot be set together with autoscaling: the tier either has fixed replicas or an autoscaler',
-      fix: 'keep one of replicas and autoscaling',
-    });
-    if (o.imageTag !== undefined) {
-      p.expect(typeof o.imageTag === 'string' && (TAG.test(o.imageTag) || DIGEST.test(o.imageTag)) && o.imageTag !== 'latest', {
-        prop: `${at}.imageTag`,
-        value: o.imageTag,
-        rule: 'must be a version tag (not "latest") or a "sha256:<64 hex>" digest',
-        fix: 'use a tag like "1.27.4" or a digest',
+    if (!(o.replicas === undefined || o.autoscaling === undefined))
+      p.add({
+        prop: `${at}.replicas`,
+        value: o.replicas,
+        rule: 'cannot be set together with autoscaling: the tier either has fixed replicas or an autoscaler',
+        fix: 'keep one of replicas and autoscaling',
       });
+    if (o.imageTag !== undefined) {
+      if (!(typeof o.imageTag === 'string' && (TAG.test(o.imageTag) || DIGEST.test(o.imageTag)) && o.imageTag !== 'latest'))
+        p.add({
+          prop: `${at}.imageTag`,
+          value: o.imageTag,
+          rule: 'must be a version tag (not "latest") or a "sha256:<64 hex>" digest',
+          fix: 'use a tag like "1.27.4" or a digest',
+        });
     }
   }
 
@@ -349,16 +356,17 @@ export class Environment extends Chart {
     const root = rootOf(this);
     const argo = root?.argoCd;
     if (!argo || !root?.argoCdChart) {
-      p.expect(Object.keys(own).length === 0, {
-        prop: 'argoCd',
-        value: own,
-        rule: 'has no effect: the GitOpsApp has no argoCd settings',
-        fix: 'set argoCd on the GitOpsApp, or remove it here',
-      });
+      if (!(Object.keys(own).length === 0))
+        p.add({
+          prop: 'argoCd',
+          value: own,
+          rule: 'has no effect: the GitOpsApp has no argoCd settings',
+          fix: 'set argoCd on the GitOpsApp, or remove it here',
+        });
       return undefined;
     }
     const name = own.applicationName ?? this.namespaceName;
-    p.expect(isDns1123Label(name), { prop: 'argoCd.applicationName', value: name, rule: 'must be a DNS-1123 label', fix: 'use a name like "shop-dev"' });
+    if (!isDns1123Label(name)) p.add({ prop: 'argoCd.applicationName', value: name, rule: 'must be a DNS-1123 label', fix: 'use a name like "shop-dev"' });
     const autoSync = own.autoSync ?? argo.autoSync ?? true;
     return new ApiObject(root.argoCdChart, this.name, {
       apiVersion: 'argoproj.io/v1alpha1',

@@ -14,7 +14,7 @@ import { show } from '../_errors';
 import { looksSecret } from '../_rules';
 import { check, Check, CheckContext, remembered } from './check';
 import { GuardrailArea } from './findings';
-import { isObject, JsonObject, list, obj } from '../_json';
+import { has, isObject, JsonObject, list, obj } from '../_json';
 import { scanStrings } from './secret-scan';
 
 const step = (at: string, k: string) => (/^[A-Za-z_][\w-]*$/.test(k) ? `${at}${at ? '.' : ''}${k}` : `${at}[${JSON.stringify(k)}]`);
@@ -44,7 +44,7 @@ function collectIn(v: object, add: (text: string) => unknown, plain: boolean): v
   }
   const o = v as { readonly [key: string]: unknown };
   if (plain && Object.getPrototypeOf(o) === Object.prototype) for (const k in o) collectValue(o[k], add, plain);
-  else for (const k in o) if (Object.prototype.propertyIsEnumerable.call(o, k)) collectValue(o[k], add, plain);
+  else for (const k in o) if (has(o, k)) collectValue(o[k], add, plain);
 }
 
 /** One value of {@link collectIn}: a string is passed on, an object or array walked. */
