@@ -18,10 +18,14 @@ const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const UPPER_WORDS = /^[A-Z_]*$/;
 /** Parts of a name that hold a credential wherever they occur ("dbPassword", "GITHUB_TOKEN"). */
 const SECRET_PART = /passw|secret|token|api_?key|credential|private_?key|passphrase/;
-/** What the lower-case form of a name holds when a part or a word of it is SECRET_PART or one of SECRET_WORDS. */
-const MAY_BE_SECRET = /pass|pw|secret|token|api|cred|private|auth/;
 /** Words of a name that hold a credential as whole words ("DB_PASS", "pwd", "REDIS_AUTH"). */
 const SECRET_WORDS = new Set(['pass', 'pw', 'pwd', 'auth', 'creds', 'apikey']);
+/**
+ * What the lower-case form of a name holds when a part or a word of it is SECRET_PART or one of SECRET_WORDS, made
+ * from the two: each word, and each alternative of SECRET_PART up to its first "_" (the words of a name are joined
+ * by "_", so a part's text before one lies in one word, a piece of the lower-case name).
+ */
+const MAY_BE_SECRET = new RegExp([...SECRET_WORDS, ...SECRET_PART.source.split('|').map((part) => part.split('_')[0])].join('|'));
 /** A last word that says the value is about a credential, not one ("PASSWORD_FILE", "AUTH_URL", "SECRET_NAME"). */
 const DESCRIPTOR_WORDS = new Set([
   'url',
