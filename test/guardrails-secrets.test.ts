@@ -13,7 +13,9 @@ import * as os from 'node:os';
 import { TiersError } from '../src/_errors';
 import { Guardrails } from '../src/guardrails';
 import { SyncWorker } from '../src/guardrails/_sync-worker';
-import { mayReachAcrossLines, scanLines, scanStrings, WorkerHit } from '../src/guardrails/secret-scan';
+import { mayReachAcrossLines, scanLines, scanStrings, secretScannerRunning, WorkerHit } from '../src/guardrails/secret-scan';
+import { ApiObject } from 'cdk8s';
+import { Environment, GitOpsApp } from '../src/gitops';
 import { RUNS, SEED } from './arbitraries';
 import { Manifest } from './util';
 
@@ -171,6 +173,33 @@ test("a secret scan that cannot run (secretlint missing or broken) is the librar
       `the secret scan of the output could not run: ${file}: the worker stopped (exit code 1): Error: Cannot find module '@secretlint/not-installed'. ` +
         `Fix: install the dependencies again (npm ci), so that @secretlint/core and @secretlint/secretlint-rule-preset-recommend are complete; if it persists, report it with this message`,
     ]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a GitOpsApp synth stops the secretlint worker once its scan is done (the writes need none of its memory); the next synth starts another, which finds what the first would', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secret-worker-'));
+  try {
+    const app = (data: Record<string, string>) => {
+      const a = new GitOpsApp({ outdir: path.join(dir, 'dist'), cliOutdir: '' });
+      new ApiObject(new Environment(a, 'dev'), 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data });
+      return a;
+    };
+    const clean = app({ mode: 'fast' });
+    expect(secretScannerRunning()).toBe(true); // started as the app is built
+    clean.synth();
+    expect(secretScannerRunning()).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'dist', 'dev', 'configmap-dev-settings.yaml'))).toBe(true);
+    let thrown: unknown;
+    try {
+      app({ token: pat }).synth();
+    } catch (e) {
+      thrown = e;
+    }
+    expect(secretScannerRunning()).toBe(false); // stopped also when the synth fails
+    expect(TiersError.is(thrown)).toBe(true);
+    expect((thrown as TiersError).problems.join('\n')).toMatch(/no-literal-secrets.*data\.token/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -40,19 +40,24 @@ function safe(part: string): string {
 /** One file name (with `.yaml`) per identity, in the same order. Identities must be distinct. */
 export function fileNames(ids: readonly ObjectIdentity[]): string[] {
   const kinds = new Map<string, string>();
-  const plain = ids.map((id) => {
+  // the names without a suffix, and which of them lost something (no object per name: a folder may hold thousands)
+  const names = new Array<string>(ids.length);
+  const lossy = new Uint8Array(ids.length);
+  const count = new Map<string, number>();
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
     let kind = kinds.get(id.kind);
     if (kind === undefined) kinds.set(id.kind, (kind = safe(id.kind)));
     const name = safe(id.name);
     const namespace = id.namespace !== undefined ? safe(id.namespace) : undefined;
     const base = namespace !== undefined ? `${kind}-${namespace}-${name}` : `${kind}-${name}`;
-    const lossy = namespace !== id.namespace || name !== id.name || base.length > MAX_BASE;
-    return { base: base.length > MAX_BASE ? base.slice(0, MAX_BASE) : base, lossy };
-  });
-  const count = new Map<string, number>();
-  for (const p of plain) if (!p.lossy) count.set(p.base, (count.get(p.base) ?? 0) + 1);
-  return plain.map((p, i) => {
-    const suffix = p.lossy || count.get(p.base)! > 1 ? `_${createHash('sha256').update(identityKey(ids[i])).digest('hex').slice(0, 10)}` : '';
-    return `${p.base}${suffix}.yaml`;
-  });
+    if (namespace !== id.namespace || name !== id.name || base.length > MAX_BASE) lossy[i] = 1;
+    else count.set(base, (count.get(base) ?? 0) + 1);
+    names[i] = base.length > MAX_BASE ? base.slice(0, MAX_BASE) : base;
+  }
+  for (let i = 0; i < ids.length; i++) {
+    const suffix = lossy[i] || count.get(names[i])! > 1 ? `_${createHash('sha256').update(identityKey(ids[i])).digest('hex').slice(0, 10)}` : '';
+    names[i] = `${names[i]}${suffix}.yaml`;
+  }
+  return names;
 }

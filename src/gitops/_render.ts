@@ -2,15 +2,15 @@
  * Renders charts into the files of one folder, in memory: one YAML file per
  * object (see _file-names.ts), a kustomization.yaml listing them in apply
  * order and, for environments, a README.md with the topology. Every object is
- * turned into JSON once; its YAML is made when its file is read (see
- * folderFiles), so that a synth never holds the text of the whole tree, and
- * its JSON is let go then: what the README needs of it is kept instead.
+ * turned into JSON once; the README is made from the objects before their
+ * files, and each object's YAML when its file is read (see folderFiles), so
+ * that a synth never holds the text of the whole tree, and its JSON is let go
+ * then: only its file name is kept.
  */
 import { ApiObject } from 'cdk8s';
 import { recordAt, str, stringAt, valueAt } from '../_json';
-import { fileNames, identityKey } from './_file-names';
+import { fileNames, identityKey, ObjectIdentity } from './_file-names';
 import { canonical, Manifest, toYaml } from './_serialize';
-import { topologyView } from './_topology';
 
 /** One object ready to be written. */
 export interface RenderedObject {
@@ -19,15 +19,6 @@ export interface RenderedObject {
   readonly object: Manifest;
   /** File name inside the folder. */
   readonly file: string;
-}
-
-/** What a folder keeps of an object once its file is made: what its README lists and draws. */
-export interface ListedObject {
-  readonly file: string;
-  readonly kind: string;
-  readonly name: string;
-  /** What the topology diagram reads of it (see topologyView); none when it is not drawn. */
-  readonly view?: Manifest;
 }
 
 /**
@@ -41,8 +32,8 @@ export interface RenderedFolder {
   readonly folder: string;
   /** In apply order; emptied when the files are read (see folderFiles). */
   readonly objects: RenderedObject[];
-  /** What is kept of each object once its file is made, in apply order (complete once the files of the objects are read). */
-  readonly listed: ListedObject[];
+  /** The file of each object once it is made, in apply order (complete once the files of the objects are read). */
+  readonly listed: string[];
   /** File name to content of the files that are not objects (kustomization.yaml, README.md). */
   readonly files: Map<string, FileContent>;
 }
@@ -138,39 +129,44 @@ export function sortObjects(
 /** Renders objects (in apply order) into the files of `folder`; duplicate objects are problems. */
 export function renderFolder(folder: string, objects: Array<{ path: string; object: Manifest }>, problems: string[]): RenderedFolder {
   const seen = new Map<string, string>();
-  const unique = objects.filter(({ path, object }) => {
-    const key = identityKey(identityOf(object));
+  const unique: Array<{ path: string; object: Manifest }> = [];
+  const ids: ObjectIdentity[] = [];
+  for (const o of objects) {
+    const id = identityOf(o.object);
+    const key = identityKey(id);
     const first = seen.get(key);
     if (first !== undefined) {
       problems.push(
-        `[${path}] ${object.kind} "${valueAt(object, 'metadata', 'name')}" is also defined by ${first}; the folder "${folder}" would hold one object twice. Fix: give one of them another name`,
+        `[${o.path}] ${o.object.kind} "${valueAt(o.object, 'metadata', 'name')}" is also defined by ${first}; the folder "${folder}" would hold one object twice. Fix: give one of them another name`,
       );
-      return false;
+      continue;
     }
-    seen.set(key, path);
-    return true;
-  });
-  const names = fileNames(unique.map((o) => identityOf(o.object)));
+    seen.set(key, o.path);
+    unique.push(o);
+    ids.push(id);
+  }
+  const names = fileNames(ids);
   const rendered = unique.map((o, i) => ({ path: o.path, object: o.object, file: names[i] }));
   const files = new Map<string, FileContent>([[KUSTOMIZATION, kustomization(names)]]);
   return { folder, objects: rendered, listed: [], files };
 }
 
 /**
- * Every file of `folder` (name and content): each object's YAML, made as it is read, then the other files. They are
- * read once: the folder lets go of each object when its file has been read and keeps what its README needs
- * (`listed`), so the JSON of the tree is not held while it is written.
+ * Every file of `folder` (name and content): first the files that are not objects (kustomization.yaml, README.md),
+ * made from the objects while the folder holds them, then each object's YAML, made as it is read. They are read once:
+ * the folder lets go of each object when its file has been read and keeps only the file's name (`listed`), so neither
+ * the JSON of the tree nor anything made of it is held while the objects are written.
  */
 export function* folderFiles(folder: RenderedFolder): Generator<[string, FileContent]> {
+  yield* folder.files;
   const queue = folder.objects.splice(0).reverse();
   for (let o = queue.pop(); o !== undefined; o = queue.pop()) {
     yield [o.file, toYaml(o.object)];
-    folder.listed.push({ file: o.file, kind: String(o.object.kind), name: String(valueAt(o.object, 'metadata', 'name')), view: topologyView(o.object) });
+    folder.listed.push(o.file);
   }
-  yield* folder.files;
 }
 
-function identityOf(o: Manifest) {
+function identityOf(o: Manifest): ObjectIdentity {
   const meta = recordAt(o, 'metadata');
   return {
     apiVersion: str(o.apiVersion) ?? '',
@@ -194,5 +190,5 @@ function kustomization(files: string[]): string {
  * it (the written tree: reading it back costs half of making the YAML again).
  */
 export function multiDocument(folder: RenderedFolder, read: (file: string) => string): string {
-  return folder.listed.map((o) => `---\n${read(o.file)}`).join('');
+  return folder.listed.map((file) => `---\n${read(file)}`).join('');
 }

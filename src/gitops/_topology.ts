@@ -156,45 +156,6 @@ export function topology(objects: readonly Manifest[]): string {
   return `${[...topologyChunks(objects)].join('')}\n`;
 }
 
-/** The kinds the diagram draws: it reads nothing of the objects of other kinds. */
-const DRAWN = new Set([...WORKLOADS, 'PersistentVolumeClaim', 'Service', 'ConfigMap', 'HorizontalPodAutoscaler', 'NetworkPolicy']);
-
-/** The fields of a container the diagram reads (env values, ConfigMaps, ports); what is not an object stays as it is. */
-const containersView = (v: unknown): unknown => (Array.isArray(v) ? v.map((c) => (isObject(c) ? { env: c.env, envFrom: c.envFrom, ports: c.ports } : c)) : v);
-
-/**
- * What the diagram reads of `o`, sharing the parts it keeps (none: its kind is not drawn): the diagram of the views
- * is the diagram of the objects, so a folder keeps only this of an object once its file is written.
- */
-export function topologyView(o: Manifest): Manifest | undefined {
-  const kind = scalarText(o.kind);
-  if (!DRAWN.has(kind)) return undefined;
-  const meta = obj(o.metadata);
-  const metadata = { namespace: meta.namespace, name: meta.name };
-  const spec = obj(o.spec);
-  if (WORKLOADS.has(kind)) {
-    const pod = obj(spec.template);
-    const podSpec = obj(pod.spec);
-    const template = {
-      metadata: { labels: obj(pod.metadata).labels },
-      spec: { volumes: podSpec.volumes, initContainers: containersView(podSpec.initContainers), containers: containersView(podSpec.containers) },
-    };
-    return { kind, metadata, spec: { replicas: spec.replicas, volumeClaimTemplates: spec.volumeClaimTemplates, template } };
-  }
-  switch (kind) {
-    case 'Service':
-      return { kind, metadata, spec: { type: spec.type, clusterIP: spec.clusterIP, ports: spec.ports, selector: spec.selector } };
-    case 'PersistentVolumeClaim':
-      return { kind, metadata, spec: { resources: { requests: { storage: valueAt(spec, 'resources', 'requests', 'storage') } } } };
-    case 'HorizontalPodAutoscaler':
-      return { kind, metadata, spec: { scaleTargetRef: spec.scaleTargetRef, minReplicas: spec.minReplicas, maxReplicas: spec.maxReplicas } };
-    case 'NetworkPolicy':
-      return { kind, metadata, spec };
-    default: // ConfigMap: its name
-      return { kind, metadata };
-  }
-}
-
 /**
  * The same source in chunks of some kilobytes, without its last line break,
  * made as they are read: a caller writes them one after the other instead

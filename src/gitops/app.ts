@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { collectProblems, formatProblem, Problems, TiersError } from '../_errors';
+import { valueAt } from '../_json';
 import { ARGOCD_OPTIONS, GITOPS_APP_PROPS } from '../_keys';
 import { checkProps } from '../_props';
 import { AppGuardrails, checkWritten } from '../guardrails/synth';
@@ -15,7 +16,6 @@ import { DriftCheck, DriftReport } from './drift';
 import { Environment } from './environment';
 import { FileContent, folderFiles, GENERATED_NOTE, multiDocument, RenderedFolder, renderFolder, sortObjects } from './_render';
 import { ObjectJson } from './_object-json';
-import { Manifest } from './_serialize';
 import { ARGOCD_FOLDER, recordSynth, registerRoot } from './_root';
 import { joined, topologyChunks } from './_topology';
 import { cliOverlapProblem } from './_cli-overlap';
@@ -287,34 +287,32 @@ function* treeFiles(folders: readonly RenderedFolder[]): Generator<[string, File
   for (const folder of folders) for (const [file, content] of folderFiles(folder)) yield [`${folder.folder}/${file}`, content];
 }
 
-/** The README of an environment, in chunks made as they are read (its topology grows with the objects), from what the folder kept of its objects once their files were made. */
+/** The README of an environment, in chunks made as they are read (its topology grows with the objects), from the objects of the folder (read before their files). */
 function* readme(env: Environment, folder: RenderedFolder): Generator<string> {
   const cell = (s: string) => (s.includes('|') ? s.replace(/\|/g, '\\|') : s);
+  const objects = folder.objects;
   yield [
     `# Environment \`${env.name}\`\n\n<!-- ${GENERATED_NOTE} -->\n\n`,
     `Namespace \`${env.namespaceName}\`, Pod Security Standard \`${env.podSecurity}\`. `,
-    `${folder.listed.length} objects; \`kubectl kustomize\` on this folder builds them, \`kubectl apply -k\` applies them.\n\n`,
+    `${objects.length} objects; \`kubectl kustomize\` on this folder builds them, \`kubectl apply -k\` applies them.\n\n`,
     '## Topology\n\n',
     'Solid arrows carry traffic, dotted arrows show ownership and configuration, thick arrows show what the NetworkPolicies allow.\n\n',
     '```mermaid\n',
   ].join('');
-  const views: Manifest[] = [];
-  const listed = folder.listed;
-  for (let i = 0; i < listed.length; i++) if (listed[i].view) views.push(listed[i].view!);
-  yield* topologyChunks(views);
+  yield* topologyChunks(objects.map((o) => o.object));
   // the pieces of a chunk, in one array written again for each chunk (`n` of them so far)
   const out = ['\n```\n\n## Objects, in apply order\n\n| File | Kind | Name |\n| --- | --- | --- |\n'];
   let n = 1;
-  for (let i = 0; i < listed.length; i++) {
-    const o = listed[i];
+  for (let i = 0; i < objects.length; i++) {
+    const o = objects[i];
     out[n++] = '| [';
     out[n++] = o.file;
     out[n++] = '](';
     out[n++] = o.file;
     out[n++] = ') | ';
-    out[n++] = cell(o.kind);
+    out[n++] = cell(String(o.object.kind));
     out[n++] = ' | ';
-    out[n++] = cell(o.name);
+    out[n++] = cell(String(valueAt(o.object, 'metadata', 'name')));
     out[n++] = ' |\n';
     if (n >= 4096) {
       yield joined(out, n);

@@ -75,6 +75,12 @@ export class SyncWorker<A, R> {
     this.port.unref();
   }
 
+  /** Stops the worker (its thread and heap are given back as it ends); every later call throws. */
+  public stop(): void {
+    this.stopped ??= 'the worker was stopped by its owner';
+    void this.worker.terminate();
+  }
+
   /** The worker's function applied to `argument`; throws the worker's error, when it has stopped, or when no answer comes in time. */
   public call(argument: A): R {
     if (this.stopped !== undefined) throw new Error(`${this.file}: ${this.stopped}`);

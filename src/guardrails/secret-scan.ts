@@ -39,6 +39,20 @@ export function startSecretScanner(): void {
   scanner ??= new SyncWorker(SECRETLINT_WORKER);
 }
 
+/**
+ * Stops the secretlint worker, if one runs: its thread holds about 20 MB (an isolate with secretlint loaded), which a
+ * synth's writes need none of; the next scan starts another.
+ */
+export function stopSecretScanner(): void {
+  scanner?.stop();
+  scanner = undefined;
+}
+
+/** Whether the secretlint worker runs (started and not stopped). */
+export function secretScannerRunning(): boolean {
+  return scanner !== undefined;
+}
+
 /** The process's secretlint worker, started if it was not. */
 function secretScanner(): SyncWorker<string, WorkerHit[]> {
   startSecretScanner();

@@ -35,7 +35,7 @@ import { runChecks } from './engine';
 import { findingLine, GuardrailFinding, GuardrailsReport, GuardrailWaiver, waiverLine } from './findings';
 import { JsonObject } from '../_json';
 import { RENDER_CHECK, renderFix } from './schema';
-import { startSecretScanner } from './secret-scan';
+import { startSecretScanner, stopSecretScanner } from './secret-scan';
 
 const ID = 'cdk8s-tiers-guardrails';
 const MARK = Symbol.for('cdk8s-tiers.AppGuardrails');
@@ -233,10 +233,16 @@ export function checkWritten(root: IConstruct, objects: readonly WrittenObject[]
   const troubled = troubledPaths(root, problems);
   const paths = new Map(objects.map((o) => [o.object, o.path]));
   const subjects = objects.filter((o) => isJudged(o.path, troubled)).map((o) => o.object);
-  const { report } = runChecks(
-    objects.map((o) => o.object),
-    { subjects, pathOf: (j) => paths.get(j) },
-  );
+  let report;
+  try {
+    report = runChecks(
+      objects.map((o) => o.object),
+      { subjects, pathOf: (j) => paths.get(j) },
+    ).report;
+  } finally {
+    // the writer's one scan is done: the writes that follow need none of the worker's memory
+    stopSecretScanner();
+  }
   printWaivers(report.waivers);
   return report.findings.map(findingLine);
 }
