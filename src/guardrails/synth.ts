@@ -233,18 +233,17 @@ export function checkWritten(root: IConstruct, objects: readonly WrittenObject[]
   const troubled = troubledPaths(root, problems);
   const paths = new Map(objects.map((o) => [o.object, o.path]));
   const subjects = objects.filter((o) => isJudged(o.path, troubled)).map((o) => o.object);
-  let report;
   try {
-    report = runChecks(
+    const { report } = runChecks(
       objects.map((o) => o.object),
       { subjects, pathOf: (j) => paths.get(j) },
-    ).report;
+    );
+    printWaivers(report.waivers);
+    return report.findings.map(findingLine);
   } finally {
     // the writer's one scan is done: the writes that follow need none of the worker's memory
     stopSecretScanner();
   }
-  printWaivers(report.waivers);
-  return report.findings.map(findingLine);
 }
 
 /** Why toJson() threw, without cdk8s's prefix. */
